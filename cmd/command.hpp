@@ -1,0 +1,90 @@
+#pragma once
+// What every command gets: the environment snapshot, the clock, the global flags, and the
+// workspace/config/identity opened lazily (so --help, --version and `templates` open nothing
+// they do not need). One file per top-level command registers itself with CLI11 through an
+// add_*_command function listed in main.cpp.
+#include <async/clock.hpp>
+#include <async/config.hpp>
+#include <async/dates.hpp>
+#include <async/env.hpp>
+#include <async/workspace.hpp>
+#include <async/writing.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace async::cmd {
+
+struct GlobalOptions {
+    std::string dir;            // -C DIR
+    bool json = false;          // --json
+    std::string color = "auto"; // --color=auto|always|never
+    bool quiet = false;         // -q/--quiet
+};
+
+class Context {
+public:
+    explicit Context(Env env);
+
+    GlobalOptions globals;
+
+    const Env& env() const { return m_env; }
+    // The clock (ASYNC_NOW honoured); throws Error{usage} for a malformed ASYNC_NOW.
+    const Clock& clock();
+    // Applies -C (once) and finds the workspace, creating the XDG default on first use.
+    const Workspace& workspace();
+    // The layered config: with the workspace's file once workspace() has been opened.
+    const Config& config();
+    // The user config alone (no workspace needed).
+    const Config& user_config();
+    // My handle.
+    const std::string& me();
+    // Applies -C: changes into DIR like git (relative paths on the command line follow).
+    void enter_directory();
+
+    // Output helpers: stdout carries only answers; stderr carries notices unless --quiet.
+    void print(std::string_view text);   // text is printed as is
+    void notice(std::string_view text);  // "async: text" on stderr unless quiet
+    bool color_enabled() const;
+    // path as the user should see it: relative to the folder async was started in (before
+    // -C) when inside it, else absolute.
+    std::string shown_path(const std::filesystem::path& path) const;
+
+private:
+    Env m_env;
+    std::filesystem::path m_start_dir;
+    bool m_entered = false;
+    std::optional<Clock> m_clock;
+    std::optional<Workspace> m_workspace;
+    std::optional<Config> m_config;
+    std::optional<Config> m_user_config;
+    std::optional<std::string> m_me;
+};
+
+// The body flags every writing command shares: -m, --file, --edit, --no-edit.
+struct BodyFlags {
+    std::string message;
+    bool has_message = false;
+    std::string file;
+    bool edit = false;
+    bool no_edit = false;
+};
+void add_body_flags(CLI::App& cmd, BodyFlags& flags);
+// Reads --file (or stdin for "-"); throws Error{usage} for conflicting flags.
+async::BodyInput body_input(const BodyFlags& flags);
+
+// Resolves a date typed on the command line and echoes it on stderr ("due Fri 2026-11-27 17:00").
+TimePoint resolve_date(Context& ctx, const std::string& text, DateRole role, std::string_view label);
+
+using CommandAdder = void (*)(CLI::App& app, Context& ctx);
+void add_init_command(CLI::App& app, Context& ctx);
+void add_doc_command(CLI::App& app, Context& ctx);
+void add_config_command(CLI::App& app, Context& ctx);
+void add_templates_command(CLI::App& app, Context& ctx);
+
+} // namespace async::cmd

@@ -1,0 +1,143 @@
+#include "command.hpp"
+
+#include <async/error.hpp>
+#include <async/identity.hpp>
+#include <async/text.hpp>
+
+#include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <iterator>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace async::cmd {
+
+Context::Context(Env env) : m_env(std::move(env)) {
+    std::error_code ec;
+    m_start_dir = fs::current_path(ec);
+}
+
+std::string Context::shown_path(const fs::path& path) const {
+    auto rel = path.lexically_relative(m_start_dir);
+    return !rel.empty() && *rel.begin() != ".." ? rel.string() : path.string();
+}
+
+const Clock& Context::clock() {
+    if (!m_clock) {
+        m_clock = Clock::from_env(m_env);
+    }
+    return *m_clock;
+}
+
+void Context::enter_directory() {
+    if (m_entered || globals.dir.empty()) {
+        m_entered = true;
+        return;
+    }
+    m_entered = true;
+    if (::chdir(globals.dir.c_str()) != 0) {
+        throw Error{ErrorKind::usage, "cannot change to '" + globals.dir + "': " + std::strerror(errno)};
+    }
+}
+
+const Config& Context::user_config() {
+    if (!m_user_config) {
+        m_user_config = Config::load(m_env, {});
+    }
+    return *m_user_config;
+}
+
+const Workspace& Context::workspace() {
+    if (!m_workspace) {
+        enter_directory();
+        Discovery how = Discovery::found;
+        m_workspace = discover_workspace(fs::current_path(), globals.dir.empty() ? StartedIn::cwd : StartedIn::dash_c,
+                                         m_env, user_config().get("workspace"), how);
+        if (how == Discovery::created) {
+            notice("created a new workspace in '" + m_workspace->root().string() + "'");
+        }
+        m_config.reset();
+    }
+    return *m_workspace;
+}
+
+const Config& Context::config() {
+    if (!m_config) {
+        m_config = Config::load(m_env, m_workspace ? m_workspace->config_file() : fs::path{});
+    }
+    return *m_config;
+}
+
+const std::string& Context::me() {
+    if (!m_me) {
+        m_me = current_handle(m_env, config());
+    }
+    return *m_me;
+}
+
+void Context::print(std::string_view text) {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+}
+
+void Context::notice(std::string_view text) {
+    if (!globals.quiet) {
+        std::string line = "async: " + sanitize_for_terminal(text, Newlines::flatten) + "\n";
+        std::fwrite(line.data(), 1, line.size(), stderr);
+    }
+}
+
+bool Context::color_enabled() const {
+    if (globals.color == "always") {
+        return true;
+    }
+    if (globals.color == "never" || m_env.get("NO_COLOR")) {
+        return false;
+    }
+    return ::isatty(STDOUT_FILENO) && m_env.get("TERM").value_or("dumb") != "dumb";
+}
+
+void add_body_flags(CLI::App& cmd, BodyFlags& flags) {
+    cmd.add_option("-m,--message", flags.message, "Body text (skips the editor)")
+        ->each([&flags](const std::string&) { flags.has_message = true; });
+    cmd.add_option("--file", flags.file, "Body or whole document from PATH, or - for stdin");
+    cmd.add_flag("-e,--edit", flags.edit, "Open the editor even with -m or --file");
+    cmd.add_flag("--no-edit", flags.no_edit, "Write the rendered template (or given text) without the editor");
+}
+
+async::BodyInput body_input(const BodyFlags& flags) {
+    if (flags.edit && flags.no_edit) {
+        throw Error{ErrorKind::usage, "--edit and --no-edit cannot be used together"};
+    }
+    if (flags.has_message && !flags.file.empty()) {
+        throw Error{ErrorKind::usage, "-m and --file cannot be used together"};
+    }
+    async::BodyInput input;
+    input.edit = flags.edit ? EditChoice::always : flags.no_edit ? EditChoice::never : EditChoice::automatic;
+    if (flags.has_message) {
+        input.message = flags.message;
+    }
+    if (!flags.file.empty()) {
+        input.file_path = flags.file;
+        if (flags.file == "-") {
+            input.file_text = std::string{std::istreambuf_iterator<char>{std::cin}, {}};
+        } else {
+            input.file_text = read_file(flags.file);
+        }
+        if (input.file_text->size() > 16 * 1024 * 1024) {
+            throw Error{ErrorKind::data, "'" + flags.file + "' is too large (over 16 MiB)"};
+        }
+    }
+    return input;
+}
+
+TimePoint resolve_date(Context& ctx, const std::string& text, DateRole role, std::string_view label) {
+    TimePoint at = parse_human_date(text, ctx.clock().now(), role);
+    ctx.notice(std::string{label} + " " + format_local(at));
+    return at;
+}
+
+} // namespace async::cmd

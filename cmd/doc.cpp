@@ -1,0 +1,82 @@
+// async doc new|reply|close: write-ups and the feedback on them.
+#include "command.hpp"
+
+#include <async/error.hpp>
+#include <async/json.hpp>
+#include <async/text.hpp>
+#include <async/writeup.hpp>
+
+#include <CLI/CLI.hpp>
+
+namespace fs = std::filesystem;
+
+namespace async::cmd {
+namespace {
+
+struct DocNewOptions {
+    std::string title;
+    std::string template_name = "doc";
+    std::vector<std::string> reviewers;
+    std::string due;
+    bool has_due = false;
+    std::vector<std::string> tags;
+    BodyFlags body;
+};
+
+void run_doc_new(Context& ctx, const DocNewOptions& opts) {
+    NewWriteup request;
+    request.title = std::string{trim(opts.title)};
+    request.template_name = opts.template_name;
+    for (const auto& r : opts.reviewers) {
+        for (auto& handle : split_list(r)) {
+            request.reviewers.push_back(handle);
+        }
+    }
+    request.tags = opts.tags;
+    if (opts.has_due) {
+        request.due = resolve_date(ctx, opts.due, DateRole::deadline, "due");
+    }
+    request.body = body_input(opts.body);
+    bool whole_document = request.body.file_text && trim(*request.body.file_text).starts_with("+++");
+    if (request.title.empty() && !whole_document) {
+        throw Error{ErrorKind::usage, "a title is required", "async doc new \"TITLE\""};
+    }
+    if (request.title.size() > 500) {
+        throw Error{ErrorKind::usage, "the title is too long (over 500 bytes)"};
+    }
+    const Workspace& ws = ctx.workspace();
+    Written written = create_writeup(ws, ctx.env(), ctx.config(), ctx.clock(), ctx.me(), request);
+    if (ctx.globals.json) {
+        JsonWriter json;
+        json.begin_object()
+            .key("schema").value(k_json_schema)
+            .key("id").value(written.id)
+            .key("path").value(ws.display(written.path))
+            .end_object();
+        ctx.print(json.str());
+        return;
+    }
+    ctx.print(written.id + " " + ctx.shown_path(written.path) + "\n");
+}
+
+} // namespace
+
+void add_doc_command(CLI::App& app, Context& ctx) {
+    auto* doc = app.add_subcommand("doc", "Write-ups: new documents, feedback, outcomes");
+    doc->require_subcommand(1);
+
+    auto opts = std::make_shared<DocNewOptions>();
+    auto* add = doc->add_subcommand("new", "Write a document from a template in the editor");
+    add->add_option("TITLE", opts->title, "The document's title");
+    add->add_option("-t,--template", opts->template_name, "Template: doc, decision, sop, onboarding, post, watercooler or your own")
+        ->type_name("NAME");
+    add->add_option("-r,--reviewers", opts->reviewers, "People whose feedback is wanted (a,b)")
+        ->type_name("HANDLES");
+    add->add_option("-d,--due", opts->due, "Feedback deadline (fri, +3d, 2026-12-01, eow…)")->type_name("DATE")
+        ->each([opts](const std::string&) { opts->has_due = true; });
+    add->add_option("--tag", opts->tags, "A tag (repeatable)")->type_name("TAG");
+    add_body_flags(*add, opts->body);
+    add->callback([&ctx, opts] { run_doc_new(ctx, *opts); });
+}
+
+} // namespace async::cmd

@@ -1,0 +1,86 @@
+// The async executable: builds the command line, runs one command, maps errors to exit codes.
+#include "command.hpp"
+
+#include <async/error.hpp>
+#include <async/text.hpp>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <string>
+
+namespace {
+
+constexpr async::cmd::CommandAdder k_commands[] = {
+    async::cmd::add_init_command,
+    async::cmd::add_doc_command,
+    async::cmd::add_config_command,
+    async::cmd::add_templates_command,
+};
+
+void print_error(const std::string& message, const std::string& hint) {
+    std::string text = "async: error: " + async::sanitize_for_terminal(message, async::Newlines::flatten) + "\n";
+    if (!hint.empty()) {
+        text += "hint: " + async::sanitize_for_terminal(hint, async::Newlines::flatten) + "\n";
+    }
+    std::fputs(text.c_str(), stderr);
+}
+
+// stdout is the answer: a failed write (a full disk, a closed pipe) must not pass as success.
+int finish(int code) {
+    if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+        if (code == 0) {
+            print_error("cannot write to standard output", {});
+            return 4;
+        }
+    }
+    return code;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    async::cmd::Context ctx{async::Env::from_process()};
+    CLI::App app{"async: a terminal-first toolkit for teams that work asynchronously", "async"};
+    app.set_version_flag("--version", "async " ASYNC_VERSION);
+    app.require_subcommand(1);
+    app.fallthrough();
+    auto& g = ctx.globals;
+    app.add_option("-C", g.dir, "Run as if async was started in DIR")->type_name("DIR");
+    app.add_flag("--json", g.json, "Print the answer as JSON (read commands)");
+    app.add_option("--color", g.color, "Colour: auto, always or never")
+        ->check(CLI::IsMember({"auto", "always", "never"}))
+        ->type_name("WHEN");
+    app.add_flag("-q,--quiet", g.quiet, "Print nothing but the answer and errors");
+    for (auto add : k_commands) {
+        add(app, ctx);
+    }
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp&) {
+        std::fputs(app.help().c_str(), stdout);
+        return finish(0);
+    } catch (const CLI::CallForAllHelp&) {
+        std::fputs(app.help("", CLI::AppFormatMode::All).c_str(), stdout);
+        return finish(0);
+    } catch (const CLI::CallForVersion& e) {
+        std::puts(e.what());
+        return finish(0);
+    } catch (const CLI::ParseError& e) {
+        const auto* failed = &app;
+        for (auto* sub = app.get_subcommands().empty() ? nullptr : app.get_subcommands().back(); sub;
+             sub = sub->get_subcommands().empty() ? nullptr : sub->get_subcommands().back()) {
+            failed = sub;
+        }
+        std::string name = failed == &app ? "async" : "async " + failed->get_name();
+        print_error(e.what(), "see '" + name + " --help'");
+        return finish(2);
+    } catch (const async::Error& e) {
+        print_error(e.what(), e.hint());
+        return finish(async::exit_code(e.kind()));
+    } catch (const std::exception& e) {
+        print_error(e.what(), {});
+        return finish(3);
+    }
+    return finish(0);
+}

@@ -1,0 +1,72 @@
+#pragma once
+// Settings, layered like git config: built-in < user (~/.config/async/config.toml) <
+// workspace (.async/config.toml) < environment (ASYNC_USER) < command-line flags (applied by
+// the caller). Keys are dotted paths into the TOML tables: "core.editor", "people.bob.email".
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace async {
+
+class Env;
+
+enum class ConfigScope { builtin, user, workspace, env };
+
+// "built-in", "user", "workspace", "env".
+std::string_view to_string(ConfigScope scope);
+
+struct ConfigEntry {
+    std::string key;
+    std::string value;               // scalars as plain text; arrays as a TOML array literal
+    std::vector<std::string> items;  // the elements when the value is an array
+    bool is_list = false;
+    ConfigScope scope = ConfigScope::builtin;
+};
+
+struct Person {
+    std::string handle;
+    std::string name;
+    std::string email;
+};
+
+class Config {
+public:
+    // Loads the layers. workspace_file may be empty (no workspace yet). A file that does not
+    // exist is an empty layer; one that does not parse throws Error{data} "path:line:col: …".
+    static Config load(const Env& env, const std::filesystem::path& workspace_file);
+
+    // The effective value of key, nullopt when unset.
+    std::optional<std::string> get(std::string_view key) const;
+    // The effective list at key (a scalar is a one-element list; unset is empty).
+    std::vector<std::string> get_list(std::string_view key) const;
+    // Every effective entry, sorted by key.
+    std::vector<ConfigEntry> entries() const;
+    // Team members from [people.HANDLE] tables, sorted by handle.
+    std::vector<Person> people() const;
+
+    // Sets key in memory at scope (used by tests and flags).
+    void set(std::string key, std::string value, ConfigScope scope);
+
+private:
+    const ConfigEntry* find(std::string_view key) const;
+    std::vector<ConfigEntry> m_entries; // later layers replace earlier ones
+};
+
+// $XDG_CONFIG_HOME/async/config.toml, else ~/.config/async/config.toml.
+std::filesystem::path user_config_file(const Env& env);
+
+// Throws Error{usage} unless key is a dotted path of [A-Za-z0-9_-] segments.
+void validate_config_key(std::string_view key);
+
+// Writes key = value into the TOML file (created if missing) keeping every other line,
+// comment and formatting as it was. value is typed like git config: true/false and integers
+// stay bare, "[…]" must be a TOML array, anything else becomes a string.
+void config_file_set(const std::filesystem::path& file, std::string_view key,
+                     std::string_view value);
+
+// Removes key from the file; false when it was not there.
+bool config_file_unset(const std::filesystem::path& file, std::string_view key);
+
+} // namespace async

@@ -1,0 +1,82 @@
+#pragma once
+// A workspace file: TOML front matter between "+++" lines, then a Markdown body. Rewrites keep
+// every other line of the front matter (unknown keys, comments, formatting) as it was.
+#include <async/clock.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace async {
+
+class Document {
+public:
+    // Parses text; origin names the file in messages. Throws Error{data} with
+    // "origin:line:col: message" for a missing or unclosed front matter, invalid UTF-8, NUL
+    // bytes or invalid TOML. A UTF-8 BOM is skipped; CRLF input is accepted and kept.
+    static Document parse(std::string_view text, std::string_view origin);
+
+    // A document from front matter TOML text (without the +++ lines) and a body.
+    static Document from_parts(std::string_view front_matter, std::string body);
+
+    // Top-level front matter values. get_string reads strings (and renders other scalars as
+    // text); get_time reads TOML date-times (and ISO 8601 strings); get_strings reads arrays
+    // of strings (a single string is a one-element list).
+    bool has(std::string_view key) const;
+    std::optional<std::string> get_string(std::string_view key) const;
+    std::optional<TimePoint> get_time(std::string_view key) const;
+    std::vector<std::string> get_strings(std::string_view key) const;
+    // Top-level keys in file order.
+    std::vector<std::string> keys() const;
+    // The TOML text of key's value as written (possibly several lines), nullopt when absent.
+    std::optional<std::string> literal(std::string_view key) const;
+
+    // Setters rewrite only the key's own lines (appending new keys before any [table]).
+    void set_string(std::string_view key, std::string_view value);
+    void set_time(std::string_view key, TimePoint value);
+    void set_strings(std::string_view key, const std::vector<std::string>& values);
+    // Sets key to a TOML literal as is; throws Error{data} when the result is not valid TOML.
+    void set_literal(std::string_view key, std::string_view literal);
+    void remove(std::string_view key);
+
+    const std::string& front_matter() const { return m_front_matter; }
+    const std::string& body() const { return m_body; }
+    void set_body(std::string body) { m_body = std::move(body); }
+    // 1-based line of the file where the body starts.
+    std::size_t body_line() const { return m_body_line; }
+
+    // The whole file text (CRLF again when the input used CRLF).
+    std::string render() const;
+
+private:
+    struct Value {
+        enum class Kind { string, time, list, other } kind = Kind::other;
+        std::string text;               // string value, or the TOML text of other scalars
+        std::vector<std::string> items; // list elements that are strings
+        std::optional<TimePoint> time;
+        std::size_t first_line = 0;     // 0-based lines within m_front_matter
+        std::size_t last_line = 0;
+    };
+
+    void reparse(std::string_view origin, std::size_t line_offset);
+
+    std::string m_front_matter;
+    std::string m_body;
+    std::size_t m_body_line = 1;
+    bool m_crlf = false;
+    std::vector<std::pair<std::string, Value>> m_values; // top-level, file order
+};
+
+// A new random id: 8 characters of [0-9a-z] from the system's CSPRNG (no coordination needed).
+std::string new_id();
+
+// True when text could be an id or id prefix (4 to 8 characters of [0-9a-z]).
+bool looks_like_id(std::string_view text);
+
+// A safe ASCII file name part from a title: lower-case letters, digits and '-', at most 50
+// characters, common Latin accents folded; "untitled" when nothing is left.
+std::string slugify(std::string_view title);
+
+} // namespace async

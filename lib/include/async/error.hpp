@@ -1,0 +1,34 @@
+#pragma once
+// The one exception type of the library. cmd/main.cpp maps each kind to an exit code.
+#include <stdexcept>
+#include <string>
+
+namespace async {
+
+enum class ErrorKind {
+    no,          // the answer is "no" / nothing found / aborted edit (exit 1)
+    usage,       // bad flag, bad date, bad query (exit 2)
+    data,        // unreadable or invalid file, corrupt index (exit 3)
+    environment, // no editor, no git, sendmail failed (exit 4)
+    interrupted, // Ctrl-C (exit 130)
+};
+
+class Error : public std::runtime_error {
+public:
+    // kind picks the exit code; message is lowercase without trailing period; hint (optional)
+    // is printed on its own "hint:" line.
+    Error(ErrorKind kind, std::string message, std::string hint = {})
+        : std::runtime_error(std::move(message)), m_kind(kind), m_hint(std::move(hint)) {}
+
+    ErrorKind kind() const { return m_kind; }
+    const std::string& hint() const { return m_hint; }
+
+private:
+    ErrorKind m_kind;
+    std::string m_hint;
+};
+
+// The exit code PRODUCT.md assigns to kind.
+int exit_code(ErrorKind kind);
+
+} // namespace async

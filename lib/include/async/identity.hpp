@@ -1,0 +1,20 @@
+#pragma once
+// Who "me" is: ASYNC_USER, else config user.handle, else the local part of
+// `git config user.email`, else $USER.
+#include <string>
+#include <string_view>
+
+namespace async {
+
+class Config;
+class Env;
+
+// The current user's handle, normalised (see normalize_handle). Throws Error{environment}
+// when no source gives one.
+std::string current_handle(const Env& env, const Config& config);
+
+// handle lower-cased, a leading '@' dropped, characters outside [a-z0-9._-] replaced by '-'.
+// Throws Error{usage} when nothing usable is left or it is longer than 64 characters.
+std::string normalize_handle(std::string_view handle);
+
+} // namespace async

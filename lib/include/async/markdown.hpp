@@ -1,0 +1,47 @@
+#pragma once
+// What async reads out of a Markdown body with md4c (CommonMark + GitHub task lists), never
+// with regular expressions: actions, decisions, mentions, headings, links. Nothing inside code
+// blocks or inline code counts.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace async {
+
+struct Action {
+    std::string text;                 // the item's text without the checkbox, '@owner' and 'due:' kept out
+    std::string raw;                  // the item's text as written (one line, markup stripped)
+    std::optional<std::string> owner; // first @handle in the item, lower-cased, without '@'
+    std::optional<std::string> due;   // the ISO date after "due:" (2026-12-01), as written
+    bool done = false;                // "- [x]" / "- [X]"
+    std::size_t line = 0;             // 1-based line in the body where the item's checkbox is
+};
+
+struct Decision {
+    std::string text;   // without the "Decision:" prefix, one line, markup stripped
+    std::size_t line = 0;
+};
+
+struct Heading {
+    int level = 1;
+    std::string text;
+    std::size_t line = 0;
+};
+
+struct Extracted {
+    std::vector<Action> actions;
+    std::vector<Decision> decisions;   // list items or paragraphs starting with "Decision:",
+                                       // and list items under a heading named "Decisions"
+    std::vector<std::string> mentions; // @handles in text (not in code, not e-mail addresses), unique, in order
+    std::vector<Heading> headings;
+    std::vector<std::string> links;    // "#id" references (4-8 chars [0-9a-z]) in text or link targets, unique, in order
+    std::vector<std::string> attachments; // relative link targets under attachments/ (images and links)
+    std::string plain;                 // the body's text without markup, for full-text search
+};
+
+// Extracts everything from a Markdown body. Never throws on any input (invalid UTF-8, NUL,
+// huge, deeply nested): what cannot be parsed is simply not extracted.
+Extracted extract_markdown(std::string_view body);
+
+} // namespace async

@@ -1,0 +1,26 @@
+#pragma once
+// Running other programs with an argument vector, never through a shell that sees user text.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace async {
+
+struct ProcessResult {
+    int exit_status = -1;   // the exit code, or 128+signal when killed by a signal
+    std::string out;        // captured stdout (when capturing)
+};
+
+enum class Capture { none, stdout_only };
+
+// Runs argv[0] (looked up in PATH) with argv, inheriting the terminal unless capture says
+// otherwise; stderr is always inherited. cwd may be empty (the current folder). Returns
+// nullopt when the program cannot be started (not found, not executable).
+std::optional<ProcessResult> run_process(const std::vector<std::string>& argv, Capture capture,
+                                         const std::filesystem::path& cwd = {});
+
+// True when stdin and stdout are both terminals, or /dev/tty can be opened for the editor.
+bool has_terminal();
+
+} // namespace async

@@ -1,0 +1,41 @@
+#pragma once
+// Text hygiene: UTF-8 validation and the one sanitiser every piece of file text passes through
+// before it reaches a terminal.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace async {
+
+// Byte offset of the first invalid UTF-8 sequence (or NUL byte) in text, nullopt when clean.
+std::optional<std::size_t> find_invalid_utf8(std::string_view text);
+
+// 1-based line and column (in bytes) of offset in text.
+struct LineCol {
+    std::size_t line = 1;
+    std::size_t column = 1;
+};
+LineCol line_col_at(std::string_view text, std::size_t offset);
+
+enum class Newlines { keep, flatten };
+
+// text made safe for a terminal: control characters (C0 except tab/newline, DEL, C1) are shown
+// in caret notation (ESC -> "^["), bidirectional overrides are removed, invalid UTF-8 becomes
+// U+FFFD. With Newlines::flatten, newlines and tabs become spaces (for one-line cells).
+std::string sanitize_for_terminal(std::string_view text, Newlines newlines = Newlines::keep);
+
+// Lower-case ASCII copy.
+std::string to_lower_ascii(std::string_view text);
+
+// text without leading and trailing ASCII blanks (space, tab, CR, LF).
+std::string_view trim(std::string_view text);
+
+// Splits text at sep, dropping empty parts after trimming each ("a, b,,c" -> a b c).
+std::vector<std::string> split_list(std::string_view text, char sep = ',');
+
+// text as a TOML basic string literal, quotes included, with every control character escaped.
+std::string toml_quote(std::string_view text);
+
+} // namespace async

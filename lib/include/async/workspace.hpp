@@ -1,0 +1,77 @@
+#pragma once
+// The workspace: discovery, layout and paths, and the only way files are written (atomically).
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace async {
+
+class Env;
+
+enum class Discovery {
+    found,     // -C/cwd walk-up, ASYNC_DIR or config found an existing workspace
+    created,   // the XDG default was created just now (caller prints the notice)
+};
+
+class Workspace {
+public:
+    explicit Workspace(std::filesystem::path root);
+
+    const std::filesystem::path& root() const { return m_root; }
+    std::filesystem::path async_dir() const { return m_root / ".async"; }
+    std::filesystem::path config_file() const { return async_dir() / "config.toml"; }
+    std::filesystem::path templates_dir() const { return async_dir() / "templates"; }
+    std::filesystem::path index_file() const { return async_dir() / "index.db"; }
+    std::filesystem::path local_dir() const { return async_dir() / "local"; }
+    std::filesystem::path drafts_dir() const { return local_dir() / "drafts"; }
+
+    // path relative to the root when inside it, else path unchanged (for messages).
+    std::string display(const std::filesystem::path& path) const;
+
+    // A path inside the workspace from a relative one; throws Error{usage} when rel would
+    // leave the workspace (absolute, or with ".." escaping the root).
+    std::filesystem::path inside(const std::filesystem::path& rel) const;
+
+private:
+    std::filesystem::path m_root;
+};
+
+// Where the search starts: the current directory, or one named with -C (the caller has already
+// changed into it, like git).
+enum class StartedIn { cwd, dash_c };
+
+// Finds the workspace in the documented order (first match wins): a workspace at or above cwd
+// when started with -C (an error when there is none), ASYNC_DIR, walking up from cwd to a
+// folder containing .async/, config_workspace (the user config's `workspace`), then
+// $XDG_DATA_HOME/async (~/.local/share/async), created on first use; how says which.
+// Throws Error{usage} when an explicitly named place (-C, ASYNC_DIR, config) is no workspace.
+Workspace discover_workspace(const std::filesystem::path& cwd, StartedIn started, const Env& env,
+                             const std::optional<std::string>& config_workspace,
+                             Discovery& how);
+
+// $XDG_DATA_HOME/async, else ~/.local/share/async.
+std::filesystem::path default_workspace_dir(const Env& env);
+
+// The folder holding .async/ at or above start, if any.
+std::optional<std::filesystem::path> find_enclosing_workspace(const std::filesystem::path& start);
+
+enum class InitResult { created, already_there };
+
+// Creates (or completes) a workspace in dir: .async/config.toml, .async/templates/,
+// .async/local/, .gitignore entries, docs/ meetings/ checkins/ people/. Idempotent. Throws
+// Error{usage} when dir is inside another workspace.
+InitResult init_workspace(const std::filesystem::path& dir);
+
+// Writes content to path atomically: a temp file in the same folder, fsync, rename, fsync of
+// the folder. Creates missing parent folders. Throws Error{data} with the path on failure.
+void write_file_atomic(const std::filesystem::path& path, std::string_view content);
+
+// Creates path exclusively (O_EXCL) with content, fsynced; false when it already exists.
+// For files that must never replace another (new documents, replies).
+bool create_file_exclusive(const std::filesystem::path& path, std::string_view content);
+
+// Reads a whole file. Throws Error{data} "cannot read 'path': reason".
+std::string read_file(const std::filesystem::path& path);
+
+} // namespace async

@@ -1,0 +1,51 @@
+#pragma once
+// The editor flow every command that writes a file shares: the body from -m, --file or the
+// template; the editor; the abort paths (no changes, editor failure, invalid front matter)
+// with drafts kept in .async/local/drafts/; and claiming a new page-bundle folder.
+#include <async/clock.hpp>
+#include <async/document.hpp>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace async {
+
+class Config;
+class Env;
+class Workspace;
+
+enum class EditChoice {
+    automatic, // open the editor unless -m or --file gave the text
+    always,    // --edit: open the editor even with -m/--file
+    never,     // --no-edit: write the rendered template (or -m/--file text) as is
+};
+
+struct BodyInput {
+    std::optional<std::string> message;   // -m TEXT: the body
+    std::optional<std::string> file_text; // --file: a body, or a whole document with front matter
+    std::filesystem::path file_path;      // where file_text came from ("-" for stdin)
+    EditChoice edit = EditChoice::automatic;
+};
+
+struct ComposeRequest {
+    Document initial;           // generated front matter + rendered template body
+    std::string resume_command; // "async doc new": the hint prints "<it> --file DRAFT --edit"
+    std::string draft_stem;     // names the draft file, e.g. the title's slug
+};
+
+// Produces the document to write from request and input, opening the editor when asked.
+// Throws Error{no} "aborted: no changes" (unchanged template or blank body, nothing kept),
+// Error{no} when the editor fails (text kept as a draft, resume hint), Error{data} with
+// "draft:line:col" when the front matter is invalid (text kept as a draft). On success the
+// draft is removed, and so is a draft passed back in with --file.
+Document compose_document(const Workspace& ws, const Env& env, const Config& config, TimePoint now,
+                          const ComposeRequest& request, const BodyInput& input);
+
+// Creates section/<local date of created>-<slug>/ (suffixes -2, -3… when taken, claimed with
+// mkdir so two writers never share one) and writes doc as its index.md. Returns the path.
+std::filesystem::path write_new_bundle(const Workspace& ws, std::string_view section,
+                                       TimePoint created, std::string_view slug,
+                                       const Document& doc);
+
+} // namespace async

@@ -1,0 +1,390 @@
+#include <async/config.hpp>
+#include <async/env.hpp>
+#include <async/error.hpp>
+#include <async/text.hpp>
+#include <async/workspace.hpp>
+
+#include <algorithm>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace fs = std::filesystem;
+
+namespace async {
+namespace {
+
+std::string scalar_text(const toml::node& node) {
+    if (auto s = node.as_string()) {
+        return s->get();
+    }
+    std::ostringstream out;
+    if (auto i = node.as_integer()) {
+        out << i->get();
+    } else if (auto f = node.as_floating_point()) {
+        out << f->get();
+    } else if (auto b = node.as_boolean()) {
+        out << (b->get() ? "true" : "false");
+    } else if (auto d = node.as_date_time()) {
+        out << *d;
+    } else if (auto dd = node.as_date()) {
+        out << *dd;
+    } else if (auto t = node.as_time()) {
+        out << *t;
+    } else {
+        out << toml::toml_formatter{node};
+    }
+    return out.str();
+}
+
+void flatten(const toml::table& table, const std::string& prefix, ConfigScope scope,
+             std::vector<ConfigEntry>& out) {
+    for (const auto& [k, node] : table) {
+        std::string key = prefix.empty() ? std::string{k.str()} : prefix + "." + std::string{k.str()};
+        if (auto sub = node.as_table()) {
+            flatten(*sub, key, scope, out);
+            continue;
+        }
+        ConfigEntry entry{key, {}, {}, false, scope};
+        if (auto arr = node.as_array()) {
+            entry.is_list = true;
+            std::ostringstream literal;
+            literal << toml::toml_formatter{*arr};
+            entry.value = literal.str();
+            for (const auto& item : *arr) {
+                entry.items.push_back(scalar_text(item));
+            }
+        } else {
+            entry.value = scalar_text(node);
+        }
+        out.push_back(std::move(entry));
+    }
+}
+
+toml::table parse_toml_file(const fs::path& file, const std::string& text) {
+    if (auto bad = find_invalid_utf8(text)) {
+        auto at = line_col_at(text, *bad);
+        throw Error{ErrorKind::data, file.string() + ":" + std::to_string(at.line) + ":" +
+                                         std::to_string(at.column) + ": invalid UTF-8"};
+    }
+    try {
+        return toml::parse(text, file.string());
+    } catch (const toml::parse_error& e) {
+        const auto& where = e.source().begin;
+        throw Error{ErrorKind::data, file.string() + ":" + std::to_string(where.line) + ":" +
+                                         std::to_string(where.column) + ": " +
+                                         std::string{e.description()}};
+    }
+}
+
+void replace_layer(std::vector<ConfigEntry>& entries, std::vector<ConfigEntry> layer) {
+    for (auto& entry : layer) {
+        auto same = [&](const ConfigEntry& e) { return e.key == entry.key; };
+        entries.erase(std::remove_if(entries.begin(), entries.end(), same), entries.end());
+        entries.push_back(std::move(entry));
+    }
+}
+
+void load_file_layer(const fs::path& file, ConfigScope scope, std::vector<ConfigEntry>& entries) {
+    std::error_code ec;
+    if (file.empty() || !fs::exists(file, ec)) {
+        return;
+    }
+    std::string text = read_file(file);
+    if (text.size() > 4 * 1024 * 1024) {
+        throw Error{ErrorKind::data, "config file '" + file.string() + "' is too large"};
+    }
+    std::vector<ConfigEntry> layer;
+    flatten(parse_toml_file(file, text), "", scope, layer);
+    replace_layer(entries, std::move(layer));
+}
+
+std::vector<std::string> split_key(std::string_view key) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (true) {
+        auto dot = key.find('.', start);
+        parts.emplace_back(key.substr(start, dot - start));
+        if (dot == std::string_view::npos) {
+            break;
+        }
+        start = dot + 1;
+    }
+    return parts;
+}
+
+bool is_integer(std::string_view v) {
+    if (!v.empty() && (v[0] == '-' || v[0] == '+')) {
+        v.remove_prefix(1);
+    }
+    return !v.empty() && v.size() < 19 &&
+           std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string typed_literal(std::string_view value) {
+    if (value == "true" || value == "false" || is_integer(value)) {
+        return std::string{value};
+    }
+    if (!value.empty() && value.front() == '[') {
+        try {
+            auto doc = toml::parse("v = " + std::string{value});
+            if (doc["v"].as_array()) {
+                return std::string{value};
+            }
+        } catch (const toml::parse_error&) {
+        }
+        throw Error{ErrorKind::usage, "invalid TOML array '" + std::string{value} + "'",
+                    "write arrays like '[\"a\", \"b\"]'"};
+    }
+    return toml_quote(value);
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+    std::vector<std::string> lines;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        auto end = text.find('\n', pos);
+        if (end == std::string::npos) {
+            lines.push_back(text.substr(pos));
+            break;
+        }
+        lines.push_back(text.substr(pos, end - pos));
+        pos = end + 1;
+    }
+    return lines;
+}
+
+std::string join_lines(const std::vector<std::string>& lines) {
+    std::string out;
+    for (const auto& line : lines) {
+        out += line;
+        out += '\n';
+    }
+    return out;
+}
+
+// The header text "[a.b]" of table a.b, if its line exists; the line index is returned.
+std::optional<std::size_t> find_table_header(const std::vector<std::string>& lines,
+                                             const std::string& table) {
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        auto line = trim(lines[i]);
+        if (line.size() > 2 && line.front() == '[' && line[1] != '[') {
+            auto close = line.find(']');
+            if (close != std::string_view::npos) {
+                std::string name;
+                for (char c : line.substr(1, close - 1)) {
+                    if (c != ' ' && c != '\t') {
+                        name += c;
+                    }
+                }
+                if (name == table) {
+                    return i;
+                }
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<std::size_t> first_table_header(const std::vector<std::string>& lines) {
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        auto line = trim(lines[i]);
+        if (!line.empty() && line.front() == '[') {
+            return i;
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+std::string_view to_string(ConfigScope scope) {
+    switch (scope) {
+    case ConfigScope::builtin: return "built-in";
+    case ConfigScope::user: return "user";
+    case ConfigScope::workspace: return "workspace";
+    case ConfigScope::env: return "env";
+    }
+    return "built-in";
+}
+
+fs::path user_config_file(const Env& env) {
+    if (auto xdg = env.get("XDG_CONFIG_HOME"); xdg && fs::path{*xdg}.is_absolute()) {
+        return fs::path{*xdg} / "async" / "config.toml";
+    }
+    return fs::path{env.home()} / ".config" / "async" / "config.toml";
+}
+
+void validate_config_key(std::string_view key) {
+    bool ok = !key.empty() && key.size() <= 200 && key.front() != '.' && key.back() != '.' &&
+              key.find("..") == std::string_view::npos;
+    for (char c : key) {
+        bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       c == '_' || c == '-' || c == '.';
+        ok = ok && allowed;
+    }
+    if (!ok) {
+        throw Error{ErrorKind::usage, "invalid config key '" + sanitize_for_terminal(key, Newlines::flatten) + "'",
+                    "keys look like 'section.name', e.g. 'core.editor'"};
+    }
+}
+
+Config Config::load(const Env& env, const fs::path& workspace_file) {
+    Config config;
+    config.set("checkin.day", "fri", ConfigScope::builtin);
+    config.set("mail.sendmail", "sendmail", ConfigScope::builtin);
+    load_file_layer(user_config_file(env), ConfigScope::user, config.m_entries);
+    load_file_layer(workspace_file, ConfigScope::workspace, config.m_entries);
+    if (auto user = env.get("ASYNC_USER")) {
+        config.set("user.handle", *user, ConfigScope::env);
+    }
+    return config;
+}
+
+void Config::set(std::string key, std::string value, ConfigScope scope) {
+    replace_layer(m_entries, {ConfigEntry{std::move(key), std::move(value), {}, false, scope}});
+}
+
+const ConfigEntry* Config::find(std::string_view key) const {
+    for (const auto& entry : m_entries) {
+        if (entry.key == key) {
+            return &entry;
+        }
+    }
+    return nullptr;
+}
+
+std::optional<std::string> Config::get(std::string_view key) const {
+    if (const auto* entry = find(key)) {
+        return entry->value;
+    }
+    return std::nullopt;
+}
+
+std::vector<std::string> Config::get_list(std::string_view key) const {
+    const auto* entry = find(key);
+    if (entry == nullptr) {
+        return {};
+    }
+    if (entry->is_list) {
+        return entry->items;
+    }
+    return {entry->value};
+}
+
+std::vector<ConfigEntry> Config::entries() const {
+    auto sorted = m_entries;
+    std::sort(sorted.begin(), sorted.end(),
+              [](const ConfigEntry& a, const ConfigEntry& b) { return a.key < b.key; });
+    return sorted;
+}
+
+std::vector<Person> Config::people() const {
+    std::vector<Person> people;
+    for (const auto& entry : entries()) {
+        if (!entry.key.starts_with("people.")) {
+            continue;
+        }
+        auto rest = std::string_view{entry.key}.substr(7);
+        auto dot = rest.find('.');
+        std::string handle{rest.substr(0, dot)};
+        if (people.empty() || people.back().handle != handle) {
+            people.push_back(Person{handle, {}, {}});
+        }
+        if (dot != std::string_view::npos) {
+            auto field = rest.substr(dot + 1);
+            if (field == "name") {
+                people.back().name = entry.value;
+            } else if (field == "email") {
+                people.back().email = entry.value;
+            }
+        }
+    }
+    return people;
+}
+
+void config_file_set(const fs::path& file, std::string_view key, std::string_view value) {
+    validate_config_key(key);
+    std::string literal = typed_literal(value);
+    std::error_code ec;
+    std::string text = fs::exists(file, ec) ? read_file(file) : std::string{};
+    toml::table doc = parse_toml_file(file, text);
+    auto parts = split_key(key);
+    std::string leaf = parts.back();
+    std::string table_name;
+    for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+        table_name += (i ? "." : "") + parts[i];
+    }
+    std::vector<std::string> lines = split_lines(text);
+    std::string new_line = leaf + " = " + literal;
+    toml::node_view existing = doc.at_path(key);
+    if (existing && !existing.is_table()) {
+        const auto& src = existing.node()->source();
+        // The key sits on the line where its value begins; multi-line values end further down.
+        std::size_t first = src.begin.line - 1;
+        std::size_t last = src.end.line - 1;
+        if (existing.is_array() || existing.is_string()) {
+            last = std::max(last, first);
+        }
+        if (last >= lines.size()) {
+            last = lines.size() - 1;
+        }
+        auto& line = lines[first];
+        auto eq = line.find('=');
+        std::string key_part = eq == std::string::npos ? leaf + " " : line.substr(0, eq);
+        lines.erase(lines.begin() + static_cast<long>(first) + 1,
+                    lines.begin() + static_cast<long>(last) + 1);
+        lines[first] = key_part + (key_part.ends_with(' ') ? "" : " ") + "= " + literal;
+    } else if (existing) {
+        throw Error{ErrorKind::usage, "'" + std::string{key} + "' is a section, not a value"};
+    } else if (table_name.empty()) {
+        auto header = first_table_header(lines);
+        lines.insert(header ? lines.begin() + static_cast<long>(*header) : lines.end(), new_line);
+    } else if (auto header = find_table_header(lines, table_name)) {
+        lines.insert(lines.begin() + static_cast<long>(*header) + 1, new_line);
+    } else {
+        if (!lines.empty() && !trim(lines.back()).empty()) {
+            lines.emplace_back();
+        }
+        lines.push_back("[" + table_name + "]");
+        lines.push_back(new_line);
+    }
+    std::string updated = join_lines(lines);
+    toml::table check;
+    try {
+        check = toml::parse(updated, file.string());
+    } catch (const toml::parse_error& e) {
+        throw Error{ErrorKind::data, "cannot set '" + std::string{key} + "' in '" + file.string() +
+                                         "': the result would not parse (" +
+                                         std::string{e.description()} + ")",
+                    "edit the file by hand"};
+    }
+    if (!check.at_path(key)) {
+        throw Error{ErrorKind::data, "cannot set '" + std::string{key} + "' in '" + file.string() + "'",
+                    "edit the file by hand"};
+    }
+    write_file_atomic(file, updated);
+}
+
+bool config_file_unset(const fs::path& file, std::string_view key) {
+    validate_config_key(key);
+    std::error_code ec;
+    if (!fs::exists(file, ec)) {
+        return false;
+    }
+    std::string text = read_file(file);
+    toml::table doc = parse_toml_file(file, text);
+    toml::node_view existing = doc.at_path(key);
+    if (!existing || existing.is_table()) {
+        return false;
+    }
+    const auto& src = existing.node()->source();
+    std::vector<std::string> lines = split_lines(text);
+    std::size_t first = src.begin.line - 1;
+    std::size_t last = std::min<std::size_t>(src.end.line - 1, lines.size() - 1);
+    lines.erase(lines.begin() + static_cast<long>(first),
+                lines.begin() + static_cast<long>(std::max(first, last)) + 1);
+    write_file_atomic(file, join_lines(lines));
+    return true;
+}
+
+} // namespace async

@@ -1,0 +1,417 @@
+#include <async/dates.hpp>
+#include <async/document.hpp>
+#include <async/error.hpp>
+#include <async/text.hpp>
+
+#include <algorithm>
+#include <cstring>
+#include <sstream>
+#include <sys/random.h>
+#include <toml++/toml.h>
+
+namespace async {
+namespace {
+
+Error located(std::string_view origin, std::size_t line, std::size_t column, std::string_view msg) {
+    return Error{ErrorKind::data, std::string{origin} + ":" + std::to_string(line) + ":" +
+                                      std::to_string(column) + ": " + std::string{msg}};
+}
+
+bool is_fence(std::string_view line) {
+    return trim(line) == "+++";
+}
+
+std::vector<std::string_view> lines_of(std::string_view text) {
+    std::vector<std::string_view> lines;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        auto end = text.find('\n', pos);
+        if (end == std::string_view::npos) {
+            lines.push_back(text.substr(pos));
+            break;
+        }
+        lines.push_back(text.substr(pos, end - pos));
+        pos = end + 1;
+    }
+    return lines;
+}
+
+std::string toml_datetime_literal(TimePoint t) {
+    return format_utc(t);
+}
+
+std::optional<TimePoint> from_toml_datetime(const toml::date_time& dt) {
+    std::ostringstream out;
+    out << dt;
+    std::string text = out.str();
+    if (!dt.offset) {
+        text += "Z"; // a local date-time in front matter is read as UTC, as async writes it
+    }
+    return parse_iso8601(text);
+}
+
+std::optional<TimePoint> from_toml_date(const toml::date& d) {
+    std::ostringstream out;
+    out << d;
+    return parse_iso8601(out.str());
+}
+
+} // namespace
+
+Document Document::parse(std::string_view text, std::string_view origin) {
+    if (text.starts_with("\xEF\xBB\xBF")) {
+        text.remove_prefix(3);
+    }
+    if (auto bad = find_invalid_utf8(text)) {
+        auto at = line_col_at(text, *bad);
+        throw located(origin, at.line, at.column,
+                      text[*bad] == '\0' ? "NUL byte in file" : "invalid UTF-8");
+    }
+    Document doc;
+    std::string normal;
+    if (text.find("\r\n") != std::string_view::npos) {
+        doc.m_crlf = true;
+        normal.reserve(text.size());
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+                continue;
+            }
+            normal += text[i];
+        }
+        text = normal;
+    }
+    auto first_end = text.find('\n');
+    if (!is_fence(text.substr(0, first_end))) {
+        throw located(origin, 1, 1, "no front matter (the first line must be '+++')");
+    }
+    if (first_end == std::string_view::npos) {
+        throw located(origin, 1, 1, "front matter is not closed (no second '+++' line)");
+    }
+    std::size_t pos = first_end + 1;
+    std::size_t line = 2;
+    while (true) {
+        auto end = text.find('\n', pos);
+        auto current = text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+        if (is_fence(current)) {
+            doc.m_front_matter = std::string{text.substr(first_end + 1, pos - first_end - 1)};
+            doc.m_body = end == std::string_view::npos ? std::string{} : std::string{text.substr(end + 1)};
+            doc.m_body_line = line + 1;
+            break;
+        }
+        if (end == std::string_view::npos) {
+            throw located(origin, 1, 1, "front matter is not closed (no second '+++' line)");
+        }
+        pos = end + 1;
+        ++line;
+    }
+    doc.reparse(origin, 1);
+    return doc;
+}
+
+Document Document::from_parts(std::string_view front_matter, std::string body) {
+    Document doc;
+    doc.m_front_matter = std::string{front_matter};
+    if (!doc.m_front_matter.empty() && doc.m_front_matter.back() != '\n') {
+        doc.m_front_matter += '\n';
+    }
+    doc.m_body = std::move(body);
+    doc.reparse("front matter", 0);
+    doc.m_body_line = 3 + static_cast<std::size_t>(
+                              std::count(doc.m_front_matter.begin(), doc.m_front_matter.end(), '\n'));
+    return doc;
+}
+
+void Document::reparse(std::string_view origin, std::size_t line_offset) {
+    toml::table table;
+    try {
+        table = toml::parse(m_front_matter, std::string{origin});
+    } catch (const toml::parse_error& e) {
+        const auto& where = e.source().begin;
+        throw located(origin, where.line + line_offset, where.column, e.description());
+    }
+    m_values.clear();
+    for (const auto& [key, node] : table) {
+        Value value;
+        value.first_line = node.source().begin.line ? node.source().begin.line - 1 : 0;
+        value.last_line = node.source().end.line ? node.source().end.line - 1 : value.first_line;
+        if (auto s = node.as_string()) {
+            value.kind = Value::Kind::string;
+            value.text = s->get();
+            value.time = parse_iso8601(value.text);
+        } else if (auto dt = node.as_date_time()) {
+            value.kind = Value::Kind::time;
+            value.time = from_toml_datetime(dt->get());
+            value.text = value.time ? format_utc(*value.time) : std::string{};
+        } else if (auto d = node.as_date()) {
+            value.kind = Value::Kind::time;
+            value.time = from_toml_date(d->get());
+            value.text = value.time ? format_utc(*value.time) : std::string{};
+        } else if (auto arr = node.as_array()) {
+            value.kind = Value::Kind::list;
+            for (const auto& item : *arr) {
+                if (auto si = item.as_string()) {
+                    value.items.push_back(si->get());
+                }
+            }
+        } else if (node.is_table()) {
+            // Nested tables are kept verbatim in the text and not addressable as values; their
+            // lines must never be taken for a top-level key's.
+            continue;
+        } else {
+            std::ostringstream out;
+            out << toml::toml_formatter{node};
+            value.text = out.str();
+        }
+        m_values.emplace_back(std::string{key.str()}, std::move(value));
+    }
+}
+
+bool Document::has(std::string_view key) const {
+    return std::any_of(m_values.begin(), m_values.end(), [&](const auto& kv) { return kv.first == key; });
+}
+
+std::vector<std::string> Document::keys() const {
+    std::vector<std::string> out;
+    for (const auto& kv : m_values) {
+        out.push_back(kv.first);
+    }
+    return out;
+}
+
+std::optional<std::string> Document::literal(std::string_view key) const {
+    for (const auto& [k, v] : m_values) {
+        if (k != key) {
+            continue;
+        }
+        auto lines = lines_of(m_front_matter);
+        std::string text;
+        for (std::size_t i = v.first_line; i <= std::max(v.first_line, v.last_line) && i < lines.size(); ++i) {
+            text += lines[i];
+            text += '\n';
+        }
+        // The value starts after the first '=' outside a quoted key.
+        bool in_quotes = false;
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            if (text[i] == '"') {
+                in_quotes = !in_quotes;
+            } else if (text[i] == '=' && !in_quotes) {
+                return std::string{trim(std::string_view{text}.substr(i + 1))};
+            }
+        }
+        return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> Document::get_string(std::string_view key) const {
+    for (const auto& [k, v] : m_values) {
+        if (k == key && v.kind != Value::Kind::list) {
+            return v.text;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<TimePoint> Document::get_time(std::string_view key) const {
+    for (const auto& [k, v] : m_values) {
+        if (k == key) {
+            return v.time;
+        }
+    }
+    return std::nullopt;
+}
+
+std::vector<std::string> Document::get_strings(std::string_view key) const {
+    for (const auto& [k, v] : m_values) {
+        if (k == key) {
+            if (v.kind == Value::Kind::list) {
+                return v.items;
+            }
+            if (v.kind == Value::Kind::string && !v.text.empty()) {
+                return {v.text};
+            }
+        }
+    }
+    return {};
+}
+
+void Document::set_literal(std::string_view key, std::string_view literal) {
+    auto lines = lines_of(m_front_matter);
+    std::vector<std::string> out(lines.begin(), lines.end());
+    std::string key_text = std::string{key};
+    bool bare = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    });
+    if (!bare) {
+        key_text = toml_quote(key);
+    }
+    std::string new_line = key_text + " = " + std::string{literal};
+    auto found = std::find_if(m_values.begin(), m_values.end(), [&](const auto& kv) { return kv.first == key; });
+    if (found != m_values.end() && found->second.first_line < out.size()) {
+        std::size_t first = found->second.first_line;
+        std::size_t last = std::min(std::max(first, found->second.last_line), out.size() - 1);
+        out.erase(out.begin() + static_cast<long>(first) + 1, out.begin() + static_cast<long>(last) + 1);
+        out[first] = new_line;
+    } else {
+        auto header = std::find_if(out.begin(), out.end(), [](const std::string& l) {
+            auto t = trim(l);
+            return !t.empty() && t.front() == '[';
+        });
+        out.insert(header, new_line);
+    }
+    std::string saved = std::move(m_front_matter);
+    m_front_matter.clear();
+    for (const auto& l : out) {
+        m_front_matter += l;
+        m_front_matter += '\n';
+    }
+    try {
+        reparse("front matter", 1);
+    } catch (...) {
+        m_front_matter = std::move(saved);
+        reparse("front matter", 1);
+        throw;
+    }
+}
+
+void Document::set_string(std::string_view key, std::string_view value) {
+    set_literal(key, toml_quote(value));
+}
+
+void Document::set_time(std::string_view key, TimePoint value) {
+    set_literal(key, toml_datetime_literal(value));
+}
+
+void Document::set_strings(std::string_view key, const std::vector<std::string>& values) {
+    std::string literal = "[";
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        literal += (i ? ", " : "") + toml_quote(values[i]);
+    }
+    literal += "]";
+    set_literal(key, literal);
+}
+
+void Document::remove(std::string_view key) {
+    auto found = std::find_if(m_values.begin(), m_values.end(), [&](const auto& kv) { return kv.first == key; });
+    if (found == m_values.end()) {
+        return;
+    }
+    auto lines = lines_of(m_front_matter);
+    std::string text;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        if (i < found->second.first_line || i > std::max(found->second.first_line, found->second.last_line)) {
+            text += lines[i];
+            text += '\n';
+        }
+    }
+    m_front_matter = std::move(text);
+    reparse("front matter", 1);
+}
+
+std::string Document::render() const {
+    std::string out = "+++\n" + m_front_matter;
+    if (!m_front_matter.empty() && m_front_matter.back() != '\n') {
+        out += '\n';
+    }
+    out += "+++\n";
+    out += m_body;
+    if (!m_crlf) {
+        return out;
+    }
+    std::string crlf;
+    crlf.reserve(out.size() + out.size() / 16);
+    for (char c : out) {
+        if (c == '\n') {
+            crlf += '\r';
+        }
+        crlf += c;
+    }
+    return crlf;
+}
+
+std::string new_id() {
+    static constexpr char k_alphabet[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+    std::string id;
+    while (id.size() < 8) {
+        unsigned char buf[16];
+        ssize_t n = ::getrandom(buf, sizeof buf, 0);
+        if (n <= 0) {
+            throw Error{ErrorKind::environment, std::string{"cannot get random bytes: "} + std::strerror(errno)};
+        }
+        for (ssize_t i = 0; i < n && id.size() < 8; ++i) {
+            // 252 = 7 * 36: rejecting the rest keeps every character equally likely.
+            if (buf[i] < 252) {
+                id += k_alphabet[buf[i] % 36];
+            }
+        }
+    }
+    return id;
+}
+
+bool looks_like_id(std::string_view text) {
+    return text.size() >= 4 && text.size() <= 8 &&
+           std::all_of(text.begin(), text.end(),
+                       [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); });
+}
+
+std::string slugify(std::string_view title) {
+    // Latin-1 supplement letters (U+00C0..U+00FF) folded to ASCII.
+    static constexpr const char* k_fold[64] = {
+        "a", "a", "a", "a", "ae", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+        "d", "n", "o", "o", "o", "o", "oe", "",  "o", "u", "u", "u", "ue", "y", "th", "ss",
+        "a", "a", "a", "a", "ae", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+        "d", "n", "o", "o", "o", "o", "oe", "",  "o", "u", "u", "u", "ue", "y", "th", "y"};
+    std::string slug;
+    bool dash = false;
+    auto push = [&](std::string_view s) {
+        if (dash && !slug.empty()) {
+            slug += '-';
+        }
+        dash = false;
+        slug += s;
+    };
+    for (std::size_t i = 0; i < title.size(); ++i) {
+        auto c = static_cast<unsigned char>(title[i]);
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            push(std::string(1, static_cast<char>(c)));
+        } else if (c >= 'A' && c <= 'Z') {
+            push(std::string(1, static_cast<char>(c - 'A' + 'a')));
+        } else if (c == 0xC3 && i + 1 < title.size()) {
+            auto next = static_cast<unsigned char>(title[i + 1]);
+            if (next >= 0x80 && next <= 0xBF) {
+                std::string_view folded = k_fold[next - 0x80];
+                if (!folded.empty()) {
+                    push(folded);
+                } else {
+                    dash = true;
+                }
+                ++i;
+                continue;
+            }
+            dash = true;
+        } else if (c == '\'') {
+            // "Alice's plan" -> "alices-plan"
+        } else {
+            dash = true;
+        }
+        if (slug.size() >= 50) {
+            break;
+        }
+    }
+    if (slug.size() > 50) {
+        slug.resize(50);
+    }
+    while (!slug.empty() && slug.back() == '-') {
+        slug.pop_back();
+    }
+    if (slug.size() > 40) {
+        // Cut at a word boundary when one is near, so slugs do not end mid-word.
+        auto cut = slug.rfind('-');
+        if (cut != std::string::npos && cut >= 30) {
+            slug.resize(cut);
+        }
+    }
+    return slug.empty() ? "untitled" : slug;
+}
+
+} // namespace async

@@ -1,0 +1,32 @@
+#include <async/env.hpp>
+
+extern char** environ;
+
+namespace async {
+
+Env Env::from_process() {
+    std::map<std::string, std::string> vars;
+    for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+        std::string_view kv{*entry};
+        auto eq = kv.find('=');
+        if (eq == std::string_view::npos) {
+            continue;
+        }
+        vars.emplace(std::string{kv.substr(0, eq)}, std::string{kv.substr(eq + 1)});
+    }
+    return Env{std::move(vars)};
+}
+
+std::optional<std::string> Env::get(const std::string& name) const {
+    auto it = m_vars.find(name);
+    if (it == m_vars.end() || it->second.empty()) {
+        return std::nullopt;
+    }
+    return it->second;
+}
+
+std::string Env::home() const {
+    return get("HOME").value_or("/");
+}
+
+} // namespace async

@@ -1,0 +1,50 @@
+#include <async/config.hpp>
+#include <async/env.hpp>
+#include <async/error.hpp>
+#include <async/identity.hpp>
+#include <async/process.hpp>
+#include <async/text.hpp>
+
+namespace async {
+
+std::string normalize_handle(std::string_view handle) {
+    handle = trim(handle);
+    if (!handle.empty() && handle.front() == '@') {
+        handle.remove_prefix(1);
+    }
+    std::string out;
+    for (char c : to_lower_ascii(handle)) {
+        bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+        out += ok ? c : '-';
+    }
+    bool has_alnum = false;
+    for (char c : out) {
+        has_alnum = has_alnum || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    }
+    if (!has_alnum || out.size() > 64 || out.front() == '.' || out.front() == '-') {
+        throw Error{ErrorKind::usage,
+                    "invalid handle '" + sanitize_for_terminal(handle, Newlines::flatten) + "'",
+                    "handles are letters, digits, '.', '_' and '-', starting with a letter or digit"};
+    }
+    return out;
+}
+
+std::string current_handle(const Env& env, const Config& config) {
+    if (auto handle = config.get("user.handle")) {
+        return normalize_handle(*handle);
+    }
+    if (auto git = run_process({"git", "config", "user.email"}, Capture::stdout_only)) {
+        auto email = trim(git->out);
+        auto at = email.find('@');
+        if (git->exit_status == 0 && at != std::string_view::npos && at > 0) {
+            return normalize_handle(email.substr(0, at));
+        }
+    }
+    if (auto user = env.get("USER")) {
+        return normalize_handle(*user);
+    }
+    throw Error{ErrorKind::environment, "cannot tell who you are",
+                "set ASYNC_USER or run 'async config set --global user.handle NAME'"};
+}
+
+} // namespace async

@@ -1,0 +1,172 @@
+#include <async/text.hpp>
+
+#include <cstdint>
+
+namespace async {
+namespace {
+
+// Length of the valid UTF-8 sequence starting at text[i], or 0 when it is invalid
+// (overlong forms, surrogates and code points above U+10FFFF are invalid).
+std::size_t utf8_sequence_length(std::string_view text, std::size_t i, char32_t& cp) {
+    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+    unsigned char b0 = byte(i);
+    std::size_t len = 0;
+    if (b0 < 0x80) {
+        cp = b0;
+        return 1;
+    } else if ((b0 & 0xE0) == 0xC0) {
+        len = 2;
+        cp = b0 & 0x1F;
+    } else if ((b0 & 0xF0) == 0xE0) {
+        len = 3;
+        cp = b0 & 0x0F;
+    } else if ((b0 & 0xF8) == 0xF0) {
+        len = 4;
+        cp = b0 & 0x07;
+    } else {
+        return 0;
+    }
+    if (i + len > text.size()) {
+        return 0;
+    }
+    for (std::size_t k = 1; k < len; ++k) {
+        unsigned char b = byte(i + k);
+        if ((b & 0xC0) != 0x80) {
+            return 0;
+        }
+        cp = (cp << 6) | (b & 0x3F);
+    }
+    static constexpr char32_t k_min_for_length[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < k_min_for_length[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        return 0;
+    }
+    return len;
+}
+
+bool is_bidi_control(char32_t cp) {
+    return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E ||
+           cp == 0x200F || cp == 0x061C;
+}
+
+} // namespace
+
+std::optional<std::size_t> find_invalid_utf8(std::string_view text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        char32_t cp = 0;
+        std::size_t len = utf8_sequence_length(text, i, cp);
+        if (len == 0 || cp == 0) {
+            return i;
+        }
+        i += len;
+    }
+    return std::nullopt;
+}
+
+LineCol line_col_at(std::string_view text, std::size_t offset) {
+    LineCol at;
+    for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+            ++at.line;
+            at.column = 1;
+        } else {
+            ++at.column;
+        }
+    }
+    return at;
+}
+
+std::string sanitize_for_terminal(std::string_view text, Newlines newlines) {
+    std::string out;
+    out.reserve(text.size());
+    std::size_t i = 0;
+    while (i < text.size()) {
+        char32_t cp = 0;
+        std::size_t len = utf8_sequence_length(text, i, cp);
+        if (len == 0) {
+            out += "\xEF\xBF\xBD";
+            ++i;
+            continue;
+        }
+        if (cp == '\n' || cp == '\t') {
+            out += newlines == Newlines::flatten ? ' ' : static_cast<char>(cp);
+        } else if (cp == '\r') {
+            if (newlines == Newlines::flatten) {
+                out += ' ';
+            }
+        } else if (cp < 0x20 || cp == 0x7F) {
+            out += '^';
+            out += static_cast<char>(cp ^ 0x40);
+        } else if (cp >= 0x80 && cp <= 0x9F) {
+            out += "\xEF\xBF\xBD";
+        } else if (!is_bidi_control(cp)) {
+            out.append(text.substr(i, len));
+        }
+        i += len;
+    }
+    return out;
+}
+
+std::string to_lower_ascii(std::string_view text) {
+    std::string out{text};
+    for (char& c : out) {
+        if (c >= 'A' && c <= 'Z') {
+            c = static_cast<char>(c - 'A' + 'a');
+        }
+    }
+    return out;
+}
+
+std::string_view trim(std::string_view text) {
+    auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    while (!text.empty() && blank(text.front())) {
+        text.remove_prefix(1);
+    }
+    while (!text.empty() && blank(text.back())) {
+        text.remove_suffix(1);
+    }
+    return text;
+}
+
+std::vector<std::string> split_list(std::string_view text, char sep) {
+    std::vector<std::string> parts;
+    while (true) {
+        auto pos = text.find(sep);
+        auto part = trim(text.substr(0, pos));
+        if (!part.empty()) {
+            parts.emplace_back(part);
+        }
+        if (pos == std::string_view::npos) {
+            break;
+        }
+        text.remove_prefix(pos + 1);
+    }
+    return parts;
+}
+
+std::string toml_quote(std::string_view text) {
+    static constexpr char k_hex[] = "0123456789ABCDEF";
+    std::string out = "\"";
+    for (char c : text) {
+        auto u = static_cast<unsigned char>(c);
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\t': out += "\\t"; break;
+        case '\r': out += "\\r"; break;
+        default:
+            if (u < 0x20 || u == 0x7F) {
+                out += "\\u00";
+                out += k_hex[u >> 4];
+                out += k_hex[u & 0xF];
+            } else {
+                out += c;
+            }
+        }
+    }
+    out += '"';
+    return out;
+}
+
+} // namespace async

@@ -1,0 +1,330 @@
+#include <async/env.hpp>
+#include <async/error.hpp>
+#include <async/workspace.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace async {
+namespace {
+
+std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
+
+Error io_error(const std::string& what, const fs::path& path, int err) {
+    return Error{ErrorKind::data, "cannot " + what + " " + quoted(path) + ": " + std::strerror(err)};
+}
+
+bool has_workspace_marker(const fs::path& dir) {
+    std::error_code ec;
+    return fs::is_directory(dir / ".async", ec);
+}
+
+void write_all(int fd, std::string_view content, const fs::path& path) {
+    while (!content.empty()) {
+        ssize_t n = ::write(fd, content.data(), content.size());
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            int err = errno;
+            ::close(fd);
+            throw io_error("write", path, err);
+        }
+        content.remove_prefix(static_cast<std::size_t>(n));
+    }
+}
+
+void fsync_dir(const fs::path& dir) {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
+
+void make_dirs(const fs::path& dir) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) {
+        throw Error{ErrorKind::data, "cannot create folder " + quoted(dir) + ": " + ec.message()};
+    }
+}
+
+mode_t file_mode_for(const fs::path& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0) {
+        return st.st_mode & 07777;
+    }
+    mode_t mask = ::umask(0);
+    ::umask(mask);
+    return 0666 & ~mask;
+}
+
+constexpr std::string_view k_config_skeleton = R"(# Team settings for this async workspace: committed and shared. See async-config(5).
+
+[team]
+name = ""
+
+# One table per person, named by handle:
+# [people.alice]
+# name = "Alice Example"
+# email = "alice@example.com"
+
+[checkin]
+# The weekly check-in day (mon..sun).
+day = "fri"
+)";
+
+constexpr std::string_view k_gitignore_lines[] = {".async/index.db*", ".async/local/"};
+
+void ensure_gitignore(const fs::path& dir) {
+    fs::path file = dir / ".gitignore";
+    std::string text;
+    std::error_code ec;
+    if (fs::exists(file, ec)) {
+        text = read_file(file);
+    }
+    std::string added;
+    for (auto line : k_gitignore_lines) {
+        bool present = false;
+        std::size_t pos = 0;
+        while (pos <= text.size()) {
+            auto end = text.find('\n', pos);
+            auto current = std::string_view{text}.substr(pos, end - pos);
+            if (current == line) {
+                present = true;
+                break;
+            }
+            if (end == std::string::npos) {
+                break;
+            }
+            pos = end + 1;
+        }
+        if (!present) {
+            added += std::string{line} + "\n";
+        }
+    }
+    if (added.empty()) {
+        return;
+    }
+    if (!text.empty() && text.back() != '\n') {
+        text += '\n';
+    }
+    write_file_atomic(file, text + added);
+}
+
+} // namespace
+
+Workspace::Workspace(fs::path root) : m_root(std::move(root)) {}
+
+std::string Workspace::display(const fs::path& path) const {
+    auto rel = path.lexically_relative(m_root);
+    if (rel.empty() || *rel.begin() == "..") {
+        return path.string();
+    }
+    return rel.string();
+}
+
+fs::path Workspace::inside(const fs::path& rel) const {
+    auto normal = rel.lexically_normal();
+    if (rel.is_absolute() || normal.empty() || *normal.begin() == "..") {
+        throw Error{ErrorKind::usage, "path " + quoted(rel) + " is outside the workspace"};
+    }
+    return m_root / normal;
+}
+
+fs::path default_workspace_dir(const Env& env) {
+    if (auto xdg = env.get("XDG_DATA_HOME"); xdg && fs::path{*xdg}.is_absolute()) {
+        return fs::path{*xdg} / "async";
+    }
+    return fs::path{env.home()} / ".local" / "share" / "async";
+}
+
+std::optional<fs::path> find_enclosing_workspace(const fs::path& start) {
+    std::error_code ec;
+    fs::path dir = fs::weakly_canonical(fs::absolute(start, ec), ec);
+    if (ec) {
+        dir = start;
+    }
+    while (true) {
+        if (has_workspace_marker(dir)) {
+            return dir;
+        }
+        if (!dir.has_parent_path() || dir.parent_path() == dir) {
+            return std::nullopt;
+        }
+        dir = dir.parent_path();
+    }
+}
+
+Workspace discover_workspace(const fs::path& cwd, StartedIn started, const Env& env,
+                             const std::optional<std::string>& config_workspace,
+                             Discovery& how) {
+    how = Discovery::found;
+    auto here = find_enclosing_workspace(cwd);
+    if (started == StartedIn::dash_c) {
+        if (!here) {
+            throw Error{ErrorKind::usage, "not in an async workspace: " + quoted(cwd),
+                        "run 'async init " + cwd.string() + "' to create one"};
+        }
+        return Workspace{*here};
+    }
+    if (auto dir = env.get("ASYNC_DIR")) {
+        fs::path root = fs::absolute(*dir);
+        if (!has_workspace_marker(root)) {
+            throw Error{ErrorKind::usage, "ASYNC_DIR " + quoted(root) + " is not an async workspace",
+                        "run 'async init " + root.string() + "' or unset ASYNC_DIR"};
+        }
+        return Workspace{root.lexically_normal()};
+    }
+    if (here) {
+        return Workspace{*here};
+    }
+    if (config_workspace) {
+        fs::path root = *config_workspace;
+        if (root.string().starts_with("~/")) {
+            root = fs::path{env.home()} / root.string().substr(2);
+        }
+        if (!has_workspace_marker(root)) {
+            throw Error{ErrorKind::usage,
+                        "the configured workspace " + quoted(root) + " is not an async workspace",
+                        "run 'async init " + root.string() + "' or 'async config unset --global workspace'"};
+        }
+        return Workspace{root};
+    }
+    fs::path fallback = default_workspace_dir(env);
+    if (!has_workspace_marker(fallback)) {
+        init_workspace(fallback);
+        how = Discovery::created;
+    }
+    return Workspace{fallback};
+}
+
+InitResult init_workspace(const fs::path& dir_in) {
+    std::error_code ec;
+    fs::path dir = fs::absolute(dir_in, ec).lexically_normal();
+    if (dir.filename().empty()) {
+        dir = dir.parent_path();
+    }
+    if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) {
+        throw Error{ErrorKind::usage, quoted(dir) + " exists and is not a folder"};
+    }
+    if (dir.has_parent_path() && dir.parent_path() != dir) {
+        if (auto outer = find_enclosing_workspace(dir.parent_path())) {
+            if (!has_workspace_marker(dir)) {
+                throw Error{ErrorKind::usage,
+                            "refusing to create a workspace inside the workspace " + quoted(*outer),
+                            "use the existing workspace, or choose a folder outside it"};
+            }
+        }
+    }
+    bool existed = has_workspace_marker(dir);
+    Workspace ws{dir};
+    make_dirs(ws.templates_dir());
+    make_dirs(ws.drafts_dir());
+    for (auto sub : {"docs", "meetings", "checkins", "people"}) {
+        make_dirs(dir / sub);
+    }
+    if (!fs::exists(ws.config_file(), ec)) {
+        create_file_exclusive(ws.config_file(), k_config_skeleton);
+    }
+    ensure_gitignore(dir);
+    return existed ? InitResult::already_there : InitResult::created;
+}
+
+void write_file_atomic(const fs::path& path, std::string_view content) {
+    fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path{"."};
+    make_dirs(dir);
+    std::string tmpl = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
+    int fd = ::mkstemp(tmpl.data());
+    if (fd < 0) {
+        throw io_error("write", path, errno);
+    }
+    ::fchmod(fd, file_mode_for(path));
+    try {
+        write_all(fd, content, path);
+    } catch (...) {
+        ::unlink(tmpl.c_str());
+        throw;
+    }
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+        int err = errno;
+        ::unlink(tmpl.c_str());
+        throw io_error("write", path, err);
+    }
+    if (::rename(tmpl.c_str(), path.c_str()) != 0) {
+        int err = errno;
+        ::unlink(tmpl.c_str());
+        throw io_error("write", path, err);
+    }
+    fsync_dir(dir);
+}
+
+bool create_file_exclusive(const fs::path& path, std::string_view content) {
+    fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path{"."};
+    make_dirs(dir);
+    // Written to a temp file first and linked into place, so nobody ever sees a half file and
+    // an existing file is never replaced (link fails with EEXIST).
+    std::string tmpl = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
+    int fd = ::mkstemp(tmpl.data());
+    if (fd < 0) {
+        throw io_error("write", path, errno);
+    }
+    ::fchmod(fd, file_mode_for(path));
+    try {
+        write_all(fd, content, path);
+    } catch (...) {
+        ::unlink(tmpl.c_str());
+        throw;
+    }
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+        int err = errno;
+        ::unlink(tmpl.c_str());
+        throw io_error("write", path, err);
+    }
+    int rc = ::link(tmpl.c_str(), path.c_str());
+    int err = errno;
+    ::unlink(tmpl.c_str());
+    if (rc != 0) {
+        if (err == EEXIST) {
+            return false;
+        }
+        throw io_error("write", path, err);
+    }
+    fsync_dir(dir);
+    return true;
+}
+
+std::string read_file(const fs::path& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        throw io_error("read", path, errno);
+    }
+    std::string out;
+    char buf[65536];
+    while (true) {
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            int err = errno;
+            ::close(fd);
+            throw io_error("read", path, err);
+        }
+        if (n == 0) {
+            break;
+        }
+        out.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    return out;
+}
+
+} // namespace async

@@ -1,0 +1,106 @@
+#include <async/config.hpp>
+#include <async/dates.hpp>
+#include <async/error.hpp>
+#include <async/identity.hpp>
+#include <async/templates.hpp>
+#include <async/text.hpp>
+#include <async/workspace.hpp>
+#include <async/writeup.hpp>
+
+#include <algorithm>
+
+namespace async {
+namespace {
+
+// A template may start with a "+++" block of default front matter keys; returns it and the
+// body after it.
+std::pair<std::string, std::string> split_template(const std::string& rendered, const std::string& name) {
+    std::string_view text = rendered;
+    while (text.starts_with("\n")) {
+        text.remove_prefix(1);
+    }
+    if (!text.starts_with("+++")) {
+        return {{}, std::string{text}};
+    }
+    Document defaults = Document::parse(text, "template '" + name + "'");
+    std::string body = defaults.body();
+    while (body.starts_with("\n")) {
+        body.erase(0, 1);
+    }
+    return {defaults.front_matter(), body};
+}
+
+// User templates beyond the built-in ones are documents of type "doc".
+std::string type_for_template(const std::string& name) {
+    const auto& known = writeup_templates();
+    return std::find(known.begin(), known.end(), name) != known.end() ? name : "doc";
+}
+
+} // namespace
+
+const std::vector<std::string>& writeup_templates() {
+    static const std::vector<std::string> k_names = {"doc", "decision", "sop", "onboarding", "post", "watercooler"};
+    return k_names;
+}
+
+Written create_writeup(const Workspace& ws, const Env& env, const Config& config, const Clock& clock,
+                       const std::string& author, const NewWriteup& request) {
+    TimePoint now = clock.now();
+    TemplateSet templates{user_config_file(env).parent_path() / "templates", ws.templates_dir()};
+    if (!templates.find(request.template_name)) {
+        throw Error{ErrorKind::usage, "no template '" + request.template_name + "'", "see 'async templates'"};
+    }
+    std::vector<std::string> reviewers;
+    for (const auto& r : request.reviewers) {
+        reviewers.push_back(normalize_handle(r));
+    }
+
+    TemplateData data;
+    data.strings["title"] = request.title;
+    data.strings["author"] = author;
+    data.strings["date"] = format_local_date(now);
+    data.strings["due"] = request.due ? format_local(*request.due) : std::string{};
+    data.lists["reviewers"] = reviewers;
+    data.lists["tags"] = request.tags;
+    std::string rendered = render_template(templates.text(request.template_name), data, request.template_name);
+    auto [defaults, body] = split_template(rendered, request.template_name);
+
+    Document doc = Document::from_parts("", body);
+    doc.set_string("id", new_id());
+    doc.set_string("type", type_for_template(request.template_name));
+    doc.set_string("title", request.title);
+    doc.set_string("author", author);
+    doc.set_time("created", now);
+    Document template_keys = Document::from_parts(defaults, "");
+    doc.set_literal("status", template_keys.literal("status").value_or("\"open\""));
+    if (!reviewers.empty()) {
+        doc.set_strings("reviewers", reviewers);
+    }
+    if (request.due) {
+        doc.set_time("due", *request.due);
+    }
+    if (!request.tags.empty()) {
+        doc.set_strings("tags", request.tags);
+    }
+    for (const auto& key : template_keys.keys()) {
+        if (!doc.has(key)) {
+            doc.set_literal(key, *template_keys.literal(key));
+        }
+    }
+
+    ComposeRequest compose{doc, "async doc new", slugify(request.title)};
+    Document final_doc = compose_document(ws, env, config, now, compose, request.body);
+    std::string id = final_doc.get_string("id").value_or("");
+    if (!looks_like_id(id) || id.size() != 8) {
+        id = new_id();
+        final_doc.set_string("id", id);
+    }
+    std::string title = final_doc.get_string("title").value_or("");
+    if (trim(title).empty()) {
+        throw Error{ErrorKind::usage, "the document has no title", "give one: async doc new \"TITLE\""};
+    }
+    auto path = write_new_bundle(ws, "docs", now, slugify(title), final_doc);
+    return Written{id, path};
+}
+
+} // namespace async

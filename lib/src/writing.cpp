@@ -1,0 +1,165 @@
+#include <async/config.hpp>
+#include <async/dates.hpp>
+#include <async/editor.hpp>
+#include <async/env.hpp>
+#include <async/error.hpp>
+#include <async/text.hpp>
+#include <async/workspace.hpp>
+#include <async/writing.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace async {
+namespace {
+
+bool blank(std::string_view text) { return trim(text).empty(); }
+
+std::string shell_quote(const std::string& text) {
+    std::string out = "'";
+    for (char c : text) {
+        out += c == '\'' ? std::string{"'\\''"} : std::string(1, c);
+    }
+    return out + "'";
+}
+
+std::string resume_hint(const ComposeRequest& request, const fs::path& draft) {
+    return "your text is kept in '" + draft.string() + "'; resume with: " + request.resume_command +
+           " --file " + shell_quote(draft.string()) + " --edit";
+}
+
+fs::path new_draft_path(const Workspace& ws, TimePoint now, std::string_view stem) {
+    std::string stamp = format_utc(now);
+    std::erase(stamp, ':');
+    std::erase(stamp, '-');
+    for (int n = 1;; ++n) {
+        fs::path candidate = ws.drafts_dir() / (stamp + "-" + std::string{stem} +
+                                                (n > 1 ? "-" + std::to_string(n) : "") + ".md");
+        std::error_code ec;
+        if (!fs::exists(candidate, ec)) {
+            return candidate;
+        }
+    }
+}
+
+// Keeps what the user gave in front matter, fills in what async owns when it is missing.
+Document merge_whole_document(const ComposeRequest& request, Document given) {
+    for (auto key : {"id", "type", "title", "author", "created"}) {
+        if (!given.has(key)) {
+            if (auto literal = request.initial.literal(key)) {
+                given.set_literal(key, *literal);
+            }
+        }
+    }
+    return given;
+}
+
+bool is_inside(const fs::path& path, const fs::path& dir) {
+    std::error_code ec;
+    auto a = fs::weakly_canonical(path, ec);
+    auto b = fs::weakly_canonical(dir, ec);
+    auto rel = a.lexically_relative(b);
+    return !rel.empty() && *rel.begin() != "..";
+}
+
+} // namespace
+
+Document compose_document(const Workspace& ws, const Env& env, const Config& config, TimePoint now,
+                          const ComposeRequest& request, const BodyInput& input) {
+    Document doc = request.initial;
+    if (input.file_text) {
+        if (trim(*input.file_text).starts_with("+++")) {
+            std::string origin = input.file_path == "-" ? std::string{"<stdin>"} : input.file_path.string();
+            try {
+                doc = merge_whole_document(request, Document::parse(*input.file_text, origin));
+            } catch (const Error& e) {
+                if (input.file_path != "-") {
+                    throw;
+                }
+                fs::path draft = new_draft_path(ws, now, request.draft_stem);
+                write_file_atomic(draft, *input.file_text);
+                throw Error{e.kind(), e.what(), resume_hint(request, draft)};
+            }
+        } else {
+            doc.set_body(*input.file_text);
+        }
+    }
+    if (input.message) {
+        std::string body = *input.message;
+        if (!body.empty() && body.back() != '\n') {
+            body += '\n';
+        }
+        doc.set_body(body);
+    }
+    bool given = input.message || input.file_text;
+    bool open_editor = input.edit == EditChoice::always || (input.edit == EditChoice::automatic && !given);
+
+    if (open_editor) {
+        std::string editor = resolve_editor(env, config);
+        std::string before = doc.render();
+        fs::path draft = new_draft_path(ws, now, request.draft_stem);
+        write_file_atomic(draft, before);
+        int status = 0;
+        try {
+            status = run_editor(draft, editor);
+        } catch (const Error& e) {
+            throw Error{e.kind(), e.what(), resume_hint(request, draft)};
+        }
+        if (status != 0) {
+            throw Error{ErrorKind::no,
+                        "aborted: the editor exited with status " + std::to_string(status) + "; nothing written",
+                        resume_hint(request, draft)};
+        }
+        std::string after = read_file(draft);
+        if (after == before && !given) {
+            fs::remove(draft);
+            throw Error{ErrorKind::no, "aborted: no changes"};
+        }
+        try {
+            doc = merge_whole_document(request, Document::parse(after, draft.string()));
+        } catch (const Error& e) {
+            throw Error{e.kind(), e.what(), resume_hint(request, draft)};
+        }
+        if (blank(doc.body())) {
+            fs::remove(draft);
+            throw Error{ErrorKind::no, "aborted: empty body"};
+        }
+        fs::remove(draft);
+    } else if (blank(doc.body())) {
+        throw Error{ErrorKind::no, "aborted: empty body"};
+    }
+    if (input.file_text && input.file_path != "-" && is_inside(input.file_path, ws.drafts_dir())) {
+        std::error_code ec;
+        fs::remove(input.file_path, ec);
+    }
+    return doc;
+}
+
+fs::path write_new_bundle(const Workspace& ws, std::string_view section, TimePoint created,
+                          std::string_view slug, const Document& doc) {
+    fs::path parent = ws.root() / section;
+    std::error_code ec;
+    fs::create_directories(parent, ec);
+    std::string base = format_local_date(created) + "-" + std::string{slug};
+    for (int n = 1; n < 10000; ++n) {
+        fs::path dir = parent / (n == 1 ? base : base + "-" + std::to_string(n));
+        if (::mkdir(dir.c_str(), 0777) != 0) {
+            if (errno == EEXIST) {
+                continue;
+            }
+            throw Error{ErrorKind::data, "cannot create folder '" + ws.display(dir) + "': " + std::strerror(errno)};
+        }
+        fs::path file = dir / "index.md";
+        if (!create_file_exclusive(file, doc.render())) {
+            throw Error{ErrorKind::data, "'" + ws.display(file) + "' appeared while it was being written"};
+        }
+        return file;
+    }
+    throw Error{ErrorKind::data, "too many documents named '" + base + "' in '" + std::string{section} + "'"};
+}
+
+} // namespace async

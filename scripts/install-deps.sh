@@ -1,0 +1,33 @@
+#!/bin/sh
+# Install every system package async needs to build, test and benchmark on Debian 12.
+# Idempotent: packages already present are left alone; apt-get runs only when one is missing.
+set -eu
+
+packages="
+build-essential cmake ninja-build pkg-config git
+libcli11-dev libfmt-dev libsqlitecpp-dev libsqlite3-dev libtomlplusplus-dev
+doctest-dev libmd4c-dev libmd4c-html0-dev libkainjow-mustache-dev
+python3 tmux sqlite3 scdoc mandoc
+hyperfine ripgrep adr-tools
+"
+
+missing=""
+for p in $packages; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+        missing="$missing $p"
+    fi
+done
+
+if [ -z "$missing" ]; then
+    exit 0
+fi
+
+echo "install-deps: installing:$missing" >&2
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+    sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
