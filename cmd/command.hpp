@@ -10,7 +10,10 @@
 #include <async/workspace.hpp>
 #include <async/writing.hpp>
 
+#include <async/index.hpp>
+
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -42,6 +45,9 @@ public:
     const Config& config();
     // The user config alone (no workspace needed).
     const Config& user_config();
+    // The index, opened once and refreshed incrementally (what every read command does first);
+    // a rebuild notice and files skipped as bad go to stderr.
+    Index& index();
     // My handle.
     const std::string& me();
     // Applies -C: changes into DIR like git (relative paths on the command line follow).
@@ -50,6 +56,9 @@ public:
     // Output helpers: stdout carries only answers; stderr carries notices unless --quiet.
     void print(std::string_view text);   // text is printed as is
     void notice(std::string_view text);  // "async: text" on stderr unless quiet
+    void warn(std::string_view text);    // "async: warning: text" on stderr, even when quiet
+    // Prints what a refresh found: the rebuild notice and one warning per skipped file.
+    void report_refresh(const RefreshStats& stats);
     bool color_enabled() const;
     // path as the user should see it: relative to the folder async was started in (before
     // -C) when inside it, else absolute.
@@ -64,6 +73,7 @@ private:
     std::optional<Config> m_config;
     std::optional<Config> m_user_config;
     std::optional<std::string> m_me;
+    std::unique_ptr<Index> m_index;
 };
 
 // The body flags every writing command shares: -m, --file, --edit, --no-edit.
@@ -86,5 +96,13 @@ void add_init_command(CLI::App& app, Context& ctx);
 void add_doc_command(CLI::App& app, Context& ctx);
 void add_config_command(CLI::App& app, Context& ctx);
 void add_templates_command(CLI::App& app, Context& ctx);
+void add_index_command(CLI::App& app, Context& ctx);
+void add_list_command(CLI::App& app, Context& ctx);
+void add_show_command(CLI::App& app, Context& ctx);
+void add_edit_command(CLI::App& app, Context& ctx);
+void add_search_command(CLI::App& app, Context& ctx);
+void add_actions_command(CLI::App& app, Context& ctx);
+void add_decisions_command(CLI::App& app, Context& ctx);
+void add_check_command(CLI::App& app, Context& ctx);
 
 } // namespace async::cmd

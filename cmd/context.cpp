@@ -72,6 +72,29 @@ const Config& Context::config() {
     return *m_config;
 }
 
+Index& Context::index() {
+    if (!m_index) {
+        m_index = std::make_unique<Index>(workspace());
+        RefreshStats stats = m_index->refresh();
+        report_refresh(stats);
+    }
+    return *m_index;
+}
+
+void Context::report_refresh(const RefreshStats& stats) {
+    if (!stats.rebuilt_because.empty()) {
+        notice(stats.rebuilt_because);
+    }
+    for (const auto& problem : stats.problems) {
+        warn("skipped " + problem);
+    }
+}
+
+void Context::warn(std::string_view text) {
+    std::string line = "async: warning: " + sanitize_for_terminal(text, Newlines::flatten) + "\n";
+    std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
 const std::string& Context::me() {
     if (!m_me) {
         m_me = current_handle(m_env, config());

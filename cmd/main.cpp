@@ -15,9 +15,20 @@ constexpr async::cmd::CommandAdder k_commands[] = {
     async::cmd::add_doc_command,
     async::cmd::add_config_command,
     async::cmd::add_templates_command,
+    async::cmd::add_index_command,
+    async::cmd::add_list_command,
+    async::cmd::add_show_command,
+    async::cmd::add_edit_command,
+    async::cmd::add_search_command,
+    async::cmd::add_actions_command,
+    async::cmd::add_decisions_command,
+    async::cmd::add_check_command,
 };
 
 void print_error(const std::string& message, const std::string& hint) {
+    if (message.empty()) {
+        return; // an answer of "no" that needs no words (search without matches)
+    }
     std::string text = "async: error: " + async::sanitize_for_terminal(message, async::Newlines::flatten) + "\n";
     if (!hint.empty()) {
         text += "hint: " + async::sanitize_for_terminal(hint, async::Newlines::flatten) + "\n";

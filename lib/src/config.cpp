@@ -299,6 +299,10 @@ std::vector<Person> Config::people() const {
             }
         }
     }
+    // Sorted keys group each person's entries, but "people.bob-lee.*" sorts before
+    // "people.bob.*" while "bob" sorts before "bob-lee".
+    std::sort(people.begin(), people.end(),
+              [](const Person& a, const Person& b) { return a.handle < b.handle; });
     return people;
 }
 

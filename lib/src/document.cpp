@@ -153,9 +153,9 @@ void Document::reparse(std::string_view origin, std::size_t line_offset) {
                     value.items.push_back(si->get());
                 }
             }
-        } else if (node.is_table()) {
+        } else if (auto t = node.as_table(); t && !t->is_inline()) {
             // Nested tables are kept verbatim in the text and not addressable as values; their
-            // lines must never be taken for a top-level key's.
+            // lines must never be taken for a top-level key's. (An inline table is a value.)
             continue;
         } else {
             std::ostringstream out;
@@ -164,6 +164,9 @@ void Document::reparse(std::string_view origin, std::size_t line_offset) {
         }
         m_values.emplace_back(std::string{key.str()}, std::move(value));
     }
+    // toml::table iterates in key order; keys() promises file order.
+    std::stable_sort(m_values.begin(), m_values.end(),
+                     [](const auto& a, const auto& b) { return a.second.first_line < b.second.first_line; });
 }
 
 bool Document::has(std::string_view key) const {
@@ -253,11 +256,22 @@ void Document::set_literal(std::string_view key, std::string_view literal) {
         out.erase(out.begin() + static_cast<long>(first) + 1, out.begin() + static_cast<long>(last) + 1);
         out[first] = new_line;
     } else {
-        auto header = std::find_if(out.begin(), out.end(), [](const std::string& l) {
-            auto t = trim(l);
-            return !t.empty() && t.front() == '[';
-        });
-        out.insert(header, new_line);
+        // The first [table] header; lines of multi-line values (arrays of arrays, strings) that
+        // start with '[' are not headers.
+        auto in_value = [&](std::size_t i) {
+            return std::any_of(m_values.begin(), m_values.end(), [&](const auto& kv) {
+                return i >= kv.second.first_line && i <= std::max(kv.second.first_line, kv.second.last_line);
+            });
+        };
+        std::size_t header = 0;
+        while (header < out.size()) {
+            auto t = trim(out[header]);
+            if (!t.empty() && t.front() == '[' && !in_value(header)) {
+                break;
+            }
+            ++header;
+        }
+        out.insert(out.begin() + static_cast<long>(header), new_line);
     }
     std::string saved = std::move(m_front_matter);
     m_front_matter.clear();
@@ -394,18 +408,20 @@ std::string slugify(std::string_view title) {
         } else {
             dash = true;
         }
-        if (slug.size() >= 50) {
-            break;
+        if (slug.size() > 50) {
+            break; // more than fits: the title is cut
         }
     }
+    // Cut mid-word when neither side of the 50-character limit is a '-'.
+    bool mid_word = slug.size() > 50 && slug[49] != '-' && slug[50] != '-';
     if (slug.size() > 50) {
         slug.resize(50);
     }
     while (!slug.empty() && slug.back() == '-') {
         slug.pop_back();
     }
-    if (slug.size() > 40) {
-        // Cut at a word boundary when one is near, so slugs do not end mid-word.
+    if (mid_word) {
+        // Back to a word boundary when one is near, so slugs do not end mid-word.
         auto cut = slug.rfind('-');
         if (cut != std::string::npos && cut >= 30) {
             slug.resize(cut);

@@ -22,12 +22,15 @@ namespace async {
 namespace {
 
 constexpr std::size_t k_max_template_size = 1024 * 1024;
+constexpr std::size_t k_max_output = 64 * 1024 * 1024;
 // Every nesting level costs the Mustache parser and renderer a few stack frames; real templates
 // nest two or three deep, so this bounds a hostile override without limiting anyone.
 constexpr std::size_t k_max_section_depth = 64;
 constexpr std::string_view k_utf8_bom = "\xEF\xBB\xBF";
 
-std::string in_quotes(std::string_view text) { return "'" + std::string{text} + "'"; }
+std::string in_quotes(std::string_view text) {
+    return "'" + std::string{text} + "'";
+}
 
 // NAME.md names async accepts: they become file names, so nothing that could leave the folder.
 bool is_valid_name(std::string_view name) {
@@ -209,8 +212,8 @@ std::vector<Tag> scan_tags(std::string_view text) {
         }
         std::string_view inside = trim_tag(text.substr(contents, end - contents));
         char kind = 'v';
-        if (!triple && !inside.empty() && std::string_view{"#^/!>="}.find(inside.front()) !=
-                                              std::string_view::npos) {
+        if (!triple && !inside.empty() &&
+            std::string_view{"#^/!>="}.find(inside.front()) != std::string_view::npos) {
             kind = inside.front();
         }
         if (kind == '=' && inside.size() >= 5 && inside.back() == '=') {
@@ -310,8 +313,8 @@ std::string describe_parse_error(std::string_view message, std::string_view text
         return result;
     }
     std::string number = result.substr(at + 4);
-    if (number.empty() || !std::all_of(number.begin(), number.end(),
-                                       [](char c) { return c >= '0' && c <= '9'; })) {
+    if (number.empty() ||
+        !std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; })) {
         return result;
     }
     std::size_t offset = std::stoull(number) + offset_of_text;
@@ -330,20 +333,48 @@ struct ItemPosition {
     mustache::data index;
 };
 
-// A rendering context like kainjow's own, plus the jmustache-style item markers and without
-// partials (a partial would render file or user text as a template).
+// Thrown out of a rendering that went over its budget.
+struct OverBudget {};
+
+// A rendering context like kainjow's own, plus the jmustache-style item markers, without
+// partials (a partial would render file or user text as a template), and with a budget: a
+// section entered renders at most the whole template's text, and the values looked up are
+// counted, which bounds the output even when a hostile template nests a list in itself sixty
+// times.
 class Context : public mustache::basic_context<std::string> {
 public:
     Context(const mustache::data& root,
-            const std::unordered_map<const mustache::data*, ItemPosition>& positions)
-        : m_positions(positions) {
+            const std::unordered_map<const mustache::data*, ItemPosition>& positions,
+            std::size_t max_sections, std::size_t max_value_bytes)
+        : m_positions(positions), m_sections_left(max_sections),
+          m_value_bytes_left(max_value_bytes) {
         m_stack.push_back(&root);
     }
 
-    void push(const mustache::data* data) override { m_stack.push_back(data); }
+    void push(const mustache::data* data) override {
+        if (m_sections_left-- == 0) {
+            throw OverBudget{};
+        }
+        m_stack.push_back(data);
+    }
     void pop() override { m_stack.pop_back(); }
 
     const mustache::data* get(const std::string& name) const override {
+        const mustache::data* found = find(name);
+        if (found != nullptr && found->is_string()) {
+            std::size_t size = found->string_value().size();
+            if (size > m_value_bytes_left) {
+                throw OverBudget{};
+            }
+            m_value_bytes_left -= size;
+        }
+        return found;
+    }
+
+    const mustache::data* get_partial(const std::string&) const override { return nullptr; }
+
+private:
+    const mustache::data* find(const std::string& name) const {
         if (name == ".") {
             return m_stack.back();
         }
@@ -358,9 +389,6 @@ public:
         return nullptr;
     }
 
-    const mustache::data* get_partial(const std::string&) const override { return nullptr; }
-
-private:
     const mustache::data* item_marker(const std::string& name) const {
         for (auto it = m_stack.rbegin(); it != m_stack.rend(); ++it) {
             auto position = m_positions.find(*it);
@@ -388,6 +416,8 @@ private:
 
     std::vector<const mustache::data*> m_stack;
     const std::unordered_map<const mustache::data*, ItemPosition>& m_positions;
+    std::size_t m_sections_left;
+    mutable std::size_t m_value_bytes_left;
 };
 
 // A value without NUL bytes (they are never valid text, and one would pass for a line mark).
@@ -468,9 +498,10 @@ TemplateSet::TemplateSet(fs::path user_dir, fs::path team_dir)
 std::vector<TemplateInfo> TemplateSet::list() const {
     std::map<std::string, TemplateInfo> found;
     for (const auto& builtin : detail::builtin_templates()) {
-        found[std::string{builtin.name}] =
-            TemplateInfo{std::string{builtin.name}, TemplateSource::builtin, {},
-                         split_description(builtin.text).text};
+        found[std::string{builtin.name}] = TemplateInfo{std::string{builtin.name},
+                                                        TemplateSource::builtin,
+                                                        {},
+                                                        split_description(builtin.text).text};
     }
     // Team last: it wins over the user's override of the same name.
     for (auto [dir, source] : {std::pair{&m_user_dir, TemplateSource::user},
@@ -519,8 +550,8 @@ std::optional<TemplateInfo> TemplateSet::find(std::string_view name) const {
         }
     }
     if (const auto* builtin = find_builtin(name)) {
-        return TemplateInfo{std::string{name}, TemplateSource::builtin, {},
-                            split_description(builtin->text).text};
+        return TemplateInfo{
+            std::string{name}, TemplateSource::builtin, {}, split_description(builtin->text).text};
     }
     return std::nullopt;
 }
@@ -572,22 +603,28 @@ std::string render_template(std::string_view text, const TemplateData& data,
     std::string_view body = text.substr(body_start);
     std::vector<Tag> tags = scan_tags(body);
     if (auto start = too_deep_at(tags)) {
-        throw invalid("sections nested more than " + std::to_string(k_max_section_depth) +
-                      " deep" + at(body_start + *start));
+        throw invalid("sections nested more than " + std::to_string(k_max_section_depth) + " deep" +
+                      at(body_start + *start));
     }
     mustache::mustache parsed{mark_tag_lines(body, tags)};
     if (!parsed.is_valid()) {
         // Parsed again unmarked, so the position in the message is one in the file.
         mustache::mustache unmarked{std::string{body}};
-        throw invalid(describe_parse_error(
-            unmarked.is_valid() ? parsed.error_message() : unmarked.error_message(), text,
-            body_start));
+        throw invalid(describe_parse_error(unmarked.is_valid() ? parsed.error_message()
+                                                               : unmarked.error_message(),
+                                           text, body_start));
     }
     parsed.set_custom_escape([](const std::string& value) { return value; });
     mustache::data root = to_mustache(data);
     auto positions = item_positions(root, data);
-    Context context{root, positions};
-    std::string rendered = parsed.render(context);
+    Context context{root, positions, k_max_output / std::max<std::size_t>(body.size(), 1),
+                    k_max_output};
+    std::string rendered;
+    try {
+        rendered = parsed.render(context);
+    } catch (const OverBudget&) {
+        throw invalid("the output would exceed " + std::to_string(k_max_output >> 20) + " MiB");
+    }
     if (!parsed.is_valid()) {
         throw invalid(lowercase_first(parsed.error_message()));
     }

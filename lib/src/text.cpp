@@ -169,4 +169,56 @@ std::string toml_quote(std::string_view text) {
     return out;
 }
 
+namespace {
+
+std::size_t code_point_width(char32_t cp) {
+    if (cp == 0 || (cp >= 0x300 && cp <= 0x36F) || cp == 0x200B || cp == 0x200D || (cp >= 0xFE00 && cp <= 0xFE0F)) {
+        return 0;
+    }
+    bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+                (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
+                (cp >= 0x1F900 && cp <= 0x1F9FF) || (cp >= 0x20000 && cp <= 0x3FFFD);
+    return wide ? 2 : 1;
+}
+
+} // namespace
+
+std::size_t display_width(std::string_view text) {
+    std::size_t width = 0;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        char32_t cp = 0;
+        std::size_t len = utf8_sequence_length(text, i, cp);
+        width += len == 0 ? 1 : code_point_width(cp);
+        i += len == 0 ? 1 : len;
+    }
+    return width;
+}
+
+std::string truncate_to_width(std::string_view text, std::size_t width) {
+    if (display_width(text) <= width) {
+        return std::string{text};
+    }
+    if (width == 0) {
+        return {};
+    }
+    std::string out;
+    std::size_t used = 0;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        char32_t cp = 0;
+        std::size_t len = utf8_sequence_length(text, i, cp);
+        std::size_t w = len == 0 ? 1 : code_point_width(cp);
+        len = len == 0 ? 1 : len;
+        if (used + w > width - 1) {
+            break;
+        }
+        out.append(text.substr(i, len));
+        used += w;
+        i += len;
+    }
+    return out + "\xE2\x80\xA6";
+}
+
 } // namespace async

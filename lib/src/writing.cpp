@@ -139,6 +139,38 @@ Document compose_document(const Workspace& ws, const Env& env, const Config& con
     return doc;
 }
 
+EditOutcome edit_existing(const Workspace& ws, const Env& env, const Config& config, TimePoint now,
+                          const fs::path& file) {
+    std::string editor = resolve_editor(env, config);
+    std::string before = read_file(file);
+    fs::path draft = new_draft_path(ws, now, "edit-" + slugify(file.parent_path().filename().string()));
+    write_file_atomic(draft, before);
+    std::string hint = "your text is kept in '" + draft.string() + "'; copy it over '" + ws.display(file) +
+                       "' when ready, then delete the draft";
+    int status = run_editor(draft, editor);
+    if (status != 0) {
+        throw Error{ErrorKind::no, "aborted: the editor exited with status " + std::to_string(status) + "; nothing written",
+                    hint};
+    }
+    std::string after = read_file(draft);
+    if (after == before) {
+        fs::remove(draft);
+        return EditOutcome::unchanged;
+    }
+    try {
+        Document::parse(after, draft.string());
+    } catch (const Error& e) {
+        throw Error{e.kind(), e.what(), hint};
+    }
+    if (read_file(file) != before) {
+        throw Error{ErrorKind::no, "'" + ws.display(file) + "' changed on disk while you were editing it; not overwritten",
+                    hint};
+    }
+    write_file_atomic(file, after);
+    fs::remove(draft);
+    return EditOutcome::saved;
+}
+
 fs::path write_new_bundle(const Workspace& ws, std::string_view section, TimePoint created,
                           std::string_view slug, const Document& doc) {
     fs::path parent = ws.root() / section;

@@ -3,8 +3,10 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <string>
 #include <unistd.h>
@@ -21,9 +23,8 @@ class TempDir {
 public:
     TempDir() {
         std::random_device random;
-        m_path = fs::temp_directory_path() /
-                 ("async-templates-test-" + std::to_string(::getpid()) + "-" +
-                  std::to_string(random()));
+        m_path = fs::temp_directory_path() / ("async-templates-test-" + std::to_string(::getpid()) +
+                                              "-" + std::to_string(random()));
         fs::create_directories(m_path);
     }
     ~TempDir() {
@@ -53,14 +54,10 @@ std::string render(std::string_view text, const TemplateData& data = {}) {
 // What async passes when everything is set (see templates/CMakeLists.txt).
 TemplateData full_data() {
     TemplateData data;
-    data.strings = {{"title", "Pricing page redesign"},
-                    {"author", "alice"},
-                    {"date", "2026-11-26"},
-                    {"due", "Fri 2026-11-27 17:00"},
-                    {"week", "2026-W48"},
-                    {"goal", "Agree the Q1 roadmap"},
-                    {"doc_title", "Launch plan"},
-                    {"doc_id", "k3f9q2ma"}};
+    data.strings = {
+        {"title", "Pricing page redesign"}, {"author", "alice"},   {"date", "2026-11-26"},
+        {"due", "Fri 2026-11-27 17:00"},    {"week", "2026-W48"},  {"goal", "Agree the Q1 roadmap"},
+        {"doc_title", "Launch plan"},       {"doc_id", "k3f9q2ma"}};
     data.lists = {{"reviewers", {"bob", "carol"}},
                   {"participants", {"bob", "carol"}},
                   {"questions", {"What have you been working on?", "What is next?"}},
@@ -84,9 +81,9 @@ async::ErrorKind error_kind_of(const std::function<void()>& run, std::string* me
     return async::ErrorKind::interrupted;
 }
 
-const std::vector<std::string> k_builtins = {"checkin", "decision", "doc",  "item",
-                                             "meeting", "onboarding", "post", "reply",
-                                             "response", "sop",   "watercooler"};
+const std::vector<std::string> k_builtins = {"checkin",  "decision",   "doc",        "item",
+                                             "meeting",  "onboarding", "post",       "reply",
+                                             "response", "sop",        "watercooler"};
 
 } // namespace
 
@@ -120,7 +117,7 @@ TEST_CASE("templates::built-ins") {
                 CHECK(out.find("}}") == std::string::npos);
                 CHECK(out.find(info->description) == std::string::npos);
                 CHECK(out.find('\0') == std::string::npos);
-                CHECK_FALSE(out.starts_with("\n"));
+                CHECK_FALSE(out.starts_with("\n\n"));
                 CHECK(out.find("\n\n\n") == std::string::npos);
                 CHECK(out.find("&lt;") == std::string::npos);
             }
@@ -130,9 +127,9 @@ TEST_CASE("templates::built-ins") {
     SUBCASE("doc: the five questions and who is asked by when") {
         std::string text = set.text("doc");
         std::string empty = async::render_template(text, {}, "doc");
-        for (const char* heading : {"## What is the problem?\n", "## What do I need?\n",
-                                    "## What does success look like?\n", "## Concerns\n",
-                                    "## First step\n"}) {
+        for (const char* heading :
+             {"## What is the problem?\n", "## What do I need?\n",
+              "## What does success look like?\n", "## Concerns\n", "## First step\n"}) {
             CHECK(empty.find(heading) != std::string::npos);
         }
         CHECK(empty.starts_with("## What is the problem?\n"));
@@ -195,7 +192,7 @@ TEST_CASE("templates::render_template") {
     SUBCASE("variables, missing ones render empty, no HTML escaping") {
         TemplateData data;
         data.strings = {{"title", "<b>Fish & \"chips\"</b> 'n'"}};
-        CHECK(render("# {{title}}|{{missing}}|{{{title}}}|{{&nope}}") ==
+        CHECK(render("# {{title}}|{{missing}}|{{{title}}}|{{&nope}}", data) ==
               "# <b>Fish & \"chips\"</b> 'n'||<b>Fish & \"chips\"</b> 'n'|");
         CHECK(render("a{{x}}b\n") == "ab\n");
     }
@@ -212,8 +209,8 @@ TEST_CASE("templates::render_template") {
     SUBCASE("lists and records") {
         TemplateData data;
         data.lists = {{"people", {"bob", "carol"}}, {"none", {}}};
-        data.records = {{"items", {{{"heading", "Roadmap"}, {"owner", "bob"}},
-                                   {{"heading", "Hiring"}}}}};
+        data.records = {
+            {"items", {{{"heading", "Roadmap"}, {"owner", "bob"}}, {{"heading", "Hiring"}}}}};
         CHECK(render("{{#people}}@{{.}} {{/people}}", data) == "@bob @carol ");
         CHECK(render("{{#none}}x{{/none}}{{^none}}nobody{{/none}}", data) == "nobody");
         CHECK(render("{{#items}}## {{heading}}{{#owner}} ({{owner}}){{/owner}}\n{{/items}}",
@@ -234,8 +231,9 @@ TEST_CASE("templates::render_template") {
     SUBCASE("lines of tags that render nothing disappear") {
         TemplateData data;
         data.strings = {{"due", "Fri"}};
-        std::string text = "A\n{{#due}}\nDue {{due}}\n\n{{/due}}\n{{#nope}}\nx\n{{/nope}}\n"
-                           "  {{^due}}  \nno due\n  {{/due}}  \n{{! note }}\nB {{#nope}}{{/nope}}\n";
+        std::string text =
+            "A\n{{#due}}\nDue {{due}}\n\n{{/due}}\n{{#nope}}\nx\n{{/nope}}\n"
+            "  {{^due}}  \nno due\n  {{/due}}  \n{{! note }}\nB {{#nope}}{{/nope}}\n";
         CHECK(render(text, data) == "A\nDue Fri\n\nB \n");
         CHECK(render(text) == "A\nno due\nB \n");
         CHECK(render("{{x}}\n{{y}}\n") == "\n\n");
@@ -255,14 +253,32 @@ TEST_CASE("templates::render_template") {
 
     SUBCASE("invalid Mustache is a data error naming the template and the place") {
         std::string message;
-        CHECK(error_kind_of([] { async::render_template("{{! d }}\nok\n{{#items}}x\n", {}, "meeting"); },
-                            &message) == async::ErrorKind::data);
+        CHECK(error_kind_of(
+                  [] { async::render_template("{{! d }}\nok\n{{#items}}x\n", {}, "meeting"); },
+                  &message) == async::ErrorKind::data);
         CHECK(message == "template 'meeting': unclosed section 'items' at line 3, column 1");
         CHECK(error_kind_of([] { render("a {{title"); }, &message) == async::ErrorKind::data);
         CHECK(message == "template 'test': unclosed tag at line 1, column 3");
         CHECK(error_kind_of([] { render("{{/x}}"); }, &message) == async::ErrorKind::data);
         CHECK(message == "template 'test': unopened section 'x' at line 1, column 1");
         CHECK(error_kind_of([] { render("{{#a}}{{/b}}"); }) == async::ErrorKind::data);
+    }
+
+    SUBCASE("output that would explode is refused, not a hang") {
+        TemplateData data;
+        data.lists = {{"two", {"a", "b"}}, {"many", std::vector<std::string>(100, "x")}};
+        data.strings = {{"big", std::string(1024 * 1024, 'b')}};
+        std::string nested;
+        for (int i = 0; i < 60; ++i) {
+            nested = "{{#two}}" + nested + "{{/two}}";
+        }
+        std::string message;
+        CHECK(error_kind_of([&] { render(nested, data); }, &message) == async::ErrorKind::data);
+        CHECK(message == "template 'test': the output would exceed 64 MiB");
+        CHECK(error_kind_of([&] { render("{{#many}}{{big}}{{/many}}", data); }) ==
+              async::ErrorKind::data);
+        CHECK(render("{{#two}}{{big}}{{/two}}", data).size() == 2 * 1024 * 1024);
+        CHECK(render("{{#many}}{{#two}}{{.}}{{/two}}{{/many}}", data).size() == 200);
     }
 
     SUBCASE("deep nesting and NUL bytes are refused, not a crash") {
@@ -274,8 +290,11 @@ TEST_CASE("templates::render_template") {
         CHECK(error_kind_of([&] { render(deep); }, &message) == async::ErrorKind::data);
         CHECK(message == "template 'test': sections nested more than 64 deep at line 1, "
                          "column 385");
-        CHECK(error_kind_of([] { render(std::string{"a\nb\0c", 5}); }, &message) ==
-              async::ErrorKind::data);
+        CHECK(error_kind_of(
+                  [] {
+                      render(std::string{"a\nb\0c", 5});
+                  },
+                  &message) == async::ErrorKind::data);
         CHECK(message == "template 'test': NUL byte at line 2, column 2");
     }
 }

@@ -42,8 +42,10 @@ public:
     // The template in effect for name, or nullopt when there is none.
     std::optional<TemplateInfo> find(std::string_view name) const;
 
-    // The raw text of the template in effect. Throws Error{no} naming the template when unknown
-    // (with a hint listing what exists), Error{data} when an override cannot be read.
+    // The raw text of the template in effect (a leading UTF-8 BOM removed). Throws Error{no}
+    // naming the template when unknown (with a hint listing what exists), Error{data} when an
+    // override cannot be read, is over 1 MiB, is not UTF-8 or holds a NUL byte. Names are
+    // lowercase letters, digits, '-' and '_': anything else (a path) is unknown.
     std::string text(std::string_view name) const;
 
 private:
@@ -54,9 +56,15 @@ private:
 // Names of the templates compiled into the binary, sorted.
 std::vector<std::string> builtin_template_names();
 
-// Renders Mustache text with data. HTML escaping is off (the output is Markdown/TOML; values
-// destined for TOML strings are escaped by the caller). Throws Error{data} naming template_name
-// when the text is not valid Mustache.
+// Renders Mustache text with data. The leading {{! description }} comment and its newline are
+// left out; the output may begin with a `+++ … +++` block of default front matter keys, which
+// the caller merges. HTML escaping is off (the output is Markdown/TOML; values destined for TOML
+// strings are escaped by the caller). An empty string counts as unset, so {{#due}}…{{/due}}
+// renders only with a due. Inside a list section {{#-first}}, {{#-last}} and {{-index}} (from 1)
+// describe the current item, as in jmustache. A line holding a section, comment or other
+// non-variable tag that renders blank is left out. Partials render as nothing. Throws
+// Error{data} naming template_name when the text is not valid Mustache (with the line and
+// column), nests sections over 64 deep, holds a NUL byte or would render over 64 MiB.
 std::string render_template(std::string_view text, const TemplateData& data,
                             std::string_view template_name);
 

@@ -35,6 +35,14 @@ std::string_view trim(std::string_view text);
 // Splits text at sep, dropping empty parts after trimming each ("a, b,,c" -> a b c).
 std::vector<std::string> split_list(std::string_view text, char sep = ',');
 
+// Columns text takes on a terminal: code points, with East Asian wide characters and emoji
+// counted as 2 and combining marks as 0. Invalid bytes count 1.
+std::size_t display_width(std::string_view text);
+
+// text cut to at most width columns, ending in "…" when it was cut (never splitting a
+// character).
+std::string truncate_to_width(std::string_view text, std::size_t width);
+
 // text as a TOML basic string literal, quotes included, with every control character escaped.
 std::string toml_quote(std::string_view text);
 

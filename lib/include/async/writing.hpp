@@ -42,6 +42,16 @@ struct ComposeRequest {
 Document compose_document(const Workspace& ws, const Env& env, const Config& config, TimePoint now,
                           const ComposeRequest& request, const BodyInput& input);
 
+enum class EditOutcome { saved, unchanged };
+
+// Opens the existing file in the editor through a draft copy (the file itself is never
+// half-written). Unchanged → EditOutcome::unchanged, nothing written. Editor failure or
+// invalid front matter → the draft is kept and Error{no|data} says how to resume. When the
+// file changed on disk while it was open, it is not overwritten: Error{no} says where the
+// edited text is kept.
+EditOutcome edit_existing(const Workspace& ws, const Env& env, const Config& config, TimePoint now,
+                          const std::filesystem::path& file);
+
 // Creates section/<local date of created>-<slug>/ (suffixes -2, -3… when taken, claimed with
 // mkdir so two writers never share one) and writes doc as its index.md. Returns the path.
 std::filesystem::path write_new_bundle(const Workspace& ws, std::string_view section,

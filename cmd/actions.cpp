@@ -1,0 +1,124 @@
+// async actions [--owner H] [--open|--done|--all] [--overdue] · async actions done ACTION…
+#include "command.hpp"
+#include "output.hpp"
+
+#include <async/dates.hpp>
+#include <async/error.hpp>
+#include <async/identity.hpp>
+#include <async/text.hpp>
+#include <async/workspace.hpp>
+
+#include <CLI/CLI.hpp>
+
+namespace async::cmd {
+namespace {
+
+struct ActionsOptions {
+    std::string owner;
+    bool mine = false;
+    bool open = false, done = false, all = false, overdue = false;
+    std::vector<std::string> refs;
+    bool dry_run = false;
+};
+
+void run_list(Context& ctx, const ActionsOptions& opts) {
+    if (opts.open + opts.done + opts.all > 1) {
+        throw Error{ErrorKind::usage, "--open, --done and --all cannot be combined"};
+    }
+    ActionFilter filter;
+    if (!opts.owner.empty()) filter.owner = normalize_handle(opts.owner);
+    if (opts.mine) filter.owner = ctx.me();
+    filter.state = opts.done ? ActionState::done : opts.all ? ActionState::all : ActionState::open;
+    if (opts.overdue) filter.overdue_at = ctx.clock().now();
+    auto rows = list_actions(ctx.index(), filter);
+    if (ctx.globals.json) {
+        JsonWriter json;
+        json.begin_object().key("schema").value(k_json_schema).key("actions").begin_array();
+        for (const auto& r : rows) {
+            json.begin_object().key("handle").value(r.handle).key("text").value(r.text).key("owner").value(r.owner);
+            json.key("due");
+            r.due ? json.value(*r.due) : json.null();
+            json.key("done").value(r.done).key("line").value(static_cast<std::int64_t>(r.line));
+            json.key("document").begin_object();
+            write_doc_fields(json, r.doc);
+            json.end_object().end_object();
+        }
+        json.end_array().end_object();
+        ctx.print(json.str());
+        return;
+    }
+    std::vector<std::vector<std::string>> table;
+    for (const auto& r : rows) {
+        table.push_back({r.handle, r.done ? "[x]" : "[ ]", "@" + r.owner, r.due ? "due " + *r.due : std::string{},
+                         r.text, r.doc.id + " " + r.doc.title});
+    }
+    ctx.print(format_table(table, 4, output_width(ctx)));
+}
+
+// Ticks the box on the action's own line, atomically; the line must still be that action.
+void tick(Context& ctx, const ActionRow& row, bool dry_run) {
+    const Workspace& ws = ctx.workspace();
+    auto path = ws.root() / row.doc.path;
+    std::string text = read_file(path);
+    std::size_t start = 0;
+    for (std::size_t line = 1; line < row.line && start != std::string::npos; ++line) {
+        start = text.find('\n', start);
+        start = start == std::string::npos ? start : start + 1;
+    }
+    auto end = start == std::string::npos ? std::string::npos : text.find('\n', start);
+    std::string_view current = start == std::string::npos ? std::string_view{} : std::string_view{text}.substr(start, end - start);
+    auto box = current.find("[ ]");
+    if (box == std::string_view::npos) {
+        throw Error{ErrorKind::data, "'" + row.doc.path + ":" + std::to_string(row.line) + "' is no longer that action",
+                    "run 'async index' and try again"};
+    }
+    if (dry_run) {
+        ctx.print("would tick " + row.handle + " in " + row.doc.path + ":" + std::to_string(row.line) + "\n");
+        return;
+    }
+    text[start + box + 1] = 'x';
+    write_file_atomic(path, text);
+    ctx.notice("done: " + row.text);
+}
+
+void run_done(Context& ctx, const ActionsOptions& opts) {
+    Index& index = ctx.index();
+    std::vector<ActionRow> rows;
+    for (const auto& ref : opts.refs) {
+        rows.push_back(resolve_action(index, ref)); // resolve every one before changing any file
+    }
+    for (const auto& row : rows) {
+        if (row.done) {
+            ctx.notice("already done: " + row.text);
+            continue;
+        }
+        tick(ctx, row, opts.dry_run);
+    }
+    if (!opts.dry_run) {
+        ctx.report_refresh(index.refresh());
+    }
+}
+
+} // namespace
+
+void add_actions_command(CLI::App& app, Context& ctx) {
+    auto opts = std::make_shared<ActionsOptions>();
+    auto* cmd = app.add_subcommand("actions", "Action items across the workspace (open ones by default)");
+    cmd->add_option("--owner", opts->owner, "Only actions owned by this handle")->type_name("HANDLE");
+    cmd->add_flag("--mine", opts->mine, "Only my actions");
+    cmd->add_flag("--open", opts->open, "Only open actions (the default)");
+    cmd->add_flag("--done", opts->done, "Only done actions");
+    cmd->add_flag("--all", opts->all, "Open and done actions");
+    cmd->add_flag("--overdue", opts->overdue, "Only open actions whose due date has passed");
+    cmd->callback([&ctx, opts, cmd] {
+        if (cmd->get_subcommands().empty()) {
+            run_list(ctx, *opts);
+        }
+    });
+    auto* done = cmd->add_subcommand("done", "Tick off actions (by the handle 'async actions' prints)");
+    done->add_option("ACTION", opts->refs, "Action handles (4+ characters)")->required();
+    done->add_flag("--dry-run", opts->dry_run, "Show what would be ticked, change nothing");
+    done->callback([&ctx, opts] { run_done(ctx, *opts); });
+}
+
+} // namespace async::cmd

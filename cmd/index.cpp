@@ -1,0 +1,77 @@
+// async index [--full] [--check]: refresh the index, rebuild it, or prove it matches the files.
+#include "command.hpp"
+
+#include <async/error.hpp>
+#include <async/json.hpp>
+#include <async/text.hpp>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <unistd.h>
+
+namespace async::cmd {
+namespace {
+
+struct IndexOptions {
+    bool full = false;
+    bool check = false;
+};
+
+void run_index(Context& ctx, const IndexOptions& opts) {
+    Index index{ctx.workspace()};
+    if (opts.check) {
+        RefreshStats stats;
+        std::vector<std::string> problems = index.check();
+        if (ctx.globals.json) {
+            JsonWriter json;
+            json.begin_object().key("schema").value(k_json_schema).key("consistent").value(problems.empty())
+                .key("problems").value(problems).end_object();
+            ctx.print(json.str());
+        } else {
+            std::string out;
+            for (const auto& p : problems) {
+                out += sanitize_for_terminal(p, Newlines::flatten) + "\n";
+            }
+            ctx.print(out);
+        }
+        if (!problems.empty()) {
+            throw Error{ErrorKind::no, std::to_string(problems.size()) + " difference(s) between the index and the files",
+                        "run 'async index' to bring it up to date"};
+        }
+        return;
+    }
+    bool bar = !ctx.globals.quiet && ::isatty(STDERR_FILENO);
+    Progress progress;
+    if (bar) {
+        progress = [](std::size_t done, std::size_t total) {
+            std::fprintf(stderr, "\rindexing %zu/%zu", done, total);
+            std::fflush(stderr);
+        };
+    }
+    RefreshStats stats = index.refresh(opts.full ? RefreshMode::full : RefreshMode::incremental, progress);
+    if (bar && stats.parsed + stats.problems.size() > 0) {
+        std::fputs("\n", stderr);
+    }
+    ctx.report_refresh(stats);
+    if (ctx.globals.json) {
+        JsonWriter json;
+        json.begin_object().key("schema").value(k_json_schema)
+            .key("scanned").value(static_cast<std::int64_t>(stats.scanned))
+            .key("parsed").value(static_cast<std::int64_t>(stats.parsed))
+            .key("removed").value(static_cast<std::int64_t>(stats.removed))
+            .key("problems").value(stats.problems).end_object();
+        ctx.print(json.str());
+    }
+}
+
+} // namespace
+
+void add_index_command(CLI::App& app, Context& ctx) {
+    auto opts = std::make_shared<IndexOptions>();
+    auto* cmd = app.add_subcommand("index", "Refresh the index (every read command also does, cheaply)");
+    cmd->add_flag("--full", opts->full, "Re-read every file instead of only changed ones");
+    cmd->add_flag("--check", opts->check, "Exit 1 and list the differences when the index and the files disagree");
+    cmd->callback([&ctx, opts] { run_index(ctx, *opts); });
+}
+
+} // namespace async::cmd

@@ -1,0 +1,70 @@
+#pragma once
+// The SQLite index in .async/index.db: a cache of the workspace's files that answers every
+// question fast. The files are the truth: the index can be deleted at any time and is rebuilt
+// from them. Every read command calls refresh() first, which re-parses only files whose size
+// or mtime changed.
+#include <async/clock.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace SQLite {
+class Database;
+}
+
+namespace async {
+
+class Workspace;
+
+// Bumped whenever the schema changes; an index with another version is rebuilt.
+inline constexpr int k_index_schema_version = 1;
+
+struct RefreshStats {
+    std::size_t scanned = 0;   // files looked at
+    std::size_t parsed = 0;    // files (re)parsed
+    std::size_t removed = 0;   // files gone from the index
+    std::vector<std::string> problems; // "path: message" for files skipped as bad (only when parsed)
+    std::string rebuilt_because;        // non-empty when the index was rebuilt from scratch
+};
+
+enum class RefreshMode { incremental, full };
+
+// Progress while indexing: files done and files to do (to do may be 0 while unknown).
+using Progress = std::function<void(std::size_t done, std::size_t total)>;
+
+class Index {
+public:
+    // Opens (creating if needed) the index of ws. An index of another schema version or one
+    // that is corrupt is deleted and recreated (RefreshStats::rebuilt_because says why on the
+    // next refresh). WAL mode and a busy timeout make concurrent processes wait, never fail.
+    explicit Index(const Workspace& ws);
+    ~Index();
+    Index(const Index&) = delete;
+    Index& operator=(const Index&) = delete;
+
+    // Brings the index up to date with the files. Cheap when nothing changed (a directory walk
+    // and stat per file). Bad files are skipped and reported in the stats; nothing throws for
+    // a bad file. Throws Error{data} only when the database itself cannot be written.
+    RefreshStats refresh(RefreshMode mode = RefreshMode::incremental, const Progress& progress = {});
+
+    // Differences between the index and the files, without changing anything: "path: reason"
+    // lines (missing from index, stale, gone from disk). Empty when db == files.
+    std::vector<std::string> check();
+
+    SQLite::Database& db() { return *m_db; }
+    const Workspace& workspace() const { return m_ws; }
+
+private:
+    void open();
+    void create_schema();
+    const Workspace& m_ws;
+    std::unique_ptr<SQLite::Database> m_db;
+    std::string m_rebuilt_because;
+};
+
+} // namespace async

@@ -1,0 +1,114 @@
+#pragma once
+// Questions asked of the index: listing with filters, REF resolution, threads, full-text
+// search, actions and decisions across the workspace. Callers refresh the index first.
+#include <async/clock.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace async {
+
+class Index;
+
+struct DocSummary {
+    std::int64_t rowid = 0;
+    std::string id;
+    std::string path;    // relative to the workspace root
+    std::string type;
+    std::string title;
+    std::string author;
+    std::optional<TimePoint> created;
+    std::string status;
+    std::optional<TimePoint> due;
+    std::string parent;  // path of the document a reply/response/summary belongs to, else empty
+    std::vector<std::string> tags;
+    std::vector<std::string> reviewers;    // front matter reviewers
+    std::vector<std::string> participants; // front matter participants
+};
+
+enum class SortKey { created, due, title, type };
+
+struct ListFilter {
+    std::optional<std::string> type;
+    std::optional<std::string> author;
+    std::optional<std::string> status;
+    std::vector<std::string> tags;       // every tag must be present
+    std::optional<TimePoint> since;      // created at or after
+    std::optional<TimePoint> until;      // created at or before
+    SortKey sort = SortKey::created;
+    bool reverse = false;                // newest first is the default for created
+    std::size_t limit = 0;               // 0: no limit
+    bool include_children = false;       // replies, responses, summaries (always with --type of one)
+};
+
+// Documents matching filter.
+std::vector<DocSummary> list_documents(Index& index, const ListFilter& filter);
+
+// The document a REF names: an id, a unique id prefix of 4+ characters, or a path (relative to
+// cwd or the workspace root, or absolute). Throws Error{no} when nothing matches and when a
+// prefix is ambiguous (the hint lists the candidates).
+DocSummary resolve_ref(Index& index, std::string_view ref, const std::filesystem::path& cwd);
+
+// Replies, responses and the summary that belong to doc, oldest first.
+std::vector<DocSummary> children_of(Index& index, const DocSummary& doc);
+
+struct SearchFilter {
+    std::optional<std::string> type;
+    std::optional<std::string> author;
+    std::size_t limit = 20;
+};
+
+struct SearchHit {
+    DocSummary doc;
+    std::string snippet;    // with the matches between "\x02" and "\x03" markers
+    double rank = 0;        // bm25: lower is better
+};
+
+// Translates the user's query language (words, "phrases", OR, -not, prefix*) to FTS5 syntax.
+// Throws Error{usage} with a message in our words for malformed queries.
+std::string to_fts_query(std::string_view query);
+
+// Ranked full-text search (title weighted above body and transcripts).
+std::vector<SearchHit> search(Index& index, std::string_view query, const SearchFilter& filter);
+
+enum class ActionState { open, done, all };
+
+struct ActionRow {
+    std::string handle;     // stable short reference: hash of document id, text and occurrence
+    DocSummary doc;
+    std::size_t line = 0;   // line in the file
+    std::string owner;
+    std::optional<std::string> due; // ISO date as written
+    bool done = false;
+    std::string text;
+};
+
+struct ActionFilter {
+    std::optional<std::string> owner;
+    ActionState state = ActionState::open;
+    std::optional<TimePoint> overdue_at; // only open actions due before this instant
+};
+
+// Actions across the workspace, due ones first (by due date), then by document and line.
+std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter);
+
+// The action a handle (or unique handle prefix of 4+ characters) names; Error{no} otherwise.
+ActionRow resolve_action(Index& index, std::string_view handle);
+
+struct DecisionRow {
+    DocSummary doc;
+    std::size_t line = 0;
+    std::string text;
+};
+
+// Decisions across the workspace, newest document first; since filters by document created.
+std::vector<DecisionRow> list_decisions(Index& index, std::optional<TimePoint> since);
+
+// "doc", "decision", … : the types async knows.
+const std::vector<std::string>& known_types();
+
+} // namespace async

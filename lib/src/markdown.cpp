@@ -1,0 +1,756 @@
+#include <async/markdown.hpp>
+
+#include <async/text.hpp>
+
+#include <md4c.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+namespace async {
+namespace {
+
+// GitHub dialect: task lists, tables, strikethrough and permissive autolinks. Permissive
+// autolinks never make "@bob" a link (an e-mail autolink needs a local part before '@'), and
+// they turn bare URLs and e-mail addresses into autolinks whose text we can then keep out of
+// mention and #id scanning ("https://x.com/@bob", "alice@example.com").
+// PERMISSIVEATXHEADERS stays off so that "#k3f9q2ma" at the start of a line is a reference,
+// not a heading.
+constexpr unsigned k_md_flags = MD_DIALECT_GITHUB;
+
+constexpr std::size_t k_max_handle = 64;
+constexpr std::string_view k_replacement = "\xEF\xBF\xBD"; // U+FFFD
+constexpr std::string_view k_decision_prefix = "decision:";
+constexpr std::string_view k_attachments_dir = "attachments/";
+
+bool is_ascii_alnum(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_ascii_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+bool is_handle_char(char c) {
+    return is_ascii_alnum(c) || c == '.' || c == '_' || c == '-';
+}
+bool is_id_char(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z');
+}
+
+// Text plus, for every byte, whether it came from somewhere tokens must never be read from
+// (code, raw HTML, an autolink, a decoded entity). Such bytes still count as word boundaries.
+struct RichText {
+    std::string text;
+    std::string opaque; // '\1' for an opaque byte, '\0' otherwise; same length as text
+
+    void append(std::string_view s, bool is_opaque) {
+        text.append(s);
+        opaque.append(s.size(), is_opaque ? '\1' : '\0');
+    }
+    void append(const RichText& other) {
+        text.append(other.text);
+        opaque.append(other.opaque);
+    }
+    void mark_opaque(std::size_t from) {
+        if (from < opaque.size())
+            std::fill(opaque.begin() + static_cast<std::ptrdiff_t>(from), opaque.end(), '\1');
+    }
+    void clear() {
+        text.clear();
+        opaque.clear();
+    }
+    std::size_t size() const { return text.size(); }
+    // The byte at i when it may take part in a token, '\0' otherwise (also out of range).
+    char at(std::size_t i) const { return i < text.size() && opaque[i] == '\0' ? text[i] : '\0'; }
+};
+
+struct Token {
+    std::size_t begin = 0; // [begin, end) in the RichText
+    std::size_t end = 0;
+    std::string value;
+};
+
+// "@handle" starting at the '@' at position at, or nullopt. An '@' glued to a preceding
+// local-part character is an e-mail address or a path, not a mention.
+std::optional<Token> handle_at(const RichText& rt, std::size_t at) {
+    if (rt.at(at) != '@')
+        return std::nullopt;
+    if (at > 0) {
+        char prev = rt.at(at - 1);
+        if (is_handle_char(prev) || prev == '+' || prev == '@' || prev == '/')
+            return std::nullopt;
+    }
+    std::size_t end = at + 1;
+    while (is_handle_char(rt.at(end)))
+        ++end;
+    if (rt.at(end) == '@') // "@bob@example.com"
+        return std::nullopt;
+    while (end > at + 1 && rt.text[end - 1] == '.') // a trailing '.' ends the sentence
+        --end;
+    std::size_t len = end - at - 1;
+    if (len == 0 || len > k_max_handle || !is_ascii_alnum(rt.text[at + 1]))
+        return std::nullopt;
+    return Token{at, end, to_lower_ascii(std::string_view(rt.text).substr(at + 1, len))};
+}
+
+std::vector<Token> find_handles(const RichText& rt) {
+    std::vector<Token> out;
+    for (std::size_t i = rt.text.find('@'); i != std::string::npos; i = rt.text.find('@', i + 1)) {
+        if (auto token = handle_at(rt, i)) {
+            i = token->end - 1;
+            out.push_back(std::move(*token));
+        }
+    }
+    return out;
+}
+
+// "#id" references: 4-8 of [0-9a-z] after start, whitespace or opening/sentence punctuation,
+// and not continued by a word ("#getting-started", "#abcd.x" and "x.com/#abcd" are not ids).
+std::vector<Token> find_id_refs(const RichText& rt) {
+    constexpr std::string_view k_before = "([{<\"'*_~,;:!?-";
+    std::vector<Token> out;
+    for (std::size_t i = rt.text.find('#'); i != std::string::npos; i = rt.text.find('#', i + 1)) {
+        if (rt.at(i) != '#')
+            continue;
+        if (i > 0 && rt.opaque[i - 1] == '\0') {
+            char prev = rt.text[i - 1];
+            if (!is_ascii_space(prev) && k_before.find(prev) == std::string_view::npos)
+                continue;
+        }
+        std::size_t end = i + 1;
+        while (end - i - 1 < 9 && is_id_char(rt.at(end)))
+            ++end;
+        std::size_t len = end - i - 1;
+        if (len < 4 || len > 8)
+            continue;
+        char next = rt.at(end);
+        if (is_ascii_alnum(next) || next == '_' || next == '-' || next == '/' || next == '#' ||
+            next == '@' || (next == '.' && is_ascii_alnum(rt.at(end + 1))))
+            continue;
+        out.push_back(Token{i, end, rt.text.substr(i + 1, len)});
+    }
+    return out;
+}
+
+bool is_valid_iso_date(std::string_view s) {
+    if (s.size() != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    auto num = [&](std::size_t from, std::size_t len) {
+        int n = 0;
+        for (std::size_t i = from; i < from + len; ++i)
+            n = n * 10 + (s[i] - '0');
+        return n;
+    };
+    std::chrono::year_month_day ymd{std::chrono::year{num(0, 4)},
+                                    std::chrono::month{static_cast<unsigned>(num(5, 2))},
+                                    std::chrono::day{static_cast<unsigned>(num(8, 2))}};
+    return ymd.ok();
+}
+
+// The first "due:YYYY-MM-DD" (case-insensitive "due:", blanks allowed before the date) with a
+// real calendar date; a "due:" with anything else stays ordinary text.
+std::optional<Token> find_due(const RichText& rt) {
+    const std::string& t = rt.text;
+    for (std::size_t i = 0; i + 4 <= t.size(); ++i) {
+        bool is_due = (rt.at(i) | 0x20) == 'd' && (rt.at(i + 1) | 0x20) == 'u' &&
+                      (rt.at(i + 2) | 0x20) == 'e' && rt.at(i + 3) == ':';
+        if (!is_due || (i > 0 && is_handle_char(rt.at(i - 1))))
+            continue;
+        std::size_t d = i + 4;
+        while (rt.at(d) == ' ' || rt.at(d) == '\t')
+            ++d;
+        if (d + 10 > t.size())
+            continue;
+        bool clear = std::all_of(rt.opaque.begin() + static_cast<std::ptrdiff_t>(d),
+                                 rt.opaque.begin() + static_cast<std::ptrdiff_t>(d + 10),
+                                 [](char o) { return o == '\0'; });
+        std::string_view date = std::string_view(t).substr(d, 10);
+        char next = rt.at(d + 10);
+        if (!clear || !is_valid_iso_date(date) || is_handle_char(next) || next == ':')
+            continue;
+        return Token{i, d + 10, std::string(date)};
+    }
+    return std::nullopt;
+}
+
+// text on one line: runs of ASCII whitespace become one space, none at either end.
+std::string one_line(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    bool pending_space = false;
+    for (char c : text) {
+        if (is_ascii_space(c)) {
+            pending_space = !out.empty();
+            continue;
+        }
+        if (pending_space)
+            out.push_back(' ');
+        pending_space = false;
+        out.push_back(c);
+    }
+    return out;
+}
+
+// text without the "Decision:" prefix (case-insensitive), nullopt when it has none or nothing
+// follows it.
+std::optional<std::string> strip_decision_prefix(std::string_view text) {
+    if (text.size() <= k_decision_prefix.size() ||
+        to_lower_ascii(text.substr(0, k_decision_prefix.size())) != k_decision_prefix)
+        return std::nullopt;
+    std::string_view rest = trim(text.substr(k_decision_prefix.size()));
+    if (rest.empty())
+        return std::nullopt;
+    return std::string(rest);
+}
+
+void append_utf8(std::string& out, std::uint32_t cp) {
+    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        out.append(k_replacement);
+    } else if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+}
+
+// An entity as md4c reports it ("&amp;", "&#35;", "&#x23;") decoded for the plain text.
+// Named entities outside the common few are kept as written.
+std::string decode_entity(std::string_view entity) {
+    std::string out;
+    if (entity.size() < 3 || entity.front() != '&' || entity.back() != ';')
+        return std::string(entity);
+    std::string_view name = entity.substr(1, entity.size() - 2);
+    if (name.front() == '#') {
+        bool hex = name.size() > 1 && (name[1] == 'x' || name[1] == 'X');
+        std::string_view digits = name.substr(hex ? 2 : 1);
+        if (digits.empty() || digits.size() > 7)
+            return std::string(entity);
+        std::uint32_t cp = 0;
+        for (char c : digits) {
+            int v = -1;
+            if (c >= '0' && c <= '9')
+                v = c - '0';
+            else if (hex && c >= 'a' && c <= 'f')
+                v = c - 'a' + 10;
+            else if (hex && c >= 'A' && c <= 'F')
+                v = c - 'A' + 10;
+            if (v < 0)
+                return std::string(entity);
+            cp = cp * (hex ? 16 : 10) + static_cast<std::uint32_t>(v);
+        }
+        append_utf8(out, cp);
+        return out;
+    }
+    static constexpr std::pair<std::string_view, std::uint32_t> k_named[] = {
+        {"amp", '&'},      {"lt", '<'},        {"gt", '>'},       {"quot", '"'},
+        {"apos", '\''},    {"nbsp", 0xA0},     {"copy", 0xA9},    {"reg", 0xAE},
+        {"trade", 0x2122}, {"hellip", 0x2026}, {"mdash", 0x2014}, {"ndash", 0x2013},
+        {"lsquo", 0x2018}, {"rsquo", 0x2019},  {"ldquo", 0x201C}, {"rdquo", 0x201D},
+        {"laquo", 0xAB},   {"raquo", 0xBB},    {"middot", 0xB7},  {"times", 0xD7},
+        {"euro", 0x20AC},  {"deg", 0xB0},
+    };
+    for (const auto& [n, cp] : k_named) {
+        if (n == name) {
+            append_utf8(out, cp);
+            return out;
+        }
+    }
+    return std::string(entity);
+}
+
+std::string attribute_text(const MD_ATTRIBUTE& attr) {
+    std::string out;
+    if (attr.text == nullptr || attr.size == 0)
+        return out;
+    if (attr.substr_types == nullptr || attr.substr_offsets == nullptr)
+        return std::string(attr.text, attr.size);
+    for (std::size_t i = 0; attr.substr_offsets[i] < attr.size; ++i) {
+        MD_OFFSET from = attr.substr_offsets[i];
+        MD_OFFSET to = std::min(attr.substr_offsets[i + 1], attr.size);
+        std::string_view part(attr.text + from, to - from);
+        switch (attr.substr_types[i]) {
+        case MD_TEXT_ENTITY: out += decode_entity(part); break;
+        case MD_TEXT_NULLCHAR: out.append(k_replacement); break;
+        default: out.append(part); break;
+        }
+    }
+    return out;
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+// target as the attachment path it names ("./attachments/a%20b.ogg" -> "attachments/a b.ogg"),
+// or nullopt when it is not a plain relative path inside attachments/.
+std::optional<std::string> attachment_path(std::string_view target) {
+    while (target.substr(0, 2) == "./")
+        target.remove_prefix(2);
+    if (target.substr(0, k_attachments_dir.size()) != k_attachments_dir ||
+        target.size() == k_attachments_dir.size())
+        return std::nullopt;
+    std::string path;
+    for (std::size_t i = 0; i < target.size(); ++i) {
+        if (target[i] == '%' && i + 2 < target.size() && hex_value(target[i + 1]) >= 0 &&
+            hex_value(target[i + 2]) >= 0) {
+            path.push_back(
+                static_cast<char>(hex_value(target[i + 1]) * 16 + hex_value(target[i + 2])));
+            i += 2;
+        } else {
+            path.push_back(target[i]);
+        }
+    }
+    if (path.find('\0') != std::string::npos || path.find('\\') != std::string::npos)
+        return std::nullopt;
+    // A file inside the folder: no ".." segment (no way out), no empty segment (no directory).
+    std::string_view rest = std::string_view(path).substr(k_attachments_dir.size());
+    for (;;) {
+        std::size_t slash = rest.find('/');
+        std::string_view segment = rest.substr(0, slash);
+        if (segment.empty() || segment == "..")
+            return std::nullopt;
+        if (slash == std::string_view::npos)
+            return path;
+        rest.remove_prefix(slash + 1);
+    }
+}
+
+// 1-based line of byte offsets in text, counting "\n", "\r\n" and a lone "\r" as one line
+// break each. Queries arrive almost in increasing order, so the cursor moves in O(n) overall.
+class LineCounter {
+public:
+    explicit LineCounter(std::string_view text) : m_text(text) {}
+
+    std::size_t line_at(std::size_t offset) {
+        offset = std::min(offset, m_text.size());
+        for (; m_pos < offset; ++m_pos)
+            m_line += breaks_at(m_pos);
+        for (; m_pos > offset; --m_pos)
+            m_line -= breaks_at(m_pos - 1);
+        return m_line;
+    }
+
+private:
+    std::size_t breaks_at(std::size_t i) const {
+        return m_text[i] == '\n' ||
+               (m_text[i] == '\r' && (i + 1 >= m_text.size() || m_text[i + 1] != '\n'));
+    }
+
+    std::string_view m_text;
+    std::size_t m_pos = 0;
+    std::size_t m_line = 1;
+};
+
+bool is_collector(MD_BLOCKTYPE type) {
+    switch (type) {
+    case MD_BLOCK_LI:
+    case MD_BLOCK_H:
+    case MD_BLOCK_P:
+    case MD_BLOCK_CODE:
+    case MD_BLOCK_HTML:
+    case MD_BLOCK_TH:
+    case MD_BLOCK_TD: return true;
+    default: return false;
+    }
+}
+
+// One open block on the parser's stack.
+struct OpenBlock {
+    MD_BLOCKTYPE type = MD_BLOCK_DOC;
+    RichText text;                    // own text (collectors only)
+    std::optional<std::size_t> first; // input offset of the first text
+    std::size_t first_line = 0;
+    int level = 0;        // headings
+    bool is_task = false; // list items
+    bool done = false;
+    std::size_t task_offset = 0;
+    std::size_t task_line = 0;
+    bool under_decisions = false; // a top list item of a "Decisions" section
+};
+
+class Extractor {
+public:
+    explicit Extractor(std::string_view body) : m_body(body), m_lines(body) {}
+
+    void run() {
+        MD_PARSER parser{};
+        parser.abi_version = 0;
+        parser.flags = k_md_flags;
+        parser.enter_block = &Extractor::enter_block_cb;
+        parser.leave_block = &Extractor::leave_block_cb;
+        parser.enter_span = &Extractor::enter_span_cb;
+        parser.leave_span = &Extractor::leave_span_cb;
+        parser.text = &Extractor::text_cb;
+        // MD_SIZE is 32 bits; a longer body is only read up to that size.
+        auto size = static_cast<MD_SIZE>(
+            std::min<std::size_t>(m_body.size(), std::numeric_limits<MD_SIZE>::max()));
+        md_parse(m_body.data(), size, &parser, this);
+        finish();
+    }
+
+    Extracted take() { return std::move(m_out); }
+
+private:
+    // md4c is C: nothing may unwind through it, so every callback catches and aborts the parse.
+    template <typename F> int guarded(F&& f) noexcept {
+        try {
+            f();
+            return 0;
+        } catch (...) {
+            return -1;
+        }
+    }
+    static int enter_block_cb(MD_BLOCKTYPE type, void* detail, void* self) {
+        auto* ex = static_cast<Extractor*>(self);
+        return ex->guarded([&] { ex->enter_block(type, detail); });
+    }
+    static int leave_block_cb(MD_BLOCKTYPE type, void* detail, void* self) {
+        auto* ex = static_cast<Extractor*>(self);
+        return ex->guarded([&] { ex->leave_block(type, detail); });
+    }
+    static int enter_span_cb(MD_SPANTYPE type, void* detail, void* self) {
+        auto* ex = static_cast<Extractor*>(self);
+        return ex->guarded([&] { ex->enter_span(type, detail); });
+    }
+    static int leave_span_cb(MD_SPANTYPE type, void* detail, void* self) {
+        auto* ex = static_cast<Extractor*>(self);
+        return ex->guarded([&] { ex->leave_span(type, detail); });
+    }
+    static int text_cb(MD_TEXTTYPE type, const MD_CHAR* text, MD_SIZE size, void* self) {
+        auto* ex = static_cast<Extractor*>(self);
+        return ex->guarded([&] { ex->on_text(type, text, size); });
+    }
+
+    OpenBlock* collector() {
+        if (m_stack.empty() || !is_collector(m_stack.back().type))
+            return nullptr;
+        return &m_stack.back();
+    }
+
+    void plain_break() {
+        if (!m_out.plain.empty() && m_out.plain.back() != '\n')
+            m_out.plain.push_back('\n');
+    }
+
+    void enter_block(MD_BLOCKTYPE type, void* detail) {
+        flush_scan();
+        plain_break();
+        OpenBlock block;
+        block.type = type;
+        if (type == MD_BLOCK_H && detail != nullptr) {
+            block.level = static_cast<int>(static_cast<MD_BLOCK_H_DETAIL*>(detail)->level);
+        } else if (type == MD_BLOCK_LI) {
+            ++m_li_depth;
+            block.under_decisions = m_decisions_level && m_li_depth == m_decisions_li_depth + 1;
+            auto* li = static_cast<MD_BLOCK_LI_DETAIL*>(detail);
+            if (li != nullptr && li->is_task) {
+                block.is_task = true;
+                block.done = li->task_mark == 'x' || li->task_mark == 'X';
+                block.task_offset = li->task_mark_offset;
+                block.task_line = m_lines.line_at(li->task_mark_offset);
+                m_last_offset = li->task_mark_offset;
+            }
+        }
+        m_stack.push_back(std::move(block));
+    }
+
+    void leave_block(MD_BLOCKTYPE type, void*) {
+        flush_scan();
+        plain_break();
+        if (m_stack.empty() || m_stack.back().type != type)
+            return;
+        OpenBlock block = std::move(m_stack.back());
+        m_stack.pop_back();
+        switch (type) {
+        case MD_BLOCK_P:
+            if (!m_stack.empty() && m_stack.back().type == MD_BLOCK_LI)
+                merge_into_item(m_stack.back(), block);
+            else
+                finish_paragraph(block);
+            break;
+        case MD_BLOCK_H: finish_heading(block); break;
+        case MD_BLOCK_LI:
+            if (m_li_depth > 0)
+                --m_li_depth;
+            finish_item(block);
+            break;
+        default: break;
+        }
+    }
+
+    void enter_span(MD_SPANTYPE type, void* detail) {
+        if (detail == nullptr)
+            return;
+        if (type == MD_SPAN_A) {
+            std::string href = attribute_text(static_cast<MD_SPAN_A_DETAIL*>(detail)->href);
+            note_target(href);
+            OpenBlock* c = collector();
+            m_open_links.push_back(
+                OpenLink{m_scan.size(), c ? c->text.size() : 0, std::move(href)});
+        } else if (type == MD_SPAN_IMG) {
+            note_target(attribute_text(static_cast<MD_SPAN_IMG_DETAIL*>(detail)->src));
+        }
+    }
+
+    void leave_span(MD_SPANTYPE type, void*) {
+        if (type != MD_SPAN_A || m_open_links.empty())
+            return;
+        OpenLink link = std::move(m_open_links.back());
+        m_open_links.pop_back();
+        // An autolink's text is its URL (md4c adds "http://" or "mailto:" to bare ones): no
+        // mention, #id or due date is read from it.
+        std::string_view shown = link.scan_begin <= m_scan.size()
+                                     ? std::string_view(m_scan.text).substr(link.scan_begin)
+                                     : std::string_view();
+        std::string_view href = link.href;
+        bool autolink =
+            !shown.empty() &&
+            (href == shown || (href.size() == shown.size() + 7 && href.substr(7) == shown &&
+                               (href.substr(0, 7) == "http://" || href.substr(0, 7) == "mailto:")));
+        if (!autolink)
+            return;
+        m_scan.mark_opaque(link.scan_begin);
+        if (OpenBlock* c = collector())
+            c->text.mark_opaque(link.collector_begin);
+    }
+
+    void on_text(MD_TEXTTYPE type, const MD_CHAR* text, MD_SIZE size) {
+        if (text == nullptr && size > 0)
+            return;
+        std::string_view chunk(text, size);
+        std::string decoded;
+        bool opaque = false;
+        std::optional<std::size_t> offset;
+        switch (type) {
+        case MD_TEXT_NULLCHAR:
+            // md4c passes a static string for a NUL: find the input's next NUL for its position.
+            if (std::size_t nul = m_body.find('\0', std::max(m_next_nul, m_last_offset));
+                nul != std::string_view::npos) {
+                offset = nul;
+                m_next_nul = nul + 1;
+            }
+            chunk = k_replacement;
+            break;
+        case MD_TEXT_BR:
+        case MD_TEXT_SOFTBR: chunk = "\n"; break;
+        case MD_TEXT_ENTITY:
+            decoded = decode_entity(chunk);
+            chunk = decoded;
+            opaque = true;
+            break;
+        case MD_TEXT_NORMAL: break;
+        default: // code, raw HTML, math
+            opaque = true;
+            break;
+        }
+        if (!m_stack.empty() &&
+            (m_stack.back().type == MD_BLOCK_CODE || m_stack.back().type == MD_BLOCK_HTML))
+            opaque = true;
+
+        // Pointers into the input give positions; md4c also passes static strings ("\n",
+        // indentation), which are not part of the input and have no position.
+        auto base = reinterpret_cast<std::uintptr_t>(m_body.data());
+        auto p = reinterpret_cast<std::uintptr_t>(text);
+        if (!offset && size > 0 && p >= base && p < base + m_body.size())
+            offset = static_cast<std::size_t>(p - base);
+        if (offset)
+            m_last_offset = *offset;
+
+        m_out.plain.append(chunk);
+        m_scan.append(chunk, opaque);
+        if (OpenBlock* c = collector()) {
+            c->text.append(chunk, opaque);
+            if (!c->first && offset) {
+                c->first = offset;
+                c->first_line = m_lines.line_at(*offset);
+            }
+        }
+    }
+
+    // Where a block's text starts (input offset and line); the last position seen when the
+    // block has no text of its own with a position.
+    std::pair<std::size_t, std::size_t> start_of(const OpenBlock& block) {
+        if (block.first)
+            return {*block.first, block.first_line};
+        if (block.is_task)
+            return {block.task_offset, block.task_line};
+        return {m_last_offset, m_lines.line_at(m_last_offset)};
+    }
+
+    // Mentions and "#id" references of the text read since the last block boundary (tokens
+    // never cross blocks), in document order together with the "#id" link targets seen.
+    void flush_scan() {
+        for (Token& handle : find_handles(m_scan))
+            add_unique(m_out.mentions, m_seen_mentions, std::move(handle.value));
+        std::vector<Token> refs = find_id_refs(m_scan);
+        std::size_t t = 0;
+        for (auto& [pos, id] : m_target_ids) {
+            for (; t < refs.size() && refs[t].begin < pos; ++t)
+                add_unique(m_out.links, m_seen_links, std::move(refs[t].value));
+            add_unique(m_out.links, m_seen_links, std::move(id));
+        }
+        for (; t < refs.size(); ++t)
+            add_unique(m_out.links, m_seen_links, std::move(refs[t].value));
+        m_scan.clear();
+        m_target_ids.clear();
+    }
+
+    static void add_unique(std::vector<std::string>& out, std::unordered_set<std::string>& seen,
+                           std::string value) {
+        if (seen.insert(value).second)
+            out.push_back(std::move(value));
+    }
+
+    void note_target(const std::string& target) {
+        if (target.size() >= 5 && target.size() <= 9 && target[0] == '#' &&
+            std::all_of(target.begin() + 1, target.end(), is_id_char))
+            m_target_ids.emplace_back(m_scan.size(), target.substr(1));
+        else if (auto path = attachment_path(target))
+            add_unique(m_out.attachments, m_seen_attachments, std::move(*path));
+    }
+
+    // A loose item's paragraphs are the item's own text.
+    void merge_into_item(OpenBlock& item, OpenBlock& paragraph) {
+        if (!item.text.text.empty())
+            item.text.append(" ", false);
+        item.text.append(paragraph.text);
+        if (!item.first && paragraph.first) {
+            item.first = paragraph.first;
+            item.first_line = paragraph.first_line;
+        }
+    }
+
+    void add_decision(std::string text, const OpenBlock& block) {
+        auto [offset, line] = start_of(block);
+        m_decisions.push_back({offset, Decision{std::move(text), line}});
+    }
+
+    void finish_paragraph(const OpenBlock& block) {
+        if (auto text = strip_decision_prefix(one_line(block.text.text)))
+            add_decision(std::move(*text), block);
+    }
+
+    void finish_heading(const OpenBlock& block) {
+        std::string text = one_line(block.text.text);
+        if (m_decisions_level && block.level <= *m_decisions_level)
+            m_decisions_level.reset();
+        if (to_lower_ascii(text) == "decisions") {
+            m_decisions_level = block.level;
+            m_decisions_li_depth = m_li_depth;
+        }
+        if (!text.empty())
+            m_out.headings.push_back(Heading{block.level, std::move(text), start_of(block).second});
+    }
+
+    void finish_item(const OpenBlock& item) {
+        const RichText& rt = item.text;
+        std::string raw = one_line(rt.text);
+        if (item.is_task) {
+            Action action;
+            action.done = item.done;
+            action.line = item.task_line;
+            std::vector<Token> handles = find_handles(rt);
+            std::optional<Token> due = find_due(rt);
+            std::string text = rt.text;
+            // Cut the later token first so the earlier one's offsets stay valid.
+            std::vector<std::pair<std::size_t, std::size_t>> cuts;
+            if (!handles.empty()) {
+                cuts.emplace_back(handles.front().begin, handles.front().end);
+                action.owner = handles.front().value;
+            }
+            if (due) {
+                cuts.emplace_back(due->begin, due->end);
+                action.due = due->value;
+            }
+            std::sort(cuts.begin(), cuts.end(), std::greater<>());
+            for (auto [from, to] : cuts)
+                text.replace(from, to - from, " ");
+            action.text = one_line(text);
+            action.raw = raw;
+            m_actions.push_back({item.task_offset, std::move(action)});
+        }
+        if (auto text = strip_decision_prefix(raw))
+            add_decision(std::move(*text), item);
+        else if (item.under_decisions && !raw.empty())
+            add_decision(std::move(raw), item);
+    }
+
+    void finish() {
+        flush_scan();
+        // Items finish after the items nested in them: put everything back in document order.
+        auto by_offset = [](const auto& a, const auto& b) { return a.first < b.first; };
+        std::stable_sort(m_actions.begin(), m_actions.end(), by_offset);
+        std::stable_sort(m_decisions.begin(), m_decisions.end(), by_offset);
+        for (auto& entry : m_actions)
+            m_out.actions.push_back(std::move(entry.second));
+        for (auto& entry : m_decisions)
+            m_out.decisions.push_back(std::move(entry.second));
+        while (!m_out.plain.empty() && m_out.plain.back() == '\n')
+            m_out.plain.pop_back();
+    }
+
+    struct OpenLink {
+        std::size_t scan_begin = 0;
+        std::size_t collector_begin = 0;
+        std::string href;
+    };
+
+    std::string_view m_body;
+    LineCounter m_lines;
+    Extracted m_out;
+    std::vector<OpenBlock> m_stack;
+    RichText m_scan; // text since the last block boundary, for mentions and "#id"s
+    std::vector<std::pair<std::size_t, std::string>> m_target_ids; // (position in m_scan, id)
+    std::vector<OpenLink> m_open_links;
+    std::vector<std::pair<std::size_t, Action>> m_actions;     // (input offset, action)
+    std::vector<std::pair<std::size_t, Decision>> m_decisions; // (input offset, decision)
+    std::unordered_set<std::string> m_seen_mentions;
+    std::unordered_set<std::string> m_seen_links;
+    std::unordered_set<std::string> m_seen_attachments;
+    std::size_t m_li_depth = 0;
+    std::optional<int> m_decisions_level; // level of the open "Decisions" heading
+    std::size_t m_decisions_li_depth = 0;
+    std::size_t m_last_offset = 0; // input offset of the last text with a position
+    std::size_t m_next_nul = 0;    // where to look for the input's next NUL byte
+};
+
+} // namespace
+
+Extracted extract_markdown(std::string_view body) {
+    try {
+        Extractor extractor(body);
+        extractor.run();
+        return extractor.take();
+    } catch (...) {
+        return {};
+    }
+}
+
+} // namespace async

@@ -1,0 +1,482 @@
+#include <async/document.hpp>
+#include <async/error.hpp>
+#include <async/index.hpp>
+#include <async/query.hpp>
+#include <async/dates.hpp>
+#include <async/text.hpp>
+#include <async/workspace.hpp>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <algorithm>
+#include <map>
+
+namespace fs = std::filesystem;
+
+namespace async {
+namespace {
+
+constexpr const char* k_doc_columns =
+    "d.rowid, d.id, d.path, d.type, d.title, d.author, d.created, d.status, d.due, d.parent";
+
+std::optional<TimePoint> time_column(const SQLite::Column& c) {
+    if (c.isNull()) {
+        return std::nullopt;
+    }
+    return TimePoint{std::chrono::seconds{c.getInt64()}};
+}
+
+// Reads the k_doc_columns starting at column `first`.
+DocSummary read_doc(SQLite::Statement& st, int first = 0) {
+    DocSummary d;
+    d.rowid = st.getColumn(first).getInt64();
+    d.id = st.getColumn(first + 1).getString();
+    d.path = st.getColumn(first + 2).getString();
+    d.type = st.getColumn(first + 3).getString();
+    d.title = st.getColumn(first + 4).getString();
+    d.author = st.getColumn(first + 5).getString();
+    d.created = time_column(st.getColumn(first + 6));
+    d.status = st.getColumn(first + 7).getString();
+    d.due = time_column(st.getColumn(first + 8));
+    d.parent = st.getColumn(first + 9).isNull() ? std::string{} : st.getColumn(first + 9).getString();
+    return d;
+}
+
+// Fills tags, reviewers and participants of docs with one query per table.
+void fill_lists(SQLite::Database& db, std::vector<DocSummary*> docs) {
+    if (docs.empty()) {
+        return;
+    }
+    std::map<std::int64_t, DocSummary*> by_rowid;
+    std::string ids;
+    for (auto* d : docs) {
+        by_rowid[d->rowid] = d;
+        ids += (ids.empty() ? "" : ",") + std::to_string(d->rowid);
+    }
+    SQLite::Statement tags{db, "SELECT doc, tag FROM tags WHERE doc IN (" + ids + ") ORDER BY rowid"};
+    while (tags.executeStep()) {
+        by_rowid[tags.getColumn(0).getInt64()]->tags.push_back(tags.getColumn(1).getString());
+    }
+    SQLite::Statement people{db, "SELECT doc, handle, role FROM doc_people WHERE doc IN (" + ids + ") ORDER BY rowid"};
+    while (people.executeStep()) {
+        auto* d = by_rowid[people.getColumn(0).getInt64()];
+        std::string role = people.getColumn(2).getString();
+        (role == "reviewers" ? d->reviewers : d->participants).push_back(people.getColumn(1).getString());
+    }
+}
+
+std::vector<DocSummary> query_docs(SQLite::Database& db, const std::string& where,
+                                   const std::vector<std::string>& params, const std::string& tail = {}) {
+    SQLite::Statement st{db, std::string{"SELECT "} + k_doc_columns + " FROM docs d WHERE " + where + " " + tail};
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        st.bind(static_cast<int>(i + 1), params[i]);
+    }
+    std::vector<DocSummary> out;
+    while (st.executeStep()) {
+        out.push_back(read_doc(st));
+    }
+    std::vector<DocSummary*> ptrs;
+    for (auto& d : out) {
+        ptrs.push_back(&d);
+    }
+    fill_lists(db, ptrs);
+    return out;
+}
+
+bool is_child_type(const std::string& type) {
+    return type == "reply" || type == "response" || type == "summary";
+}
+
+std::string hex_hash(std::string_view text) {
+    std::uint64_t h = 1469598103934665603ULL;
+    for (unsigned char c : text) {
+        h ^= c;
+        h *= 1099511628211ULL;
+    }
+    static constexpr char k_hex[] = "0123456789abcdef";
+    std::string out;
+    for (int i = 0; i < 7; ++i) {
+        out += k_hex[(h >> (60 - 4 * i)) & 0xF];
+    }
+    return out;
+}
+
+// One token of the search language.
+struct Term {
+    std::string text;
+    bool phrase = false;
+    bool prefix = false;
+    bool negated = false;
+    bool is_or = false;
+};
+
+std::string fts_term(const Term& t) {
+    std::string quoted = "\"";
+    for (char c : t.text) {
+        quoted += c == '"' ? std::string{"\"\""} : std::string(1, c);
+    }
+    quoted += "\"";
+    return t.prefix ? quoted + "*" : quoted;
+}
+
+Error query_error(const std::string& message) {
+    return Error{ErrorKind::usage, message,
+                 "search takes words, \"exact phrases\", OR between alternatives, -word to exclude, prefix*"};
+}
+
+} // namespace
+
+const std::vector<std::string>& known_types() {
+    static const std::vector<std::string> k_types = {"doc",     "decision", "sop",      "onboarding", "post",
+                                                     "watercooler", "meeting", "response", "reply",      "summary",
+                                                     "checkin", "item"};
+    return k_types;
+}
+
+std::vector<DocSummary> list_documents(Index& index, const ListFilter& filter) {
+    std::string where = "1";
+    std::vector<std::string> params;
+    if (filter.type) {
+        where += " AND d.type = ?";
+        params.push_back(*filter.type);
+    }
+    if (!filter.include_children && !(filter.type && is_child_type(*filter.type))) {
+        where += " AND d.parent IS NULL";
+    }
+    if (filter.author) {
+        where += " AND d.author = ?";
+        params.push_back(*filter.author);
+    }
+    if (filter.status) {
+        where += " AND d.status = ?";
+        params.push_back(*filter.status);
+    }
+    for (const auto& tag : filter.tags) {
+        where += " AND d.rowid IN (SELECT doc FROM tags WHERE tag = ?)";
+        params.push_back(tag);
+    }
+    if (filter.since) {
+        where += " AND d.created >= " + std::to_string(filter.since->time_since_epoch().count());
+    }
+    if (filter.until) {
+        where += " AND d.created <= " + std::to_string(filter.until->time_since_epoch().count());
+    }
+    std::string order;
+    bool descending = false;
+    switch (filter.sort) {
+    case SortKey::created:
+        order = "d.created";
+        descending = true;
+        break;
+    case SortKey::due: order = "d.due IS NULL, d.due"; break;
+    case SortKey::title: order = "d.title COLLATE NOCASE"; break;
+    case SortKey::type: order = "d.type"; break;
+    }
+    if (filter.reverse) {
+        descending = !descending;
+    }
+    std::string tail = "ORDER BY " + order + (descending ? " DESC" : "") + ", d.path";
+    if (filter.sort == SortKey::due && descending) {
+        tail = "ORDER BY d.due IS NULL, d.due DESC, d.path";
+    }
+    if (filter.limit > 0) {
+        tail += " LIMIT " + std::to_string(filter.limit);
+    }
+    return query_docs(index.db(), where, params, tail);
+}
+
+DocSummary resolve_ref(Index& index, std::string_view ref_in, const fs::path& cwd) {
+    std::string ref{trim(ref_in)};
+    if (ref.empty()) {
+        throw Error{ErrorKind::usage, "empty document reference"};
+    }
+    const fs::path& root = index.workspace().root();
+    auto by_path = [&](const fs::path& candidate) -> std::optional<DocSummary> {
+        std::error_code ec;
+        fs::path absolute = candidate.is_absolute() ? candidate : cwd / candidate;
+        absolute = fs::weakly_canonical(absolute, ec);
+        if (fs::is_directory(absolute, ec)) {
+            absolute /= "index.md";
+        }
+        fs::path root_canonical = fs::weakly_canonical(root, ec);
+        auto rel = absolute.lexically_relative(root_canonical);
+        if (rel.empty() || *rel.begin() == "..") {
+            return std::nullopt;
+        }
+        auto found = query_docs(index.db(), "d.path = ?", {rel.generic_string()});
+        if (found.empty()) {
+            return std::nullopt;
+        }
+        return found.front();
+    };
+    bool pathish = ref.find('/') != std::string::npos || ref.ends_with(".md");
+    if (!pathish && looks_like_id(ref)) {
+        auto exact = query_docs(index.db(), "d.id = ?", {ref});
+        if (exact.size() == 1) {
+            return exact.front();
+        }
+        std::vector<DocSummary> candidates = exact;
+        if (candidates.empty()) {
+            std::string upper = ref;
+            upper.back() = static_cast<char>(upper.back() + 1);
+            candidates = query_docs(index.db(), "d.id >= ? AND d.id < ?", {ref, upper}, "ORDER BY d.id LIMIT 11");
+        }
+        if (candidates.size() == 1) {
+            return candidates.front();
+        }
+        if (candidates.size() > 1) {
+            std::string list;
+            for (std::size_t i = 0; i < candidates.size() && i < 10; ++i) {
+                list += (i ? ", " : "") + candidates[i].id + " (" + candidates[i].path + ")";
+            }
+            throw Error{ErrorKind::no, "'" + ref + "' is ambiguous", "it matches " + list};
+        }
+    }
+    if (auto found = by_path(ref)) {
+        return *found;
+    }
+    if (auto found = by_path(root / ref)) {
+        return *found;
+    }
+    throw Error{ErrorKind::no, "no document matches '" + ref + "'",
+                "a REF is an id, an id prefix of 4+ characters, or a path; see 'async list'"};
+}
+
+std::vector<DocSummary> children_of(Index& index, const DocSummary& doc) {
+    return query_docs(index.db(), "d.parent = ?", {doc.path}, "ORDER BY d.created, d.path");
+}
+
+std::string to_fts_query(std::string_view query) {
+    std::vector<Term> terms;
+    std::size_t i = 0;
+    if (query.size() > 4096) {
+        throw query_error("the search query is too long (over 4096 bytes)");
+    }
+    if (find_invalid_utf8(query)) {
+        throw query_error("the search query is not valid UTF-8");
+    }
+    while (i < query.size()) {
+        char c = query[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            ++i;
+            continue;
+        }
+        Term t;
+        if (c == '-') {
+            t.negated = true;
+            ++i;
+            if (i >= query.size() || query[i] == ' ') {
+                throw query_error("'-' must be followed by a word or a phrase to exclude");
+            }
+            c = query[i];
+        }
+        if (c == '"') {
+            auto end = query.find('"', i + 1);
+            if (end == std::string_view::npos) {
+                throw query_error("unterminated quote in the search query");
+            }
+            t.text = std::string{query.substr(i + 1, end - i - 1)};
+            t.phrase = true;
+            i = end + 1;
+            if (trim(t.text).empty()) {
+                throw query_error("empty phrase \"\" in the search query");
+            }
+        } else {
+            auto end = query.find_first_of(" \t\r\n\"", i);
+            t.text = std::string{query.substr(i, end == std::string_view::npos ? std::string_view::npos : end - i)};
+            i = end == std::string_view::npos ? query.size() : end;
+            if (!t.negated && t.text == "OR") {
+                t.is_or = true;
+            } else if (t.text.ends_with("*")) {
+                t.text.pop_back();
+                t.prefix = true;
+                if (t.text.empty() || t.text.find('*') != std::string::npos) {
+                    throw query_error("'*' goes at the end of a word, as in pric*");
+                }
+            } else if (t.text.find('*') != std::string::npos) {
+                throw query_error("'*' goes at the end of a word, as in pric*");
+            }
+        }
+        terms.push_back(std::move(t));
+    }
+    // Positive terms, with OR binding adjacent alternatives (a b OR c -> a AND (b OR c)).
+    std::vector<std::vector<const Term*>> groups;
+    std::vector<const Term*> negatives;
+    bool pending_or = false;
+    for (const auto& t : terms) {
+        if (t.is_or) {
+            if (groups.empty() || pending_or) {
+                throw query_error("OR needs a word on each side");
+            }
+            pending_or = true;
+            continue;
+        }
+        if (t.negated) {
+            if (pending_or) {
+                throw query_error("OR needs a word on each side");
+            }
+            negatives.push_back(&t);
+            continue;
+        }
+        if (pending_or) {
+            groups.back().push_back(&t);
+            pending_or = false;
+        } else {
+            groups.push_back({&t});
+        }
+    }
+    if (pending_or) {
+        throw query_error("OR needs a word on each side");
+    }
+    if (groups.empty()) {
+        throw query_error(negatives.empty() ? "empty search query" : "a search needs at least one word to find, not only words to exclude");
+    }
+    std::string out = "(";
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+        out += g ? " AND " : "";
+        if (groups[g].size() > 1) {
+            out += "(";
+        }
+        for (std::size_t k = 0; k < groups[g].size(); ++k) {
+            out += (k ? " OR " : "") + fts_term(*groups[g][k]);
+        }
+        if (groups[g].size() > 1) {
+            out += ")";
+        }
+    }
+    out += ")";
+    for (const auto* n : negatives) {
+        out += " NOT " + fts_term(*n);
+    }
+    return out;
+}
+
+std::vector<SearchHit> search(Index& index, std::string_view query, const SearchFilter& filter) {
+    std::string match = to_fts_query(query);
+    std::string sql = std::string{"SELECT "} + k_doc_columns +
+                      ", snippet(fts, -1, char(2), char(3), '…', 16), bm25(fts, 10.0, 1.0, 0.5) AS score "
+                      "FROM fts JOIN docs d ON d.rowid = fts.rowid WHERE fts MATCH ?";
+    std::vector<std::string> params{match};
+    if (filter.type) {
+        sql += " AND d.type = ?";
+        params.push_back(*filter.type);
+    }
+    if (filter.author) {
+        sql += " AND d.author = ?";
+        params.push_back(*filter.author);
+    }
+    sql += " ORDER BY score, d.created DESC LIMIT " + std::to_string(filter.limit == 0 ? 1000000 : filter.limit);
+    std::vector<SearchHit> hits;
+    try {
+        SQLite::Statement st{index.db(), sql};
+        for (std::size_t i = 0; i < params.size(); ++i) {
+            st.bind(static_cast<int>(i + 1), params[i]);
+        }
+        while (st.executeStep()) {
+            SearchHit hit;
+            hit.doc = read_doc(st);
+            hit.snippet = st.getColumn(10).getString();
+            hit.rank = st.getColumn(11).getDouble();
+            hits.push_back(std::move(hit));
+        }
+    } catch (const SQLite::Exception& e) {
+        throw query_error("cannot search for '" + std::string{query} + "'");
+    }
+    std::vector<DocSummary*> ptrs;
+    for (auto& h : hits) {
+        ptrs.push_back(&h.doc);
+    }
+    fill_lists(index.db(), ptrs);
+    return hits;
+}
+
+std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
+    std::string sql = std::string{"SELECT "} + k_doc_columns +
+                      ", a.line, a.owner, a.due, a.done, a.text, a.raw, a.occurrence FROM "
+                      "(SELECT *, ROW_NUMBER() OVER (PARTITION BY doc, raw ORDER BY line) AS occurrence FROM actions) a "
+                      "JOIN docs d ON d.rowid = a.doc WHERE 1";
+    std::vector<std::string> params;
+    if (filter.owner) {
+        sql += " AND a.owner = ?";
+        params.push_back(*filter.owner);
+    }
+    if (filter.state == ActionState::open || filter.overdue_at) {
+        sql += " AND a.done = 0";
+    } else if (filter.state == ActionState::done) {
+        sql += " AND a.done = 1";
+    }
+    if (filter.overdue_at) {
+        sql += " AND a.due IS NOT NULL";
+    }
+    sql += " ORDER BY a.due IS NULL, a.due, d.created, d.path, a.line";
+    SQLite::Statement st{index.db(), sql};
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        st.bind(static_cast<int>(i + 1), params[i]);
+    }
+    std::vector<ActionRow> out;
+    while (st.executeStep()) {
+        ActionRow row;
+        row.doc = read_doc(st);
+        row.line = static_cast<std::size_t>(st.getColumn(10).getInt64());
+        row.owner = st.getColumn(11).getString();
+        if (!st.getColumn(12).isNull()) {
+            row.due = st.getColumn(12).getString();
+        }
+        row.done = st.getColumn(13).getInt() != 0;
+        row.text = st.getColumn(14).getString();
+        std::string raw = st.getColumn(15).getString();
+        row.handle = hex_hash(row.doc.id + "\n" + raw + "\n" + std::to_string(st.getColumn(16).getInt64()));
+        if (filter.overdue_at && row.due) {
+            // A due date is due at the end of its day: overdue from the next day on.
+            if (*row.due >= format_utc(*filter.overdue_at).substr(0, 10)) {
+                continue;
+            }
+        }
+        out.push_back(std::move(row));
+    }
+    return out;
+}
+
+ActionRow resolve_action(Index& index, std::string_view handle_in) {
+    std::string handle = to_lower_ascii(trim(handle_in));
+    if (handle.size() < 4 || handle.size() > 7 ||
+        !std::all_of(handle.begin(), handle.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); })) {
+        throw Error{ErrorKind::usage, "invalid action reference '" + sanitize_for_terminal(handle_in, Newlines::flatten) + "'",
+                    "use the handle 'async actions' prints (4 to 7 hex digits)"};
+    }
+    std::vector<ActionRow> matches;
+    for (auto& row : list_actions(index, ActionFilter{std::nullopt, ActionState::all, std::nullopt})) {
+        if (row.handle.starts_with(handle)) {
+            matches.push_back(std::move(row));
+        }
+    }
+    if (matches.empty()) {
+        throw Error{ErrorKind::no, "no action matches '" + handle + "'", "see 'async actions --all'"};
+    }
+    if (matches.size() > 1) {
+        throw Error{ErrorKind::no, "'" + handle + "' is ambiguous", "it matches " + std::to_string(matches.size()) +
+                                                                        " actions; type more of the handle"};
+    }
+    return matches.front();
+}
+
+std::vector<DecisionRow> list_decisions(Index& index, std::optional<TimePoint> since) {
+    std::string sql = std::string{"SELECT "} + k_doc_columns +
+                      ", x.line, x.text FROM decisions x JOIN docs d ON d.rowid = x.doc";
+    if (since) {
+        sql += " WHERE d.created >= " + std::to_string(since->time_since_epoch().count());
+    }
+    sql += " ORDER BY d.created DESC, d.path, x.line";
+    SQLite::Statement st{index.db(), sql};
+    std::vector<DecisionRow> out;
+    while (st.executeStep()) {
+        DecisionRow row;
+        row.doc = read_doc(st);
+        row.line = static_cast<std::size_t>(st.getColumn(10).getInt64());
+        row.text = st.getColumn(11).getString();
+        out.push_back(std::move(row));
+    }
+    return out;
+}
+
+} // namespace async

@@ -1,0 +1,449 @@
+#include <async/markdown.hpp>
+
+#include <doctest/doctest.h>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+// Readable failure messages for the containers compared below.
+namespace doctest {
+template <> struct StringMaker<std::vector<std::string>> {
+    static String convert(const std::vector<std::string>& values) {
+        std::string out = "{";
+        for (const auto& value : values)
+            out += (out.size() > 1 ? ", \"" : "\"") + value + "\"";
+        out += "}";
+        return String(out.c_str());
+    }
+};
+template <> struct StringMaker<std::optional<std::string>> {
+    static String convert(const std::optional<std::string>& value) {
+        return value ? String(("\"" + *value + "\"").c_str()) : String("nullopt");
+    }
+};
+} // namespace doctest
+
+namespace {
+
+using async::extract_markdown;
+using Strings = std::vector<std::string>;
+using OptString = std::optional<std::string>;
+
+struct ExpectedAction {
+    std::string text;
+    std::string raw;
+    OptString owner;
+    OptString due;
+    bool done = false;
+    std::size_t line = 0;
+};
+
+void check_actions(const std::vector<async::Action>& actual,
+                   const std::vector<ExpectedAction>& expected) {
+    REQUIRE(actual.size() == expected.size());
+    for (std::size_t i = 0; i < actual.size(); ++i) {
+        INFO("action #" << i);
+        CHECK(actual[i].text == expected[i].text);
+        CHECK(actual[i].raw == expected[i].raw);
+        CHECK(actual[i].owner == expected[i].owner);
+        CHECK(actual[i].due == expected[i].due);
+        CHECK(actual[i].done == expected[i].done);
+        CHECK(actual[i].line == expected[i].line);
+    }
+}
+
+struct ExpectedDecision {
+    std::string text;
+    std::size_t line = 0;
+};
+
+void check_decisions(const std::vector<async::Decision>& actual,
+                     const std::vector<ExpectedDecision>& expected) {
+    REQUIRE(actual.size() == expected.size());
+    for (std::size_t i = 0; i < actual.size(); ++i) {
+        INFO("decision #" << i);
+        CHECK(actual[i].text == expected[i].text);
+        CHECK(actual[i].line == expected[i].line);
+    }
+}
+
+} // namespace
+
+TEST_CASE("markdown::extract_markdown") {
+    SUBCASE("open and done actions with owner and due") {
+        auto ex = extract_markdown("Intro.\n"
+                                   "\n"
+                                   "- [ ] @bob ship the draft due:2026-12-01\n"
+                                   "- [x] @Carol review the copy\n"
+                                   "* [X] wrap up due:2028-02-29 today\n"
+                                   "1. [ ] numbered  @dave   task\n");
+        check_actions(
+            ex.actions,
+            {
+                {"ship the draft", "@bob ship the draft due:2026-12-01", "bob", "2026-12-01", false,
+                 3},
+                {"review the copy", "@Carol review the copy", "carol", std::nullopt, true, 4},
+                {"wrap up today", "wrap up due:2028-02-29 today", std::nullopt, "2028-02-29", true,
+                 5},
+                {"numbered task", "numbered @dave task", "dave", std::nullopt, false, 6},
+            });
+        CHECK(ex.mentions == Strings{"bob", "carol", "dave"});
+        CHECK(ex.decisions.empty());
+    }
+
+    SUBCASE("owner absent and invalid due dates stay text") {
+        auto ex = extract_markdown("- [ ] write the summary\n"
+                                   "- [ ] pay due:2026-13-01\n"
+                                   "- [ ] file due:2026-02-29\n"
+                                   "- [ ] call due:tomorrow\n"
+                                   "- [ ] fix overdue:2026-12-01\n"
+                                   "- [ ] meet due:2026-12-01T10:00\n"
+                                   "- [ ] plan Due: 2026-12-24 ok\n");
+        check_actions(
+            ex.actions,
+            {
+                {"write the summary", "write the summary", std::nullopt, std::nullopt, false, 1},
+                {"pay due:2026-13-01", "pay due:2026-13-01", std::nullopt, std::nullopt, false, 2},
+                {"file due:2026-02-29", "file due:2026-02-29", std::nullopt, std::nullopt, false,
+                 3},
+                {"call due:tomorrow", "call due:tomorrow", std::nullopt, std::nullopt, false, 4},
+                {"fix overdue:2026-12-01", "fix overdue:2026-12-01", std::nullopt, std::nullopt,
+                 false, 5},
+                {"meet due:2026-12-01T10:00", "meet due:2026-12-01T10:00", std::nullopt,
+                 std::nullopt, false, 6},
+                {"plan ok", "plan Due: 2026-12-24 ok", std::nullopt, "2026-12-24", false, 7},
+            });
+    }
+
+    SUBCASE("two handles: the first is the owner") {
+        auto ex = extract_markdown("- [ ] @bob pairs with @carol on it\n"
+                                   "- [ ] ask **@dave** and @erin\n");
+        check_actions(ex.actions,
+                      {
+                          {"pairs with @carol on it", "@bob pairs with @carol on it", "bob",
+                           std::nullopt, false, 1},
+                          {"ask and @erin", "ask @dave and @erin", "dave", std::nullopt, false, 2},
+                      });
+        CHECK(ex.mentions == Strings{"bob", "carol", "dave", "erin"});
+    }
+
+    SUBCASE("code never yields actions, decisions, mentions or links, but is plain text") {
+        auto ex = extract_markdown("```\n"
+                                   "- [ ] fenced @frank #abcd1234\n"
+                                   "Decision: fenced\n"
+                                   "```\n"
+                                   "\n"
+                                   "    - [ ] indented @gina #abcd5678\n"
+                                   "\n"
+                                   "Inline `- [ ] x @hank #abcd9999` here.\n"
+                                   "\n"
+                                   "- [ ] `@eve` runs `due:2026-12-01` tests\n");
+        check_actions(ex.actions,
+                      {{"@eve runs due:2026-12-01 tests", "@eve runs due:2026-12-01 tests",
+                        std::nullopt, std::nullopt, false, 10}});
+        CHECK(ex.decisions.empty());
+        CHECK(ex.mentions.empty());
+        CHECK(ex.links.empty());
+        CHECK(ex.plain == "- [ ] fenced @frank #abcd1234\n"
+                          "Decision: fenced\n"
+                          "- [ ] indented @gina #abcd5678\n"
+                          "Inline - [ ] x @hank #abcd9999 here.\n"
+                          "@eve runs due:2026-12-01 tests");
+    }
+
+    SUBCASE("nested task lists are separate actions, in document order") {
+        auto ex = extract_markdown("- [ ] parent @alice\n"
+                                   "  - [x] child @bob due:2026-01-31\n"
+                                   "    - [ ] grandchild\n"
+                                   "- [ ] sibling\n"
+                                   "\n"
+                                   "text\n"
+                                   "\n"
+                                   "- [ ] loose first\n"
+                                   "\n"
+                                   "  loose second\n"
+                                   "\n"
+                                   "  - [ ] loose child\n");
+        check_actions(ex.actions,
+                      {
+                          {"parent", "parent @alice", "alice", std::nullopt, false, 1},
+                          {"child", "child @bob due:2026-01-31", "bob", "2026-01-31", true, 2},
+                          {"grandchild", "grandchild", std::nullopt, std::nullopt, false, 3},
+                          {"sibling", "sibling", std::nullopt, std::nullopt, false, 4},
+                          {"loose first loose second", "loose first loose second", std::nullopt,
+                           std::nullopt, false, 8},
+                          {"loose child", "loose child", std::nullopt, std::nullopt, false, 12},
+                      });
+        CHECK(ex.mentions == Strings{"alice", "bob"});
+    }
+
+    SUBCASE("decisions by prefix in paragraphs and list items") {
+        auto ex = extract_markdown("Decision: ship on Friday\n"
+                                   "\n"
+                                   "**DECISION:** keep the\n"
+                                   "old API\n"
+                                   "\n"
+                                   "- decision: drop IE support\n"
+                                   "- not a decision\n"
+                                   "- [ ] Decision: also an action\n"
+                                   "\n"
+                                   "Decision:\n"
+                                   "\n"
+                                   "Decisions made: none\n"
+                                   "\n"
+                                   "> Decision: quoted\n");
+        check_decisions(ex.decisions, {
+                                          {"ship on Friday", 1},
+                                          {"keep the old API", 3},
+                                          {"drop IE support", 6},
+                                          {"also an action", 8},
+                                          {"quoted", 14},
+                                      });
+        check_actions(ex.actions, {{"Decision: also an action", "Decision: also an action",
+                                    std::nullopt, std::nullopt, false, 8}});
+    }
+
+    SUBCASE("list items under a Decisions heading until the next heading of its level") {
+        auto ex = extract_markdown("# Meeting\n"               // 1
+                                   "\n"                        // 2
+                                   "## Decisions\n"            // 3
+                                   "\n"                        // 4
+                                   "- Use Postgres\n"          // 5
+                                   "  - because it is cheap\n" // 6
+                                   "- Decision: drop MySQL\n"  // 7
+                                   "\n"                        // 8
+                                   "A paragraph is not one.\n" // 9
+                                   "\n"                        // 10
+                                   "### Details\n"             // 11
+                                   "\n"                        // 12
+                                   "- still under Decisions\n" // 13
+                                   "\n"                        // 14
+                                   "## Next steps\n"           // 15
+                                   "\n"                        // 16
+                                   "- not a decision\n"        // 17
+                                   "\n"                        // 18
+                                   "## decisions\n"            // 19
+                                   "- again\n"                 // 20
+                                   "# Appendix\n"              // 21
+                                   "- no\n");                  // 22
+        check_decisions(ex.decisions, {
+                                          {"Use Postgres", 5},
+                                          {"drop MySQL", 7},
+                                          {"still under Decisions", 13},
+                                          {"again", 20},
+                                      });
+        REQUIRE(ex.headings.size() == 6);
+        CHECK(ex.headings[1].text == "Decisions");
+        CHECK(ex.headings[1].level == 2);
+        CHECK(ex.headings[1].line == 3);
+        CHECK(ex.headings[5].text == "Appendix");
+        CHECK(ex.headings[5].level == 1);
+        CHECK(ex.headings[5].line == 21);
+    }
+
+    SUBCASE("mentions: not e-mail addresses, code or URLs; unique, lower-cased, in order") {
+        std::string h64(64, 'a');
+        std::string h65(65, 'b');
+        auto ex = extract_markdown(
+            "Thanks @Alice, @bob. and @carol_x-1! Mail alice@example.com or bob@ex.org;\n"
+            "ping (@dave) `@eve` [@frank](https://x.com/@grace) https://x.com/@heidi\n"
+            "www.example.com/@ivan site.com/@judy https://x.com/?by=@trent @-no @bob me@@x "
+            "@zed@host @" +
+            h64 + " @" + h65 +
+            "\n"
+            "\n"
+            "```\n"
+            "@mallory\n"
+            "```\n"
+            "\n"
+            "<span>@oscar</span> &#64;peggy @BOB\n");
+        CHECK(ex.mentions == Strings{"alice", "bob", "carol_x-1", "dave", "frank", h64, "oscar"});
+    }
+
+    SUBCASE("#id links: in text and link targets, not headings, URLs or code") {
+        auto ex = extract_markdown(
+            "# abcd1234\n"
+            "\n"
+            "#k3f9q2ma at the start of a line.\n"
+            "\n"
+            "See #zz99 and (#abcd5678), foo#nope1234, #UPPER12, #abc, #abcdefghi,\n"
+            "#getting-started, https://x.com/#frag1234, https://x.com/a,#frag5678, `#code1234`,\n"
+            "#k3f9q2ma again.\n"
+            "\n"
+            "[target](#link5678) [ext](https://x.com/#skip1234) [anchor](#ab)\n"
+            "\n"
+            "```\n"
+            "#fenced12\n"
+            "```\n");
+        CHECK(ex.links == Strings{"k3f9q2ma", "zz99", "abcd5678", "link5678"});
+        REQUIRE(ex.headings.size() == 1);
+        CHECK(ex.headings[0].text == "abcd1234");
+        CHECK(ex.headings[0].level == 1);
+        CHECK(ex.headings[0].line == 1);
+    }
+
+    SUBCASE("attachments: relative targets under attachments/, unique, in order") {
+        auto ex = extract_markdown(
+            "![shot](attachments/screen.png) [voice](./attachments/standup.ogg)\n"
+            "[again](attachments/screen.png) [enc](attachments/voice%20note.ogg)\n"
+            "[out](attachments/../secret) [dir](attachments/sub/) [abs](/attachments/x.png)\n"
+            "[web](https://x.com/attachments/y.png) [other](notes/attachments/z.png)\n"
+            "<attachments/not-a-link.png> ![deep](<./attachments/a b/c.vtt>)\n");
+        CHECK(ex.attachments == Strings{"attachments/screen.png", "attachments/standup.ogg",
+                                        "attachments/voice note.ogg", "attachments/a b/c.vtt"});
+    }
+
+    SUBCASE("headings and line numbers are exact") {
+        auto ex = extract_markdown("Title\n"               // 1
+                                   "=====\n"               // 2
+                                   "\n"                    // 3
+                                   "```\n"                 // 4
+                                   "code\n"                // 5
+                                   "```\n"                 // 6
+                                   "### *Third* `level`\n" // 7
+                                   "para\n"                // 8
+                                   "Decision: second\n"    // 9
+                                   "line\n"                // 10
+                                   "\n"                    // 11
+                                   "> - [x] quoted\n"      // 12
+                                   ">   task\n"            // 13
+                                   "\n"                    // 14
+                                   "- a\n"                 // 15
+                                   "\n"                    // 16
+                                   "  - [ ] loose\n");     // 17
+        REQUIRE(ex.headings.size() == 2);
+        CHECK(ex.headings[0].text == "Title");
+        CHECK(ex.headings[0].level == 1);
+        CHECK(ex.headings[0].line == 1);
+        CHECK(ex.headings[1].text == "Third level");
+        CHECK(ex.headings[1].level == 3);
+        CHECK(ex.headings[1].line == 7);
+        // "Decision:" in the middle of a paragraph is not a prefix.
+        CHECK(ex.decisions.empty());
+        check_actions(ex.actions,
+                      {
+                          {"quoted task", "quoted task", std::nullopt, std::nullopt, true, 12},
+                          {"loose", "loose", std::nullopt, std::nullopt, false, 17},
+                      });
+    }
+
+    SUBCASE("plain text: blocks on their own lines, markup stripped, entities decoded") {
+        auto ex = extract_markdown("# T\n"
+                                   "\n"
+                                   "para *one*\n"
+                                   "line [two](https://x.org) &amp; &#x41;\n"
+                                   "\n"
+                                   "- a\n"
+                                   "- b\n"
+                                   "\n"
+                                   "```sh\n"
+                                   "make test\n"
+                                   "```\n"
+                                   "\n"
+                                   "| h1 | h2 |\n"
+                                   "|----|----|\n"
+                                   "| c1 | c2 |\n");
+        CHECK(ex.plain == "T\npara one\nline two & A\na\nb\nmake test\nh1\nh2\nc1\nc2");
+    }
+
+    SUBCASE("CRLF and lone CR line endings") {
+        auto ex = extract_markdown("# Title\r\n"
+                                   "\r\n"
+                                   "- [ ] @bob one due:2026-12-01\r\n"
+                                   "- [x] two\r\n"
+                                   "\r\n"
+                                   "Decision: crlf\r\n"
+                                   "- [ ] x\r"
+                                   "- [ ] y\r");
+        REQUIRE(ex.headings.size() == 1);
+        CHECK(ex.headings[0].text == "Title");
+        CHECK(ex.headings[0].line == 1);
+        check_actions(ex.actions,
+                      {
+                          {"one", "@bob one due:2026-12-01", "bob", "2026-12-01", false, 3},
+                          {"two", "two", std::nullopt, std::nullopt, true, 4},
+                          {"x", "x", std::nullopt, std::nullopt, false, 7},
+                          {"y", "y", std::nullopt, std::nullopt, false, 8},
+                      });
+        check_decisions(ex.decisions, {{"crlf", 6}});
+        CHECK(ex.plain == "Title\n@bob one due:2026-12-01\ntwo\nDecision: crlf\nx\ny");
+    }
+
+    SUBCASE("hostile input returns without crashing") {
+        SUBCASE("empty") {
+            auto ex = extract_markdown("");
+            CHECK(ex.actions.empty());
+            CHECK(ex.plain.empty());
+        }
+        SUBCASE("NUL bytes and invalid UTF-8") {
+            using namespace std::string_literals;
+            auto ex = extract_markdown("- [ ] a\0b @bob \xff\xfe\n\n\xc3 @\xc3\xa9 @carol\xc3\n"s);
+            check_actions(ex.actions, {{"a\xEF\xBF\xBD"
+                                        "b \xff\xfe",
+                                        "a\xEF\xBF\xBD"
+                                        "b @bob \xff\xfe",
+                                        "bob", std::nullopt, false, 1}});
+            CHECK(ex.mentions == Strings{"bob", "carol"});
+
+            auto heading = extract_markdown("para\n\n# \0\n"s);
+            REQUIRE(heading.headings.size() == 1);
+            CHECK(heading.headings[0].text == "\xEF\xBF\xBD");
+            CHECK(heading.headings[0].line == 3);
+        }
+        SUBCASE("10,000 nested blockquotes") {
+            auto ex = extract_markdown(std::string(10000, '>') + " @bob - [ ] hi\n");
+            CHECK(ex.mentions == Strings{"bob"});
+            CHECK(ex.plain == "@bob - [ ] hi");
+        }
+        SUBCASE("10,000 nested lists") {
+            std::string body;
+            for (int i = 0; i < 10000; ++i)
+                body += "- ";
+            auto ex = extract_markdown(body + "[ ] deep @bob\n");
+            check_actions(ex.actions, {{"deep", "deep @bob", "bob", std::nullopt, false, 1}});
+        }
+        SUBCASE("10,000 alternating quotes and lists") {
+            std::string body;
+            for (int i = 0; i < 5000; ++i)
+                body += "> - ";
+            auto ex = extract_markdown(body + "Decision: deep\n");
+            check_decisions(ex.decisions, {{"deep", 1}});
+        }
+        SUBCASE("pathological inline nesting") {
+            std::string body;
+            for (int i = 0; i < 20000; ++i)
+                body += "![";
+            body += "x";
+            for (int i = 0; i < 20000; ++i)
+                body += "](attachments/y)";
+            body += "\n\na" + std::string(100000, '*') + "b\n\nx " + std::string(50000, '`') +
+                    "\n\n" + std::string(50000, '[') + "\n\n" + std::string(100000, '@') +
+                    std::string(100000, '#') + "\n";
+            auto ex = extract_markdown(body);
+            CHECK(ex.attachments == Strings{"attachments/y"});
+            CHECK(ex.mentions.empty());
+            CHECK(ex.links.empty());
+        }
+        SUBCASE("20 MB body") {
+            std::string block;
+            for (int i = 0; i < 15; ++i)
+                block += "Some text by @bob about #abcd1234 and alice@example.com\n";
+            block += "- [ ] @carol task due:2026-12-01\n\n";
+            std::string body;
+            body.reserve(20 * 1024 * 1024 + block.size());
+            std::size_t blocks = 0;
+            while (body.size() < 20 * 1024 * 1024) {
+                body += block;
+                ++blocks;
+            }
+            auto ex = extract_markdown(body);
+            REQUIRE(ex.actions.size() == blocks);
+            CHECK(ex.actions.back().line == blocks * 17 - 1);
+            CHECK(ex.actions.back().owner == OptString("carol"));
+            CHECK(ex.mentions == Strings{"bob", "carol"});
+            CHECK(ex.links == Strings{"abcd1234"});
+        }
+    }
+}
