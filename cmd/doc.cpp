@@ -28,11 +28,15 @@ void run_doc_new(Context& ctx, const DocNewOptions& opts) {
     request.title = std::string{trim(opts.title)};
     request.template_name = opts.template_name;
     for (const auto& r : opts.reviewers) {
-        for (auto& handle : split_list(r)) {
-            request.reviewers.push_back(handle);
+        if (!trim(r).empty()) {
+            request.reviewers.push_back(std::string{trim(r)});
         }
     }
-    request.tags = opts.tags;
+    for (const auto& t : opts.tags) {
+        if (!trim(t).empty()) {
+            request.tags.push_back(std::string{trim(t)});
+        }
+    }
     if (opts.has_due) {
         request.due = resolve_date(ctx, opts.due, DateRole::deadline, "due");
     }
@@ -71,10 +75,11 @@ void add_doc_command(CLI::App& app, Context& ctx) {
     add->add_option("-t,--template", opts->template_name, "Template: doc, decision, sop, onboarding, post, watercooler or your own")
         ->type_name("NAME");
     add->add_option("-r,--reviewers", opts->reviewers, "People whose feedback is wanted (a,b)")
-        ->type_name("HANDLES");
+        ->type_name("HANDLES")->delimiter(',')->allow_extra_args(false);
     add->add_option("-d,--due", opts->due, "Feedback deadline (fri, +3d, 2026-12-01, eow…)")->type_name("DATE")
         ->each([opts](const std::string&) { opts->has_due = true; });
-    add->add_option("--tag", opts->tags, "A tag (repeatable)")->type_name("TAG");
+    add->add_option("--tag", opts->tags, "A tag (repeatable, or a,b)")->type_name("TAG")->delimiter(',')
+        ->allow_extra_args(false);
     add_body_flags(*add, opts->body);
     add->callback([&ctx, opts] { run_doc_new(ctx, *opts); });
 }

@@ -63,7 +63,7 @@ void add_list_command(CLI::App& app, Context& ctx) {
     cmd->add_option("--author", opts->author, "Only documents by this handle")->type_name("HANDLE");
     cmd->add_option("--status", opts->status, "Only this status (draft, open, closed)")->type_name("STATUS");
     cmd->add_option("--tag", opts->tags, "Only documents with this tag (repeatable: all must match)")
-        ->type_name("TAG")->allow_extra_args(false);
+        ->type_name("TAG")->delimiter(',')->allow_extra_args(false);
     cmd->add_option("--since", opts->since, "Created on or after DATE")->type_name("DATE");
     cmd->add_option("--until", opts->until, "Created on or before DATE")->type_name("DATE");
     cmd->add_option("--sort", opts->sort, "Sort by created (newest first), due, title or type")

@@ -83,7 +83,10 @@ void run_search(Context& ctx, const SearchOptions& opts) {
 void add_search_command(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<SearchOptions>();
     auto* cmd = app.add_subcommand("search", "Full-text search: words, \"phrases\", OR, -not, prefix*");
-    cmd->add_option("QUERY", opts->words, "What to find")->required();
+    // A word starting with '-' would read as a flag: quote the query ('pricing -draft') or
+    // put it after --.
+    cmd->add_option("QUERY", opts->words, "What to find; quote it when it has -exclusions: 'pricing -draft'")
+        ->required();
     cmd->add_option("--type", opts->type, "Only this document type")->type_name("TYPE");
     cmd->add_option("--author", opts->author, "Only documents by this handle")->type_name("HANDLE");
     cmd->add_option("-n,--limit", opts->limit, "At most N results (default 20)")->type_name("N");

@@ -600,14 +600,12 @@ RefreshStats Index::refresh(RefreshMode mode, const Progress& progress) {
                     ++stats.parsed;
                 } catch (const Error& e) {
                     problem = e.what();
-                    if (problem.starts_with(f->path + ":")) {
-                        problem = problem.substr(f->path.size() + 1);
-                    }
                 }
             }
             if (!problem.empty()) {
                 writer.remove_doc(f->path);
-                stats.problems.push_back(f->path + ": " + problem);
+                // Parse errors already read "path:line:col: message".
+                stats.problems.push_back(problem.starts_with(f->path + ":") ? problem : f->path + ": " + problem);
             }
             writer.record_file(*f, problem);
             if (progress && (++done % 256 == 0 || done == changed.size())) {

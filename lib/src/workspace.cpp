@@ -66,7 +66,7 @@ mode_t file_mode_for(const fs::path& path) {
     return 0666 & ~mask;
 }
 
-constexpr std::string_view k_config_skeleton = R"(# Team settings for this async workspace: committed and shared. See async-config(5).
+constexpr std::string_view k_config_skeleton = R"(# Team settings for this async workspace: committed and shared. See async-config(1).
 
 [team]
 name = ""

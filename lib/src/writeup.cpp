@@ -88,7 +88,7 @@ Written create_writeup(const Workspace& ws, const Env& env, const Config& config
         }
     }
 
-    ComposeRequest compose{doc, "async doc new", slugify(request.title)};
+    ComposeRequest compose{doc, "async doc new", slugify(request.title), {"title"}};
     Document final_doc = compose_document(ws, env, config, now, compose, request.body);
     std::string id = final_doc.get_string("id").value_or("");
     if (!looks_like_id(id) || id.size() != 8) {
@@ -96,9 +96,6 @@ Written create_writeup(const Workspace& ws, const Env& env, const Config& config
         final_doc.set_string("id", id);
     }
     std::string title = final_doc.get_string("title").value_or("");
-    if (trim(title).empty()) {
-        throw Error{ErrorKind::usage, "the document has no title", "give one: async doc new \"TITLE\""};
-    }
     auto path = write_new_bundle(ws, "docs", now, slugify(title), final_doc);
     return Written{id, path};
 }

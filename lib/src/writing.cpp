@@ -58,6 +58,14 @@ Document merge_whole_document(const ComposeRequest& request, Document given) {
     return given;
 }
 
+void check_required(const ComposeRequest& request, const Document& doc, const std::string& hint) {
+    for (const auto& key : request.required_keys) {
+        if (trim(doc.get_string(key).value_or("")).empty()) {
+            throw Error{ErrorKind::usage, "the document has no " + key, hint};
+        }
+    }
+}
+
 bool is_inside(const fs::path& path, const fs::path& dir) {
     std::error_code ec;
     auto a = fs::weakly_canonical(path, ec);
@@ -109,6 +117,9 @@ Document compose_document(const Workspace& ws, const Env& env, const Config& con
         } catch (const Error& e) {
             throw Error{e.kind(), e.what(), resume_hint(request, draft)};
         }
+        if (status == 130) {
+            throw Error{ErrorKind::interrupted, "interrupted; nothing written", resume_hint(request, draft)};
+        }
         if (status != 0) {
             throw Error{ErrorKind::no,
                         "aborted: the editor exited with status " + std::to_string(status) + "; nothing written",
@@ -128,9 +139,22 @@ Document compose_document(const Workspace& ws, const Env& env, const Config& con
             fs::remove(draft);
             throw Error{ErrorKind::no, "aborted: empty body"};
         }
+        check_required(request, doc, resume_hint(request, draft));
         fs::remove(draft);
-    } else if (blank(doc.body())) {
-        throw Error{ErrorKind::no, "aborted: empty body"};
+    } else {
+        if (blank(doc.body())) {
+            throw Error{ErrorKind::no, "aborted: empty body"};
+        }
+        try {
+            check_required(request, doc, {});
+        } catch (const Error& e) {
+            if (input.file_path != "-") {
+                throw;
+            }
+            fs::path draft = new_draft_path(ws, now, request.draft_stem);
+            write_file_atomic(draft, doc.render());
+            throw Error{e.kind(), e.what(), resume_hint(request, draft)};
+        }
     }
     if (input.file_text && input.file_path != "-" && is_inside(input.file_path, ws.drafts_dir())) {
         std::error_code ec;

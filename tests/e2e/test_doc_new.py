@@ -111,6 +111,29 @@ class DocNew(harness.AsyncTestCase):
         self.assertEqual(len(drafts), 1)
         self.assertIn("Body text worth keeping.", (self.ws / ".async/local/drafts" / drafts[0]).read_text())
 
+    def test_emptied_title_keeps_the_draft(self):
+        r = self.new("Titled", env=self.editor("clear-title.sh"))
+        self.assertEqual(r.code, 2, r)
+        self.assertIn("the document has no title", r.err)
+        self.assertIn("resume with", r.err)
+        self.assertEqual(self.docs(), [])
+        drafts = self.drafts()
+        self.assertEqual(len(drafts), 1)
+        self.assertIn("Words I typed.", (self.ws / ".async/local/drafts" / drafts[0]).read_text())
+        r = self.new("--file", "-", input='+++\ntitle = ""\n+++\nPiped words.\n')
+        self.assertEqual(r.code, 2, r)
+        self.assertEqual(len(self.drafts()), 2)
+
+    def test_list_flags_take_one_value_each(self):
+        r = self.new("-r", "bob", "--tag", "web,pricing", "--tag", "q4", "Flags first", "-m", "x")
+        self.assertEqual(r.code, 0, r)
+        fm, _ = self.front_matter(self.written(r))
+        self.assertEqual(fm["title"], "Flags first")
+        self.assertEqual(fm["reviewers"], ["bob"])
+        self.assertEqual(fm["tags"], ["web", "pricing", "q4"])
+        r = self.new("Many", "-r", "bob,carol", "-r", "dave", "-m", "x")
+        self.assertEqual(self.front_matter(self.written(r))[0]["reviewers"], ["bob", "carol", "dave"])
+
     def test_no_editor_and_no_terminal_fails_at_once(self):
         r = self.new("No editor", env={"EDITOR": None, "VISUAL": None}, timeout=10)
         self.assertEqual(r.code, 4, r)

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace async {
 
@@ -32,12 +33,14 @@ struct ComposeRequest {
     Document initial;           // generated front matter + rendered template body
     std::string resume_command; // "async doc new": the hint prints "<it> --file DRAFT --edit"
     std::string draft_stem;     // names the draft file, e.g. the title's slug
+    std::vector<std::string> required_keys; // front matter strings that must not end up empty
 };
 
 // Produces the document to write from request and input, opening the editor when asked.
 // Throws Error{no} "aborted: no changes" (unchanged template or blank body, nothing kept),
-// Error{no} when the editor fails (text kept as a draft, resume hint), Error{data} with
-// "draft:line:col" when the front matter is invalid (text kept as a draft). On success the
+// Error{no} when the editor fails (text kept as a draft, resume hint; Error{interrupted} when
+// it was interrupted), Error{data} with "draft:line:col" when the front matter is invalid and
+// Error{usage} when a required key is empty (text kept as a draft in both). On success the
 // draft is removed, and so is a draft passed back in with --file.
 Document compose_document(const Workspace& ws, const Env& env, const Config& config, TimePoint now,
                           const ComposeRequest& request, const BodyInput& input);

@@ -1,0 +1,269 @@
+# bash completion for async                                  -*- shell-script -*-
+#
+# Installed as share/bash-completion/completions/async; can also be sourced directly.
+# Works with the bash-completion package (using _init_completion when it is loaded) and
+# without it (plain COMP_WORDS, compgen and COMPREPLY).
+#
+# Dynamic candidates come from the binary itself: template names from the first column of
+# `async templates`, config keys from `async config list` (the part before '='), handles
+# from the people.HANDLE.* keys. Nothing here ever creates a workspace.
+
+_async_date_words="today tomorrow yesterday eod eow now
+mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday
++1d +2d +3d +1w +2w"
+
+_async_known_keys="team.name checkin.day core.editor user.handle workspace mail.sendmail"
+
+# Runs async with the -C DIR of the command line being completed (in $_async_dir).
+_async_run() {
+    if [[ -n $_async_dir ]]; then
+        command async -q -C "$_async_dir" "$@" 2>/dev/null
+    else
+        command async -q "$@" 2>/dev/null
+    fi
+}
+
+# True when `async config list` would find a workspace rather than create the default one.
+_async_has_workspace() {
+    local dir=${_async_dir:-$PWD}
+    [[ $dir == /* ]] || dir=$PWD/$dir
+    while :; do
+        [[ -d $dir/.async ]] && return 0
+        [[ -z $dir || $dir == / ]] && break
+        dir=${dir%/*}
+        [[ -z $dir ]] && dir=/
+    done
+    [[ -n $_async_dir ]] && return 1
+    [[ -n ${ASYNC_DIR-} ]] && return 0
+    [[ -d ${XDG_DATA_HOME:-$HOME/.local/share}/async/.async ]] && return 0
+    _async_run config get --global workspace >/dev/null
+}
+
+_async_templates() {
+    local name rest
+    while read -r name rest; do
+        [[ -n $name ]] && printf '%s\n' "$name"
+    done < <(_async_run templates)
+}
+
+# Config keys; "$1" is --global or empty.
+_async_config_keys() {
+    local line
+    if [[ $1 == --global ]] || ! _async_has_workspace; then
+        set -- --global
+    else
+        set --
+    fi
+    while IFS= read -r line; do
+        [[ $line == *=* ]] && printf '%s\n' "${line%%=*}"
+    done < <(_async_run config list "$@")
+}
+
+_async_handles() {
+    local key handle
+    while read -r key; do
+        [[ $key == people.*.* ]] || continue
+        handle=${key#people.}
+        printf '%s\n' "${handle%%.*}"
+    done < <(_async_config_keys) | sort -u
+}
+
+_async_compgen_words() { # words... (the last argument is the word being completed)
+    local cur=${!#}
+    local IFS=$'\n'
+    COMPREPLY=($(compgen -W "$(printf '%s\n' "${@:1:$#-1}")" -- "$cur"))
+}
+
+_async() {
+    local cur prev words cword
+    if declare -F _init_completion >/dev/null 2>&1; then
+        _init_completion || return
+    else
+        words=("${COMP_WORDS[@]}")
+        cword=$COMP_CWORD
+        cur=${COMP_WORDS[COMP_CWORD]}
+        prev=
+        ((cword > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
+    fi
+    COMPREPLY=()
+
+    # "--color=al" arrives as "--color" "=" "al" (COMP_WORDBREAKS has '=').
+    local opt=$prev
+    if [[ $cur == = ]]; then
+        opt=$prev
+        cur=
+    elif [[ $prev == = ]] && ((cword >= 2)); then
+        opt=${words[cword - 2]}
+    fi
+
+    # Walk what is typed before the cursor: global options, then the command path.
+    local _async_dir="" cmd="" sub="" global="" i w
+    local -a args=()
+    for ((i = 1; i < cword; i++)); do
+        w=${words[i]}
+        if [[ -z $cmd ]]; then
+            case $w in
+            -C) ((i + 1 < cword)) && _async_dir=${words[i + 1]}; ((i++)); continue ;;
+            --color) [[ ${words[i + 1]-} == = ]] && ((i++)); ((i++)); continue ;;
+            -*) continue ;;
+            *) cmd=$w; continue ;;
+            esac
+        fi
+        case $w in
+        --global) global=--global; continue ;;
+        -t | --template | -r | --reviewers | -d | --due | --tag | -m | --message | --file)
+            [[ -n $sub ]] && ((i++))
+            continue
+            ;;
+        --color) [[ ${words[i + 1]-} == = ]] && ((i++)); ((i++)); continue ;;
+        -C) ((i++)); continue ;;
+        = | -*) continue ;;
+        esac
+        if [[ -z $sub && $cmd != init ]]; then
+            sub=$w
+        else
+            args+=("$w")
+        fi
+    done
+    [[ $_async_dir == "~"/* ]] && _async_dir=$HOME/${_async_dir#"~"/}
+
+    # Values of options.
+    if [[ $cur == --color=* ]]; then
+        _async_compgen_words auto always never "${cur#--color=}"
+        local k
+        for k in "${!COMPREPLY[@]}"; do COMPREPLY[k]=--color=${COMPREPLY[k]}; done
+        return
+    fi
+    case $opt in
+    -C)
+        compopt -o filenames 2>/dev/null
+        local IFS=$'\n'
+        COMPREPLY=($(compgen -d -- "$cur"))
+        return
+        ;;
+    --color)
+        _async_compgen_words auto always never "$cur"
+        return
+        ;;
+    esac
+    if [[ $cmd == doc && $sub == new ]]; then
+        case $opt in
+        -t | --template)
+            _async_compgen_words $(_async_templates) "$cur"
+            return
+            ;;
+        -d | --due)
+            _async_compgen_words $_async_date_words "$cur"
+            return
+            ;;
+        -r | --reviewers)
+            local head="" last=$cur
+            if [[ $cur == *,* ]]; then
+                head=${cur%,*},
+                last=${cur##*,}
+            fi
+            _async_compgen_words $(_async_handles) "$last"
+            local k
+            for k in "${!COMPREPLY[@]}"; do COMPREPLY[k]=$head${COMPREPLY[k]}; done
+            return
+            ;;
+        --file)
+            compopt -o filenames 2>/dev/null
+            local IFS=$'\n'
+            COMPREPLY=($(compgen -f -- "$cur"))
+            [[ -z $cur || $cur == - ]] && COMPREPLY+=(-)
+            return
+            ;;
+        -m | --message | --tag)
+            return
+            ;;
+        esac
+    fi
+
+    case $cmd in
+    "")
+        if [[ $cur == -* ]]; then
+            _async_compgen_words -C --json --color= -q --quiet -h --help --version "$cur"
+            [[ ${COMPREPLY[*]} == --color= ]] && compopt -o nospace 2>/dev/null
+        else
+            _async_compgen_words init doc config templates "$cur"
+        fi
+        ;;
+    init)
+        if [[ $cur == -* ]]; then
+            _async_compgen_words --git -h --help "$cur"
+        elif ((${#args[@]} == 0)); then
+            compopt -o filenames 2>/dev/null
+            local IFS=$'\n'
+            COMPREPLY=($(compgen -d -- "$cur"))
+        fi
+        ;;
+    doc)
+        case $sub in
+        "")
+            if [[ $cur == -* ]]; then
+                _async_compgen_words -h --help "$cur"
+            else
+                _async_compgen_words new "$cur"
+            fi
+            ;;
+        new)
+            if [[ $cur == -* ]]; then
+                _async_compgen_words -t --template -r --reviewers -d --due --tag \
+                    -m --message --file -e --edit --no-edit -h --help "$cur"
+            fi
+            ;;
+        esac
+        ;;
+    config)
+        case $sub in
+        "")
+            if [[ $cur == -* ]]; then
+                _async_compgen_words -h --help "$cur"
+            else
+                _async_compgen_words get set unset list "$cur"
+            fi
+            ;;
+        get | unset)
+            if [[ $cur == -* ]]; then
+                _async_compgen_words --global -h --help "$cur"
+            elif ((${#args[@]} == 0)); then
+                _async_compgen_words $(_async_config_keys "$global") "$cur"
+            fi
+            ;;
+        set)
+            if [[ $cur == -* ]]; then
+                _async_compgen_words --global -h --help "$cur"
+            elif ((${#args[@]} == 0)); then
+                _async_compgen_words $( (printf '%s\n' $_async_known_keys; _async_config_keys "$global") | sort -u) "$cur"
+            fi
+            ;;
+        list)
+            if [[ $cur == -* ]]; then
+                _async_compgen_words --global --show-origin -h --help "$cur"
+            fi
+            ;;
+        esac
+        ;;
+    templates)
+        case $sub in
+        "")
+            if [[ $cur == -* ]]; then
+                _async_compgen_words -h --help "$cur"
+            else
+                _async_compgen_words show "$cur"
+            fi
+            ;;
+        show)
+            if [[ $cur == -* ]]; then
+                _async_compgen_words -h --help "$cur"
+            elif ((${#args[@]} == 0)); then
+                _async_compgen_words $(_async_templates) "$cur"
+            fi
+            ;;
+        esac
+        ;;
+    esac
+}
+
+complete -F _async async

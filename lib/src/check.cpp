@@ -1,0 +1,946 @@
+#include <async/check.hpp>
+#include <async/config.hpp>
+#include <async/dates.hpp>
+#include <async/document.hpp>
+#include <async/error.hpp>
+#include <async/index.hpp>
+#include <async/markdown.hpp>
+#include <async/process.hpp>
+#include <async/query.hpp>
+#include <async/text.hpp>
+#include <async/workspace.hpp>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <map>
+#include <optional>
+#include <set>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <unordered_map>
+
+namespace fs = std::filesystem;
+
+namespace async {
+namespace {
+
+// The index's limit: a bigger file is skipped by the index, so it is an error here.
+constexpr std::int64_t k_max_file_size = 4 * 1024 * 1024;
+
+// Where documents live (as the index walks them).
+constexpr std::string_view k_sections[] = {"docs", "meetings", "checkins", "people"};
+
+constexpr std::string_view k_media[] = {".ogg", ".oga", ".opus", ".mp3", ".m4a", ".wav", ".flac",
+                                        ".webm", ".mp4", ".mkv", ".mov", ".m4v"};
+
+// Keys every document needs, and the types that also need a title.
+constexpr std::string_view k_required[] = {"id", "type", "author", "created"};
+constexpr std::string_view k_titled[] = {"doc",         "decision", "sop", "onboarding", "post",
+                                         "watercooler", "meeting"};
+constexpr std::string_view k_statuses[] = {"draft", "open", "closed"};
+constexpr std::string_view k_people_keys[] = {"reviewers", "participants", "for"};
+constexpr std::string_view k_list_keys[] = {"reviewers", "participants", "for", "tags"};
+constexpr std::string_view k_time_keys[] = {"created", "due"};
+
+template <std::size_t N>
+bool contains(const std::string_view (&list)[N], std::string_view value) {
+    return std::find(std::begin(list), std::end(list), value) != std::end(list);
+}
+
+bool is_id_char(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'); }
+bool is_alnum(char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
+bool is_handle_char(char c) { return is_alnum(c) || c == '.' || c == '_' || c == '-'; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Long values are cut in messages: a finding is one line.
+std::string shown(std::string_view text) {
+    std::string out{text.substr(0, 60)};
+    if (text.size() > 60) {
+        out += "…";
+    }
+    return "'" + out + "'";
+}
+
+std::string lowercase_errno(int err) {
+    std::string text = std::strerror(err);
+    if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z') {
+        text[0] = static_cast<char>(text[0] - 'A' + 'a');
+    }
+    return text;
+}
+
+std::string normal_handle(std::string_view handle) {
+    handle = trim(handle);
+    if (handle.starts_with('@')) {
+        handle.remove_prefix(1);
+    }
+    return to_lower_ascii(handle);
+}
+
+std::vector<std::string_view> split_lines(std::string_view text) {
+    std::vector<std::string_view> lines;
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+        auto end = text.find('\n', pos);
+        if (end == std::string_view::npos) {
+            if (pos < text.size()) {
+                lines.push_back(text.substr(pos));
+            }
+            break;
+        }
+        lines.push_back(text.substr(pos, end - pos));
+        pos = end + 1;
+    }
+    return lines;
+}
+
+struct Position {
+    std::size_t line = 1;
+    std::size_t column = 1;
+};
+
+struct LinkRef {
+    std::string target;
+    Position at;
+};
+
+enum class FileKind { document, transcript };
+
+// What one file's check found, and what the checks across files need from it.
+struct FileResult {
+    std::vector<Finding> findings;
+    bool parsed = false;
+    std::string id;
+    Position id_at;
+    std::vector<LinkRef> links;
+};
+
+// "origin:L:C: message" from Document::parse as a finding at L:C.
+Finding located_finding(const std::string& path, const std::string& what) {
+    Finding f{path, 1, 1, Severity::error, what};
+    std::string_view rest = what;
+    if (!rest.starts_with(path + ":")) {
+        return f;
+    }
+    rest.remove_prefix(path.size() + 1);
+    auto number = [&rest](std::size_t& out) {
+        std::size_t n = 0;
+        std::size_t digits = 0;
+        while (digits < rest.size() && is_digit(rest[digits]) && digits < 9) {
+            n = n * 10 + static_cast<std::size_t>(rest[digits] - '0');
+            ++digits;
+        }
+        if (digits == 0 || digits >= rest.size() || rest[digits] != ':') {
+            return false;
+        }
+        rest.remove_prefix(digits + 1);
+        out = n;
+        return true;
+    };
+    std::size_t line = 0;
+    std::size_t column = 0;
+    if (number(line) && number(column)) {
+        f.line = std::max<std::size_t>(line, 1);
+        f.column = std::max<std::size_t>(column, 1);
+        f.message = std::string{trim(rest)};
+    }
+    return f;
+}
+
+// Lines of a Markdown body with the fenced code blocks blanked, so searches for a token's
+// position skip code (where nothing is a mention or link).
+std::vector<std::string_view> prose_lines(std::string_view body) {
+    std::vector<std::string_view> lines = split_lines(body);
+    std::string_view fence;
+    for (auto& line : lines) {
+        std::string_view t = line;
+        std::size_t indent = 0;
+        while (indent < t.size() && indent < 4 && t[indent] == ' ') {
+            ++indent;
+        }
+        t.remove_prefix(indent);
+        bool opens = indent < 4 && (t.starts_with("```") || t.starts_with("~~~"));
+        if (fence.empty()) {
+            if (opens) {
+                std::size_t n = 0;
+                while (n < t.size() && t[n] == t[0]) {
+                    ++n;
+                }
+                fence = t.substr(0, n);
+                line = {};
+            }
+            continue;
+        }
+        if (opens && t.starts_with(fence) && trim(t.substr(fence.size())).empty()) {
+            fence = {};
+        }
+        line = {};
+    }
+    return lines;
+}
+
+class DocumentChecker {
+public:
+    DocumentChecker(std::string path, const std::vector<std::string>& team) : m_path(std::move(path)), m_team(team) {}
+
+    FileResult run(std::string_view text) {
+        std::optional<Document> parsed;
+        try {
+            parsed = Document::parse(text, m_path);
+        } catch (const Error& e) {
+            m_result.findings.push_back(located_finding(m_path, e.what()));
+            return std::move(m_result);
+        }
+        const Document& doc = *parsed;
+        m_result.parsed = true;
+        toml::table table;
+        try {
+            table = toml::parse(doc.front_matter(), m_path);
+        } catch (const toml::parse_error& e) {
+            // Document::parse accepted it, so this does not happen; report rather than crash.
+            add(Severity::error, {e.source().begin.line + 1, e.source().begin.column}, std::string{e.description()});
+            return std::move(m_result);
+        }
+        for (auto&& [key, node] : table) {
+            const auto& where = key.source().begin.line != 0 ? key.source().begin : node.source().begin;
+            m_keys.emplace(std::string{key.str()}, Key{&node, {where.line + 1, std::max<std::size_t>(where.column, 1)}});
+        }
+        check_front_matter();
+        check_body(doc);
+        return std::move(m_result);
+    }
+
+private:
+    struct Key {
+        const toml::node* node = nullptr;
+        Position at;
+    };
+
+    void add(Severity severity, Position at, std::string message) {
+        m_result.findings.push_back(Finding{m_path, at.line, at.column, severity, std::move(message)});
+    }
+
+    const Key* key(std::string_view name) const {
+        auto it = m_keys.find(std::string{name});
+        return it == m_keys.end() ? nullptr : &it->second;
+    }
+
+    // The value of a key that must be a string, nullopt (and an error) when it is not.
+    std::optional<std::string> string_value(std::string_view name, const Key& k) {
+        if (auto s = k.node->value<std::string>(); s && k.node->is_string()) {
+            return s;
+        }
+        add(Severity::error, k.at, "'" + std::string{name} + "' must be a string");
+        return std::nullopt;
+    }
+
+    void check_front_matter() {
+        for (auto name : k_required) {
+            if (!key(name)) {
+                add(Severity::error, {1, 1}, "missing required key '" + std::string{name} + "'");
+            }
+        }
+        std::string type;
+        if (const Key* k = key("type")) {
+            if (auto v = string_value("type", *k)) {
+                const auto& known = known_types();
+                if (std::find(known.begin(), known.end(), *v) == known.end()) {
+                    std::string list;
+                    for (const auto& t : known) {
+                        list += (list.empty() ? "" : ", ") + t;
+                    }
+                    add(Severity::error, k->at, "unknown type " + shown(*v) + " (one of " + list + ")");
+                } else {
+                    type = *v;
+                }
+            }
+        }
+        if (const Key* k = key("id")) {
+            if (auto v = string_value("id", *k)) {
+                m_result.id = *v;
+                m_result.id_at = k->at;
+                bool good = v->size() == 8 && std::all_of(v->begin(), v->end(), is_id_char);
+                if (!good) {
+                    add(Severity::error, k->at, "'id' must be 8 characters of 0-9 and a-z, not " + shown(*v));
+                }
+            }
+        }
+        if (const Key* k = key("author")) {
+            if (auto v = string_value("author", *k)) {
+                if (trim(*v).empty()) {
+                    add(Severity::error, k->at, "'author' is empty");
+                } else {
+                    check_person(normal_handle(*v), "author", k->at);
+                }
+            }
+        }
+        bool titled = std::find(std::begin(k_titled), std::end(k_titled), type) != std::end(k_titled);
+        if (const Key* k = key("title")) {
+            if (auto v = string_value("title", *k); v && titled && trim(*v).empty()) {
+                add(Severity::error, k->at, "'title' is empty");
+            }
+        } else if (titled) {
+            add(Severity::error, {1, 1}, "missing required key 'title' (every " + type + " has one)");
+        }
+        if (const Key* k = key("status")) {
+            if (auto v = string_value("status", *k); v && !contains(k_statuses, *v)) {
+                add(Severity::error, k->at, "'status' must be draft, open or closed, not " + shown(*v));
+            }
+        }
+        for (auto name : k_time_keys) {
+            if (const Key* k = key(name)) {
+                check_time(name, *k);
+            }
+        }
+        for (auto name : k_list_keys) {
+            if (const Key* k = key(name)) {
+                check_list(name, *k);
+            }
+        }
+        if (const Key* k = key("week")) {
+            if (auto v = string_value("week", *k)) {
+                try {
+                    (void)parse_iso_week(*v);
+                } catch (const Error&) {
+                    add(Severity::error, k->at, "'week' must be an ISO week such as 2026-W48, not " + shown(*v));
+                }
+            }
+        }
+    }
+
+    void check_time(std::string_view name, const Key& k) {
+        const std::string example = " such as 2026-11-26T10:15:00Z";
+        if (k.node->is_date_time() || k.node->is_date()) {
+            return;
+        }
+        std::string label = "'" + std::string{name} + "'";
+        if (auto s = k.node->value<std::string>(); s && k.node->is_string()) {
+            if (parse_iso8601(*s)) {
+                add(Severity::warning, k.at,
+                    label + " is a quoted string; write the date-time without quotes: " + std::string{name} + " = " + *s);
+            } else {
+                add(Severity::error, k.at, label + " must be a date-time" + example + ", not " + shown(*s));
+            }
+            return;
+        }
+        add(Severity::error, k.at, label + " must be a date-time" + example);
+    }
+
+    void check_list(std::string_view name, const Key& k) {
+        std::string label = "'" + std::string{name} + "'";
+        std::vector<std::string> values;
+        if (const toml::array* arr = k.node->as_array()) {
+            for (const auto& item : *arr) {
+                if (!item.is_string()) {
+                    add(Severity::error, k.at, label + " must be an array of strings");
+                    return;
+                }
+                values.push_back(*item.value<std::string>());
+            }
+        } else if (auto s = k.node->value<std::string>(); s && k.node->is_string()) {
+            add(Severity::warning, k.at, label + " is a string; write it as an array: " + std::string{name} + " = [" +
+                                             toml_quote(*s) + "]");
+            values.push_back(*s);
+        } else {
+            add(Severity::error, k.at, label + " must be an array of strings such as [\"bob\", \"carol\"]");
+            return;
+        }
+        if (contains(k_people_keys, name)) {
+            for (const auto& v : values) {
+                check_person(normal_handle(v), name, k.at);
+            }
+        }
+    }
+
+    bool in_team(const std::string& handle) const {
+        return m_team.empty() || std::find(m_team.begin(), m_team.end(), handle) != m_team.end();
+    }
+
+    void check_person(const std::string& handle, std::string_view where, Position at) {
+        if (!handle.empty() && !in_team(handle)) {
+            add(Severity::warning, at,
+                "unknown person " + shown(handle) + " in '" + std::string{where} + "' (no [people." + handle +
+                    "] in .async/config.toml)");
+        }
+    }
+
+    // File position of the first occurrence of marker+token in prose, where the token ends
+    // there; the body's first line when not found.
+    Position find_in_body(const Document& doc, char marker, std::string_view token, bool case_insensitive) const {
+        std::string needle = std::string(1, marker) + std::string{token};
+        if (case_insensitive) {
+            needle = to_lower_ascii(needle);
+        }
+        for (std::size_t i = 0; i < m_prose.size(); ++i) {
+            std::string line{m_prose[i]};
+            if (case_insensitive) {
+                line = to_lower_ascii(line);
+            }
+            for (auto at = line.find(needle); at != std::string::npos; at = line.find(needle, at + 1)) {
+                std::size_t end = at + needle.size();
+                char next = end < line.size() ? line[end] : ' ';
+                char prev = at > 0 ? line[at - 1] : ' ';
+                bool ends = marker == '@' ? !(is_alnum(next) || next == '_' || next == '-' || next == '@')
+                                          : !(is_alnum(next) || next == '_' || next == '-' || next == '/');
+                if (ends && !is_alnum(prev)) {
+                    return {doc.body_line() + i, at + 1};
+                }
+            }
+        }
+        return {doc.body_line(), 1};
+    }
+
+    void check_body(const Document& doc) {
+        Extracted md = extract_markdown(doc.body());
+        m_prose = prose_lines(doc.body());
+        std::vector<std::string_view> lines = split_lines(doc.body());
+        for (const auto& action : md.actions) {
+            if (action.due) {
+                continue;
+            }
+            check_action_due(action, doc, lines);
+        }
+        if (!m_team.empty()) {
+            for (const auto& handle : md.mentions) {
+                std::string h = normal_handle(handle);
+                if (!in_team(h)) {
+                    add(Severity::warning, find_in_body(doc, '@', h, true),
+                        "unknown person '@" + h + "' (no [people." + h + "] in .async/config.toml)");
+                }
+            }
+        }
+        for (const auto& target : md.links) {
+            m_result.links.push_back(LinkRef{target, find_in_body(doc, '#', target, false)});
+        }
+    }
+
+    // A "due:" markdown did not read as a date: an impossible date is an error, anything else
+    // (due:friday) a warning, since the action then has no due date.
+    void check_action_due(const Action& action, const Document& doc, const std::vector<std::string_view>& lines) {
+        std::string lower = to_lower_ascii(action.raw);
+        std::size_t at = std::string::npos;
+        for (auto i = lower.find("due:"); i != std::string::npos; i = lower.find("due:", i + 1)) {
+            if (i == 0 || !is_handle_char(lower[i - 1])) {
+                at = i;
+                break;
+            }
+        }
+        if (at == std::string::npos) {
+            return;
+        }
+        std::size_t start = at + 4;
+        while (start < action.raw.size() && (action.raw[start] == ' ' || action.raw[start] == '\t')) {
+            ++start;
+        }
+        std::size_t end = start;
+        while (end < action.raw.size() && action.raw[end] != ' ' && action.raw[end] != '\t') {
+            ++end;
+        }
+        std::string value = action.raw.substr(start, end - start);
+        while (!value.empty() && std::string_view{".,;)!?"}.find(value.back()) != std::string_view::npos) {
+            value.pop_back();
+        }
+        std::size_t file_line = action.line + doc.body_line() - 1;
+        Position pos{file_line, 1};
+        if (action.line >= 1 && action.line <= lines.size()) {
+            std::string line = to_lower_ascii(lines[action.line - 1]);
+            if (auto col = line.find("due:"); col != std::string::npos) {
+                pos.column = col + 1;
+            }
+        }
+        std::string written = "'due:" + value + "'";
+        bool date_shape = value.size() >= 10 && is_digit(value[0]) && is_digit(value[1]) && is_digit(value[2]) &&
+                          is_digit(value[3]) && value[4] == '-' && is_digit(value[5]) && is_digit(value[6]) &&
+                          value[7] == '-' && is_digit(value[8]) && is_digit(value[9]);
+        if (value.empty()) {
+            add(Severity::warning, pos, "'due:' without a date in an action (write due:YYYY-MM-DD)");
+        } else if (date_shape && !parse_iso8601(value.substr(0, 10))) {
+            add(Severity::error, pos, "impossible due date " + written + " in an action");
+        } else {
+            add(Severity::warning, pos,
+                written + " is not an ISO date (due:YYYY-MM-DD); the action has no due date");
+        }
+    }
+
+    std::string m_path;
+    const std::vector<std::string>& m_team;
+    std::map<std::string, Key> m_keys;
+    std::vector<std::string_view> m_prose;
+    FileResult m_result;
+};
+
+FileResult check_transcript_text(const std::string& path, std::string_view text) {
+    FileResult result;
+    if (auto bad = find_invalid_utf8(text)) {
+        auto at = line_col_at(text, *bad);
+        result.findings.push_back(Finding{path, at.line, at.column, Severity::error,
+                                          text[*bad] == '\0' ? "NUL byte in file" : "invalid UTF-8"});
+    }
+    return result;
+}
+
+std::string too_large(std::int64_t size) {
+    return "file is too large (" + std::to_string(size / (1024 * 1024)) + " MiB; the limit is " +
+           std::to_string(k_max_file_size / (1024 * 1024)) + " MiB)";
+}
+
+FileResult check_text(const std::string& path, FileKind kind, std::string_view text,
+                      const std::vector<std::string>& team) {
+    if (static_cast<std::int64_t>(text.size()) > k_max_file_size) {
+        FileResult result;
+        result.findings.push_back(Finding{path, 1, 1, Severity::error, too_large(static_cast<std::int64_t>(text.size()))});
+        return result;
+    }
+    if (kind == FileKind::transcript) {
+        return check_transcript_text(path, text);
+    }
+    return DocumentChecker{path, team}.run(text);
+}
+
+FileResult single_error(const std::string& path, std::string message) {
+    FileResult result;
+    result.findings.push_back(Finding{path, 1, 1, Severity::error, std::move(message)});
+    return result;
+}
+
+// Reads and checks the file at root/rel from disk. Never blocks on a FIFO, never follows a
+// symbolic link loop forever, never reads more than the limit.
+FileResult check_disk_file(const fs::path& root, const std::string& rel, FileKind kind,
+                           const std::vector<std::string>& team) {
+    fs::path file = root / rel;
+    int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        int err = errno;
+        struct stat lst {};
+        if (err == ELOOP) {
+            return single_error(rel, "symbolic link loop");
+        }
+        if (err == ENOENT && ::lstat(file.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)) {
+            return single_error(rel, "broken symbolic link (its target does not exist)");
+        }
+        struct stat target {};
+        bool folder = ::stat(file.c_str(), &target) == 0 && S_ISDIR(target.st_mode);
+        return single_error(rel, std::string{folder ? "cannot read the folder: " : "cannot read the file: "} +
+                                     lowercase_errno(err));
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        int err = errno;
+        ::close(fd);
+        return single_error(rel, "cannot read the file: " + lowercase_errno(err));
+    }
+    if (S_ISDIR(st.st_mode)) {
+        // Only folders the index could not open are listed as files.
+        ::close(fd);
+        if (DIR* dir = ::opendir(file.c_str())) {
+            ::closedir(dir);
+            return {};
+        }
+        return single_error(rel, "cannot read the folder: " + lowercase_errno(errno));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        ::close(fd);
+        return single_error(rel, "not a regular file");
+    }
+    if (st.st_size > k_max_file_size) {
+        ::close(fd);
+        return single_error(rel, too_large(st.st_size));
+    }
+    std::string text;
+    text.resize(static_cast<std::size_t>(st.st_size));
+    std::size_t got = 0;
+    while (true) {
+        if (got == text.size()) {
+            text.resize(text.size() + 4096); // the file may have grown since fstat
+        }
+        ssize_t n = ::read(fd, text.data() + got, text.size() - got);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            int err = errno;
+            ::close(fd);
+            return single_error(rel, "cannot read the file: " + lowercase_errno(err));
+        }
+        if (n == 0) {
+            break;
+        }
+        got += static_cast<std::size_t>(n);
+        if (static_cast<std::int64_t>(got) > k_max_file_size) {
+            ::close(fd);
+            return single_error(rel, too_large(static_cast<std::int64_t>(got)));
+        }
+    }
+    ::close(fd);
+    text.resize(got);
+    return check_text(rel, kind, text, team);
+}
+
+bool has_media_sibling(const fs::path& root, const std::string& rel, const std::set<std::string>& staged) {
+    std::string stem = rel.substr(0, rel.rfind('.'));
+    for (auto ext : k_media) {
+        std::string candidate = stem + std::string{ext};
+        std::error_code ec;
+        if (staged.count(candidate) || fs::exists(root / candidate, ec)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// What the index would make of a workspace-relative path: a document, a transcript, or nothing.
+std::optional<FileKind> classify(const fs::path& root, const std::string& rel, const std::set<std::string>& staged) {
+    std::vector<std::string_view> parts;
+    std::string_view rest = rel;
+    while (!rest.empty()) {
+        auto slash = rest.find('/');
+        parts.push_back(rest.substr(0, slash));
+        rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
+    }
+    if (parts.size() < 2 || !contains(k_sections, parts.front())) {
+        return std::nullopt;
+    }
+    bool in_attachments = false;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (parts[i].empty() || parts[i].front() == '.') {
+            return std::nullopt;
+        }
+        if (i + 1 < parts.size() && parts[i] == "attachments") {
+            in_attachments = true;
+        }
+    }
+    std::string_view name = parts.back();
+    if (!in_attachments) {
+        return name.ends_with(".md") ? std::optional{FileKind::document} : std::nullopt;
+    }
+    if (name.ends_with(".vtt") || name.ends_with(".srt") ||
+        (name.ends_with(".txt") && has_media_sibling(root, rel, staged))) {
+        return FileKind::transcript;
+    }
+    return std::nullopt;
+}
+
+bool in_scope(const std::string& path, const std::vector<std::string>& scope) {
+    if (scope.empty()) {
+        return true;
+    }
+    return std::any_of(scope.begin(), scope.end(), [&](const std::string& s) {
+        return s.empty() || path == s || (path.size() > s.size() && path.starts_with(s) && path[s.size()] == '/');
+    });
+}
+
+struct Checked {
+    std::string path;
+    FileResult result;
+};
+
+struct IndexedFile {
+    std::string path;
+    FileKind kind;
+};
+
+std::vector<IndexedFile> indexed_files(Index& index) {
+    std::vector<IndexedFile> files;
+    SQLite::Statement st{index.db(), "SELECT path, kind FROM files ORDER BY path"};
+    while (st.executeStep()) {
+        files.push_back(IndexedFile{st.getColumn(0).getString(),
+                                    st.getColumn(1).getString() == "transcript" ? FileKind::transcript
+                                                                                : FileKind::document});
+    }
+    return files;
+}
+
+std::vector<Checked> check_working_tree(const Workspace& ws, Index& index, const std::vector<std::string>& scope,
+                                        const std::vector<std::string>& team) {
+    const fs::path& root = ws.root();
+    std::vector<IndexedFile> files = indexed_files(index);
+    std::map<std::string, std::optional<FileKind>> wanted; // nullopt: named, but no document
+    bool everything = scope.empty() || std::find(scope.begin(), scope.end(), "") != scope.end();
+    std::vector<std::string> folders;
+    for (const auto& path : scope) {
+        if (path.empty()) {
+            continue;
+        }
+        struct stat st {};
+        if (::stat((root / path).c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+            folders.push_back(path);
+        } else {
+            wanted[path] = classify(root, path, {});
+        }
+    }
+    for (const auto& f : files) {
+        if (everything || (!folders.empty() && in_scope(f.path, folders))) {
+            wanted[f.path] = f.kind;
+        }
+    }
+    std::vector<Checked> out;
+    for (const auto& [path, kind] : wanted) {
+        if (!kind) {
+            FileResult r;
+            r.findings.push_back(Finding{path, 1, 1, Severity::warning,
+                                         "not checked: not a workspace document (those are .md files under docs/, "
+                                         "meetings/, checkins/ and people/)"});
+            out.push_back(Checked{path, std::move(r)});
+            continue;
+        }
+        out.push_back(Checked{path, check_disk_file(root, path, *kind, team)});
+    }
+    return out;
+}
+
+ProcessResult git(const Workspace& ws, std::vector<std::string> args) {
+    args.insert(args.begin(), "git");
+    auto result = run_process(args, Capture::stdout_only, ws.root());
+    if (!result) {
+        throw Error{ErrorKind::environment, "cannot run 'git'", "install git, or run 'async check' without --staged"};
+    }
+    return *result;
+}
+
+struct StagedEntry {
+    std::string mode;
+    std::string blob;
+    char status = 'M';
+};
+
+std::vector<Checked> check_staged(const Workspace& ws, const std::vector<std::string>& scope,
+                                  const std::vector<std::string>& team, std::vector<std::string>& deleted) {
+    ProcessResult inside = git(ws, {"rev-parse", "--is-inside-work-tree"});
+    if (inside.exit_status != 0 || trim(inside.out) != "true") {
+        throw Error{ErrorKind::environment, "the workspace '" + ws.root().string() + "' is not in a git repository",
+                    "run 'git init' there, or run 'async check' without --staged"};
+    }
+    ProcessResult diff = git(ws, {"diff", "--cached", "--raw", "-z", "--no-renames", "--no-abbrev", "--relative",
+                                  "--ignore-submodules=all", "--diff-filter=ACMD"});
+    if (diff.exit_status != 0) {
+        throw Error{ErrorKind::environment, "'git diff --cached' failed (exit status " +
+                                                std::to_string(diff.exit_status) + ")"};
+    }
+    // Records are ":oldmode newmode oldsha newsha status\0path\0".
+    std::map<std::string, StagedEntry> staged;
+    std::string_view rest = diff.out;
+    while (!rest.empty()) {
+        auto nul = rest.find('\0');
+        if (nul == std::string_view::npos) {
+            break;
+        }
+        std::string_view header = rest.substr(0, nul);
+        rest.remove_prefix(nul + 1);
+        auto path_end = rest.find('\0');
+        std::string_view path = rest.substr(0, path_end);
+        rest = path_end == std::string_view::npos ? std::string_view{} : rest.substr(path_end + 1);
+        std::vector<std::string_view> fields;
+        std::size_t pos = header.starts_with(':') ? 1 : 0;
+        while (pos <= header.size()) {
+            auto sp = header.find(' ', pos);
+            fields.push_back(header.substr(pos, sp == std::string_view::npos ? std::string_view::npos : sp - pos));
+            if (sp == std::string_view::npos) {
+                break;
+            }
+            pos = sp + 1;
+        }
+        if (fields.size() < 5 || fields[4].empty()) {
+            continue;
+        }
+        staged[std::string{path}] = StagedEntry{std::string{fields[1]}, std::string{fields[3]}, fields[4][0]};
+    }
+    std::set<std::string> staged_paths;
+    for (const auto& [path, entry] : staged) {
+        if (entry.status != 'D') {
+            staged_paths.insert(path);
+        }
+    }
+    std::vector<Checked> out;
+    for (const auto& [path, entry] : staged) {
+        if (entry.status == 'D') {
+            deleted.push_back(path);
+            continue;
+        }
+        if (!in_scope(path, scope)) {
+            continue;
+        }
+        auto kind = classify(ws.root(), path, staged_paths);
+        if (!kind || entry.mode == "160000") {
+            continue;
+        }
+        if (entry.mode == "120000") {
+            // A symbolic link: what it points to is checked where it is.
+            out.push_back(Checked{path, check_disk_file(ws.root(), path, *kind, team)});
+            continue;
+        }
+        ProcessResult blob = git(ws, {"cat-file", "blob", entry.blob});
+        if (blob.exit_status != 0) {
+            throw Error{ErrorKind::environment, "cannot read the staged version of '" + path + "' from git"};
+        }
+        out.push_back(Checked{path, check_text(path, *kind, blob.out, team)});
+    }
+    return out;
+}
+
+std::string others_list(const std::vector<std::string>& paths, const std::string& self) {
+    std::vector<std::string> others;
+    for (const auto& p : paths) {
+        if (p != self) {
+            others.push_back(p);
+        }
+    }
+    std::string out;
+    std::size_t shown_count = std::min<std::size_t>(others.size(), 3);
+    for (std::size_t i = 0; i < shown_count; ++i) {
+        out += (i == 0 ? "'" : i + 1 == shown_count && others.size() <= 3 ? " and '" : ", '") + others[i] + "'";
+    }
+    if (others.size() > 3) {
+        out += " and " + std::to_string(others.size() - 3) + " more";
+    }
+    return out;
+}
+
+void check_across_files(Index& index, std::vector<Checked>& checked, const std::vector<std::string>& deleted) {
+    // Which file has which id: the index (the working tree), with the checked versions and the
+    // staged deletions applied.
+    std::unordered_map<std::string, std::string> id_of;
+    {
+        SQLite::Statement st{index.db(), "SELECT path, id FROM docs"};
+        while (st.executeStep()) {
+            id_of.emplace(st.getColumn(0).getString(), st.getColumn(1).getString());
+        }
+    }
+    for (const auto& path : deleted) {
+        id_of.erase(path);
+    }
+    for (const auto& c : checked) {
+        if (c.result.parsed) {
+            id_of[c.path] = c.result.id;
+        }
+    }
+    std::map<std::string, std::vector<std::string>> paths_of;
+    for (const auto& [path, id] : id_of) {
+        if (!id.empty()) {
+            paths_of[id].push_back(path);
+        }
+    }
+    for (auto& [id, paths] : paths_of) {
+        std::sort(paths.begin(), paths.end());
+    }
+    for (auto& c : checked) {
+        FileResult& r = c.result;
+        if (!r.parsed) {
+            continue;
+        }
+        if (!r.id.empty()) {
+            const auto& same = paths_of[r.id];
+            if (same.size() > 1) {
+                r.findings.push_back(Finding{c.path, r.id_at.line, r.id_at.column, Severity::error,
+                                             "duplicate id " + shown(r.id) + " (also in " + others_list(same, c.path) +
+                                                 ")"});
+            }
+        }
+        for (const auto& link : r.links) {
+            // paths_of is sorted by id: the ids a target is a prefix of are consecutive.
+            std::size_t matches = 0;
+            for (auto it = paths_of.lower_bound(link.target); it != paths_of.end() && it->first.starts_with(link.target);
+                 ++it) {
+                ++matches;
+            }
+            if (matches == 1) {
+                continue;
+            }
+            bool number = std::all_of(link.target.begin(), link.target.end(), is_digit);
+            if (matches == 0) {
+                // "#1234" is more often an issue number than a document id.
+                r.findings.push_back(Finding{c.path, link.at.line, link.at.column,
+                                             number ? Severity::warning : Severity::error,
+                                             "broken link '#" + link.target + "': no document has this id"});
+            } else {
+                r.findings.push_back(Finding{c.path, link.at.line, link.at.column, Severity::warning,
+                                             "ambiguous link '#" + link.target + "': " + std::to_string(matches) +
+                                                 " documents have ids starting with it; use the full id"});
+            }
+        }
+    }
+}
+
+std::vector<std::string> team_of(const Config& config) {
+    std::vector<std::string> team;
+    for (const auto& person : config.people()) {
+        team.push_back(normal_handle(person.handle));
+    }
+    std::sort(team.begin(), team.end());
+    return team;
+}
+
+} // namespace
+
+std::string_view to_string(Severity severity) {
+    return severity == Severity::error ? "error" : "warning";
+}
+
+std::string resolve_check_path(const Workspace& ws, const fs::path& cwd, std::string_view arg, bool must_exist) {
+    fs::path given{std::string{arg}};
+    fs::path abs = (given.is_absolute() ? given : cwd / given).lexically_normal();
+    if (!abs.has_filename() && abs != abs.root_path()) {
+        abs = abs.parent_path(); // "docs/" is "docs"
+    }
+    std::error_code ec;
+    fs::path root = fs::weakly_canonical(ws.root(), ec);
+    if (ec) {
+        root = ws.root().lexically_normal();
+    }
+    fs::path full = abs;
+    if (abs != abs.root_path()) {
+        fs::path parent = fs::weakly_canonical(abs.parent_path(), ec);
+        full = (ec ? abs.parent_path() : parent) / abs.filename();
+    }
+    fs::path rel = full.lexically_relative(root);
+    if (rel.empty() || *rel.begin() == "..") {
+        throw Error{ErrorKind::usage, "'" + std::string{arg} + "' is outside the workspace '" + root.string() + "'",
+                    "name files or folders inside the workspace"};
+    }
+    if (must_exist && fs::symlink_status(full, ec).type() == fs::file_type::not_found) {
+        throw Error{ErrorKind::usage, "no such file or folder '" + std::string{arg} + "'"};
+    }
+    std::string out = rel.generic_string();
+    return out == "." ? std::string{} : out;
+}
+
+std::vector<Finding> check_document_text(std::string_view path, std::string_view text,
+                                         const std::vector<std::string>& team) {
+    std::vector<std::string> normal;
+    for (const auto& handle : team) {
+        normal.push_back(normal_handle(handle));
+    }
+    return check_text(std::string{path}, FileKind::document, text, normal).findings;
+}
+
+std::vector<Finding> check_workspace(const Workspace& ws, const Config& config, Index& index,
+                                     const CheckRequest& request) {
+    std::vector<std::string> team = team_of(config);
+    std::vector<std::string> deleted;
+    std::vector<Checked> checked;
+    try {
+        checked = request.source == CheckSource::staged ? check_staged(ws, request.paths, team, deleted)
+                                                        : check_working_tree(ws, index, request.paths, team);
+        check_across_files(index, checked, deleted);
+    } catch (const SQLite::Exception& e) {
+        throw Error{ErrorKind::data, std::string{"cannot read the index: "} + e.what(),
+                    "run 'async index --full', or delete .async/index.db"};
+    }
+    std::vector<Finding> findings;
+    for (auto& c : checked) {
+        for (auto& f : c.result.findings) {
+            findings.push_back(std::move(f));
+        }
+    }
+    std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+        return std::tie(a.path, a.line, a.column) < std::tie(b.path, b.line, b.column);
+    });
+    return findings;
+}
+
+} // namespace async

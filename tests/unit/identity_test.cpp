@@ -1,0 +1,134 @@
+#include <async/config.hpp>
+#include <async/env.hpp>
+#include <async/error.hpp>
+#include <async/identity.hpp>
+
+#include <doctest/doctest.h>
+
+#include "temp_dir.hpp"
+
+#include <fstream>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+using async::Config;
+using async::ConfigScope;
+using async::Env;
+using async::ErrorKind;
+using async_test::error_of;
+using async_test::ScopedEnvVar;
+using async_test::TempDir;
+
+namespace {
+
+Env env_of(std::map<std::string, std::string> vars) { return Env{std::move(vars)}; }
+
+void write_text(const fs::path& path, const std::string& text) {
+    fs::create_directories(path.parent_path());
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+    REQUIRE(out.good());
+}
+
+// `git config user.email` runs in this process's environment and folder: point HOME at home,
+// hide every other git configuration, and stand in a folder that is no repository.
+class IsolatedGit {
+public:
+    IsolatedGit(const fs::path& home, const fs::path& cwd) : m_cwd(cwd) {
+        for (const char* name : {"GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_DIR", "GIT_WORK_TREE",
+                                 "XDG_CONFIG_HOME", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT",
+                                 "EMAIL", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"}) {
+            m_vars.push_back(std::make_unique<ScopedEnvVar>(name, std::nullopt));
+        }
+        m_vars.push_back(std::make_unique<ScopedEnvVar>("HOME", home.string()));
+        m_vars.push_back(std::make_unique<ScopedEnvVar>("GIT_CONFIG_NOSYSTEM", "1"));
+        m_vars.push_back(std::make_unique<ScopedEnvVar>("GIT_CEILING_DIRECTORIES", cwd.parent_path().string()));
+    }
+
+private:
+    std::vector<std::unique_ptr<ScopedEnvVar>> m_vars;
+    async_test::ScopedCwd m_cwd;
+};
+
+} // namespace
+
+TEST_CASE("identity::normalize_handle") {
+    using async::normalize_handle;
+    SUBCASE("normal forms") {
+        CHECK(normalize_handle("@Bob") == "bob");
+        CHECK(normalize_handle("Git.Person") == "git.person");
+        CHECK(normalize_handle("alice") == "alice");
+        CHECK(normalize_handle("  carol_2 \n") == "carol_2");
+        CHECK(normalize_handle("Mary Jane") == "mary-jane");
+        CHECK(normalize_handle("a/b") == "a-b");
+        CHECK(normalize_handle("Zoë") == "zo--");
+        CHECK(normalize_handle("9lives") == "9lives");
+        CHECK(normalize_handle("x..") == "x..");
+        CHECK(normalize_handle(std::string(64, 'a')) == std::string(64, 'a'));
+        CHECK(normalize_handle("@" + std::string(64, 'B')) == std::string(64, 'b'));
+    }
+    SUBCASE("nothing usable is a usage error") {
+        for (const std::string& bad : std::vector<std::string>{
+                 "../..", "", "@", "   ", "..", ".hidden", "-dash", "---", "@@bob", "😀",
+                 std::string(65, 'a'), "@" + std::string(65, 'a')}) {
+            CAPTURE(bad);
+            auto e = error_of([&] { (void)normalize_handle(bad); });
+            CHECK(e.kind() == ErrorKind::usage);
+        }
+        auto e = error_of([] { (void)normalize_handle("../.."); });
+        CHECK(std::string{e.what()} == "invalid handle '../..'");
+        auto esc = error_of([] { (void)normalize_handle("\x1b[2J"); });
+        CHECK(std::string{esc.what()} == "invalid handle '^[[2J'");
+    }
+}
+
+TEST_CASE("identity::current_handle") {
+    TempDir tmp{"identity"};
+    const fs::path home = tmp / "home";
+    const fs::path cwd = tmp / "work";
+    fs::create_directories(home);
+    fs::create_directories(cwd);
+    IsolatedGit git{home, cwd};
+    write_text(home / ".gitconfig", "[user]\n\temail = Git.Person@example.com\n");
+
+    SUBCASE("ASYNC_USER first (through the config's env layer)") {
+        Config config = Config::load(env_of({{"HOME", home.string()}, {"ASYNC_USER", "@Dave"}}), "");
+        CHECK(async::current_handle(env_of({{"USER", "erin"}}), config) == "dave");
+    }
+    SUBCASE("then the configured user.handle") {
+        write_text(home / ".config/async/config.toml", "[user]\nhandle = \"Carol\"\n");
+        Config config = Config::load(env_of({{"HOME", home.string()}}), "");
+        CHECK(async::current_handle(env_of({{"USER", "erin"}}), config) == "carol");
+    }
+    SUBCASE("an invalid configured handle is an error, not a fallback") {
+        Config config;
+        config.set("user.handle", "../..", ConfigScope::user);
+        auto e = error_of([&] { (void)async::current_handle(env_of({{"USER", "erin"}}), config); });
+        CHECK(e.kind() == ErrorKind::usage);
+    }
+    SUBCASE("then the local part of git's user.email") {
+        Config config;
+        CHECK(async::current_handle(env_of({{"USER", "erin"}}), config) == "git.person");
+    }
+    SUBCASE("then $USER") {
+        fs::remove(home / ".gitconfig");
+        Config config;
+        CHECK(async::current_handle(env_of({{"USER", "Erin"}}), config) == "erin");
+    }
+    SUBCASE("an email without a local part is skipped") {
+        write_text(home / ".gitconfig", "[user]\n\temail = @example.com\n");
+        Config config;
+        CHECK(async::current_handle(env_of({{"USER", "erin"}}), config) == "erin");
+    }
+    SUBCASE("nobody at all is an environment error") {
+        fs::remove(home / ".gitconfig");
+        Config config;
+        auto e = error_of([&] { (void)async::current_handle(env_of({}), config); });
+        CHECK(e.kind() == ErrorKind::environment);
+        CHECK(std::string{e.what()} == "cannot tell who you are");
+        CHECK(e.hint() == "set ASYNC_USER or run 'async config set --global user.handle NAME'");
+    }
+}
