@@ -52,23 +52,22 @@ bool is_media(std::string_view name) {
                                 ".mkv", ".mov", ".m4v"});
 }
 
-// Walks dir (relative rel) collecting .md files and transcripts. Directory symlinks are not
-// followed (no loops); file symlinks are followed with stat and reported when broken.
-void walk(const fs::path& root, const std::string& rel, bool in_attachments, std::vector<FileStat>& out,
-          int depth) {
+// Walks the folder open as dir_fd (relative path rel) collecting .md files and transcripts,
+// with *at() calls relative to the open folder so the kernel never re-walks the whole path.
+// Directory symlinks are not followed (no loops); file symlinks are followed with fstatat and
+// reported when broken. Takes ownership of dir_fd.
+void walk(int dir_fd, const std::string& rel, bool in_attachments, std::vector<FileStat>& out, int depth) {
+    DIR* dir = ::fdopendir(dir_fd);
+    if (dir == nullptr) {
+        ::close(dir_fd);
+        out.push_back(FileStat{rel, 0, 0, FileKind::document, std::strerror(errno)});
+        return;
+    }
     if (depth > 32) {
+        ::closedir(dir);
         out.push_back(FileStat{rel, 0, 0, FileKind::document, "folders nested too deep"});
         return;
     }
-    DIR* dir = ::opendir((root / rel).c_str());
-    if (dir == nullptr) {
-        if (errno != ENOENT) {
-            out.push_back(FileStat{rel, 0, 0, FileKind::document, std::strerror(errno)});
-        }
-        return;
-    }
-    std::vector<std::string> names;
-    std::vector<std::string> media;
     std::vector<std::pair<std::string, unsigned char>> entries;
     while (dirent* e = ::readdir(dir)) {
         std::string_view name = e->d_name;
@@ -77,8 +76,8 @@ void walk(const fs::path& root, const std::string& rel, bool in_attachments, std
         }
         entries.emplace_back(std::string{name}, e->d_type);
     }
-    ::closedir(dir);
     std::sort(entries.begin(), entries.end());
+    std::vector<std::string> media;
     if (in_attachments) {
         for (const auto& [name, type] : entries) {
             if (is_media(name)) {
@@ -86,17 +85,23 @@ void walk(const fs::path& root, const std::string& rel, bool in_attachments, std
             }
         }
     }
+    int fd = ::dirfd(dir);
     for (const auto& [name, type] : entries) {
         std::string child = rel + "/" + name;
         unsigned char t = type;
         if (t == DT_UNKNOWN) {
             struct stat st {};
-            if (::lstat((root / child).c_str(), &st) == 0) {
+            if (::fstatat(fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
                 t = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
             }
         }
         if (t == DT_DIR) {
-            walk(root, child, in_attachments || name == "attachments", out, depth + 1);
+            int sub = ::openat(fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub < 0) {
+                out.push_back(FileStat{child, 0, 0, FileKind::document, std::strerror(errno)});
+                continue;
+            }
+            walk(sub, child, in_attachments || name == "attachments", out, depth + 1);
             continue;
         }
         FileKind kind = FileKind::document;
@@ -113,7 +118,7 @@ void walk(const fs::path& root, const std::string& rel, bool in_attachments, std
         }
         struct stat st {};
         FileStat file{child, 0, 0, kind, {}};
-        if (::stat((root / child).c_str(), &st) != 0) {
+        if (::fstatat(fd, name.c_str(), &st, 0) != 0) {
             file.problem = errno == ELOOP ? "symbolic link loop" : std::strerror(errno);
         } else if (!S_ISREG(st.st_mode)) {
             continue;
@@ -123,12 +128,20 @@ void walk(const fs::path& root, const std::string& rel, bool in_attachments, std
         }
         out.push_back(std::move(file));
     }
+    ::closedir(dir);
 }
 
 std::vector<FileStat> scan(const fs::path& root) {
     std::vector<FileStat> files;
     for (const char* section : k_sections) {
-        walk(root, section, false, files, 0);
+        int fd = ::open((root / section).c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) {
+            if (errno != ENOENT) {
+                files.push_back(FileStat{section, 0, 0, FileKind::document, std::strerror(errno)});
+            }
+            continue;
+        }
+        walk(fd, section, false, files, 0);
     }
     return files;
 }
