@@ -9,6 +9,7 @@
 #include <async/workspace.hpp>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 
 namespace async::cmd {
 namespace {
@@ -85,7 +86,11 @@ void run_done(Context& ctx, const ActionsOptions& opts) {
     Index& index = ctx.index();
     std::vector<ActionRow> rows;
     for (const auto& ref : opts.refs) {
-        rows.push_back(resolve_action(index, ref)); // resolve every one before changing any file
+        ActionRow row = resolve_action(index, ref); // resolve every one before changing any file
+        bool seen = std::any_of(rows.begin(), rows.end(), [&](const ActionRow& r) { return r.handle == row.handle; });
+        if (!seen) {
+            rows.push_back(std::move(row));
+        }
     }
     for (const auto& row : rows) {
         if (row.done) {

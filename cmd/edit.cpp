@@ -12,13 +12,15 @@ namespace {
 
 struct EditOptions {
     std::string ref;
+    BodyFlags body;
 };
 
 void run_edit(Context& ctx, const EditOptions& opts) {
     Index& index = ctx.index();
     DocSummary doc = resolve_ref(index, opts.ref, std::filesystem::current_path());
     const Workspace& ws = ctx.workspace();
-    auto outcome = edit_existing(ws, ctx.env(), ctx.config(), ctx.clock().now(), ws.root() / doc.path);
+    auto outcome = edit_existing(ws, ctx.env(), ctx.config(), ctx.clock().now(), ws.root() / doc.path,
+                                 body_input(opts.body));
     if (outcome == EditOutcome::unchanged) {
         ctx.notice("no changes");
         return;
@@ -32,6 +34,7 @@ void add_edit_command(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<EditOptions>();
     auto* cmd = app.add_subcommand("edit", "Edit a document in the editor, then reindex it");
     cmd->add_option("REF", opts->ref, "An id, an id prefix (4+ characters) or a path")->required();
+    add_body_flags(*cmd, opts->body);
     cmd->callback([&ctx, opts] { run_edit(ctx, *opts); });
 }
 

@@ -64,15 +64,15 @@ void run_search(Context& ctx, const SearchOptions& opts) {
         }
         json.end_array().end_object();
         ctx.print(json.str());
-        return;
+    } else {
+        std::string out;
+        for (const auto& h : hits) {
+            out += styled(ctx, h.doc.id, "33") + "  " + sanitize_for_terminal(h.doc.type, Newlines::flatten) + "  " +
+                   sanitize_for_terminal(h.doc.title, Newlines::flatten) + "  " + styled(ctx, h.doc.path, "2") + "\n";
+            out += "    " + render_snippet(ctx, h.snippet) + "\n";
+        }
+        ctx.print(out);
     }
-    std::string out;
-    for (const auto& h : hits) {
-        out += styled(ctx, h.doc.id, "33") + "  " + sanitize_for_terminal(h.doc.type, Newlines::flatten) + "  " +
-               sanitize_for_terminal(h.doc.title, Newlines::flatten) + "  " + styled(ctx, h.doc.path, "2") + "\n";
-        out += "    " + render_snippet(ctx, h.snippet) + "\n";
-    }
-    ctx.print(out);
     if (hits.empty()) {
         throw Error{ErrorKind::no, ""}; // like grep: no match is exit 1, silently
     }

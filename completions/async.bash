@@ -6,13 +6,29 @@
 #
 # Dynamic candidates come from the binary itself: template names from the first column of
 # `async templates`, config keys from `async config list` (the part before '='), handles
-# from the people.HANDLE.* keys. Nothing here ever creates a workspace.
+# from the people.HANDLE.* keys, document ids from the first column of `async list`, action
+# handles from the first column of `async actions`. Nothing here ever creates a workspace.
 
 _async_date_words="today tomorrow yesterday eod eow now
 mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday
 +1d +2d +3d +1w +2w"
 
 _async_known_keys="team.name checkin.day core.editor user.handle workspace mail.sendmail"
+
+_async_types="doc decision sop onboarding post watercooler meeting response reply summary checkin item"
+
+# Options that take a value, per command (the value is skipped when walking the line).
+_async_value_options() { # command option
+    case $1:$2 in
+    doc:-t | doc:--template | doc:-r | doc:--reviewers | doc:-d | doc:--due | doc:--tag | \
+        doc:-m | doc:--message | doc:--file) return 0 ;;
+    list:--type | list:--author | list:--status | list:--tag | list:--since | list:--until | \
+        list:--sort | list:-n | list:--limit) return 0 ;;
+    search:--type | search:--author | search:-n | search:--limit) return 0 ;;
+    actions:--owner | decisions:--since) return 0 ;;
+    esac
+    return 1
+}
 
 # Runs async with the -C DIR of the command line being completed (in $_async_dir).
 _async_run() {
@@ -68,6 +84,24 @@ _async_handles() {
     done < <(_async_config_keys) | sort -u
 }
 
+# Ids of the documents `async list` prints (first column), when there is a workspace.
+_async_doc_ids() {
+    _async_has_workspace || return
+    local id rest
+    while read -r id rest; do
+        [[ -n $id ]] && printf '%s\n' "$id"
+    done < <(_async_run list)
+}
+
+# Handles of the open actions `async actions` prints (first column), when there is a workspace.
+_async_action_handles() {
+    _async_has_workspace || return
+    local handle rest
+    while read -r handle rest; do
+        [[ -n $handle ]] && printf '%s\n' "$handle"
+    done < <(_async_run actions)
+}
+
 _async_compgen_words() { # words... (the last argument is the word being completed)
     local cur=${!#}
     local IFS=$'\n'
@@ -109,21 +143,26 @@ _async() {
             *) cmd=$w; continue ;;
             esac
         fi
+        if _async_value_options "$cmd" "$w"; then
+            [[ ${words[i + 1]-} == = ]] && ((i++))
+            ((i++))
+            continue
+        fi
         case $w in
         --global) global=--global; continue ;;
-        -t | --template | -r | --reviewers | -d | --due | --tag | -m | --message | --file)
-            [[ -n $sub ]] && ((i++))
-            continue
-            ;;
         --color) [[ ${words[i + 1]-} == = ]] && ((i++)); ((i++)); continue ;;
         -C) ((i++)); continue ;;
         = | -*) continue ;;
         esac
-        if [[ -z $sub && $cmd != init ]]; then
-            sub=$w
-        else
-            args+=("$w")
-        fi
+        case $cmd in
+        doc | config | templates | actions)
+            if [[ -z $sub ]]; then
+                sub=$w
+                continue
+            fi
+            ;;
+        esac
+        args+=("$w")
     done
     [[ $_async_dir == "~"/* ]] && _async_dir=$HOME/${_async_dir#"~"/}
 
@@ -134,6 +173,31 @@ _async() {
         for k in "${!COMPREPLY[@]}"; do COMPREPLY[k]=--color=${COMPREPLY[k]}; done
         return
     fi
+    case $cmd:$opt in
+    list:--type | search:--type)
+        _async_compgen_words $_async_types "$cur"
+        return
+        ;;
+    list:--sort)
+        _async_compgen_words created due title type "$cur"
+        return
+        ;;
+    list:--status)
+        _async_compgen_words draft open closed "$cur"
+        return
+        ;;
+    list:--author | search:--author | actions:--owner)
+        _async_compgen_words $(_async_handles) "$cur"
+        return
+        ;;
+    list:--since | list:--until | decisions:--since)
+        _async_compgen_words $_async_date_words -1d -3d -1w -2w "$cur"
+        return
+        ;;
+    list:--tag | list:-n | list:--limit | search:-n | search:--limit)
+        return
+        ;;
+    esac
     case $opt in
     -C)
         compopt -o filenames 2>/dev/null
@@ -186,7 +250,8 @@ _async() {
             _async_compgen_words -C --json --color= -q --quiet -h --help --version "$cur"
             [[ ${COMPREPLY[*]} == --color= ]] && compopt -o nospace 2>/dev/null
         else
-            _async_compgen_words init doc config templates "$cur"
+            _async_compgen_words init doc config templates index list show edit search \
+                actions decisions check "$cur"
         fi
         ;;
     init)
@@ -244,6 +309,70 @@ _async() {
             fi
             ;;
         esac
+        ;;
+    index)
+        if [[ $cur == -* ]]; then
+            _async_compgen_words --full --check -h --help "$cur"
+        fi
+        ;;
+    list)
+        if [[ $cur == -* ]]; then
+            _async_compgen_words --type --author --status --tag --since --until --sort \
+                --reverse --all -n --limit -h --help "$cur"
+        fi
+        ;;
+    show | edit)
+        if [[ $cur == -* ]]; then
+            if [[ $cmd == edit ]]; then
+                _async_compgen_words -m --message --file -e --edit --no-edit -h --help "$cur"
+            else
+                _async_compgen_words -h --help "$cur"
+            fi
+        elif ((${#args[@]} == 0)); then
+            _async_compgen_words $(_async_doc_ids) "$cur"
+        fi
+        ;;
+    search)
+        if [[ $cur == -* ]]; then
+            _async_compgen_words --type --author -n --limit -h --help "$cur"
+        fi
+        ;;
+    actions)
+        case $sub in
+        "")
+            if [[ $cur == -* ]]; then
+                _async_compgen_words --owner --mine --open --done --all --overdue -h --help "$cur"
+            else
+                _async_compgen_words done "$cur"
+            fi
+            ;;
+        done)
+            if [[ $cur == -* ]]; then
+                _async_compgen_words --dry-run -h --help "$cur"
+            else
+                local handle
+                local -a open=()
+                for handle in $(_async_action_handles); do
+                    [[ " ${args[*]} " == *" $handle "* ]] || open+=("$handle")
+                done
+                _async_compgen_words "${open[@]}" "$cur"
+            fi
+            ;;
+        esac
+        ;;
+    decisions)
+        if [[ $cur == -* ]]; then
+            _async_compgen_words --since -h --help "$cur"
+        fi
+        ;;
+    check)
+        if [[ $cur == -* ]]; then
+            _async_compgen_words --staged -h --help "$cur"
+        else
+            compopt -o filenames 2>/dev/null
+            local IFS=$'\n'
+            COMPREPLY=($(compgen -f -- "$cur"))
+        fi
         ;;
     templates)
         case $sub in

@@ -1,10 +1,15 @@
 # fish completion for async. Installed in share/fish/vendor_completions.d; can also be
 # sourced. Dynamic candidates come from the binary: template names from the first column of
 # `async templates`, config keys from `async config list` (the part before '='), handles from
-# the people.HANDLE.* keys. Nothing here ever creates a workspace.
+# the people.HANDLE.* keys, document ids (and titles) from `async list`, action handles (and
+# texts) from `async actions`. Nothing here ever creates a workspace.
 
-# The command path typed so far ("", "doc", "doc new", "config get"...), skipping options and
-# their values.
+# Options of the commands that take a value (skipped with it when walking the line).
+set -g __async_value_options -C --color -t --template -r --reviewers -d --due --tag -m --message --file \
+    --type --author --status --since --until --sort -n --limit --owner
+
+# The command path typed so far ("", "doc", "doc new", "config get", "actions done"...),
+# skipping options and their values; other words are positionals.
 function __async_command_path
     set -l tokens (commandline -opc)
     set -e tokens[1]
@@ -15,14 +20,16 @@ function __async_command_path
             set skip 0
             continue
         end
+        if contains -- $t $__async_value_options
+            set skip 1
+            continue
+        end
         switch $t
-            case -C --color
-                set skip 1
-            case -t --template -r --reviewers -d --due --tag -m --message --file
-                test (count $path) -ge 2; and set skip 1
             case '-*'
             case '*'
-                if test (count $path) -lt 2; and test "$path[1]" != init
+                if test (count $path) -eq 0
+                    set path $t
+                else if test (count $path) -eq 1; and contains -- $path[1] doc config templates actions
                     set -a path $t
                 end
         end
@@ -103,6 +110,20 @@ function __async_handles
     end
 end
 
+# Document ids from `async list` (id, date, type, status, author, title, "due DATE"), the title
+# as the description.
+function __async_doc_ids
+    __async_has_workspace; or return
+    __async_run list | string replace -r '^(\S+)\s+(?:\S+\s+){4}(.*?)(?:\s+due \S+)?$' '$1\t$2'
+end
+
+# Handles of open actions from `async actions` (handle, box, @owner, "due DATE", text,
+# document), the text and owner as the description.
+function __async_action_handles
+    __async_has_workspace; or return
+    __async_run actions | string replace -rf '^([0-9a-f]+)\s+\[.\]\s+(@\S+)\s+(?:due \S+\s+)?(.*?)(?:\s{2,}.*)?$' '$1\t$3 ($2)'
+end
+
 function __async_positionals
     # Number of words after the command path (for KEY/NAME positions).
     set -l tokens (commandline -opc)
@@ -116,9 +137,11 @@ function __async_positionals
             set skip 0
             continue
         end
+        if contains -- $t $__async_value_options
+            set skip 1
+            continue
+        end
         switch $t
-            case -C --color
-                set skip 1
             case '-*'
             case '*'
                 if test $seen -lt $want
@@ -146,6 +169,14 @@ complete -c async -n '__async_at ""' -a init -d 'Create a workspace'
 complete -c async -n '__async_at ""' -a doc -d 'Write-ups: new documents'
 complete -c async -n '__async_at ""' -a config -d 'Read and write settings'
 complete -c async -n '__async_at ""' -a templates -d 'List templates and print one'
+complete -c async -n '__async_at ""' -a index -d 'Refresh the index, or check it matches the files'
+complete -c async -n '__async_at ""' -a list -d 'List documents with filters'
+complete -c async -n '__async_at ""' -a show -d 'Print a document with its replies and responses'
+complete -c async -n '__async_at ""' -a edit -d 'Edit a document in the editor'
+complete -c async -n '__async_at ""' -a search -d 'Full-text search'
+complete -c async -n '__async_at ""' -a actions -d 'Action items across the workspace; tick them off'
+complete -c async -n '__async_at ""' -a decisions -d 'Decisions across the workspace'
+complete -c async -n '__async_at ""' -a check -d 'Validate files'
 
 # async init [DIR] [--git]
 complete -c async -n '__async_at init' -l git -d 'Also make it a git repository'
@@ -175,3 +206,46 @@ complete -c async -n '__async_at config set; and test (__async_positionals) -eq 
 # async templates [show NAME]
 complete -c async -n '__async_at templates' -a show -d 'Print the template NAME in effect'
 complete -c async -n '__async_at templates show; and test (__async_positionals) -eq 0' -a '(__async_templates)'
+
+# async index [--full] [--check]
+complete -c async -n '__async_at index' -l full -d 'Re-read every file'
+complete -c async -n '__async_at index' -l check -d 'Exit 1 and list the differences between the index and the files'
+
+# async list [filters]
+set -l __async_types doc decision sop onboarding post watercooler meeting response reply summary checkin item
+set -l __async_filter_dates today yesterday tomorrow eod eow now mon tue wed thu fri sat sun -1d -3d -1w -2w
+complete -c async -n '__async_at list; or __async_at search' -l type -x -a "$__async_types" -d 'Only this type'
+complete -c async -n '__async_at list; or __async_at search' -l author -x -a '(__async_handles)' -d 'Only documents by this handle'
+complete -c async -n '__async_at list' -l status -x -a 'draft open closed' -d 'Only this status'
+complete -c async -n '__async_at list' -l tag -x -d 'Only documents with this tag (repeatable)'
+complete -c async -n '__async_at list' -l since -x -a "$__async_filter_dates" -d 'Created on or after DATE'
+complete -c async -n '__async_at list' -l until -x -a "$__async_filter_dates" -d 'Created on or before DATE'
+complete -c async -n '__async_at list' -l sort -x -a 'created\t"newest first" due\t"soonest deadline first" title\t"A to Z" type\t"A to Z"' -d 'Sort key'
+complete -c async -n '__async_at list' -l reverse -d 'Reverse the order'
+complete -c async -n '__async_at list' -l all -d 'Include replies, responses and summaries'
+complete -c async -n '__async_at list; or __async_at search' -s n -l limit -x -d 'At most N'
+
+complete -c async -n '__async_at edit' -s m -l message -x -d 'Replace the body (no editor)'
+complete -c async -n '__async_at edit' -l file -r -d 'Replace the body or whole document from PATH or -'
+complete -c async -n '__async_at edit' -s e -l edit -d 'Open the editor even with -m or --file'
+complete -c async -n '__async_at edit' -l no-edit -d 'Never open the editor'
+# async show REF, async edit REF
+complete -c async -n '__async_at show; or __async_at edit; and test (__async_positionals) -eq 0' -a '(__async_doc_ids)'
+
+# async actions [--owner H] [--mine] [--open|--done|--all] [--overdue] | done ACTION...
+complete -c async -n '__async_at actions' -a done -d 'Tick off actions by their handles'
+complete -c async -n '__async_at actions' -l owner -x -a '(__async_handles)' -d 'Only actions owned by HANDLE'
+complete -c async -n '__async_at actions' -l mine -d 'Only my actions'
+complete -c async -n '__async_at actions' -l open -d 'Only open actions (the default)'
+complete -c async -n '__async_at actions' -l done -d 'Only done actions'
+complete -c async -n '__async_at actions' -l all -d 'Open and done actions'
+complete -c async -n '__async_at actions' -l overdue -d 'Only open actions whose due date has passed'
+complete -c async -n '__async_at actions done' -l dry-run -d 'Show what would be ticked, change nothing'
+complete -c async -n '__async_at actions done' -a '(__async_action_handles)'
+
+# async decisions [--since D]
+complete -c async -n '__async_at decisions' -l since -x -a "$__async_filter_dates" -d 'From documents created on or after DATE'
+
+# async check [PATH...] [--staged]
+complete -c async -n '__async_at check' -l staged -d 'Check the versions staged in git'
+complete -c async -n '__async_at check' -F

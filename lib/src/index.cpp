@@ -320,7 +320,7 @@ public:
         for (const auto& a : md.actions) {
             m_action.bind(1, id);
             m_action.bind(2, static_cast<std::int64_t>(a.line + doc.body_line() - 1));
-            m_action.bind(3, a.owner.value_or(author));
+            m_action.bind(3, a.owner.value_or(to_lower_ascii(author)));
             if (a.due) {
                 m_action.bind(4, *a.due);
             } else {

@@ -47,21 +47,28 @@ void fill_lists(SQLite::Database& db, std::vector<DocSummary*> docs) {
     if (docs.empty()) {
         return;
     }
-    std::map<std::int64_t, DocSummary*> by_rowid;
+    // Several rows (actions of one document) may share a document.
+    std::map<std::int64_t, std::vector<DocSummary*>> by_rowid;
     std::string ids;
     for (auto* d : docs) {
-        by_rowid[d->rowid] = d;
-        ids += (ids.empty() ? "" : ",") + std::to_string(d->rowid);
+        auto& slot = by_rowid[d->rowid];
+        if (slot.empty()) {
+            ids += (ids.empty() ? "" : ",") + std::to_string(d->rowid);
+        }
+        slot.push_back(d);
     }
     SQLite::Statement tags{db, "SELECT doc, tag FROM tags WHERE doc IN (" + ids + ") ORDER BY rowid"};
     while (tags.executeStep()) {
-        by_rowid[tags.getColumn(0).getInt64()]->tags.push_back(tags.getColumn(1).getString());
+        for (auto* d : by_rowid[tags.getColumn(0).getInt64()]) {
+            d->tags.push_back(tags.getColumn(1).getString());
+        }
     }
     SQLite::Statement people{db, "SELECT doc, handle, role FROM doc_people WHERE doc IN (" + ids + ") ORDER BY rowid"};
     while (people.executeStep()) {
-        auto* d = by_rowid[people.getColumn(0).getInt64()];
         std::string role = people.getColumn(2).getString();
-        (role == "reviewers" ? d->reviewers : d->participants).push_back(people.getColumn(1).getString());
+        for (auto* d : by_rowid[people.getColumn(0).getInt64()]) {
+            (role == "reviewers" ? d->reviewers : d->participants).push_back(people.getColumn(1).getString());
+        }
     }
 }
 
@@ -434,6 +441,11 @@ std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
         }
         out.push_back(std::move(row));
     }
+    std::vector<DocSummary*> docs;
+    for (auto& row : out) {
+        docs.push_back(&row.doc);
+    }
+    fill_lists(index.db(), docs);
     return out;
 }
 
@@ -476,6 +488,11 @@ std::vector<DecisionRow> list_decisions(Index& index, std::optional<TimePoint> s
         row.text = st.getColumn(11).getString();
         out.push_back(std::move(row));
     }
+    std::vector<DocSummary*> docs;
+    for (auto& row : out) {
+        docs.push_back(&row.doc);
+    }
+    fill_lists(index.db(), docs);
     return out;
 }
 

@@ -164,17 +164,39 @@ Document compose_document(const Workspace& ws, const Env& env, const Config& con
 }
 
 EditOutcome edit_existing(const Workspace& ws, const Env& env, const Config& config, TimePoint now,
-                          const fs::path& file) {
-    std::string editor = resolve_editor(env, config);
+                          const fs::path& file, const BodyInput& input) {
     std::string before = read_file(file);
+    std::string proposed = before;
+    if (input.file_text && trim(*input.file_text).starts_with("+++")) {
+        proposed = *input.file_text;
+    } else if (input.message || input.file_text) {
+        Document doc = Document::parse(before, ws.display(file));
+        std::string body = input.message ? *input.message : *input.file_text;
+        if (!body.empty() && body.back() != '\n') {
+            body += '\n';
+        }
+        doc.set_body(body);
+        proposed = doc.render();
+    }
+    bool given = input.message || input.file_text;
+    bool open_editor = input.edit == EditChoice::always || (input.edit == EditChoice::automatic && !given);
+    if (!open_editor) {
+        Document::parse(proposed, input.file_path == "-" ? std::string{"<stdin>"} : ws.display(file));
+        if (proposed == before) {
+            return EditOutcome::unchanged;
+        }
+        write_file_atomic(file, proposed);
+        return EditOutcome::saved;
+    }
+    std::string editor = resolve_editor(env, config);
     fs::path draft = new_draft_path(ws, now, "edit-" + slugify(file.parent_path().filename().string()));
-    write_file_atomic(draft, before);
+    write_file_atomic(draft, proposed);
     std::string hint = "your text is kept in '" + draft.string() + "'; copy it over '" + ws.display(file) +
                        "' when ready, then delete the draft";
     int status = run_editor(draft, editor);
     if (status != 0) {
-        throw Error{ErrorKind::no, "aborted: the editor exited with status " + std::to_string(status) + "; nothing written",
-                    hint};
+        throw Error{status == 130 ? ErrorKind::interrupted : ErrorKind::no,
+                    "aborted: the editor exited with status " + std::to_string(status) + "; nothing written", hint};
     }
     std::string after = read_file(draft);
     if (after == before) {

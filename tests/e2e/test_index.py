@@ -171,6 +171,7 @@ class ListShowEdit(IndexCase):
         self.assertEqual(ids("--sort", "title", "--limit", "2"), ["aaaa0001", "aaaa0002"])
         self.assertEqual(self.a("list", "--since", "someday").code, 2)
         self.assertEqual(self.a("list", "--sort", "mood").code, 2)
+        self.assertEqual(self.j("actions", "--all")["actions"], [])
         doc = self.j("list", "--type", "decision")["documents"][0]
         self.assertEqual(doc, {"id": "aaaa0003", "path": "docs/c/index.md", "type": "decision", "title": "Cherry",
                                "author": "alice", "created": "2026-11-22T09:00:00Z", "status": "open",
@@ -227,6 +228,17 @@ class ListShowEdit(IndexCase):
         r = self.a("edit", doc, env=self.editor("broken-toml.sh"))
         self.assertEqual(r.code, 3, r)
         self.assertNotIn("not toml", path.read_text())
+        # -m replaces the body without an editor; --file with front matter replaces the whole file.
+        fm_before = path.read_text().split("+++")[1]
+        r = self.a("edit", doc, "-m", "Replaced body.")
+        self.assertEqual(r.code, 0, r)
+        self.assertEqual(path.read_text(), "+++" + fm_before + "+++\nReplaced body.\n")
+        r = self.a("edit", doc, "--file", "-", input='+++\nid = "' + doc + '"\ntitle = "New title"\n+++\nAll new.\n')
+        self.assertEqual(r.code, 0, r)
+        self.assertEqual(self.j("show", doc)["title"], "New title")
+        r = self.a("edit", doc, "--file", "-", input='+++\ntitle = \n+++\n')
+        self.assertEqual(r.code, 3, r)
+        self.assertEqual(self.j("show", doc)["title"], "New title")
 
 
 class Search(IndexCase):
@@ -269,6 +281,9 @@ class Search(IndexCase):
     def test_no_match_is_exit_1_silently(self):
         r = self.a("search", "nonexistentword")
         self.assertEqual((r.code, r.out, r.err), (1, "", ""))
+        r = self.a("--json", "search", "nonexistentword")
+        self.assertEqual(r.code, 1, r)
+        self.assertEqual(json.loads(r.out)["results"], [])
 
     def test_malformed_queries(self):
         for q in ['"unterminated', "OR", "pricing OR", "-pricing", "*", "pri*ce", '""', "a -"]:
@@ -311,7 +326,7 @@ Decision: three tiers.
 
     def setUp(self):
         super().setUp()
-        self.path = self.put("docs/a/index.md", doc_text("aaaa0001", "Pricing", self.BODY))
+        self.path = self.put("docs/a/index.md", doc_text("aaaa0001", "Pricing", self.BODY, tags='["pricing"]'))
 
     def actions(self, *args):
         return self.j("actions", *args)["actions"]
@@ -322,10 +337,11 @@ Decision: three tiers.
                          [("bob", "ship the draft", "2026-11-25"), ("bob", "ship the draft", "2026-11-25"),
                           ("bob", "write docs", "2026-12-03"), ("alice", "unowned thing", None)])
         self.assertEqual(len({a["handle"] for a in open_}), 4)
+        self.assertEqual(open_[0]["document"]["tags"], ["pricing"])
         self.assertEqual([a["text"] for a in self.actions("--done")], ["book the room"])
         self.assertEqual(len(self.actions("--all")), 5)
         self.assertEqual([a["text"] for a in self.actions("--owner", "carol", "--all")], ["book the room"])
-        self.assertEqual([a["line"] for a in self.actions("--overdue")], [11, 15])
+        self.assertEqual([a["line"] for a in self.actions("--overdue")], [12, 16])
         self.assertEqual(self.actions("--mine")[0]["text"], "unowned thing")
         self.assertEqual(self.a("actions", "--done", "--all").code, 2)
 
@@ -347,9 +363,11 @@ Decision: three tiers.
         self.assertIn("already done", r.err)
         self.assertEqual(self.a("actions", "done", "ffffff").code, 1)
         self.assertEqual(self.a("actions", "done", "xyz!").code, 2)
-        # The handles of the other actions did not change when a line changed.
-        self.assertEqual(sorted(a["handle"] for a in self.actions("--all")),
-                         sorted(a["handle"] for a in self.actions("--all")))
+        # Handles survive lines moving: insert a paragraph above every action.
+        handles = sorted(a["handle"] for a in self.actions("--all"))
+        self.path.write_text(self.path.read_text().replace("Intro @carol.", "Intro @carol.\n\nA new paragraph."))
+        self.assertEqual(sorted(a["handle"] for a in self.actions("--all")), handles)
+        self.assertEqual(self.a("actions", "done", target["handle"], target["handle"][:4]).code, 0)
 
     def test_decisions(self):
         rows = self.j("decisions")["decisions"]

@@ -1,5 +1,6 @@
 """At home in the shell: man pages cover every flag and are lint-clean; bash, zsh and fish
 completions driven in real shells give the exact candidates."""
+import json
 import os
 import re
 import shutil
@@ -12,7 +13,10 @@ import harness
 SOURCE_DIR = Path(os.environ.get("ASYNC_SOURCE_DIR", Path(__file__).resolve().parents[2]))
 MAN_SOURCES = SOURCE_DIR / "man"
 COMPLETIONS = SOURCE_DIR / "completions"
-COMMANDS = {"config", "doc", "init", "templates"}
+COMMANDS = {"actions", "check", "config", "decisions", "doc", "edit", "index", "init", "list", "search",
+            "show", "templates"}
+TYPES = {"doc", "decision", "sop", "onboarding", "post", "watercooler", "meeting", "response", "reply",
+         "summary", "checkin", "item"}
 DATE_WORDS = {"today", "tomorrow", "yesterday", "eod", "eow", "now", "fri", "friday", "+1d", "+1w"}
 
 
@@ -59,6 +63,19 @@ class ShellTestCase(harness.AsyncTestCase):
         self.ok("-C", str(self.ws), "config", "set", "people.bob.email", "bob@example.com")
         return self.ws
 
+    def make_documents(self):
+        """A workspace with two documents, one of them holding two open actions and a done one.
+        Returns ({id: title}, {handle of an open action: text})."""
+        self.init_ws()
+        body = "- [ ] @bob ship the draft due:2026-12-01\n- [ ] write the summary\n- [x] book the room\n"
+        ids = {}
+        for title, text in [("Pricing page", body), ("Hiring plan", "Interview loop.")]:
+            ids[self.ok("-C", str(self.ws), "doc", "new", title, "-m", text).out.split()[0]] = title
+        out = self.ok("-C", str(self.ws), "--json", "actions").out
+        handles = {a["handle"]: a["text"] for a in json.loads(out)["actions"]}
+        self.assertEqual(sorted(handles.values()), ["ship the draft", "write the summary"])
+        return ids, handles
+
     def template_names(self, cwd):
         out = self.ok("templates", cwd=cwd).out
         return {line.split()[0] for line in out.splitlines() if line.strip()}
@@ -97,7 +114,8 @@ class ManPages(ShellTestCase):
                 pending.append(command + (sub,))
         # The walk really went through the tree (so a parsing slip cannot make this pass).
         for expected in [(), ("init",), ("doc", "new"), ("config", "get"), ("config", "list"),
-                         ("templates", "show")]:
+                         ("templates", "show"), ("index",), ("list",), ("show",), ("edit",), ("search",),
+                         ("actions",), ("actions", "done"), ("decisions",), ("check",)]:
             self.assertIn(expected, visited)
         self.assertTrue(COMMANDS <= {c[0] for c in visited if c}, visited)
         self.assertEqual(missing, [], "flags or subcommands missing from the man pages")
@@ -137,7 +155,9 @@ class ManPages(ShellTestCase):
             self.skipTest("mandoc is not installed")
         pages = self.built_pages()
         self.assertTrue({"async.1", "async-init.1", "async-doc.1", "async-config.1",
-                         "async-templates.1", "async-files.5", "async-templates.7"} <= set(pages))
+                         "async-templates.1", "async-files.5", "async-templates.7", "async-index.1",
+                         "async-list.1", "async-show.1", "async-edit.1", "async-search.1",
+                         "async-actions.1", "async-decisions.1", "async-check.1"} <= set(pages))
         for name, page in pages.items():
             r = self.run_shell(["mandoc", "-Tlint", "-W", "warning", str(page)])
             self.assertEqual((r.code, r.out, r.err), (0, "", ""), f"{name} is not lint-clean")
@@ -179,7 +199,8 @@ class BashCompletion(ShellTestCase):
 
     def test_commands(self):
         self.assertEqual(self.complete("async "), COMMANDS)
-        self.assertEqual(self.complete("async c"), {"config"})
+        self.assertEqual(self.complete("async co"), {"config"})
+        self.assertEqual(self.complete("async c"), {"config", "check"})
         self.assertEqual(self.complete("async --json -q t"), {"templates"})
 
     def test_global_flags(self):
@@ -188,6 +209,7 @@ class BashCompletion(ShellTestCase):
         self.assertEqual(self.complete("async --color = al"), {"always"})
 
     def test_subcommands(self):
+        self.assertEqual(self.complete("async actions "), {"done"})
         self.assertEqual(self.complete("async doc "), {"new"})
         self.assertEqual(self.complete("async config "), {"get", "set", "unset", "list"})
         self.assertEqual(self.complete("async templates "), {"show"})
@@ -198,6 +220,23 @@ class BashCompletion(ShellTestCase):
         self.assertEqual(self.complete("async doc new Title --no"), {"--no-edit"})
         self.assertEqual(self.complete("async config list --"), {"--global", "--show-origin", "--help"})
         self.assertEqual(self.complete("async init --"), {"--git", "--help"})
+        self.assertEqual(self.complete("async index --"), {"--full", "--check", "--help"})
+        self.assertEqual(self.complete("async list --so"), {"--sort"})
+        self.assertEqual(self.complete("async list --type doc --re"), {"--reverse"})
+        self.assertEqual(self.complete("async search pricing --ty"), {"--type"})
+        self.assertEqual(self.complete("async actions --o"), {"--owner", "--open", "--overdue"})
+        self.assertEqual(self.complete("async actions done --"), {"--dry-run", "--help"})
+        self.assertEqual(self.complete("async decisions --"), {"--since", "--help"})
+        self.assertEqual(self.complete("async check --"), {"--staged", "--help"})
+
+    def test_option_values(self):
+        self.assertEqual(self.complete("async list --type "), TYPES)
+        self.assertEqual(self.complete("async search --type d"), {"doc", "decision"})
+        self.assertEqual(self.complete("async list --sort "), {"created", "due", "title", "type"})
+        self.assertEqual(self.complete("async list --sort = t"), {"title", "type"})
+        self.assertEqual(self.complete("async list --status "), {"draft", "open", "closed"})
+        self.assertTrue(DATE_WORDS <= self.complete("async list --since "))
+        self.assertEqual(self.complete("async decisions --since yes"), {"yesterday"})
 
     def test_dates(self):
         self.assertTrue(DATE_WORDS <= self.complete("async doc new Title --due "))
@@ -223,12 +262,42 @@ class BashCompletion(ShellTestCase):
         self.assertEqual(self.complete("async config unset peo", cwd=ws), {"people.bob.email"})
         self.assertEqual(self.complete("async doc new -r ", cwd=ws), {"bob"})
 
+    def test_handles_for_author_and_owner(self):
+        ws = self.make_team_workspace()
+        self.assertEqual(self.complete("async list --author ", cwd=ws), {"bob"})
+        self.assertEqual(self.complete("async search x --author b", cwd=ws), {"bob"})
+        self.assertEqual(self.complete("async actions --owner ", cwd=ws), {"bob"})
+
+    def test_show_and_edit_complete_document_ids(self):
+        ids, _ = self.make_documents()
+        self.assertEqual(self.complete("async show ", cwd=self.ws), set(ids))
+        some = sorted(ids)[0]
+        self.assertEqual(self.complete(f"async edit {some[:3]}", cwd=self.ws),
+                         {i for i in ids if i.startswith(some[:3])})
+        self.assertEqual(self.complete(f"async -C {self.ws} show "), set(ids))
+        self.assertEqual(self.complete(f"async show {some} ", cwd=self.ws), set())  # one REF only
+
+    def test_actions_done_completes_open_handles(self):
+        _, handles = self.make_documents()
+        self.assertEqual(self.complete("async actions done ", cwd=self.ws), set(handles))
+        first = sorted(handles)[0]
+        self.assertEqual(self.complete(f"async actions done {first} ", cwd=self.ws), set(handles) - {first})
+        self.assertEqual(self.complete(f"async -C {self.ws} actions done --dry-run {first[:2]}"),
+                         {h for h in handles if h.startswith(first[:2])})
+
+    def test_check_completes_paths(self):
+        self.init_ws()
+        self.assertEqual(self.complete("async check do", cwd=self.ws), {"docs"})
+
     def test_completion_never_creates_a_workspace(self):
         default = self.home / ".local" / "share" / "async"
         user_keys = {line.split("=", 1)[0] for line in self.ok("config", "list", "--global").out.splitlines()}
         self.assertIn("user.handle", user_keys)  # ASYNC_USER
         self.assertFalse(default.exists())
         self.assertEqual(self.complete("async config get "), user_keys)
+        self.assertEqual(self.complete("async show "), set())
+        self.assertEqual(self.complete("async actions done "), set())
+        self.assertEqual(self.complete("async list --author "), set())
         self.assertFalse(default.exists(), "completing created the default workspace")
 
 
@@ -270,6 +339,30 @@ class FishCompletion(ShellTestCase):
         self.assertEqual(self.complete("async templates show ", cwd=ws), templates)
         self.assertEqual(self.complete("async config get ", cwd=ws), self.config_keys(ws))
         self.assertEqual(self.complete("async doc new -r ", cwd=ws), {"bob"})
+        self.assertEqual(self.complete("async actions --owner ", cwd=ws), {"bob"})
+
+    def test_new_commands(self):
+        self.assertEqual(self.complete("async list --so"), {"--sort"})
+        self.assertEqual(self.complete("async list --sort "), {"created", "due", "title", "type"})
+        self.assertEqual(self.complete("async list --type "), TYPES)
+        self.assertEqual(self.complete("async search pricing --ty"), {"--type"})
+        self.assertEqual(self.complete("async actions "), {"done"})
+        self.assertEqual(self.complete("async actions done --d"), {"--dry-run"})
+
+    def test_ids_and_handles_with_descriptions(self):
+        ids, handles = self.make_documents()
+        self.assertEqual(self.complete_lines("async show ", cwd=self.ws),
+                         {f"{i}\t{title}" for i, title in ids.items()})
+        self.assertEqual(self.complete("async show x ", cwd=self.ws), set())
+        self.assertEqual(self.complete("async actions done ", cwd=self.ws), set(handles))
+        self.assertEqual({l.split("\t")[1].split(" (@")[0] for l in self.complete_lines("async actions done ", cwd=self.ws)},
+                         set(handles.values()))
+
+    def complete_lines(self, line, cwd=None):
+        script = f"source {COMPLETIONS / 'async.fish'}; or exit 9; complete -C {quote_fish(line)}"
+        r = self.run_shell(["fish", "--no-config", "-c", script], cwd=cwd)
+        self.assertEqual(r.code, 0, r)
+        return {l for l in r.out.splitlines() if l}
 
 
 def quote_fish(text):
@@ -367,6 +460,23 @@ class ZshCompletion(ShellTestCase):
         self.assertEqual(self.complete("async doc new Title --template ", cwd=ws), templates)
         self.assertEqual(self.complete("async templates show ", cwd=ws), templates)
         self.assertEqual(self.complete("async config get ", cwd=ws), self.config_keys(ws))
+        self.assertEqual(self.complete("async list --author ", cwd=ws), {"bob"})
+        self.assertEqual(self.complete("async actions --owner ", cwd=ws), {"bob"})
+
+    def test_new_commands(self):
+        self.assertEqual(self.complete("async list --so"), {"--sort"})
+        self.assertEqual(self.complete("async list --sort "), {"created", "due", "title", "type"})
+        self.assertEqual(self.complete("async list --type "), TYPES)
+        self.assertEqual(self.complete("async actions "), {"done"})
+        self.assertEqual(self.complete("async actions done --d"), {"--dry-run"})
+
+    def test_ids_and_handles(self):
+        ids, handles = self.make_documents()
+        self.assertEqual(self.complete("async show ", cwd=self.ws), set(ids))
+        self.assertEqual(self.complete("async edit ", cwd=self.ws), set(ids))
+        self.assertEqual(self.complete("async actions done ", cwd=self.ws), set(handles))
+        first = sorted(handles)[0]
+        self.assertEqual(self.complete(f"async actions done {first} ", cwd=self.ws), set(handles) - {first})
 
 
 if __name__ == "__main__":

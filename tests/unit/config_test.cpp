@@ -7,8 +7,6 @@
 #include "temp_dir.hpp"
 
 // The library is built against the shared toml++; the test uses it the same way.
-#define TOML_HEADER_ONLY 0
-#define TOML_SHARED_LIB 1
 #include <toml++/toml.h>
 
 #include <fstream>

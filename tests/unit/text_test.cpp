@@ -3,8 +3,6 @@
 #include <doctest/doctest.h>
 
 // The library is built against the shared toml++; the test uses it the same way.
-#define TOML_HEADER_ONLY 0
-#define TOML_SHARED_LIB 1
 #include <toml++/toml.h>
 
 #include <optional>

@@ -47,13 +47,14 @@ Document compose_document(const Workspace& ws, const Env& env, const Config& con
 
 enum class EditOutcome { saved, unchanged };
 
-// Opens the existing file in the editor through a draft copy (the file itself is never
-// half-written). Unchanged → EditOutcome::unchanged, nothing written. Editor failure or
-// invalid front matter → the draft is kept and Error{no|data} says how to resume. When the
-// file changed on disk while it was open, it is not overwritten: Error{no} says where the
-// edited text is kept.
+// Rewrites an existing file: input's -m/--file text replaces the body (or, with front matter,
+// the whole document), and the editor opens on a draft copy unless input says otherwise (the
+// file itself is never half-written). Unchanged → EditOutcome::unchanged, nothing written.
+// Editor failure or invalid front matter → the draft is kept and Error{no|data} says where.
+// When the file changed on disk while the editor was open, it is not overwritten: Error{no}
+// says where the edited text is kept.
 EditOutcome edit_existing(const Workspace& ws, const Env& env, const Config& config, TimePoint now,
-                          const std::filesystem::path& file);
+                          const std::filesystem::path& file, const BodyInput& input);
 
 // Creates section/<local date of created>-<slug>/ (suffixes -2, -3… when taken, claimed with
 // mkdir so two writers never share one) and writes doc as its index.md. Returns the path.
