@@ -72,6 +72,16 @@ void fill_lists(SQLite::Database& db, std::vector<DocSummary*> docs) {
     }
 }
 
+// fill_lists for the documents inside rows of any record with a `doc` member.
+template <typename Row>
+void fill_lists_of(SQLite::Database& db, std::vector<Row>& rows) {
+    std::vector<DocSummary*> docs;
+    for (auto& row : rows) {
+        docs.push_back(&row.doc);
+    }
+    fill_lists(db, docs);
+}
+
 std::vector<DocSummary> query_docs(SQLite::Database& db, const std::string& where,
                                    const std::vector<std::string>& params, const std::string& tail = {}) {
     SQLite::Statement st{db, std::string{"SELECT "} + k_doc_columns + " FROM docs d WHERE " + where + " " + tail};
@@ -389,11 +399,7 @@ std::vector<SearchHit> search(Index& index, std::string_view query, const Search
     } catch (const SQLite::Exception& e) {
         throw query_error("cannot search for '" + std::string{query} + "'");
     }
-    std::vector<DocSummary*> ptrs;
-    for (auto& h : hits) {
-        ptrs.push_back(&h.doc);
-    }
-    fill_lists(index.db(), ptrs);
+    fill_lists_of(index.db(), hits);
     return hits;
 }
 
@@ -441,11 +447,7 @@ std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
         }
         out.push_back(std::move(row));
     }
-    std::vector<DocSummary*> docs;
-    for (auto& row : out) {
-        docs.push_back(&row.doc);
-    }
-    fill_lists(index.db(), docs);
+    fill_lists_of(index.db(), out);
     return out;
 }
 
@@ -488,11 +490,7 @@ std::vector<DecisionRow> list_decisions(Index& index, std::optional<TimePoint> s
         row.text = st.getColumn(11).getString();
         out.push_back(std::move(row));
     }
-    std::vector<DocSummary*> docs;
-    for (auto& row : out) {
-        docs.push_back(&row.doc);
-    }
-    fill_lists(index.db(), docs);
+    fill_lists_of(index.db(), out);
     return out;
 }
 

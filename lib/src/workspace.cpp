@@ -238,7 +238,11 @@ InitResult init_workspace(const fs::path& dir_in) {
     return existed ? InitResult::already_there : InitResult::created;
 }
 
-void write_file_atomic(const fs::path& path, std::string_view content) {
+namespace {
+
+// Writes content to a new temp file beside path (same folder, so a rename or link is atomic),
+// fsynced and closed; returns its name. The caller moves it into place or removes it.
+std::string write_temp_beside(const fs::path& path, std::string_view content) {
     fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path{"."};
     make_dirs(dir);
     std::string tmpl = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
@@ -258,46 +262,39 @@ void write_file_atomic(const fs::path& path, std::string_view content) {
         ::unlink(tmpl.c_str());
         throw io_error("write", path, err);
     }
-    if (::rename(tmpl.c_str(), path.c_str()) != 0) {
+    return tmpl;
+}
+
+fs::path folder_of(const fs::path& path) {
+    return path.has_parent_path() ? path.parent_path() : fs::path{"."};
+}
+
+} // namespace
+
+void write_file_atomic(const fs::path& path, std::string_view content) {
+    std::string tmp = write_temp_beside(path, content);
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
         int err = errno;
-        ::unlink(tmpl.c_str());
+        ::unlink(tmp.c_str());
         throw io_error("write", path, err);
     }
-    fsync_dir(dir);
+    fsync_dir(folder_of(path));
 }
 
 bool create_file_exclusive(const fs::path& path, std::string_view content) {
-    fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path{"."};
-    make_dirs(dir);
-    // Written to a temp file first and linked into place, so nobody ever sees a half file and
-    // an existing file is never replaced (link fails with EEXIST).
-    std::string tmpl = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
-    int fd = ::mkstemp(tmpl.data());
-    if (fd < 0) {
-        throw io_error("write", path, errno);
-    }
-    ::fchmod(fd, file_mode_for(path));
-    try {
-        write_all(fd, content, path);
-    } catch (...) {
-        ::unlink(tmpl.c_str());
-        throw;
-    }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        int err = errno;
-        ::unlink(tmpl.c_str());
-        throw io_error("write", path, err);
-    }
-    int rc = ::link(tmpl.c_str(), path.c_str());
+    // Linked into place from the temp file, so nobody ever sees a half file and an existing
+    // file is never replaced (link fails with EEXIST).
+    std::string tmp = write_temp_beside(path, content);
+    int rc = ::link(tmp.c_str(), path.c_str());
     int err = errno;
-    ::unlink(tmpl.c_str());
+    ::unlink(tmp.c_str());
     if (rc != 0) {
         if (err == EEXIST) {
             return false;
         }
         throw io_error("write", path, err);
     }
-    fsync_dir(dir);
+    fsync_dir(folder_of(path));
     return true;
 }
 
