@@ -8,6 +8,7 @@
 #include <async/text.hpp>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 
 namespace fs = std::filesystem;
 
@@ -55,6 +56,11 @@ bool load_config(Context& ctx, std::vector<Finding>& findings) {
         if (number(f.line) && number(f.column)) {
             f.message = std::string{trim(what)};
         }
+        // As the check module words TOML errors of documents.
+        constexpr std::string_view k_prefix = "Error while parsing ";
+        if (f.message.starts_with(k_prefix)) {
+            f.message = "invalid TOML in " + f.message.substr(k_prefix.size());
+        }
         findings.push_back(std::move(f));
         return false;
     }
@@ -70,6 +76,15 @@ void run_check(Context& ctx, const CheckOptions& opts) {
     }
     std::vector<Finding> findings;
     bool config_ok = load_config(ctx, findings);
+    // Its finding belongs to the output only when the paths cover it.
+    bool config_in_scope =
+        request.paths.empty() ||
+        std::any_of(request.paths.begin(), request.paths.end(), [](const auto& p) {
+            return p.empty() || p == ".async" || p == ".async/config.toml";
+        });
+    if (!config_in_scope) {
+        findings.clear();
+    }
     Index index{ws};
     RefreshStats stats = index.refresh();
     if (!stats.rebuilt_because.empty()) {
@@ -77,7 +92,8 @@ void run_check(Context& ctx, const CheckOptions& opts) {
     }
     // Without a readable config there is no team: people are then not checked.
     Config no_team;
-    std::vector<Finding> found = check_workspace(ws, config_ok ? ctx.config() : no_team, index, request);
+    std::vector<Finding> found =
+        check_workspace(ws, config_ok ? ctx.config() : no_team, index, request);
     findings.insert(findings.end(), found.begin(), found.end());
 
     std::size_t errors = 0;
@@ -90,24 +106,31 @@ void run_check(Context& ctx, const CheckOptions& opts) {
         json.begin_object().key("schema").value(k_json_schema).key("findings").begin_array();
         for (const auto& f : findings) {
             json.begin_object()
-                .key("path").value(f.path)
-                .key("line").value(static_cast<std::int64_t>(f.line))
-                .key("column").value(static_cast<std::int64_t>(f.column))
-                .key("severity").value(to_string(f.severity))
-                .key("message").value(f.message)
+                .key("path")
+                .value(f.path)
+                .key("line")
+                .value(static_cast<std::int64_t>(f.line))
+                .key("column")
+                .value(static_cast<std::int64_t>(f.column))
+                .key("severity")
+                .value(to_string(f.severity))
+                .key("message")
+                .value(f.message)
                 .end_object();
         }
         json.end_array()
-            .key("errors").value(static_cast<std::int64_t>(errors))
-            .key("warnings").value(static_cast<std::int64_t>(warnings))
+            .key("errors")
+            .value(static_cast<std::int64_t>(errors))
+            .key("warnings")
+            .value(static_cast<std::int64_t>(warnings))
             .end_object();
         ctx.print(json.str());
     } else {
         std::string out;
         for (const auto& f : findings) {
             std::string_view severity = to_string(f.severity);
-            out += sanitize_for_terminal(f.path, Newlines::flatten) + ":" + std::to_string(f.line) + ":" +
-                   std::to_string(f.column) + ": " +
+            out += sanitize_for_terminal(f.path, Newlines::flatten) + ":" + std::to_string(f.line) +
+                   ":" + std::to_string(f.column) + ": " +
                    styled(ctx, severity, f.severity == Severity::error ? "1;31" : "1;33") + ": " +
                    sanitize_for_terminal(f.message, Newlines::flatten) + "\n";
         }
@@ -127,9 +150,12 @@ void run_check(Context& ctx, const CheckOptions& opts) {
 
 void add_check_command(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<CheckOptions>();
-    auto* cmd = app.add_subcommand("check", "Validate files: path:line:col: error: message; exit 1 on errors");
-    cmd->add_option("PATH", opts->paths, "Files or folders to check (default: the whole workspace)");
-    cmd->add_flag("--staged", opts->staged, "Check the versions staged in git (for a pre-commit hook)");
+    auto* cmd = app.add_subcommand(
+        "check", "Validate files: path:line:col: error: message; exit 1 on errors");
+    cmd->add_option("PATH", opts->paths,
+                    "Files or folders to check (default: the whole workspace)");
+    cmd->add_flag("--staged", opts->staged,
+                  "Check the versions staged in git (for a pre-commit hook)");
     cmd->callback([&ctx, opts] { run_check(ctx, *opts); });
 }
 

@@ -36,35 +36,55 @@ constexpr std::int64_t k_max_file_size = 4 * 1024 * 1024;
 // Where documents live (as the index walks them).
 constexpr std::string_view k_sections[] = {"docs", "meetings", "checkins", "people"};
 
-constexpr std::string_view k_media[] = {".ogg", ".oga", ".opus", ".mp3", ".m4a", ".wav", ".flac",
-                                        ".webm", ".mp4", ".mkv", ".mov", ".m4v"};
+constexpr std::string_view k_media[] = {".ogg",  ".oga",  ".opus", ".mp3", ".m4a", ".wav",
+                                        ".flac", ".webm", ".mp4",  ".mkv", ".mov", ".m4v"};
 
 // Keys every document needs, and the types that also need a title.
 constexpr std::string_view k_required[] = {"id", "type", "author", "created"};
-constexpr std::string_view k_titled[] = {"doc",         "decision", "sop", "onboarding", "post",
-                                         "watercooler", "meeting"};
+constexpr std::string_view k_titled[] = {"doc",  "decision",    "sop",    "onboarding",
+                                         "post", "watercooler", "meeting"};
 constexpr std::string_view k_statuses[] = {"draft", "open", "closed"};
 constexpr std::string_view k_people_keys[] = {"reviewers", "participants", "for"};
 constexpr std::string_view k_list_keys[] = {"reviewers", "participants", "for", "tags"};
 constexpr std::string_view k_time_keys[] = {"created", "due"};
 
-template <std::size_t N>
-bool contains(const std::string_view (&list)[N], std::string_view value) {
+template <std::size_t N> bool contains(const std::string_view (&list)[N], std::string_view value) {
     return std::find(std::begin(list), std::end(list), value) != std::end(list);
 }
 
-bool is_id_char(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'); }
-bool is_alnum(char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
-bool is_handle_char(char c) { return is_alnum(c) || c == '.' || c == '_' || c == '-'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_id_char(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z');
+}
+bool is_alnum(char c) {
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+bool is_handle_char(char c) {
+    return is_alnum(c) || c == '.' || c == '_' || c == '-';
+}
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 // Long values are cut in messages: a finding is one line.
 std::string shown(std::string_view text) {
-    std::string out{text.substr(0, 60)};
-    if (text.size() > 60) {
-        out += "…";
+    if (text.size() <= 60) {
+        return "'" + std::string{text} + "'";
     }
-    return "'" + out + "'";
+    std::size_t cut = 60;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+        --cut; // not inside a UTF-8 sequence
+    }
+    return "'" + std::string{text.substr(0, cut)} + "…'";
+}
+
+// toml++ says "Error while parsing date: expected …"; in a finding that already says "error",
+// "invalid TOML in date: expected …" reads better.
+std::string toml_message(std::string message) {
+    constexpr std::string_view k_prefix = "Error while parsing ";
+    if (message.starts_with(k_prefix)) {
+        message = "invalid TOML in " + message.substr(k_prefix.size());
+    }
+    return message;
 }
 
 std::string lowercase_errno(int err) {
@@ -148,7 +168,7 @@ Finding located_finding(const std::string& path, const std::string& what) {
     if (number(line) && number(column)) {
         f.line = std::max<std::size_t>(line, 1);
         f.column = std::max<std::size_t>(column, 1);
-        f.message = std::string{trim(rest)};
+        f.message = toml_message(std::string{trim(rest)});
     }
     return f;
 }
@@ -187,7 +207,8 @@ std::vector<std::string_view> prose_lines(std::string_view body) {
 
 class DocumentChecker {
 public:
-    DocumentChecker(std::string path, const std::vector<std::string>& team) : m_path(std::move(path)), m_team(team) {}
+    DocumentChecker(std::string path, const std::vector<std::string>& team)
+        : m_path(std::move(path)), m_team(team) {}
 
     FileResult run(std::string_view text) {
         std::optional<Document> parsed;
@@ -204,12 +225,15 @@ public:
             table = toml::parse(doc.front_matter(), m_path);
         } catch (const toml::parse_error& e) {
             // Document::parse accepted it, so this does not happen; report rather than crash.
-            add(Severity::error, {e.source().begin.line + 1, e.source().begin.column}, std::string{e.description()});
+            add(Severity::error, {e.source().begin.line + 1, e.source().begin.column},
+                toml_message(std::string{e.description()}));
             return std::move(m_result);
         }
         for (auto&& [key, node] : table) {
-            const auto& where = key.source().begin.line != 0 ? key.source().begin : node.source().begin;
-            m_keys.emplace(std::string{key.str()}, Key{&node, {where.line + 1, std::max<std::size_t>(where.column, 1)}});
+            const auto& where =
+                key.source().begin.line != 0 ? key.source().begin : node.source().begin;
+            m_keys.emplace(std::string{key.str()},
+                           Key{&node, {where.line + 1, std::max<std::size_t>(where.column, 1)}});
         }
         check_front_matter();
         check_body(doc);
@@ -223,7 +247,8 @@ private:
     };
 
     void add(Severity severity, Position at, std::string message) {
-        m_result.findings.push_back(Finding{m_path, at.line, at.column, severity, std::move(message)});
+        m_result.findings.push_back(
+            Finding{m_path, at.line, at.column, severity, std::move(message)});
     }
 
     const Key* key(std::string_view name) const {
@@ -255,7 +280,8 @@ private:
                     for (const auto& t : known) {
                         list += (list.empty() ? "" : ", ") + t;
                     }
-                    add(Severity::error, k->at, "unknown type " + shown(*v) + " (one of " + list + ")");
+                    add(Severity::error, k->at,
+                        "unknown type " + shown(*v) + " (one of " + list + ")");
                 } else {
                     type = *v;
                 }
@@ -267,7 +293,8 @@ private:
                 m_result.id_at = k->at;
                 bool good = v->size() == 8 && std::all_of(v->begin(), v->end(), is_id_char);
                 if (!good) {
-                    add(Severity::error, k->at, "'id' must be 8 characters of 0-9 and a-z, not " + shown(*v));
+                    add(Severity::error, k->at,
+                        "'id' must be 8 characters of 0-9 and a-z, not " + shown(*v));
                 }
             }
         }
@@ -280,17 +307,20 @@ private:
                 }
             }
         }
-        bool titled = std::find(std::begin(k_titled), std::end(k_titled), type) != std::end(k_titled);
+        bool titled =
+            std::find(std::begin(k_titled), std::end(k_titled), type) != std::end(k_titled);
         if (const Key* k = key("title")) {
             if (auto v = string_value("title", *k); v && titled && trim(*v).empty()) {
                 add(Severity::error, k->at, "'title' is empty");
             }
         } else if (titled) {
-            add(Severity::error, {1, 1}, "missing required key 'title' (every " + type + " has one)");
+            add(Severity::error, {1, 1},
+                "missing required key 'title' (every " + type + " has one)");
         }
         if (const Key* k = key("status")) {
             if (auto v = string_value("status", *k); v && !contains(k_statuses, *v)) {
-                add(Severity::error, k->at, "'status' must be draft, open or closed, not " + shown(*v));
+                add(Severity::error, k->at,
+                    "'status' must be draft, open or closed, not " + shown(*v));
             }
         }
         for (auto name : k_time_keys) {
@@ -308,7 +338,8 @@ private:
                 try {
                     (void)parse_iso_week(*v);
                 } catch (const Error&) {
-                    add(Severity::error, k->at, "'week' must be an ISO week such as 2026-W48, not " + shown(*v));
+                    add(Severity::error, k->at,
+                        "'week' must be an ISO week such as 2026-W48, not " + shown(*v));
                 }
             }
         }
@@ -323,9 +354,11 @@ private:
         if (auto s = k.node->value<std::string>(); s && k.node->is_string()) {
             if (parse_iso8601(*s)) {
                 add(Severity::warning, k.at,
-                    label + " is a quoted string; write the date-time without quotes: " + std::string{name} + " = " + *s);
+                    label + " is a quoted string; write the date-time without quotes: " +
+                        std::string{name} + " = " + *s);
             } else {
-                add(Severity::error, k.at, label + " must be a date-time" + example + ", not " + shown(*s));
+                add(Severity::error, k.at,
+                    label + " must be a date-time" + example + ", not " + shown(*s));
             }
             return;
         }
@@ -344,11 +377,13 @@ private:
                 values.push_back(*item.value<std::string>());
             }
         } else if (auto s = k.node->value<std::string>(); s && k.node->is_string()) {
-            add(Severity::warning, k.at, label + " is a string; write it as an array: " + std::string{name} + " = [" +
-                                             toml_quote(*s) + "]");
+            add(Severity::warning, k.at,
+                label + " is a string; write it as an array: " + std::string{name} + " = [" +
+                    toml_quote(*s) + "]");
             values.push_back(*s);
         } else {
-            add(Severity::error, k.at, label + " must be an array of strings such as [\"bob\", \"carol\"]");
+            add(Severity::error, k.at,
+                label + " must be an array of strings such as [\"bob\", \"carol\"]");
             return;
         }
         if (contains(k_people_keys, name)) {
@@ -365,14 +400,15 @@ private:
     void check_person(const std::string& handle, std::string_view where, Position at) {
         if (!handle.empty() && !in_team(handle)) {
             add(Severity::warning, at,
-                "unknown person " + shown(handle) + " in '" + std::string{where} + "' (no [people." + handle +
-                    "] in .async/config.toml)");
+                "unknown person " + shown(handle) + " in '" + std::string{where} +
+                    "' (no [people." + handle + "] in .async/config.toml)");
         }
     }
 
     // File position of the first occurrence of marker+token in prose, where the token ends
     // there; the body's first line when not found.
-    Position find_in_body(const Document& doc, char marker, std::string_view token, bool case_insensitive) const {
+    Position find_in_body(const Document& doc, char marker, std::string_view token,
+                          bool case_insensitive) const {
         std::string needle = std::string(1, marker) + std::string{token};
         if (case_insensitive) {
             needle = to_lower_ascii(needle);
@@ -382,12 +418,14 @@ private:
             if (case_insensitive) {
                 line = to_lower_ascii(line);
             }
-            for (auto at = line.find(needle); at != std::string::npos; at = line.find(needle, at + 1)) {
+            for (auto at = line.find(needle); at != std::string::npos;
+                 at = line.find(needle, at + 1)) {
                 std::size_t end = at + needle.size();
                 char next = end < line.size() ? line[end] : ' ';
                 char prev = at > 0 ? line[at - 1] : ' ';
-                bool ends = marker == '@' ? !(is_alnum(next) || next == '_' || next == '-' || next == '@')
-                                          : !(is_alnum(next) || next == '_' || next == '-' || next == '/');
+                bool ends = marker == '@'
+                                ? !(is_alnum(next) || next == '_' || next == '-' || next == '@')
+                                : !(is_alnum(next) || next == '_' || next == '-' || next == '/');
                 if (ends && !is_alnum(prev)) {
                     return {doc.body_line() + i, at + 1};
                 }
@@ -411,7 +449,8 @@ private:
                 std::string h = normal_handle(handle);
                 if (!in_team(h)) {
                     add(Severity::warning, find_in_body(doc, '@', h, true),
-                        "unknown person '@" + h + "' (no [people." + h + "] in .async/config.toml)");
+                        "unknown person '@" + h + "' (no [people." + h +
+                            "] in .async/config.toml)");
                 }
             }
         }
@@ -422,7 +461,8 @@ private:
 
     // A "due:" markdown did not read as a date: an impossible date is an error, anything else
     // (due:friday) a warning, since the action then has no due date.
-    void check_action_due(const Action& action, const Document& doc, const std::vector<std::string_view>& lines) {
+    void check_action_due(const Action& action, const Document& doc,
+                          const std::vector<std::string_view>& lines) {
         std::string lower = to_lower_ascii(action.raw);
         std::size_t at = std::string::npos;
         for (auto i = lower.find("due:"); i != std::string::npos; i = lower.find("due:", i + 1)) {
@@ -435,7 +475,8 @@ private:
             return;
         }
         std::size_t start = at + 4;
-        while (start < action.raw.size() && (action.raw[start] == ' ' || action.raw[start] == '\t')) {
+        while (start < action.raw.size() &&
+               (action.raw[start] == ' ' || action.raw[start] == '\t')) {
             ++start;
         }
         std::size_t end = start;
@@ -443,7 +484,8 @@ private:
             ++end;
         }
         std::string value = action.raw.substr(start, end - start);
-        while (!value.empty() && std::string_view{".,;)!?"}.find(value.back()) != std::string_view::npos) {
+        while (!value.empty() &&
+               std::string_view{".,;)!?"}.find(value.back()) != std::string_view::npos) {
             value.pop_back();
         }
         std::size_t file_line = action.line + doc.body_line() - 1;
@@ -455,11 +497,13 @@ private:
             }
         }
         std::string written = "'due:" + value + "'";
-        bool date_shape = value.size() >= 10 && is_digit(value[0]) && is_digit(value[1]) && is_digit(value[2]) &&
-                          is_digit(value[3]) && value[4] == '-' && is_digit(value[5]) && is_digit(value[6]) &&
-                          value[7] == '-' && is_digit(value[8]) && is_digit(value[9]);
+        bool date_shape = value.size() >= 10 && is_digit(value[0]) && is_digit(value[1]) &&
+                          is_digit(value[2]) && is_digit(value[3]) && value[4] == '-' &&
+                          is_digit(value[5]) && is_digit(value[6]) && value[7] == '-' &&
+                          is_digit(value[8]) && is_digit(value[9]);
         if (value.empty()) {
-            add(Severity::warning, pos, "'due:' without a date in an action (write due:YYYY-MM-DD)");
+            add(Severity::warning, pos,
+                "'due:' without a date in an action (write due:YYYY-MM-DD)");
         } else if (date_shape && !parse_iso8601(value.substr(0, 10))) {
             add(Severity::error, pos, "impossible due date " + written + " in an action");
         } else {
@@ -479,8 +523,9 @@ FileResult check_transcript_text(const std::string& path, std::string_view text)
     FileResult result;
     if (auto bad = find_invalid_utf8(text)) {
         auto at = line_col_at(text, *bad);
-        result.findings.push_back(Finding{path, at.line, at.column, Severity::error,
-                                          text[*bad] == '\0' ? "NUL byte in file" : "invalid UTF-8"});
+        result.findings.push_back(
+            Finding{path, at.line, at.column, Severity::error,
+                    text[*bad] == '\0' ? "NUL byte in file" : "invalid UTF-8"});
     }
     return result;
 }
@@ -494,7 +539,8 @@ FileResult check_text(const std::string& path, FileKind kind, std::string_view t
                       const std::vector<std::string>& team) {
     if (static_cast<std::int64_t>(text.size()) > k_max_file_size) {
         FileResult result;
-        result.findings.push_back(Finding{path, 1, 1, Severity::error, too_large(static_cast<std::int64_t>(text.size()))});
+        result.findings.push_back(Finding{path, 1, 1, Severity::error,
+                                          too_large(static_cast<std::int64_t>(text.size()))});
         return result;
     }
     if (kind == FileKind::transcript) {
@@ -526,8 +572,9 @@ FileResult check_disk_file(const fs::path& root, const std::string& rel, FileKin
         }
         struct stat target {};
         bool folder = ::stat(file.c_str(), &target) == 0 && S_ISDIR(target.st_mode);
-        return single_error(rel, std::string{folder ? "cannot read the folder: " : "cannot read the file: "} +
-                                     lowercase_errno(err));
+        return single_error(
+            rel, std::string{folder ? "cannot read the folder: " : "cannot read the file: "} +
+                     lowercase_errno(err));
     }
     struct stat st {};
     if (::fstat(fd, &st) != 0) {
@@ -582,7 +629,8 @@ FileResult check_disk_file(const fs::path& root, const std::string& rel, FileKin
     return check_text(rel, kind, text, team);
 }
 
-bool has_media_sibling(const fs::path& root, const std::string& rel, const std::set<std::string>& staged) {
+bool has_media_sibling(const fs::path& root, const std::string& rel,
+                       const std::set<std::string>& staged) {
     std::string stem = rel.substr(0, rel.rfind('.'));
     for (auto ext : k_media) {
         std::string candidate = stem + std::string{ext};
@@ -595,7 +643,8 @@ bool has_media_sibling(const fs::path& root, const std::string& rel, const std::
 }
 
 // What the index would make of a workspace-relative path: a document, a transcript, or nothing.
-std::optional<FileKind> classify(const fs::path& root, const std::string& rel, const std::set<std::string>& staged) {
+std::optional<FileKind> classify(const fs::path& root, const std::string& rel,
+                                 const std::set<std::string>& staged) {
     std::vector<std::string_view> parts;
     std::string_view rest = rel;
     while (!rest.empty()) {
@@ -631,7 +680,8 @@ bool in_scope(const std::string& path, const std::vector<std::string>& scope) {
         return true;
     }
     return std::any_of(scope.begin(), scope.end(), [&](const std::string& s) {
-        return s.empty() || path == s || (path.size() > s.size() && path.starts_with(s) && path[s.size()] == '/');
+        return s.empty() || path == s ||
+               (path.size() > s.size() && path.starts_with(s) && path[s.size()] == '/');
     });
 }
 
@@ -649,14 +699,16 @@ std::vector<IndexedFile> indexed_files(Index& index) {
     std::vector<IndexedFile> files;
     SQLite::Statement st{index.db(), "SELECT path, kind FROM files ORDER BY path"};
     while (st.executeStep()) {
-        files.push_back(IndexedFile{st.getColumn(0).getString(),
-                                    st.getColumn(1).getString() == "transcript" ? FileKind::transcript
-                                                                                : FileKind::document});
+        files.push_back(
+            IndexedFile{st.getColumn(0).getString(), st.getColumn(1).getString() == "transcript"
+                                                         ? FileKind::transcript
+                                                         : FileKind::document});
     }
     return files;
 }
 
-std::vector<Checked> check_working_tree(const Workspace& ws, Index& index, const std::vector<std::string>& scope,
+std::vector<Checked> check_working_tree(const Workspace& ws, Index& index,
+                                        const std::vector<std::string>& scope,
                                         const std::vector<std::string>& team) {
     const fs::path& root = ws.root();
     std::vector<IndexedFile> files = indexed_files(index);
@@ -683,9 +735,10 @@ std::vector<Checked> check_working_tree(const Workspace& ws, Index& index, const
     for (const auto& [path, kind] : wanted) {
         if (!kind) {
             FileResult r;
-            r.findings.push_back(Finding{path, 1, 1, Severity::warning,
-                                         "not checked: not a workspace document (those are .md files under docs/, "
-                                         "meetings/, checkins/ and people/)"});
+            r.findings.push_back(
+                Finding{path, 1, 1, Severity::warning,
+                        "not checked: not a workspace document (those are .md files under docs/, "
+                        "meetings/, checkins/ and people/)"});
             out.push_back(Checked{path, std::move(r)});
             continue;
         }
@@ -698,7 +751,8 @@ ProcessResult git(const Workspace& ws, std::vector<std::string> args) {
     args.insert(args.begin(), "git");
     auto result = run_process(args, Capture::stdout_only, ws.root());
     if (!result) {
-        throw Error{ErrorKind::environment, "cannot run 'git'", "install git, or run 'async check' without --staged"};
+        throw Error{ErrorKind::environment, "cannot run 'git'",
+                    "install git, or run 'async check' without --staged"};
     }
     return *result;
 }
@@ -710,14 +764,16 @@ struct StagedEntry {
 };
 
 std::vector<Checked> check_staged(const Workspace& ws, const std::vector<std::string>& scope,
-                                  const std::vector<std::string>& team, std::vector<std::string>& deleted) {
+                                  const std::vector<std::string>& team,
+                                  std::vector<std::string>& deleted) {
     ProcessResult inside = git(ws, {"rev-parse", "--is-inside-work-tree"});
     if (inside.exit_status != 0 || trim(inside.out) != "true") {
-        throw Error{ErrorKind::environment, "the workspace '" + ws.root().string() + "' is not in a git repository",
+        throw Error{ErrorKind::environment,
+                    "the workspace '" + ws.root().string() + "' is not in a git repository",
                     "run 'git init' there, or run 'async check' without --staged"};
     }
-    ProcessResult diff = git(ws, {"diff", "--cached", "--raw", "-z", "--no-renames", "--no-abbrev", "--relative",
-                                  "--ignore-submodules=all", "--diff-filter=ACMD"});
+    ProcessResult diff = git(ws, {"diff", "--cached", "--raw", "-z", "--no-renames", "--no-abbrev",
+                                  "--relative", "--ignore-submodules=all", "--diff-filter=ACMD"});
     if (diff.exit_status != 0) {
         throw Error{ErrorKind::environment, "'git diff --cached' failed (exit status " +
                                                 std::to_string(diff.exit_status) + ")"};
@@ -739,7 +795,8 @@ std::vector<Checked> check_staged(const Workspace& ws, const std::vector<std::st
         std::size_t pos = header.starts_with(':') ? 1 : 0;
         while (pos <= header.size()) {
             auto sp = header.find(' ', pos);
-            fields.push_back(header.substr(pos, sp == std::string_view::npos ? std::string_view::npos : sp - pos));
+            fields.push_back(header.substr(
+                pos, sp == std::string_view::npos ? std::string_view::npos : sp - pos));
             if (sp == std::string_view::npos) {
                 break;
             }
@@ -748,7 +805,8 @@ std::vector<Checked> check_staged(const Workspace& ws, const std::vector<std::st
         if (fields.size() < 5 || fields[4].empty()) {
             continue;
         }
-        staged[std::string{path}] = StagedEntry{std::string{fields[1]}, std::string{fields[3]}, fields[4][0]};
+        staged[std::string{path}] =
+            StagedEntry{std::string{fields[1]}, std::string{fields[3]}, fields[4][0]};
     }
     std::set<std::string> staged_paths;
     for (const auto& [path, entry] : staged) {
@@ -776,7 +834,8 @@ std::vector<Checked> check_staged(const Workspace& ws, const std::vector<std::st
         }
         ProcessResult blob = git(ws, {"cat-file", "blob", entry.blob});
         if (blob.exit_status != 0) {
-            throw Error{ErrorKind::environment, "cannot read the staged version of '" + path + "' from git"};
+            throw Error{ErrorKind::environment,
+                        "cannot read the staged version of '" + path + "' from git"};
         }
         out.push_back(Checked{path, check_text(path, *kind, blob.out, team)});
     }
@@ -793,7 +852,10 @@ std::string others_list(const std::vector<std::string>& paths, const std::string
     std::string out;
     std::size_t shown_count = std::min<std::size_t>(others.size(), 3);
     for (std::size_t i = 0; i < shown_count; ++i) {
-        out += (i == 0 ? "'" : i + 1 == shown_count && others.size() <= 3 ? " and '" : ", '") + others[i] + "'";
+        out += (i == 0                                       ? "'"
+                : i + 1 == shown_count && others.size() <= 3 ? " and '"
+                                                             : ", '") +
+               others[i] + "'";
     }
     if (others.size() > 3) {
         out += " and " + std::to_string(others.size() - 3) + " more";
@@ -801,7 +863,8 @@ std::string others_list(const std::vector<std::string>& paths, const std::string
     return out;
 }
 
-void check_across_files(Index& index, std::vector<Checked>& checked, const std::vector<std::string>& deleted) {
+void check_across_files(Index& index, std::vector<Checked>& checked,
+                        const std::vector<std::string>& deleted) {
     // Which file has which id: the index (the working tree), with the checked versions and the
     // staged deletions applied.
     std::unordered_map<std::string, std::string> id_of;
@@ -837,15 +900,15 @@ void check_across_files(Index& index, std::vector<Checked>& checked, const std::
             const auto& same = paths_of[r.id];
             if (same.size() > 1) {
                 r.findings.push_back(Finding{c.path, r.id_at.line, r.id_at.column, Severity::error,
-                                             "duplicate id " + shown(r.id) + " (also in " + others_list(same, c.path) +
-                                                 ")"});
+                                             "duplicate id " + shown(r.id) + " (also in " +
+                                                 others_list(same, c.path) + ")"});
             }
         }
         for (const auto& link : r.links) {
             // paths_of is sorted by id: the ids a target is a prefix of are consecutive.
             std::size_t matches = 0;
-            for (auto it = paths_of.lower_bound(link.target); it != paths_of.end() && it->first.starts_with(link.target);
-                 ++it) {
+            for (auto it = paths_of.lower_bound(link.target);
+                 it != paths_of.end() && it->first.starts_with(link.target); ++it) {
                 ++matches;
             }
             if (matches == 1) {
@@ -854,13 +917,15 @@ void check_across_files(Index& index, std::vector<Checked>& checked, const std::
             bool number = std::all_of(link.target.begin(), link.target.end(), is_digit);
             if (matches == 0) {
                 // "#1234" is more often an issue number than a document id.
-                r.findings.push_back(Finding{c.path, link.at.line, link.at.column,
-                                             number ? Severity::warning : Severity::error,
-                                             "broken link '#" + link.target + "': no document has this id"});
+                r.findings.push_back(
+                    Finding{c.path, link.at.line, link.at.column,
+                            number ? Severity::warning : Severity::error,
+                            "broken link '#" + link.target + "': no document has this id"});
             } else {
-                r.findings.push_back(Finding{c.path, link.at.line, link.at.column, Severity::warning,
-                                             "ambiguous link '#" + link.target + "': " + std::to_string(matches) +
-                                                 " documents have ids starting with it; use the full id"});
+                r.findings.push_back(
+                    Finding{c.path, link.at.line, link.at.column, Severity::warning,
+                            "ambiguous link '#" + link.target + "': " + std::to_string(matches) +
+                                " documents have ids starting with it; use the full id"});
             }
         }
     }
@@ -881,7 +946,8 @@ std::string_view to_string(Severity severity) {
     return severity == Severity::error ? "error" : "warning";
 }
 
-std::string resolve_check_path(const Workspace& ws, const fs::path& cwd, std::string_view arg, bool must_exist) {
+std::string resolve_check_path(const Workspace& ws, const fs::path& cwd, std::string_view arg,
+                               bool must_exist) {
     fs::path given{std::string{arg}};
     fs::path abs = (given.is_absolute() ? given : cwd / given).lexically_normal();
     if (!abs.has_filename() && abs != abs.root_path()) {
@@ -899,7 +965,8 @@ std::string resolve_check_path(const Workspace& ws, const fs::path& cwd, std::st
     }
     fs::path rel = full.lexically_relative(root);
     if (rel.empty() || *rel.begin() == "..") {
-        throw Error{ErrorKind::usage, "'" + std::string{arg} + "' is outside the workspace '" + root.string() + "'",
+        throw Error{ErrorKind::usage,
+                    "'" + std::string{arg} + "' is outside the workspace '" + root.string() + "'",
                     "name files or folders inside the workspace"};
     }
     if (must_exist && fs::symlink_status(full, ec).type() == fs::file_type::not_found) {
@@ -924,8 +991,9 @@ std::vector<Finding> check_workspace(const Workspace& ws, const Config& config, 
     std::vector<std::string> deleted;
     std::vector<Checked> checked;
     try {
-        checked = request.source == CheckSource::staged ? check_staged(ws, request.paths, team, deleted)
-                                                        : check_working_tree(ws, index, request.paths, team);
+        checked = request.source == CheckSource::staged
+                      ? check_staged(ws, request.paths, team, deleted)
+                      : check_working_tree(ws, index, request.paths, team);
         check_across_files(index, checked, deleted);
     } catch (const SQLite::Exception& e) {
         throw Error{ErrorKind::data, std::string{"cannot read the index: "} + e.what(),

@@ -24,17 +24,20 @@ using async_test::TempDir;
 
 namespace {
 
-std::string good(const std::string& id, const std::string& body = "Text.", const std::string& extra = "") {
-    return "+++\nid = \"" + id + "\"\ntype = \"doc\"\ntitle = \"T\"\nauthor = \"alice\"\n"
-           "created = 2026-11-26T10:15:00Z\n" + extra + "+++\n\n" + body + "\n";
+std::string good(const std::string& id, const std::string& body = "Text.",
+                 const std::string& extra = "") {
+    return "+++\nid = \"" + id +
+           "\"\ntype = \"doc\"\ntitle = \"T\"\nauthor = \"alice\"\n"
+           "created = 2026-11-26T10:15:00Z\n" +
+           extra + "+++\n\n" + body + "\n";
 }
 
 // "line:col: severity: message" per finding, for compact comparisons.
 std::vector<std::string> shown(const std::vector<Finding>& findings) {
     std::vector<std::string> out;
     for (const auto& f : findings) {
-        out.push_back(f.path + ":" + std::to_string(f.line) + ":" + std::to_string(f.column) + ": " +
-                      std::string{async::to_string(f.severity)} + ": " + f.message);
+        out.push_back(f.path + ":" + std::to_string(f.line) + ":" + std::to_string(f.column) +
+                      ": " + std::string{async::to_string(f.severity)} + ": " + f.message);
     }
     return out;
 }
@@ -51,7 +54,8 @@ struct Fixture {
     async::Workspace ws{dir.path()};
     Fixture() { async::init_workspace(dir.path()); }
 
-    std::vector<Finding> check(const std::vector<std::string>& paths = {}, const async::Config& config = {}) {
+    std::vector<Finding> check(const std::vector<std::string>& paths = {},
+                               const async::Config& config = {}) {
         async::Index index{ws};
         index.refresh();
         CheckRequest request;
@@ -74,21 +78,25 @@ TEST_CASE("check::check_document_text") {
         CHECK(f[0].severity == Severity::error);
         CHECK(f[0].message.find("'y'") != std::string::npos);
         CHECK(shown(check_document_text("a.md", "body only\n", {})) ==
-              std::vector<std::string>{"a.md:1:1: error: no front matter (the first line must be '+++')"});
+              std::vector<std::string>{
+                  "a.md:1:1: error: no front matter (the first line must be '+++')"});
         CHECK(shown(check_document_text("a.md", std::string{"+++\n+++\na\0b\n", 12}, {})) ==
               std::vector<std::string>{"a.md:3:2: error: NUL byte in file"});
     }
     SUBCASE("required keys depend on the type") {
-        CHECK(shown(check_document_text("r.md",
-                                        "+++\nid = \"aaaa1111\"\ntype = \"reply\"\nauthor = \"bob\"\n"
-                                        "created = 2026-11-26T10:15:00Z\n+++\n",
-                                        {}))
-                  .empty());
-        CHECK(shown(check_document_text("m.md",
-                                        "+++\nid = \"aaaa1111\"\ntype = \"meeting\"\nauthor = \"bob\"\n"
-                                        "created = 2026-11-26T10:15:00Z\n+++\n",
-                                        {})) ==
-              std::vector<std::string>{"m.md:1:1: error: missing required key 'title' (every meeting has one)"});
+        CHECK(
+            shown(check_document_text("r.md",
+                                      "+++\nid = \"aaaa1111\"\ntype = \"reply\"\nauthor = \"bob\"\n"
+                                      "created = 2026-11-26T10:15:00Z\n+++\n",
+                                      {}))
+                .empty());
+        CHECK(shown(check_document_text(
+                  "m.md",
+                  "+++\nid = \"aaaa1111\"\ntype = \"meeting\"\nauthor = \"bob\"\n"
+                  "created = 2026-11-26T10:15:00Z\n+++\n",
+                  {})) ==
+              std::vector<std::string>{
+                  "m.md:1:1: error: missing required key 'title' (every meeting has one)"});
         CHECK(shown(check_document_text("x.md", "+++\n+++\n", {})) ==
               std::vector<std::string>{"x.md:1:1: error: missing required key 'id'",
                                        "x.md:1:1: error: missing required key 'type'",
@@ -96,25 +104,33 @@ TEST_CASE("check::check_document_text") {
                                        "x.md:1:1: error: missing required key 'created'"});
     }
     SUBCASE("values of the wrong type point at their key") {
-        auto f = shown(check_document_text("a.md", good("aaaa1111", "x", "  due = 17\nparticipants = [\"a\"]\n"), {}));
-        CHECK(f == std::vector<std::string>{"a.md:7:3: error: 'due' must be a date-time such as 2026-11-26T10:15:00Z"});
+        auto f = shown(check_document_text(
+            "a.md", good("aaaa1111", "x", "  due = 17\nparticipants = [\"a\"]\n"), {}));
+        CHECK(f == std::vector<std::string>{
+                       "a.md:7:3: error: 'due' must be a date-time such as 2026-11-26T10:15:00Z"});
     }
     SUBCASE("a CRLF file and a BOM keep line numbers") {
-        std::string text = "\xEF\xBB\xBF+++\r\nid = \"aaaa1111\"\r\ntype = \"doc\"\r\ntitle = \"T\"\r\nauthor = \"a\"\r\n"
+        std::string text = "\xEF\xBB\xBF+++\r\nid = \"aaaa1111\"\r\ntype = \"doc\"\r\ntitle = "
+                           "\"T\"\r\nauthor = \"a\"\r\n"
                            "created = 2026-11-26T10:15:00Z\r\nstatus = \"nope\"\r\n+++\r\n";
         CHECK(shown(check_document_text("a.md", text, {})) ==
-              std::vector<std::string>{"a.md:7:1: error: 'status' must be draft, open or closed, not 'nope'"});
+              std::vector<std::string>{
+                  "a.md:7:1: error: 'status' must be draft, open or closed, not 'nope'"});
     }
     SUBCASE("action due dates") {
-        auto f = shown(check_document_text("a.md", good("aaaa1111", "- [ ] x due:2026-02-29\n- [ ] y due:2028-02-29"), {}));
-        CHECK(f == std::vector<std::string>{"a.md:9:9: error: impossible due date 'due:2026-02-29' in an action"});
+        auto f = shown(check_document_text(
+            "a.md", good("aaaa1111", "- [ ] x due:2026-02-29\n- [ ] y due:2028-02-29"), {}));
+        CHECK(f == std::vector<std::string>{
+                       "a.md:9:9: error: impossible due date 'due:2026-02-29' in an action"});
     }
     SUBCASE("people are checked only against a listed team, case-insensitively") {
-        std::string text = good("aaaa1111", "Hi @Bob, @carol and @dave.", "reviewers = [\"@BOB\"]\n");
+        std::string text =
+            good("aaaa1111", "Hi @Bob, @carol and @dave.", "reviewers = [\"@BOB\"]\n");
         CHECK(check_document_text("a.md", text, {}).empty());
         CHECK(shown(check_document_text("a.md", text, {"alice", "bob", "Carol"})) ==
-              std::vector<std::string>{"a.md:10:21: warning: unknown person '@dave' (no [people.dave] in "
-                                       ".async/config.toml)"});
+              std::vector<std::string>{
+                  "a.md:10:21: warning: unknown person '@dave' (no [people.dave] in "
+                  ".async/config.toml)"});
     }
 }
 
@@ -134,8 +150,10 @@ TEST_CASE("check::check_workspace") {
                   "docs/b/index.md:2:1: error: duplicate id 'aaaa1111' (also in 'docs/a/index.md')",
                   "docs/b/index.md:9:8: error: broken link '#cccc3333': no document has this id",
               });
-        CHECK(shown(fx.check({"docs/a"})) ==
-              std::vector<std::string>{"docs/a/index.md:2:1: error: duplicate id 'aaaa1111' (also in 'docs/b/index.md')"});
+        CHECK(
+            shown(fx.check({"docs/a"})) ==
+            std::vector<std::string>{
+                "docs/a/index.md:2:1: error: duplicate id 'aaaa1111' (also in 'docs/b/index.md')"});
     }
     SUBCASE("bad files are findings, once each, wherever they are named") {
         write_text(fx.dir / "docs/a.md", "nope\n");
@@ -149,10 +167,12 @@ TEST_CASE("check::check_workspace") {
     SUBCASE("the team comes from the config") {
         write_text(fx.dir / ".async/config.toml", "[people.alice]\nname = \"A\"\n");
         write_text(fx.dir / "docs/a.md", good("aaaa1111", "- [ ] @zoe do it"));
-        auto config = async::Config::load(async::Env{{{"HOME", (fx.dir / "home").string()}}}, fx.ws.config_file());
+        auto config = async::Config::load(async::Env{{{"HOME", (fx.dir / "home").string()}}},
+                                          fx.ws.config_file());
         CHECK(shown(fx.check({}, config)) ==
-              std::vector<std::string>{"docs/a.md:9:7: warning: unknown person '@zoe' (no [people.zoe] in "
-                                       ".async/config.toml)"});
+              std::vector<std::string>{
+                  "docs/a.md:9:7: warning: unknown person '@zoe' (no [people.zoe] in "
+                  ".async/config.toml)"});
     }
 }
 
@@ -165,7 +185,8 @@ TEST_CASE("check::resolve_check_path") {
     CHECK(async::resolve_check_path(ws, dir / "docs", "a/", true) == "docs/a");
     CHECK(async::resolve_check_path(ws, dir / "docs", "..", true) == "");
     CHECK(async::resolve_check_path(ws, fs::path{"/"}, (dir / "docs").string(), true) == "docs");
-    CHECK(async::resolve_check_path(ws, dir / "docs", "a/missing.md", false) == "docs/a/missing.md");
+    CHECK(async::resolve_check_path(ws, dir / "docs", "a/missing.md", false) ==
+          "docs/a/missing.md");
     fs::create_symlink("loop.md", dir / "docs/loop.md");
     CHECK(async::resolve_check_path(ws, dir.path(), "docs/loop.md", true) == "docs/loop.md");
     auto outside = error_of([&] { async::resolve_check_path(ws, dir / "docs", "../..", true); });

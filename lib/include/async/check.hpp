@@ -23,11 +23,11 @@ enum class Severity { error, warning };
 std::string_view to_string(Severity severity);
 
 struct Finding {
-    std::string path;        // relative to the workspace root, '/'-separated
-    std::size_t line = 1;    // 1-based line of the file
-    std::size_t column = 1;  // 1-based column, in bytes
+    std::string path;       // relative to the workspace root, '/'-separated
+    std::size_t line = 1;   // 1-based line of the file
+    std::size_t column = 1; // 1-based column, in bytes
     Severity severity = Severity::error;
-    std::string message;     // lowercase, no trailing period; raw file text (not sanitised)
+    std::string message; // lowercase, no trailing period; raw file text (not sanitised)
 };
 
 enum class CheckSource {
@@ -45,8 +45,8 @@ struct CheckRequest {
 // '/'-separated path ("" for the root itself). Symbolic links in the last component are not
 // followed. Throws Error{usage} when arg is outside the workspace, or when must_exist and
 // nothing (not even a broken symbolic link) is there.
-std::string resolve_check_path(const Workspace& ws, const std::filesystem::path& cwd, std::string_view arg,
-                               bool must_exist);
+std::string resolve_check_path(const Workspace& ws, const std::filesystem::path& cwd,
+                               std::string_view arg, bool must_exist);
 
 // Checks what request names and returns the findings sorted by path, line and column. index
 // must be open and refreshed (it answers which files exist and which ids are taken); config
