@@ -77,16 +77,6 @@ std::string shown(std::string_view text) {
     return "'" + std::string{text.substr(0, cut)} + "…'";
 }
 
-// toml++ says "Error while parsing date: expected …"; in a finding that already says "error",
-// "invalid TOML in date: expected …" reads better.
-std::string toml_message(std::string message) {
-    constexpr std::string_view k_prefix = "Error while parsing ";
-    if (message.starts_with(k_prefix)) {
-        message = "invalid TOML in " + message.substr(k_prefix.size());
-    }
-    return message;
-}
-
 std::string lowercase_errno(int err) {
     std::string text = std::strerror(err);
     if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z') {
@@ -168,7 +158,7 @@ Finding located_finding(const std::string& path, const std::string& what) {
     if (number(line) && number(column)) {
         f.line = std::max<std::size_t>(line, 1);
         f.column = std::max<std::size_t>(column, 1);
-        f.message = toml_message(std::string{trim(rest)});
+        f.message = describe_toml_error(trim(rest));
     }
     return f;
 }
@@ -226,7 +216,7 @@ public:
         } catch (const toml::parse_error& e) {
             // Document::parse accepted it, so this does not happen; report rather than crash.
             add(Severity::error, {e.source().begin.line + 1, e.source().begin.column},
-                toml_message(std::string{e.description()}));
+                describe_toml_error(e.description()));
             return std::move(m_result);
         }
         for (auto&& [key, node] : table) {

@@ -1,5 +1,6 @@
 #include <async/config.hpp>
 #include <async/env.hpp>
+#include <async/document.hpp>
 #include <async/error.hpp>
 #include <async/text.hpp>
 #include <async/workspace.hpp>
@@ -72,7 +73,7 @@ toml::table parse_toml_file(const fs::path& file, const std::string& text) {
         const auto& where = e.source().begin;
         throw Error{ErrorKind::data, file.string() + ":" + std::to_string(where.line) + ":" +
                                          std::to_string(where.column) + ": " +
-                                         std::string{e.description()}};
+                                         describe_toml_error(e.description())};
     }
 }
 

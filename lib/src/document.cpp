@@ -127,7 +127,7 @@ void Document::reparse(std::string_view origin, std::size_t line_offset) {
         table = toml::parse(m_front_matter, std::string{origin});
     } catch (const toml::parse_error& e) {
         const auto& where = e.source().begin;
-        throw located(origin, where.line + line_offset, where.column, e.description());
+        throw located(origin, where.line + line_offset, where.column, describe_toml_error(e.description()));
     }
     m_values.clear();
     for (const auto& [key, node] : table) {
@@ -341,6 +341,14 @@ std::string Document::render() const {
         crlf += c;
     }
     return crlf;
+}
+
+std::string describe_toml_error(std::string_view description) {
+    constexpr std::string_view k_prefix = "Error while parsing ";
+    if (description.starts_with(k_prefix)) {
+        return "invalid TOML in " + std::string{description.substr(k_prefix.size())};
+    }
+    return std::string{description};
 }
 
 std::string new_id() {

@@ -69,6 +69,10 @@ private:
     std::vector<std::pair<std::string, Value>> m_values; // top-level, file order
 };
 
+// A TOML parser's error description in our words: "Error while parsing date: …" becomes
+// "invalid TOML in date: …" (messages already say "error").
+std::string describe_toml_error(std::string_view description);
+
 // A new random id: 8 characters of [0-9a-z] from the system's CSPRNG (no coordination needed).
 std::string new_id();
 
