@@ -90,7 +90,9 @@ int main(int argc, char** argv) {
         print_error(e.what(), e.hint());
         return finish(async::exit_code(e.kind()));
     } catch (const std::exception& e) {
-        print_error(e.what(), {});
+        std::string what = e.what();
+        bool damaged = what.find("malformed") != std::string::npos || what.find("not a database") != std::string::npos;
+        print_error(what, damaged ? "the index is damaged: run 'async index --full' to rebuild it from the files" : "");
         return finish(3);
     }
     return finish(0);

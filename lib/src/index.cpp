@@ -7,6 +7,7 @@
 #include <async/workspace.hpp>
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -155,12 +156,13 @@ std::string bundle_of(const std::string& path) {
 
 // Replies, responses and summaries belong to the document of their bundle.
 std::string parent_of(const std::string& path) {
-    std::string bundle = bundle_of(path);
     if (!(path.starts_with("docs/") || path.starts_with("meetings/"))) {
         return {};
     }
-    std::string own = bundle + "/index.md";
-    return path == own ? std::string{} : own;
+    std::string bundle = bundle_of(path);
+    std::string rest = path.size() > bundle.size() ? path.substr(bundle.size() + 1) : std::string{};
+    bool child = rest.starts_with("replies/") || rest.starts_with("responses/") || rest == "summary.md";
+    return child ? bundle + "/index.md" : std::string{};
 }
 
 void bind_optional_time(SQLite::Statement& st, int index, const std::optional<TimePoint>& t) {
@@ -526,6 +528,23 @@ void Index::create_schema() {
 }
 
 RefreshStats Index::refresh(RefreshMode mode, const Progress& progress) {
+    try {
+        return refresh_once(mode, progress);
+    } catch (const SQLite::Exception& e) {
+        if (e.getErrorCode() != SQLITE_CORRUPT && e.getErrorCode() != SQLITE_NOTADB) {
+            throw Error{ErrorKind::data, std::string{"cannot update the index: "} + e.what(),
+                        "delete .async/index.db; the next command rebuilds it from the files"};
+        }
+        // A damaged index is only a cache: start again from the files, once.
+        m_db.reset();
+        remove_db_files(m_ws.index_file());
+        open();
+        m_rebuilt_because = std::string{"the index was damaged ("} + e.what() + "); rebuilding it from the files";
+        return refresh_once(RefreshMode::full, progress);
+    }
+}
+
+RefreshStats Index::refresh_once(RefreshMode mode, const Progress& progress) {
     RefreshStats stats;
     stats.rebuilt_because = std::exchange(m_rebuilt_because, {});
     const fs::path& root = m_ws.root();
@@ -566,7 +585,7 @@ RefreshStats Index::refresh(RefreshMode mode, const Progress& progress) {
         return std::pair{changed, gone};
     };
 
-    try {
+    {
         auto known = load_known();
         auto [changed, gone] = changes(known);
         if (changed.empty() && gone.empty()) {
@@ -631,9 +650,6 @@ RefreshStats Index::refresh(RefreshMode mode, const Progress& progress) {
             writer.refresh_extra(bundle);
         }
         tx.commit();
-    } catch (const SQLite::Exception& e) {
-        throw Error{ErrorKind::data, std::string{"cannot update the index: "} + e.what(),
-                    "run 'async index --full', or delete .async/index.db"};
     }
     return stats;
 }
@@ -657,14 +673,19 @@ std::vector<std::string> Index::check() {
             known.erase(it);
         }
     }
+    std::vector<std::string> missing;
     for (const auto& [path, _] : known) {
         out.push_back(path + ": in the index but not on disk");
+        missing.push_back(path);
     }
     // Every indexed document must still say what the index says (catches edits that kept
     // size and mtime, and a damaged index).
     SQLite::Statement docs{*m_db, "SELECT d.path, d.id, d.title, f.title FROM docs d LEFT JOIN fts f ON f.rowid = d.rowid"};
     while (docs.executeStep()) {
         std::string path = docs.getColumn(0).getString();
+        if (std::find(missing.begin(), missing.end(), path) != missing.end()) {
+            continue;
+        }
         try {
             Document doc = Document::parse(read_file(m_ws.root() / path), path);
             if (doc.get_string("id").value_or("") != docs.getColumn(1).getString() ||

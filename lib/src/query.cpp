@@ -282,7 +282,7 @@ std::string to_fts_query(std::string_view query) {
         if (c == '-') {
             t.negated = true;
             ++i;
-            if (i >= query.size() || query[i] == ' ') {
+            if (i >= query.size() || query[i] == ' ' || query[i] == '\t' || query[i] == '\n' || query[i] == '\r') {
                 throw query_error("'-' must be followed by a word or a phrase to exclude");
             }
             c = query[i];

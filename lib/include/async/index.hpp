@@ -49,7 +49,8 @@ public:
 
     // Brings the index up to date with the files. Cheap when nothing changed (a directory walk
     // and stat per file). Bad files are skipped and reported in the stats; nothing throws for
-    // a bad file. Throws Error{data} only when the database itself cannot be written.
+    // a bad file. A damaged database is deleted and rebuilt from the files (once; the stats
+    // say why). Throws Error{data} only when the database itself cannot be written.
     RefreshStats refresh(RefreshMode mode = RefreshMode::incremental, const Progress& progress = {});
 
     // Differences between the index and the files, without changing anything: "path: reason"
@@ -62,6 +63,7 @@ public:
 private:
     void open();
     void create_schema();
+    RefreshStats refresh_once(RefreshMode mode, const Progress& progress);
     const Workspace& m_ws;
     std::unique_ptr<SQLite::Database> m_db;
     std::string m_rebuilt_because;

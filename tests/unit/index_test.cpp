@@ -1,0 +1,788 @@
+#include <async/error.hpp>
+#include <async/index.hpp>
+#include <async/query.hpp>
+#include <async/workspace.hpp>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <doctest/doctest.h>
+
+#include "temp_dir.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <sys/stat.h>
+#include <utility>
+#include <vector>
+
+// Readable failure messages for the containers compared below (the same definition as in
+// markdown_test.cpp, token for token).
+namespace doctest {
+template <> struct StringMaker<std::vector<std::string>> {
+    static String convert(const std::vector<std::string>& values) {
+        std::string out = "{";
+        for (const auto& value : values)
+            out += (out.size() > 1 ? ", \"" : "\"") + value + "\"";
+        out += "}";
+        return String(out.c_str());
+    }
+};
+} // namespace doctest
+
+namespace fs = std::filesystem;
+using async::Index;
+using async::RefreshMode;
+using async::RefreshStats;
+using namespace std::chrono_literals;
+using namespace std::string_literals;
+
+namespace {
+
+using Strings = std::vector<std::string>;
+
+// A fresh workspace (async::init_workspace) in its own temp folder.
+struct Fixture {
+    async_test::TempDir tmp{"index"};
+    async::Workspace ws{init(tmp.path())};
+
+    static fs::path init(const fs::path& dir) {
+        async::init_workspace(dir);
+        return dir;
+    }
+
+    fs::path write(const std::string& rel, std::string_view content) const {
+        fs::path p = tmp / rel;
+        async::write_file_atomic(p, content);
+        return p;
+    }
+
+    // Rewrites rel and moves its mtime 10 s past the old one, so the change is seen even when
+    // the size stays the same and the clock did not tick between the two writes.
+    fs::path rewrite(const std::string& rel, std::string_view content) const {
+        fs::path p = tmp / rel;
+        auto before = fs::last_write_time(p);
+        async::write_file_atomic(p, content);
+        fs::last_write_time(p, before + 10s);
+        return p;
+    }
+};
+
+// A document file: front matter with id and title (plus `more` lines), then body.
+std::string doc(const std::string& id, const std::string& title, const std::string& more = "",
+                const std::string& body = "Body text.\n") {
+    return "+++\nid = \"" + id + "\"\ntitle = \"" + title + "\"\n" + more + "+++\n" + body;
+}
+
+std::int64_t scalar(Index& index, const std::string& sql) {
+    return index.db().execAndGet(sql).getInt64();
+}
+
+Strings column(Index& index, const std::string& sql) {
+    SQLite::Statement st{index.db(), sql};
+    Strings out;
+    while (st.executeStep()) {
+        out.push_back(st.getColumn(0).isNull() ? std::string{"NULL"} : st.getColumn(0).getString());
+    }
+    return out;
+}
+
+Strings paths_of(const std::vector<async::DocSummary>& docs) {
+    Strings out;
+    for (const auto& d : docs) {
+        out.push_back(d.path);
+    }
+    return out;
+}
+
+Strings all_doc_paths(Index& index) {
+    async::ListFilter filter;
+    filter.include_children = true;
+    filter.sort = async::SortKey::title;
+    return paths_of(async::list_documents(index, filter));
+}
+
+Strings search_paths(Index& index, std::string_view query) {
+    Strings out;
+    for (const auto& hit : async::search(index, query, async::SearchFilter{})) {
+        out.push_back(hit.doc.path);
+    }
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("index::Index") {
+    Fixture f;
+    const fs::path db_file = f.ws.index_file();
+
+    SUBCASE("a fresh index has the current schema version and WAL journal") {
+        Index index{f.ws};
+        CHECK(fs::is_regular_file(db_file));
+        CHECK(scalar(index, "PRAGMA user_version") == async::k_index_schema_version);
+        CHECK(index.db().execAndGet("PRAGMA journal_mode").getString() == "wal");
+        CHECK(index.refresh().rebuilt_because == "");
+    }
+
+    SUBCASE("WAL and the version stick to the file when it is reopened") {
+        { Index index{f.ws}; }
+        Index index{f.ws};
+        CHECK(scalar(index, "PRAGMA user_version") == async::k_index_schema_version);
+        CHECK(index.db().execAndGet("PRAGMA journal_mode").getString() == "wal");
+        CHECK(index.refresh().rebuilt_because == "");
+    }
+
+    SUBCASE("an index of another schema version is rebuilt") {
+        f.write("docs/2026-11-01-a/index.md", doc("abcd0001", "Alpha"));
+        {
+            Index index{f.ws};
+            REQUIRE(index.refresh().parsed == 1);
+            index.db().exec("PRAGMA user_version = 99");
+        }
+        Index index{f.ws};
+        CHECK(scalar(index, "PRAGMA user_version") == async::k_index_schema_version);
+        CHECK(scalar(index, "SELECT count(*) FROM docs") == 0); // really recreated
+        RefreshStats stats = index.refresh();
+        CHECK(stats.rebuilt_because == "the index was made by another version of async (schema "
+                                       "99); rebuilding it from the files");
+        CHECK(stats.parsed == 1);
+        CHECK(all_doc_paths(index) == Strings{"docs/2026-11-01-a/index.md"});
+        // Said once only.
+        RefreshStats again = index.refresh();
+        CHECK(again.rebuilt_because == "");
+        CHECK(again.parsed == 0);
+    }
+
+    SUBCASE("a corrupt index file is rebuilt") {
+        f.write("docs/2026-11-01-a/index.md", doc("abcd0001", "Alpha"));
+        {
+            Index index{f.ws};
+            REQUIRE(index.refresh().parsed == 1);
+        }
+        for (const char* suffix : {"-wal", "-shm"}) {
+            fs::remove(db_file.string() + suffix);
+        }
+        std::string garbage;
+        for (int i = 0; i < 512; ++i) {
+            garbage += "this is no database at all\x01\x02\xff\n";
+        }
+        f.write(".async/index.db", garbage);
+        Index index{f.ws};
+        CHECK(scalar(index, "PRAGMA user_version") == async::k_index_schema_version);
+        CHECK(index.db().execAndGet("PRAGMA journal_mode").getString() == "wal");
+        RefreshStats stats = index.refresh();
+        CHECK(stats.rebuilt_because ==
+              "the index was unreadable (file is not a database); rebuilding it from the files");
+        CHECK(stats.parsed == 1);
+        CHECK(all_doc_paths(index) == Strings{"docs/2026-11-01-a/index.md"});
+        CHECK(index.refresh().rebuilt_because == "");
+    }
+
+    SUBCASE("a deleted index is recreated silently") {
+        f.write("docs/2026-11-01-a/index.md", doc("abcd0001", "Alpha"));
+        {
+            Index index{f.ws};
+            REQUIRE(index.refresh().parsed == 1);
+        }
+        for (const char* suffix : {"", "-wal", "-shm"}) {
+            fs::remove(db_file.string() + suffix);
+        }
+        REQUIRE_FALSE(fs::exists(db_file));
+        Index index{f.ws};
+        CHECK(fs::is_regular_file(db_file));
+        RefreshStats stats = index.refresh();
+        CHECK(stats.rebuilt_because == "");
+        CHECK(stats.parsed == 1);
+        CHECK(all_doc_paths(index) == Strings{"docs/2026-11-01-a/index.md"});
+    }
+
+    SUBCASE("a missing .async folder is created") {
+        fs::remove_all(f.tmp / ".async");
+        Index index{f.ws};
+        CHECK(fs::is_regular_file(db_file));
+        CHECK(scalar(index, "PRAGMA user_version") == async::k_index_schema_version);
+    }
+}
+
+TEST_CASE("index::refresh") {
+    Fixture f;
+    const std::string a = "docs/2026-11-01-a/index.md";
+    const std::string body = "Intro.\n\n- [ ] @bob ship it due:2026-12-01\n\nDecision: go\n";
+
+    SUBCASE("a new file is parsed, a second refresh parses nothing") {
+        f.write(a, doc("abcd0001", "Alpha", "author = \"alice\"\n", body));
+        Index index{f.ws};
+        RefreshStats first = index.refresh();
+        CHECK(first.scanned == 1);
+        CHECK(first.parsed == 1);
+        CHECK(first.removed == 0);
+        CHECK(first.problems.empty());
+        CHECK(first.rebuilt_because == "");
+        CHECK(all_doc_paths(index) == Strings{a});
+        CHECK(column(index, "SELECT title FROM docs") == Strings{"Alpha"});
+
+        RefreshStats second = index.refresh();
+        CHECK(second.scanned == 1);
+        CHECK(second.parsed == 0);
+        CHECK(second.removed == 0);
+        CHECK(second.problems.empty());
+
+        // A new Index object on the same file sees it up to date too.
+        Index reopened{f.ws};
+        CHECK(reopened.refresh().parsed == 0);
+    }
+
+    SUBCASE("a touched file with the same content is re-parsed and keeps one row") {
+        fs::path p = f.write(a, doc("abcd0001", "Alpha", "", body));
+        Index index{f.ws};
+        REQUIRE(index.refresh().parsed == 1);
+        fs::last_write_time(p, fs::last_write_time(p) + 5s);
+        RefreshStats stats = index.refresh();
+        CHECK(stats.parsed == 1);
+        CHECK(stats.removed == 0);
+        CHECK(scalar(index, "SELECT count(*) FROM docs") == 1);
+        CHECK(scalar(index, "SELECT count(*) FROM fts") == 1);
+        CHECK(scalar(index, "SELECT count(*) FROM files") == 1);
+        CHECK(scalar(index, "SELECT count(*) FROM actions") == 1);
+        CHECK(scalar(index, "SELECT count(*) FROM decisions") == 1);
+        CHECK(index.refresh().parsed == 0);
+    }
+
+    SUBCASE("a modified file gets its new title, also in search") {
+        f.write(a, doc("abcd0001", "Alpha", "", body));
+        Index index{f.ws};
+        REQUIRE(index.refresh().parsed == 1);
+        f.rewrite(a, doc("abcd0001", "Omega", "", body));
+        RefreshStats stats = index.refresh();
+        CHECK(stats.parsed == 1);
+        CHECK(column(index, "SELECT title FROM docs") == Strings{"Omega"});
+        CHECK(search_paths(index, "omega") == Strings{a});
+        CHECK(search_paths(index, "alpha").empty());
+    }
+
+    SUBCASE("a modified file of the same size and content length is seen through its mtime") {
+        f.write(a, doc("abcd0001", "AAAA", "", body));
+        Index index{f.ws};
+        REQUIRE(index.refresh().parsed == 1);
+        f.rewrite(a, doc("abcd0001", "BBBB", "", body));
+        CHECK(index.refresh().parsed == 1);
+        CHECK(column(index, "SELECT title FROM docs") == Strings{"BBBB"});
+    }
+
+    SUBCASE("a deleted file takes its document, actions and everything else with it") {
+        f.write(a, doc("abcd0001", "Alpha",
+                       "author = \"alice\"\ntags = [\"x\"]\nreviewers = [\"bob\"]\n",
+                       body + "See #abcd0002 and @carol, [f](attachments/f.png).\n"));
+        f.write("docs/2026-11-02-b/index.md", doc("abcd0002", "Beta"));
+        Index index{f.ws};
+        REQUIRE(index.refresh().parsed == 2);
+        REQUIRE(scalar(index, "SELECT count(*) FROM actions") == 1);
+        REQUIRE(scalar(index, "SELECT count(*) FROM mentions") == 2);
+        fs::remove(f.tmp / a);
+        RefreshStats stats = index.refresh();
+        CHECK(stats.scanned == 1);
+        CHECK(stats.parsed == 0);
+        CHECK(stats.removed == 1);
+        CHECK(all_doc_paths(index) == Strings{"docs/2026-11-02-b/index.md"});
+        CHECK(scalar(index, "SELECT count(*) FROM fts") == 1);
+        CHECK(scalar(index, "SELECT count(*) FROM files") == 1);
+        for (const char* table :
+             {"doc_people", "tags", "actions", "decisions", "mentions", "links", "attachments"}) {
+            CAPTURE(table);
+            CHECK(scalar(index, std::string{"SELECT count(*) FROM "} + table) == 0);
+        }
+        CHECK(async::list_actions(index, async::ActionFilter{}).empty());
+        CHECK(search_paths(index, "intro").empty());
+    }
+
+    SUBCASE("a moved bundle keeps its id under the new path") {
+        f.write(a, doc("abcd0001", "Alpha", "", body));
+        Index index{f.ws};
+        REQUIRE(index.refresh().parsed == 1);
+        fs::rename(f.tmp / "docs/2026-11-01-a", f.tmp / "docs/2026-11-09-renamed");
+        RefreshStats stats = index.refresh();
+        CHECK(stats.removed == 1);
+        CHECK(stats.parsed == 1);
+        CHECK(all_doc_paths(index) == Strings{"docs/2026-11-09-renamed/index.md"});
+        auto moved = async::resolve_ref(index, "abcd0001", f.tmp.path());
+        CHECK(moved.id == "abcd0001");
+        CHECK(moved.path == "docs/2026-11-09-renamed/index.md");
+        CHECK(scalar(index, "SELECT count(*) FROM actions") == 1);
+        CHECK(column(index, "SELECT path FROM files") ==
+              Strings{"docs/2026-11-09-renamed/index.md"});
+    }
+
+    SUBCASE("RefreshMode::full re-parses every file") {
+        f.write(a, doc("abcd0001", "Alpha", "", body));
+        f.write("docs/2026-11-02-b/index.md", doc("abcd0002", "Beta"));
+        Index index{f.ws};
+        REQUIRE(index.refresh().parsed == 2);
+        RefreshStats stats = index.refresh(RefreshMode::full);
+        CHECK(stats.scanned == 2);
+        CHECK(stats.parsed == 2);
+        CHECK(stats.removed == 0);
+        CHECK(scalar(index, "SELECT count(*) FROM docs") == 2);
+        CHECK(scalar(index, "SELECT count(*) FROM fts") == 2);
+        CHECK(scalar(index, "SELECT count(*) FROM actions") == 1);
+        CHECK(index.refresh().parsed == 0);
+    }
+
+    SUBCASE("progress is reported once the changed files are done") {
+        for (int i = 1; i <= 3; ++i) {
+            f.write("docs/2026-11-0" + std::to_string(i) + "-d/index.md",
+                    doc("abcd000" + std::to_string(i), "D"));
+        }
+        Index index{f.ws};
+        std::vector<std::pair<std::size_t, std::size_t>> calls;
+        index.refresh(RefreshMode::incremental, [&](std::size_t done, std::size_t total) {
+            calls.emplace_back(done, total);
+        });
+        CHECK(calls == std::vector<std::pair<std::size_t, std::size_t>>{{3, 3}});
+        calls.clear();
+        index.refresh(RefreshMode::incremental, [&](std::size_t done, std::size_t total) {
+            calls.emplace_back(done, total);
+        });
+        CHECK(calls.empty());
+    }
+
+    SUBCASE("only .md files in the four sections are indexed") {
+        f.write("README.md", doc("abcd0001", "Readme"));
+        f.write("notes/x.md", doc("abcd0002", "Notes"));
+        f.write("docs/2026-11-01-a/index.txt", doc("abcd0003", "Text"));
+        f.write("docs/.hidden/index.md", doc("abcd0004", "Hidden"));
+        f.write("docs/2026-11-01-a/index.md", doc("abcd0005", "Doc"));
+        f.write("meetings/2026-11-01-m/index.md", doc("abcd0006", "Meeting"));
+        f.write("checkins/2026-W45/alice.md", doc("abcd0007", "Checkin"));
+        f.write("people/alice.md", doc("abcd0008", "Item"));
+        Index index{f.ws};
+        RefreshStats stats = index.refresh();
+        CHECK(stats.scanned == 4);
+        CHECK(stats.parsed == 4);
+        CHECK(column(index, "SELECT path || ' ' || type FROM docs ORDER BY path") ==
+              Strings{"checkins/2026-W45/alice.md checkin", "docs/2026-11-01-a/index.md doc",
+                      "meetings/2026-11-01-m/index.md meeting", "people/alice.md item"});
+    }
+
+    SUBCASE("folder symlinks are not followed, file symlinks are") {
+        f.write("outside/target.md", doc("abcd0001", "Linked"));
+        fs::create_directories(f.tmp / "docs/2026-11-01-a");
+        fs::create_directory_symlink(f.tmp / "docs", f.tmp / "docs/2026-11-01-a/loop");
+        fs::create_symlink(f.tmp / "outside/target.md", f.tmp / "docs/2026-11-01-a/index.md");
+        Index index{f.ws};
+        RefreshStats stats = index.refresh();
+        CHECK(stats.scanned == 1);
+        CHECK(stats.problems.empty());
+        CHECK(all_doc_paths(index) == Strings{"docs/2026-11-01-a/index.md"});
+    }
+}
+
+TEST_CASE("index::refresh bad files") {
+    Fixture f;
+    const std::string big_path = "docs/d-big/index.md";
+    f.write("docs/a-nofm/index.md", "Just text, no front matter.\n");
+    f.write("docs/b-toml/index.md", "+++\nid = \"abcd0002\"\ntitle = oops\n+++\nBody.\n");
+    f.write("docs/c-nul/index.md", "+++\nid = \"abcd0003\"\n+++\nab\0c\n"s);
+    f.write(big_path, doc("abcd0004", "Big", "", std::string(5 * 1024 * 1024, 'x') + "\n"));
+    fs::create_directories(f.tmp / "docs/e-loop");
+    fs::create_symlink("index.md", f.tmp / "docs/e-loop/index.md");
+    f.write("docs/f-utf8/index.md", "+++\nid = \"abcd0006\"\ntitle = \"caf\xe9\"\n+++\n");
+    f.write("docs/g-good/index.md", doc("abcd0007", "Good"));
+    const Strings expected_problems{
+        "docs/a-nofm/index.md:1:1: no front matter (the first line must be '+++')",
+        "docs/b-toml/index.md:3:9: invalid TOML in value: could not determine value type",
+        "docs/c-nul/index.md:4:3: NUL byte in file",
+        "docs/d-big/index.md: file is too large (5 MiB; the limit is 4 MiB)",
+        "docs/e-loop/index.md: symbolic link loop",
+        "docs/f-utf8/index.md:3:13: invalid UTF-8",
+    };
+
+    Index index{f.ws};
+    RefreshStats stats = index.refresh();
+    CHECK(stats.scanned == 7);
+    CHECK(stats.parsed == 1);
+    CHECK(stats.problems == expected_problems);
+    CHECK(all_doc_paths(index) == Strings{"docs/g-good/index.md"});
+
+    SUBCASE("reported once") {
+        RefreshStats again = index.refresh();
+        CHECK(again.parsed == 0);
+        CHECK(again.problems.empty());
+        CHECK(index.check().empty());
+    }
+
+    SUBCASE("reported again by a full refresh") {
+        RefreshStats full = index.refresh(RefreshMode::full);
+        CHECK(full.parsed == 1);
+        CHECK(full.problems == expected_problems);
+        CHECK(all_doc_paths(index) == Strings{"docs/g-good/index.md"});
+    }
+
+    SUBCASE("a bad file fixed later is indexed") {
+        f.rewrite("docs/b-toml/index.md", doc("abcd0002", "Fixed"));
+        fs::remove(f.tmp / "docs/e-loop/index.md");
+        f.write("docs/e-loop/index.md", doc("abcd0005", "Loop fixed"));
+        RefreshStats fixed = index.refresh();
+        CHECK(fixed.parsed == 2);
+        CHECK(fixed.problems.empty());
+        CHECK(all_doc_paths(index) ==
+              Strings{"docs/b-toml/index.md", "docs/g-good/index.md", "docs/e-loop/index.md"});
+        CHECK(index.check().empty());
+    }
+
+    SUBCASE("a good file broken later leaves the index") {
+        f.rewrite("docs/g-good/index.md", "+++\nid = \"abcd0007\"\n");
+        RefreshStats broken = index.refresh();
+        CHECK(broken.parsed == 0);
+        CHECK(
+            broken.problems ==
+            Strings{"docs/g-good/index.md:1:1: front matter is not closed (no second '+++' line)"});
+        CHECK(all_doc_paths(index).empty());
+        CHECK(scalar(index, "SELECT count(*) FROM fts") == 0);
+    }
+
+    SUBCASE("exactly 4 MiB is accepted, one byte more is not") {
+        std::string head = doc("abcd0004", "Big", "", "");
+        std::string exact = head + std::string(4 * 1024 * 1024 - head.size() - 1, 'x') + "\n";
+        REQUIRE(exact.size() == 4 * 1024 * 1024);
+        f.rewrite(big_path, exact);
+        RefreshStats at_limit = index.refresh();
+        CHECK(at_limit.parsed == 1);
+        CHECK(at_limit.problems.empty());
+        CHECK(column(index, "SELECT title FROM docs ORDER BY path") == Strings{"Big", "Good"});
+        f.rewrite(big_path, exact + "x");
+        RefreshStats over = index.refresh();
+        CHECK(over.parsed == 0);
+        CHECK(over.problems ==
+              Strings{"docs/d-big/index.md: file is too large (4 MiB; the limit is 4 MiB)"});
+        CHECK(column(index, "SELECT title FROM docs ORDER BY path") == Strings{"Good"});
+    }
+}
+
+TEST_CASE("index::refresh transcripts") {
+    Fixture f;
+    const std::string bundle = "docs/2026-11-01-call";
+    const std::string vtt =
+        "WEBVTT\n\n1\n00:00:00.000 --> 00:00:02.500\nThe zebrafish migration\n\n"
+        "2\n00:00:02.500 --> 00:00:04.000\nstarts on Monday\n";
+    f.write(bundle + "/index.md", doc("abcd0001", "Call notes", "", "Short.\n"));
+    f.write(bundle + "/attachments/call.ogg", "OggS fake audio");
+
+    SUBCASE("a .vtt beside a recording is searchable until it is removed") {
+        f.write(bundle + "/attachments/call.vtt", vtt);
+        Index index{f.ws};
+        RefreshStats stats = index.refresh();
+        CHECK(stats.scanned == 2); // index.md and call.vtt; the audio is not read
+        CHECK(stats.parsed == 2);
+        CHECK(search_paths(index, "zebrafish") == Strings{bundle + "/index.md"});
+        CHECK(search_paths(index, "\"starts on monday\"") == Strings{bundle + "/index.md"});
+        // Cue numbers and timings are not words of the transcript.
+        CHECK(search_paths(index, "500").empty());
+        CHECK(search_paths(index, "webvtt").empty());
+        CHECK(column(index, "SELECT text FROM transcripts") ==
+              Strings{"The zebrafish migration\nstarts on Monday\n"});
+
+        fs::remove(f.tmp / (bundle + "/attachments/call.vtt"));
+        RefreshStats after = index.refresh();
+        CHECK(after.removed == 1);
+        CHECK(after.parsed == 0);
+        CHECK(search_paths(index, "zebrafish").empty());
+        CHECK(search_paths(index, "short") == Strings{bundle + "/index.md"});
+        CHECK(scalar(index, "SELECT count(*) FROM transcripts") == 0);
+    }
+
+    SUBCASE("a transcript added after its document is indexed joins it") {
+        Index index{f.ws};
+        REQUIRE(index.refresh().parsed == 1);
+        f.write(bundle + "/attachments/call.vtt", vtt);
+        RefreshStats stats = index.refresh();
+        CHECK(stats.parsed == 1);
+        CHECK(search_paths(index, "zebrafish") == Strings{bundle + "/index.md"});
+        // Editing the document keeps the transcript's words.
+        f.rewrite(bundle + "/index.md", doc("abcd0001", "Call notes, edited", "", "Longer now.\n"));
+        CHECK(index.refresh().parsed == 1);
+        CHECK(search_paths(index, "zebrafish") == Strings{bundle + "/index.md"});
+        // A full refresh too.
+        CHECK(index.refresh(RefreshMode::full).parsed == 2);
+        CHECK(search_paths(index, "zebrafish") == Strings{bundle + "/index.md"});
+    }
+
+    SUBCASE("a moved bundle takes its transcript along") {
+        f.write(bundle + "/attachments/call.vtt", vtt);
+        Index index{f.ws};
+        REQUIRE(index.refresh().parsed == 2);
+        fs::rename(f.tmp / bundle, f.tmp / "docs/2026-11-02-call");
+        RefreshStats stats = index.refresh();
+        CHECK(stats.removed == 2);
+        CHECK(stats.parsed == 2);
+        CHECK(search_paths(index, "zebrafish") == Strings{"docs/2026-11-02-call/index.md"});
+        CHECK(column(index, "SELECT path FROM transcripts") ==
+              Strings{"docs/2026-11-02-call/attachments/call.vtt"});
+    }
+
+    SUBCASE("a .txt counts only beside a recording") {
+        f.write(bundle + "/attachments/call.txt", "okapi herd\n");
+        f.write(bundle + "/attachments/notes.txt", "narwhal pod\n");
+        Index index{f.ws};
+        RefreshStats stats = index.refresh();
+        CHECK(stats.scanned == 2);
+        CHECK(search_paths(index, "okapi") == Strings{bundle + "/index.md"});
+        CHECK(search_paths(index, "narwhal").empty());
+    }
+
+    SUBCASE("a transcript with invalid UTF-8 is a problem") {
+        f.write(bundle + "/attachments/call.vtt", "WEBVTT\n\nbad \xff byte\n");
+        Index index{f.ws};
+        RefreshStats stats = index.refresh();
+        CHECK(stats.parsed == 1);
+        CHECK(stats.problems ==
+              Strings{bundle + "/attachments/call.vtt: invalid UTF-8 at byte 12"});
+        CHECK(search_paths(index, "bad").empty());
+    }
+}
+
+TEST_CASE("index::check") {
+    Fixture f;
+    const std::string a = "docs/2026-11-01-a/index.md";
+    const std::string b = "docs/2026-11-02-b/index.md";
+    f.write(a, doc("abcd0001", "Alpha"));
+    f.write(b, doc("abcd0002", "Beta"));
+    Index index{f.ws};
+
+    SUBCASE("everything is missing before the first refresh") {
+        CHECK(index.check() == Strings{a + ": not in the index", b + ": not in the index"});
+    }
+
+    REQUIRE(index.refresh().parsed == 2);
+    CHECK(index.check().empty());
+
+    SUBCASE("a file changed after the refresh") {
+        fs::last_write_time(f.tmp / a, fs::last_write_time(f.tmp / a) + 5s);
+        CHECK(index.check() == Strings{a + ": changed since it was indexed"});
+        CHECK(index.check() ==
+              Strings{a + ": changed since it was indexed"}); // check changes nothing
+        index.refresh();
+        CHECK(index.check().empty());
+    }
+
+    SUBCASE("a file deleted") {
+        fs::remove(f.tmp / b);
+        Strings found = index.check();
+        CHECK(found.size() >= 1);
+        CHECK(found.front() == b + ": in the index but not on disk");
+        CHECK(found == Strings{b + ": in the index but not on disk"});
+        index.refresh();
+        CHECK(index.check().empty());
+    }
+
+    SUBCASE("a file added") {
+        f.write("meetings/2026-11-03-m/index.md", doc("abcd0003", "Meeting"));
+        CHECK(index.check() == Strings{"meetings/2026-11-03-m/index.md: not in the index"});
+        index.refresh();
+        CHECK(index.check().empty());
+    }
+
+    SUBCASE("an edit that kept size and mtime") {
+        auto mtime = fs::last_write_time(f.tmp / a);
+        async::write_file_atomic(f.tmp / a, doc("abcd0001", "Alphz"));
+        fs::last_write_time(f.tmp / a, mtime);
+        CHECK(index.refresh().parsed == 0); // refresh trusts size and mtime
+        CHECK(index.check() == Strings{a + ": the index disagrees with the file"});
+        index.refresh(RefreshMode::full);
+        CHECK(index.check().empty());
+    }
+
+    SUBCASE("an indexed file that became invalid without a size or mtime change") {
+        auto mtime = fs::last_write_time(f.tmp / a);
+        std::string broken = doc("abcd0001", "Alpha");
+        broken[0] = '#';
+        async::write_file_atomic(f.tmp / a, broken);
+        fs::last_write_time(f.tmp / a, mtime);
+        CHECK(index.check() == Strings{a + ": indexed but no longer valid"});
+    }
+}
+
+TEST_CASE("index::refresh extraction") {
+    Fixture f;
+    const std::string a = "docs/2026-11-01-a/index.md";
+    // Lines of the file:         1..6 front matter, 7 blank, 8 "Intro.", ...
+    const std::string text = "+++\n"                               // 1
+                             "id = \"abcd0001\"\n"                 // 2
+                             "title = \"Plan\"\n"                  // 3
+                             "author = \"Alice\"\n"                // 4
+                             "created = 2026-11-01T10:00:00Z\n"    // 5
+                             "+++\n"                               // 6
+                             "\n"                                  // 7
+                             "Intro.\n"                            // 8
+                             "\n"                                  // 9
+                             "- [ ] write the summary\n"           // 10
+                             "- [x] @Bob ship it due:2026-12-01\n" // 11
+                             "\n"                                  // 12
+                             "```\n"                               // 13
+                             "- [ ] @carol hidden in code\n"       // 14
+                             "Decision: hidden too\n"              // 15
+                             "```\n"                               // 16
+                             "\n"                                  // 17
+                             "Decision: ship on Friday\n"          // 18
+                             "\n"                                  // 19
+                             "## Decisions\n"                      // 20
+                             "\n"                                  // 21
+                             "- keep the name\n";                  // 22
+    const Strings expected_actions{"10|alice|NULL|0|write the summary|write the summary",
+                                   "11|bob|2026-12-01|1|ship it|@Bob ship it due:2026-12-01"};
+    const Strings expected_decisions{"18|ship on Friday", "22|keep the name"};
+    const std::string actions_sql = "SELECT line || '|' || owner || '|' || ifnull(due, 'NULL') || "
+                                    "'|' || done || '|' || text || '|' || raw "
+                                    "FROM actions ORDER BY line";
+    const std::string decisions_sql = "SELECT line || '|' || text FROM decisions ORDER BY line";
+
+    SUBCASE("LF") {
+        f.write(a, text);
+    }
+    SUBCASE("CRLF") {
+        std::string crlf;
+        for (char c : text) {
+            crlf += c == '\n' ? std::string{"\r\n"} : std::string(1, c);
+        }
+        f.write(a, crlf);
+    }
+    SUBCASE("UTF-8 BOM") {
+        f.write(a, "\xEF\xBB\xBF" + text);
+    }
+    Index index{f.ws};
+    REQUIRE(index.refresh().parsed == 1);
+    CHECK(column(index, actions_sql) == expected_actions);
+    CHECK(column(index, decisions_sql) == expected_decisions);
+    CHECK(scalar(index, "SELECT body_line FROM docs") == 7);
+    CHECK(column(index, "SELECT handle FROM mentions") == Strings{"bob"});
+}
+
+TEST_CASE("index::refresh front matter") {
+    Fixture f;
+    f.write("docs/2026-11-01-a/index.md",
+            doc("abcd0001", "Plan",
+                "author = \"alice\"\nstatus = \"open\"\ncreated = 2026-11-01T10:00:00Z\n"
+                "due = 2026-11-28T17:00:00Z\ntags = [\"pricing\", \"web\"]\nreviewers = [\"Bob\", "
+                "\"carol\"]\n"
+                "participants = [\"dave\"]\n",
+                "See #abcd0002, [the plan](attachments/plan.pdf) and ![x](attachments/x.png).\n"));
+    f.write("docs/2026-11-01-a/replies/bob.md", doc("abcd0002", "", "author = \"bob\"\n"));
+    f.write("meetings/2026-11-03-m/summary.md", doc("abcd0003", "Summary"));
+    f.write("meetings/2026-11-03-m/responses/carol.md", doc("abcd0004", "Response"));
+    f.write("checkins/2026-W45/alice.md", doc("abcd0005", "Week", "week = \"2026-W45\"\n"));
+    Index index{f.ws};
+    REQUIRE(index.refresh().parsed == 5);
+    CHECK(
+        column(index, "SELECT path || '|' || type || '|' || bundle || '|' || ifnull(parent, "
+                      "'NULL') || '|' || week "
+                      "FROM docs ORDER BY path") ==
+        Strings{
+            "checkins/2026-W45/alice.md|checkin|checkins/2026-W45|NULL|2026-W45",
+            "docs/2026-11-01-a/index.md|doc|docs/2026-11-01-a|NULL|",
+            "docs/2026-11-01-a/replies/bob.md|reply|docs/2026-11-01-a|docs/2026-11-01-a/index.md|",
+            "meetings/2026-11-03-m/responses/carol.md|response|meetings/2026-11-03-m|meetings/"
+            "2026-11-03-m/index.md|",
+            "meetings/2026-11-03-m/summary.md|summary|meetings/2026-11-03-m|meetings/2026-11-03-m/"
+            "index.md|"});
+    CHECK(column(index, "SELECT created || ' ' || due FROM docs WHERE id = 'abcd0001'") ==
+          Strings{"1793527200 1795885200"});
+    CHECK(column(index, "SELECT tag FROM tags ORDER BY rowid") == Strings{"pricing", "web"});
+    CHECK(column(index, "SELECT role || ':' || handle FROM doc_people ORDER BY rowid") ==
+          Strings{"reviewers:bob", "reviewers:carol", "participants:dave"});
+    CHECK(column(index, "SELECT target FROM links") == Strings{"abcd0002"});
+    CHECK(column(index, "SELECT path FROM attachments ORDER BY rowid") ==
+          Strings{"attachments/plan.pdf", "attachments/x.png"});
+}
+
+TEST_CASE("index::Index damaged") {
+    Fixture f;
+    const fs::path db_file = f.ws.index_file();
+
+    SUBCASE("a folder where the index file goes is a data error") {
+        fs::create_directories(db_file / "keep");
+        auto e = async_test::error_of([&] { Index index{f.ws}; });
+        CHECK(e.kind() == async::ErrorKind::data);
+        CHECK(std::string{e.what()}.starts_with("cannot open the index '" + db_file.string() +
+                                                "': "));
+        CHECK(e.hint() == "delete it; the next command rebuilds it from the files");
+    }
+
+    SUBCASE("an index damaged behind an intact header and schema") {
+        for (int i = 0; i < 20; ++i) {
+            f.write("docs/2026-11-01-a" + std::to_string(i) + "/index.md",
+                    doc("abcd" + std::to_string(1000 + i), "Alpha " + std::to_string(i), "",
+                        std::string(3000, static_cast<char>('a' + i)) + "\n"));
+        }
+        {
+            Index index{f.ws};
+            REQUIRE(index.refresh().parsed == 20);
+            index.db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+        std::string content = async::read_file(db_file);
+        REQUIRE(content.size() > 16384);
+        for (std::size_t i = 8192; i < content.size(); ++i) {
+            content[i] = static_cast<char>(i * 7);
+        }
+        async::write_file_atomic(db_file, content);
+        // A full refresh reads everything, finds the damage and rebuilds the index from the
+        // files. (An incremental refresh only reads the file table, so damage elsewhere shows
+        // up at the next query, whose error points to 'async index --full'.)
+        for (RefreshMode mode : {RefreshMode::full}) {
+            CAPTURE(static_cast<int>(mode));
+            std::string error;
+            std::size_t listed = 0;
+            try {
+                Index index{f.ws};
+                try {
+                    index.refresh(mode);
+                } catch (const async::Error& e) {
+                    CHECK(e.kind() ==
+                          async::ErrorKind::data); // the documented kind, when it throws
+                    throw;
+                }
+                listed = all_doc_paths(index).size();
+                (void)async::search(index, "alpha", async::SearchFilter{});
+            } catch (const std::exception& e) {
+                error = e.what();
+            }
+            CHECK(error == "");
+            CHECK(listed == 20);
+        }
+    }
+}
+
+TEST_CASE("index::refresh concurrent") {
+    Fixture f;
+    f.write("docs/2026-11-01-a/index.md", doc("abcd0001", "Alpha"));
+    Index first{f.ws};
+    Index second{f.ws};
+    CHECK(first.refresh().parsed == 1);
+    RefreshStats stats = second.refresh();
+    CHECK(stats.parsed == 0);
+    CHECK(stats.problems.empty());
+    CHECK(all_doc_paths(second) == Strings{"docs/2026-11-01-a/index.md"});
+}
+
+TEST_CASE("index::refresh special files") {
+    Fixture f;
+    fs::create_directories(f.tmp / "docs/2026-11-01-a");
+    REQUIRE(::mkfifo((f.tmp / "docs/2026-11-01-a/index.md").c_str(), 0600) == 0);
+    fs::create_symlink(f.tmp / "docs/missing.md", f.tmp / "docs/2026-11-01-a/broken.md");
+    Index index{f.ws};
+    RefreshStats stats = index.refresh(); // never opens the FIFO (would block)
+    CHECK(stats.scanned == 1);
+    CHECK(stats.problems == Strings{"docs/2026-11-01-a/broken.md: No such file or directory"});
+    CHECK(all_doc_paths(index).empty());
+}
+
+TEST_CASE("index::refresh documents outside a bundle") {
+    Fixture f;
+    f.write("docs/loose.md", doc("abcd0001", "Loose"));
+    f.write("docs/2026-11-01-a/index.md", doc("abcd0002", "Bundled"));
+    Index index{f.ws};
+    REQUIRE(index.refresh().parsed == 2);
+    CHECK(column(index, "SELECT type FROM docs WHERE path = 'docs/loose.md'") == Strings{"doc"});
+    // A document outside a bundle has no parent and is listed like any other.
+    CHECK(column(index, "SELECT ifnull(parent, 'NULL') FROM docs WHERE path = 'docs/loose.md'") ==
+          Strings{"NULL"});
+    CHECK(paths_of(async::list_documents(index, async::ListFilter{})).size() == 2);
+}
