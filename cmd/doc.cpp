@@ -2,6 +2,7 @@
 #include "command.hpp"
 
 #include <async/error.hpp>
+#include <async/feedback.hpp>
 #include <async/json.hpp>
 #include <async/text.hpp>
 #include <async/writeup.hpp>
@@ -63,6 +64,60 @@ void run_doc_new(Context& ctx, const DocNewOptions& opts) {
     ctx.print(written.id + " " + ctx.shown_path(written.path) + "\n");
 }
 
+struct DocReplyOptions {
+    std::string ref;
+    BodyFlags body;
+};
+
+void print_written(Context& ctx, const Written& written) {
+    const Workspace& ws = ctx.workspace();
+    if (ctx.globals.json) {
+        JsonWriter json;
+        json.begin_object()
+            .key("schema").value(k_json_schema)
+            .key("id").value(written.id)
+            .key("path").value(ws.display(written.path))
+            .end_object();
+        ctx.print(json.str());
+        return;
+    }
+    ctx.print(written.id + " " + ctx.shown_path(written.path) + "\n");
+}
+
+void run_doc_reply(Context& ctx, const DocReplyOptions& opts) {
+    BodyInput body = body_input(opts.body);
+    DocSummary doc = resolve_ref(ctx.index(), opts.ref, fs::current_path());
+    if (doc.status == "closed") {
+        ctx.notice("note: '" + sanitize_for_terminal(doc.title, Newlines::flatten) + "' is closed; replying anyway");
+    }
+    const Workspace& ws = ctx.workspace();
+    Written written = create_reply(ws, ctx.env(), ctx.config(), ctx.clock(), ctx.me(), doc, body);
+    print_written(ctx, written);
+}
+
+struct DocCloseOptions {
+    std::string ref;
+    std::string outcome;
+    bool has_outcome = false;
+};
+
+void run_doc_close(Context& ctx, const DocCloseOptions& opts) {
+    Index& index = ctx.index();
+    DocSummary doc = resolve_ref(index, opts.ref, fs::current_path());
+    std::optional<std::string> outcome;
+    if (opts.has_outcome) {
+        outcome = opts.outcome;
+    }
+    CloseResult result = close_document(ctx.workspace(), doc, ctx.clock().now(), outcome);
+    if (result == CloseResult::already_closed) {
+        ctx.notice("'" + sanitize_for_terminal(doc.path, Newlines::flatten) + "' is already closed");
+        return;
+    }
+    ctx.report_refresh(index.refresh());
+    ctx.notice((result == CloseResult::closed ? "closed '" : "outcome added to '") +
+               sanitize_for_terminal(doc.path, Newlines::flatten) + "'");
+}
+
 } // namespace
 
 void add_doc_command(CLI::App& app, Context& ctx) {
@@ -82,6 +137,19 @@ void add_doc_command(CLI::App& app, Context& ctx) {
         ->allow_extra_args(false);
     add_body_flags(*add, opts->body);
     add->callback([&ctx, opts] { run_doc_new(ctx, *opts); });
+
+    auto reply_opts = std::make_shared<DocReplyOptions>();
+    auto* reply = doc->add_subcommand("reply", "Write my reply (feedback) to a document in the editor");
+    reply->add_option("REF", reply_opts->ref, "The document: an id, an id prefix (4+ characters) or a path")->required();
+    add_body_flags(*reply, reply_opts->body);
+    reply->callback([&ctx, reply_opts] { run_doc_reply(ctx, *reply_opts); });
+
+    auto close_opts = std::make_shared<DocCloseOptions>();
+    auto* close = doc->add_subcommand("close", "Mark a document closed, optionally recording the outcome");
+    close->add_option("REF", close_opts->ref, "The document: an id, an id prefix (4+ characters) or a path")->required();
+    close->add_option("-m,--message", close_opts->outcome, "The outcome, recorded as a decision")->type_name("OUTCOME")
+        ->each([close_opts](const std::string&) { close_opts->has_outcome = true; });
+    close->callback([&ctx, close_opts] { run_doc_close(ctx, *close_opts); });
 }
 
 } // namespace async::cmd

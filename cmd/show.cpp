@@ -5,6 +5,7 @@
 #include <async/dates.hpp>
 #include <async/document.hpp>
 #include <async/error.hpp>
+#include <async/feedback.hpp>
 #include <async/text.hpp>
 
 #include <CLI/CLI.hpp>
@@ -20,16 +21,42 @@ std::string body_of(const Workspace& ws, const DocSummary& d) {
     return Document::parse(read_file(ws.root() / d.path), d.path).body();
 }
 
+void write_reviews(JsonWriter& json, const std::vector<Review>& reviews) {
+    json.key("reviews").begin_array();
+    for (const auto& r : reviews) {
+        json.begin_object().key("handle").value(r.handle).key("state").value(std::string{to_string(r.state)});
+        if (r.replied) {
+            json.key("replied").value(format_utc(*r.replied));
+        }
+        json.end_object();
+    }
+    json.end_array();
+}
+
+// "review bob: answered Fri 2026-11-27 10:15", one line per reviewer after the document.
+std::string review_lines(const std::vector<Review>& reviews) {
+    std::string out = reviews.empty() ? "" : "\n";
+    for (const auto& r : reviews) {
+        out += "review " + sanitize_for_terminal(r.handle, Newlines::flatten) + ": " + std::string{to_string(r.state)} +
+               (r.replied ? " " + format_local(*r.replied) : std::string{}) + "\n";
+    }
+    return out;
+}
+
 void run_show(Context& ctx, const ShowOptions& opts) {
     Index& index = ctx.index();
     const Workspace& ws = ctx.workspace();
     DocSummary doc = resolve_ref(index, opts.ref, std::filesystem::current_path());
     auto children = children_of(index, doc);
+    auto reviews = reviews_of(index, doc, ctx.clock().now());
     if (ctx.globals.json) {
         JsonWriter json;
         json.begin_object().key("schema").value(k_json_schema);
         write_doc_fields(json, doc);
         json.key("body").value(body_of(ws, doc));
+        if (!doc.reviewers.empty()) {
+            write_reviews(json, reviews);
+        }
         json.key("thread").begin_array();
         for (const auto& c : children) {
             json.begin_object();
@@ -41,7 +68,7 @@ void run_show(Context& ctx, const ShowOptions& opts) {
         ctx.print(json.str());
         return;
     }
-    std::string out = sanitize_for_terminal(read_file(ws.root() / doc.path));
+    std::string out = sanitize_for_terminal(read_file(ws.root() / doc.path)) + review_lines(reviews);
     for (const auto& c : children) {
         std::string when = c.created ? format_local(*c.created) : std::string{};
         out += "\n" + styled(ctx, "── " + c.type + " by " + sanitize_for_terminal(c.author, Newlines::flatten) +

@@ -210,6 +210,20 @@ _async() {
         return
         ;;
     esac
+    if [[ $cmd == doc && ($sub == reply || $sub == close) ]]; then
+        case $opt in
+        --file)
+            compopt -o filenames 2>/dev/null
+            local IFS=$'\n'
+            COMPREPLY=($(compgen -f -- "$cur"))
+            [[ -z $cur || $cur == - ]] && COMPREPLY+=(-)
+            return
+            ;;
+        -m | --message)
+            return
+            ;;
+        esac
+    fi
     if [[ $cmd == doc && $sub == new ]]; then
         case $opt in
         -t | --template)
@@ -269,7 +283,18 @@ _async() {
             if [[ $cur == -* ]]; then
                 _async_compgen_words -h --help "$cur"
             else
-                _async_compgen_words new "$cur"
+                _async_compgen_words new reply close "$cur"
+            fi
+            ;;
+        reply | close)
+            if [[ $cur == -* ]]; then
+                if [[ $sub == reply ]]; then
+                    _async_compgen_words -m --message --file -e --edit --no-edit -h --help "$cur"
+                else
+                    _async_compgen_words -m --message -h --help "$cur"
+                fi
+            elif ((${#args[@]} == 0)); then
+                _async_compgen_words $(_async_doc_ids) "$cur"
             fi
             ;;
         new)

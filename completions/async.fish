@@ -166,7 +166,7 @@ complete -c async -n '__async_at ""' -l version -d 'Print the version'
 
 # Commands.
 complete -c async -n '__async_at ""' -a init -d 'Create a workspace'
-complete -c async -n '__async_at ""' -a doc -d 'Write-ups: new documents'
+complete -c async -n '__async_at ""' -a doc -d 'Write-ups: new documents, replies, closing'
 complete -c async -n '__async_at ""' -a config -d 'Read and write settings'
 complete -c async -n '__async_at ""' -a templates -d 'List templates and print one'
 complete -c async -n '__async_at ""' -a index -d 'Refresh the index, or check it matches the files'
@@ -192,6 +192,17 @@ complete -c async -n '__async_at doc new' -s m -l message -x -d 'Body text (skip
 complete -c async -n '__async_at doc new' -l file -r -F -d 'Body or whole document from PATH, or - for stdin'
 complete -c async -n '__async_at doc new' -s e -l edit -d 'Open the editor even with -m or --file'
 complete -c async -n '__async_at doc new' -l no-edit -d 'Write without the editor'
+
+# async doc reply REF, async doc close REF
+complete -c async -n '__async_at doc' -a reply -d 'Write my reply (feedback) to a document in the editor'
+complete -c async -n '__async_at doc' -a close -d 'Mark a document closed, optionally recording the outcome'
+complete -c async -n '__async_at doc reply; and test (__async_positionals) -eq 0' -a '(__async_doc_ids)'
+complete -c async -n '__async_at doc close; and test (__async_positionals) -eq 0' -a '(__async_doc_ids)'
+complete -c async -n '__async_at doc reply' -s m -l message -x -d 'Body text (skips the editor)'
+complete -c async -n '__async_at doc reply' -l file -r -F -d 'Body or whole reply from PATH, or - for stdin'
+complete -c async -n '__async_at doc reply' -s e -l edit -d 'Open the editor even with -m or --file'
+complete -c async -n '__async_at doc reply' -l no-edit -d 'Write without the editor'
+complete -c async -n '__async_at doc close' -s m -l message -x -d 'The outcome, recorded as a decision'
 
 # async config get|set|unset|list
 complete -c async -n '__async_at config' -a get -d 'Print the value of KEY'

@@ -100,10 +100,6 @@ std::vector<DocSummary> query_docs(SQLite::Database& db, const std::string& wher
     return out;
 }
 
-bool is_child_type(const std::string& type) {
-    return type == "reply" || type == "response" || type == "summary";
-}
-
 std::string hex_hash(std::string_view text) {
     std::uint64_t h = 1469598103934665603ULL;
     for (unsigned char c : text) {
@@ -142,6 +138,10 @@ Error query_error(const std::string& message) {
 }
 
 } // namespace
+
+bool is_child_type(std::string_view type) {
+    return type == "reply" || type == "response" || type == "summary";
+}
 
 const std::vector<std::string>& known_types() {
     static const std::vector<std::string> k_types = {"doc",     "decision", "sop",      "onboarding", "post",

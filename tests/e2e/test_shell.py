@@ -210,10 +210,10 @@ class BashCompletion(ShellTestCase):
 
     def test_subcommands(self):
         self.assertEqual(self.complete("async actions "), {"done"})
-        self.assertEqual(self.complete("async doc "), {"new"})
+        self.assertEqual(self.complete("async doc "), {"new", "reply", "close"})
         self.assertEqual(self.complete("async config "), {"get", "set", "unset", "list"})
         self.assertEqual(self.complete("async templates "), {"show"})
-        self.assertEqual(self.complete("async -C somewhere doc "), {"new"})
+        self.assertEqual(self.complete("async -C somewhere doc "), {"new", "reply", "close"})
 
     def test_flags(self):
         self.assertEqual(self.complete("async doc new --re"), {"--reviewers"})

@@ -108,6 +108,9 @@ struct DecisionRow {
 // Decisions across the workspace, newest document first; since filters by document created.
 std::vector<DecisionRow> list_decisions(Index& index, std::optional<TimePoint> since);
 
+// True for types that belong to another document (reply, response, summary).
+bool is_child_type(std::string_view type);
+
 // "doc", "decision", … : the types async knows.
 const std::vector<std::string>& known_types();
 

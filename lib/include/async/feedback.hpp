@@ -1,0 +1,64 @@
+#pragma once
+// Practice 1, feedback on write-ups: replies (one file per reply, written only by its author),
+// closing a document with its outcome, and whether each reviewer has answered.
+#include <async/clock.hpp>
+#include <async/query.hpp>
+#include <async/writeup.hpp>
+#include <async/writing.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace async {
+
+class Config;
+class Env;
+class Index;
+class Workspace;
+
+// The first line of the comment block appended to a reply's body while it is being written:
+// the document's title, its questions (its "## " headings) and its deadline, for reference.
+// The block (from this marker to the next "-->") is removed before the reply is saved.
+inline constexpr std::string_view k_reply_context_marker = "<!-- async: for reference while you write;";
+
+// The context block for doc (title, id, deadline, questions from its "## " headings in body).
+std::string reply_context_block(const DocSummary& doc, std::string_view body);
+
+// body without the context block (and the blank lines before it); body as is when there is none.
+std::string strip_reply_context(std::string_view body);
+
+// Writes my reply to doc as <bundle>/replies/<UTC stamp>-<author>.md (-2, -3… when a file of
+// that name exists) through the shared editor flow; resume_ref names doc in the resume hint.
+// Throws Error{usage} when doc is a reply, response or summary, or not a bundle's index.md,
+// and whatever compose_document throws for the abort paths (nothing is written then).
+Written create_reply(const Workspace& ws, const Env& env, const Config& config, const Clock& clock,
+                     const std::string& author, const DocSummary& doc, const BodyInput& body);
+
+enum class CloseResult { closed, already_closed, outcome_added };
+
+// Marks doc closed: status = "closed" and closed = now (every other front matter line kept),
+// and with outcome a "Decision: OUTCOME" paragraph under a "## Outcome" heading. A document
+// already closed is left alone without outcome (already_closed); with one, the outcome is
+// appended (outcome_added). Atomic write. Throws Error{usage} for a child document or an
+// empty outcome, Error{data} when the file cannot be read or parsed.
+CloseResult close_document(const Workspace& ws, const DocSummary& doc, TimePoint now,
+                           const std::optional<std::string>& outcome);
+
+enum class ReviewState { pending, answered, overdue };
+
+// "pending", "answered", "overdue".
+std::string_view to_string(ReviewState state);
+
+struct Review {
+    std::string handle;
+    ReviewState state = ReviewState::pending;
+    std::optional<TimePoint> replied; // the reviewer's first reply, when answered
+};
+
+// One entry per reviewer of doc, in front matter order: answered once a reply by them exists,
+// else overdue when doc's due is before now, else pending.
+std::vector<Review> reviews_of(Index& index, const DocSummary& doc, TimePoint now);
+
+} // namespace async

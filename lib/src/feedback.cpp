@@ -1,0 +1,258 @@
+#include <async/config.hpp>
+#include <async/dates.hpp>
+#include <async/document.hpp>
+#include <async/error.hpp>
+#include <async/feedback.hpp>
+#include <async/identity.hpp>
+#include <async/markdown.hpp>
+#include <async/templates.hpp>
+#include <async/text.hpp>
+#include <async/workspace.hpp>
+
+#include <algorithm>
+
+namespace fs = std::filesystem;
+
+namespace async {
+namespace {
+
+// One line of context text that cannot end the comment block early.
+std::string comment_safe(std::string_view text) {
+    std::string out = sanitize_for_terminal(text, Newlines::flatten);
+    for (auto pos = out.find("--"); pos != std::string::npos; pos = out.find("--", pos)) {
+        out.replace(pos, 2, "- -");
+    }
+    return out;
+}
+
+// Replies live in the folder of a bundle's own index.md (docs/<name>/index.md), which is where
+// the index looks for the document they belong to.
+fs::path replies_dir_of(const Workspace& ws, const DocSummary& doc) {
+    bool in_section = doc.path.starts_with("docs/") || doc.path.starts_with("meetings/");
+    bool bundle_index = std::count(doc.path.begin(), doc.path.end(), '/') == 2 && doc.path.ends_with("/index.md");
+    if (!in_section || !bundle_index) {
+        throw Error{ErrorKind::usage, "cannot reply to '" + doc.path + "': it is not a document's index.md in a bundle folder",
+                    "replies belong to documents like docs/<name>/index.md"};
+    }
+    return (ws.root() / doc.path).parent_path() / "replies";
+}
+
+std::string utc_stamp(TimePoint now) {
+    std::string stamp = format_utc(now);
+    std::erase(stamp, ':');
+    std::erase(stamp, '-');
+    return stamp;
+}
+
+fs::path write_reply_file(const fs::path& dir, const std::string& stem, const std::string& content) {
+    for (int n = 1;; ++n) {
+        fs::path candidate = dir / (stem + (n > 1 ? "-" + std::to_string(n) : "") + ".md");
+        if (create_file_exclusive(candidate, content)) {
+            return candidate;
+        }
+    }
+}
+
+std::string handle_or_lower(std::string_view handle) {
+    try {
+        return normalize_handle(handle);
+    } catch (const Error&) {
+        return to_lower_ascii(trim(handle));
+    }
+}
+
+std::string one_line(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+        if (space) {
+            if (!out.empty() && out.back() != ' ') {
+                out += ' ';
+            }
+        } else {
+            out += c;
+        }
+    }
+    return std::string{trim(out)};
+}
+
+} // namespace
+
+std::string reply_context_block(const DocSummary& doc, std::string_view body) {
+    std::string out = std::string{k_reply_context_marker} + " removed when you save\n";
+    out += "Replying to: " + comment_safe(doc.title) + " (" + comment_safe(doc.id) + ") by " + comment_safe(doc.author) + "\n";
+    if (doc.due) {
+        out += "Feedback due: " + format_local(*doc.due) + "\n";
+    }
+    std::vector<std::string> questions;
+    for (const auto& h : extract_markdown(body).headings) {
+        if (h.level == 2) {
+            questions.push_back(comment_safe(h.text));
+        }
+    }
+    if (!questions.empty()) {
+        out += "Questions:\n";
+        for (const auto& q : questions) {
+            out += "  - " + q + "\n";
+        }
+    }
+    return out + "-->\n";
+}
+
+std::string strip_reply_context(std::string_view body) {
+    auto start = body.rfind(k_reply_context_marker);
+    if (start == std::string_view::npos) {
+        return std::string{body};
+    }
+    auto end = body.find("-->", start);
+    if (end == std::string_view::npos) {
+        return std::string{body};
+    }
+    std::string before{body.substr(0, start)};
+    std::string_view after = body.substr(end + 3);
+    while (!before.empty() && (before.back() == '\n' || before.back() == '\r' || before.back() == ' ')) {
+        before.pop_back();
+    }
+    std::string rest{trim(after)};
+    std::string out = before;
+    if (!rest.empty()) {
+        out += (out.empty() ? "" : "\n\n") + rest;
+    }
+    return out.empty() ? out : out + "\n";
+}
+
+Written create_reply(const Workspace& ws, const Env& env, const Config& config, const Clock& clock,
+                     const std::string& author, const DocSummary& doc, const BodyInput& body) {
+    if (is_child_type(doc.type)) {
+        throw Error{ErrorKind::usage, "cannot reply to a " + doc.type + " ('" + doc.path + "')",
+                    "reply to the document it belongs to"};
+    }
+    fs::path dir = replies_dir_of(ws, doc);
+    TimePoint now = clock.now();
+    std::string doc_body = Document::parse(read_file(ws.root() / doc.path), doc.path).body();
+
+    TemplateSet templates{user_config_file(env).parent_path() / "templates", ws.templates_dir()};
+    TemplateData data;
+    data.strings["doc_title"] = doc.title;
+    data.strings["doc_id"] = doc.id;
+    data.strings["title"] = doc.title;
+    data.strings["author"] = author;
+    data.strings["date"] = format_local_date(now);
+    data.strings["due"] = doc.due ? format_local(*doc.due) : std::string{};
+    data.lists["reviewers"] = doc.reviewers;
+    std::string rendered = render_template(templates.text("reply"), data, "reply");
+    while (rendered.starts_with("\n")) {
+        rendered.erase(0, 1);
+    }
+    if (!rendered.empty() && !rendered.ends_with("\n")) {
+        rendered += "\n";
+    }
+
+    Document initial = Document::from_parts("", rendered + "\n" + reply_context_block(doc, doc_body));
+    initial.set_string("id", new_id());
+    initial.set_string("type", "reply");
+    initial.set_string("author", author);
+    initial.set_time("created", now);
+    initial.set_string("reply_to", doc.id);
+
+    BodyInput input = body;
+    if (input.message && input.edit == EditChoice::always) {
+        // -m with --edit: the context is useful in the editor too.
+        *input.message += "\n\n" + reply_context_block(doc, doc_body);
+    }
+    std::string ref = doc.id.empty() ? doc.path : doc.id;
+    ComposeRequest compose{initial, "async doc reply " + ref, "reply-" + slugify(doc.title), {}};
+    Document reply = compose_document(ws, env, config, now, compose, input);
+    reply.set_body(strip_reply_context(reply.body()));
+    if (trim(reply.body()).empty()) {
+        throw Error{ErrorKind::no, "aborted: empty body"};
+    }
+    std::string id = reply.get_string("id").value_or("");
+    if (!looks_like_id(id) || id.size() != 8) {
+        id = new_id();
+        reply.set_string("id", id);
+    }
+    if (!reply.has("reply_to")) {
+        reply.set_string("reply_to", doc.id);
+    }
+    fs::path path = write_reply_file(dir, utc_stamp(now) + "-" + author, reply.render());
+    return Written{id, path};
+}
+
+CloseResult close_document(const Workspace& ws, const DocSummary& doc, TimePoint now,
+                           const std::optional<std::string>& outcome) {
+    if (is_child_type(doc.type)) {
+        throw Error{ErrorKind::usage, "cannot close a " + doc.type + " ('" + doc.path + "')",
+                    "close the document it belongs to"};
+    }
+    std::string decision;
+    if (outcome) {
+        decision = one_line(*outcome);
+        if (decision.empty()) {
+            throw Error{ErrorKind::usage, "the outcome is empty", "async doc close REF -m \"OUTCOME\""};
+        }
+    }
+    fs::path file = ws.root() / doc.path;
+    Document d = Document::parse(read_file(file), doc.path);
+    bool was_closed = d.get_string("status").value_or("") == "closed";
+    if (was_closed && !outcome) {
+        return CloseResult::already_closed;
+    }
+    if (!was_closed) {
+        d.set_string("status", "closed");
+        d.set_time("closed", now);
+    }
+    if (outcome) {
+        std::string body = d.body();
+        while (!body.empty() && (body.back() == '\n' || body.back() == '\r' || body.back() == ' ')) {
+            body.pop_back();
+        }
+        auto headings = extract_markdown(d.body()).headings;
+        auto last_h2 = std::find_if(headings.rbegin(), headings.rend(), [](const Heading& h) { return h.level <= 2; });
+        bool in_outcome = last_h2 != headings.rend() && last_h2->level == 2 && trim(last_h2->text) == "Outcome";
+        body += (body.empty() ? "" : "\n\n") + std::string{in_outcome ? "" : "## Outcome\n\n"} + "Decision: " + decision + "\n";
+        d.set_body(body);
+    }
+    write_file_atomic(file, d.render());
+    return was_closed ? CloseResult::outcome_added : CloseResult::closed;
+}
+
+std::string_view to_string(ReviewState state) {
+    switch (state) {
+    case ReviewState::answered: return "answered";
+    case ReviewState::overdue: return "overdue";
+    case ReviewState::pending: break;
+    }
+    return "pending";
+}
+
+std::vector<Review> reviews_of(Index& index, const DocSummary& doc, TimePoint now) {
+    std::vector<Review> out;
+    if (doc.reviewers.empty()) {
+        return out;
+    }
+    auto children = children_of(index, doc);
+    for (const auto& reviewer : doc.reviewers) {
+        Review r;
+        r.handle = handle_or_lower(reviewer);
+        if (std::any_of(out.begin(), out.end(), [&](const Review& o) { return o.handle == r.handle; })) {
+            continue;
+        }
+        for (const auto& c : children) {
+            if (c.type != "reply" || handle_or_lower(c.author) != r.handle) {
+                continue;
+            }
+            if (r.state != ReviewState::answered || (c.created && (!r.replied || *c.created < *r.replied))) {
+                r.replied = c.created;
+            }
+            r.state = ReviewState::answered;
+        }
+        if (r.state != ReviewState::answered && doc.due && *doc.due < now) {
+            r.state = ReviewState::overdue;
+        }
+        out.push_back(r);
+    }
+    return out;
+}
+
+} // namespace async
