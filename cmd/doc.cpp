@@ -24,6 +24,22 @@ struct DocNewOptions {
     BodyFlags body;
 };
 
+// "ID PATH" (or --json {schema, id, path}) for a file a writing command created.
+void print_written(Context& ctx, const Written& written) {
+    const Workspace& ws = ctx.workspace();
+    if (ctx.globals.json) {
+        JsonWriter json;
+        json.begin_object()
+            .key("schema").value(k_json_schema)
+            .key("id").value(written.id)
+            .key("path").value(ws.display(written.path))
+            .end_object();
+        ctx.print(json.str());
+        return;
+    }
+    ctx.print(written.id + " " + ctx.shown_path(written.path) + "\n");
+}
+
 void run_doc_new(Context& ctx, const DocNewOptions& opts) {
     NewWriteup request;
     request.title = std::string{trim(opts.title)};
@@ -49,40 +65,13 @@ void run_doc_new(Context& ctx, const DocNewOptions& opts) {
     if (request.title.size() > 500) {
         throw Error{ErrorKind::usage, "the title is too long (over 500 bytes)"};
     }
-    const Workspace& ws = ctx.workspace();
-    Written written = create_writeup(ws, ctx.env(), ctx.config(), ctx.clock(), ctx.me(), request);
-    if (ctx.globals.json) {
-        JsonWriter json;
-        json.begin_object()
-            .key("schema").value(k_json_schema)
-            .key("id").value(written.id)
-            .key("path").value(ws.display(written.path))
-            .end_object();
-        ctx.print(json.str());
-        return;
-    }
-    ctx.print(written.id + " " + ctx.shown_path(written.path) + "\n");
+    print_written(ctx, create_writeup(ctx.workspace(), ctx.env(), ctx.config(), ctx.clock(), ctx.me(), request));
 }
 
 struct DocReplyOptions {
     std::string ref;
     BodyFlags body;
 };
-
-void print_written(Context& ctx, const Written& written) {
-    const Workspace& ws = ctx.workspace();
-    if (ctx.globals.json) {
-        JsonWriter json;
-        json.begin_object()
-            .key("schema").value(k_json_schema)
-            .key("id").value(written.id)
-            .key("path").value(ws.display(written.path))
-            .end_object();
-        ctx.print(json.str());
-        return;
-    }
-    ctx.print(written.id + " " + ctx.shown_path(written.path) + "\n");
-}
 
 void run_doc_reply(Context& ctx, const DocReplyOptions& opts) {
     BodyInput body = body_input(opts.body);
