@@ -41,7 +41,7 @@ public:
     const Clock& clock();
     // Applies -C (once) and finds the workspace, creating the XDG default on first use.
     const Workspace& workspace();
-    // The layered config: with the workspace's file once workspace() has been opened.
+    // The layered config, the workspace's file included (finds the workspace first).
     const Config& config();
     // The user config alone (no workspace needed).
     const Config& user_config();

@@ -60,14 +60,15 @@ const Workspace& Context::workspace() {
         if (how == Discovery::created) {
             notice("created a new workspace in '" + m_workspace->root().string() + "'");
         }
-        m_config.reset();
     }
     return *m_workspace;
 }
 
 const Config& Context::config() {
     if (!m_config) {
-        m_config = Config::load(m_env, m_workspace ? m_workspace->config_file() : fs::path{});
+        // The team's settings are a layer: the workspace is found first, so the config is
+        // loaded once and references to it stay valid.
+        m_config = Config::load(m_env, workspace().config_file());
     }
     return *m_config;
 }
