@@ -7,23 +7,7 @@
 #include <string>
 #include <vector>
 
-// Readable failure messages for the containers compared below.
-namespace doctest {
-template <> struct StringMaker<std::vector<std::string>> {
-    static String convert(const std::vector<std::string>& values) {
-        std::string out = "{";
-        for (const auto& value : values)
-            out += (out.size() > 1 ? ", \"" : "\"") + value + "\"";
-        out += "}";
-        return String(out.c_str());
-    }
-};
-template <> struct StringMaker<std::optional<std::string>> {
-    static String convert(const std::optional<std::string>& value) {
-        return value ? String(("\"" + *value + "\"").c_str()) : String("nullopt");
-    }
-};
-} // namespace doctest
+#include "string_maker.hpp"
 
 namespace {
 

@@ -17,19 +17,7 @@
 #include <utility>
 #include <vector>
 
-// Readable failure messages for the containers compared below (the same definition as in
-// markdown_test.cpp, token for token).
-namespace doctest {
-template <> struct StringMaker<std::vector<std::string>> {
-    static String convert(const std::vector<std::string>& values) {
-        std::string out = "{";
-        for (const auto& value : values)
-            out += (out.size() > 1 ? ", \"" : "\"") + value + "\"";
-        out += "}";
-        return String(out.c_str());
-    }
-};
-} // namespace doctest
+#include "string_maker.hpp"
 
 namespace fs = std::filesystem;
 using async::ErrorKind;
