@@ -1,5 +1,6 @@
 // async doc new|reply|close: write-ups and the feedback on them.
 #include "command.hpp"
+#include "output.hpp"
 
 #include <async/error.hpp>
 #include <async/feedback.hpp>
@@ -23,22 +24,6 @@ struct DocNewOptions {
     std::vector<std::string> tags;
     BodyFlags body;
 };
-
-// "ID PATH" (or --json {schema, id, path}) for a file a writing command created.
-void print_written(Context& ctx, const Written& written) {
-    const Workspace& ws = ctx.workspace();
-    if (ctx.globals.json) {
-        JsonWriter json;
-        json.begin_object()
-            .key("schema").value(k_json_schema)
-            .key("id").value(written.id)
-            .key("path").value(ws.display(written.path))
-            .end_object();
-        ctx.print(json.str());
-        return;
-    }
-    ctx.print(written.id + " " + ctx.shown_path(written.path) + "\n");
-}
 
 void run_doc_new(Context& ctx, const DocNewOptions& opts) {
     NewWriteup request;

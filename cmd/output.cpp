@@ -4,6 +4,7 @@
 
 #include <async/dates.hpp>
 #include <async/text.hpp>
+#include <async/writeup.hpp>
 
 #include <algorithm>
 #include <sys/ioctl.h>
@@ -105,6 +106,21 @@ std::string styled(const Context& ctx, std::string_view text, std::string_view s
         return std::string{text};
     }
     return "\x1b[" + std::string{sgr} + "m" + std::string{text} + "\x1b[0m";
+}
+
+void print_written(Context& ctx, const Written& written) {
+    const Workspace& ws = ctx.workspace();
+    if (ctx.globals.json) {
+        JsonWriter json;
+        json.begin_object()
+            .key("schema").value(k_json_schema)
+            .key("id").value(written.id)
+            .key("path").value(ws.display(written.path))
+            .end_object();
+        ctx.print(json.str());
+        return;
+    }
+    ctx.print(written.id + " " + ctx.shown_path(written.path) + "\n");
 }
 
 } // namespace async::cmd

@@ -8,6 +8,10 @@
 #include <string>
 #include <vector>
 
+namespace async {
+struct Written;
+}
+
 namespace async::cmd {
 
 class Context;
@@ -28,6 +32,9 @@ std::size_t output_width(const Context& ctx);
 // sanitised and flattened to one line.
 std::string format_table(const std::vector<std::vector<std::string>>& rows, std::size_t flexible,
                          std::size_t width);
+
+// "ID PATH" (or --json {schema, id, path}) for a file a writing command created.
+void print_written(Context& ctx, const Written& written);
 
 // Wraps text in an ANSI style when colour is on.
 std::string styled(const Context& ctx, std::string_view text, std::string_view sgr);

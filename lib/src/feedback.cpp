@@ -161,7 +161,7 @@ Written create_reply(const Workspace& ws, const Env& env, const Config& config, 
         *input.message += "\n\n" + reply_context_block(doc, doc_body);
     }
     std::string ref = doc.id.empty() ? doc.path : doc.id;
-    ComposeRequest compose{initial, "async doc reply " + ref, "reply-" + slugify(doc.title), {}};
+    ComposeRequest compose{initial, "async doc reply " + ref, "reply-" + slugify(doc.title), {}, false};
     Document reply = compose_document(ws, env, config, now, compose, input);
     reply.set_body(strip_reply_context(reply.body()));
     if (trim(reply.body()).empty()) {
@@ -227,19 +227,24 @@ std::string_view to_string(ReviewState state) {
 }
 
 std::vector<Review> reviews_of(Index& index, const DocSummary& doc, TimePoint now) {
+    return answers_of(index, doc, doc.reviewers, "reply", now);
+}
+
+std::vector<Review> answers_of(Index& index, const DocSummary& doc, const std::vector<std::string>& people,
+                               std::string_view child_type, TimePoint now) {
     std::vector<Review> out;
-    if (doc.reviewers.empty()) {
+    if (people.empty()) {
         return out;
     }
     auto children = children_of(index, doc);
-    for (const auto& reviewer : doc.reviewers) {
+    for (const auto& person : people) {
         Review r;
-        r.handle = handle_or_lower(reviewer);
+        r.handle = handle_or_lower(person);
         if (std::any_of(out.begin(), out.end(), [&](const Review& o) { return o.handle == r.handle; })) {
             continue;
         }
         for (const auto& c : children) {
-            if (c.type != "reply" || handle_or_lower(c.author) != r.handle) {
+            if (c.type != child_type || handle_or_lower(c.author) != r.handle) {
                 continue;
             }
             if (r.state != ReviewState::answered || (c.created && (!r.replied || *c.created < *r.replied))) {

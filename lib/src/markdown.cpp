@@ -464,6 +464,8 @@ private:
         plain_break();
         OpenBlock block;
         block.type = type;
+        if (type == MD_BLOCK_QUOTE)
+            ++m_quote_depth;
         if (type == MD_BLOCK_H && detail != nullptr) {
             block.level = static_cast<int>(static_cast<MD_BLOCK_H_DETAIL*>(detail)->level);
         } else if (type == MD_BLOCK_LI) {
@@ -484,6 +486,8 @@ private:
     void leave_block(MD_BLOCKTYPE type, void*) {
         flush_scan();
         plain_break();
+        if (type == MD_BLOCK_QUOTE && m_quote_depth > 0)
+            --m_quote_depth;
         if (m_stack.empty() || m_stack.back().type != type)
             return;
         OpenBlock block = std::move(m_stack.back());
@@ -647,7 +651,10 @@ private:
         }
     }
 
+    // Quoted text is someone's words being cited, not a decision or action of this document.
     void add_decision(std::string text, const OpenBlock& block) {
+        if (m_quote_depth > 0)
+            return;
         auto [offset, line] = start_of(block);
         m_decisions.push_back({offset, Decision{std::move(text), line}});
     }
@@ -672,7 +679,7 @@ private:
     void finish_item(const OpenBlock& item) {
         const RichText& rt = item.text;
         std::string raw = one_line(rt.text);
-        if (item.is_task) {
+        if (item.is_task && m_quote_depth == 0) {
             Action action;
             action.done = item.done;
             action.line = item.task_line;
@@ -735,6 +742,7 @@ private:
     std::unordered_set<std::string> m_seen_links;
     std::unordered_set<std::string> m_seen_attachments;
     std::size_t m_li_depth = 0;
+    std::size_t m_quote_depth = 0; // open block quotes: their actions and decisions do not count
     std::optional<int> m_decisions_level; // level of the open "Decisions" heading
     std::size_t m_decisions_li_depth = 0;
     std::size_t m_last_offset = 0; // input offset of the last text with a position

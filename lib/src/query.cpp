@@ -403,11 +403,18 @@ std::vector<SearchHit> search(Index& index, std::string_view query, const Search
     return hits;
 }
 
+// Once a meeting has a summary, the summary is its record: the actions and decisions of its
+// agenda and responses are listed from the summary only (no duplicates after meeting close).
+constexpr const char* k_not_superseded =
+    " AND NOT EXISTS (SELECT 1 FROM docs s WHERE s.type = 'summary' AND "
+    "((d.type = 'response' AND s.parent = d.parent) OR (d.type = 'meeting' AND s.parent = d.path)))";
+
 std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
     std::string sql = std::string{"SELECT "} + k_doc_columns +
                       ", a.line, a.owner, a.due, a.done, a.text, a.raw, a.occurrence FROM "
                       "(SELECT *, ROW_NUMBER() OVER (PARTITION BY doc, raw ORDER BY line) AS occurrence FROM actions) a "
                       "JOIN docs d ON d.rowid = a.doc WHERE 1";
+    sql += k_not_superseded;
     std::vector<std::string> params;
     if (filter.owner) {
         sql += " AND a.owner = ?";
@@ -476,9 +483,10 @@ ActionRow resolve_action(Index& index, std::string_view handle_in) {
 
 std::vector<DecisionRow> list_decisions(Index& index, std::optional<TimePoint> since) {
     std::string sql = std::string{"SELECT "} + k_doc_columns +
-                      ", x.line, x.text FROM decisions x JOIN docs d ON d.rowid = x.doc";
+                      ", x.line, x.text FROM decisions x JOIN docs d ON d.rowid = x.doc WHERE 1";
+    sql += k_not_superseded;
     if (since) {
-        sql += " WHERE d.created >= " + std::to_string(since->time_since_epoch().count());
+        sql += " AND d.created >= " + std::to_string(since->time_since_epoch().count());
     }
     sql += " ORDER BY d.created DESC, d.path, x.line";
     SQLite::Statement st{index.db(), sql};

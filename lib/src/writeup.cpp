@@ -12,24 +12,6 @@
 namespace async {
 namespace {
 
-// A template may start with a "+++" block of default front matter keys; returns it and the
-// body after it.
-std::pair<std::string, std::string> split_template(const std::string& rendered, const std::string& name) {
-    std::string_view text = rendered;
-    while (text.starts_with("\n")) {
-        text.remove_prefix(1);
-    }
-    if (!text.starts_with("+++")) {
-        return {{}, std::string{text}};
-    }
-    Document defaults = Document::parse(text, "template '" + name + "'");
-    std::string body = defaults.body();
-    while (body.starts_with("\n")) {
-        body.erase(0, 1);
-    }
-    return {defaults.front_matter(), body};
-}
-
 // User templates beyond the built-in ones are documents of type "doc".
 std::string type_for_template(const std::string& name) {
     const auto& known = writeup_templates();
@@ -63,7 +45,7 @@ Written create_writeup(const Workspace& ws, const Env& env, const Config& config
     data.lists["reviewers"] = reviewers;
     data.lists["tags"] = request.tags;
     std::string rendered = render_template(templates.text(request.template_name), data, request.template_name);
-    auto [defaults, body] = split_template(rendered, request.template_name);
+    auto [defaults, body] = split_rendered_template(rendered, request.template_name);
 
     Document doc = Document::from_parts("", body);
     doc.set_string("id", new_id());
@@ -88,7 +70,7 @@ Written create_writeup(const Workspace& ws, const Env& env, const Config& config
         }
     }
 
-    ComposeRequest compose{doc, "async doc new", slugify(request.title), {"title"}};
+    ComposeRequest compose{doc, "async doc new", slugify(request.title), {"title"}, false};
     Document final_doc = compose_document(ws, env, config, now, compose, request.body);
     std::string id = final_doc.get_string("id").value_or("");
     if (!looks_like_id(id) || id.size() != 8) {

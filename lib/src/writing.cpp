@@ -76,6 +76,22 @@ bool is_inside(const fs::path& path, const fs::path& dir) {
 
 } // namespace
 
+std::pair<std::string, std::string> split_rendered_template(std::string_view rendered,
+                                                            std::string_view template_name) {
+    while (rendered.starts_with("\n")) {
+        rendered.remove_prefix(1);
+    }
+    if (!rendered.starts_with("+++")) {
+        return {{}, std::string{rendered}};
+    }
+    Document defaults = Document::parse(rendered, "template '" + std::string{template_name} + "'");
+    std::string body = defaults.body();
+    while (body.starts_with("\n")) {
+        body.erase(0, 1);
+    }
+    return {defaults.front_matter(), body};
+}
+
 Document compose_document(const Workspace& ws, const Env& env, const Config& config, TimePoint now,
                           const ComposeRequest& request, const BodyInput& input) {
     Document doc = request.initial;
@@ -126,7 +142,7 @@ Document compose_document(const Workspace& ws, const Env& env, const Config& con
                         resume_hint(request, draft)};
         }
         std::string after = read_file(draft);
-        if (after == before && !given) {
+        if (after == before && !given && !request.keep_unchanged) {
             fs::remove(draft);
             throw Error{ErrorKind::no, "aborted: no changes"};
         }

@@ -183,10 +183,26 @@ TEST_CASE("markdown::extract_markdown") {
                                           {"keep the old API", 3},
                                           {"drop IE support", 6},
                                           {"also an action", 8},
-                                          {"quoted", 14},
                                       });
         check_actions(ex.actions, {{"Decision: also an action", "Decision: also an action",
                                     std::nullopt, std::nullopt, false, 8}});
+    }
+
+    SUBCASE("quoted text is cited, not decided: no actions or decisions inside block quotes") {
+        auto ex = extract_markdown("> Decision: quoted\n"                 // 1
+                                   ">\n"                                   // 2
+                                   "> - [ ] @bob quoted action\n"         // 3
+                                   "> > - [x] nested quote\n"             // 4
+                                   "\n"                                    // 5
+                                   "- [ ] @carol a real action\n"         // 6
+                                   "\n"                                    // 7
+                                   "## Decisions\n"                        // 8
+                                   "\n"                                    // 9
+                                   "> - quoted under the heading\n"       // 10
+                                   "- a real one\n");                      // 11
+        check_decisions(ex.decisions, {{"a real one", 11}});
+        check_actions(ex.actions, {{"a real action", "@carol a real action", "carol", std::nullopt, false, 6}});
+        CHECK(ex.mentions == Strings{"bob", "carol"}); // mentions in quotes still count
     }
 
     SUBCASE("list items under a Decisions heading until the next heading of its level") {

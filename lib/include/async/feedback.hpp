@@ -61,4 +61,10 @@ struct Review {
 // else overdue when doc's due is before now, else pending.
 std::vector<Review> reviews_of(Index& index, const DocSummary& doc, TimePoint now);
 
+// The same for any people and kind of child document: one entry per person (normalised, each
+// once, in order), answered once a child of doc of child_type written by them exists (replied:
+// the earliest), else overdue when doc's due is before now, else pending.
+std::vector<Review> answers_of(Index& index, const DocSummary& doc, const std::vector<std::string>& people,
+                               std::string_view child_type, TimePoint now);
+
 } // namespace async

@@ -21,8 +21,9 @@ namespace async {
 
 class Workspace;
 
-// Bumped whenever the schema changes; an index with another version is rebuilt.
-inline constexpr int k_index_schema_version = 1;
+// Bumped whenever the schema or what is extracted from files changes (2: quoted text holds no
+// actions or decisions); an index with another version is rebuilt.
+inline constexpr int k_index_schema_version = 2;
 
 struct RefreshStats {
     std::size_t scanned = 0;   // files looked at

@@ -1,7 +1,7 @@
 #pragma once
 // What async reads out of a Markdown body with md4c (CommonMark + GitHub task lists), never
 // with regular expressions: actions, decisions, mentions, headings, links. Nothing inside code
-// blocks or inline code counts.
+// blocks or inline code counts; nothing inside a block quote is an action or a decision.
 #include <optional>
 #include <string>
 #include <string_view>

@@ -93,7 +93,8 @@ struct ActionFilter {
     std::optional<TimePoint> overdue_at; // only open actions due before this instant
 };
 
-// Actions across the workspace, due ones first (by due date), then by document and line.
+// Actions across the workspace, due ones first (by due date), then by document and line. Those
+// of a meeting's agenda and responses are left out once the meeting has a summary.
 std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter);
 
 // The action a handle (or unique handle prefix of 4+ characters) names; Error{no} otherwise.
@@ -106,6 +107,7 @@ struct DecisionRow {
 };
 
 // Decisions across the workspace, newest document first; since filters by document created.
+// Those of a meeting's agenda and responses are left out once the meeting has a summary.
 std::vector<DecisionRow> list_decisions(Index& index, std::optional<TimePoint> since);
 
 // True for types that belong to another document (reply, response, summary).

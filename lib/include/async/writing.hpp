@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace async {
@@ -34,16 +36,25 @@ struct ComposeRequest {
     std::string resume_command; // "async doc new": the hint prints "<it> --file DRAFT --edit"
     std::string draft_stem;     // names the draft file, e.g. the title's slug
     std::vector<std::string> required_keys; // front matter strings that must not end up empty
+    bool keep_unchanged = false; // the initial text is already a result (a compiled summary):
+                                 // saving it unchanged is not an abort
 };
 
 // Produces the document to write from request and input, opening the editor when asked.
-// Throws Error{no} "aborted: no changes" (unchanged template or blank body, nothing kept),
+// Throws Error{no} "aborted: no changes" (unchanged template unless keep_unchanged, or blank
+// body, nothing kept),
 // Error{no} when the editor fails (text kept as a draft, resume hint; Error{interrupted} when
 // it was interrupted), Error{data} with "draft:line:col" when the front matter is invalid and
 // Error{usage} when a required key is empty (text kept as a draft in both). On success the
 // draft is removed, and so is a draft passed back in with --file.
 Document compose_document(const Workspace& ws, const Env& env, const Config& config, TimePoint now,
                           const ComposeRequest& request, const BodyInput& input);
+
+// A rendered template may begin with a "+++" block of default front matter keys: returns the
+// block's front matter (empty without one) and the body after it, leading newlines removed.
+// Throws Error{data} naming the template when the block is not valid TOML.
+std::pair<std::string, std::string> split_rendered_template(std::string_view rendered,
+                                                            std::string_view template_name);
 
 enum class EditOutcome { saved, unchanged };
 

@@ -1,0 +1,578 @@
+#include <async/config.hpp>
+#include <async/dates.hpp>
+#include <async/document.hpp>
+#include <async/error.hpp>
+#include <async/identity.hpp>
+#include <async/markdown.hpp>
+#include <async/meeting.hpp>
+#include <async/templates.hpp>
+#include <async/text.hpp>
+#include <async/workspace.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+#include <system_error>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace async {
+namespace {
+
+std::string lower_trimmed(std::string_view text) {
+    return to_lower_ascii(trim(text));
+}
+
+TemplateSet templates_of(const Workspace& ws, const Env& env) {
+    return TemplateSet{user_config_file(env).parent_path() / "templates", ws.templates_dir()};
+}
+
+// Markdown link text showing name literally: every ASCII punctuation character escaped.
+std::string link_text(std::string_view name) {
+    std::string out;
+    for (char c : name) {
+        if (std::ispunct(static_cast<unsigned char>(c))) {
+            out += '\\';
+        }
+        out += c;
+    }
+    return out;
+}
+
+// A link target for attachments/<name>: everything but unreserved URL characters escaped.
+std::string link_target(std::string_view name) {
+    static constexpr char k_hex[] = "0123456789ABCDEF";
+    std::string out = "attachments/";
+    for (char c : name) {
+        auto u = static_cast<unsigned char>(c);
+        if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~') {
+            out += c;
+        } else {
+            out += '%';
+            out += k_hex[u >> 4];
+            out += k_hex[u & 15];
+        }
+    }
+    return out;
+}
+
+// name, or name-2.ext, name-3.ext… : the first free name in dir, claimed by copying source to
+// it (copy_file refuses an existing target, so two writers never share a name).
+fs::path copy_unique(const fs::path& source, const fs::path& dir, const std::string& name) {
+    fs::path wanted{name};
+    std::string stem = wanted.stem().string();
+    std::string ext = wanted.extension().string();
+    if (stem.empty()) {
+        stem = name;
+        ext.clear();
+    }
+    for (int n = 1;; ++n) {
+        fs::path target = dir / (n == 1 ? name : stem + "-" + std::to_string(n) + ext);
+        std::error_code ec;
+        if (fs::copy_file(source, target, fs::copy_options::none, ec)) {
+            return target;
+        }
+        if (ec != std::errc::file_exists) {
+            fs::remove(target, ec);
+            throw Error{ErrorKind::data, "cannot copy '" + source.string() + "' into '" + dir.string() + "': " +
+                                             ec.message()};
+        }
+    }
+}
+
+// The transcript lying beside an audio or video file (talk.ogg → talk.vtt), if any.
+std::optional<fs::path> transcript_beside(const fs::path& media) {
+    if (!is_media_file_name(media.filename().string())) {
+        return std::nullopt;
+    }
+    for (const auto& ext : transcript_extensions()) {
+        fs::path candidate = media;
+        candidate.replace_extension(ext);
+        std::error_code ec;
+        if (fs::is_regular_file(candidate, ec)) {
+            return candidate;
+        }
+    }
+    return std::nullopt;
+}
+
+// The lines of text, without their line ends ("\n", "\r\n").
+std::vector<std::string_view> lines_of(std::string_view text) {
+    std::vector<std::string_view> out;
+    while (!text.empty()) {
+        auto end = text.find('\n');
+        std::string_view line = text.substr(0, end);
+        if (line.ends_with('\r')) {
+            line.remove_suffix(1);
+        }
+        out.push_back(line);
+        if (end == std::string_view::npos) {
+            break;
+        }
+        text.remove_prefix(end + 1);
+    }
+    return out;
+}
+
+// Lines [from, to) of lines joined, blank lines at both ends left out.
+std::string join_lines(const std::vector<std::string_view>& lines, std::size_t from, std::size_t to) {
+    to = std::min(to, lines.size());
+    while (from < to && trim(lines[from]).empty()) {
+        ++from;
+    }
+    while (to > from && trim(lines[to - 1]).empty()) {
+        --to;
+    }
+    std::string out;
+    for (std::size_t i = from; i < to; ++i) {
+        out += lines[i];
+        out += '\n';
+    }
+    return out;
+}
+
+bool is_setext_underline(std::string_view line) {
+    line = trim(line);
+    return !line.empty() && (std::all_of(line.begin(), line.end(), [](char c) { return c == '-'; }) ||
+                             std::all_of(line.begin(), line.end(), [](char c) { return c == '='; }));
+}
+
+struct Section {
+    std::string heading; // empty for the text before the first "## " heading
+    std::string text;
+};
+
+// body cut at its level-1 and level-2 headings (a Markdown parser's headings, so a "## " line in
+// a code block is text).
+std::vector<Section> sections_of(std::string_view body) {
+    auto lines = lines_of(body);
+    std::vector<Heading> cuts;
+    for (const auto& h : extract_markdown(body).headings) {
+        if (h.level <= 2 && h.line >= 1 && h.line <= lines.size()) {
+            cuts.push_back(h);
+        }
+    }
+    std::vector<Section> out;
+    out.push_back(Section{{}, join_lines(lines, 0, cuts.empty() ? lines.size() : cuts.front().line - 1)});
+    for (std::size_t i = 0; i < cuts.size(); ++i) {
+        std::size_t from = cuts[i].line; // the line after the heading (lines are 1-based)
+        if (from < lines.size() && is_setext_underline(lines[from])) {
+            ++from;
+        }
+        std::size_t to = i + 1 < cuts.size() ? cuts[i + 1].line - 1 : lines.size();
+        out.push_back(Section{cuts[i].text, join_lines(lines, from, std::max(from, to))});
+    }
+    return out;
+}
+
+std::string quote_lines(std::string_view text) {
+    std::string out;
+    for (auto line : lines_of(text)) {
+        out += line.empty() ? ">\n" : "> " + std::string{line} + "\n";
+    }
+    return out;
+}
+
+std::string collapse_spaces(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+        if (space) {
+            if (!out.empty() && out.back() != ' ') {
+                out += ' ';
+            }
+        } else {
+            out += c;
+        }
+    }
+    return std::string{trim(out)};
+}
+
+std::string handle_or_lower(std::string_view handle) {
+    try {
+        return normalize_handle(handle);
+    } catch (const Error&) {
+        return to_lower_ascii(trim(handle));
+    }
+}
+
+TemplateData response_data(const DocSummary& meeting, std::string_view agenda_body) {
+    TemplateData data;
+    data.strings["meeting_title"] = meeting.title;
+    data.strings["meeting_id"] = meeting.id;
+    data.strings["title"] = meeting.title;
+    data.strings["due"] = meeting.due ? format_local(*meeting.due) : std::string{};
+    for (const auto& item : agenda_items(agenda_body)) {
+        data.records["items"].push_back({{"heading", item}});
+    }
+    return data;
+}
+
+std::string read_body(const Workspace& ws, const std::string& rel) {
+    return Document::parse(read_file(ws.root() / rel), rel).body();
+}
+
+} // namespace
+
+std::string attachment_name(const fs::path& source) {
+    std::string shown = sanitize_for_terminal(source.string(), Newlines::flatten);
+    std::error_code ec;
+    if (!fs::is_regular_file(source, ec)) {
+        throw Error{ErrorKind::usage, "cannot attach '" + shown + "': " +
+                                          (fs::exists(source, ec) ? "not a regular file" : "no such file")};
+    }
+    if (::access(source.c_str(), R_OK) != 0) {
+        throw Error{ErrorKind::usage, "cannot attach '" + shown + "': not readable"};
+    }
+    std::string name = source.filename().string();
+    bool control = std::any_of(name.begin(), name.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+    });
+    if (name.empty() || control || find_invalid_utf8(name).has_value()) {
+        throw Error{ErrorKind::usage, "cannot attach '" + shown + "': its name holds control characters or is not UTF-8",
+                    "rename the file first"};
+    }
+    return name;
+}
+
+std::vector<std::string> agenda_items(std::string_view agenda_body) {
+    std::vector<std::string> out;
+    for (const auto& h : extract_markdown(agenda_body).headings) {
+        std::string key = lower_trimmed(h.text);
+        if (h.level == 2 && key != "decisions" && key != "actions") {
+            out.push_back(h.text);
+        }
+    }
+    return out;
+}
+
+void require_meeting(const DocSummary& doc) {
+    if (doc.type == "meeting") {
+        return;
+    }
+    std::string hint = doc.parent.empty() ? "see 'async list --type meeting'"
+                                          : "it belongs to " + doc.parent + "; name that meeting";
+    throw Error{ErrorKind::usage, "'" + doc.path + "' is a " + doc.type + ", not a meeting", hint};
+}
+
+OpenedMeeting open_meeting(const Workspace& ws, const Env& env, const Config& config, const Clock& clock,
+                           const std::string& organiser, const NewMeeting& request) {
+    std::vector<std::string> participants;
+    for (const auto& p : request.participants) {
+        std::string handle = normalize_handle(p);
+        if (std::find(participants.begin(), participants.end(), handle) == participants.end()) {
+            participants.push_back(handle);
+        }
+    }
+    if (participants.empty()) {
+        throw Error{ErrorKind::usage, "a meeting needs participants", "async meeting open \"TITLE\" --with bob,carol"};
+    }
+    // Everything to copy, checked before the editor opens: (source, name in attachments/).
+    std::vector<std::pair<fs::path, std::string>> files;
+    std::set<fs::path> named(request.attachments.begin(), request.attachments.end());
+    for (const auto& source : request.attachments) {
+        files.emplace_back(source, attachment_name(source));
+        if (auto transcript = transcript_beside(source); transcript && !named.contains(*transcript)) {
+            named.insert(*transcript);
+            files.emplace_back(*transcript, attachment_name(*transcript));
+        }
+    }
+    // Two files of one name (from different folders) get name-2.ext… in the fresh folder.
+    std::set<std::string> taken;
+    for (auto& [source, name] : files) {
+        fs::path wanted{name};
+        for (int n = 2; !taken.insert(name).second; ++n) {
+            name = wanted.stem().string() + "-" + std::to_string(n) + wanted.extension().string();
+        }
+    }
+
+    TimePoint now = clock.now();
+    TemplateSet templates = templates_of(ws, env);
+    TemplateData data;
+    data.strings["title"] = request.title;
+    data.strings["author"] = organiser;
+    data.strings["date"] = format_local_date(now);
+    data.strings["due"] = request.due ? format_local(*request.due) : std::string{};
+    data.lists["participants"] = participants;
+    for (const auto& [source, name] : files) {
+        data.records["attachments"].push_back({{"name", link_text(name)}, {"link", link_target(name)}});
+    }
+    std::string rendered = render_template(templates.text("meeting"), data, "meeting");
+    auto [defaults, body] = split_rendered_template(rendered, "meeting");
+
+    Document doc = Document::from_parts("", body);
+    doc.set_string("id", new_id());
+    doc.set_string("type", "meeting");
+    doc.set_string("title", request.title);
+    doc.set_string("author", organiser);
+    doc.set_time("created", now);
+    doc.set_string("status", "open");
+    doc.set_strings("participants", participants);
+    if (request.due) {
+        doc.set_time("due", *request.due);
+    }
+    Document template_keys = Document::from_parts(defaults, "");
+    for (const auto& key : template_keys.keys()) {
+        if (!doc.has(key)) {
+            doc.set_literal(key, *template_keys.literal(key));
+        }
+    }
+
+    ComposeRequest compose{doc, "async meeting open", slugify(request.title), {"title"}, false};
+    Document agenda = compose_document(ws, env, config, now, compose, request.body);
+    std::string id = agenda.get_string("id").value_or("");
+    if (!looks_like_id(id) || id.size() != 8) {
+        id = new_id();
+        agenda.set_string("id", id);
+    }
+    // The copies are linked from the agenda unless the edited text already links them (a team
+    // template may place them itself); a copy renamed on a clash is linked under its new name.
+    std::string agenda_text = agenda.body();
+    fs::path index_md = write_new_bundle(ws, "meetings", now, slugify(agenda.get_string("title").value_or(request.title)), agenda);
+    OpenedMeeting out;
+    std::vector<std::string> missing_links;
+    if (!files.empty()) {
+        fs::path dir = index_md.parent_path() / "attachments";
+        fs::create_directories(dir);
+        for (const auto& [source, name] : files) {
+            fs::path copy = copy_unique(source, dir, name);
+            out.attached.push_back(copy);
+            std::string copied = copy.filename().string();
+            if (agenda_text.find(link_target(copied)) == std::string::npos) {
+                missing_links.push_back(copied);
+            }
+        }
+    }
+    if (!missing_links.empty()) {
+        std::string linked = agenda_text;
+        while (!linked.empty() && (linked.back() == '\n' || linked.back() == ' ')) {
+            linked.pop_back();
+        }
+        linked += "\n\n**Attachments:**\n\n";
+        for (const auto& name : missing_links) {
+            linked += "- [" + link_text(name) + "](" + link_target(name) + ")\n";
+        }
+        agenda.set_body(linked);
+        write_file_atomic(index_md, agenda.render());
+    }
+    out.agenda = Written{id, index_md};
+    return out;
+}
+
+Response respond_to_meeting(const Workspace& ws, const Env& env, const Config& config, const Clock& clock,
+                            const std::string& me, const DocSummary& meeting, const BodyInput& body) {
+    require_meeting(meeting);
+    if (meeting.status == "closed") {
+        throw Error{ErrorKind::no, "'" + meeting.title + "' is closed: it takes no more responses",
+                    "read its summary with 'async show " + meeting.id + "'"};
+    }
+    fs::path dir = (ws.root() / meeting.path).parent_path() / "responses";
+    fs::path file = dir / (me + ".md");
+    TimePoint now = clock.now();
+    std::error_code ec;
+    if (fs::exists(file, ec)) {
+        EditOutcome edited = edit_existing(ws, env, config, now, file, body);
+        std::string id = Document::parse(read_file(file), ws.display(file)).get_string("id").value_or("");
+        return Response{edited == EditOutcome::saved ? ResponseOutcome::edited : ResponseOutcome::unchanged, id, file};
+    }
+    std::string agenda_body = read_body(ws, meeting.path);
+    TemplateData data = response_data(meeting, agenda_body);
+    data.strings["author"] = me;
+    data.strings["date"] = format_local_date(now);
+    std::string rendered = render_template(templates_of(ws, env).text("response"), data, "response");
+    auto [defaults, text] = split_rendered_template(rendered, "response");
+
+    Document initial = Document::from_parts(defaults, text);
+    initial.set_string("id", new_id());
+    initial.set_string("type", "response");
+    initial.set_string("author", me);
+    initial.set_time("created", now);
+    initial.set_string("response_to", meeting.id);
+    ComposeRequest compose{initial, "async meeting respond " + (meeting.id.empty() ? meeting.path : meeting.id),
+                           "response-" + slugify(meeting.title), {}, false};
+    Document response = compose_document(ws, env, config, now, compose, body);
+    std::string id = response.get_string("id").value_or("");
+    if (!looks_like_id(id) || id.size() != 8) {
+        id = new_id();
+        response.set_string("id", id);
+    }
+    fs::create_directories(dir);
+    if (!create_file_exclusive(file, response.render())) {
+        throw Error{ErrorKind::no, "'" + ws.display(file) + "' appeared while you were writing; nothing overwritten",
+                    "run the command again to edit it"};
+    }
+    return Response{ResponseOutcome::created, id, file};
+}
+
+std::vector<Review> meeting_status(Index& index, const DocSummary& meeting, TimePoint now) {
+    return answers_of(index, meeting, meeting.participants, "response", now);
+}
+
+std::string_view response_state_name(ReviewState state) {
+    return state == ReviewState::answered ? "responded" : to_string(state);
+}
+
+std::string compile_summary(const SummarySource& source) {
+    auto items = agenda_items(source.agenda_body);
+    std::vector<std::string> item_keys;
+    for (const auto& item : items) {
+        item_keys.push_back(lower_trimmed(item));
+    }
+    std::vector<std::string> per_item(items.size());
+    std::string other;
+    std::string preamble = collapse_spaces(source.response_preamble);
+    for (const auto& r : source.responses) {
+        std::string who = "**" + link_text(r.author) + "**";
+        for (const auto& section : sections_of(r.body)) {
+            if (section.text.empty()) {
+                continue;
+            }
+            if (section.heading.empty()) {
+                if (collapse_spaces(section.text) != preamble) {
+                    other += "\n" + who + ":\n\n" + quote_lines(section.text);
+                }
+                continue;
+            }
+            auto it = std::find(item_keys.begin(), item_keys.end(), lower_trimmed(section.heading));
+            if (it == item_keys.end()) {
+                other += "\n" + who + " (under \"" + collapse_spaces(section.heading) + "\"):\n\n" + quote_lines(section.text);
+            } else {
+                per_item[static_cast<std::size_t>(it - item_keys.begin())] += "\n" + who + ":\n\n" + quote_lines(section.text);
+            }
+        }
+    }
+
+    std::string out;
+    std::string responded;
+    std::string missing;
+    for (const auto& p : source.participants) {
+        std::string& list = p.state == ReviewState::answered ? responded : missing;
+        list += (list.empty() ? "" : ", ") + link_text(p.handle) +
+                (p.state == ReviewState::answered && p.replied ? " (" + format_local(*p.replied) + ")" : "");
+    }
+    out += "**Responded:** " + (responded.empty() ? std::string{"nobody"} : responded) + "\n";
+    if (!missing.empty()) {
+        out += "**No response:** " + missing + "\n";
+    }
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        out += "\n## " + collapse_spaces(items[i]) + "\n" + (per_item[i].empty() ? "\n*No responses.*\n" : per_item[i]);
+    }
+    if (!other.empty()) {
+        out += "\n## Other remarks\n" + other;
+    }
+
+    // Decisions and actions of the agenda, then of each response, each once.
+    std::vector<std::string> decisions;
+    std::vector<std::string> actions;
+    std::set<std::string> seen_decisions;
+    std::set<std::string> seen_actions;
+    auto collect = [&](std::string_view body, const std::string& writer) {
+        Extracted found = extract_markdown(body);
+        for (const auto& d : found.decisions) {
+            if (seen_decisions.insert(lower_trimmed(d.text)).second) {
+                decisions.push_back(d.text);
+            }
+        }
+        for (const auto& a : found.actions) {
+            std::string text = a.raw;
+            if (!a.owner && !writer.empty()) {
+                text = "@" + writer + " " + text;
+            }
+            if (seen_actions.insert(lower_trimmed(text)).second) {
+                actions.push_back(std::string{a.done ? "- [x] " : "- [ ] "} + text);
+            }
+        }
+    };
+    collect(source.agenda_body, source.agenda_author);
+    for (const auto& r : source.responses) {
+        collect(r.body, r.author);
+    }
+    out += "\n## Decisions\n\n";
+    if (decisions.empty()) {
+        out += "*None yet: add them here as list items.*\n";
+    }
+    for (const auto& d : decisions) {
+        out += "- " + d + "\n";
+    }
+    out += "\n## Actions\n\n";
+    if (actions.empty()) {
+        out += "*None yet: add them as `- [ ] @handle what due:YYYY-MM-DD`.*\n";
+    }
+    for (const auto& a : actions) {
+        out += a + "\n";
+    }
+    return out;
+}
+
+ClosedMeeting close_meeting(const Workspace& ws, const Env& env, const Config& config, const Clock& clock,
+                            Index& index, const std::string& me, const DocSummary& meeting, const BodyInput& body) {
+    require_meeting(meeting);
+    TimePoint now = clock.now();
+    fs::path summary = (ws.root() / meeting.path).parent_path() / "summary.md";
+    ClosedMeeting out;
+    out.summary = summary;
+    std::error_code ec;
+    bool has_summary = fs::exists(summary, ec);
+    if (meeting.status == "closed" && has_summary) {
+        out.outcome = CloseOutcome::already_closed;
+        return out;
+    }
+    auto states = meeting_status(index, meeting, now);
+    for (const auto& s : states) {
+        if (s.state != ReviewState::answered) {
+            out.pending.push_back(s.handle);
+        }
+    }
+    if (!has_summary) {
+        std::string agenda_body = read_body(ws, meeting.path);
+        SummarySource source;
+        source.agenda_body = agenda_body;
+        source.agenda_author = handle_or_lower(meeting.author);
+        source.participants = states;
+        for (const auto& child : children_of(index, meeting)) {
+            if (child.type == "response") {
+                source.responses.push_back(ResponseText{handle_or_lower(child.author), child.created, read_body(ws, child.path)});
+            }
+        }
+        TemplateData data = response_data(meeting, agenda_body);
+        auto [defaults, text] = split_rendered_template(
+            render_template(templates_of(ws, env).text("response"), data, "response"), "response");
+        source.response_preamble = sections_of(text).front().text;
+
+        Document initial = Document::from_parts("", compile_summary(source));
+        initial.set_string("id", new_id());
+        initial.set_string("type", "summary");
+        initial.set_string("title", "Summary: " + meeting.title);
+        initial.set_string("author", me);
+        initial.set_time("created", now);
+        initial.set_string("summary_of", meeting.id);
+        BodyInput input = body;
+        if (input.message) {
+            // -m is the organiser's conclusion, put above the compiled responses.
+            std::string message = *input.message;
+            while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
+                message.pop_back();
+            }
+            initial.set_body(message + "\n\n" + initial.body());
+            input.message.reset();
+            if (input.edit == EditChoice::automatic) {
+                input.edit = EditChoice::never;
+            }
+        }
+        ComposeRequest compose{initial, "async meeting close " + (meeting.id.empty() ? meeting.path : meeting.id),
+                               "summary-" + slugify(meeting.title), {}, true};
+        Document written = compose_document(ws, env, config, now, compose, input);
+        out.summary_id = written.get_string("id").value_or("");
+        if (!create_file_exclusive(summary, written.render())) {
+            throw Error{ErrorKind::no, "'" + ws.display(summary) + "' appeared while you were writing; nothing overwritten",
+                        "edit it with 'async edit " + ws.display(summary) + "'"};
+        }
+    }
+    if (meeting.status != "closed") {
+        close_document(ws, meeting, now, std::nullopt);
+    }
+    return out;
+}
+
+} // namespace async
