@@ -324,7 +324,8 @@ TEST_CASE("markdown::extract_markdown") {
         CHECK(ex.decisions.empty());
         check_actions(ex.actions,
                       {
-XX, std::nullopt, std::nullopt, false, 17},
+                          // the quoted task on line 12 is cited text, not an action
+                          {"loose", "loose", std::nullopt, std::nullopt, false, 17},
                       });
     }
 
