@@ -407,9 +407,9 @@ TEST_CASE("markdown::extract_markdown") {
         SUBCASE("10,000 alternating quotes and lists") {
             std::string body;
             for (int i = 0; i < 5000; ++i)
-                body += "> - ";
+                body += "- > ";
             auto ex = extract_markdown(body + "Decision: deep\n");
-            check_decisions(ex.decisions, {{"deep", 1}});
+            CHECK(ex.decisions.empty()); // inside quotes: cited, not decided
         }
         SUBCASE("pathological inline nesting") {
             std::string body;
