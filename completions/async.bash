@@ -26,6 +26,8 @@ _async_value_options() { # command option
         list:--sort | list:-n | list:--limit) return 0 ;;
     search:--type | search:--author | search:-n | search:--limit) return 0 ;;
     actions:--owner | decisions:--since) return 0 ;;
+    meeting:-w | meeting:--with | meeting:-d | meeting:--due | meeting:-a | meeting:--attach | \
+        meeting:-m | meeting:--message | meeting:--file) return 0 ;;
     esac
     return 1
 }
@@ -93,6 +95,27 @@ _async_doc_ids() {
     done < <(_async_run list)
 }
 
+# Ids of the meetings (`async list --type meeting`), when there is a workspace.
+_async_meeting_ids() {
+    _async_has_workspace || return
+    local id rest
+    while read -r id rest; do
+        [[ -n $id ]] && printf '%s\n' "$id"
+    done < <(_async_run list --type meeting)
+}
+
+# Completes a comma-separated list of handles: the part after the last comma.
+_async_compgen_handle_list() { # current-word
+    local head="" last=$1
+    if [[ $1 == *,* ]]; then
+        head=${1%,*},
+        last=${1##*,}
+    fi
+    _async_compgen_words $(_async_handles) "$last"
+    local k
+    for k in "${!COMPREPLY[@]}"; do COMPREPLY[k]=$head${COMPREPLY[k]}; done
+}
+
 # Handles of the open actions `async actions` prints (first column), when there is a workspace.
 _async_action_handles() {
     _async_has_workspace || return
@@ -155,7 +178,7 @@ _async() {
         = | -*) continue ;;
         esac
         case $cmd in
-        doc | config | templates | actions)
+        doc | meeting | config | templates | actions)
             if [[ -z $sub ]]; then
                 sub=$w
                 continue
@@ -235,14 +258,7 @@ _async() {
             return
             ;;
         -r | --reviewers)
-            local head="" last=$cur
-            if [[ $cur == *,* ]]; then
-                head=${cur%,*},
-                last=${cur##*,}
-            fi
-            _async_compgen_words $(_async_handles) "$last"
-            local k
-            for k in "${!COMPREPLY[@]}"; do COMPREPLY[k]=$head${COMPREPLY[k]}; done
+            _async_compgen_handle_list "$cur"
             return
             ;;
         --file)
@@ -258,13 +274,36 @@ _async() {
         esac
     fi
 
+    if [[ $cmd == meeting ]]; then
+        case $opt in
+        -w | --with)
+            _async_compgen_handle_list "$cur"
+            return
+            ;;
+        -d | --due)
+            _async_compgen_words $_async_date_words "$cur"
+            return
+            ;;
+        -a | --attach | --file)
+            compopt -o filenames 2>/dev/null
+            local IFS=$'\n'
+            COMPREPLY=($(compgen -f -- "$cur"))
+            [[ $opt == --file && (-z $cur || $cur == -) ]] && COMPREPLY+=(-)
+            return
+            ;;
+        -m | --message)
+            return
+            ;;
+        esac
+    fi
+
     case $cmd in
     "")
         if [[ $cur == -* ]]; then
             _async_compgen_words -C --json --color= -q --quiet -h --help --version "$cur"
             [[ ${COMPREPLY[*]} == --color= ]] && compopt -o nospace 2>/dev/null
         else
-            _async_compgen_words init doc config templates index list show edit search \
+            _async_compgen_words init doc meeting config templates index list show edit search \
                 actions decisions check "$cur"
         fi
         ;;
@@ -301,6 +340,34 @@ _async() {
             if [[ $cur == -* ]]; then
                 _async_compgen_words -t --template -r --reviewers -d --due --tag \
                     -m --message --file -e --edit --no-edit -h --help "$cur"
+            fi
+            ;;
+        esac
+        ;;
+    meeting)
+        case $sub in
+        "")
+            if [[ $cur == -* ]]; then
+                _async_compgen_words -h --help "$cur"
+            else
+                _async_compgen_words open respond status close "$cur"
+            fi
+            ;;
+        open)
+            if [[ $cur == -* ]]; then
+                _async_compgen_words -w --with -d --due -a --attach \
+                    -m --message --file -e --edit --no-edit -h --help "$cur"
+            fi
+            ;;
+        respond | status | close)
+            if [[ $cur == -* ]]; then
+                if [[ $sub == status ]]; then
+                    _async_compgen_words -h --help "$cur"
+                else
+                    _async_compgen_words -m --message --file -e --edit --no-edit -h --help "$cur"
+                fi
+            elif ((${#args[@]} == 0)); then
+                _async_compgen_words $(_async_meeting_ids) "$cur"
             fi
             ;;
         esac

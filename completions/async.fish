@@ -6,7 +6,7 @@
 
 # Options of the commands that take a value (skipped with it when walking the line).
 set -g __async_value_options -C --color -t --template -r --reviewers -d --due --tag -m --message --file \
-    --type --author --status --since --until --sort -n --limit --owner
+    --type --author --status --since --until --sort -n --limit --owner -w --with -a --attach
 
 # The command path typed so far ("", "doc", "doc new", "config get", "actions done"...),
 # skipping options and their values; other words are positionals.
@@ -29,7 +29,7 @@ function __async_command_path
             case '*'
                 if test (count $path) -eq 0
                     set path $t
-                else if test (count $path) -eq 1; and contains -- $path[1] doc config templates actions
+                else if test (count $path) -eq 1; and contains -- $path[1] doc meeting config templates actions
                     set -a path $t
                 end
         end
@@ -111,10 +111,10 @@ function __async_handles
 end
 
 # Document ids from `async list` (id, date, type, status, author, title, "due DATE"), the title
-# as the description.
+# as the description; arguments go to `async list` (--type meeting: meetings only).
 function __async_doc_ids
     __async_has_workspace; or return
-    __async_run list | string replace -r '^(\S+)\s+(?:\S+\s+){4}(.*?)(?:\s+due \S+)?$' '$1\t$2'
+    __async_run list $argv | string replace -r '^(\S+)\s+(?:\S+\s+){4}(.*?)(?:\s+due \S+)?$' '$1\t$2'
 end
 
 # Handles of open actions from `async actions` (handle, box, @owner, "due DATE", text,
@@ -170,6 +170,7 @@ complete -c async -n '__async_at ""' -a doc -d 'Write-ups: new documents, replie
 complete -c async -n '__async_at ""' -a config -d 'Read and write settings'
 complete -c async -n '__async_at ""' -a templates -d 'List templates and print one'
 complete -c async -n '__async_at ""' -a index -d 'Refresh the index, or check it matches the files'
+complete -c async -n '__async_at ""' -a meeting -d 'Async meetings: agenda, responses, summary'
 complete -c async -n '__async_at ""' -a list -d 'List documents with filters'
 complete -c async -n '__async_at ""' -a show -d 'Print a document with its replies and responses'
 complete -c async -n '__async_at ""' -a edit -d 'Edit a document in the editor'
@@ -203,6 +204,24 @@ complete -c async -n '__async_at doc reply' -l file -r -F -d 'Body or whole repl
 complete -c async -n '__async_at doc reply' -s e -l edit -d 'Open the editor even with -m or --file'
 complete -c async -n '__async_at doc reply' -l no-edit -d 'Write without the editor'
 complete -c async -n '__async_at doc close' -s m -l message -x -d 'The outcome, recorded as a decision'
+
+# async meeting open|respond|status|close
+complete -c async -n '__async_at meeting' -a open -d 'Write an agenda; participants must respond by the deadline'
+complete -c async -n '__async_at meeting' -a respond -d 'Write (or edit) my response, one section per agenda item'
+complete -c async -n '__async_at meeting' -a status -d 'Who responded, who is pending or overdue'
+complete -c async -n '__async_at meeting' -a close -d 'Compile the responses into summary.md and close'
+complete -c async -n '__async_at meeting open' -s w -l with -x -a '(__async_handles)' -d 'Participants who must respond (a,b)'
+complete -c async -n '__async_at meeting open' -s d -l due -x -d 'Response deadline' -a 'today tomorrow yesterday eod eow now mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday +1d +2d +3d +1w +2w'
+complete -c async -n '__async_at meeting open' -s a -l attach -r -F -d 'A file to copy into attachments/ and link'
+for sub in respond status close
+    complete -c async -n "__async_at meeting $sub; and test (__async_positionals) -eq 0" -a '(__async_doc_ids --type meeting)'
+end
+for sub in open respond close
+    complete -c async -n "__async_at meeting $sub" -s m -l message -x -d 'Body text (skips the editor)'
+    complete -c async -n "__async_at meeting $sub" -l file -r -F -d 'Body or whole document from PATH, or - for stdin'
+    complete -c async -n "__async_at meeting $sub" -s e -l edit -d 'Open the editor even with -m or --file'
+    complete -c async -n "__async_at meeting $sub" -l no-edit -d 'Write without the editor'
+end
 
 # async config get|set|unset|list
 complete -c async -n '__async_at config' -a get -d 'Print the value of KEY'

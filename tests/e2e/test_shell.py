@@ -13,8 +13,8 @@ import harness
 SOURCE_DIR = Path(os.environ.get("ASYNC_SOURCE_DIR", Path(__file__).resolve().parents[2]))
 MAN_SOURCES = SOURCE_DIR / "man"
 COMPLETIONS = SOURCE_DIR / "completions"
-COMMANDS = {"actions", "check", "config", "decisions", "doc", "edit", "index", "init", "list", "search",
-            "show", "templates"}
+COMMANDS = {"actions", "check", "config", "decisions", "doc", "edit", "index", "init", "list", "meeting",
+            "search", "show", "templates"}
 TYPES = {"doc", "decision", "sop", "onboarding", "post", "watercooler", "meeting", "response", "reply",
          "summary", "checkin", "item"}
 DATE_WORDS = {"today", "tomorrow", "yesterday", "eod", "eow", "now", "fri", "friday", "+1d", "+1w"}
@@ -75,6 +75,18 @@ class ShellTestCase(harness.AsyncTestCase):
         handles = {a["handle"]: a["text"] for a in json.loads(out)["actions"]}
         self.assertEqual(sorted(handles.values()), ["ship the draft", "write the summary"])
         return ids, handles
+
+    def check_meeting_completion(self):
+        """Meeting subcommands, flags, participants and meeting ids (a document's id is not one)."""
+        ws = self.make_team_workspace()
+        self.ok("-C", str(ws), "doc", "new", "Not a meeting", "-m", "text")
+        mid = self.ok("-C", str(ws), "meeting", "open", "Sync", "--with", "bob", "-m", "## Item").out.split()[0]
+        self.assertEqual(self.complete("async meeting "), {"open", "respond", "status", "close"})
+        self.assertEqual(self.complete("async meeting open Sync --wi"), {"--with"})
+        self.assertEqual(self.complete("async meeting open Sync --at"), {"--attach"})
+        self.assertEqual(self.complete("async meeting open Sync --with ", cwd=ws), {"bob"})
+        for sub in ("respond", "status", "close"):
+            self.assertEqual(self.complete(f"async meeting {sub} ", cwd=ws), {mid})
 
     def template_names(self, cwd):
         out = self.ok("templates", cwd=cwd).out
@@ -203,6 +215,9 @@ class BashCompletion(ShellTestCase):
         self.assertEqual(self.complete("async c"), {"config", "check"})
         self.assertEqual(self.complete("async --json -q t"), {"templates"})
 
+    def test_meeting(self):
+        self.check_meeting_completion()
+
     def test_global_flags(self):
         self.assertEqual(self.complete("async --co"), {"--color="})
         self.assertEqual(self.complete("async --color = "), {"auto", "always", "never"})
@@ -324,6 +339,9 @@ class FishCompletion(ShellTestCase):
 
     def test_doc_subcommand(self):
         self.assertEqual(self.complete("async doc n"), {"new"})
+
+    def test_meeting(self):
+        self.check_meeting_completion()
 
     def test_commands_and_flags(self):
         self.assertEqual(self.complete("async "), COMMANDS)
@@ -469,6 +487,9 @@ class ZshCompletion(ShellTestCase):
         self.assertEqual(self.complete("async list --type "), TYPES)
         self.assertEqual(self.complete("async actions "), {"done"})
         self.assertEqual(self.complete("async actions done --d"), {"--dry-run"})
+
+    def test_meeting(self):
+        self.check_meeting_completion()
 
     def test_ids_and_handles(self):
         ids, handles = self.make_documents()
