@@ -444,6 +444,9 @@ std::string compile_summary(const SummarySource& source) {
     }
 
     std::string out;
+    if (!source.meeting_id.empty()) {
+        out += "Summary of the async meeting #" + source.meeting_id + ".\n\n";
+    }
     std::string responded;
     std::string missing;
     for (const auto& p : source.participants) {
@@ -527,6 +530,7 @@ ClosedMeeting close_meeting(const Workspace& ws, const Env& env, const Config& c
     if (!has_summary) {
         std::string agenda_body = read_body(ws, meeting.path);
         SummarySource source;
+        source.meeting_id = looks_like_id(meeting.id) ? meeting.id : std::string{};
         source.agenda_body = agenda_body;
         source.agenda_author = handle_or_lower(meeting.author);
         source.participants = states;

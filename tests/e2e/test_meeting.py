@@ -110,6 +110,7 @@ class Meetings(harness.AsyncTestCase):
         self.assertEqual(len(shown["responses"]), 3)
         self.assertIn("response carol: responded", self.a("show", mid).out)
         self.assertEqual(self.a("index", "--check").code, 0)
+        self.assertEqual(self.a("check").code, 0, self.a("check"))  # the summary's #id link resolves
 
     def sections(self, body):
         """The text under each "## " heading of body."""
@@ -153,7 +154,8 @@ class Meetings(harness.AsyncTestCase):
         self.assertEqual(r.code, 0, r)
         self.assertIn("without a response from carol, dave", r.err)
         _, body = self.front_matter(agenda.parent / "summary.md")
-        self.assertTrue(body.startswith("We launch on December 1.\n\n**Responded:** bob"), body)
+        self.assertTrue(body.startswith(f"We launch on December 1.\n\nSummary of the async meeting #{mid}.\n\n"
+                                        "**Responded:** bob"), body)
         self.assertIn("**No response:** carol, dave", body)
         r = self.a("meeting", "respond", mid, "-m", "late", user="carol")
         self.assertEqual(r.code, 1)

@@ -83,6 +83,7 @@ struct ResponseText {
 };
 
 struct SummarySource {
+    std::string meeting_id;               // linked as "#id" at the top, when set
     std::string agenda_body;
     std::string agenda_author;
     std::vector<Review> participants;     // meeting_status
@@ -91,7 +92,7 @@ struct SummarySource {
                                           // left out of the summary when a response kept it as is
 };
 
-// The summary's body: who responded; under each agenda item every response's section, quoted
+// The summary's body: a "#id" link back to the meeting; who responded; under each agenda item every response's section, quoted
 // ("> ") under its author's name; sections under other headings and other remarks in "Other
 // remarks"; then "## Decisions" and "## Actions" with every decision and action of the agenda
 // and the responses, each once (an action without an owner gets its writer as owner).
