@@ -100,20 +100,6 @@ std::vector<DocSummary> query_docs(SQLite::Database& db, const std::string& wher
     return out;
 }
 
-std::string hex_hash(std::string_view text) {
-    std::uint64_t h = 1469598103934665603ULL;
-    for (unsigned char c : text) {
-        h ^= c;
-        h *= 1099511628211ULL;
-    }
-    static constexpr char k_hex[] = "0123456789abcdef";
-    std::string out;
-    for (int i = 0; i < 7; ++i) {
-        out += k_hex[(h >> (60 - 4 * i)) & 0xF];
-    }
-    return out;
-}
-
 // One token of the search language.
 struct Term {
     std::string text;
@@ -445,7 +431,7 @@ std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
         row.done = st.getColumn(13).getInt() != 0;
         row.text = st.getColumn(14).getString();
         std::string raw = st.getColumn(15).getString();
-        row.handle = hex_hash(row.doc.id + "\n" + raw + "\n" + std::to_string(st.getColumn(16).getInt64()));
+        row.handle = short_hash(row.doc.id + "\n" + raw + "\n" + std::to_string(st.getColumn(16).getInt64()));
         if (filter.overdue_at && row.due) {
             // A due date is due at the end of its day: overdue from the next day on.
             if (*row.due >= format_utc(*filter.overdue_at).substr(0, 10)) {
@@ -500,6 +486,30 @@ std::vector<DecisionRow> list_decisions(Index& index, std::optional<TimePoint> s
     }
     fill_lists_of(index.db(), out);
     return out;
+}
+
+std::vector<DocSummary> awaiting_answer(Index& index, std::string_view handle, std::string_view role,
+                                        std::string_view child_type) {
+    return query_docs(index.db(),
+                      "d.status != 'closed' AND d.rowid IN (SELECT doc FROM doc_people WHERE handle = ? AND role = ?) "
+                      "AND NOT EXISTS (SELECT 1 FROM docs c WHERE c.parent = d.path AND c.type = ? AND lower(c.author) = ?)",
+                      {std::string{handle}, std::string{role}, std::string{child_type}, std::string{handle}},
+                      "ORDER BY d.created, d.path");
+}
+
+std::vector<DocSummary> mentioning(Index& index, std::string_view handle, TimePoint since) {
+    return query_docs(index.db(),
+                      "lower(d.author) != ? AND d.created >= " + std::to_string(since.time_since_epoch().count()) +
+                          " AND d.rowid IN (SELECT doc FROM mentions WHERE handle = ?)",
+                      {std::string{handle}, std::string{handle}}, "ORDER BY d.created, d.path");
+}
+
+std::vector<DocSummary> items_for(Index& index, std::string_view handle) {
+    std::string folder = "people/" + std::string{handle} + "/inbox/";
+    return query_docs(index.db(),
+                      "d.type = 'item' AND (substr(d.path, 1, " + std::to_string(folder.size()) +
+                          ") = ? OR d.rowid IN (SELECT doc FROM doc_people WHERE handle = ? AND role = 'for'))",
+                      {folder, std::string{handle}}, "ORDER BY d.created, d.path");
 }
 
 } // namespace async

@@ -221,4 +221,18 @@ std::string truncate_to_width(std::string_view text, std::size_t width) {
     return out + "\xE2\x80\xA6";
 }
 
+std::string short_hash(std::string_view text) {
+    std::uint64_t h = 1469598103934665603ULL;
+    for (unsigned char c : text) {
+        h ^= c;
+        h *= 1099511628211ULL;
+    }
+    static constexpr char k_hex[] = "0123456789abcdef";
+    std::string out;
+    for (int i = 0; i < 7; ++i) {
+        out += k_hex[(h >> (60 - 4 * i)) & 0xF];
+    }
+    return out;
+}
+
 } // namespace async

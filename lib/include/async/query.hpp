@@ -116,4 +116,16 @@ bool is_child_type(std::string_view type);
 // "doc", "decision", … : the types async knows.
 const std::vector<std::string>& known_types();
 
+// Open documents (status not closed) that list handle under role ("reviewers", "participants")
+// and have no child of child_type ("reply", "response") written by handle, oldest first.
+std::vector<DocSummary> awaiting_answer(Index& index, std::string_view handle, std::string_view role,
+                                        std::string_view child_type);
+
+// Documents by others, created at or after since, that mention @handle; oldest first.
+std::vector<DocSummary> mentioning(Index& index, std::string_view handle, TimePoint since);
+
+// Captured items (type "item") for handle: under people/<handle>/inbox/ or with handle in
+// their `for` list; oldest first.
+std::vector<DocSummary> items_for(Index& index, std::string_view handle);
+
 } // namespace async

@@ -1,0 +1,212 @@
+// async inbox [add|done|snooze|delegate|undo|triage]: everything that needs me, and my triage.
+#include "command.hpp"
+#include "output.hpp"
+#include "triage.hpp"
+
+#include <async/dates.hpp>
+#include <async/error.hpp>
+#include <async/inbox.hpp>
+#include <async/text.hpp>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+namespace async::cmd {
+namespace {
+
+struct InboxOptions {
+    bool all = false;
+    bool explain = false;
+};
+
+// "2 days overdue", "due in 3 hours", "snoozed until Mon 2026-11-30 09:00".
+std::string when_of(const InboxItem& item, TimePoint now) {
+    if (item.state == ItemState::snoozed && item.until) {
+        return "snoozed until " + format_local(*item.until);
+    }
+    if (item.state == ItemState::delegated) {
+        return "delegated to " + item.delegated_to;
+    }
+    if (item.state == ItemState::done) {
+        return "done";
+    }
+    if (!item.due) {
+        return "";
+    }
+    std::string rel = format_relative(*item.due, now);
+    if (*item.due < now) {
+        return (rel.ends_with(" ago") ? rel.substr(0, rel.size() - 4) : rel) + " overdue";
+    }
+    return "due " + rel;
+}
+
+void write_item(JsonWriter& json, const InboxItem& item, TimePoint now) {
+    json.begin_object()
+        .key("handle").value(item.handle)
+        .key("key").value(item.key)
+        .key("kind").value(std::string{to_string(item.kind)})
+        .key("title").value(item.title)
+        .key("from").value(item.from)
+        .key("id").value(item.doc_id)
+        .key("path").value(item.path)
+        .key("state").value(std::string{to_string(item.state)});
+    json.key("due");
+    item.due ? json.value(format_utc(*item.due)) : json.null();
+    json.key("since");
+    item.since ? json.value(format_utc(*item.since)) : json.null();
+    json.key("overdue").value(item.due && *item.due < now);
+    if (item.until) {
+        json.key("until").value(format_utc(*item.until));
+    }
+    if (!item.delegated_to.empty()) {
+        json.key("delegated_to").value(item.delegated_to);
+    }
+    json.key("explain").value(explain_rank(item, now)).end_object();
+}
+
+void run_inbox(Context& ctx, const InboxOptions& opts) {
+    TimePoint now = ctx.clock().now();
+    auto items = gather_inbox(ctx.index(), ctx.workspace(), ctx.config(), ctx.me(), now, opts.all);
+    if (ctx.globals.json) {
+        JsonWriter json;
+        json.begin_object().key("schema").value(k_json_schema).key("items").begin_array();
+        for (const auto& item : items) {
+            write_item(json, item, now);
+        }
+        json.end_array().end_object();
+        ctx.print(json.str());
+        return;
+    }
+    if (items.empty()) {
+        ctx.notice("inbox zero: nothing needs you");
+        return;
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& item : items) {
+        std::string when = when_of(item, now);
+        if (item.due && *item.due < now && item.state == ItemState::open) {
+            when = styled(ctx, when, "31");
+        }
+        rows.push_back({item.handle, std::string{to_string(item.kind)}, when, item.title,
+                        item.from.empty() ? "" : "from " + item.from});
+    }
+    std::string table = format_table(rows, 3, output_width(ctx));
+    if (!opts.explain) {
+        ctx.print(table);
+        return;
+    }
+    std::string out;
+    std::size_t i = 0;
+    for (auto line : split_list(table, '\n')) {
+        if (line.empty() || i >= items.size()) {
+            continue;
+        }
+        out += line + "\n    " + sanitize_for_terminal(explain_rank(items[i++], now), Newlines::flatten) + "\n";
+    }
+    ctx.print(out);
+}
+
+struct AddOptions {
+    std::string text;
+    std::string due;
+    bool has_due = false;
+    std::string for_handle;
+};
+
+void run_add(Context& ctx, const AddOptions& opts) {
+    Capture capture;
+    if (opts.text == "-") {
+        std::string text;
+        char buffer[65536];
+        while (std::cin.read(buffer, sizeof buffer) || std::cin.gcount() > 0) {
+            text.append(buffer, static_cast<std::size_t>(std::cin.gcount()));
+            if (text.size() > (1u << 20)) {
+                throw Error{ErrorKind::usage, "the item is too long (over 1 MiB)", "link to a document instead"};
+            }
+        }
+        capture.text = text;
+    } else {
+        capture.text = opts.text;
+    }
+    if (opts.has_due) {
+        capture.due = resolve_date(ctx, opts.due, DateRole::deadline, "due");
+    }
+    capture.for_handle = opts.for_handle;
+    print_written(ctx, capture_item(ctx.workspace(), ctx.me(), ctx.clock().now(), capture));
+}
+
+struct DecideOptions {
+    std::vector<std::string> items;
+    std::string until;
+    std::string to;
+    bool dry_run = false;
+};
+
+void run_decide(Context& ctx, const DecideOptions& opts, TriageVerb verb) {
+    TimePoint now = ctx.clock().now();
+    TriageDecision decision;
+    decision.verb = verb;
+    if (verb == TriageVerb::snooze) {
+        decision.until = resolve_date(ctx, opts.until, DateRole::start, "until");
+    }
+    decision.to = opts.to;
+    auto all = gather_inbox(ctx.index(), ctx.workspace(), ctx.config(), ctx.me(), now, true);
+    auto chosen = resolve_items(all, opts.items);
+    for (const auto& r : decide(ctx.workspace(), ctx.me(), now, chosen, decision, opts.dry_run)) {
+        std::string line = r.item.handle + " " + r.item.title + ": " + (opts.dry_run && r.changed ? "would be " : "") + r.note;
+        ctx.print(sanitize_for_terminal(line, Newlines::flatten) + "\n");
+    }
+}
+
+} // namespace
+
+void add_inbox_command(CLI::App& app, Context& ctx) {
+    auto opts = std::make_shared<InboxOptions>();
+    auto* inbox = app.add_subcommand("inbox", "Everything that needs me, most urgent first; triage it");
+    inbox->require_subcommand(0, 1);
+    inbox->add_flag("-a,--all", opts->all, "Also items marked done, snoozed or delegated");
+    inbox->add_flag("--explain", opts->explain, "Say why each item ranks where it does");
+    inbox->callback([&ctx, opts, inbox] {
+        if (inbox->get_subcommands().empty()) {
+            run_inbox(ctx, *opts);
+        }
+    });
+
+    auto add_opts = std::make_shared<AddOptions>();
+    auto* add = inbox->add_subcommand("add", "Capture an item for me (or --for someone) from the command line or stdin");
+    add->add_option("TEXT", add_opts->text, "The item (first line: its title), or - to read it from stdin")->required();
+    add->add_option("-d,--due", add_opts->due, "Due date (fri, +3d, 2026-12-01, eow…)")->type_name("DATE")
+        ->each([add_opts](const std::string&) { add_opts->has_due = true; });
+    add->add_option("--for", add_opts->for_handle, "Put it in this teammate's inbox")->type_name("HANDLE");
+    add->callback([&ctx, add_opts] { run_add(ctx, *add_opts); });
+
+    struct VerbSpec {
+        const char* name;
+        const char* help;
+        TriageVerb verb;
+    };
+    for (const auto& spec : {VerbSpec{"done", "Mark items done", TriageVerb::done},
+                             VerbSpec{"snooze", "Hide items until a date", TriageVerb::snooze},
+                             VerbSpec{"delegate", "Hand items over to a teammate", TriageVerb::delegate},
+                             VerbSpec{"undo", "Reverse the last decision on items", TriageVerb::undo}}) {
+        auto decide_opts = std::make_shared<DecideOptions>();
+        auto* sub = inbox->add_subcommand(spec.name, spec.help);
+        sub->add_option("ITEM", decide_opts->items, "Item handles (4+ characters), as 'async inbox' prints them")
+            ->required();
+        if (spec.verb == TriageVerb::snooze) {
+            sub->add_option("-u,--until", decide_opts->until, "Until this date (mon, +3d, 2026-12-01…)")
+                ->type_name("DATE")->required();
+        }
+        if (spec.verb == TriageVerb::delegate) {
+            sub->add_option("-t,--to", decide_opts->to, "The teammate who takes it over")->type_name("HANDLE")->required();
+        }
+        sub->add_flag("-n,--dry-run", decide_opts->dry_run, "Say what would be done; write nothing");
+        TriageVerb verb = spec.verb;
+        sub->callback([&ctx, decide_opts, verb] { run_decide(ctx, *decide_opts, verb); });
+    }
+
+    auto* triage = inbox->add_subcommand("triage", "One item at a time in the terminal: open, done, snooze, delegate");
+    triage->callback([&ctx] { run_triage(ctx); });
+}
+
+} // namespace async::cmd

@@ -1,0 +1,495 @@
+#include <async/config.hpp>
+#include <async/dates.hpp>
+#include <async/document.hpp>
+#include <async/error.hpp>
+#include <async/identity.hpp>
+#include <async/inbox.hpp>
+#include <async/query.hpp>
+#include <async/text.hpp>
+#include <async/workspace.hpp>
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <map>
+#include <sstream>
+#include <system_error>
+
+namespace fs = std::filesystem;
+
+namespace async {
+namespace {
+
+constexpr std::size_t k_max_capture = 1 << 20;
+constexpr auto k_mention_window = std::chrono::hours{24 * 14};
+
+// One line of a state file's decision log.
+struct LoggedDecision {
+    std::string item;
+    TriageVerb verb = TriageVerb::done;
+    TimePoint at{};
+    std::optional<TimePoint> until;
+    std::string to;
+    std::string version;
+};
+
+std::string_view verb_name(TriageVerb verb) {
+    switch (verb) {
+    case TriageVerb::snooze: return "snooze";
+    case TriageVerb::delegate: return "delegate";
+    case TriageVerb::undo: return "undo";
+    case TriageVerb::done: break;
+    }
+    return "done";
+}
+
+std::optional<TriageVerb> verb_of(std::string_view name) {
+    for (auto v : {TriageVerb::done, TriageVerb::snooze, TriageVerb::delegate}) {
+        if (verb_name(v) == name) {
+            return v;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<TimePoint> time_of(const toml::node* node) {
+    if (node == nullptr) {
+        return std::nullopt;
+    }
+    if (auto s = node->value<std::string>()) {
+        return parse_iso8601(*s);
+    }
+    if (node->is_date_time()) {
+        std::ostringstream text;
+        text << *node->as_date_time();
+        return parse_iso8601(text.str());
+    }
+    return std::nullopt;
+}
+
+// The decision log of state.toml, oldest first. A missing file is an empty log; an invalid one
+// is Error{data} naming it (nothing is ever written over a file async cannot read).
+std::vector<LoggedDecision> load_log(const fs::path& file, const std::string& shown) {
+    std::error_code ec;
+    if (!fs::exists(file, ec)) {
+        return {};
+    }
+    std::string text = read_file(file);
+    toml::table table;
+    try {
+        table = toml::parse(text, shown);
+    } catch (const toml::parse_error& e) {
+        throw Error{ErrorKind::data,
+                    shown + ":" + std::to_string(e.source().begin.line) + ":" + std::to_string(e.source().begin.column) +
+                        ": " + std::string{e.description()},
+                    "fix or remove the file; it holds only your triage decisions"};
+    }
+    std::vector<LoggedDecision> out;
+    if (auto* list = table["decision"].as_array()) {
+        for (const auto& node : *list) {
+            const auto* t = node.as_table();
+            if (t == nullptr) {
+                continue;
+            }
+            LoggedDecision d;
+            d.item = (*t)["item"].value_or(std::string{});
+            auto verb = verb_of((*t)["verb"].value_or(std::string{}));
+            auto at = time_of(t->get("at"));
+            if (d.item.empty() || !verb || !at) {
+                continue; // damaged by hand, or from a newer async: ignored (and not written back)
+            }
+            d.verb = *verb;
+            d.at = *at;
+            d.until = time_of(t->get("until"));
+            d.to = (*t)["to"].value_or(std::string{});
+            d.version = (*t)["version"].value_or(std::string{});
+            out.push_back(std::move(d));
+        }
+    }
+    return out;
+}
+
+std::string render_log(const std::string& me, const std::vector<LoggedDecision>& log) {
+    std::string out = "# Triage decisions of " + me +
+                      ", written by async inbox (done, snooze, delegate, undo, triage).\n"
+                      "# Only " + me + " writes this file; the last decision on an item counts.\n";
+    for (const auto& d : log) {
+        out += "\n[[decision]]\nitem = " + toml_quote(d.item) + "\nverb = " + toml_quote(verb_name(d.verb)) +
+               "\nat = " + format_utc(d.at) + "\n";
+        if (d.until) {
+            out += "until = " + format_utc(*d.until) + "\n";
+        }
+        if (!d.to.empty()) {
+            out += "to = " + toml_quote(d.to) + "\n";
+        }
+        if (!d.version.empty()) {
+            out += "version = " + toml_quote(d.version) + "\n";
+        }
+    }
+    return out;
+}
+
+const LoggedDecision* last_decision(const std::vector<LoggedDecision>& log, const std::string& key) {
+    for (auto it = log.rbegin(); it != log.rend(); ++it) {
+        if (it->item == key) {
+            return &*it;
+        }
+    }
+    return nullptr;
+}
+
+int weekday_number(std::string_view name) {
+    static constexpr std::string_view k_days[] = {"monday", "tuesday", "wednesday", "thursday",
+                                                  "friday", "saturday", "sunday"};
+    std::string lower = to_lower_ascii(trim(name));
+    for (int i = 0; i < 7; ++i) {
+        if (lower == k_days[i] || (lower.size() == 3 && k_days[i].starts_with(lower))) {
+            return i;
+        }
+    }
+    return 4; // friday
+}
+
+std::string one_line(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+        if (space) {
+            if (!out.empty() && out.back() != ' ') {
+                out += ' ';
+            }
+        } else {
+            out += c;
+        }
+    }
+    return std::string{trim(out)};
+}
+
+InboxItem from_doc(ItemKind kind, const std::string& key, const DocSummary& doc) {
+    InboxItem item;
+    item.key = key;
+    item.handle = short_hash(key);
+    item.kind = kind;
+    item.title = doc.title.empty() ? doc.path : doc.title;
+    item.from = doc.author;
+    item.doc_id = doc.id;
+    item.path = doc.path;
+    item.due = doc.due;
+    item.since = doc.created;
+    return item;
+}
+
+// Overdue first (most overdue first), then by due date, then the oldest first.
+bool more_urgent(const InboxItem& a, const InboxItem& b, TimePoint now) {
+    auto group = [&](const InboxItem& i) { return !i.due ? 2 : (*i.due < now ? 0 : 1); };
+    if (group(a) != group(b)) {
+        return group(a) < group(b);
+    }
+    if (a.due && b.due && *a.due != *b.due) {
+        return *a.due < *b.due;
+    }
+    TimePoint sa = a.since.value_or(TimePoint{});
+    TimePoint sb = b.since.value_or(TimePoint{});
+    if (sa != sb) {
+        return sa < sb;
+    }
+    return a.key < b.key;
+}
+
+fs::path write_unique(const fs::path& dir, const std::string& stem, const std::string& content) {
+    fs::create_directories(dir);
+    for (int n = 1;; ++n) {
+        fs::path candidate = dir / (stem + (n > 1 ? "-" + std::to_string(n) : "") + ".md");
+        if (create_file_exclusive(candidate, content)) {
+            return candidate;
+        }
+    }
+}
+
+} // namespace
+
+std::string_view to_string(ItemKind kind) {
+    switch (kind) {
+    case ItemKind::review: return "review";
+    case ItemKind::response: return "response";
+    case ItemKind::checkin: return "checkin";
+    case ItemKind::action: return "action";
+    case ItemKind::mention: return "mention";
+    case ItemKind::item: break;
+    }
+    return "item";
+}
+
+std::string_view to_string(ItemState state) {
+    switch (state) {
+    case ItemState::done: return "done";
+    case ItemState::snoozed: return "snoozed";
+    case ItemState::delegated: return "delegated";
+    case ItemState::open: break;
+    }
+    return "open";
+}
+
+fs::path state_file(const Workspace& ws, const std::string& me) {
+    return ws.root() / "people" / me / "state.toml";
+}
+
+std::vector<InboxItem> gather_inbox(Index& index, const Workspace& ws, const Config& config, const std::string& me,
+                                    TimePoint now, bool all) {
+    std::vector<InboxItem> items;
+    std::map<std::string, bool> owed_docs; // documents already in as a review or response
+    for (const auto& doc : awaiting_answer(index, me, "reviewers", "reply")) {
+        if (to_lower_ascii(doc.author) == me || is_child_type(doc.type)) {
+            continue;
+        }
+        items.push_back(from_doc(ItemKind::review, "review:" + doc.id, doc));
+        owed_docs[doc.path] = true;
+    }
+    for (const auto& doc : awaiting_answer(index, me, "participants", "response")) {
+        if (doc.type != "meeting") {
+            continue;
+        }
+        items.push_back(from_doc(ItemKind::response, "response:" + doc.id, doc));
+        owed_docs[doc.path] = true;
+    }
+
+    // My check-in, from the check-in day of this week on, until I have written it.
+    IsoWeek week = iso_week_of(now);
+    std::string week_name = format_iso_week(week);
+    int day = weekday_number(config.get("checkin.day").value_or("friday"));
+    TimePoint checkin_day = parse_human_date(format_local_date(iso_week_start(week)), now, DateRole::start);
+    for (int i = 0; i < day; ++i) {
+        checkin_day = parse_human_date(format_local_date(checkin_day + std::chrono::hours{36}), now, DateRole::start);
+    }
+    std::error_code ec;
+    if (now >= checkin_day && !fs::exists(ws.root() / "checkins" / week_name / (me + ".md"), ec)) {
+        InboxItem item;
+        item.key = "checkin:" + week_name;
+        item.handle = short_hash(item.key);
+        item.kind = ItemKind::checkin;
+        item.title = "Check-in for " + week_name;
+        item.due = parse_human_date(format_local_date(checkin_day), now, DateRole::deadline);
+        item.since = checkin_day;
+        items.push_back(item);
+    }
+
+    ActionFilter mine;
+    mine.owner = me;
+    for (const auto& a : list_actions(index, mine)) {
+        InboxItem item = from_doc(ItemKind::action, "action:" + a.handle, a.doc);
+        item.title = a.text.empty() ? one_line(a.doc.title) : a.text;
+        item.due = a.due ? std::optional<TimePoint>{parse_human_date(*a.due, now, DateRole::deadline)} : std::nullopt;
+        items.push_back(item);
+    }
+    for (const auto& doc : mentioning(index, me, now - k_mention_window)) {
+        if (owed_docs.contains(doc.path)) {
+            continue;
+        }
+        InboxItem item = from_doc(ItemKind::mention, "mention:" + (doc.id.empty() ? doc.path : doc.id), doc);
+        item.due.reset();
+        auto stamp = fs::last_write_time(ws.root() / doc.path, ec);
+        item.version = ec ? std::string{} : std::to_string(stamp.time_since_epoch().count());
+        items.push_back(item);
+    }
+    for (const auto& doc : items_for(index, me)) {
+        if (doc.status == "closed" || doc.status == "done") {
+            continue;
+        }
+        items.push_back(from_doc(ItemKind::item, "item:" + (doc.id.empty() ? doc.path : doc.id), doc));
+    }
+
+    fs::path file = state_file(ws, me);
+    auto log = load_log(file, ws.display(file));
+    std::vector<InboxItem> out;
+    for (auto& item : items) {
+        if (to_lower_ascii(item.from) == me) {
+            item.from.clear(); // my own action or note: nobody asked
+        }
+        if (const auto* d = last_decision(log, item.key)) {
+            if (d->verb == TriageVerb::done && (item.kind != ItemKind::mention || d->version == item.version)) {
+                item.state = ItemState::done;
+            } else if (d->verb == TriageVerb::snooze && d->until && now < *d->until) {
+                item.state = ItemState::snoozed;
+                item.until = d->until;
+            } else if (d->verb == TriageVerb::delegate) {
+                item.state = ItemState::delegated;
+                item.delegated_to = d->to;
+            }
+        }
+        if (all || item.state == ItemState::open) {
+            out.push_back(std::move(item));
+        }
+    }
+    std::stable_sort(out.begin(), out.end(), [&](const InboxItem& a, const InboxItem& b) { return more_urgent(a, b, now); });
+    return out;
+}
+
+std::string explain_rank(const InboxItem& item, TimePoint now) {
+    std::vector<std::string> parts;
+    if (item.due) {
+        std::string rel = format_relative(*item.due, now);
+        if (*item.due < now) {
+            parts.push_back("overdue by " + (rel.ends_with(" ago") ? rel.substr(0, rel.size() - 4) : rel) + " (was due " +
+                            format_local(*item.due) + ")");
+        } else {
+            parts.push_back("due " + rel + " (" + format_local(*item.due) + ")");
+        }
+    } else {
+        parts.push_back("no due date, so after everything that has one");
+    }
+    if (!item.from.empty()) {
+        parts.push_back((item.kind == ItemKind::mention ? "mentioned by " : "asked by ") + item.from);
+    }
+    if (item.since) {
+        parts.push_back("arrived " + format_relative(*item.since, now));
+    }
+    std::string out;
+    for (const auto& p : parts) {
+        out += (out.empty() ? "" : "; ") + p;
+    }
+    return out;
+}
+
+std::vector<InboxItem> resolve_items(const std::vector<InboxItem>& all_items, const std::vector<std::string>& handles) {
+    std::vector<InboxItem> out;
+    for (const auto& raw : handles) {
+        std::string handle = to_lower_ascii(trim(raw));
+        if (handle.size() < 4 || handle.size() > 7 ||
+            !std::all_of(handle.begin(), handle.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); })) {
+            throw Error{ErrorKind::usage, "invalid item '" + sanitize_for_terminal(raw, Newlines::flatten) + "'",
+                        "use the handle 'async inbox' prints (4 to 7 hex digits)"};
+        }
+        std::vector<const InboxItem*> matches;
+        for (const auto& item : all_items) {
+            if (item.handle.starts_with(handle)) {
+                matches.push_back(&item);
+            }
+        }
+        if (matches.empty()) {
+            throw Error{ErrorKind::no, "no inbox item matches '" + handle + "'", "see 'async inbox --all'"};
+        }
+        if (matches.size() > 1) {
+            throw Error{ErrorKind::no, "'" + handle + "' is ambiguous",
+                        "it matches " + std::to_string(matches.size()) + " items; type more of the handle"};
+        }
+        if (std::none_of(out.begin(), out.end(), [&](const InboxItem& i) { return i.key == matches.front()->key; })) {
+            out.push_back(*matches.front());
+        }
+    }
+    return out;
+}
+
+Written capture_item(const Workspace& ws, const std::string& me, TimePoint now, const Capture& capture) {
+    if (capture.text.size() > k_max_capture) {
+        throw Error{ErrorKind::usage, "the item is too long (over 1 MiB)", "link to a document instead"};
+    }
+    if (find_invalid_utf8(capture.text)) {
+        throw Error{ErrorKind::usage, "the item is not valid UTF-8 text"};
+    }
+    std::string text{trim(capture.text)};
+    if (text.empty()) {
+        throw Error{ErrorKind::usage, "nothing to capture: the text is empty", "async inbox add \"TEXT\""};
+    }
+    std::string owner = capture.for_handle.empty() ? me : normalize_handle(capture.for_handle);
+    auto end = text.find('\n');
+    std::string title = one_line(sanitize_for_terminal(text.substr(0, end), Newlines::flatten));
+    if (title.size() > 200) {
+        title = truncate_to_width(title, 200);
+    }
+    std::string body = end == std::string::npos ? std::string{} : std::string{trim(text.substr(end + 1))};
+
+    Document doc = Document::from_parts("", body.empty() ? "" : body + "\n");
+    std::string id = new_id();
+    doc.set_string("id", id);
+    doc.set_string("type", "item");
+    doc.set_string("title", title);
+    doc.set_string("author", me);
+    doc.set_time("created", now);
+    doc.set_strings("for", {owner});
+    if (capture.due) {
+        doc.set_time("due", *capture.due);
+    }
+    std::string stamp = format_utc(now);
+    std::erase(stamp, ':');
+    std::erase(stamp, '-');
+    std::string slug = slugify(title);
+    fs::path path = write_unique(ws.root() / "people" / owner / "inbox",
+                                 stamp + "-" + me + (slug.empty() ? "" : "-" + slug.substr(0, 40)), doc.render());
+    return Written{id, path};
+}
+
+std::vector<DecisionResult> decide(const Workspace& ws, const std::string& me, TimePoint now,
+                                   const std::vector<InboxItem>& items, const TriageDecision& decision, bool dry_run) {
+    std::string to;
+    if (decision.verb == TriageVerb::delegate) {
+        to = normalize_handle(decision.to);
+        if (to == me) {
+            throw Error{ErrorKind::usage, "cannot delegate to yourself", "name a teammate with --to"};
+        }
+    }
+    if (decision.verb == TriageVerb::snooze && (!decision.until || *decision.until <= now)) {
+        throw Error{ErrorKind::usage, "snooze needs a date in the future", "async inbox snooze --until mon ITEM"};
+    }
+    fs::path file = state_file(ws, me);
+    std::vector<DecisionResult> out;
+    for (const auto& item : items) {
+        // Read again for every item: each decision is written on its own, at once.
+        auto log = load_log(file, ws.display(file));
+        DecisionResult result{item, true, {}};
+        const LoggedDecision* last = last_decision(log, item.key);
+        if (decision.verb == TriageVerb::undo) {
+            if (last == nullptr) {
+                result.changed = false;
+                result.note = "nothing to undo";
+            } else {
+                result.note = "undid " + std::string{verb_name(last->verb)};
+                auto it = std::find_if(log.rbegin(), log.rend(), [&](const LoggedDecision& d) { return d.item == item.key; });
+                log.erase(std::next(it).base());
+            }
+        } else {
+            bool same = item.state == (decision.verb == TriageVerb::done       ? ItemState::done
+                                       : decision.verb == TriageVerb::snooze ? ItemState::snoozed
+                                                                             : ItemState::delegated) &&
+                        last != nullptr && last->verb == decision.verb &&
+                        (decision.verb != TriageVerb::snooze || last->until == decision.until) &&
+                        (decision.verb != TriageVerb::delegate || last->to == to);
+            if (same) {
+                result.changed = false;
+                result.note = "already " + std::string{to_string(item.state)};
+            } else {
+                LoggedDecision d;
+                d.item = item.key;
+                d.verb = decision.verb;
+                d.at = now;
+                d.version = item.version;
+                if (decision.verb == TriageVerb::snooze) {
+                    d.until = decision.until;
+                    result.note = "snoozed until " + format_local(*decision.until);
+                } else if (decision.verb == TriageVerb::delegate) {
+                    d.to = to;
+                    result.note = "delegated to " + to;
+                } else {
+                    result.note = "done";
+                }
+                log.push_back(std::move(d));
+            }
+        }
+        if (result.changed && !dry_run) {
+            if (decision.verb == TriageVerb::delegate) {
+                Capture handed;
+                handed.for_handle = to;
+                handed.due = item.due;
+                handed.text = item.title + "\n\nDelegated by @" + me + " (" + std::string{to_string(item.kind)} +
+                              (item.doc_id.empty() ? std::string{} : " in #" + item.doc_id) + ")." +
+                              (item.path.empty() ? std::string{} : "\n\nSee " + item.path + ".");
+                capture_item(ws, me, now, handed);
+            }
+            fs::create_directories(file.parent_path());
+            write_file_atomic(file, render_log(me, log));
+        }
+        out.push_back(std::move(result));
+    }
+    return out;
+}
+
+} // namespace async
