@@ -31,6 +31,7 @@ struct LoggedDecision {
     std::optional<TimePoint> until;
     std::string to;
     std::string version;
+    std::string handed; // delegate: the item written into the other inbox (removed by undo)
 };
 
 std::string_view verb_name(TriageVerb verb) {
@@ -103,6 +104,7 @@ std::vector<LoggedDecision> load_log(const fs::path& file, const std::string& sh
             d.until = time_of(t->get("until"));
             d.to = (*t)["to"].value_or(std::string{});
             d.version = (*t)["version"].value_or(std::string{});
+            d.handed = (*t)["handed"].value_or(std::string{});
             out.push_back(std::move(d));
         }
     }
@@ -124,6 +126,9 @@ std::string render_log(const std::string& me, const std::vector<LoggedDecision>&
         }
         if (!d.version.empty()) {
             out += "version = " + toml_quote(d.version) + "\n";
+        }
+        if (!d.handed.empty()) {
+            out += "handed = " + toml_quote(d.handed) + "\n";
         }
     }
     return out;
@@ -444,6 +449,17 @@ std::vector<DecisionResult> decide(const Workspace& ws, const std::string& me, T
             } else {
                 result.note = "undid " + std::string{verb_name(last->verb)};
                 auto it = std::find_if(log.rbegin(), log.rend(), [&](const LoggedDecision& d) { return d.item == item.key; });
+                if (!it->handed.empty() && !dry_run) {
+                    // Take back what delegating handed over (a file I wrote), unless it has moved on.
+                    std::error_code ec;
+                    fs::path handed = fs::path{it->handed}.lexically_normal();
+                    auto part = handed.begin();
+                    bool in_an_inbox = std::distance(handed.begin(), handed.end()) == 4 && *part == "people" &&
+                                       *std::next(part, 2) == "inbox";
+                    if (in_an_inbox && !handed.is_absolute()) {
+                        fs::remove(ws.root() / handed, ec);
+                    }
+                }
                 log.erase(std::next(it).base());
             }
         } else {
@@ -476,13 +492,15 @@ std::vector<DecisionResult> decide(const Workspace& ws, const std::string& me, T
         }
         if (result.changed && !dry_run) {
             if (decision.verb == TriageVerb::delegate) {
+                // Written before the decision that records it, so the log never names a file
+                // that does not exist.
                 Capture handed;
                 handed.for_handle = to;
                 handed.due = item.due;
                 handed.text = item.title + "\n\nDelegated by @" + me + " (" + std::string{to_string(item.kind)} +
                               (item.doc_id.empty() ? std::string{} : " in #" + item.doc_id) + ")." +
                               (item.path.empty() ? std::string{} : "\n\nSee " + item.path + ".");
-                capture_item(ws, me, now, handed);
+                log.back().handed = ws.display(capture_item(ws, me, now, handed).path);
             }
             fs::create_directories(file.parent_path());
             write_file_atomic(file, render_log(me, log));
