@@ -26,6 +26,7 @@ _async_value_options() { # command option
         list:--sort | list:-n | list:--limit) return 0 ;;
     search:--type | search:--author | search:-n | search:--limit) return 0 ;;
     actions:--owner | decisions:--since) return 0 ;;
+    inbox:-d | inbox:--due | inbox:--for | inbox:-u | inbox:--until | inbox:-t | inbox:--to) return 0 ;;
     meeting:-w | meeting:--with | meeting:-d | meeting:--due | meeting:-a | meeting:--attach | \
         meeting:-m | meeting:--message | meeting:--file) return 0 ;;
     esac
@@ -116,6 +117,15 @@ _async_compgen_handle_list() { # current-word
     for k in "${!COMPREPLY[@]}"; do COMPREPLY[k]=$head${COMPREPLY[k]}; done
 }
 
+# Handles of the items `async inbox --all` prints (first column), when there is a workspace.
+_async_inbox_handles() {
+    _async_has_workspace || return
+    local handle rest
+    while read -r handle rest; do
+        [[ -n $handle ]] && printf '%s\n' "$handle"
+    done < <(_async_run inbox --all)
+}
+
 # Handles of the open actions `async actions` prints (first column), when there is a workspace.
 _async_action_handles() {
     _async_has_workspace || return
@@ -178,7 +188,7 @@ _async() {
         = | -*) continue ;;
         esac
         case $cmd in
-        doc | meeting | config | templates | actions)
+        doc | meeting | inbox | config | templates | actions)
             if [[ -z $sub ]]; then
                 sub=$w
                 continue
@@ -274,6 +284,18 @@ _async() {
         esac
     fi
 
+    if [[ $cmd == inbox ]]; then
+        case $opt in
+        -d | --due | -u | --until)
+            _async_compgen_words $_async_date_words "$cur"
+            return
+            ;;
+        --for | -t | --to)
+            _async_compgen_words $(_async_handles) "$cur"
+            return
+            ;;
+        esac
+    fi
     if [[ $cmd == meeting ]]; then
         case $opt in
         -w | --with)
@@ -303,7 +325,7 @@ _async() {
             _async_compgen_words -C --json --color= -q --quiet -h --help --version "$cur"
             [[ ${COMPREPLY[*]} == --color= ]] && compopt -o nospace 2>/dev/null
         else
-            _async_compgen_words init doc meeting config templates index list show edit search \
+            _async_compgen_words init doc meeting inbox config templates index list show edit search \
                 actions decisions check "$cur"
         fi
         ;;
@@ -341,6 +363,41 @@ _async() {
                 _async_compgen_words -t --template -r --reviewers -d --due --tag \
                     -m --message --file -e --edit --no-edit -h --help "$cur"
             fi
+            ;;
+        esac
+        ;;
+    inbox)
+        case $sub in
+        "")
+            if [[ $cur == -* ]]; then
+                _async_compgen_words -a --all --explain -h --help "$cur"
+            else
+                _async_compgen_words add done snooze delegate undo triage "$cur"
+            fi
+            ;;
+        add)
+            if [[ $cur == -* ]]; then
+                _async_compgen_words -d --due --for -h --help "$cur"
+            fi
+            ;;
+        done | snooze | delegate | undo)
+            if [[ $cur == -* ]]; then
+                case $sub in
+                snooze) _async_compgen_words -u --until -n --dry-run -h --help "$cur" ;;
+                delegate) _async_compgen_words -t --to -n --dry-run -h --help "$cur" ;;
+                *) _async_compgen_words -n --dry-run -h --help "$cur" ;;
+                esac
+            else
+                local handles=() h a
+                for h in $(_async_inbox_handles); do
+                    for a in "${args[@]}"; do [[ $a == "$h" ]] && continue 2; done
+                    handles+=("$h")
+                done
+                _async_compgen_words "${handles[@]}" "$cur"
+            fi
+            ;;
+        triage)
+            [[ $cur == -* ]] && _async_compgen_words -h --help "$cur"
             ;;
         esac
         ;;

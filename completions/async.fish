@@ -6,7 +6,7 @@
 
 # Options of the commands that take a value (skipped with it when walking the line).
 set -g __async_value_options -C --color -t --template -r --reviewers -d --due --tag -m --message --file \
-    --type --author --status --since --until --sort -n --limit --owner -w --with -a --attach
+    --type --author --status --since --until --sort -n --limit --owner -w --with -a --attach --for -u --to -t
 
 # The command path typed so far ("", "doc", "doc new", "config get", "actions done"...),
 # skipping options and their values; other words are positionals.
@@ -29,7 +29,7 @@ function __async_command_path
             case '*'
                 if test (count $path) -eq 0
                     set path $t
-                else if test (count $path) -eq 1; and contains -- $path[1] doc meeting config templates actions
+                else if test (count $path) -eq 1; and contains -- $path[1] doc meeting inbox config templates actions
                     set -a path $t
                 end
         end
@@ -124,6 +124,12 @@ function __async_action_handles
     __async_run actions | string replace -rf '^([0-9a-f]+)\s+\[.\]\s+(@\S+)\s+(?:due \S+\s+)?(.*?)(?:\s{2,}.*)?$' '$1\t$3 ($2)'
 end
 
+# Handles of inbox items from `async inbox --all`, the kind and title as the description.
+function __async_inbox_handles
+    __async_has_workspace; or return
+    __async_run inbox --all | string replace -rf '^([0-9a-f]+)\s+(\S+)\s+(.*)$' '$1\t$2: $3'
+end
+
 function __async_positionals
     # Number of words after the command path (for KEY/NAME positions).
     set -l tokens (commandline -opc)
@@ -171,6 +177,7 @@ complete -c async -n '__async_at ""' -a config -d 'Read and write settings'
 complete -c async -n '__async_at ""' -a templates -d 'List templates and print one'
 complete -c async -n '__async_at ""' -a index -d 'Refresh the index, or check it matches the files'
 complete -c async -n '__async_at ""' -a meeting -d 'Async meetings: agenda, responses, summary'
+complete -c async -n '__async_at ""' -a inbox -d 'Everything that needs me; triage it'
 complete -c async -n '__async_at ""' -a list -d 'List documents with filters'
 complete -c async -n '__async_at ""' -a show -d 'Print a document with its replies and responses'
 complete -c async -n '__async_at ""' -a edit -d 'Edit a document in the editor'
@@ -204,6 +211,24 @@ complete -c async -n '__async_at doc reply' -l file -r -F -d 'Body or whole repl
 complete -c async -n '__async_at doc reply' -s e -l edit -d 'Open the editor even with -m or --file'
 complete -c async -n '__async_at doc reply' -l no-edit -d 'Write without the editor'
 complete -c async -n '__async_at doc close' -s m -l message -x -d 'The outcome, recorded as a decision'
+
+# async inbox [add|done|snooze|delegate|undo|triage]
+complete -c async -n '__async_at inbox' -s a -l all -d 'Also items marked done, snoozed or delegated'
+complete -c async -n '__async_at inbox' -l explain -d 'Say why each item ranks where it does'
+complete -c async -n '__async_at inbox' -a add -d 'Capture an item for me (or --for someone)'
+complete -c async -n '__async_at inbox' -a done -d 'Mark items done'
+complete -c async -n '__async_at inbox' -a snooze -d 'Hide items until a date'
+complete -c async -n '__async_at inbox' -a delegate -d 'Hand items over to a teammate'
+complete -c async -n '__async_at inbox' -a undo -d 'Reverse the last decision on items'
+complete -c async -n '__async_at inbox' -a triage -d 'One item at a time in the terminal'
+complete -c async -n '__async_at inbox add' -s d -l due -x -d 'Due date' -a 'today tomorrow eod eow mon tue wed thu fri sat sun +1d +2d +3d +1w +2w'
+complete -c async -n '__async_at inbox add' -l for -x -a '(__async_handles)' -d "Put it in this teammate's inbox"
+complete -c async -n '__async_at inbox snooze' -s u -l until -x -d 'Until this date' -a 'tomorrow mon tue wed thu fri sat sun +1d +2d +3d +1w +2w'
+complete -c async -n '__async_at inbox delegate' -s t -l to -x -a '(__async_handles)' -d 'The teammate who takes it over'
+for sub in done snooze delegate undo
+    complete -c async -n "__async_at inbox $sub" -a '(__async_inbox_handles)'
+    complete -c async -n "__async_at inbox $sub" -s n -l dry-run -d 'Say what would be done; write nothing'
+end
 
 # async meeting open|respond|status|close
 complete -c async -n '__async_at meeting' -a open -d 'Write an agenda; participants must respond by the deadline'

@@ -13,8 +13,8 @@ import harness
 SOURCE_DIR = Path(os.environ.get("ASYNC_SOURCE_DIR", Path(__file__).resolve().parents[2]))
 MAN_SOURCES = SOURCE_DIR / "man"
 COMPLETIONS = SOURCE_DIR / "completions"
-COMMANDS = {"actions", "check", "config", "decisions", "doc", "edit", "index", "init", "list", "meeting",
-            "search", "show", "templates"}
+COMMANDS = {"actions", "check", "config", "decisions", "doc", "edit", "inbox", "index", "init", "list",
+            "meeting", "search", "show", "templates"}
 TYPES = {"doc", "decision", "sop", "onboarding", "post", "watercooler", "meeting", "response", "reply",
          "summary", "checkin", "item"}
 DATE_WORDS = {"today", "tomorrow", "yesterday", "eod", "eow", "now", "fri", "friday", "+1d", "+1w"}
@@ -87,6 +87,16 @@ class ShellTestCase(harness.AsyncTestCase):
         self.assertEqual(self.complete("async meeting open Sync --with ", cwd=ws), {"bob"})
         for sub in ("respond", "status", "close"):
             self.assertEqual(self.complete(f"async meeting {sub} ", cwd=ws), {mid})
+
+    def check_inbox_completion(self):
+        """Inbox subcommands, verb flags, item handles and teammates for --to."""
+        ws = self.make_team_workspace()
+        self.ok("-C", str(ws), "inbox", "add", "Call the bank")
+        handle = json.loads(self.ok("-C", str(ws), "--json", "inbox").out)["items"][0]["handle"]
+        self.assertEqual(self.complete("async inbox "), {"add", "done", "snooze", "delegate", "undo", "triage"})
+        self.assertEqual(self.complete("async inbox snooze --un"), {"--until"})
+        self.assertEqual(self.complete("async inbox done ", cwd=ws), {handle})
+        self.assertEqual(self.complete("async inbox delegate --to ", cwd=ws), {"bob"})
 
     def template_names(self, cwd):
         out = self.ok("templates", cwd=cwd).out
@@ -218,6 +228,9 @@ class BashCompletion(ShellTestCase):
     def test_meeting(self):
         self.check_meeting_completion()
 
+    def test_inbox(self):
+        self.check_inbox_completion()
+
     def test_global_flags(self):
         self.assertEqual(self.complete("async --co"), {"--color="})
         self.assertEqual(self.complete("async --color = "), {"auto", "always", "never"})
@@ -342,6 +355,9 @@ class FishCompletion(ShellTestCase):
 
     def test_meeting(self):
         self.check_meeting_completion()
+
+    def test_inbox(self):
+        self.check_inbox_completion()
 
     def test_commands_and_flags(self):
         self.assertEqual(self.complete("async "), COMMANDS)
@@ -490,6 +506,9 @@ class ZshCompletion(ShellTestCase):
 
     def test_meeting(self):
         self.check_meeting_completion()
+
+    def test_inbox(self):
+        self.check_inbox_completion()
 
     def test_ids_and_handles(self):
         ids, handles = self.make_documents()
