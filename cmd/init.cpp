@@ -2,6 +2,7 @@
 #include "command.hpp"
 
 #include <async/error.hpp>
+#include <async/hooks.hpp>
 #include <async/json.hpp>
 #include <async/process.hpp>
 
@@ -21,17 +22,22 @@ void run_init(Context& ctx, const InitOptions& opts) {
     ctx.enter_directory();
     fs::path dir = fs::absolute(opts.dir).lexically_normal();
     InitResult result = init_workspace(dir);
+    bool git_init = false;
     if (opts.git) {
-        std::error_code ec;
-        if (!fs::exists(dir / ".git", ec)) {
-            auto git = run_process({"git", "init", "-q", dir.string()}, Capture::none);
-            if (!git) {
-                throw Error{ErrorKind::environment, "cannot run git", "install git, or run 'async init' without --git"};
-            }
-            if (git->exit_status != 0) {
-                throw Error{ErrorKind::environment, "'git init' failed in '" + dir.string() + "'"};
-            }
+        // Inside an existing repository (a team folder in a code repository) no second one is
+        // made; the hooks go where that repository runs them.
+        git_init = ensure_git_repository(dir);
+        auto repo = find_git_repository(dir);
+        if (!repo) {
+            throw Error{ErrorKind::environment, "'" + dir.string() + "' is not a git working tree",
+                        "run 'async init' without --git there"};
         }
+        auto binary = current_executable();
+        std::vector<HookOutcome> hooks = install_hooks(*repo, binary);
+        if (git_init) {
+            ctx.notice("initialized a git repository in '" + repo->top.string() + "'");
+        }
+        report_install(ctx, hooks, "'" + ctx.shown_path(repo->hooks) + "'", binary, repo->prefix);
     }
     std::string root = dir.string();
     if (ctx.globals.json) {
