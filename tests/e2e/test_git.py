@@ -309,6 +309,56 @@ class TwoPeople(GitCase):
         self.assertIn("hos7ile1", self.ids(bob, "bob"))
         self.assertNotIn("\x1b", r.err)
 
+    def test_push_retried_when_the_remote_moves_on(self):
+        alice, bob = self.make_team()
+        # Alice's pre-push hook lets bob push first, once: her first push is then refused.
+        marker = self.tmp / "bob-pushed"
+        hook = alice / ".git" / "hooks" / "pre-push"
+        hook.write_text(f"""#!/bin/sh
+[ -e '{marker}' ] && exit 0
+touch '{marker}'
+cd '{bob}' && git commit -q --allow-empty -m 'bob meanwhile' && git push -q origin HEAD >/dev/null 2>&1
+exit 0
+""")
+        hook.chmod(0o755)
+        self.new_doc(alice, "Plan")
+        r = self.a_ok(alice, "sync")
+        self.assertTrue(marker.exists())
+        self.assertIn("pulled 1 commit", r.err)
+        self.assertEqual(self.subject(self.bare), "async: 1 document")
+        self.assertEqual(self.subject(self.bare, "HEAD~1"), "bob meanwhile")
+
+    def test_workspace_in_a_subfolder_of_a_code_repository(self):
+        subprocess.run(["git", "init", "-q", "--bare", str(self.bare)], check=True, env=self.git_env)
+        repo = self.tmp / "code"
+        self.git(self.tmp, "clone", "-q", str(self.bare), str(repo))
+        self.identity(repo, "alice")
+        (repo / "main.c").write_text("int main(void) { return 0; }\n")
+        team = repo / "team"
+        self.ok("init", str(team))
+        self.new_doc(team, "Plan")
+        r = self.a_ok(team, "sync")
+        self.assertEqual(self.subject(repo), "async: 1 document, config, 1 file")
+        files = self.git(repo, "show", "--name-only", "--format=", "HEAD").stdout.split()
+        self.assertEqual(sorted(files), ["team/.async/config.toml", "team/.gitignore",
+                                         "team/docs/2026-11-26-plan/index.md"])
+        self.assertIn("?? main.c", self.git(repo, "status", "--porcelain").stdout)
+        self.assertEqual(self.subject(self.bare), "async: 1 document, config, 1 file")
+
+    def test_uncommitted_work_outside_the_workspace_is_kept_aside_and_back(self):
+        alice, bob = self.make_team()
+        (alice / "notes.txt").write_text("v1\n")
+        self.git(alice, "add", "notes.txt")
+        self.git(alice, "commit", "-q", "-m", "notes")
+        self.a_ok(alice, "sync")
+        (alice / "notes.txt").write_text("v2, not committed\n")
+        self.new_doc(bob, "From bob", user="bob")
+        self.a_ok(bob, "sync", user="bob")
+        self.new_doc(alice, "From alice")
+        self.a_ok(alice, "sync")
+        self.assertEqual((alice / "notes.txt").read_text(), "v2, not committed\n")
+        self.assertIn(" M notes.txt", self.git(alice, "status", "--porcelain").stdout)
+
 
 class SyncErrors(GitCase):
     def test_no_remote(self):
