@@ -30,7 +30,8 @@ void hint(std::string_view text) {
 
 void run_install(Context& ctx) {
     GitRepository repo = require_git_repository(
-        ctx.workspace(), "make it one with 'git init' (or 'async init --git'), then install the hooks");
+        ctx.workspace(),
+        "make it one with 'git init' (or 'async init --git'), then install the hooks");
     auto binary = current_executable();
     std::vector<HookOutcome> hooks = install_hooks(repo, binary);
     std::string where = "'" + ctx.shown_path(repo.hooks) + "'";
@@ -62,8 +63,9 @@ void run_uninstall(Context& ctx) {
 
 } // namespace
 
-std::size_t report_install(Context& ctx, const std::vector<HookOutcome>& hooks, const std::string& where,
-                    const std::filesystem::path& binary, const std::string& prefix) {
+std::size_t report_install(Context& ctx, const std::vector<HookOutcome>& hooks,
+                           const std::string& where, const std::filesystem::path& binary,
+                           const std::string& prefix) {
     std::string installed = names(hooks, HookAction::installed);
     std::string updated = names(hooks, HookAction::updated);
     std::string unchanged = names(hooks, HookAction::unchanged);
@@ -93,9 +95,11 @@ void add_hook_command(CLI::App& app, Context& ctx) {
         "hook", "Git hooks: pre-commit runs check, post-merge/checkout/rewrite refresh the index");
     cmd->require_subcommand(1);
     auto* install = cmd->add_subcommand(
-        "install", "Install the hooks (never overwrites another tool's hook; honours core.hooksPath)");
+        "install",
+        "Install the hooks (never overwrites another tool's hook; honours core.hooksPath)");
     install->callback([&ctx] { run_install(ctx); });
-    auto* uninstall = cmd->add_subcommand("uninstall", "Remove the hooks async installed (only those)");
+    auto* uninstall =
+        cmd->add_subcommand("uninstall", "Remove the hooks async installed (only those)");
     uninstall->callback([&ctx] { run_uninstall(ctx); });
 }
 

@@ -70,7 +70,8 @@ void run_sync(Context& ctx) {
         ctx.notice("nothing to commit");
     }
     if (result.pulled > 0) {
-        ctx.notice("pulled " + plural(result.pulled, "commit", "commits") + " from '" + upstream + "'");
+        ctx.notice("pulled " + plural(result.pulled, "commit", "commits") + " from '" + upstream +
+                   "'");
     }
     ctx.notice(result.pushed ? "pushed to '" + upstream + "'" : "'" + upstream + "' is up to date");
     // The index follows the files git just changed (the hooks may not have run).
@@ -78,13 +79,20 @@ void run_sync(Context& ctx) {
     if (ctx.globals.json) {
         JsonWriter json;
         json.begin_object()
-            .key("schema").value(k_json_schema)
-            .key("commit").value(result.commit_subject)
-            .key("files").value(static_cast<std::int64_t>(result.committed_files))
-            .key("remote").value(result.remote)
-            .key("branch").value(result.branch)
-            .key("pulled").value(static_cast<std::int64_t>(result.pulled))
-            .key("pushed").value(result.pushed)
+            .key("schema")
+            .value(k_json_schema)
+            .key("commit")
+            .value(result.commit_subject)
+            .key("files")
+            .value(static_cast<std::int64_t>(result.committed_files))
+            .key("remote")
+            .value(result.remote)
+            .key("branch")
+            .value(result.branch)
+            .key("pulled")
+            .value(static_cast<std::int64_t>(result.pulled))
+            .key("pushed")
+            .value(result.pushed)
             .end_object();
         ctx.print(json.str());
     }

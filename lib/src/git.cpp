@@ -32,9 +32,10 @@ std::string first_line(std::string_view text) {
 
 std::optional<GitRepository> find_git_repository(const fs::path& dir) {
     // One git process answers all four; each answer is one line (git prints paths raw).
-    ProcessResult r = run_git(dir, {"rev-parse", "--show-toplevel", "--show-prefix",
-                                    "--absolute-git-dir", "--git-path", "hooks"},
-                            Capture::stdout_silent);
+    ProcessResult r = run_git(dir,
+                              {"rev-parse", "--show-toplevel", "--show-prefix",
+                               "--absolute-git-dir", "--git-path", "hooks"},
+                              Capture::stdout_silent);
     if (r.exit_status != 0) {
         return std::nullopt;
     }

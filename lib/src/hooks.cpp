@@ -32,7 +32,8 @@ std::string preamble(std::string_view name, std::string_view purpose, const fs::
     s += "case ${GIT_DIR-} in ''|/*) ;; *) GIT_DIR=$PWD/$GIT_DIR; export GIT_DIR ;; esac\n";
     s += "case ${GIT_INDEX_FILE-} in ''|/*) ;; *) GIT_INDEX_FILE=$PWD/$GIT_INDEX_FILE; export "
          "GIT_INDEX_FILE ;; esac\n";
-    s += "cd " + shell_quote(workspace_dir(workspace)) + " 2>/dev/null && [ -d .async ] || exit 0\n";
+    s +=
+        "cd " + shell_quote(workspace_dir(workspace)) + " 2>/dev/null && [ -d .async ] || exit 0\n";
     return s;
 }
 
@@ -83,7 +84,8 @@ std::string hook_script(std::string_view name, const fs::path& binary, std::stri
         std::string s = preamble(
             name,
             "# Checks the staged workspace files ('async check --staged'); a finding refuses the\n"
-            "# commit, 'git commit --no-verify' skips the check. Without async the commit goes on.\n",
+            "# commit, 'git commit --no-verify' skips the check. Without async the commit goes "
+            "on.\n",
             binary, workspace);
         s += "if [ -z \"$async_bin\" ]; then\n";
         s += "    echo 'async: warning: async is not installed here: the staged files were not "
@@ -134,8 +136,8 @@ std::vector<HookOutcome> install_hooks(const GitRepository& repo, const fs::path
     std::error_code ec;
     fs::create_directories(repo.hooks, ec);
     if (ec) {
-        throw Error{ErrorKind::data,
-                    "cannot create the hooks folder '" + repo.hooks.string() + "': " + ec.message()};
+        throw Error{ErrorKind::data, "cannot create the hooks folder '" + repo.hooks.string() +
+                                         "': " + ec.message()};
     }
     for (auto name : k_hook_names) {
         fs::path path = repo.hooks / std::string{name};
@@ -154,11 +156,11 @@ std::vector<HookOutcome> install_hooks(const GitRepository& repo, const fs::path
         }
         write_file_atomic(path, script);
         if (::chmod(path.c_str(), 0755) != 0) {
-            throw Error{ErrorKind::data, "cannot make '" + path.string() +
-                                             "' executable: " + std::strerror(errno)};
+            throw Error{ErrorKind::data,
+                        "cannot make '" + path.string() + "' executable: " + std::strerror(errno)};
         }
-        out.push_back(outcome(repo, name,
-                              existing == Existing::ours ? HookAction::updated : HookAction::installed));
+        out.push_back(outcome(
+            repo, name, existing == Existing::ours ? HookAction::updated : HookAction::installed));
     }
     return out;
 }
@@ -175,8 +177,9 @@ std::vector<HookOutcome> uninstall_hooks(const GitRepository& repo) {
             }
             out.push_back(outcome(repo, name, HookAction::removed));
         } else {
-            out.push_back(outcome(repo, name,
-                                  existing == Existing::foreign ? HookAction::foreign : HookAction::absent));
+            out.push_back(
+                outcome(repo, name,
+                        existing == Existing::foreign ? HookAction::foreign : HookAction::absent));
         }
     }
     return out;

@@ -57,12 +57,15 @@ std::size_t noun_index(std::string_view kind) {
     return k_nouns.size() - 1;
 }
 
-int action_rank(char status) { return status == 'A' ? 0 : status == 'D' ? 2 : 1; }
+int action_rank(char status) {
+    return status == 'A' ? 0 : status == 'D' ? 2 : 1;
+}
 
 // A git step that must work: its output goes to show_git_output and an error is thrown when
 // it fails.
-ProcessResult must(const fs::path& dir, const std::vector<std::string>& args, const SyncOptions& options,
-                   ErrorKind kind, const std::string& message, const std::string& hint) {
+ProcessResult must(const fs::path& dir, const std::vector<std::string>& args,
+                   const SyncOptions& options, ErrorKind kind, const std::string& message,
+                   const std::string& hint) {
     ProcessResult r = run_git(dir, args, Capture::combined);
     if (r.exit_status != 0) {
         if (options.show_git_output && !r.out.empty()) {
@@ -78,7 +81,9 @@ bool exists_no_follow(const fs::path& path) {
     return ::lstat(path.c_str(), &st) == 0;
 }
 
-std::string trimmed(const std::string& text) { return std::string{trim(text)}; }
+std::string trimmed(const std::string& text) {
+    return std::string{trim(text)};
+}
 
 struct Upstream {
     std::string remote;
@@ -116,9 +121,10 @@ Upstream find_upstream(const fs::path& root, const std::string& local_branch) {
         has_origin = has_origin || name == "origin";
     }
     if (!has_origin && remotes.size() > 1) {
-        throw Error{ErrorKind::environment,
-                    "the branch '" + local_branch + "' has no upstream and there are several remotes",
-                    "choose one: 'git push -u REMOTE " + local_branch + "', then 'async sync' again"};
+        throw Error{
+            ErrorKind::environment,
+            "the branch '" + local_branch + "' has no upstream and there are several remotes",
+            "choose one: 'git push -u REMOTE " + local_branch + "', then 'async sync' again"};
     }
     up.remote = has_origin ? "origin" : remotes.front();
     up.branch = local_branch;
@@ -126,7 +132,8 @@ Upstream find_upstream(const fs::path& root, const std::string& local_branch) {
 }
 
 std::optional<std::string> head_commit(const fs::path& root) {
-    ProcessResult r = run_git(root, {"rev-parse", "-q", "--verify", "HEAD^{commit}"}, Capture::stdout_silent);
+    ProcessResult r =
+        run_git(root, {"rev-parse", "-q", "--verify", "HEAD^{commit}"}, Capture::stdout_silent);
     if (r.exit_status != 0) {
         return std::nullopt;
     }
@@ -165,9 +172,9 @@ enum class Pulled { nothing, fetched, conflict };
 Pulled pull(const GitRepository& repo, const Upstream& up, const SyncOptions& options,
             std::size_t& pulled) {
     const fs::path& root = repo.top;
-    ProcessResult heads = run_git(root, {"ls-remote", "--heads", "--", up.remote,
-                                         "refs/heads/" + up.branch},
-                                  Capture::combined);
+    ProcessResult heads =
+        run_git(root, {"ls-remote", "--heads", "--", up.remote, "refs/heads/" + up.branch},
+                Capture::combined);
     if (heads.exit_status != 0) {
         if (options.show_git_output && !heads.out.empty()) {
             options.show_git_output(heads.out);
@@ -180,9 +187,9 @@ Pulled pull(const GitRepository& repo, const Upstream& up, const SyncOptions& op
         return Pulled::nothing; // the remote has no such branch yet: the push creates it
     }
     auto before = head_commit(root);
-    ProcessResult r = run_git(root, {"pull", "--rebase", "--autostash", "--no-edit", "-q", "--",
-                                     up.remote, up.branch},
-                              Capture::combined);
+    ProcessResult r = run_git(
+        root, {"pull", "--rebase", "--autostash", "--no-edit", "-q", "--", up.remote, up.branch},
+        Capture::combined);
     if (r.exit_status != 0) {
         if (rebasing(repo)) {
             return Pulled::conflict;
@@ -208,7 +215,8 @@ Pulled pull(const GitRepository& repo, const Upstream& up, const SyncOptions& op
 
 // Commits in `from..to`, 0 when git cannot say.
 std::size_t count_commits(const fs::path& root, const std::string& from, const std::string& to) {
-    ProcessResult r = run_git(root, {"rev-list", "--count", to, "^" + from}, Capture::stdout_silent);
+    ProcessResult r =
+        run_git(root, {"rev-list", "--count", to, "^" + from}, Capture::stdout_silent);
     return r.exit_status == 0 ? static_cast<std::size_t>(std::stoul("0" + trimmed(r.out))) : 1;
 }
 
@@ -278,15 +286,16 @@ std::string sync_commit_message(const std::vector<FileChange>& changes) {
         }
         first = false;
         bool mass = noun.kind == noun.plural; // "config": no count
-        subject += mass ? std::string{noun.kind}
-                        : std::to_string(count) + " " +
-                              std::string{count == 1 ? noun.kind : noun.plural};
+        subject +=
+            mass ? std::string{noun.kind}
+                 : std::to_string(count) + " " + std::string{count == 1 ? noun.kind : noun.plural};
         subject += key.second == 1 ? " edited" : key.second == 2 ? " removed" : "";
     }
     std::string body;
     constexpr std::size_t k_listed = 50;
     for (std::size_t i = 0; i < changes.size() && i < k_listed; ++i) {
-        char status = changes[i].status == 'A' || changes[i].status == 'D' ? changes[i].status : 'M';
+        char status =
+            changes[i].status == 'A' || changes[i].status == 'D' ? changes[i].status : 'M';
         body += std::string(1, status) + " " + escape_path(changes[i].path) + "\n";
     }
     if (changes.size() > k_listed) {
@@ -331,13 +340,16 @@ SyncResult sync_workspace(const Workspace& ws, const SyncOptions& options) {
     }
     if (in_progress(repo, "MERGE_HEAD") || in_progress(repo, "CHERRY_PICK_HEAD") ||
         in_progress(repo, "REVERT_HEAD")) {
-        throw Error{ErrorKind::no, "a merge, cherry-pick or revert is under way in '" + result.top + "'",
+        throw Error{ErrorKind::no,
+                    "a merge, cherry-pick or revert is under way in '" + result.top + "'",
                     "finish or abort it first ('git status' says how), then 'async sync' again"};
     }
-    ProcessResult branch = run_git(root, {"symbolic-ref", "-q", "--short", "HEAD"}, Capture::stdout_silent);
+    ProcessResult branch =
+        run_git(root, {"symbolic-ref", "-q", "--short", "HEAD"}, Capture::stdout_silent);
     std::string local_branch = trimmed(branch.out);
     if (branch.exit_status != 0 || local_branch.empty()) {
-        throw Error{ErrorKind::no, "HEAD is detached in '" + result.top + "': there is no branch to sync",
+        throw Error{ErrorKind::no,
+                    "HEAD is detached in '" + result.top + "': there is no branch to sync",
                     "switch to your branch ('git switch main'), then 'async sync' again"};
     }
     Upstream up = find_upstream(root, local_branch);
@@ -355,8 +367,10 @@ SyncResult sync_workspace(const Workspace& ws, const SyncOptions& options) {
         args.insert(args.end(), missing.begin(), missing.end());
         ProcessResult tracked = run_git(root, args);
         for (const auto& p : missing) {
-            if (tracked.out.starts_with(p + "/") || tracked.out.find('\0' + p + "/") != std::string::npos ||
-                tracked.out.starts_with(p + '\0') || tracked.out.find('\0' + p + '\0') != std::string::npos) {
+            if (tracked.out.starts_with(p + "/") ||
+                tracked.out.find('\0' + p + "/") != std::string::npos ||
+                tracked.out.starts_with(p + '\0') ||
+                tracked.out.find('\0' + p + '\0') != std::string::npos) {
                 paths.push_back(p);
             }
         }
@@ -365,10 +379,10 @@ SyncResult sync_workspace(const Workspace& ws, const SyncOptions& options) {
     if (!paths.empty()) {
         std::vector<std::string> add = {"add", "-A", "--"};
         add.insert(add.end(), paths.begin(), paths.end());
-        must(root, add, options, ErrorKind::environment, "'git add' failed in '" + root.string() + "'",
-             "see what git said above");
-        std::vector<std::string> diff = {"diff", "--cached", "--name-status", "-z", "--no-renames",
-                                         "--relative", "--"};
+        must(root, add, options, ErrorKind::environment,
+             "'git add' failed in '" + root.string() + "'", "see what git said above");
+        std::vector<std::string> diff = {
+            "diff", "--cached", "--name-status", "-z", "--no-renames", "--relative", "--"};
         diff.insert(diff.end(), paths.begin(), paths.end());
         ProcessResult staged = must(root, diff, options, ErrorKind::environment,
                                     "'git diff --cached' failed", "see what git said above");
@@ -396,11 +410,13 @@ SyncResult sync_workspace(const Workspace& ws, const SyncOptions& options) {
             }
             ProcessResult ident = run_git(root, {"var", "GIT_COMMITTER_IDENT"}, Capture::combined);
             if (ident.exit_status != 0) {
-                throw Error{ErrorKind::environment, "git does not know who you are, so it cannot commit",
+                throw Error{ErrorKind::environment,
+                            "git does not know who you are, so it cannot commit",
                             "run 'git config --global user.name \"Your Name\"' and 'git config "
                             "--global user.email you@example.com', then 'async sync' again"};
             }
-            throw Error{ErrorKind::no, "the commit was refused; your changes are staged, nothing is lost",
+            throw Error{ErrorKind::no,
+                        "the commit was refused; your changes are staged, nothing is lost",
                         "fix what is reported above (the pre-commit hook runs 'async check "
                         "--staged'), then 'async sync' again"};
         }
@@ -422,8 +438,9 @@ SyncResult sync_workspace(const Workspace& ws, const SyncOptions& options) {
         if (pulled == Pulled::fetched && count_commits(root, "FETCH_HEAD", "HEAD") == 0) {
             break; // the remote has all my commits already
         }
-        ProcessResult push = run_git(root, {"push", "-q", "--", up.remote, "HEAD:refs/heads/" + up.branch},
-                                     Capture::combined);
+        ProcessResult push =
+            run_git(root, {"push", "-q", "--", up.remote, "HEAD:refs/heads/" + up.branch},
+                    Capture::combined);
         if (push.exit_status == 0) {
             result.pushed = true;
             break;
@@ -432,14 +449,16 @@ SyncResult sync_workspace(const Workspace& ws, const SyncOptions& options) {
             if (options.show_git_output && !push.out.empty()) {
                 options.show_git_output(push.out);
             }
-            throw Error{ErrorKind::environment,
-                        "cannot push to '" + up.remote + "' (branch '" + up.branch + "')",
-                        "your commits are safe here; see what git said above, then 'async sync' again"};
+            throw Error{
+                ErrorKind::environment,
+                "cannot push to '" + up.remote + "' (branch '" + up.branch + "')",
+                "your commits are safe here; see what git said above, then 'async sync' again"};
         }
     }
     if (!up.configured) {
         // Later plain `git pull`/`git push` know where to go; failing to record it is harmless.
-        run_git(root, {"branch", "-q", "--set-upstream-to=" + up.remote + "/" + up.branch}, Capture::combined);
+        run_git(root, {"branch", "-q", "--set-upstream-to=" + up.remote + "/" + up.branch},
+                Capture::combined);
     }
     return result;
 }

@@ -50,7 +50,8 @@ TEST_CASE("git::require_git_repository") {
     async::Workspace ws{tmp.path()};
     auto e = error_of([&] { async::require_git_repository(ws, "do this"); });
     CHECK(e.kind() == ErrorKind::environment);
-    CHECK(std::string{e.what()} == "the workspace '" + tmp.path().string() + "' is not in a git repository");
+    CHECK(std::string{e.what()} ==
+          "the workspace '" + tmp.path().string() + "' is not in a git repository");
     CHECK(e.hint() == "do this");
 }
 

@@ -23,7 +23,9 @@ std::vector<HookAction> actions(const std::vector<async::HookOutcome>& hooks) {
     return out;
 }
 
-std::vector<HookAction> all(HookAction a) { return {a, a, a, a}; }
+std::vector<HookAction> all(HookAction a) {
+    return {a, a, a, a};
+}
 
 // What sh makes of a quoted word (printf %s of it).
 std::string through_sh(const std::string& word) {
@@ -39,7 +41,8 @@ TEST_CASE("hooks::shell_quote") {
     CHECK(async::shell_quote("plain") == "'plain'");
     CHECK(async::shell_quote("it's") == "'it'\\''s'");
     CHECK(async::shell_quote("") == "''");
-    for (std::string word : {"a b", "it's", "\"q\" $HOME `id` $(id) ; rm -rf ~", "x\ny", "''", "\\"}) {
+    for (std::string word :
+         {"a b", "it's", "\"q\" $HOME `id` $(id) ; rm -rf ~", "x\ny", "''", "\\"}) {
         CHECK(through_sh(word) == word);
     }
 }
@@ -57,8 +60,9 @@ TEST_CASE("hooks::hook_script") {
     CHECK(post.find("index </dev/null >/dev/null 2>&1\nexit 0\n") != std::string::npos);
     // Valid sh.
     for (auto name : async::k_hook_names) {
-        auto r = async::run_process({"sh", "-n", "-c", async::hook_script(name, "/x y/async", "a'b/")},
-                                    async::Capture::combined);
+        auto r =
+            async::run_process({"sh", "-n", "-c", async::hook_script(name, "/x y/async", "a'b/")},
+                               async::Capture::combined);
         REQUIRE(r);
         CHECK_MESSAGE(r->exit_status == 0, r->out);
     }
@@ -90,7 +94,8 @@ TEST_CASE("hooks::install_hooks and uninstall_hooks") {
         CHECK((st.st_mode & 0111) == 0111);
         CHECK(actions(async::install_hooks(repo, "/usr/bin/async")) == all(HookAction::unchanged));
         CHECK(actions(async::install_hooks(repo, "/opt/async")) == all(HookAction::updated));
-        CHECK(async::read_file(repo.hooks / "post-rewrite").find("'/opt/async'") != std::string::npos);
+        CHECK(async::read_file(repo.hooks / "post-rewrite").find("'/opt/async'") !=
+              std::string::npos);
         CHECK(actions(async::uninstall_hooks(repo)) == all(HookAction::removed));
         CHECK_FALSE(fs::exists(repo.hooks / "pre-commit"));
         CHECK(actions(async::uninstall_hooks(repo)) == all(HookAction::absent));

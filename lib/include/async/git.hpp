@@ -20,9 +20,9 @@ ProcessResult run_git(const std::filesystem::path& dir, const std::vector<std::s
 
 // The git repository a folder belongs to.
 struct GitRepository {
-    std::filesystem::path top;   // the top of the working tree
-    std::string prefix;          // the folder relative to top, "" or ending in '/' ("team/")
-    std::filesystem::path hooks; // where git runs hooks from (core.hooksPath honoured), absolute
+    std::filesystem::path top;     // the top of the working tree
+    std::string prefix;            // the folder relative to top, "" or ending in '/' ("team/")
+    std::filesystem::path hooks;   // where git runs hooks from (core.hooksPath honoured), absolute
     std::filesystem::path git_dir; // the repository's own folder (.git, or a worktree's), absolute
 };
 

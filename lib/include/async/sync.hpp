@@ -13,12 +13,13 @@ class Workspace;
 // The workspace paths sync stages (relative to its root): the team's files, never the index
 // or .async/local/.
 inline constexpr std::string_view k_sync_paths[] = {
-    "docs", "meetings", "checkins", "people", ".async/config.toml", ".async/templates", ".gitignore"};
+    "docs",      "meetings", "checkins", "people", ".async/config.toml", ".async/templates",
+    ".gitignore"};
 
 // One changed file as `git diff --name-status` reports it.
 struct FileChange {
-    char status = 'M';  // 'A' added, 'M' modified, 'D' deleted (others count as modified)
-    std::string path;   // relative to the workspace root, '/'-separated, raw bytes
+    char status = 'M'; // 'A' added, 'M' modified, 'D' deleted (others count as modified)
+    std::string path;  // relative to the workspace root, '/'-separated, raw bytes
 };
 
 // What a workspace file is, by where it lives (PRODUCT.md's layout): "document", "reply",
@@ -41,13 +42,13 @@ struct SyncOptions {
 };
 
 struct SyncResult {
-    std::string commit_subject;         // empty when there was nothing to commit
+    std::string commit_subject; // empty when there was nothing to commit
     std::size_t committed_files = 0;
-    std::string remote;                 // "origin"
-    std::string branch;                 // the remote's branch, "main"
-    std::string top;                    // the top of the working tree
-    std::string prefix;                 // the workspace relative to top ("" or "team/")
-    std::size_t pulled = 0;             // commits brought in from the remote
+    std::string remote;     // "origin"
+    std::string branch;     // the remote's branch, "main"
+    std::string top;        // the top of the working tree
+    std::string prefix;     // the workspace relative to top ("" or "team/")
+    std::size_t pulled = 0; // commits brought in from the remote
     bool pushed = false;
     std::vector<std::string> conflicts; // non-empty: stopped in a rebase (paths relative to top)
 };
