@@ -416,6 +416,13 @@ class SyncErrors(GitCase):
         self.assertEqual(self.subject(alice), "async: config, 1 file")
         self.assertIn("A  docs/bad/index.md", self.git(alice, "status", "--porcelain").stdout)
 
+    def test_quiet(self):
+        alice, _ = self.make_team()
+        self.new_doc(alice, "Plan")
+        r = self.a_ok(alice, "-q", "sync")
+        self.assertEqual((r.out, r.err), ("", ""))
+        self.assertEqual(self.subject(self.bare), "async: 1 document")
+
     def test_json(self):
         alice, _ = self.make_team()
         self.new_doc(alice, "Plan")
