@@ -22,24 +22,27 @@ void run_init(Context& ctx, const InitOptions& opts) {
     ctx.enter_directory();
     fs::path dir = fs::absolute(opts.dir).lexically_normal();
     InitResult result = init_workspace(dir);
-    bool git_init = false;
+    std::string root = dir.string();
+    if (!ctx.globals.json) {
+        ctx.notice(result == InitResult::created ? "initialized a workspace in '" + root + "'"
+                                                 : "the workspace in '" + root + "' is already set up");
+    }
     if (opts.git) {
-        // Inside an existing repository (a team folder in a code repository) no second one is
-        // made; the hooks go where that repository runs them.
-        git_init = ensure_git_repository(dir);
+        // git init unless dir already is the top of a repository; the hooks go where that
+        // repository runs them. Another tool's hook is only a warning here: the workspace is
+        // set up either way.
+        if (ensure_git_repository(dir)) {
+            ctx.notice("initialized a git repository in '" + root + "'");
+        }
         auto repo = find_git_repository(dir);
         if (!repo) {
-            throw Error{ErrorKind::environment, "'" + dir.string() + "' is not a git working tree",
+            throw Error{ErrorKind::environment, "'" + root + "' is not a git working tree",
                         "run 'async init' without --git there"};
         }
         auto binary = current_executable();
         std::vector<HookOutcome> hooks = install_hooks(*repo, binary);
-        if (git_init) {
-            ctx.notice("initialized a git repository in '" + repo->top.string() + "'");
-        }
         report_install(ctx, hooks, "'" + ctx.shown_path(repo->hooks) + "'", binary, repo->prefix);
     }
-    std::string root = dir.string();
     if (ctx.globals.json) {
         JsonWriter json;
         json.begin_object()
@@ -48,10 +51,7 @@ void run_init(Context& ctx, const InitOptions& opts) {
             .key("created").value(result == InitResult::created)
             .end_object();
         ctx.print(json.str());
-        return;
     }
-    ctx.notice(result == InitResult::created ? "initialized a workspace in '" + root + "'"
-                                             : "the workspace in '" + root + "' is already set up");
 }
 
 } // namespace
@@ -60,7 +60,7 @@ void add_init_command(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<InitOptions>();
     auto* cmd = app.add_subcommand("init", "Create a workspace (idempotent; refuses to nest)");
     cmd->add_option("DIR", opts->dir, "Folder for the workspace (default: the current one)");
-    cmd->add_flag("--git", opts->git, "Also make it a git repository");
+    cmd->add_flag("--git", opts->git, "Also make it a git repository, with the hooks installed");
     cmd->callback([&ctx, opts] { run_init(ctx, *opts); });
 }
 
