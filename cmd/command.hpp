@@ -16,9 +16,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace CLI {
 class App;
+}
+
+namespace async {
+struct HookOutcome;
 }
 
 namespace async::cmd {
@@ -50,6 +55,8 @@ public:
     Index& index();
     // My handle.
     const std::string& me();
+    // The folder async was started in (before -C).
+    const std::filesystem::path& start_dir() const { return m_start_dir; }
     // Applies -C: changes into DIR like git (relative paths on the command line follow).
     void enter_directory();
 
@@ -91,6 +98,11 @@ async::BodyInput body_input(const BodyFlags& flags);
 // Resolves a date typed on the command line and echoes it on stderr ("due Fri 2026-11-27 17:00").
 TimePoint resolve_date(Context& ctx, const std::string& text, DateRole role, std::string_view label);
 
+// Prints what `hook install` did (where: the hooks folder as shown); a warning and the line to
+// chain for each foreign hook. Returns how many hooks were foreign (left alone).
+std::size_t report_install(Context& ctx, const std::vector<HookOutcome>& hooks, const std::string& where,
+                          const std::filesystem::path& binary, const std::string& prefix);
+
 using CommandAdder = void (*)(CLI::App& app, Context& ctx);
 void add_init_command(CLI::App& app, Context& ctx);
 void add_doc_command(CLI::App& app, Context& ctx);
@@ -106,5 +118,7 @@ void add_search_command(CLI::App& app, Context& ctx);
 void add_actions_command(CLI::App& app, Context& ctx);
 void add_decisions_command(CLI::App& app, Context& ctx);
 void add_check_command(CLI::App& app, Context& ctx);
+void add_hook_command(CLI::App& app, Context& ctx);
+void add_sync_command(CLI::App& app, Context& ctx);
 
 } // namespace async::cmd

@@ -2,6 +2,7 @@
 #include "command.hpp"
 
 #include <async/error.hpp>
+#include <async/hooks.hpp>
 #include <async/json.hpp>
 #include <async/process.hpp>
 
@@ -21,19 +22,27 @@ void run_init(Context& ctx, const InitOptions& opts) {
     ctx.enter_directory();
     fs::path dir = fs::absolute(opts.dir).lexically_normal();
     InitResult result = init_workspace(dir);
-    if (opts.git) {
-        std::error_code ec;
-        if (!fs::exists(dir / ".git", ec)) {
-            auto git = run_process({"git", "init", "-q", dir.string()}, Capture::none);
-            if (!git) {
-                throw Error{ErrorKind::environment, "cannot run git", "install git, or run 'async init' without --git"};
-            }
-            if (git->exit_status != 0) {
-                throw Error{ErrorKind::environment, "'git init' failed in '" + dir.string() + "'"};
-            }
-        }
-    }
     std::string root = dir.string();
+    if (!ctx.globals.json) {
+        ctx.notice(result == InitResult::created ? "initialized a workspace in '" + root + "'"
+                                                 : "the workspace in '" + root + "' is already set up");
+    }
+    if (opts.git) {
+        // git init unless dir already is the top of a repository; the hooks go where that
+        // repository runs them. Another tool's hook is only a warning here: the workspace is
+        // set up either way.
+        if (ensure_git_repository(dir)) {
+            ctx.notice("initialized a git repository in '" + root + "'");
+        }
+        auto repo = find_git_repository(dir);
+        if (!repo) {
+            throw Error{ErrorKind::environment, "'" + root + "' is not a git working tree",
+                        "run 'async init' without --git there"};
+        }
+        auto binary = current_executable();
+        std::vector<HookOutcome> hooks = install_hooks(*repo, binary);
+        report_install(ctx, hooks, "'" + ctx.shown_path(repo->hooks) + "'", binary, repo->prefix);
+    }
     if (ctx.globals.json) {
         JsonWriter json;
         json.begin_object()
@@ -42,10 +51,7 @@ void run_init(Context& ctx, const InitOptions& opts) {
             .key("created").value(result == InitResult::created)
             .end_object();
         ctx.print(json.str());
-        return;
     }
-    ctx.notice(result == InitResult::created ? "initialized a workspace in '" + root + "'"
-                                             : "the workspace in '" + root + "' is already set up");
 }
 
 } // namespace
@@ -54,7 +60,7 @@ void add_init_command(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<InitOptions>();
     auto* cmd = app.add_subcommand("init", "Create a workspace (idempotent; refuses to nest)");
     cmd->add_option("DIR", opts->dir, "Folder for the workspace (default: the current one)");
-    cmd->add_flag("--git", opts->git, "Also make it a git repository");
+    cmd->add_flag("--git", opts->git, "Also make it a git repository, with the hooks installed");
     cmd->callback([&ctx, opts] { run_init(ctx, *opts); });
 }
 

@@ -25,6 +25,8 @@ constexpr async::cmd::CommandAdder k_commands[] = {
     async::cmd::add_actions_command,
     async::cmd::add_decisions_command,
     async::cmd::add_check_command,
+    async::cmd::add_hook_command,
+    async::cmd::add_sync_command,
 };
 
 void print_error(const std::string& message, const std::string& hint) {

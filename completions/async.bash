@@ -188,7 +188,7 @@ _async() {
         = | -*) continue ;;
         esac
         case $cmd in
-        doc | meeting | inbox | config | templates | actions)
+        doc | meeting | inbox | config | templates | actions | hook)
             if [[ -z $sub ]]; then
                 sub=$w
                 continue
@@ -326,7 +326,7 @@ _async() {
             [[ ${COMPREPLY[*]} == --color= ]] && compopt -o nospace 2>/dev/null
         else
             _async_compgen_words init doc meeting inbox config templates index list show edit search \
-                actions decisions check "$cur"
+                actions decisions check hook sync "$cur"
         fi
         ;;
     init)
@@ -521,6 +521,18 @@ _async() {
             compopt -o filenames 2>/dev/null
             local IFS=$'\n'
             COMPREPLY=($(compgen -f -- "$cur"))
+        fi
+        ;;
+    hook)
+        if [[ $cur == -* ]]; then
+            _async_compgen_words -h --help "$cur"
+        elif [[ -z $sub ]]; then
+            _async_compgen_words install uninstall "$cur"
+        fi
+        ;;
+    sync)
+        if [[ $cur == -* ]]; then
+            _async_compgen_words -h --help "$cur"
         fi
         ;;
     templates)

@@ -29,7 +29,7 @@ function __async_command_path
             case '*'
                 if test (count $path) -eq 0
                     set path $t
-                else if test (count $path) -eq 1; and contains -- $path[1] doc meeting inbox config templates actions
+                else if test (count $path) -eq 1; and contains -- $path[1] doc meeting inbox config templates actions hook
                     set -a path $t
                 end
         end
@@ -185,9 +185,11 @@ complete -c async -n '__async_at ""' -a search -d 'Full-text search'
 complete -c async -n '__async_at ""' -a actions -d 'Action items across the workspace; tick them off'
 complete -c async -n '__async_at ""' -a decisions -d 'Decisions across the workspace'
 complete -c async -n '__async_at ""' -a check -d 'Validate files'
+complete -c async -n '__async_at ""' -a hook -d 'Install or remove the git hooks'
+complete -c async -n '__async_at ""' -a sync -d 'Commit my changes, pull --rebase, push, reindex'
 
 # async init [DIR] [--git]
-complete -c async -n '__async_at init' -l git -d 'Also make it a git repository'
+complete -c async -n '__async_at init' -l git -d 'Also make it a git repository, hooks installed'
 complete -c async -n '__async_at init; and test (__async_positionals) -eq 0' -a '(__fish_complete_directories)'
 
 # async doc new
@@ -304,3 +306,7 @@ complete -c async -n '__async_at decisions' -l since -x -a "$__async_filter_date
 # async check [PATH...] [--staged]
 complete -c async -n '__async_at check' -l staged -d 'Check the versions staged in git'
 complete -c async -n '__async_at check' -F
+
+# async hook install|uninstall, async sync
+complete -c async -n '__async_at hook' -a install -d 'Install the hooks (never over another tool\'s)'
+complete -c async -n '__async_at hook' -a uninstall -d 'Remove the hooks async installed'

@@ -25,12 +25,18 @@ std::optional<ProcessResult> run_process(const std::vector<std::string>& argv, C
     int pipe_fds[2] = {-1, -1};
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    if (capture == Capture::stdout_only) {
+    bool capturing = capture != Capture::none;
+    if (capturing) {
         if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
             posix_spawn_file_actions_destroy(&actions);
             return std::nullopt;
         }
         posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+        if (capture == Capture::combined) {
+            posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
+        } else if (capture == Capture::stdout_silent) {
+            posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+        }
     }
     std::string dir = cwd.string();
     if (!dir.empty()) {
@@ -39,17 +45,17 @@ std::optional<ProcessResult> run_process(const std::vector<std::string>& argv, C
     pid_t pid = 0;
     int rc = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
-    if (capture == Capture::stdout_only) {
+    if (capturing) {
         ::close(pipe_fds[1]);
     }
     if (rc != 0) {
-        if (capture == Capture::stdout_only) {
+        if (capturing) {
             ::close(pipe_fds[0]);
         }
         return std::nullopt;
     }
     ProcessResult result;
-    if (capture == Capture::stdout_only) {
+    if (capturing) {
         char buf[8192];
         while (true) {
             ssize_t n = ::read(pipe_fds[0], buf, sizeof buf);
@@ -75,6 +81,15 @@ std::optional<ProcessResult> run_process(const std::vector<std::string>& argv, C
         result.exit_status = 128 + WTERMSIG(status);
     }
     return result;
+}
+
+std::filesystem::path current_executable() {
+    std::error_code ec;
+    auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (ec || !path.is_absolute()) {
+        return {};
+    }
+    return path;
 }
 
 bool has_terminal() {

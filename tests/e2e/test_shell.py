@@ -13,8 +13,8 @@ import harness
 SOURCE_DIR = Path(os.environ.get("ASYNC_SOURCE_DIR", Path(__file__).resolve().parents[2]))
 MAN_SOURCES = SOURCE_DIR / "man"
 COMPLETIONS = SOURCE_DIR / "completions"
-COMMANDS = {"actions", "check", "config", "decisions", "doc", "edit", "inbox", "index", "init", "list",
-            "meeting", "search", "show", "templates"}
+COMMANDS = {"actions", "check", "config", "decisions", "doc", "edit", "hook", "inbox", "index", "init", "list",
+            "meeting", "search", "show", "sync", "templates"}
 TYPES = {"doc", "decision", "sop", "onboarding", "post", "watercooler", "meeting", "response", "reply",
          "summary", "checkin", "item"}
 DATE_WORDS = {"today", "tomorrow", "yesterday", "eod", "eow", "now", "fri", "friday", "+1d", "+1w"}
@@ -137,7 +137,8 @@ class ManPages(ShellTestCase):
         # The walk really went through the tree (so a parsing slip cannot make this pass).
         for expected in [(), ("init",), ("doc", "new"), ("config", "get"), ("config", "list"),
                          ("templates", "show"), ("index",), ("list",), ("show",), ("edit",), ("search",),
-                         ("actions",), ("actions", "done"), ("decisions",), ("check",)]:
+                         ("actions",), ("actions", "done"), ("decisions",), ("check",), ("hook", "install"),
+                         ("hook", "uninstall"), ("sync",)]:
             self.assertIn(expected, visited)
         self.assertTrue(COMMANDS <= {c[0] for c in visited if c}, visited)
         self.assertEqual(missing, [], "flags or subcommands missing from the man pages")
@@ -179,7 +180,8 @@ class ManPages(ShellTestCase):
         self.assertTrue({"async.1", "async-init.1", "async-doc.1", "async-config.1",
                          "async-templates.1", "async-files.5", "async-templates.7", "async-index.1",
                          "async-list.1", "async-show.1", "async-edit.1", "async-search.1",
-                         "async-actions.1", "async-decisions.1", "async-check.1"} <= set(pages))
+                         "async-actions.1", "async-decisions.1", "async-check.1", "async-hook.1",
+                         "async-sync.1"} <= set(pages))
         for name, page in pages.items():
             r = self.run_shell(["mandoc", "-Tlint", "-W", "warning", str(page)])
             self.assertEqual((r.code, r.out, r.err), (0, "", ""), f"{name} is not lint-clean")
@@ -223,6 +225,7 @@ class BashCompletion(ShellTestCase):
         self.assertEqual(self.complete("async "), COMMANDS)
         self.assertEqual(self.complete("async co"), {"config"})
         self.assertEqual(self.complete("async c"), {"config", "check"})
+        self.assertEqual(self.complete("async s"), {"search", "show", "sync"})
         self.assertEqual(self.complete("async --json -q t"), {"templates"})
 
     def test_meeting(self):
@@ -242,6 +245,8 @@ class BashCompletion(ShellTestCase):
         self.assertEqual(self.complete("async config "), {"get", "set", "unset", "list"})
         self.assertEqual(self.complete("async templates "), {"show"})
         self.assertEqual(self.complete("async -C somewhere doc "), {"new", "reply", "close"})
+        self.assertEqual(self.complete("async hook "), {"install", "uninstall"})
+        self.assertEqual(self.complete("async hook install "), set())
 
     def test_flags(self):
         self.assertEqual(self.complete("async doc new --re"), {"--reviewers"})
@@ -256,6 +261,8 @@ class BashCompletion(ShellTestCase):
         self.assertEqual(self.complete("async actions done --"), {"--dry-run", "--help"})
         self.assertEqual(self.complete("async decisions --"), {"--since", "--help"})
         self.assertEqual(self.complete("async check --"), {"--staged", "--help"})
+        self.assertEqual(self.complete("async sync --"), {"--help"})
+        self.assertEqual(self.complete("async hook install --"), {"--help"})
 
     def test_option_values(self):
         self.assertEqual(self.complete("async list --type "), TYPES)
@@ -382,6 +389,7 @@ class FishCompletion(ShellTestCase):
         self.assertEqual(self.complete("async search pricing --ty"), {"--type"})
         self.assertEqual(self.complete("async actions "), {"done"})
         self.assertEqual(self.complete("async actions done --d"), {"--dry-run"})
+        self.assertEqual(self.complete("async hook "), {"install", "uninstall"})
 
     def test_ids_and_handles_with_descriptions(self):
         ids, handles = self.make_documents()
@@ -503,6 +511,7 @@ class ZshCompletion(ShellTestCase):
         self.assertEqual(self.complete("async list --type "), TYPES)
         self.assertEqual(self.complete("async actions "), {"done"})
         self.assertEqual(self.complete("async actions done --d"), {"--dry-run"})
+        self.assertEqual(self.complete("async hook "), {"install", "uninstall"})
 
     def test_meeting(self):
         self.check_meeting_completion()

@@ -12,13 +12,21 @@ struct ProcessResult {
     std::string out;        // captured stdout (when capturing)
 };
 
-enum class Capture { none, stdout_only };
+enum class Capture {
+    none,        // stdout and stderr inherited
+    stdout_only, // stdout captured, stderr inherited
+    combined,    // stdout and stderr captured together, in the order written (a tool's chatter)
+    stdout_silent, // stdout captured, stderr discarded (questions whose "no" is not news)
+};
 
 // Runs argv[0] (looked up in PATH) with argv, inheriting the terminal unless capture says
-// otherwise; stderr is always inherited. cwd may be empty (the current folder). Returns
+// otherwise; stdin is inherited. cwd may be empty (the current folder). Returns
 // nullopt when the program cannot be started (not found, not executable).
 std::optional<ProcessResult> run_process(const std::vector<std::string>& argv, Capture capture,
                                          const std::filesystem::path& cwd = {});
+
+// The absolute path of the running program (/proc/self/exe), empty when it cannot be told.
+std::filesystem::path current_executable();
 
 // True when stdin and stdout are both terminals, or /dev/tty can be opened for the editor.
 bool has_terminal();

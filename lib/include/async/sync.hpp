@@ -1,0 +1,65 @@
+#pragma once
+// `async sync`: commit my changes to the workspace's files, `git pull --rebase`, push. Git is
+// always run with an argument vector; a conflict stops in git's own rebase state, nothing lost.
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace async {
+
+class Workspace;
+
+// The workspace paths sync stages (relative to its root): the team's files, never the index
+// or .async/local/.
+inline constexpr std::string_view k_sync_paths[] = {
+    "docs",      "meetings", "checkins", "people", ".async/config.toml", ".async/templates",
+    ".gitignore"};
+
+// One changed file as `git diff --name-status` reports it.
+struct FileChange {
+    char status = 'M'; // 'A' added, 'M' modified, 'D' deleted (others count as modified)
+    std::string path;  // relative to the workspace root, '/'-separated, raw bytes
+};
+
+// What a workspace file is, by where it lives (PRODUCT.md's layout): "document", "reply",
+// "attachment", "meeting", "response", "summary", "check-in", "item", "inbox state", "config",
+// "template", or "file".
+std::string_view change_kind(std::string_view path);
+
+// The commit message for changes: a subject that counts them by kind and what happened
+// ("async: 2 replies, 1 check-in, 1 document edited"), a blank line, then one line per file
+// ("A path", hostile bytes escaped, at most 50 lines). Empty changes give "async: sync".
+std::string sync_commit_message(const std::vector<FileChange>& changes);
+
+// Parses `git diff --name-status -z --no-renames` output.
+std::vector<FileChange> parse_name_status(std::string_view z_output);
+
+struct SyncOptions {
+    // Receives git's own output when a step fails (findings of the pre-commit hook, git's
+    // reason), before the error is thrown; may be empty.
+    std::function<void(std::string_view)> show_git_output;
+};
+
+struct SyncResult {
+    std::string commit_subject; // empty when there was nothing to commit
+    std::size_t committed_files = 0;
+    std::string remote;     // "origin"
+    std::string branch;     // the remote's branch, "main"
+    std::string top;        // the top of the working tree
+    std::string prefix;     // the workspace relative to top ("" or "team/")
+    std::size_t pulled = 0; // commits brought in from the remote
+    bool pushed = false;
+    std::vector<std::string> conflicts; // non-empty: stopped in a rebase (paths relative to top)
+};
+
+// Runs the sync flow in the git repository around ws: stage k_sync_paths, commit them alone
+// with sync_commit_message, `git pull --rebase --autostash` from the branch's upstream (or the
+// only remote, "origin" first), push (retried after a fresh pull when the remote moved on).
+// Returns with conflicts set when the pull stopped on conflicts (git is left mid-rebase).
+// Throws Error{environment} without git, a repository or a remote, or when the remote cannot
+// be reached; Error{no} when a rebase or merge is already under way, HEAD is detached, or the
+// commit was refused (the pre-commit hook).
+SyncResult sync_workspace(const Workspace& ws, const SyncOptions& options);
+
+} // namespace async

@@ -1,0 +1,466 @@
+#include <async/error.hpp>
+#include <async/git.hpp>
+#include <async/sync.hpp>
+#include <async/text.hpp>
+#include <async/workspace.hpp>
+
+#include <array>
+#include <map>
+#include <sys/stat.h>
+
+namespace fs = std::filesystem;
+
+namespace async {
+namespace {
+
+std::vector<std::string_view> split_path(std::string_view path) {
+    std::vector<std::string_view> parts;
+    std::size_t pos = 0;
+    while (pos <= path.size()) {
+        auto end = path.find('/', pos);
+        parts.push_back(path.substr(pos, end == std::string_view::npos ? end : end - pos));
+        if (end == std::string_view::npos) {
+            break;
+        }
+        pos = end + 1;
+    }
+    return parts;
+}
+
+struct Noun {
+    std::string_view kind;
+    std::string_view plural;
+};
+
+// The order kinds appear in a commit subject.
+constexpr std::array<Noun, 12> k_nouns = {{
+    {"document", "documents"},
+    {"reply", "replies"},
+    {"meeting", "meetings"},
+    {"response", "responses"},
+    {"summary", "summaries"},
+    {"check-in", "check-ins"},
+    {"item", "items"},
+    {"inbox state", "inbox states"},
+    {"attachment", "attachments"},
+    {"template", "templates"},
+    {"config", "config"},
+    {"file", "files"},
+}};
+
+std::size_t noun_index(std::string_view kind) {
+    for (std::size_t i = 0; i < k_nouns.size(); ++i) {
+        if (k_nouns[i].kind == kind) {
+            return i;
+        }
+    }
+    return k_nouns.size() - 1;
+}
+
+int action_rank(char status) {
+    return status == 'A' ? 0 : status == 'D' ? 2 : 1;
+}
+
+// A git step that must work: its output goes to show_git_output and an error is thrown when
+// it fails.
+ProcessResult must(const fs::path& dir, const std::vector<std::string>& args,
+                   const SyncOptions& options, ErrorKind kind, const std::string& message,
+                   const std::string& hint) {
+    ProcessResult r = run_git(dir, args, Capture::combined);
+    if (r.exit_status != 0) {
+        if (options.show_git_output && !r.out.empty()) {
+            options.show_git_output(r.out);
+        }
+        throw Error{kind, message, hint};
+    }
+    return r;
+}
+
+bool exists_no_follow(const fs::path& path) {
+    struct stat st {};
+    return ::lstat(path.c_str(), &st) == 0;
+}
+
+std::string trimmed(const std::string& text) {
+    return std::string{trim(text)};
+}
+
+struct Upstream {
+    std::string remote;
+    std::string branch;
+    bool configured = false;
+};
+
+Upstream find_upstream(const fs::path& root, const std::string& local_branch) {
+    Upstream up;
+    ProcessResult remote = run_git(root, {"config", "--get", "branch." + local_branch + ".remote"},
+                                   Capture::stdout_silent);
+    ProcessResult merge = run_git(root, {"config", "--get", "branch." + local_branch + ".merge"},
+                                  Capture::stdout_silent);
+    std::string r = trimmed(remote.out);
+    std::string m = trimmed(merge.out);
+    if (remote.exit_status == 0 && merge.exit_status == 0 && !r.empty() && r != "." &&
+        m.starts_with("refs/heads/")) {
+        up.remote = r;
+        up.branch = m.substr(std::string_view{"refs/heads/"}.size());
+        up.configured = true;
+        return up;
+    }
+    ProcessResult list = run_git(root, {"remote"});
+    std::vector<std::string> remotes;
+    for (auto& name : split_list(list.out, '\n')) {
+        remotes.push_back(name);
+    }
+    if (remotes.empty()) {
+        throw Error{ErrorKind::environment, "the repository has no remote to sync with",
+                    "add the team's repository: 'git remote add origin URL' (a shared bare "
+                    "repository made with 'git init --bare' will do), then run 'async sync' again"};
+    }
+    bool has_origin = false;
+    for (const auto& name : remotes) {
+        has_origin = has_origin || name == "origin";
+    }
+    if (!has_origin && remotes.size() > 1) {
+        throw Error{
+            ErrorKind::environment,
+            "the branch '" + local_branch + "' has no upstream and there are several remotes",
+            "choose one: 'git push -u REMOTE " + local_branch + "', then 'async sync' again"};
+    }
+    up.remote = has_origin ? "origin" : remotes.front();
+    up.branch = local_branch;
+    return up;
+}
+
+std::optional<std::string> head_commit(const fs::path& root) {
+    ProcessResult r =
+        run_git(root, {"rev-parse", "-q", "--verify", "HEAD^{commit}"}, Capture::stdout_silent);
+    if (r.exit_status != 0) {
+        return std::nullopt;
+    }
+    return trimmed(r.out);
+}
+
+bool in_progress(const GitRepository& repo, std::string_view name) {
+    return exists_no_follow(repo.git_dir / std::string{name});
+}
+
+bool rebasing(const GitRepository& repo) {
+    return in_progress(repo, "rebase-merge") || in_progress(repo, "rebase-apply");
+}
+
+std::vector<std::string> conflicted_files(const GitRepository& repo) {
+    ProcessResult r = run_git(repo.top, {"diff", "--name-only", "--diff-filter=U", "-z"});
+    std::vector<std::string> files;
+    std::string_view rest = r.out;
+    while (!rest.empty()) {
+        auto nul = rest.find('\0');
+        std::string_view name = rest.substr(0, nul);
+        if (!name.empty() && (files.empty() || files.back() != name)) {
+            files.emplace_back(name);
+        }
+        if (nul == std::string_view::npos) {
+            break;
+        }
+        rest.remove_prefix(nul + 1);
+    }
+    return files;
+}
+
+enum class Pulled { nothing, fetched, conflict };
+
+// Pulls with rebase (FETCH_HEAD is then the remote's branch). Counts the commits brought in.
+Pulled pull(const GitRepository& repo, const Upstream& up, const SyncOptions& options,
+            std::size_t& pulled) {
+    const fs::path& root = repo.top;
+    ProcessResult heads =
+        run_git(root, {"ls-remote", "--heads", "--", up.remote, "refs/heads/" + up.branch},
+                Capture::combined);
+    if (heads.exit_status != 0) {
+        if (options.show_git_output && !heads.out.empty()) {
+            options.show_git_output(heads.out);
+        }
+        throw Error{ErrorKind::environment, "cannot reach the remote '" + up.remote + "'",
+                    "check 'git remote -v' and that the repository is there; your changes are "
+                    "committed here, run 'async sync' again later"};
+    }
+    if (trim(heads.out).empty()) {
+        return Pulled::nothing; // the remote has no such branch yet: the push creates it
+    }
+    auto before = head_commit(root);
+    ProcessResult r = run_git(
+        root, {"pull", "--rebase", "--autostash", "--no-edit", "-q", "--", up.remote, up.branch},
+        Capture::combined);
+    if (r.exit_status != 0) {
+        if (rebasing(repo)) {
+            return Pulled::conflict;
+        }
+        if (options.show_git_output && !r.out.empty()) {
+            options.show_git_output(r.out);
+        }
+        throw Error{ErrorKind::environment,
+                    "'git pull --rebase " + up.remote + " " + up.branch + "' failed",
+                    "see what git said above; nothing of yours is lost ('git status', 'git stash "
+                    "list')"};
+    }
+    std::vector<std::string> count_args = {"rev-list", "--count", "FETCH_HEAD"};
+    if (before) {
+        count_args.push_back("^" + *before);
+    }
+    ProcessResult count = run_git(root, count_args);
+    if (count.exit_status == 0) {
+        pulled += static_cast<std::size_t>(std::stoul("0" + trimmed(count.out)));
+    }
+    return Pulled::fetched;
+}
+
+// Commits in `from..to`, 0 when git cannot say.
+std::size_t count_commits(const fs::path& root, const std::string& from, const std::string& to) {
+    ProcessResult r =
+        run_git(root, {"rev-list", "--count", to, "^" + from}, Capture::stdout_silent);
+    return r.exit_status == 0 ? static_cast<std::size_t>(std::stoul("0" + trimmed(r.out))) : 1;
+}
+
+} // namespace
+
+std::string_view change_kind(std::string_view path) {
+    auto parts = split_path(path);
+    auto ends_md = [](std::string_view s) { return s.size() > 3 && s.ends_with(".md"); };
+    std::size_t n = parts.size();
+    if (n >= 3 && (parts[0] == "docs" || parts[0] == "meetings") && parts[2] == "attachments") {
+        return n >= 4 ? "attachment" : "file";
+    }
+    if (parts[0] == "docs") {
+        if (n == 3 && parts[2] == "index.md") {
+            return "document";
+        }
+        if (n == 4 && parts[2] == "replies" && ends_md(parts[3])) {
+            return "reply";
+        }
+    } else if (parts[0] == "meetings") {
+        if (n == 3 && parts[2] == "index.md") {
+            return "meeting";
+        }
+        if (n == 3 && parts[2] == "summary.md") {
+            return "summary";
+        }
+        if (n == 4 && parts[2] == "responses" && ends_md(parts[3])) {
+            return "response";
+        }
+    } else if (parts[0] == "checkins") {
+        if (n == 3 && ends_md(parts[2])) {
+            return "check-in";
+        }
+    } else if (parts[0] == "people") {
+        if (n >= 4 && parts[2] == "inbox") {
+            return "item";
+        }
+        if (n == 3 && parts[2] == "state.toml") {
+            return "inbox state";
+        }
+    } else if (parts[0] == ".async") {
+        if (n == 2 && parts[1] == "config.toml") {
+            return "config";
+        }
+        if (n >= 3 && parts[1] == "templates") {
+            return "template";
+        }
+    }
+    return "file";
+}
+
+std::string sync_commit_message(const std::vector<FileChange>& changes) {
+    if (changes.empty()) {
+        return "async: sync";
+    }
+    // (noun, action) -> count, in subject order.
+    std::map<std::pair<std::size_t, int>, std::size_t> counts;
+    for (const auto& c : changes) {
+        counts[{noun_index(change_kind(c.path)), action_rank(c.status)}] += 1;
+    }
+    std::string subject = "async: ";
+    bool first = true;
+    for (const auto& [key, count] : counts) {
+        const Noun& noun = k_nouns[key.first];
+        if (!first) {
+            subject += ", ";
+        }
+        first = false;
+        bool mass = noun.kind == noun.plural; // "config": no count
+        subject +=
+            mass ? std::string{noun.kind}
+                 : std::to_string(count) + " " + std::string{count == 1 ? noun.kind : noun.plural};
+        subject += key.second == 1 ? " edited" : key.second == 2 ? " removed" : "";
+    }
+    std::string body;
+    constexpr std::size_t k_listed = 50;
+    for (std::size_t i = 0; i < changes.size() && i < k_listed; ++i) {
+        char status =
+            changes[i].status == 'A' || changes[i].status == 'D' ? changes[i].status : 'M';
+        body += std::string(1, status) + " " + escape_path(changes[i].path) + "\n";
+    }
+    if (changes.size() > k_listed) {
+        body += "… and " + std::to_string(changes.size() - k_listed) + " more\n";
+    }
+    return subject + "\n\n" + body;
+}
+
+std::vector<FileChange> parse_name_status(std::string_view z_output) {
+    std::vector<FileChange> out;
+    std::string_view rest = z_output;
+    while (!rest.empty()) {
+        auto nul = rest.find('\0');
+        if (nul == std::string_view::npos) {
+            break;
+        }
+        std::string_view status = rest.substr(0, nul);
+        rest.remove_prefix(nul + 1);
+        auto end = rest.find('\0');
+        std::string_view path = rest.substr(0, end);
+        rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+        if (status.empty() || path.empty()) {
+            continue;
+        }
+        out.push_back(FileChange{status[0], std::string{path}});
+    }
+    return out;
+}
+
+SyncResult sync_workspace(const Workspace& ws, const SyncOptions& options) {
+    const fs::path& root = ws.root();
+    GitRepository repo = require_git_repository(
+        ws, "make it one ('async init --git " + root.string() +
+                "'), add the team's remote ('git remote add origin URL'), then 'async sync'");
+    SyncResult result;
+    result.top = repo.top.string();
+    result.prefix = repo.prefix;
+    if (rebasing(repo)) {
+        throw Error{ErrorKind::no, "a rebase is under way in '" + result.top + "'",
+                    "finish it first: 'git status', edit the conflicted files, 'git add' them, "
+                    "'git rebase --continue' (or 'git rebase --abort'); then 'async sync' again"};
+    }
+    if (in_progress(repo, "MERGE_HEAD") || in_progress(repo, "CHERRY_PICK_HEAD") ||
+        in_progress(repo, "REVERT_HEAD")) {
+        throw Error{ErrorKind::no,
+                    "a merge, cherry-pick or revert is under way in '" + result.top + "'",
+                    "finish or abort it first ('git status' says how), then 'async sync' again"};
+    }
+    ProcessResult branch =
+        run_git(root, {"symbolic-ref", "-q", "--short", "HEAD"}, Capture::stdout_silent);
+    std::string local_branch = trimmed(branch.out);
+    if (branch.exit_status != 0 || local_branch.empty()) {
+        throw Error{ErrorKind::no,
+                    "HEAD is detached in '" + result.top + "': there is no branch to sync",
+                    "switch to your branch ('git switch main'), then 'async sync' again"};
+    }
+    Upstream up = find_upstream(root, local_branch);
+    result.remote = up.remote;
+    result.branch = up.branch;
+
+    // Stage the workspace's files: the paths that exist, or that git still tracks (deleted).
+    std::vector<std::string> paths;
+    std::vector<std::string> missing;
+    for (auto p : k_sync_paths) {
+        (exists_no_follow(root / std::string{p}) ? paths : missing).emplace_back(p);
+    }
+    if (!missing.empty()) {
+        std::vector<std::string> args = {"ls-files", "-z", "--"};
+        args.insert(args.end(), missing.begin(), missing.end());
+        ProcessResult tracked = run_git(root, args);
+        for (const auto& p : missing) {
+            if (tracked.out.starts_with(p + "/") ||
+                tracked.out.find('\0' + p + "/") != std::string::npos ||
+                tracked.out.starts_with(p + '\0') ||
+                tracked.out.find('\0' + p + '\0') != std::string::npos) {
+                paths.push_back(p);
+            }
+        }
+    }
+    std::vector<FileChange> changes;
+    if (!paths.empty()) {
+        std::vector<std::string> add = {"add", "-A", "--"};
+        add.insert(add.end(), paths.begin(), paths.end());
+        must(root, add, options, ErrorKind::environment,
+             "'git add' failed in '" + root.string() + "'", "see what git said above");
+        std::vector<std::string> diff = {
+            "diff", "--cached", "--name-status", "-z", "--no-renames", "--relative", "--"};
+        diff.insert(diff.end(), paths.begin(), paths.end());
+        ProcessResult staged = must(root, diff, options, ErrorKind::environment,
+                                    "'git diff --cached' failed", "see what git said above");
+        changes = parse_name_status(staged.out);
+    }
+    if (!changes.empty()) {
+        // Only the workspace's files, even when other changes are staged: the top-level folders
+        // that hold a change are the pathspecs (commit pathspecs must match known files).
+        std::vector<std::string> commit_paths;
+        for (const auto& p : paths) {
+            for (const auto& c : changes) {
+                if (c.path == p || c.path.starts_with(p + "/")) {
+                    commit_paths.push_back(p);
+                    break;
+                }
+            }
+        }
+        std::string message = sync_commit_message(changes);
+        std::vector<std::string> commit = {"commit", "-q", "--no-edit", "-m", message, "--"};
+        commit.insert(commit.end(), commit_paths.begin(), commit_paths.end());
+        ProcessResult r = run_git(root, commit, Capture::combined);
+        if (r.exit_status != 0) {
+            if (options.show_git_output && !r.out.empty()) {
+                options.show_git_output(r.out);
+            }
+            ProcessResult ident = run_git(root, {"var", "GIT_COMMITTER_IDENT"}, Capture::combined);
+            if (ident.exit_status != 0) {
+                throw Error{ErrorKind::environment,
+                            "git does not know who you are, so it cannot commit",
+                            "run 'git config --global user.name \"Your Name\"' and 'git config "
+                            "--global user.email you@example.com', then 'async sync' again"};
+            }
+            throw Error{ErrorKind::no,
+                        "the commit was refused; your changes are staged, nothing is lost",
+                        "fix what is reported above (the pre-commit hook runs 'async check "
+                        "--staged'), then 'async sync' again"};
+        }
+        result.commit_subject = first_line(message);
+        result.committed_files = changes.size();
+    }
+
+    // Pull and push; when the remote moved on between the two, pull again (bounded).
+    constexpr int k_attempts = 3;
+    for (int attempt = 1; attempt <= k_attempts; ++attempt) {
+        Pulled pulled = pull(repo, up, options, result.pulled);
+        if (pulled == Pulled::conflict) {
+            result.conflicts = conflicted_files(repo);
+            return result;
+        }
+        if (!head_commit(root)) {
+            return result; // nothing committed anywhere yet: nothing to push
+        }
+        if (pulled == Pulled::fetched && count_commits(root, "FETCH_HEAD", "HEAD") == 0) {
+            break; // the remote has all my commits already
+        }
+        ProcessResult push =
+            run_git(root, {"push", "-q", "--", up.remote, "HEAD:refs/heads/" + up.branch},
+                    Capture::combined);
+        if (push.exit_status == 0) {
+            result.pushed = true;
+            break;
+        }
+        if (attempt == k_attempts) {
+            if (options.show_git_output && !push.out.empty()) {
+                options.show_git_output(push.out);
+            }
+            throw Error{
+                ErrorKind::environment,
+                "cannot push to '" + up.remote + "' (branch '" + up.branch + "')",
+                "your commits are safe here; see what git said above, then 'async sync' again"};
+        }
+    }
+    if (!up.configured) {
+        // Later plain `git pull`/`git push` know where to go; failing to record it is harmless.
+        run_git(root, {"branch", "-q", "--set-upstream-to=" + up.remote + "/" + up.branch},
+                Capture::combined);
+    }
+    return result;
+}
+
+} // namespace async

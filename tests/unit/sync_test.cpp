@@ -1,0 +1,85 @@
+#include <async/sync.hpp>
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+using async::FileChange;
+
+TEST_CASE("sync::change_kind") {
+    CHECK(async::change_kind("docs/2026-11-26-plan/index.md") == "document");
+    CHECK(async::change_kind("docs/2026-11-26-plan/replies/20261127T101500Z-bob.md") == "reply");
+    CHECK(async::change_kind("docs/2026-11-26-plan/attachments/standup.ogg") == "attachment");
+    CHECK(async::change_kind("meetings/2026-11-26-sync/index.md") == "meeting");
+    CHECK(async::change_kind("meetings/2026-11-26-sync/responses/alice.md") == "response");
+    CHECK(async::change_kind("meetings/2026-11-26-sync/summary.md") == "summary");
+    CHECK(async::change_kind("checkins/2026-W48/alice.md") == "check-in");
+    CHECK(async::change_kind("people/alice/inbox/20261126-x.md") == "item");
+    CHECK(async::change_kind("people/alice/state.toml") == "inbox state");
+    CHECK(async::change_kind(".async/config.toml") == "config");
+    CHECK(async::change_kind(".async/templates/retro.md") == "template");
+    CHECK(async::change_kind(".gitignore") == "file");
+    CHECK(async::change_kind("docs/loose.md") == "file");
+    CHECK(async::change_kind("docs/plan/replies/notes.txt") == "file");
+    CHECK(async::change_kind("") == "file");
+}
+
+TEST_CASE("sync::sync_commit_message") {
+    SUBCASE("counted by kind, then added, edited, removed") {
+        std::vector<FileChange> changes = {
+            {'A', "checkins/2026-W48/alice.md"},
+            {'A', "docs/a/replies/1-bob.md"},
+            {'A', "docs/b/replies/2-bob.md"},
+            {'M', "docs/a/index.md"},
+            {'D', "docs/c/index.md"},
+            {'M', ".async/config.toml"},
+        };
+        std::string message = async::sync_commit_message(changes);
+        CHECK(message ==
+              "async: 1 document edited, 1 document removed, 2 replies, 1 check-in, config edited\n"
+              "\n"
+              "A checkins/2026-W48/alice.md\n"
+              "A docs/a/replies/1-bob.md\n"
+              "A docs/b/replies/2-bob.md\n"
+              "M docs/a/index.md\n"
+              "D docs/c/index.md\n"
+              "M .async/config.toml\n");
+    }
+    SUBCASE("the example of the issue") {
+        CHECK(async::sync_commit_message({{'A', "docs/a/replies/1.md"},
+                                          {'A', "docs/b/replies/2.md"},
+                                          {'A', "checkins/2026-W48/bob.md"}})
+                  .starts_with("async: 2 replies, 1 check-in\n\n"));
+    }
+    SUBCASE("hostile names stay one line each") {
+        std::string message = async::sync_commit_message({{'A', "docs/x\n# y $(id)/index.md"}});
+        CHECK(message == "async: 1 document\n\nA docs/x\\n# y $(id)/index.md\n");
+    }
+    SUBCASE("long lists are cut") {
+        std::vector<FileChange> many;
+        for (int i = 0; i < 60; ++i) {
+            many.push_back({'A', "docs/d" + std::to_string(i) + "/index.md"});
+        }
+        std::string message = async::sync_commit_message(many);
+        CHECK(message.starts_with("async: 60 documents\n\n"));
+        CHECK(message.ends_with("A docs/d49/index.md\n… and 10 more\n"));
+    }
+    SUBCASE("other statuses count as edits") {
+        CHECK(async::sync_commit_message({{'T', "docs/a/index.md"}}) ==
+              "async: 1 document edited\n\nM docs/a/index.md\n");
+    }
+    CHECK(async::sync_commit_message({}) == "async: sync");
+}
+
+TEST_CASE("sync::parse_name_status") {
+    std::string z{"A\0docs/a b/index.md\0M\0docs/x\ny.md\0D\0.gitignore\0", 47};
+    auto changes = async::parse_name_status(z);
+    REQUIRE(changes.size() == 3);
+    CHECK(changes[0].status == 'A');
+    CHECK(changes[0].path == "docs/a b/index.md");
+    CHECK(changes[1].path == "docs/x\ny.md");
+    CHECK(changes[2].status == 'D');
+    CHECK(async::parse_name_status("").empty());
+    CHECK(async::parse_name_status(std::string{"A\0trunc", 7}).size() == 1);
+}
