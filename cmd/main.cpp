@@ -23,6 +23,7 @@ constexpr async::cmd::CommandAdder k_commands[] = {
     async::cmd::add_actions_command,
     async::cmd::add_decisions_command,
     async::cmd::add_check_command,
+    async::cmd::add_checkin_command,
 };
 
 void print_error(const std::string& message, const std::string& hint) {
