@@ -13,7 +13,7 @@ _async_date_words="today tomorrow yesterday eod eow now
 mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday
 +1d +2d +3d +1w +2w"
 
-_async_known_keys="team.name checkin.day core.editor user.handle workspace mail.sendmail"
+_async_known_keys="team.name checkin.day checkin.repos checkin.questions core.editor user.handle workspace mail.sendmail"
 
 _async_types="doc decision sop onboarding post watercooler meeting response reply summary checkin item"
 
@@ -26,6 +26,8 @@ _async_value_options() { # command option
         list:--sort | list:-n | list:--limit) return 0 ;;
     search:--type | search:--author | search:-n | search:--limit) return 0 ;;
     actions:--owner | decisions:--since) return 0 ;;
+    checkin:-w | checkin:--week | checkin:-m | checkin:--message | checkin:--file | \
+        checkin:--format | checkin:-o | checkin:--output) return 0 ;;
     esac
     return 1
 }
@@ -155,7 +157,7 @@ _async() {
         = | -*) continue ;;
         esac
         case $cmd in
-        doc | config | templates | actions)
+        doc | config | templates | actions | checkin)
             if [[ -z $sub ]]; then
                 sub=$w
                 continue
@@ -194,7 +196,22 @@ _async() {
         _async_compgen_words $_async_date_words -1d -3d -1w -2w "$cur"
         return
         ;;
-    list:--tag | list:-n | list:--limit | search:-n | search:--limit)
+    list:--tag | list:-n | list:--limit | search:-n | search:--limit | checkin:-m | checkin:--message)
+        return
+        ;;
+    checkin:-w | checkin:--week)
+        _async_compgen_words this last next "$cur"
+        return
+        ;;
+    checkin:--format)
+        _async_compgen_words markdown html "$cur"
+        return
+        ;;
+    checkin:--file | checkin:-o | checkin:--output)
+        compopt -o filenames 2>/dev/null
+        local IFS=$'\n'
+        COMPREPLY=($(compgen -f -- "$cur"))
+        [[ -z $cur || $cur == - ]] && COMPREPLY+=(-)
         return
         ;;
     esac
@@ -265,7 +282,7 @@ _async() {
             [[ ${COMPREPLY[*]} == --color= ]] && compopt -o nospace 2>/dev/null
         else
             _async_compgen_words init doc config templates index list show edit search \
-                actions decisions check "$cur"
+                actions decisions check checkin "$cur"
         fi
         ;;
     init)
@@ -389,6 +406,27 @@ _async() {
         if [[ $cur == -* ]]; then
             _async_compgen_words --since -h --help "$cur"
         fi
+        ;;
+    checkin)
+        case $sub in
+        "")
+            if [[ $cur == -* ]]; then
+                _async_compgen_words -w --week -m --message --file -e --edit --no-edit -h --help "$cur"
+            else
+                _async_compgen_words status digest "$cur"
+            fi
+            ;;
+        status)
+            if [[ $cur == -* ]]; then
+                _async_compgen_words -w --week -h --help "$cur"
+            fi
+            ;;
+        digest)
+            if [[ $cur == -* ]]; then
+                _async_compgen_words -w --week --format -o --output -h --help "$cur"
+            fi
+            ;;
+        esac
         ;;
     check)
         if [[ $cur == -* ]]; then

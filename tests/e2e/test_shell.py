@@ -13,7 +13,7 @@ import harness
 SOURCE_DIR = Path(os.environ.get("ASYNC_SOURCE_DIR", Path(__file__).resolve().parents[2]))
 MAN_SOURCES = SOURCE_DIR / "man"
 COMPLETIONS = SOURCE_DIR / "completions"
-COMMANDS = {"actions", "check", "config", "decisions", "doc", "edit", "index", "init", "list", "search",
+COMMANDS = {"actions", "check", "checkin", "config", "decisions", "doc", "edit", "index", "init", "list", "search",
             "show", "templates"}
 TYPES = {"doc", "decision", "sop", "onboarding", "post", "watercooler", "meeting", "response", "reply",
          "summary", "checkin", "item"}
@@ -115,7 +115,8 @@ class ManPages(ShellTestCase):
         # The walk really went through the tree (so a parsing slip cannot make this pass).
         for expected in [(), ("init",), ("doc", "new"), ("config", "get"), ("config", "list"),
                          ("templates", "show"), ("index",), ("list",), ("show",), ("edit",), ("search",),
-                         ("actions",), ("actions", "done"), ("decisions",), ("check",)]:
+                         ("actions",), ("actions", "done"), ("decisions",), ("check",), ("checkin",),
+                         ("checkin", "status"), ("checkin", "digest")]:
             self.assertIn(expected, visited)
         self.assertTrue(COMMANDS <= {c[0] for c in visited if c}, visited)
         self.assertEqual(missing, [], "flags or subcommands missing from the man pages")
@@ -157,7 +158,7 @@ class ManPages(ShellTestCase):
         self.assertTrue({"async.1", "async-init.1", "async-doc.1", "async-config.1",
                          "async-templates.1", "async-files.5", "async-templates.7", "async-index.1",
                          "async-list.1", "async-show.1", "async-edit.1", "async-search.1",
-                         "async-actions.1", "async-decisions.1", "async-check.1"} <= set(pages))
+                         "async-actions.1", "async-decisions.1", "async-check.1", "async-checkin.1"} <= set(pages))
         for name, page in pages.items():
             r = self.run_shell(["mandoc", "-Tlint", "-W", "warning", str(page)])
             self.assertEqual((r.code, r.out, r.err), (0, "", ""), f"{name} is not lint-clean")
@@ -200,7 +201,7 @@ class BashCompletion(ShellTestCase):
     def test_commands(self):
         self.assertEqual(self.complete("async "), COMMANDS)
         self.assertEqual(self.complete("async co"), {"config"})
-        self.assertEqual(self.complete("async c"), {"config", "check"})
+        self.assertEqual(self.complete("async c"), {"config", "check", "checkin"})
         self.assertEqual(self.complete("async --json -q t"), {"templates"})
 
     def test_global_flags(self):
@@ -228,6 +229,12 @@ class BashCompletion(ShellTestCase):
         self.assertEqual(self.complete("async actions done --"), {"--dry-run", "--help"})
         self.assertEqual(self.complete("async decisions --"), {"--since", "--help"})
         self.assertEqual(self.complete("async check --"), {"--staged", "--help"})
+        self.assertEqual(self.complete("async checkin "), {"status", "digest"})
+        self.assertEqual(self.complete("async checkin --no"), {"--no-edit"})
+        self.assertEqual(self.complete("async checkin --week "), {"this", "last", "next"})
+        self.assertEqual(self.complete("async checkin status --"), {"--week", "--help"})
+        self.assertEqual(self.complete("async checkin --week last digest --f"), {"--format"})
+        self.assertEqual(self.complete("async checkin digest --format "), {"markdown", "html"})
 
     def test_option_values(self):
         self.assertEqual(self.complete("async list --type "), TYPES)
@@ -348,6 +355,10 @@ class FishCompletion(ShellTestCase):
         self.assertEqual(self.complete("async search pricing --ty"), {"--type"})
         self.assertEqual(self.complete("async actions "), {"done"})
         self.assertEqual(self.complete("async actions done --d"), {"--dry-run"})
+        self.assertEqual(self.complete("async checkin "), {"status", "digest"})
+        self.assertEqual(self.complete("async checkin --no"), {"--no-edit"})
+        self.assertEqual(self.complete("async checkin digest --fo"), {"--format"})
+        self.assertEqual(self.complete("async checkin digest --format "), {"markdown", "html"})
 
     def test_ids_and_handles_with_descriptions(self):
         ids, handles = self.make_documents()
@@ -469,6 +480,10 @@ class ZshCompletion(ShellTestCase):
         self.assertEqual(self.complete("async list --type "), TYPES)
         self.assertEqual(self.complete("async actions "), {"done"})
         self.assertEqual(self.complete("async actions done --d"), {"--dry-run"})
+        self.assertEqual(self.complete("async checkin "), {"status", "digest"})
+        self.assertEqual(self.complete("async checkin --no"), {"--no-edit"})
+        self.assertEqual(self.complete("async checkin digest --fo"), {"--format"})
+        self.assertEqual(self.complete("async checkin digest --format "), {"markdown", "html"})
 
     def test_ids_and_handles(self):
         ids, handles = self.make_documents()
