@@ -31,9 +31,13 @@ class StrictHTML(html.parser.HTMLParser):
         self.tags.append(tag)
         if tag in ("script", "iframe", "object"):
             self.problems.append(f"<{tag}> in the output")
-        for name, _ in attrs:
+        for name, value in attrs:
             if name.startswith("on"):
                 self.problems.append(f"event handler {name} on <{tag}>")
+            url = re.sub(r"[\x00-\x20\x7f]", "", value or "").lower()
+            if name in ("href", "src") and re.match(r"[a-z][a-z0-9+.-]*:", url) and \
+                    not re.match(r"(https?|mailto):", url):
+                self.problems.append(f"unsafe {name}={value!r} on <{tag}>")
         if tag not in VOID:
             self.stack.append((tag, self.getpos()))
 
@@ -383,7 +387,9 @@ class Digest(CheckinCase):
         self.ok("-C", str(self.ws), "checkin", "--file", "-", env={"ASYNC_USER": "mallory"},
                 input='+++\ntitle = "<script>alert(2)</script>"\n+++\n'
                       "# <script>alert(3)</script>\n\n<img src=x onerror=alert(4)>\n\n"
-                      "<div>\n\x1b]0;owned\x07 \x1b[31mred\x1b[0m \u202eevil\n</div>\n\n```\nunclosed fence\n")
+                      "<div>\n\x1b]0;owned\x07 \x1b[31mred\x1b[0m \u202eevil\n</div>\n\n"
+                      "[click](javascript:alert(5)) ![img](data:text/html,x) [ok](https://example.com)\n\n"
+                      "```\nunclosed fence\n")
         # A file written by hand in someone's name, with a hostile file name too.
         (self.ws / "checkins" / "2026-W48" / "x<y>.md").write_text("+++\n+++\nignored\n")
         r = self.a("checkin", "digest", "--format", "html")
@@ -395,6 +401,8 @@ class Digest(CheckinCase):
         self.assertNotIn("\u202e", r.out)
         self.assertNotIn("<div>", r.out)
         self.assertIn("unclosed fence", text)
+        self.assertIn('<a href="#">click</a>', r.out)
+        self.assertIn('<a href="https://example.com">ok</a>', r.out)
         self.assertNotIn("ignored", text)  # not a handle: not anybody's check-in
         md = self.a("checkin", "digest")
         self.assertEqual(md.code, 0, md)

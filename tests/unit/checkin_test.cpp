@@ -247,6 +247,20 @@ TEST_CASE("checkin::render_digest") {
         CHECK(html.find('\x1b') == std::string::npos);
         CHECK(html.ends_with("</body>\n</html>\n"));
     }
+    SUBCASE("html links: only http, https, mailto and relative ones survive") {
+        week.members[0].body = "[a](javascript:alert(1)) [b](JavaScript&#58;alert(2)) [c](<java\tscript:x>) "
+                               "![d](data:image/png;base64,AAAA) [e](https://example.com/?a=1&b=2) "
+                               "[f](mailto:bob@example.com) [g](../x.md#top) [h](vbscript:x) <javascript:alert(3)>\n";
+        std::string html = async::render_digest(week, DigestFormat::html);
+        for (const char* bad : {"=\"javascript", "=\"JavaScript", "=\"java", "=\"vbscript", "=\"data"}) {
+            CHECK_MESSAGE(html.find(bad) == std::string::npos, bad);
+        }
+        CHECK(html.find("href=\"https://example.com/?a=1&amp;b=2\"") != std::string::npos);
+        CHECK(html.find("href=\"mailto:bob@example.com\"") != std::string::npos);
+        CHECK(html.find("href=\"../x.md#top\"") != std::string::npos);
+        CHECK(html.find("href=\"#\"") != std::string::npos);
+        CHECK(html.find("src=\"#\"") != std::string::npos);
+    }
 }
 
 TEST_CASE("checkin::write_checkin and gather_prefill") {
