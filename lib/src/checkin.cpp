@@ -25,6 +25,7 @@ namespace async {
 namespace {
 
 constexpr std::uintmax_t k_max_checkin_size = 4 * 1024 * 1024; // the index's limit too
+constexpr std::size_t k_max_commits = 100;                      // pre-filled at most
 
 IsoWeek next_week(IsoWeek w) {
     return w.week >= iso_weeks_in_year(w.year) ? IsoWeek{w.year + 1, 1} : IsoWeek{w.year, w.week + 1};
@@ -573,8 +574,13 @@ CheckinPrefill gather_prefill(Index& index, const Workspace& ws, const Env& env,
             // One story of the week across repositories, oldest first.
             std::stable_sort(all.begin(), all.end(),
                              [](const Commit& a, const Commit& b) { return a.authored < b.authored; });
-            for (const auto& c : all) {
-                prefill.commits.push_back(c.repo + " " + c.hash + " " + c.subject);
+            // Months without a check-in must not bury the template: the newest ones, and a count.
+            std::size_t skip = all.size() > k_max_commits ? all.size() - k_max_commits : 0;
+            if (skip > 0) {
+                prefill.commits.push_back(std::to_string(skip) + " earlier commits left out");
+            }
+            for (std::size_t i = skip; i < all.size(); ++i) {
+                prefill.commits.push_back(all[i].repo + " " + all[i].hash + " " + all[i].subject);
             }
         }
     }

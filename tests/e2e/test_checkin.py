@@ -207,6 +207,27 @@ class Write(CheckinCase):
         self.assertEqual((fm["type"], fm["author"], fm["week"], fm["title"]), ("checkin", "alice", "2026-W48", "My week"))
         self.assertEqual(body, "Done things.\n")
 
+    def test_a_flood_of_commits_is_capped(self):
+        repo = self.make_repo("api")
+        self.set_config("checkin.repos", f'["{repo}"]')
+        # One fast-import stream instead of 105 git processes.
+        stream = []
+        for n in range(105):
+            stamp = 1795424400 + n * 60  # Mon 2026-11-23T09:00:00Z onwards
+            msg = f"change {n:03d}\n"
+            stream.append(f"commit refs/heads/main\nauthor alice <alice@example.com> {stamp} +0000\n"
+                          f"committer alice <alice@example.com> {stamp} +0000\ndata {len(msg)}\n{msg}")
+        proc = subprocess.run(["git", "-C", str(repo), "fast-import", "--quiet"], input="".join(stream), text=True,
+                              env=self.git_env, capture_output=True, timeout=60)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.ok("-C", str(self.ws), "checkin", "--no-edit")
+        _, body = self.front_matter(self.checkin_path("2026-W48"))
+        self.assertIn("- 5 earlier commits left out\n- api ", body)
+        self.assertNotIn("change 004", body)
+        self.assertIn("change 005", body)
+        self.assertIn("change 104", body)
+        self.assertEqual(body.count("- api "), 100)
+
     def test_missing_and_broken_repositories_are_warnings(self):
         self.set_config("checkin.repos", f'["{self.tmp / "nowhere"}"]')
         r = self.a("checkin", "--no-edit")

@@ -51,14 +51,15 @@ std::vector<std::string> my_emails(const Workspace& ws, const Config& config, st
 
 struct CheckinPrefill {
     std::optional<TimePoint> since; // when my last check-in before this week was created
-    std::vector<std::string> commits;      // "repo hash subject"
+    std::vector<std::string> commits;      // "repo hash subject", the newest 100 at most
     std::vector<std::string> done_actions; // "text (document title)"
     std::vector<std::string> documents;    // "title (type id)"
     std::vector<std::string> warnings;     // repositories skipped and why
 };
 
 // What my check-in for week starts with: commits in the repos since my last check-in (else
-// since the week's start) until the week's end; done actions I own, outside check-ins, in
+// since the week's start) until the week's end, oldest first (over 100: the newest 100 after
+// an "N earlier commits left out" line); done actions I own, outside check-ins, in
 // files changed since then and not already listed as "Done:" in one of my earlier check-ins;
 // documents I wrote (created) during the week, check-ins left out. index must be refreshed.
 CheckinPrefill gather_prefill(Index& index, const Workspace& ws, const Env& env, const Config& config,
