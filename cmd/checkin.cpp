@@ -50,9 +50,10 @@ void run_checkin(Context& ctx, const CheckinOptions& opts) {
     ctx.print(written.id + " " + ctx.shown_path(written.path) + "\n");
 }
 
-void warn_unreadable(Context& ctx, const WeekCheckins& checkins) {
+// One warning per file that cannot be read; with -q only for mine (me may be empty).
+void warn_unreadable(Context& ctx, const WeekCheckins& checkins, const std::string& me) {
     for (const auto& m : checkins.members) {
-        if (m.state == CheckinState::invalid && (!ctx.globals.quiet || m.handle == ctx.me())) {
+        if (m.state == CheckinState::invalid && (!ctx.globals.quiet || m.handle == me)) {
             ctx.warn(m.problem);
         }
     }
@@ -61,7 +62,7 @@ void warn_unreadable(Context& ctx, const WeekCheckins& checkins) {
 void run_status(Context& ctx, const CheckinOptions& opts) {
     IsoWeek week = week_of(ctx, opts);
     WeekCheckins checkins = week_checkins(ctx.workspace(), ctx.config(), week, ctx.me());
-    warn_unreadable(ctx, checkins);
+    warn_unreadable(ctx, checkins, ctx.me());
     bool mine = false;
     for (const auto& m : checkins.members) {
         mine = mine || (m.handle == ctx.me() && m.state == CheckinState::done);
@@ -118,8 +119,9 @@ void run_digest(Context& ctx, const CheckinOptions& opts) {
         format = lower.ends_with(".html") || lower.ends_with(".htm") ? "html" : "markdown";
     }
     IsoWeek week = week_of(ctx, opts);
-    WeekCheckins checkins = week_checkins(ctx.workspace(), ctx.config(), week, ctx.me());
-    warn_unreadable(ctx, checkins);
+    // The team's document: whoever runs it (a person, a bot's cron job) is not added to it.
+    WeekCheckins checkins = week_checkins(ctx.workspace(), ctx.config(), week, "");
+    warn_unreadable(ctx, checkins, "");
     std::string text = render_digest(checkins, format == "html" ? DigestFormat::html : DigestFormat::markdown);
     if (opts.output.empty() || opts.output == "-") {
         ctx.print(text);

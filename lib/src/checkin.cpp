@@ -717,7 +717,9 @@ WeekCheckins week_checkins(const Workspace& ws, const Config& config, IsoWeek we
             continue; // `async check` reports a bad handle in the config
         }
     }
-    names.emplace(me, std::string{});
+    if (!me.empty()) {
+        names.emplace(me, std::string{});
+    }
     fs::path dir = ws.root() / "checkins" / format_iso_week(week);
     std::error_code ec;
     fs::directory_iterator it{dir, ec};

@@ -370,6 +370,9 @@ class Digest(CheckinCase):
         self.assertNotIn("## Carol", md)
         self.assertTrue(md.endswith(".\n") and not md.endswith("\n\n"))
         self.assertEqual(self.a("checkin", "digest", "--format", "markdown").out, md)
+        # Whoever runs it is not added to the team's document, and needs no identity.
+        self.assertEqual(self.a("checkin", "digest", user="dave").out, md)
+        self.assertEqual(self.a("checkin", "digest", env={"ASYNC_USER": None, "USER": None}).out, md)
         r = self.a("checkin", "digest", "--week", "2026-W47")
         self.assertEqual(r.code, 0, r)
         self.assertIn("0 of 3 checked in", r.out)

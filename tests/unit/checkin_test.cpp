@@ -196,6 +196,11 @@ TEST_CASE("checkin::week_checkins") {
     CHECK(week.members[4].state == CheckinState::done);
     CHECK(week.done() == 2);
 
+    SUBCASE("without me, only the team and who checked in") {
+        auto team = async::week_checkins(f.ws, config, {2026, 48}, "");
+        REQUIRE(team.members.size() == 4);
+        CHECK(team.members[3].handle == "erin");
+    }
     SUBCASE("a symbolic link is not a check-in") {
         fs::create_symlink(f.ws.root() / "checkins/2026-W48/alice.md", f.ws.root() / "checkins/2026-W48/carol.md");
         auto again = async::week_checkins(f.ws, config, {2026, 48}, "dave");

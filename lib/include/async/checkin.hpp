@@ -102,8 +102,8 @@ struct WeekCheckins {
     std::size_t done() const;
 };
 
-// Who has checked in for week: the team (config people), me, and anyone else with a file in
-// checkins/<week>/, sorted by handle. Files are read directly (no index): a file that cannot
+// Who has checked in for week: the team (config people), me (unless empty), and anyone else
+// with a file in checkins/<week>/, sorted by handle. Files are read directly (no index): a file that cannot
 // be read or parsed, or is over 4 MiB, is CheckinState::invalid with the reason.
 WeekCheckins week_checkins(const Workspace& ws, const Config& config, IsoWeek week, const std::string& me);
 
