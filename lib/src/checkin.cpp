@@ -635,7 +635,23 @@ CheckinWritten write_checkin(Index& index, const Workspace& ws, const Env& env, 
         if (fs::is_symlink(file, ec) || !fs::is_regular_file(file, ec)) {
             throw Error{ErrorKind::data, "'" + ws.display(file) + "' is not a regular file"};
         }
-        written.changed = edit_existing(ws, env, config, now, file, body) == EditOutcome::saved;
+        BodyInput input = body;
+        if (input.file_text && trim(*input.file_text).starts_with("+++")) {
+            // A whole document replaces the file: it stays this check-in, with its id.
+            std::string origin = input.file_path == "-" ? std::string{"<stdin>"} : input.file_path.string();
+            Document given = Document::parse(*input.file_text, origin);
+            Document existing = Document::parse(read_file(file), ws.display(file));
+            for (auto key : {"id", "created"}) {
+                if (!given.has(key) && existing.has(key)) {
+                    given.set_literal(key, *existing.literal(key));
+                }
+            }
+            given.set_string("type", "checkin");
+            given.set_string("author", me);
+            given.set_string("week", label);
+            input.file_text = given.render();
+        }
+        written.changed = edit_existing(ws, env, config, now, file, input) == EditOutcome::saved;
         try {
             written.id = Document::parse(read_file(file), ws.display(file)).get_string("id").value_or("");
         } catch (const Error&) {

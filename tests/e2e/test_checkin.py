@@ -228,6 +228,29 @@ class Write(CheckinCase):
         self.assertIn("change 104", body)
         self.assertEqual(body.count("- api "), 100)
 
+    def test_whole_document_over_an_existing_checkin_stays_that_checkin(self):
+        r = self.ok("-C", str(self.ws), "checkin", "-m", "First.")
+        fm, _ = self.front_matter(self.written(r))
+        r = self.a("checkin", "--file", "-", input='+++\ntype = "post"\nweek = "1999-W01"\nmood = "good"\n+++\nSecond.\n')
+        self.assertEqual(r.code, 0, r)
+        fm2, body = self.front_matter(self.checkin_path("2026-W48"))
+        self.assertEqual((fm2["id"], fm2["created"], fm2["type"], fm2["author"], fm2["week"], fm2["mood"]),
+                         (fm["id"], fm["created"], "checkin", "alice", "2026-W48", "good"))
+        self.assertEqual(body, "Second.\n")
+
+    def test_resume_a_draft_after_the_editor_failed(self):
+        r = self.a("checkin", env=self.editor("fail.sh"))
+        self.assertEqual(r.code, 1, r)
+        hint = [l for l in r.err.splitlines() if l.startswith("hint: ")][0]
+        command = hint.split("resume with: ", 1)[1]
+        self.assertTrue(command.startswith("async checkin --week 2026-W48 --file '"), command)
+        draft = command.split("'")[1]
+        r = self.a("checkin", "--week", "2026-W48", "--file", draft, "--edit",
+                   env=self.editor("append.sh", text="Resumed."))
+        self.assertEqual(r.code, 0, r)
+        self.assertIn("Resumed.", self.checkin_path("2026-W48").read_text())
+        self.assertEqual(self.drafts(), [])
+
     def test_missing_and_broken_repositories_are_warnings(self):
         self.set_config("checkin.repos", f'["{self.tmp / "nowhere"}"]')
         r = self.a("checkin", "--no-edit")

@@ -75,9 +75,11 @@ struct CheckinWritten {
 
 // Writes my check-in for week: a new file from the "checkin" template (questions from config
 // [checkin] questions) through the shared editor flow, or, when it exists, edit_existing on
-// it. Fails before anything else when the editor is needed but none is set and there is no
-// terminal (Error{environment}). Throws what compose_document/edit_existing throw for the
-// abort paths, Error{data} when the file appeared meanwhile.
+// it (a whole document given with --file keeps the file's id and created unless it sets them;
+// type, author and week always follow the path). Fails before anything else when the editor
+// is needed but none is set and there is no terminal (Error{environment}). Throws what
+// compose_document/edit_existing throw for the abort paths, Error{data} when the file
+// appeared meanwhile.
 CheckinWritten write_checkin(Index& index, const Workspace& ws, const Env& env, const Config& config,
                              const Clock& clock, const std::string& me, IsoWeek week, const BodyInput& body);
 
