@@ -15,6 +15,7 @@ constexpr async::cmd::CommandAdder k_commands[] = {
     async::cmd::add_doc_command,
     async::cmd::add_meeting_command,
     async::cmd::add_inbox_command,
+    async::cmd::add_checkin_command,
     async::cmd::add_config_command,
     async::cmd::add_templates_command,
     async::cmd::add_index_command,

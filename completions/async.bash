@@ -13,7 +13,7 @@ _async_date_words="today tomorrow yesterday eod eow now
 mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday
 +1d +2d +3d +1w +2w"
 
-_async_known_keys="team.name checkin.day core.editor user.handle workspace mail.sendmail"
+_async_known_keys="team.name checkin.day checkin.repos checkin.questions core.editor user.handle workspace mail.sendmail"
 
 _async_types="doc decision sop onboarding post watercooler meeting response reply summary checkin item"
 
@@ -29,6 +29,8 @@ _async_value_options() { # command option
     inbox:-d | inbox:--due | inbox:--for | inbox:-u | inbox:--until | inbox:-t | inbox:--to) return 0 ;;
     meeting:-w | meeting:--with | meeting:-d | meeting:--due | meeting:-a | meeting:--attach | \
         meeting:-m | meeting:--message | meeting:--file) return 0 ;;
+    checkin:-w | checkin:--week | checkin:-m | checkin:--message | checkin:--file | \
+        checkin:--format | checkin:-o | checkin:--output) return 0 ;;
     esac
     return 1
 }
@@ -188,7 +190,7 @@ _async() {
         = | -*) continue ;;
         esac
         case $cmd in
-        doc | meeting | inbox | config | templates | actions | hook)
+        doc | meeting | inbox | config | templates | actions | hook | checkin)
             if [[ -z $sub ]]; then
                 sub=$w
                 continue
@@ -227,7 +229,22 @@ _async() {
         _async_compgen_words $_async_date_words -1d -3d -1w -2w "$cur"
         return
         ;;
-    list:--tag | list:-n | list:--limit | search:-n | search:--limit)
+    list:--tag | list:-n | list:--limit | search:-n | search:--limit | checkin:-m | checkin:--message)
+        return
+        ;;
+    checkin:-w | checkin:--week)
+        _async_compgen_words this last next "$cur"
+        return
+        ;;
+    checkin:--format)
+        _async_compgen_words markdown html "$cur"
+        return
+        ;;
+    checkin:--file | checkin:-o | checkin:--output)
+        compopt -o filenames 2>/dev/null
+        local IFS=$'\n'
+        COMPREPLY=($(compgen -f -- "$cur"))
+        [[ -z $cur || $cur == - ]] && COMPREPLY+=(-)
         return
         ;;
     esac
@@ -326,7 +343,7 @@ _async() {
             [[ ${COMPREPLY[*]} == --color= ]] && compopt -o nospace 2>/dev/null
         else
             _async_compgen_words init doc meeting inbox config templates index list show edit search \
-                actions decisions check hook sync "$cur"
+                actions decisions check hook sync checkin "$cur"
         fi
         ;;
     init)
@@ -513,6 +530,27 @@ _async() {
         if [[ $cur == -* ]]; then
             _async_compgen_words --since -h --help "$cur"
         fi
+        ;;
+    checkin)
+        case $sub in
+        "")
+            if [[ $cur == -* ]]; then
+                _async_compgen_words -w --week -m --message --file -e --edit --no-edit -h --help "$cur"
+            else
+                _async_compgen_words status digest "$cur"
+            fi
+            ;;
+        status)
+            if [[ $cur == -* ]]; then
+                _async_compgen_words -w --week -h --help "$cur"
+            fi
+            ;;
+        digest)
+            if [[ $cur == -* ]]; then
+                _async_compgen_words -w --week --format -o --output -h --help "$cur"
+            fi
+            ;;
+        esac
         ;;
     check)
         if [[ $cur == -* ]]; then

@@ -6,7 +6,7 @@
 
 # Options of the commands that take a value (skipped with it when walking the line).
 set -g __async_value_options -C --color -t --template -r --reviewers -d --due --tag -m --message --file \
-    --type --author --status --since --until --sort -n --limit --owner -w --with -a --attach --for -u --to -t
+    --type --author --status --since --until --sort -n --limit --owner -w --with -a --attach --for -u --to -t --week --format -o --output
 
 # The command path typed so far ("", "doc", "doc new", "config get", "actions done"...),
 # skipping options and their values; other words are positionals.
@@ -29,7 +29,7 @@ function __async_command_path
             case '*'
                 if test (count $path) -eq 0
                     set path $t
-                else if test (count $path) -eq 1; and contains -- $path[1] doc meeting inbox config templates actions hook
+                else if test (count $path) -eq 1; and contains -- $path[1] doc meeting inbox config templates actions hook checkin
                     set -a path $t
                 end
         end
@@ -96,7 +96,7 @@ end
 function __async_config_set_keys
     begin
         __async_config_keys
-        printf '%s\n' team.name checkin.day core.editor user.handle workspace mail.sendmail
+        printf '%s\n' team.name checkin.day checkin.repos checkin.questions core.editor user.handle workspace mail.sendmail
     end | sort -u
 end
 
@@ -187,6 +187,7 @@ complete -c async -n '__async_at ""' -a decisions -d 'Decisions across the works
 complete -c async -n '__async_at ""' -a check -d 'Validate files'
 complete -c async -n '__async_at ""' -a hook -d 'Install or remove the git hooks'
 complete -c async -n '__async_at ""' -a sync -d 'Commit my changes, pull --rebase, push, reindex'
+complete -c async -n '__async_at ""' -a checkin -d 'My weekly check-in; who has checked in; the digest'
 
 # async init [DIR] [--git]
 complete -c async -n '__async_at init' -l git -d 'Also make it a git repository, hooks installed'
@@ -310,3 +311,13 @@ complete -c async -n '__async_at check' -F
 # async hook install|uninstall, async sync
 complete -c async -n '__async_at hook' -a install -d 'Install the hooks (never over another tool\'s)'
 complete -c async -n '__async_at hook' -a uninstall -d 'Remove the hooks async installed'
+# async checkin [--week W] [-m|--file|--edit|--no-edit] | status [--week W] | digest [--week W] [--format F] [-o FILE]
+complete -c async -n '__async_at checkin' -a status -d 'Who has and has not checked in; exit 1 when I have not'
+complete -c async -n '__async_at checkin' -a digest -d "The team's check-ins as one document"
+complete -c async -n '__async_at checkin; or __async_at checkin status; or __async_at checkin digest' -s w -l week -x -a 'this last next' -d 'ISO week (2026-W48), this, last, next or a date in it'
+complete -c async -n '__async_at checkin' -s m -l message -x -d 'Body text (skips the editor)'
+complete -c async -n '__async_at checkin' -l file -r -F -d 'Body or whole check-in from PATH, or - for stdin'
+complete -c async -n '__async_at checkin' -s e -l edit -d 'Open the editor even with -m or --file'
+complete -c async -n '__async_at checkin' -l no-edit -d 'Write the pre-filled template without the editor'
+complete -c async -n '__async_at checkin digest' -l format -x -a 'markdown html' -d 'The format'
+complete -c async -n '__async_at checkin digest' -s o -l output -r -F -d 'Write to FILE instead of standard output'

@@ -79,6 +79,10 @@ name = ""
 [checkin]
 # The weekly check-in day (mon..sun).
 day = "fri"
+# The check-in's questions (the checkin template's three when unset), see async-checkin(1):
+# questions = ["What have you been working on?", "What is next?", "Anything in your way?"]
+# Git repositories whose commits pre-fill each check-in; usually set per person instead:
+#   async config set --global checkin.repos '["~/src/api"]'
 )";
 
 constexpr std::string_view k_gitignore_lines[] = {".async/index.db*", ".async/local/"};

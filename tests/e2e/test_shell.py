@@ -13,8 +13,8 @@ import harness
 SOURCE_DIR = Path(os.environ.get("ASYNC_SOURCE_DIR", Path(__file__).resolve().parents[2]))
 MAN_SOURCES = SOURCE_DIR / "man"
 COMPLETIONS = SOURCE_DIR / "completions"
-COMMANDS = {"actions", "check", "config", "decisions", "doc", "edit", "hook", "inbox", "index", "init", "list",
-            "meeting", "search", "show", "sync", "templates"}
+COMMANDS = {"actions", "check", "checkin", "config", "decisions", "doc", "edit", "hook", "inbox", "index",
+            "init", "list", "meeting", "search", "show", "sync", "templates"}
 TYPES = {"doc", "decision", "sop", "onboarding", "post", "watercooler", "meeting", "response", "reply",
          "summary", "checkin", "item"}
 DATE_WORDS = {"today", "tomorrow", "yesterday", "eod", "eow", "now", "fri", "friday", "+1d", "+1w"}
@@ -138,7 +138,8 @@ class ManPages(ShellTestCase):
         for expected in [(), ("init",), ("doc", "new"), ("config", "get"), ("config", "list"),
                          ("templates", "show"), ("index",), ("list",), ("show",), ("edit",), ("search",),
                          ("actions",), ("actions", "done"), ("decisions",), ("check",), ("hook", "install"),
-                         ("hook", "uninstall"), ("sync",)]:
+                         ("hook", "uninstall"), ("sync",), ("checkin",),
+                         ("checkin", "status"), ("checkin", "digest")]:
             self.assertIn(expected, visited)
         self.assertTrue(COMMANDS <= {c[0] for c in visited if c}, visited)
         self.assertEqual(missing, [], "flags or subcommands missing from the man pages")
@@ -181,7 +182,7 @@ class ManPages(ShellTestCase):
                          "async-templates.1", "async-files.5", "async-templates.7", "async-index.1",
                          "async-list.1", "async-show.1", "async-edit.1", "async-search.1",
                          "async-actions.1", "async-decisions.1", "async-check.1", "async-hook.1",
-                         "async-sync.1"} <= set(pages))
+                         "async-sync.1", "async-checkin.1"} <= set(pages))
         for name, page in pages.items():
             r = self.run_shell(["mandoc", "-Tlint", "-W", "warning", str(page)])
             self.assertEqual((r.code, r.out, r.err), (0, "", ""), f"{name} is not lint-clean")
@@ -224,7 +225,7 @@ class BashCompletion(ShellTestCase):
     def test_commands(self):
         self.assertEqual(self.complete("async "), COMMANDS)
         self.assertEqual(self.complete("async co"), {"config"})
-        self.assertEqual(self.complete("async c"), {"config", "check"})
+        self.assertEqual(self.complete("async c"), {"config", "check", "checkin"})
         self.assertEqual(self.complete("async s"), {"search", "show", "sync"})
         self.assertEqual(self.complete("async --json -q t"), {"templates"})
 
@@ -263,6 +264,12 @@ class BashCompletion(ShellTestCase):
         self.assertEqual(self.complete("async check --"), {"--staged", "--help"})
         self.assertEqual(self.complete("async sync --"), {"--help"})
         self.assertEqual(self.complete("async hook install --"), {"--help"})
+        self.assertEqual(self.complete("async checkin "), {"status", "digest"})
+        self.assertEqual(self.complete("async checkin --no"), {"--no-edit"})
+        self.assertEqual(self.complete("async checkin --week "), {"this", "last", "next"})
+        self.assertEqual(self.complete("async checkin status --"), {"--week", "--help"})
+        self.assertEqual(self.complete("async checkin --week last digest --f"), {"--format"})
+        self.assertEqual(self.complete("async checkin digest --format "), {"markdown", "html"})
 
     def test_option_values(self):
         self.assertEqual(self.complete("async list --type "), TYPES)
@@ -390,6 +397,10 @@ class FishCompletion(ShellTestCase):
         self.assertEqual(self.complete("async actions "), {"done"})
         self.assertEqual(self.complete("async actions done --d"), {"--dry-run"})
         self.assertEqual(self.complete("async hook "), {"install", "uninstall"})
+        self.assertEqual(self.complete("async checkin "), {"status", "digest"})
+        self.assertEqual(self.complete("async checkin --no"), {"--no-edit"})
+        self.assertEqual(self.complete("async checkin digest --fo"), {"--format"})
+        self.assertEqual(self.complete("async checkin digest --format "), {"markdown", "html"})
 
     def test_ids_and_handles_with_descriptions(self):
         ids, handles = self.make_documents()
@@ -518,6 +529,10 @@ class ZshCompletion(ShellTestCase):
 
     def test_inbox(self):
         self.check_inbox_completion()
+        self.assertEqual(self.complete("async checkin "), {"status", "digest"})
+        self.assertEqual(self.complete("async checkin --no"), {"--no-edit"})
+        self.assertEqual(self.complete("async checkin digest --fo"), {"--format"})
+        self.assertEqual(self.complete("async checkin digest --format "), {"markdown", "html"})
 
     def test_ids_and_handles(self):
         ids, handles = self.make_documents()

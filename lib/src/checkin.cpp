@@ -1,0 +1,801 @@
+#include <async/checkin.hpp>
+#include <async/config.hpp>
+#include <async/document.hpp>
+#include <async/editor.hpp>
+#include <async/env.hpp>
+#include <async/error.hpp>
+#include <async/identity.hpp>
+#include <async/index.hpp>
+#include <async/process.hpp>
+#include <async/query.hpp>
+#include <async/templates.hpp>
+#include <async/text.hpp>
+#include <async/workspace.hpp>
+
+#include <md4c-html.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <system_error>
+
+namespace fs = std::filesystem;
+
+namespace async {
+namespace {
+
+constexpr std::uintmax_t k_max_checkin_size = 4 * 1024 * 1024; // the index's limit too
+constexpr std::size_t k_max_commits = 100;                      // pre-filled at most
+
+IsoWeek next_week(IsoWeek w) {
+    return w.week >= iso_weeks_in_year(w.year) ? IsoWeek{w.year + 1, 1} : IsoWeek{w.year, w.week + 1};
+}
+
+TimePoint week_end(IsoWeek w) {
+    // The Monday after; the last week of 9999 has none, so its end is a week after its start.
+    if (w.year >= 9999 && w.week >= iso_weeks_in_year(w.year)) {
+        return iso_week_start(w) + std::chrono::days{7};
+    }
+    return iso_week_start(next_week(w));
+}
+
+bool looks_like_week(std::string_view lower) {
+    std::size_t i = 0;
+    while (i < lower.size() && i < 4 && lower[i] >= '0' && lower[i] <= '9') {
+        ++i;
+    }
+    if (i != 4) {
+        return false;
+    }
+    if (i < lower.size() && lower[i] == '-') {
+        ++i;
+    }
+    return i < lower.size() && lower[i] == 'w';
+}
+
+bool is_git_repository(const fs::path& dir, fs::path& git_dir) {
+    std::error_code ec;
+    if (fs::exists(dir / ".git", ec)) {
+        git_dir = dir / ".git";
+        return true;
+    }
+    if (fs::is_regular_file(dir / "HEAD", ec) && fs::is_directory(dir / "objects", ec)) {
+        git_dir = dir; // a bare repository
+        return true;
+    }
+    return false;
+}
+
+// text without control characters (C0 but tab and newline, DEL, C1) and bidirectional
+// overrides, invalid UTF-8 replaced; with Newlines::flatten tabs and newlines become spaces.
+std::string strip_controls(std::string_view text, Newlines newlines) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        auto c = static_cast<unsigned char>(text[i]);
+        auto next = [&](std::size_t k) { return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0; };
+        if (c == '\n' || c == '\t') {
+            out += newlines == Newlines::flatten ? ' ' : static_cast<char>(c);
+        } else if (c < 0x20 || c == 0x7f) {
+            continue;
+        } else if (c == 0xc2 && next(1) >= 0x80 && next(1) <= 0x9f) {
+            ++i; // C1
+        } else if (c == 0xe2 && next(1) == 0x80 && next(2) >= 0xaa && next(2) <= 0xae) {
+            i += 2; // U+202A..U+202E
+        } else if (c == 0xe2 && next(1) == 0x81 && next(2) >= 0xa6 && next(2) <= 0xa9) {
+            i += 2; // U+2066..U+2069
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    if (find_invalid_utf8(out)) {
+        out = sanitize_for_terminal(out, Newlines::keep); // only U+FFFD left to do
+    }
+    return out;
+}
+
+// A commit subject (or any pre-fill line) as one safe line of at most about 200 bytes.
+std::string clean_subject(std::string_view subject) {
+    std::string plain = strip_controls(subject, Newlines::flatten);
+    if (plain.size() > 200) {
+        plain = truncate_to_width(plain, 120);
+    }
+    return std::string{trim(plain)};
+}
+
+struct PastCheckin {
+    IsoWeek week;
+    std::optional<TimePoint> created;
+    std::vector<std::string> done_lines; // "- Done: …" items, without the prefix
+};
+
+// My earlier check-ins (weeks before week) that can be read, oldest first.
+std::vector<PastCheckin> past_checkins(const Workspace& ws, const std::string& me, IsoWeek week) {
+    std::vector<PastCheckin> out;
+    std::error_code ec;
+    fs::directory_iterator it{ws.root() / "checkins", ec};
+    if (ec) {
+        return out;
+    }
+    for (const auto& entry : it) {
+        IsoWeek w;
+        try {
+            w = parse_iso_week(entry.path().filename().string());
+        } catch (const Error&) {
+            continue;
+        }
+        if (!(w < week)) {
+            continue;
+        }
+        fs::path file = entry.path() / (me + ".md");
+        std::error_code size_ec;
+        auto size = fs::file_size(file, size_ec);
+        if (size_ec || size > k_max_checkin_size || fs::is_symlink(file, size_ec)) {
+            continue;
+        }
+        try {
+            Document doc = Document::parse(read_file(file), ws.display(file));
+            PastCheckin past{w, doc.get_time("created"), {}};
+            std::string_view body = doc.body();
+            while (!body.empty()) {
+                auto eol = body.find('\n');
+                std::string_view line = trim(body.substr(0, eol));
+                if (line.starts_with("- Done: ")) {
+                    past.done_lines.emplace_back(trim(line.substr(8)));
+                }
+                body = eol == std::string_view::npos ? std::string_view{} : body.substr(eol + 1);
+            }
+            out.push_back(std::move(past));
+        } catch (const Error&) {
+            continue; // an unreadable old check-in only means less pre-fill
+        }
+    }
+    std::sort(out.begin(), out.end(), [](const PastCheckin& a, const PastCheckin& b) { return a.week < b.week; });
+    return out;
+}
+
+// The body of the rendered template (a team override may start with a +++ block).
+std::string template_body(const std::string& rendered) {
+    std::string_view text = rendered;
+    while (text.starts_with("\n")) {
+        text.remove_prefix(1);
+    }
+    if (!text.starts_with("+++")) {
+        return std::string{text};
+    }
+    std::string body = Document::parse(text, "template 'checkin'").body();
+    while (body.starts_with("\n")) {
+        body.erase(0, 1);
+    }
+    return body;
+}
+
+bool needs_editor(const BodyInput& body) {
+    return body.edit == EditChoice::always ||
+           (body.edit == EditChoice::automatic && !body.message && !body.file_text);
+}
+
+// ---- the digest ----------------------------------------------------------------------------
+
+// text as Markdown that renders as exactly that text: one line, punctuation escaped.
+std::string md_escape(std::string_view text) {
+    std::string flat = strip_controls(text, Newlines::flatten);
+    std::string out;
+    for (char c : flat) {
+        bool punct = (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') || (c >= '{' && c <= '~');
+        if (punct) {
+            out += '\\';
+        }
+        out += c;
+    }
+    return out;
+}
+
+std::string person_label(const MemberCheckin& m) {
+    std::string handle = "@" + m.handle;
+    return m.name.empty() ? md_escape(handle) : md_escape(m.name) + " (" + md_escape(handle) + ")";
+}
+
+struct Fence {
+    char c = 0;
+    std::size_t length = 0; // 0: no fence
+};
+
+// A fence opener/closer: up to 3 spaces, then 3+ backticks or tildes.
+Fence fence_of(std::string_view line) {
+    std::size_t i = 0;
+    while (i < line.size() && i < 3 && line[i] == ' ') {
+        ++i;
+    }
+    if (i >= line.size() || (line[i] != '`' && line[i] != '~')) {
+        return {};
+    }
+    char c = line[i];
+    std::size_t n = 0;
+    while (i + n < line.size() && line[i + n] == c) {
+        ++n;
+    }
+    if (n < 3) {
+        return {};
+    }
+    if (c == '`' && line.substr(i + n).find('`') != std::string_view::npos) {
+        return {}; // backticks in a backtick fence's info string: not a fence
+    }
+    return {c, n};
+}
+
+// A person's check-in body inside the digest: ATX headings one level down and at least level 3
+// (so they sit under the person's heading), a code fence left open closed, safe for a terminal.
+std::string digest_body(std::string_view body) {
+    std::string text = strip_controls(body, Newlines::keep);
+    std::string out;
+    Fence open_fence;
+    std::string_view rest = text;
+    while (!rest.empty()) {
+        auto eol = rest.find('\n');
+        std::string_view line = rest.substr(0, eol);
+        rest = eol == std::string_view::npos ? std::string_view{} : rest.substr(eol + 1);
+        if (Fence fence = fence_of(line); fence.length > 0) {
+            if (open_fence.length == 0) {
+                open_fence = fence;
+            } else if (fence.c == open_fence.c && fence.length >= open_fence.length &&
+                       trim(line.substr(line.find(fence.c) + fence.length)).empty()) {
+                open_fence = {};
+            }
+        } else if (open_fence.length == 0) {
+            std::size_t i = 0;
+            while (i < line.size() && i < 3 && line[i] == ' ') {
+                ++i;
+            }
+            std::size_t hashes = 0;
+            while (i + hashes < line.size() && line[i + hashes] == '#') {
+                ++hashes;
+            }
+            if (hashes >= 1 && hashes <= 6 &&
+                (i + hashes == line.size() || line[i + hashes] == ' ' || line[i + hashes] == '\t')) {
+                // Below the person's "##": level 3 at least, 6 at most.
+                std::size_t level = std::min<std::size_t>(6, std::max<std::size_t>(3, hashes + 1));
+                out += std::string{line.substr(0, i)} + std::string(level, '#') +
+                       std::string{line.substr(i + hashes)} + "\n";
+                continue;
+            }
+        }
+        out += line;
+        out += '\n';
+    }
+    if (open_fence.length > 0) {
+        out += std::string(open_fence.length, open_fence.c) + "\n";
+    }
+    while (out.ends_with("\n\n")) {
+        out.pop_back();
+    }
+    return out;
+}
+
+std::string digest_markdown(const WeekCheckins& checkins) {
+    std::string label = format_iso_week(checkins.week);
+    TimePoint start = iso_week_start(checkins.week);
+    TimePoint last_day = week_end(checkins.week) - std::chrono::hours{12};
+    std::string out = "# Check-ins " + label + "\n\n";
+    out += format_local_date(start) + " to " + format_local_date(last_day) + ": " + std::to_string(checkins.done()) +
+           " of " + std::to_string(checkins.members.size()) + " checked in.\n\n";
+    std::vector<std::string> missing, invalid;
+    for (const auto& m : checkins.members) {
+        if (m.state == CheckinState::missing) {
+            missing.push_back(person_label(m));
+        } else if (m.state == CheckinState::invalid) {
+            invalid.push_back(person_label(m));
+        }
+    }
+    auto join = [](const std::vector<std::string>& parts) {
+        std::string s;
+        for (const auto& p : parts) {
+            s += (s.empty() ? "" : ", ") + p;
+        }
+        return s;
+    };
+    if (!missing.empty()) {
+        out += "Missing: " + join(missing) + "\n\n";
+    }
+    if (!invalid.empty()) {
+        out += "Could not be read: " + join(invalid) + "\n\n";
+    }
+    for (const auto& m : checkins.members) {
+        if (m.state == CheckinState::missing) {
+            continue;
+        }
+        out += "## " + person_label(m) + "\n\n";
+        if (m.state == CheckinState::invalid) {
+            out += "*This check-in could not be read: " + md_escape(m.problem) + "*\n\n";
+            continue;
+        }
+        std::string body = digest_body(m.body);
+        if (trim(body).empty()) {
+            out += "*(empty)*\n\n";
+        } else {
+            out += body + "\n\n";
+        }
+    }
+    while (out.ends_with("\n\n")) {
+        out.pop_back();
+    }
+    return out;
+}
+
+constexpr std::string_view k_digest_css =
+    "body{font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;font-size:15px;line-height:1.5;"
+    "color:#1f2328;background:#fff;max-width:46em;margin:2em auto;padding:0 1em}"
+    "h1{font-size:1.6em;margin:0 0 .4em}"
+    "h2{font-size:1.3em;border-bottom:1px solid #d0d7de;padding-bottom:.2em;margin-top:1.8em}"
+    "h3{font-size:1.05em;margin-top:1.2em}h4,h5,h6{font-size:1em}"
+    "code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em;background:#f6f8fa}"
+    "code{padding:.1em .3em;border-radius:4px}pre{padding:.8em;overflow:auto;border-radius:6px}"
+    "pre code{padding:0;background:none}"
+    "blockquote{margin:0;padding:0 1em;color:#59636e;border-left:.25em solid #d0d7de}"
+    "table{border-collapse:collapse}th,td{border:1px solid #d0d7de;padding:.3em .6em}"
+    "li.task-list-item{list-style:none}a{color:#0969da}";
+
+void append_html(const MD_CHAR* text, MD_SIZE size, void* userdata) {
+    static_cast<std::string*>(userdata)->append(text, size);
+}
+
+// True for a URL a mail reader may follow or load: no scheme (relative, #fragment) or http,
+// https, mailto. value is an attribute value as md4c-html wrote it ('&' as "&amp;").
+bool safe_url(std::string_view value) {
+    std::string url;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        if (value.substr(i).starts_with("&amp;")) {
+            url += '&';
+            i += 4;
+        } else if (static_cast<unsigned char>(value[i]) > 0x20 && value[i] != 0x7f) {
+            url += value[i]; // browsers ignore blanks and controls inside a scheme
+        }
+    }
+    auto end = url.find_first_of(":/?#");
+    if (end == std::string::npos || url[end] != ':') {
+        return true;
+    }
+    std::string scheme = to_lower_ascii(url.substr(0, end));
+    return scheme == "http" || scheme == "https" || scheme == "mailto";
+}
+
+// html with every href and src that is not a safe_url replaced by "#": a javascript: link in a
+// check-in must not become one in a mail. md4c-html escapes '"' in attribute values and in
+// text, so ` href="` only ever starts an attribute.
+std::string neutralise_urls(std::string html) {
+    for (std::string_view attr : {" href=\"", " src=\""}) {
+        std::size_t pos = 0;
+        while ((pos = html.find(attr, pos)) != std::string::npos) {
+            std::size_t start = pos + attr.size();
+            std::size_t end = html.find('"', start);
+            if (end == std::string::npos) {
+                break;
+            }
+            if (!safe_url(std::string_view{html}.substr(start, end - start))) {
+                html.replace(start, end - start, "#");
+                end = start + 1;
+            }
+            pos = end;
+        }
+    }
+    return html;
+}
+
+std::string digest_html(const WeekCheckins& checkins) {
+    std::string markdown = digest_markdown(checkins);
+    std::string body;
+    body.reserve(markdown.size() + markdown.size() / 4);
+    if (md_html(markdown.data(), static_cast<MD_SIZE>(markdown.size()), append_html, &body,
+                MD_DIALECT_GITHUB | MD_FLAG_NOHTML, 0) != 0) {
+        throw Error{ErrorKind::data, "cannot render the digest as HTML"};
+    }
+    body = neutralise_urls(std::move(body));
+    std::string title = "Check-ins " + format_iso_week(checkins.week); // digits and letters only
+    return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
+           title + "</title>\n<style>" + std::string{k_digest_css} + "</style>\n</head>\n<body>\n" + body +
+           "</body>\n</html>\n";
+}
+
+} // namespace
+
+IsoWeek resolve_week(std::string_view text, TimePoint now) {
+    std::string lower = to_lower_ascii(trim(text));
+    IsoWeek this_week = iso_week_of(now);
+    if (lower == "this") {
+        return this_week;
+    }
+    if (lower == "last") {
+        return iso_week_of(iso_week_start(this_week) - std::chrono::hours{12});
+    }
+    if (lower == "next") {
+        return iso_week_of(week_end(this_week) + std::chrono::hours{12});
+    }
+    if (looks_like_week(lower)) {
+        return parse_iso_week(text);
+    }
+    try {
+        if (lower.empty()) {
+            throw Error{ErrorKind::usage, "empty"};
+        }
+        return iso_week_of(parse_human_date(text, now, DateRole::start));
+    } catch (const Error&) {
+        throw Error{ErrorKind::usage, "invalid week '" + sanitize_for_terminal(text, Newlines::flatten) + "'",
+                    "use an ISO week (2026-W48), this, last, next or a date in that week"};
+    }
+}
+
+fs::path checkin_file(const Workspace& ws, IsoWeek week, std::string_view handle) {
+    return ws.root() / "checkins" / format_iso_week(week) / (std::string{handle} + ".md");
+}
+
+std::vector<Commit> commits_by(const fs::path& repo, const std::vector<std::string>& emails, TimePoint since,
+                               TimePoint until) {
+    fs::path git_dir;
+    if (!is_git_repository(repo, git_dir)) {
+        throw Error{ErrorKind::data, "'" + repo.string() + "' is not a git repository"};
+    }
+    // --git-dir wins over a GIT_DIR inherited from a hook; the committer date bounds the walk
+    // (it is never before the author date but after a rebase), the author date decides.
+    std::vector<std::string> argv = {"git",
+                                     "-c",
+                                     "log.showSignature=false",
+                                     "--git-dir=" + git_dir.string(),
+                                     "log",
+                                     "--all",
+                                     "--exclude=refs/stash",
+                                     "--no-merges",
+                                     "--no-color",
+                                     "--max-age=" + std::to_string(since.time_since_epoch().count()),
+                                     "--format=%h%x1f%ae%x1f%at%x1f%s"};
+    auto result = run_process(argv, Capture::stdout_only);
+    if (!result) {
+        throw Error{ErrorKind::environment, "cannot run git", "install git or remove [checkin] repos from the config"};
+    }
+    if (result->exit_status != 0) {
+        throw Error{ErrorKind::data, "git log failed in '" + repo.string() + "' (exit status " +
+                                         std::to_string(result->exit_status) + ")"};
+    }
+    std::set<std::string> wanted;
+    for (const auto& e : emails) {
+        wanted.insert(to_lower_ascii(trim(e)));
+    }
+    std::string name = fs::weakly_canonical(repo).filename().string();
+    if (name.empty()) {
+        name = repo.filename().string();
+    }
+    std::vector<Commit> out;
+    std::string_view rest = result->out;
+    while (!rest.empty()) {
+        auto eol = rest.find('\n');
+        std::string_view line = rest.substr(0, eol);
+        rest = eol == std::string_view::npos ? std::string_view{} : rest.substr(eol + 1);
+        std::vector<std::string_view> fields;
+        for (int i = 0; i < 3; ++i) {
+            auto sep = line.find('\x1f');
+            if (sep == std::string_view::npos) {
+                break;
+            }
+            fields.push_back(line.substr(0, sep));
+            line.remove_prefix(sep + 1);
+        }
+        if (fields.size() != 3 || !wanted.contains(to_lower_ascii(fields[1]))) {
+            continue;
+        }
+        long long seconds = 0;
+        try {
+            seconds = std::stoll(std::string{fields[2]});
+        } catch (const std::exception&) {
+            continue;
+        }
+        TimePoint authored{std::chrono::seconds{seconds}};
+        if (authored < since || authored >= until) {
+            continue;
+        }
+        out.push_back(Commit{name, std::string{fields[0]}, clean_subject(line), authored});
+    }
+    std::stable_sort(out.begin(), out.end(), [](const Commit& a, const Commit& b) { return a.authored < b.authored; });
+    return out;
+}
+
+std::vector<fs::path> checkin_repos(const Workspace& ws, const Env& env, const Config& config) {
+    std::vector<fs::path> out;
+    for (const auto& item : config.get_list("checkin.repos")) {
+        std::string text{trim(item)};
+        if (text.empty()) {
+            continue;
+        }
+        fs::path path;
+        if (text == "~" || text.starts_with("~/")) {
+            path = fs::path{env.home()} / text.substr(std::min<std::size_t>(2, text.size()));
+        } else if (fs::path{text}.is_absolute()) {
+            path = text;
+        } else {
+            path = ws.root() / text;
+        }
+        out.push_back(path.lexically_normal());
+    }
+    return out;
+}
+
+std::vector<std::string> my_emails(const Workspace& ws, const Config& config, std::string_view me) {
+    std::vector<std::string> out;
+    auto add = [&out](std::string_view email) {
+        std::string e = to_lower_ascii(trim(email));
+        if (!e.empty() && std::find(out.begin(), out.end(), e) == out.end()) {
+            out.push_back(e);
+        }
+    };
+    if (auto team = config.get("people." + std::string{me} + ".email")) {
+        add(*team);
+    }
+    if (auto git = run_process({"git", "config", "user.email"}, Capture::stdout_only, ws.root())) {
+        if (git->exit_status == 0) {
+            add(git->out);
+        }
+    }
+    return out;
+}
+
+CheckinPrefill gather_prefill(Index& index, const Workspace& ws, const Env& env, const Config& config,
+                              const std::string& me, IsoWeek week) {
+    CheckinPrefill prefill;
+    TimePoint start = iso_week_start(week);
+    TimePoint end = week_end(week);
+    auto past = past_checkins(ws, me, week);
+    std::set<std::string> already_done;
+    for (const auto& p : past) {
+        if (p.created) {
+            prefill.since = *p.created;
+        }
+        already_done.insert(p.done_lines.begin(), p.done_lines.end());
+    }
+    TimePoint since = prefill.since.value_or(start);
+
+    auto repos = checkin_repos(ws, env, config);
+    if (!repos.empty()) {
+        auto emails = my_emails(ws, config, me);
+        if (emails.empty()) {
+            prefill.warnings.push_back("no e-mail address for '" + me +
+                                       "': set people." + me + ".email in the team config; commits left out");
+        } else {
+            std::vector<Commit> all;
+            for (const auto& repo : repos) {
+                try {
+                    auto commits = commits_by(repo, emails, since, end);
+                    all.insert(all.end(), commits.begin(), commits.end());
+                } catch (const Error& e) {
+                    prefill.warnings.push_back("commits skipped: " + std::string{e.what()});
+                    if (e.kind() == ErrorKind::environment) {
+                        break;
+                    }
+                }
+            }
+            // One story of the week across repositories, oldest first.
+            std::stable_sort(all.begin(), all.end(),
+                             [](const Commit& a, const Commit& b) { return a.authored < b.authored; });
+            // Months without a check-in must not bury the template: the newest ones, and a count.
+            std::size_t skip = all.size() > k_max_commits ? all.size() - k_max_commits : 0;
+            if (skip > 0) {
+                prefill.commits.push_back(std::to_string(skip) + " earlier commits left out");
+            }
+            for (std::size_t i = skip; i < all.size(); ++i) {
+                prefill.commits.push_back(all[i].repo + " " + all[i].hash + " " + all[i].subject);
+            }
+        }
+    }
+
+    ActionFilter actions;
+    actions.owner = me;
+    actions.state = ActionState::done;
+    for (const auto& a : list_actions(index, actions)) {
+        if (a.doc.type == "checkin") {
+            continue;
+        }
+        std::string line = a.text + " (" + a.doc.title + ")";
+        if (already_done.contains(line) || already_done.contains(a.text)) {
+            continue;
+        }
+        std::error_code ec;
+        auto mtime = fs::last_write_time(ws.root() / a.doc.path, ec);
+        if (ec || std::chrono::file_clock::to_sys(mtime) < since) {
+            continue; // the tick, whenever it was, is older than my last check-in
+        }
+        prefill.done_actions.push_back(clean_subject(line));
+    }
+
+    ListFilter docs;
+    docs.author = me;
+    docs.since = start;
+    docs.until = end - std::chrono::seconds{1};
+    docs.include_children = true;
+    docs.sort = SortKey::created;
+    docs.reverse = true; // oldest first
+    for (const auto& d : list_documents(index, docs)) {
+        if (d.type == "checkin") {
+            continue;
+        }
+        prefill.documents.push_back(clean_subject(d.title + " (" + d.type + " " + d.id + ")"));
+    }
+    return prefill;
+}
+
+CheckinWritten write_checkin(Index& index, const Workspace& ws, const Env& env, const Config& config,
+                             const Clock& clock, const std::string& me, IsoWeek week, const BodyInput& body) {
+    if (needs_editor(body)) {
+        resolve_editor(env, config); // no editor and no terminal (cron): fail before any work
+    }
+    TimePoint now = clock.now();
+    fs::path file = checkin_file(ws, week, me);
+    std::string label = format_iso_week(week);
+    CheckinWritten written;
+    written.path = file;
+    std::error_code ec;
+    if (fs::exists(file, ec) || fs::is_symlink(file, ec)) {
+        if (fs::is_symlink(file, ec) || !fs::is_regular_file(file, ec)) {
+            throw Error{ErrorKind::data, "'" + ws.display(file) + "' is not a regular file"};
+        }
+        BodyInput input = body;
+        if (input.file_text && trim(*input.file_text).starts_with("+++")) {
+            // A whole document replaces the file: it stays this check-in, with its id.
+            std::string origin = input.file_path == "-" ? std::string{"<stdin>"} : input.file_path.string();
+            Document given = Document::parse(*input.file_text, origin);
+            Document existing = Document::parse(read_file(file), ws.display(file));
+            for (auto key : {"id", "created"}) {
+                if (!given.has(key) && existing.has(key)) {
+                    given.set_literal(key, *existing.literal(key));
+                }
+            }
+            given.set_string("type", "checkin");
+            given.set_string("author", me);
+            given.set_string("week", label);
+            input.file_text = given.render();
+        }
+        written.changed = edit_existing(ws, env, config, now, file, input) == EditOutcome::saved;
+        try {
+            written.id = Document::parse(read_file(file), ws.display(file)).get_string("id").value_or("");
+        } catch (const Error&) {
+            // edit_existing validated what it wrote; an untouched broken file keeps its id unknown
+        }
+        return written;
+    }
+
+    CheckinPrefill prefill = gather_prefill(index, ws, env, config, me, week);
+    written.warnings = prefill.warnings;
+    TemplateSet templates{user_config_file(env).parent_path() / "templates", ws.templates_dir()};
+    TemplateData data;
+    data.strings["week"] = label;
+    data.strings["author"] = me;
+    data.strings["date"] = format_local_date(now);
+    data.strings["since"] = prefill.since ? format_local(*prefill.since) : std::string{};
+    std::vector<std::string> questions;
+    for (const auto& q : config.get_list("checkin.questions")) {
+        if (!trim(q).empty()) {
+            questions.push_back(clean_subject(q));
+        }
+    }
+    data.lists["questions"] = questions;
+    data.lists["commits"] = prefill.commits;
+    data.lists["done_actions"] = prefill.done_actions;
+    data.lists["documents"] = prefill.documents;
+    std::string text = render_template(templates.text("checkin"), data, "checkin");
+
+    Document doc = Document::from_parts("", template_body(text));
+    doc.set_string("id", new_id());
+    doc.set_string("type", "checkin");
+    doc.set_string("title", "Check-in " + label);
+    doc.set_string("author", me);
+    doc.set_time("created", now);
+    doc.set_string("week", label);
+    ComposeRequest request{doc, "async checkin --week " + label, "checkin-" + to_lower_ascii(label), {}};
+    Document final_doc = compose_document(ws, env, config, now, request, body);
+    // The path says whose check-in for which week this is: the front matter agrees with it.
+    final_doc.set_string("type", "checkin");
+    final_doc.set_string("author", me);
+    final_doc.set_string("week", label);
+    std::string id = final_doc.get_string("id").value_or("");
+    if (!looks_like_id(id) || id.size() != 8) {
+        id = new_id();
+        final_doc.set_string("id", id);
+    }
+    if (!create_file_exclusive(file, final_doc.render())) {
+        fs::path draft = ws.drafts_dir() / ("checkin-" + to_lower_ascii(label) + "-" + id + ".md");
+        write_file_atomic(draft, final_doc.render());
+        throw Error{ErrorKind::data, "'" + ws.display(file) + "' appeared while the check-in was being written",
+                    "your text is kept in '" + draft.string() + "'; run 'async checkin --week " + label +
+                        "' to edit the file"};
+    }
+    written.id = id;
+    written.created = true;
+    return written;
+}
+
+std::string_view to_string(CheckinState state) {
+    switch (state) {
+    case CheckinState::done: return "done";
+    case CheckinState::missing: return "missing";
+    case CheckinState::invalid: return "invalid";
+    }
+    return "missing";
+}
+
+std::size_t WeekCheckins::done() const {
+    return static_cast<std::size_t>(std::count_if(members.begin(), members.end(),
+                                                  [](const MemberCheckin& m) { return m.state == CheckinState::done; }));
+}
+
+WeekCheckins week_checkins(const Workspace& ws, const Config& config, IsoWeek week, const std::string& me) {
+    std::map<std::string, std::string> names; // handle -> name
+    for (const auto& p : config.people()) {
+        try {
+            names[normalize_handle(p.handle)] = p.name;
+        } catch (const Error&) {
+            continue; // `async check` reports a bad handle in the config
+        }
+    }
+    if (!me.empty()) {
+        names.emplace(me, std::string{});
+    }
+    fs::path dir = ws.root() / "checkins" / format_iso_week(week);
+    std::error_code ec;
+    fs::directory_iterator it{dir, ec};
+    if (!ec) {
+        for (const auto& entry : it) {
+            fs::path p = entry.path();
+            if (p.extension() != ".md") {
+                continue;
+            }
+            std::string stem = p.stem().string();
+            try {
+                if (normalize_handle(stem) == stem) {
+                    names.emplace(stem, std::string{});
+                }
+            } catch (const Error&) {
+                continue;
+            }
+        }
+    }
+    WeekCheckins out;
+    out.week = week;
+    for (const auto& [handle, name] : names) {
+        MemberCheckin m;
+        m.handle = handle;
+        m.name = name;
+        fs::path file = dir / (handle + ".md");
+        std::error_code fec;
+        auto status = fs::symlink_status(file, fec);
+        if (fec || status.type() == fs::file_type::not_found) {
+            out.members.push_back(std::move(m));
+            continue;
+        }
+        m.path = ws.display(file);
+        if (status.type() != fs::file_type::regular) {
+            m.state = CheckinState::invalid;
+            m.problem = "'" + m.path + "' is not a regular file";
+        } else if (fs::file_size(file, fec) > k_max_checkin_size) {
+            m.state = CheckinState::invalid;
+            m.problem = "'" + m.path + "' is too large (over 4 MiB)";
+        } else {
+            try {
+                Document doc = Document::parse(read_file(file), m.path);
+                m.created = doc.get_time("created");
+                m.body = doc.body();
+                m.state = CheckinState::done;
+            } catch (const Error& e) {
+                m.state = CheckinState::invalid;
+                m.problem = e.what();
+            }
+        }
+        out.members.push_back(std::move(m));
+    }
+    return out;
+}
+
+std::string render_digest(const WeekCheckins& checkins, DigestFormat format) {
+    if (format == DigestFormat::html) {
+        return digest_html(checkins);
+    }
+    return digest_markdown(checkins);
+}
+
+} // namespace async
