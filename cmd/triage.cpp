@@ -3,6 +3,7 @@
 
 #include "command.hpp"
 
+#include <async/checkin.hpp>
 #include <async/config.hpp>
 #include <async/dates.hpp>
 #include <async/document.hpp>
@@ -151,7 +152,7 @@ std::string describe(Context& ctx, const InboxItem& item, std::size_t n, std::si
     return text + "[o]pen/do  [d]one  [s]nooze  [g] delegate  [n]ext  [u]ndo  [q]uit > ";
 }
 
-// 'o': the editor that does the item (reply, response), else the document itself.
+// 'o': the editor that does the item (reply, response, check-in), else the document itself.
 void open_item(Context& ctx, RawMode& raw, const InboxItem& item) {
     raw.restore();
     out("\n");
@@ -166,7 +167,11 @@ void open_item(Context& ctx, RawMode& raw, const InboxItem& item) {
             out("wrote " + ctx.shown_path(w.path) + "\n");
             ctx.index().refresh();
         } else if (item.kind == ItemKind::checkin) {
-            out("write it with: async checkin\n");
+            IsoWeek week = parse_iso_week(item.key.substr(item.key.find(':') + 1));
+            auto w = write_checkin(ctx.index(), ctx.workspace(), ctx.env(), ctx.config(), ctx.clock(), ctx.me(), week,
+                                   BodyInput{});
+            out("wrote " + ctx.shown_path(w.path) + "\n");
+            ctx.index().refresh();
         } else if (!item.path.empty()) {
             out(sanitize_for_terminal(read_file(ctx.workspace().root() / item.path)) + "\n");
         }

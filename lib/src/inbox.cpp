@@ -1,3 +1,4 @@
+#include <async/checkin.hpp>
 #include <async/config.hpp>
 #include <async/dates.hpp>
 #include <async/document.hpp>
@@ -267,7 +268,7 @@ std::vector<InboxItem> gather_inbox(Index& index, const Workspace& ws, const Con
         checkin_day = parse_human_date(format_local_date(checkin_day + std::chrono::hours{36}), now, DateRole::start);
     }
     std::error_code ec;
-    if (now >= checkin_day && !fs::exists(ws.root() / "checkins" / week_name / (me + ".md"), ec)) {
+    if (now >= checkin_day && !fs::exists(checkin_file(ws, week, me), ec)) {
         InboxItem item;
         item.key = "checkin:" + week_name;
         item.handle = short_hash(item.key);

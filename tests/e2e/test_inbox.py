@@ -283,6 +283,21 @@ class Triage(InboxCase):
         self.wait_for("Inbox zero. Nothing needs you.")
         self.assertEqual(self.inbox(), [])
 
+    def test_open_does_the_item(self):
+        r = self.a("doc", "new", "Pricing", "-r", "alice", "-m", "## Tiers?", user="bob")
+        doc = self.written(r)
+        self.env.update(self.editor("append.sh", text="Three tiers."))
+        self.start()
+        self.wait_for("[1 of 1]")
+        self.keys("o")
+        self.wait_for("wrote ")
+        replies = list((doc.parent / "replies").iterdir())
+        self.assertEqual(len(replies), 1)
+        self.assertIn("Three tiers.", replies[0].read_text())
+        self.keys("q")
+        self.wait_for("Stopped:")
+        self.assertEqual(self.inbox(), [])
+
     def test_kill_9_keeps_confirmed_decisions(self):
         self.make_sources()
         items = self.inbox()
