@@ -281,11 +281,18 @@ std::vector<InboxItem> gather_inbox(Index& index, const Workspace& ws, const Con
 
     ActionFilter mine;
     mine.owner = me;
-    for (const auto& a : list_actions(index, mine)) {
+    std::map<std::string, TimePoint> due_of; // a few distinct dates among many actions
+    for (auto& a : list_actions(index, mine)) {
         InboxItem item = from_doc(ItemKind::action, "action:" + a.handle, a.doc);
-        item.title = a.text.empty() ? one_line(a.doc.title) : a.text;
-        item.due = a.due ? std::optional<TimePoint>{parse_human_date(*a.due, now, DateRole::deadline)} : std::nullopt;
-        items.push_back(item);
+        item.title = a.text.empty() ? one_line(a.doc.title) : std::move(a.text);
+        if (a.due) {
+            auto [it, fresh] = due_of.try_emplace(*a.due);
+            if (fresh) {
+                it->second = parse_human_date(*a.due, now, DateRole::deadline);
+            }
+            item.due = it->second;
+        }
+        items.push_back(std::move(item));
     }
     for (const auto& doc : mentioning(index, me, now - k_mention_window)) {
         if (owed_docs.contains(doc.path)) {

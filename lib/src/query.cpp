@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <map>
+#include <numeric>
 
 namespace fs = std::filesystem;
 
@@ -392,34 +393,27 @@ std::vector<SearchHit> search(Index& index, std::string_view query, const Search
 // Once a meeting has a summary, the summary is its record: the actions and decisions of its
 // agenda and responses are listed from the summary only (no duplicates after meeting close).
 constexpr const char* k_not_superseded =
-    " AND NOT EXISTS (SELECT 1 FROM docs s WHERE s.type = 'summary' AND "
-    "((d.type = 'response' AND s.parent = d.parent) OR (d.type = 'meeting' AND s.parent = d.path)))";
+    " AND (d.type NOT IN ('response', 'meeting') OR NOT EXISTS (SELECT 1 FROM docs s WHERE s.type = 'summary' AND "
+    "s.parent = CASE d.type WHEN 'response' THEN d.parent ELSE d.path END))";
 
 std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
     std::string sql = std::string{"SELECT "} + k_doc_columns +
-                      ", a.line, a.owner, a.due, a.done, a.text, a.raw, a.occurrence FROM "
-                      "(SELECT *, ROW_NUMBER() OVER (PARTITION BY doc, raw ORDER BY line) AS occurrence FROM actions) a "
-                      "JOIN docs d ON d.rowid = a.doc WHERE 1";
-    sql += k_not_superseded;
+                      ", a.line, a.owner, a.due, a.done, a.text, a.raw FROM actions a JOIN docs d ON d.rowid = a.doc WHERE 1";
     std::vector<std::string> params;
     if (filter.owner) {
         sql += " AND a.owner = ?";
         params.push_back(*filter.owner);
     }
-    if (filter.state == ActionState::open || filter.overdue_at) {
-        sql += " AND a.done = 0";
-    } else if (filter.state == ActionState::done) {
-        sql += " AND a.done = 1";
-    }
-    if (filter.overdue_at) {
-        sql += " AND a.due IS NOT NULL";
-    }
+    sql += k_not_superseded;
     sql += " ORDER BY a.due IS NULL, a.due, d.created, d.path, a.line";
     SQLite::Statement st{index.db(), sql};
     for (std::size_t i = 0; i < params.size(); ++i) {
         st.bind(static_cast<int>(i + 1), params[i]);
     }
-    std::vector<ActionRow> out;
+    // Every action of the owner is read, done or not: a handle numbers identical items of one
+    // document (their owner is the same: it is in the text, or it is the author) in line order.
+    std::vector<ActionRow> rows;
+    std::vector<std::string> raws;
     while (st.executeStep()) {
         ActionRow row;
         row.doc = read_doc(st);
@@ -430,14 +424,39 @@ std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
         }
         row.done = st.getColumn(13).getInt() != 0;
         row.text = st.getColumn(14).getString();
-        std::string raw = st.getColumn(15).getString();
-        row.handle = short_hash(row.doc.id + "\n" + raw + "\n" + std::to_string(st.getColumn(16).getInt64()));
-        if (filter.overdue_at && row.due) {
-            // A due date is due at the end of its day: overdue from the next day on.
-            if (*row.due >= format_utc(*filter.overdue_at).substr(0, 10)) {
-                continue;
-            }
+        raws.push_back(st.getColumn(15).getString());
+        rows.push_back(std::move(row));
+    }
+    // Occurrence of each row among the identical items (same raw text) of its document.
+    std::vector<std::size_t> order(rows.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        if (rows[a].doc.rowid != rows[b].doc.rowid) {
+            return rows[a].doc.rowid < rows[b].doc.rowid;
         }
+        int c = raws[a].compare(raws[b]);
+        return c != 0 ? c < 0 : rows[a].line < rows[b].line;
+    });
+    std::vector<std::size_t> occurrence(rows.size(), 1);
+    for (std::size_t k = 1; k < order.size(); ++k) {
+        std::size_t i = order[k];
+        std::size_t prev = order[k - 1];
+        if (rows[i].doc.rowid == rows[prev].doc.rowid && raws[i] == raws[prev]) {
+            occurrence[i] = occurrence[prev] + 1;
+        }
+    }
+    std::string overdue_day = filter.overdue_at ? format_utc(*filter.overdue_at).substr(0, 10) : std::string{};
+    std::vector<ActionRow> out;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        ActionRow& row = rows[i];
+        bool want = filter.overdue_at ? !row.done && row.due && *row.due < overdue_day // overdue from the next day on
+                    : filter.state == ActionState::open ? !row.done
+                    : filter.state == ActionState::done ? row.done
+                                                        : true;
+        if (!want) {
+            continue;
+        }
+        row.handle = short_hash(row.doc.id + "\n" + raws[i] + "\n" + std::to_string(occurrence[i]));
         out.push_back(std::move(row));
     }
     fill_lists_of(index.db(), out);
