@@ -106,5 +106,6 @@ void add_search_command(CLI::App& app, Context& ctx);
 void add_actions_command(CLI::App& app, Context& ctx);
 void add_decisions_command(CLI::App& app, Context& ctx);
 void add_check_command(CLI::App& app, Context& ctx);
+void add_publish_command(CLI::App& app, Context& ctx);
 
 } // namespace async::cmd

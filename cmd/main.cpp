@@ -25,6 +25,7 @@ constexpr async::cmd::CommandAdder k_commands[] = {
     async::cmd::add_actions_command,
     async::cmd::add_decisions_command,
     async::cmd::add_check_command,
+    async::cmd::add_publish_command,
 };
 
 void print_error(const std::string& message, const std::string& hint) {
