@@ -6,7 +6,8 @@
 
 # Options of the commands that take a value (skipped with it when walking the line).
 set -g __async_value_options -C --color -t --template -r --reviewers -d --due --tag -m --message --file \
-    --type --author --status --since --until --sort -n --limit --owner -w --with -a --attach --for -u --to -t
+    --type --author --status --since --until --sort -n --limit --owner -w --with -a --attach --for -u --to -t \
+    -o --output --title --base-url
 
 # The command path typed so far ("", "doc", "doc new", "config get", "actions done"...),
 # skipping options and their values; other words are positionals.
@@ -185,6 +186,7 @@ complete -c async -n '__async_at ""' -a search -d 'Full-text search'
 complete -c async -n '__async_at ""' -a actions -d 'Action items across the workspace; tick them off'
 complete -c async -n '__async_at ""' -a decisions -d 'Decisions across the workspace'
 complete -c async -n '__async_at ""' -a check -d 'Validate files'
+complete -c async -n '__async_at ""' -a publish -d 'Write the internal blog: a static HTML site with an Atom feed'
 
 # async init [DIR] [--git]
 complete -c async -n '__async_at init' -l git -d 'Also make it a git repository'
@@ -304,3 +306,8 @@ complete -c async -n '__async_at decisions' -l since -x -a "$__async_filter_date
 # async check [PATH...] [--staged]
 complete -c async -n '__async_at check' -l staged -d 'Check the versions staged in git'
 complete -c async -n '__async_at check' -F
+
+# async publish -o DIR [--title T] [--base-url URL]
+complete -c async -n '__async_at publish' -s o -l output -x -a '(__fish_complete_directories)' -d 'Folder to write the site into'
+complete -c async -n '__async_at publish' -l title -x -d 'Site title'
+complete -c async -n '__async_at publish' -l base-url -x -d 'URL the site is served from'
