@@ -119,6 +119,9 @@ class Publish(harness.AsyncTestCase):
         (attachments / "standup.ogg").write_bytes(b"OggS" + bytes(range(256)) * 8)
         (attachments / "standup.vtt").write_text(
             "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nWe <b>shipped</b> the pricing page & more.\n")
+        secret = self.tmp / "secret.txt"
+        secret.write_text("not for the site")
+        (attachments / "linked.txt").symlink_to(secret)  # a symlink is never followed out
         self.write_doc("2026-11-10-deploy", "sop00001", "sop", "How to deploy", "2026-11-10T09:00:00Z",
                        "## Steps\n\n1. Run `make deploy`.\n", tags=["ops"])
         self.write_doc("2026-11-11-db", "dec00001", "decision", "Use SQLite", "2026-11-11T09:00:00Z",
@@ -195,6 +198,7 @@ class Publish(harness.AsyncTestCase):
         self.assertEqual((podcast_dir / "attachments/standup.ogg").read_bytes(),
                          (self.ws / "docs/2026-11-24-podcast/attachments/standup.ogg").read_bytes())
         self.assertTrue((podcast_dir / "attachments/standup.vtt").is_file())
+        self.assertFalse((podcast_dir / "attachments/linked.txt").exists())
         page = (podcast_dir / "index.html").read_text()
         player = page.index('<audio controls preload="none" src="attachments/standup.ogg">')
         self.assertGreater(page.index("We &lt;b&gt;shipped&lt;/b&gt; the pricing page &amp; more."), player)
