@@ -121,5 +121,6 @@ void add_check_command(CLI::App& app, Context& ctx);
 void add_hook_command(CLI::App& app, Context& ctx);
 void add_sync_command(CLI::App& app, Context& ctx);
 void add_checkin_command(CLI::App& app, Context& ctx);
+void add_publish_command(CLI::App& app, Context& ctx);
 
 } // namespace async::cmd

@@ -26,6 +26,7 @@ _async_value_options() { # command option
         list:--sort | list:-n | list:--limit) return 0 ;;
     search:--type | search:--author | search:-n | search:--limit) return 0 ;;
     actions:--owner | decisions:--since) return 0 ;;
+    publish:-o | publish:--output | publish:--title | publish:--base-url) return 0 ;;
     inbox:-d | inbox:--due | inbox:--for | inbox:-u | inbox:--until | inbox:-t | inbox:--to) return 0 ;;
     meeting:-w | meeting:--with | meeting:-d | meeting:--due | meeting:-a | meeting:--attach | \
         meeting:-m | meeting:--message | meeting:--file) return 0 ;;
@@ -229,7 +230,7 @@ _async() {
         _async_compgen_words $_async_date_words -1d -3d -1w -2w "$cur"
         return
         ;;
-    list:--tag | list:-n | list:--limit | search:-n | search:--limit | checkin:-m | checkin:--message)
+    list:--tag | list:-n | list:--limit | search:-n | search:--limit | checkin:-m | checkin:--message | publish:--title | publish:--base-url)
         return
         ;;
     checkin:-w | checkin:--week)
@@ -245,6 +246,12 @@ _async() {
         local IFS=$'\n'
         COMPREPLY=($(compgen -f -- "$cur"))
         [[ -z $cur || $cur == - ]] && COMPREPLY+=(-)
+        return
+        ;;
+    publish:-o | publish:--output)
+        compopt -o filenames 2>/dev/null
+        local IFS=$'\n'
+        COMPREPLY=($(compgen -d -- "$cur"))
         return
         ;;
     esac
@@ -343,7 +350,7 @@ _async() {
             [[ ${COMPREPLY[*]} == --color= ]] && compopt -o nospace 2>/dev/null
         else
             _async_compgen_words init doc meeting inbox config templates index list show edit search \
-                actions decisions check hook sync checkin "$cur"
+                actions decisions check hook sync checkin publish "$cur"
         fi
         ;;
     init)
@@ -551,6 +558,11 @@ _async() {
             fi
             ;;
         esac
+        ;;
+    publish)
+        if [[ $cur == -* ]]; then
+            _async_compgen_words -o --output --title --base-url -h --help "$cur"
+        fi
         ;;
     check)
         if [[ $cur == -* ]]; then

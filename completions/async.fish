@@ -6,7 +6,7 @@
 
 # Options of the commands that take a value (skipped with it when walking the line).
 set -g __async_value_options -C --color -t --template -r --reviewers -d --due --tag -m --message --file \
-    --type --author --status --since --until --sort -n --limit --owner -w --with -a --attach --for -u --to -t --week --format -o --output
+    --type --author --status --since --until --sort -n --limit --owner -w --with -a --attach --for -u --to -t --week --format -o --output --title --base-url
 
 # The command path typed so far ("", "doc", "doc new", "config get", "actions done"...),
 # skipping options and their values; other words are positionals.
@@ -188,6 +188,7 @@ complete -c async -n '__async_at ""' -a check -d 'Validate files'
 complete -c async -n '__async_at ""' -a hook -d 'Install or remove the git hooks'
 complete -c async -n '__async_at ""' -a sync -d 'Commit my changes, pull --rebase, push, reindex'
 complete -c async -n '__async_at ""' -a checkin -d 'My weekly check-in; who has checked in; the digest'
+complete -c async -n '__async_at ""' -a publish -d 'Write the internal blog: a static HTML site with an Atom feed'
 
 # async init [DIR] [--git]
 complete -c async -n '__async_at init' -l git -d 'Also make it a git repository, hooks installed'
@@ -321,3 +322,7 @@ complete -c async -n '__async_at checkin' -s e -l edit -d 'Open the editor even 
 complete -c async -n '__async_at checkin' -l no-edit -d 'Write the pre-filled template without the editor'
 complete -c async -n '__async_at checkin digest' -l format -x -a 'markdown html' -d 'The format'
 complete -c async -n '__async_at checkin digest' -s o -l output -r -F -d 'Write to FILE instead of standard output'
+# async publish -o DIR [--title T] [--base-url URL]
+complete -c async -n '__async_at publish' -s o -l output -x -a '(__fish_complete_directories)' -d 'Folder to write the site into'
+complete -c async -n '__async_at publish' -l title -x -d 'Site title'
+complete -c async -n '__async_at publish' -l base-url -x -d 'URL the site is served from'

@@ -14,7 +14,7 @@ SOURCE_DIR = Path(os.environ.get("ASYNC_SOURCE_DIR", Path(__file__).resolve().pa
 MAN_SOURCES = SOURCE_DIR / "man"
 COMPLETIONS = SOURCE_DIR / "completions"
 COMMANDS = {"actions", "check", "checkin", "config", "decisions", "doc", "edit", "hook", "inbox", "index",
-            "init", "list", "meeting", "search", "show", "sync", "templates"}
+            "init", "list", "meeting", "publish", "search", "show", "sync", "templates"}
 TYPES = {"doc", "decision", "sop", "onboarding", "post", "watercooler", "meeting", "response", "reply",
          "summary", "checkin", "item"}
 DATE_WORDS = {"today", "tomorrow", "yesterday", "eod", "eow", "now", "fri", "friday", "+1d", "+1w"}
@@ -87,6 +87,15 @@ class ShellTestCase(harness.AsyncTestCase):
         self.assertEqual(self.complete("async meeting open Sync --with ", cwd=ws), {"bob"})
         for sub in ("respond", "status", "close"):
             self.assertEqual(self.complete(f"async meeting {sub} ", cwd=ws), {mid})
+
+    def check_publish_completion(self):
+        """Publish flags, and folders (not files) for -o."""
+        (self.tmp / "sitedir").mkdir()
+        (self.tmp / "afile").write_text("x")
+        self.assertEqual(self.complete("async publish --ba"), {"--base-url"})
+        self.assertEqual(self.complete("async publish -o sitedir --ti"), {"--title"})
+        self.assertEqual({c.rstrip("/") for c in self.complete("async publish -o ", cwd=self.tmp)} & {"sitedir", "afile"},
+                         {"sitedir"})
 
     def check_inbox_completion(self):
         """Inbox subcommands, verb flags, item handles and teammates for --to."""
@@ -232,6 +241,9 @@ class BashCompletion(ShellTestCase):
     def test_meeting(self):
         self.check_meeting_completion()
 
+    def test_publish(self):
+        self.check_publish_completion()
+
     def test_inbox(self):
         self.check_inbox_completion()
 
@@ -369,6 +381,9 @@ class FishCompletion(ShellTestCase):
 
     def test_meeting(self):
         self.check_meeting_completion()
+
+    def test_publish(self):
+        self.check_publish_completion()
 
     def test_inbox(self):
         self.check_inbox_completion()
@@ -526,6 +541,9 @@ class ZshCompletion(ShellTestCase):
 
     def test_meeting(self):
         self.check_meeting_completion()
+
+    def test_publish(self):
+        self.check_publish_completion()
 
     def test_inbox(self):
         self.check_inbox_completion()

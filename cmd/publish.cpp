@@ -1,0 +1,58 @@
+// async publish -o DIR [--title T] [--base-url URL]: the internal blog as a static HTML site.
+#include "command.hpp"
+
+#include <async/json.hpp>
+#include <async/publish.hpp>
+
+#include <CLI/CLI.hpp>
+
+namespace async::cmd {
+namespace {
+
+struct PublishCommandOptions {
+    std::string out;
+    std::string title;
+    std::string base_url;
+};
+
+void run_publish(Context& ctx, const PublishCommandOptions& opts) {
+    const Workspace& ws = ctx.workspace(); // applies -C first, so a relative -o follows it
+    PublishOptions options;
+    options.out_dir = std::filesystem::absolute(opts.out);
+    options.title = opts.title;
+    options.base_url = opts.base_url;
+    PublishStats stats = publish_site(ctx.index(), ws, options);
+    for (const auto& w : stats.warnings) {
+        ctx.warn(w);
+    }
+    std::string shown = ctx.shown_path(options.out_dir);
+    if (ctx.globals.json) {
+        JsonWriter json;
+        json.begin_object().key("schema").value(k_json_schema).key("dir").value(options.out_dir.string())
+            .key("documents").value(static_cast<std::int64_t>(stats.documents))
+            .key("written").value(static_cast<std::int64_t>(stats.written))
+            .key("unchanged").value(static_cast<std::int64_t>(stats.unchanged))
+            .key("removed").value(static_cast<std::int64_t>(stats.removed)).end_object();
+        ctx.print(json.str());
+        return;
+    }
+    ctx.notice("published " + std::to_string(stats.documents) + " document(s) to '" + shown + "': " +
+               std::to_string(stats.written) + " file(s) written, " + std::to_string(stats.unchanged) +
+               " unchanged, " + std::to_string(stats.removed) + " removed");
+}
+
+} // namespace
+
+void add_publish_command(CLI::App& app, Context& ctx) {
+    auto opts = std::make_shared<PublishCommandOptions>();
+    auto* cmd = app.add_subcommand("publish", "Write the internal blog: a static HTML site with an Atom feed");
+    cmd->add_option("-o,--output", opts->out, "Folder to write the site into (new, empty, or an earlier publish)")
+        ->type_name("DIR")
+        ->required();
+    cmd->add_option("--title", opts->title, "Site title (default: the workspace folder's name)")->type_name("TEXT");
+    cmd->add_option("--base-url", opts->base_url, "URL the site is served from, for absolute links in the feed")
+        ->type_name("URL");
+    cmd->callback([&ctx, opts] { run_publish(ctx, *opts); });
+}
+
+} // namespace async::cmd

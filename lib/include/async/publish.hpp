@@ -1,0 +1,73 @@
+#pragma once
+// Practice 8, the internal blog: a static, self-contained HTML site of the workspace's posts and
+// lasting documents (sop, onboarding, decision, closed docs with their outcomes) with tag pages
+// and an Atom feed (RFC 4287) of the posts. Re-running rewrites only what changed and removes
+// only files an earlier run wrote (listed in the output folder's manifest).
+#include <async/query.hpp>
+
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace async {
+
+class Index;
+class Workspace;
+
+struct PublishOptions {
+    std::filesystem::path out_dir; // absolute
+    std::string title;             // site title; empty: the workspace folder's name
+    std::string base_url;          // absolute http(s) URL the site is served from; empty: relative links
+};
+
+struct PublishStats {
+    std::size_t documents = 0; // pages of documents
+    std::size_t written = 0;   // files created or rewritten
+    std::size_t unchanged = 0; // files left alone because they were already up to date
+    std::size_t removed = 0;   // files an earlier run wrote that are no longer part of the site
+    std::vector<std::string> warnings; // documents skipped, with the reason
+};
+
+// The manifest publish keeps in its output folder: the files it wrote, one relative path a line.
+inline constexpr std::string_view k_publish_manifest = ".async-publish";
+
+// Newest posts the feed carries.
+inline constexpr std::size_t k_feed_limit = 50;
+
+// Builds the site of the workspace ws (index, refreshed by the caller) in options.out_dir.
+// Throws Error{usage} when out_dir is a file, lies inside the workspace's document folders
+// (docs/, meetings/, checkins/, people/, .async/) or its root, contains the workspace, or is a
+// non-empty folder without a manifest; and when base_url is not an http(s) URL or a file it
+// would write exists without having been written by publish. Error{data} when a file cannot
+// be written. Documents that cannot be read are skipped with a warning.
+PublishStats publish_site(Index& index, const Workspace& ws, const PublishOptions& options);
+
+// The documents the site shows, newest first: posts, sop, onboarding and decision documents
+// (all but drafts) and docs that are closed.
+std::vector<DocSummary> published_documents(Index& index);
+
+// A safe file name for a document's folder: its id when that is 1-64 characters of
+// [0-9a-z_-], else "x" and a hash of the id.
+std::string page_name(std::string_view id);
+
+// A safe file name (without ".html") for a tag's page: the tag when it is made of [0-9a-z_-]
+// only, else its slug and a hash of the tag (so "a/b", "a-b" and ".." never collide or
+// escape the tags/ folder).
+std::string tag_file_name(std::string_view tag);
+
+// Parses a manifest's text: the set of relative paths; nullopt when text is not a manifest.
+// Paths that are absolute or contain "..", "." or empty parts are dropped.
+std::optional<std::set<std::string>> parse_publish_manifest(std::string_view text);
+
+// The manifest's text for paths.
+std::string format_publish_manifest(const std::set<std::string>& paths);
+
+// base_url checked and normalised to end in '/'; empty stays empty. Throws Error{usage} for
+// anything but an http(s) URL without query, fragment, quotes or blanks.
+std::string normalise_base_url(std::string_view base_url);
+
+} // namespace async
