@@ -147,7 +147,8 @@ class ManPages(ShellTestCase):
         for expected in [(), ("init",), ("doc", "new"), ("config", "get"), ("config", "list"),
                          ("templates", "show"), ("index",), ("list",), ("show",), ("edit",), ("search",),
                          ("actions",), ("actions", "done"), ("decisions",), ("check",), ("hook", "install"),
-                         ("hook", "uninstall"), ("sync",), ("checkin",),
+                         ("hook", "uninstall"), ("sync",), ("checkin",), ("meeting", "open"),
+                         ("meeting", "close"), ("inbox",), ("inbox", "snooze"), ("inbox", "triage"), ("publish",),
                          ("checkin", "status"), ("checkin", "digest")]:
             self.assertIn(expected, visited)
         self.assertTrue(COMMANDS <= {c[0] for c in visited if c}, visited)
