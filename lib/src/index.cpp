@@ -17,7 +17,9 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <system_error>
 #include <thread>
+#include <iterator>
 #include <ctime>
 #include <chrono>
 #include <unistd.h>
@@ -354,41 +356,129 @@ IndexScan scan_all(const fs::path& root) {
     return scan;
 }
 
+// What fstatat said about one path (errno in error, 0 on success).
+struct StatResult {
+    int error = 0;
+    mode_t mode = 0;
+    std::int64_t size = 0, mtime = 0, ctime = 0, ino = 0;
+};
+
+// Descriptors of the section folders, so that a stat of "docs/x/index.md" looks up two names
+// instead of three (name lookups are most of a refresh's time).
+class SectionFds {
+public:
+    explicit SectionFds(int root_fd) : m_root(root_fd) {
+        for (std::size_t i = 0; i < std::size(k_sections); ++i) {
+            m_fds[i] = ::openat(root_fd, k_sections[i], O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        }
+    }
+    ~SectionFds() {
+        for (int fd : m_fds) {
+            if (fd >= 0) {
+                ::close(fd);
+            }
+        }
+    }
+    SectionFds(const SectionFds&) = delete;
+    SectionFds& operator=(const SectionFds&) = delete;
+
+    // fstatat of the workspace-relative path rel with flags; buffer is scratch space.
+    StatResult stat(std::string_view rel, std::string& buffer, int flags) const {
+        buffer.assign(rel);
+        int fd = m_root;
+        const char* name = buffer.c_str();
+        for (std::size_t i = 0; i < std::size(k_sections); ++i) {
+            std::string_view section = k_sections[i];
+            if (m_fds[i] >= 0 && rel.size() > section.size() && rel.starts_with(section) && rel[section.size()] == '/') {
+                fd = m_fds[i];
+                name += section.size() + 1;
+                break;
+            }
+        }
+        struct stat st {};
+        StatResult out;
+        if (::fstatat(fd, name, &st, flags) != 0) {
+            out.error = errno;
+            return out;
+        }
+        out.mode = st.st_mode;
+        out.size = st.st_size;
+        out.mtime = nanoseconds(st.st_mtim);
+        out.ctime = nanoseconds(st.st_ctim);
+        out.ino = static_cast<std::int64_t>(st.st_ino);
+        return out;
+    }
+
+private:
+    int m_root;
+    int m_fds[std::size(k_sections)];
+};
+
+// Calls fn(i, scratch string) for every i in [0, n), on two threads when there is enough to do:
+// the refresh waits on stat calls, and the kernel runs those on both cores.
+template <class Fn>
+void parallel_for(std::size_t n, Fn fn) {
+    auto run = [&](std::size_t from, std::size_t to) {
+        std::string scratch;
+        for (std::size_t i = from; i < to; ++i) {
+            fn(i, scratch);
+        }
+    };
+    if (n < 4096 || std::thread::hardware_concurrency() < 2) {
+        run(0, n);
+        return;
+    }
+    std::thread helper;
+    try {
+        helper = std::thread{run, n / 2, n};
+    } catch (const std::system_error&) {
+        run(0, n);
+        return;
+    }
+    run(0, n / 2);
+    helper.join();
+}
+
 // The incremental scan: stats every known folder; lists only the changed ones (and folders
 // new in them); stats every known file in an unchanged folder. Marks the known files that still
 // exist as seen; returns only new and changed ones.
 IndexScan scan_changes(const fs::path& root, Known& known) {
     int root_fd = open_root(root);
+    SectionFds sections{root_fd};
     std::int64_t racy_after = now_ns() - k_racy_ns;
+
+    std::vector<StatResult> dir_stats(known.dirs.size());
+    parallel_for(known.dirs.size(), [&](std::size_t i, std::string& path) {
+        dir_stats[i] = sections.stat(known.dirs[i].path, path, AT_SYMLINK_NOFOLLOW);
+    });
     enum State : unsigned char { unchanged, changed, gone };
     std::vector<State> state(known.dirs.size(), gone);
     IndexScan scan;
     for (std::size_t i = 0; i < known.dirs.size(); ++i) {
         const Known::Dir& d = known.dirs[i];
+        const StatResult& st = dir_stats[i];
         std::string_view parent = parent_path(d.path);
         // A folder counts only under a real (not symlinked) parent that is itself still there;
         // parents sort before their children.
+        bool parent_gone = false;
         if (!parent.empty()) {
             std::size_t p = known.dir_index(parent);
-            if (p == Known::npos || state[p] == gone) {
-                scan.dir_gone.emplace_back(d.path);
-                continue;
-            }
+            parent_gone = p == Known::npos || state[p] == gone;
         }
-        struct stat st {};
-        if (::fstatat(root_fd, std::string{d.path}.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode)) {
+        if (parent_gone || st.error != 0 || !S_ISDIR(st.mode)) {
             scan.dir_gone.emplace_back(d.path);
             continue;
         }
-        state[i] = d.ctime != 0 && nanoseconds(st.st_ctim) == d.ctime && static_cast<std::int64_t>(st.st_ino) == d.ino
-                       ? unchanged
-                       : changed;
+        state[i] = d.ctime != 0 && st.ctime == d.ctime && st.ino == d.ino ? unchanged : changed;
     }
 
+    // The known files of unchanged folders: their entries are as the index has them, but their
+    // contents may have changed in place.
+    std::vector<std::size_t> to_stat;
     std::size_t last_parent = Known::npos;
     std::string_view last_parent_path;
-    std::string path;
-    for (auto& f : known.files) {
+    for (std::size_t i = 0; i < known.files.size(); ++i) {
+        const Known::File& f = known.files[i];
         std::string_view parent = parent_path(f.path);
         if (parent.empty()) {
             continue;
@@ -405,20 +495,28 @@ IndexScan scan_changes(const fs::path& root, Known& known) {
         if (f.size == 0 && f.mtime == 0 && known.find_dir(f.path) != nullptr) {
             continue;
         }
-        path.assign(f.path);
-        struct stat st {};
-        FileStat now{path, 0, 0, f.kind, {}};
-        if (::fstatat(root_fd, path.c_str(), &st, 0) != 0) {
-            now.problem = errno == ELOOP ? "symbolic link loop" : std::strerror(errno);
-        } else if (!S_ISREG(st.st_mode)) {
+        to_stat.push_back(i);
+    }
+    std::vector<StatResult> file_stats(to_stat.size());
+    parallel_for(to_stat.size(), [&](std::size_t i, std::string& path) {
+        file_stats[i] = sections.stat(known.files[to_stat[i]].path, path, 0);
+    });
+    for (std::size_t i = 0; i < to_stat.size(); ++i) {
+        Known::File& f = known.files[to_stat[i]];
+        const StatResult& st = file_stats[i];
+        FileStat now{{}, 0, 0, f.kind, {}};
+        if (st.error != 0) {
+            now.problem = st.error == ELOOP ? "symbolic link loop" : std::strerror(st.error);
+        } else if (!S_ISREG(st.mode)) {
             continue; // gone as a file
         } else {
-            now.size = st.st_size;
-            now.mtime = nanoseconds(st.st_mtim);
+            now.size = st.size;
+            now.mtime = st.mtime;
         }
         f.seen = true;
         ++scan.scanned;
         if (now.size != f.size || now.mtime != f.mtime) {
+            now.path.assign(f.path);
             scan.found.push_back(std::move(now));
         }
     }
