@@ -19,6 +19,11 @@
 #include <sys/stat.h>
 #include <system_error>
 #include <thread>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <optional>
 #include <iterator>
 #include <ctime>
 #include <chrono>
@@ -424,7 +429,7 @@ void parallel_for(std::size_t n, Fn fn) {
             fn(i, scratch);
         }
     };
-    if (n < 4096 || std::thread::hardware_concurrency() < 2) {
+    if (n < 1024 || std::thread::hardware_concurrency() < 2) {
         run(0, n);
         return;
     }
@@ -950,36 +955,146 @@ bool lock(int fd, int operation) {
     return true;
 }
 
+// One file read and parsed, ready to be stored.
+struct Parsed {
+    std::string transcript;         // a transcript's text
+    std::optional<Document> doc;    // a document and what its body says
+    Extracted md;
+    std::string problem;            // why the file is skipped
+    std::exception_ptr error;       // anything but async::Error, rethrown where the file is stored
+};
+
+Parsed parse_file(const fs::path& root, const FileStat& f) {
+    Parsed p;
+    p.problem = f.problem;
+    if (!p.problem.empty()) {
+        return p;
+    }
+    try {
+        std::string text = read_limited(root / f.path, f.size);
+        if (f.kind == FileKind::transcript) {
+            if (auto bad = find_invalid_utf8(text)) {
+                throw Error{ErrorKind::data, "invalid UTF-8 at byte " + std::to_string(*bad)};
+            }
+            p.transcript = std::move(text);
+        } else {
+            p.doc = Document::parse(text, f.path);
+            p.md = extract_markdown(p.doc->body());
+        }
+    } catch (const Error& e) {
+        p.problem = e.what();
+    } catch (...) {
+        p.error = std::current_exception();
+    }
+    return p;
+}
+
+// Reads and parses the files on a second thread, a bounded number ahead of the thread that
+// stores them in SQLite, so that both cores work on a big refresh. Hands them out in order.
+class ParseAhead {
+public:
+    ParseAhead(const fs::path& root, const std::vector<FileStat>& files) : m_root(root), m_files(files) {
+        if (files.size() >= 64 && std::thread::hardware_concurrency() >= 2) {
+            try {
+                m_thread = std::thread{[this] { produce(); }};
+            } catch (const std::system_error&) {
+                // One thread then: next() parses each file itself.
+            }
+        }
+    }
+    ~ParseAhead() {
+        if (m_thread.joinable()) {
+            {
+                std::lock_guard lock{m_mutex};
+                m_stop = true;
+            }
+            m_changed.notify_all();
+            m_thread.join();
+        }
+    }
+    ParseAhead(const ParseAhead&) = delete;
+    ParseAhead& operator=(const ParseAhead&) = delete;
+
+    // The parse of the next file, in the order of files.
+    Parsed next() {
+        if (!m_thread.joinable()) {
+            return parse_file(m_root, m_files[m_next++]);
+        }
+        if (m_taken.empty()) {
+            // Take everything parsed so far at once: one lock per batch, not per file.
+            std::unique_lock lock{m_mutex};
+            m_changed.wait(lock, [&] { return !m_ready.empty(); });
+            m_taken.swap(m_ready);
+            m_changed.notify_all();
+        }
+        Parsed p = std::move(m_taken.front());
+        m_taken.pop_front();
+        return p;
+    }
+
+private:
+    void produce() {
+        std::vector<Parsed> batch;
+        for (std::size_t i = 0; i < m_files.size(); ++i) {
+            batch.push_back(parse_file(m_root, m_files[i]));
+            if (batch.size() < k_batch && i + 1 < m_files.size()) {
+                continue;
+            }
+            std::unique_lock lock{m_mutex};
+            m_changed.wait(lock, [&] { return m_ready.size() < k_ahead || m_stop; });
+            if (m_stop) {
+                return;
+            }
+            for (auto& p : batch) {
+                m_ready.push_back(std::move(p));
+            }
+            batch.clear();
+            m_changed.notify_all();
+        }
+    }
+
+    static constexpr std::size_t k_batch = 16;
+    static constexpr std::size_t k_ahead = 64; // parsed files waiting, about (memory stays flat)
+    const fs::path& m_root;
+    const std::vector<FileStat>& m_files;
+    std::size_t m_next = 0;
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<Parsed> m_ready; // handed over, guarded by m_mutex
+    std::deque<Parsed> m_taken; // the consumer's
+    bool m_stop = false;
+    std::thread m_thread;
+};
+
 // Parses the files in changed into writer; a bad file becomes a problem, never an exception.
 void index_files(Writer& writer, const fs::path& root, const std::vector<FileStat>& changed, RefreshStats& stats,
                  const Progress& progress, std::vector<std::string>& touched_bundles) {
+    ParseAhead parsed{root, changed};
     std::size_t done = 0;
     for (const FileStat& f : changed) {
-        std::string problem = f.problem;
-        if (problem.empty()) {
+        Parsed p = parsed.next();
+        if (p.error) {
+            std::rethrow_exception(p.error);
+        }
+        if (p.problem.empty()) {
             try {
-                std::string text = read_limited(root / f.path, f.size);
                 if (f.kind == FileKind::transcript) {
-                    if (auto bad = find_invalid_utf8(text)) {
-                        throw Error{ErrorKind::data, "invalid UTF-8 at byte " + std::to_string(*bad)};
-                    }
-                    writer.store_transcript(f.path, text);
+                    writer.store_transcript(f.path, p.transcript);
                     touched_bundles.push_back(bundle_of(f.path));
                 } else {
-                    Document doc = Document::parse(text, f.path);
-                    writer.store_document(f.path, doc, extract_markdown(doc.body()));
+                    writer.store_document(f.path, *p.doc, p.md);
                 }
                 ++stats.parsed;
             } catch (const Error& e) {
-                problem = e.what();
+                p.problem = e.what();
             }
         }
-        if (!problem.empty()) {
+        if (!p.problem.empty()) {
             writer.remove_doc(f.path);
             // Parse errors already read "path:line:col: message".
-            stats.problems.push_back(problem.starts_with(f.path + ":") ? problem : f.path + ": " + problem);
+            stats.problems.push_back(p.problem.starts_with(f.path + ":") ? p.problem : f.path + ": " + p.problem);
         }
-        writer.record_file(f, problem);
+        writer.record_file(f, p.problem);
         if (progress && (++done % 256 == 0 || done == changed.size())) {
             progress(done, changed.size());
         }
