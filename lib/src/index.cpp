@@ -11,6 +11,8 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <charconv>
+#include <csignal>
 #include <cerrno>
 #include <cstring>
 #include <dirent.h>
@@ -946,6 +948,28 @@ void sync_path(const fs::path& path, int flags) {
     }
 }
 
+// Removes what rebuilds that were killed left behind: index.db.new-PID files (and their -wal,
+// -shm) whose process is gone.
+void remove_stale_rebuilds(const fs::path& db) {
+    std::string prefix = db.filename().string() + ".new-";
+    std::error_code ec;
+    for (auto it = fs::directory_iterator(db.parent_path(), ec); !ec && it != fs::directory_iterator();
+         it.increment(ec)) {
+        std::string name = it->path().filename().string();
+        if (!name.starts_with(prefix)) {
+            continue;
+        }
+        const char* digits = name.c_str() + prefix.size();
+        long pid = 0;
+        auto [end, err] = std::from_chars(digits, name.c_str() + name.size(), pid);
+        if (err == std::errc{} && end != digits && pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 &&
+            errno == ESRCH) {
+            std::error_code ignored;
+            fs::remove(it->path(), ignored);
+        }
+    }
+}
+
 bool lock(int fd, int operation) {
     while (::flock(fd, operation) != 0) {
         if (errno != EINTR) {
@@ -1262,6 +1286,7 @@ RefreshStats Index::refresh_once(RefreshMode mode, const Progress& progress) {
 RefreshStats Index::rebuild(RefreshStats stats, const IndexScan& scan, const Progress& progress) {
     stats.scanned = scan.scanned;
     fs::path tmp = m_ws.index_file().string() + ".new-" + std::to_string(::getpid());
+    remove_stale_rebuilds(m_ws.index_file());
     remove_db_files(tmp);
     try {
         {

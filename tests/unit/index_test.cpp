@@ -945,6 +945,16 @@ TEST_CASE("index::refresh full builds a new file") {
         CHECK(leftovers().empty());
     }
 
+    SUBCASE("what a killed rebuild left behind is removed, another's work is not") {
+        // No process has a pid above the kernel's limit (at most 2^22).
+        f.write(".async/index.db.new-999999999", "half-built");
+        f.write(".async/index.db.new-999999999-wal", "half-built");
+        f.write(".async/index.db.new-1", "pid 1 is alive"); // init, never us
+        Index index{f.ws};
+        CHECK(index.refresh(RefreshMode::full).parsed == 5);
+        CHECK(leftovers() == Strings{"index.db.new-1"});
+    }
+
     SUBCASE("the first refresh of a new index builds it the same way") {
         Index index{f.ws};
         RefreshStats stats = index.refresh();
