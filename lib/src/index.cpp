@@ -1333,6 +1333,9 @@ void Index::install(const fs::path& tmp) {
             // whatever happens next leaves either a whole old index or the new one; then its
             // WAL and shared memory go with it, so the new file never meets them.
             try {
+                // Only a reader outside async (say, the sqlite3 shell) can still hold the WAL;
+                // don't keep every async command waiting on the lock for it.
+                m_db->setBusyTimeout(1000);
                 m_db->exec("PRAGMA wal_checkpoint(TRUNCATE)");
             } catch (const SQLite::Exception&) {
                 // A damaged old index needs nothing from its WAL.
