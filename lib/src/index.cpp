@@ -6,15 +6,29 @@
 #include <async/text.hpp>
 #include <async/workspace.hpp>
 
+#include <SQLiteCpp/Backup.h>
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <charconv>
+#include <csignal>
 #include <cerrno>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <system_error>
+#include <thread>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <iterator>
+#include <ctime>
+#include <chrono>
 #include <unistd.h>
 #include <unordered_map>
 #include <utility>
@@ -44,107 +58,509 @@ struct FileStat {
     std::string problem;    // set when the file cannot even be stat'ed
 };
 
+// A folder as last listed. Creating, removing or renaming an entry changes the folder's ctime
+// (and so does chmod; a harmless extra listing). Its ctime and inode unchanged mean its entries
+// are the ones the index knows, so the refresh only stats them instead of listing the folder.
+struct DirStat {
+    std::string path;
+    std::int64_t ctime = 0; // nanoseconds; 0: unknown, list the folder again next time
+    std::int64_t ino = 0;
+};
+
+// Folders changed this close to the start of a scan are stored with ctime 0: a later change in
+// the same clock tick (or within a coarse file system's timestamp resolution, 2 s on FAT) would
+// leave the ctime as it was and go unseen. Compared with the real clock, not ASYNC_NOW.
+constexpr std::int64_t k_racy_ns = 3'000'000'000;
+
+std::int64_t nanoseconds(const timespec& t) {
+    return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+}
+
+std::int64_t now_ns() {
+    timespec t{};
+    ::clock_gettime(CLOCK_REALTIME, &t);
+    return nanoseconds(t);
+}
+
 bool ends_with_any(std::string_view name, std::initializer_list<std::string_view> suffixes) {
     return std::any_of(suffixes.begin(), suffixes.end(), [&](std::string_view s) { return name.ends_with(s); });
 }
 
-bool is_media(std::string_view name) {
-    return ends_with_any(name, {".ogg", ".oga", ".opus", ".mp3", ".m4a", ".wav", ".flac", ".webm", ".mp4",
-                                ".mkv", ".mov", ".m4v"});
+std::string_view parent_path(std::string_view path) {
+    auto slash = path.rfind('/');
+    return slash == std::string_view::npos ? std::string_view{} : path.substr(0, slash);
 }
 
-// Walks the folder open as dir_fd (relative path rel) collecting .md files and transcripts,
-// with *at() calls relative to the open folder so the kernel never re-walks the whole path.
-// Directory symlinks are not followed (no loops); file symlinks are followed with fstatat and
-// reported when broken. Takes ownership of dir_fd.
-void walk(int dir_fd, const std::string& rel, bool in_attachments, std::vector<FileStat>& out, int depth) {
-    DIR* dir = ::fdopendir(dir_fd);
-    if (dir == nullptr) {
-        ::close(dir_fd);
-        out.push_back(FileStat{rel, 0, 0, FileKind::document, std::strerror(errno)});
-        return;
+bool in_attachments(std::string_view rel) {
+    while (!rel.empty()) {
+        auto slash = rel.find('/');
+        if (rel.substr(0, slash) == "attachments") {
+            return true;
+        }
+        rel = slash == std::string_view::npos ? std::string_view{} : rel.substr(slash + 1);
     }
-    if (depth > 32) {
-        ::closedir(dir);
-        out.push_back(FileStat{rel, 0, 0, FileKind::document, "folders nested too deep"});
-        return;
+    return false;
+}
+
+// The files and folders of the index as of its last refresh, sorted by path (byte order, as
+// SQLite's BINARY collation), with their paths in one buffer instead of one string each.
+class Known {
+public:
+    struct File {
+        std::string_view path;
+        std::int64_t size, mtime;
+        FileKind kind;
+        bool seen = false; // found by the scan, unchanged
+    };
+    struct Dir {
+        std::string_view path;
+        std::int64_t ctime, ino;
+    };
+
+    // Loads both tables (call it in a transaction, for one snapshot of both); returns PRAGMA
+    // data_version as of before the load.
+    std::int64_t load(SQLite::Database& db) {
+        m_paths.clear();
+        files.clear();
+        dirs.clear();
+        std::int64_t version = db.execAndGet("PRAGMA data_version").getInt64();
+        std::vector<std::pair<std::size_t, std::size_t>> spans;
+        SQLite::Statement st{db, "SELECT path, size, mtime, kind FROM files ORDER BY path"};
+        while (st.executeStep()) {
+            spans.push_back(add_path(st.getColumn(0)));
+            char kind = *st.getColumn(3).getText();
+            files.push_back(File{{}, st.getColumn(1).getInt64(), st.getColumn(2).getInt64(),
+                                 kind == 't' ? FileKind::transcript : FileKind::document});
+        }
+        SQLite::Statement sd{db, "SELECT path, ctime, ino FROM dirs ORDER BY path"};
+        while (sd.executeStep()) {
+            spans.push_back(add_path(sd.getColumn(0)));
+            dirs.push_back(Dir{{}, sd.getColumn(1).getInt64(), sd.getColumn(2).getInt64()});
+        }
+        // Views only now: m_paths no longer moves.
+        std::size_t i = 0;
+        for (auto& f : files) {
+            f.path = std::string_view{m_paths}.substr(spans[i].first, spans[i].second);
+            ++i;
+        }
+        for (auto& d : dirs) {
+            d.path = std::string_view{m_paths}.substr(spans[i].first, spans[i].second);
+            ++i;
+        }
+        return version;
     }
-    std::vector<std::pair<std::string, unsigned char>> entries;
-    while (dirent* e = ::readdir(dir)) {
-        std::string_view name = e->d_name;
-        if (name.empty() || name.front() == '.') {
+
+    File* find_file(std::string_view path) { return find(files, path); }
+    const Dir* find_dir(std::string_view path) const { return find(dirs, path); }
+    std::size_t dir_index(std::string_view path) const {
+        const Dir* d = find(dirs, path);
+        return d == nullptr ? npos : static_cast<std::size_t>(d - dirs.data());
+    }
+    bool empty() const { return files.empty() && dirs.empty(); }
+
+    static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+    std::vector<File> files;
+    std::vector<Dir> dirs;
+
+private:
+    std::pair<std::size_t, std::size_t> add_path(const SQLite::Column& c) {
+        std::size_t at = m_paths.size();
+        m_paths.append(c.getText(), static_cast<std::size_t>(c.getBytes()));
+        return {at, m_paths.size() - at};
+    }
+
+    template <class T>
+    static T* find(std::vector<T>& v, std::string_view path) {
+        auto it = std::lower_bound(v.begin(), v.end(), path, [](const T& e, std::string_view p) { return e.path < p; });
+        return it != v.end() && it->path == path ? &*it : nullptr;
+    }
+    template <class T>
+    static const T* find(const std::vector<T>& v, std::string_view path) {
+        auto it = std::lower_bound(v.begin(), v.end(), path, [](const T& e, std::string_view p) { return e.path < p; });
+        return it != v.end() && it->path == path ? &*it : nullptr;
+    }
+
+    std::string m_paths;
+};
+
+// Reads the names and types of the entries of the open folder fd, without "." and hidden names,
+// sorted. Uses getdents64 on the descriptor (fdopendir would add two fcntl calls per folder).
+bool list_folder(int fd, std::vector<std::pair<std::string, unsigned char>>& entries) {
+    entries.clear();
+    alignas(dirent64) char buf[32768];
+    for (;;) {
+        ssize_t n = ::getdents64(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) {
             continue;
         }
-        entries.emplace_back(std::string{name}, e->d_type);
+        if (n < 0) {
+            return false;
+        }
+        if (n == 0) {
+            break;
+        }
+        for (ssize_t off = 0; off < n;) {
+            const auto* e = reinterpret_cast<const dirent64*>(buf + off);
+            off += e->d_reclen;
+            std::string_view name = e->d_name;
+            if (!name.empty() && name.front() != '.') {
+                entries.emplace_back(std::string{name}, e->d_type);
+            }
+        }
     }
     std::sort(entries.begin(), entries.end());
-    std::vector<std::string> media;
-    if (in_attachments) {
-        for (const auto& [name, type] : entries) {
-            if (is_media(name)) {
-                media.push_back(name.substr(0, name.rfind('.')));
-            }
-        }
-    }
-    int fd = ::dirfd(dir);
-    for (const auto& [name, type] : entries) {
-        std::string child = rel + "/" + name;
-        unsigned char t = type;
-        if (t == DT_UNKNOWN) {
-            struct stat st {};
-            if (::fstatat(fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
-                t = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
-            }
-        }
-        if (t == DT_DIR) {
-            int sub = ::openat(fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (sub < 0) {
-                out.push_back(FileStat{child, 0, 0, FileKind::document, std::strerror(errno)});
-                continue;
-            }
-            walk(sub, child, in_attachments || name == "attachments", out, depth + 1);
-            continue;
-        }
-        FileKind kind = FileKind::document;
-        if (in_attachments) {
-            std::string stem = name.substr(0, name.rfind('.'));
-            bool transcript = ends_with_any(name, {".vtt", ".srt"}) ||
-                              (name.ends_with(".txt") && std::find(media.begin(), media.end(), stem) != media.end());
-            if (!transcript) {
-                continue;
-            }
-            kind = FileKind::transcript;
-        } else if (!name.ends_with(".md")) {
-            continue;
-        }
-        struct stat st {};
-        FileStat file{child, 0, 0, kind, {}};
-        if (::fstatat(fd, name.c_str(), &st, 0) != 0) {
-            file.problem = errno == ELOOP ? "symbolic link loop" : std::strerror(errno);
-        } else if (!S_ISREG(st.st_mode)) {
-            continue;
-        } else {
-            file.size = st.st_size;
-            file.mtime = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-        }
-        out.push_back(std::move(file));
-    }
-    ::closedir(dir);
+    return true;
 }
 
-std::vector<FileStat> scan(const fs::path& root) {
-    std::vector<FileStat> files;
-    for (const char* section : k_sections) {
-        int fd = ::open((root / section).c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+// Collects .md files and transcripts under the sections, with *at() calls relative to open
+// folders so the kernel never re-walks a whole path. Folder symlinks are not followed (no
+// loops); file symlinks are followed with fstatat and reported when broken. Every folder it
+// lists is recorded in dirs. With known, it does not descend into folders the index already
+// has (the incremental refresh stats those itself).
+class Walker {
+public:
+    Walker(std::int64_t racy_after, const Known* known) : m_racy_after(racy_after), m_known(known) {}
+
+    // Lists the folder rel (open as fd, which this takes over) and its subfolders.
+    void walk(int fd, const std::string& rel) {
+        struct stat st {};
+        if (std::count(rel.begin(), rel.end(), '/') > 32) {
+            ::close(fd);
+            fail(rel, "folders nested too deep");
+            return;
+        }
+        std::vector<std::pair<std::string, unsigned char>> entries;
+        if (::fstat(fd, &st) != 0 || !list_folder(fd, entries)) {
+            int err = errno;
+            ::close(fd);
+            fail(rel, std::strerror(err));
+            return;
+        }
+        std::int64_t ctime = nanoseconds(st.st_ctim);
+        dirs.push_back(DirStat{rel, ctime > m_racy_after ? 0 : ctime, static_cast<std::int64_t>(st.st_ino)});
+        bool attachments = in_attachments(rel);
+        std::vector<std::string> media;
+        if (attachments) {
+            for (const auto& [name, type] : entries) {
+                if (is_media_file_name(name)) {
+                    media.push_back(name.substr(0, name.rfind('.')));
+                }
+            }
+        }
+        for (const auto& [name, type] : entries) {
+            std::string child = rel + "/" + name;
+            unsigned char t = type;
+            if (t == DT_UNKNOWN) {
+                struct stat cst {};
+                if (::fstatat(fd, name.c_str(), &cst, AT_SYMLINK_NOFOLLOW) == 0) {
+                    t = S_ISDIR(cst.st_mode) ? DT_DIR : S_ISLNK(cst.st_mode) ? DT_LNK : DT_REG;
+                }
+            }
+            if (t == DT_DIR) {
+                if (m_known != nullptr && m_known->find_dir(child) != nullptr) {
+                    continue;
+                }
+                int sub = ::openat(fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (sub < 0) {
+                    fail(child, std::strerror(errno));
+                    continue;
+                }
+                walk(sub, child);
+                continue;
+            }
+            FileKind kind = FileKind::document;
+            if (attachments) {
+                std::string stem = name.substr(0, name.rfind('.'));
+                bool transcript = ends_with_any(name, {".vtt", ".srt"}) ||
+                                  (name.ends_with(".txt") && std::find(media.begin(), media.end(), stem) != media.end());
+                if (!transcript) {
+                    continue;
+                }
+                kind = FileKind::transcript;
+            } else if (!name.ends_with(".md")) {
+                continue;
+            }
+            struct stat fst {};
+            FileStat file{child, 0, 0, kind, {}};
+            if (::fstatat(fd, name.c_str(), &fst, 0) != 0) {
+                file.problem = errno == ELOOP ? "symbolic link loop" : std::strerror(errno);
+            } else if (!S_ISREG(fst.st_mode)) {
+                continue;
+            } else {
+                file.size = fst.st_size;
+                file.mtime = nanoseconds(fst.st_mtim);
+            }
+            files.push_back(std::move(file));
+        }
+        ::close(fd);
+    }
+
+    // Walks the section folder root/section unless it does not exist.
+    void walk_section(int root_fd, const char* section) {
+        int fd = ::openat(root_fd, section, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0) {
             if (errno != ENOENT) {
-                files.push_back(FileStat{section, 0, 0, FileKind::document, std::strerror(errno)});
+                fail(section, std::strerror(errno));
             }
+            return;
+        }
+        walk(fd, section);
+    }
+
+    std::vector<FileStat> files;
+    std::vector<DirStat> dirs;
+
+private:
+    // A folder that cannot be listed is a problem entry, and is listed again on every refresh.
+    void fail(const std::string& rel, std::string problem) {
+        files.push_back(FileStat{rel, 0, 0, FileKind::document, std::move(problem)});
+        dirs.push_back(DirStat{rel, 0, 0});
+    }
+
+    std::int64_t m_racy_after;
+    const Known* m_known;
+};
+
+int open_root(const fs::path& root) {
+    int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        throw Error{ErrorKind::data, "cannot open the workspace '" + root.string() + "': " + std::strerror(errno)};
+    }
+    return fd;
+}
+
+} // namespace
+
+// What a walk of the workspace found: files that are new or changed (for a full scan, every
+// file) and the folder rows to write. Known files that still exist are marked Known::File::seen.
+struct IndexScan {
+    std::vector<FileStat> found;       // files whose state the index lacks
+    std::size_t scanned = 0;           // files that exist (with a problem or not)
+    std::vector<DirStat> dir_updates;  // folders to (re)record
+    std::vector<std::string> dir_gone; // folders to forget
+};
+
+namespace {
+
+// Every file and folder under the sections, listing every folder (first and full refresh,
+// --check).
+IndexScan scan_all(const fs::path& root) {
+    int root_fd = open_root(root);
+    Walker walker{now_ns() - k_racy_ns, nullptr};
+    for (const char* section : k_sections) {
+        walker.walk_section(root_fd, section);
+    }
+    ::close(root_fd);
+    IndexScan scan;
+    scan.scanned = walker.files.size();
+    scan.found = std::move(walker.files);
+    scan.dir_updates = std::move(walker.dirs);
+    return scan;
+}
+
+// What fstatat said about one path (errno in error, 0 on success).
+struct StatResult {
+    int error = 0;
+    mode_t mode = 0;
+    std::int64_t size = 0, mtime = 0, ctime = 0, ino = 0;
+};
+
+// Descriptors of the section folders, so that a stat of "docs/x/index.md" looks up two names
+// instead of three (name lookups are most of a refresh's time).
+class SectionFds {
+public:
+    explicit SectionFds(int root_fd) : m_root(root_fd) {
+        for (std::size_t i = 0; i < std::size(k_sections); ++i) {
+            m_fds[i] = ::openat(root_fd, k_sections[i], O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        }
+    }
+    ~SectionFds() {
+        for (int fd : m_fds) {
+            if (fd >= 0) {
+                ::close(fd);
+            }
+        }
+    }
+    SectionFds(const SectionFds&) = delete;
+    SectionFds& operator=(const SectionFds&) = delete;
+
+    // fstatat of the workspace-relative path rel with flags; buffer is scratch space.
+    StatResult stat(std::string_view rel, std::string& buffer, int flags) const {
+        buffer.assign(rel);
+        int fd = m_root;
+        const char* name = buffer.c_str();
+        for (std::size_t i = 0; i < std::size(k_sections); ++i) {
+            std::string_view section = k_sections[i];
+            if (m_fds[i] >= 0 && rel.size() > section.size() && rel.starts_with(section) && rel[section.size()] == '/') {
+                fd = m_fds[i];
+                name += section.size() + 1;
+                break;
+            }
+        }
+        struct stat st {};
+        StatResult out;
+        if (::fstatat(fd, name, &st, flags) != 0) {
+            out.error = errno;
+            return out;
+        }
+        out.mode = st.st_mode;
+        out.size = st.st_size;
+        out.mtime = nanoseconds(st.st_mtim);
+        out.ctime = nanoseconds(st.st_ctim);
+        out.ino = static_cast<std::int64_t>(st.st_ino);
+        return out;
+    }
+
+private:
+    int m_root;
+    int m_fds[std::size(k_sections)];
+};
+
+// Calls fn(i, scratch string) for every i in [0, n), on two threads when there is enough to do:
+// the refresh waits on stat calls, and the kernel runs those on both cores.
+template <class Fn>
+void parallel_for(std::size_t n, Fn fn) {
+    auto run = [&](std::size_t from, std::size_t to) {
+        std::string scratch;
+        for (std::size_t i = from; i < to; ++i) {
+            fn(i, scratch);
+        }
+    };
+    if (n < 1024 || std::thread::hardware_concurrency() < 2) {
+        run(0, n);
+        return;
+    }
+    std::thread helper;
+    try {
+        helper = std::thread{run, n / 2, n};
+    } catch (const std::system_error&) {
+        run(0, n);
+        return;
+    }
+    run(0, n / 2);
+    helper.join();
+}
+
+// The incremental scan: stats every known folder; lists only the changed ones (and folders
+// new in them); stats every known file in an unchanged folder. Marks the known files that still
+// exist as seen; returns only new and changed ones.
+IndexScan scan_changes(const fs::path& root, Known& known) {
+    int root_fd = open_root(root);
+    SectionFds sections{root_fd};
+    std::int64_t racy_after = now_ns() - k_racy_ns;
+
+    std::vector<StatResult> dir_stats(known.dirs.size());
+    parallel_for(known.dirs.size(), [&](std::size_t i, std::string& path) {
+        dir_stats[i] = sections.stat(known.dirs[i].path, path, AT_SYMLINK_NOFOLLOW);
+    });
+    enum State : unsigned char { unchanged, changed, gone };
+    std::vector<State> state(known.dirs.size(), gone);
+    IndexScan scan;
+    for (std::size_t i = 0; i < known.dirs.size(); ++i) {
+        const Known::Dir& d = known.dirs[i];
+        const StatResult& st = dir_stats[i];
+        std::string_view parent = parent_path(d.path);
+        // A folder counts only under a real (not symlinked) parent that is itself still there;
+        // parents sort before their children.
+        bool parent_gone = false;
+        if (!parent.empty()) {
+            std::size_t p = known.dir_index(parent);
+            parent_gone = p == Known::npos || state[p] == gone;
+        }
+        if (parent_gone || st.error != 0 || !S_ISDIR(st.mode)) {
+            scan.dir_gone.emplace_back(d.path);
             continue;
         }
-        walk(fd, section, false, files, 0);
+        state[i] = d.ctime != 0 && st.ctime == d.ctime && st.ino == d.ino ? unchanged : changed;
     }
-    return files;
+
+    // The known files of unchanged folders: their entries are as the index has them, but their
+    // contents may have changed in place.
+    std::vector<std::size_t> to_stat;
+    std::size_t last_parent = Known::npos;
+    std::string_view last_parent_path;
+    for (std::size_t i = 0; i < known.files.size(); ++i) {
+        const Known::File& f = known.files[i];
+        std::string_view parent = parent_path(f.path);
+        if (parent.empty()) {
+            continue;
+        }
+        if (last_parent_path.data() == nullptr || parent != last_parent_path) {
+            last_parent = known.dir_index(parent);
+            last_parent_path = parent;
+        }
+        if (last_parent == Known::npos || state[last_parent] != unchanged) {
+            continue; // listed below, or gone with its folder
+        }
+        // A folder that could not be listed is a problem entry under its own path: its listing
+        // below reports it again.
+        if (f.size == 0 && f.mtime == 0 && known.find_dir(f.path) != nullptr) {
+            continue;
+        }
+        to_stat.push_back(i);
+    }
+    std::vector<StatResult> file_stats(to_stat.size());
+    parallel_for(to_stat.size(), [&](std::size_t i, std::string& path) {
+        file_stats[i] = sections.stat(known.files[to_stat[i]].path, path, 0);
+    });
+    for (std::size_t i = 0; i < to_stat.size(); ++i) {
+        Known::File& f = known.files[to_stat[i]];
+        const StatResult& st = file_stats[i];
+        FileStat now{{}, 0, 0, f.kind, {}};
+        if (st.error != 0) {
+            now.problem = st.error == ELOOP ? "symbolic link loop" : std::strerror(st.error);
+        } else if (!S_ISREG(st.mode)) {
+            continue; // gone as a file
+        } else {
+            now.size = st.size;
+            now.mtime = st.mtime;
+        }
+        f.seen = true;
+        ++scan.scanned;
+        if (now.size != f.size || now.mtime != f.mtime) {
+            now.path.assign(f.path);
+            scan.found.push_back(std::move(now));
+        }
+    }
+
+    Walker walker{racy_after, &known};
+    for (const char* section : k_sections) {
+        if (known.find_dir(section) == nullptr) {
+            walker.walk_section(root_fd, section);
+        }
+    }
+    for (std::size_t i = 0; i < known.dirs.size(); ++i) {
+        if (state[i] != changed) {
+            continue;
+        }
+        std::string rel{known.dirs[i].path};
+        int fd = ::openat(root_fd, rel.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) {
+            walker.files.push_back(FileStat{rel, 0, 0, FileKind::document, std::strerror(errno)});
+            walker.dirs.push_back(DirStat{rel, 0, 0});
+            continue;
+        }
+        walker.walk(fd, rel);
+    }
+    ::close(root_fd);
+
+    scan.scanned += walker.files.size();
+    for (auto& f : walker.files) {
+        if (Known::File* k = known.find_file(f.path)) {
+            k->seen = true;
+            if (k->size == f.size && k->mtime == f.mtime) {
+                continue;
+            }
+        }
+        scan.found.push_back(std::move(f));
+    }
+    for (auto& d : walker.dirs) {
+        const Known::Dir* k = known.find_dir(d.path);
+        if (k == nullptr || k->ctime != d.ctime || k->ino != d.ino) {
+            scan.dir_updates.push_back(std::move(d));
+        }
+    }
+    return scan;
 }
 
 // docs/2026-11-26-x/replies/a.md -> docs/2026-11-26-x ; checkins/2026-W48/alice.md -> checkins/2026-W48
@@ -211,10 +627,14 @@ std::string strip_transcript(const std::string& text) {
     return out;
 }
 
+// Whether the tables may hold rows already: a new index file skips the lookups of old rows.
+enum class Tables { filled, empty };
+
 class Writer {
 public:
-    explicit Writer(SQLite::Database& db)
+    Writer(SQLite::Database& db, Tables tables)
         : m_db(db),
+          m_fresh(tables == Tables::empty),
           m_upsert_file(db, "INSERT INTO files(path, size, mtime, kind, problem) VALUES (?, ?, ?, ?, ?) "
                             "ON CONFLICT(path) DO UPDATE SET size=excluded.size, mtime=excluded.mtime, "
                             "kind=excluded.kind, problem=excluded.problem"),
@@ -231,7 +651,13 @@ public:
           m_decision(db, "INSERT INTO decisions(doc, line, text) VALUES (?,?,?)"),
           m_mention(db, "INSERT INTO mentions(doc, handle) VALUES (?, ?)"),
           m_link(db, "INSERT INTO links(doc, target) VALUES (?, ?)"),
-          m_attachment(db, "INSERT INTO attachments(doc, path) VALUES (?, ?)") {}
+          m_attachment(db, "INSERT INTO attachments(doc, path) VALUES (?, ?)"),
+          m_transcripts(db, "SELECT text FROM transcripts WHERE bundle = ? ORDER BY path"),
+          m_store_transcript(db, "INSERT INTO transcripts(path, bundle, text) VALUES (?, ?, ?) "
+                                 "ON CONFLICT(path) DO UPDATE SET text = excluded.text"),
+          m_upsert_dir(db, "INSERT INTO dirs(path, ctime, ino) VALUES (?, ?, ?) "
+                           "ON CONFLICT(path) DO UPDATE SET ctime = excluded.ctime, ino = excluded.ino"),
+          m_delete_dir(db, "DELETE FROM dirs WHERE path = ?") {}
 
     void record_file(const FileStat& f, const std::string& problem) {
         m_upsert_file.bind(1, f.path);
@@ -247,6 +673,20 @@ public:
         m_upsert_file.reset();
     }
 
+    void record_dir(const DirStat& d) {
+        m_upsert_dir.bind(1, d.path);
+        m_upsert_dir.bind(2, d.ctime);
+        m_upsert_dir.bind(3, d.ino);
+        m_upsert_dir.exec();
+        m_upsert_dir.reset();
+    }
+
+    void forget_dir(const std::string& path) {
+        m_delete_dir.bind(1, path);
+        m_delete_dir.exec();
+        m_delete_dir.reset();
+    }
+
     std::optional<std::int64_t> doc_rowid(const std::string& path) {
         m_find_doc.bind(1, path);
         std::optional<std::int64_t> rowid;
@@ -258,6 +698,9 @@ public:
     }
 
     void remove_doc(const std::string& path) {
+        if (m_fresh) {
+            return;
+        }
         if (auto rowid = doc_rowid(path)) {
             clear_children(*rowid);
             m_db.exec("DELETE FROM fts WHERE rowid = " + std::to_string(*rowid));
@@ -269,7 +712,10 @@ public:
         std::string author = doc.get_string("author").value_or("");
         std::string bundle = bundle_of(path);
         std::string parent = parent_of(path);
-        auto rowid = doc_rowid(path);
+        std::optional<std::int64_t> rowid;
+        if (!m_fresh) {
+            rowid = doc_rowid(path);
+        }
         SQLite::Statement& st = rowid ? m_update_doc : m_insert_doc;
         int i = 1;
         if (!rowid) {
@@ -307,7 +753,8 @@ public:
             m_insert_fts.bind(1, id);
             m_insert_fts.bind(2, doc.get_string("title").value_or(""));
             m_insert_fts.bind(3, md.plain);
-            m_insert_fts.bind(4, transcripts_of(bundle, path));
+            // A new index file stores transcripts as it meets them; refresh_extra joins them.
+            m_insert_fts.bind(4, m_fresh ? std::string{} : transcripts_of(bundle, path));
             m_insert_fts.exec();
             m_insert_fts.reset();
         }
@@ -364,12 +811,11 @@ public:
     }
 
     void store_transcript(const std::string& path, const std::string& text) {
-        SQLite::Statement st{m_db, "INSERT INTO transcripts(path, bundle, text) VALUES (?, ?, ?) "
-                                   "ON CONFLICT(path) DO UPDATE SET text = excluded.text"};
-        st.bind(1, path);
-        st.bind(2, bundle_of(path));
-        st.bind(3, strip_transcript(text));
-        st.exec();
+        m_store_transcript.bind(1, path);
+        m_store_transcript.bind(2, bundle_of(path));
+        m_store_transcript.bind(3, strip_transcript(text));
+        m_store_transcript.exec();
+        m_store_transcript.reset();
     }
 
     void remove_transcript(const std::string& path) {
@@ -383,12 +829,12 @@ private:
         if (owner != bundle + "/index.md") {
             return {};
         }
-        SQLite::Statement st{m_db, "SELECT text FROM transcripts WHERE bundle = ? ORDER BY path"};
-        st.bind(1, bundle);
+        m_transcripts.bind(1, bundle);
         std::string out;
-        while (st.executeStep()) {
-            out += st.getColumn(0).getString();
+        while (m_transcripts.executeStep()) {
+            out += m_transcripts.getColumn(0).getString();
         }
+        m_transcripts.reset();
         return out;
     }
 
@@ -414,11 +860,14 @@ private:
     }
 
     SQLite::Database& m_db;
+    bool m_fresh;
     SQLite::Statement m_upsert_file, m_find_doc, m_insert_doc, m_update_doc, m_insert_fts, m_update_fts, m_person,
-        m_tag, m_action, m_decision, m_mention, m_link, m_attachment;
+        m_tag, m_action, m_decision, m_mention, m_link, m_attachment, m_transcripts, m_store_transcript,
+        m_upsert_dir, m_delete_dir;
 };
 
-constexpr const char* k_schema = R"sql(
+// The tables, with the indexes their lookups need while they are filled.
+constexpr const char* k_tables = R"sql(
 CREATE TABLE files(
   path TEXT PRIMARY KEY,
   size INTEGER NOT NULL,
@@ -441,31 +890,41 @@ CREATE TABLE docs(
   body_line INTEGER NOT NULL,
   week TEXT NOT NULL
 );
-CREATE INDEX docs_id ON docs(id);
-CREATE INDEX docs_parent ON docs(parent);
-CREATE INDEX docs_type_created ON docs(type, created);
+CREATE TABLE dirs(
+  path TEXT PRIMARY KEY,
+  ctime INTEGER NOT NULL,
+  ino INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE doc_people(doc INTEGER NOT NULL, handle TEXT NOT NULL, role TEXT NOT NULL);
-CREATE INDEX doc_people_doc ON doc_people(doc);
-CREATE INDEX doc_people_handle ON doc_people(handle);
 CREATE TABLE tags(doc INTEGER NOT NULL, tag TEXT NOT NULL);
-CREATE INDEX tags_doc ON tags(doc);
-CREATE INDEX tags_tag ON tags(tag);
 CREATE TABLE actions(doc INTEGER NOT NULL, line INTEGER NOT NULL, owner TEXT NOT NULL, due TEXT,
                      done INTEGER NOT NULL, text TEXT NOT NULL, raw TEXT NOT NULL);
-CREATE INDEX actions_doc ON actions(doc);
-CREATE INDEX actions_owner ON actions(owner, done);
 CREATE TABLE decisions(doc INTEGER NOT NULL, line INTEGER NOT NULL, text TEXT NOT NULL);
-CREATE INDEX decisions_doc ON decisions(doc);
 CREATE TABLE mentions(doc INTEGER NOT NULL, handle TEXT NOT NULL);
-CREATE INDEX mentions_doc ON mentions(doc);
-CREATE INDEX mentions_handle ON mentions(handle);
 CREATE TABLE links(doc INTEGER NOT NULL, target TEXT NOT NULL);
-CREATE INDEX links_doc ON links(doc);
 CREATE TABLE attachments(doc INTEGER NOT NULL, path TEXT NOT NULL);
-CREATE INDEX attachments_doc ON attachments(doc);
 CREATE TABLE transcripts(path TEXT PRIMARY KEY, bundle TEXT NOT NULL, text TEXT NOT NULL) WITHOUT ROWID;
 CREATE INDEX transcripts_bundle ON transcripts(bundle);
 CREATE VIRTUAL TABLE fts USING fts5(title, body, extra, tokenize = 'unicode61 remove_diacritics 2');
+)sql";
+
+// The indexes of the queries; a new index file gets them after its rows (sorting once is
+// cheaper than updating them row by row).
+constexpr const char* k_indexes = R"sql(
+CREATE INDEX docs_id ON docs(id);
+CREATE INDEX docs_parent ON docs(parent);
+CREATE INDEX docs_type_created ON docs(type, created);
+CREATE INDEX doc_people_doc ON doc_people(doc);
+CREATE INDEX doc_people_handle ON doc_people(handle);
+CREATE INDEX tags_doc ON tags(doc);
+CREATE INDEX tags_tag ON tags(tag);
+CREATE INDEX actions_doc ON actions(doc);
+CREATE INDEX actions_owner ON actions(owner, done);
+CREATE INDEX decisions_doc ON decisions(doc);
+CREATE INDEX mentions_doc ON mentions(doc);
+CREATE INDEX mentions_handle ON mentions(handle);
+CREATE INDEX links_doc ON links(doc);
+CREATE INDEX attachments_doc ON attachments(doc);
 )sql";
 
 void remove_db_files(const fs::path& db) {
@@ -475,18 +934,229 @@ void remove_db_files(const fs::path& db) {
     }
 }
 
+// Best effort: a file system that cannot fsync a folder still gets the rename.
+void sync_path(const fs::path& path, int flags) {
+    int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
+
+// Removes what rebuilds that were killed left behind: index.db.new-PID files (and their -wal,
+// -shm) whose process is gone.
+void remove_stale_rebuilds(const fs::path& db) {
+    std::string prefix = db.filename().string() + ".new-";
+    std::error_code ec;
+    for (auto it = fs::directory_iterator(db.parent_path(), ec); !ec && it != fs::directory_iterator();
+         it.increment(ec)) {
+        std::string name = it->path().filename().string();
+        if (!name.starts_with(prefix)) {
+            continue;
+        }
+        const char* digits = name.c_str() + prefix.size();
+        long pid = 0;
+        auto [end, err] = std::from_chars(digits, name.c_str() + name.size(), pid);
+        if (err == std::errc{} && end != digits && pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 &&
+            errno == ESRCH) {
+            std::error_code ignored;
+            fs::remove(it->path(), ignored);
+        }
+    }
+}
+
+bool lock(int fd, int operation) {
+    while (::flock(fd, operation) != 0) {
+        if (errno != EINTR) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// One file read and parsed, ready to be stored.
+struct Parsed {
+    std::string transcript;         // a transcript's text
+    std::optional<Document> doc;    // a document and what its body says
+    Extracted md;
+    std::string problem;            // why the file is skipped
+    std::exception_ptr error;       // anything but async::Error, rethrown where the file is stored
+};
+
+Parsed parse_file(const fs::path& root, const FileStat& f) {
+    Parsed p;
+    p.problem = f.problem;
+    if (!p.problem.empty()) {
+        return p;
+    }
+    try {
+        std::string text = read_limited(root / f.path, f.size);
+        if (f.kind == FileKind::transcript) {
+            if (auto bad = find_invalid_utf8(text)) {
+                throw Error{ErrorKind::data, "invalid UTF-8 at byte " + std::to_string(*bad)};
+            }
+            p.transcript = std::move(text);
+        } else {
+            p.doc = Document::parse(text, f.path);
+            p.md = extract_markdown(p.doc->body());
+        }
+    } catch (const Error& e) {
+        p.problem = e.what();
+    } catch (...) {
+        p.error = std::current_exception();
+    }
+    return p;
+}
+
+// Reads and parses the files on a second thread, a bounded number ahead of the thread that
+// stores them in SQLite, so that both cores work on a big refresh. Hands them out in order.
+class ParseAhead {
+public:
+    ParseAhead(const fs::path& root, const std::vector<FileStat>& files) : m_root(root), m_files(files) {
+        if (files.size() >= 64 && std::thread::hardware_concurrency() >= 2) {
+            try {
+                m_thread = std::thread{[this] { produce(); }};
+            } catch (const std::system_error&) {
+                // One thread then: next() parses each file itself.
+            }
+        }
+    }
+    ~ParseAhead() {
+        if (m_thread.joinable()) {
+            {
+                std::lock_guard lock{m_mutex};
+                m_stop = true;
+            }
+            m_changed.notify_all();
+            m_thread.join();
+        }
+    }
+    ParseAhead(const ParseAhead&) = delete;
+    ParseAhead& operator=(const ParseAhead&) = delete;
+
+    // The parse of the next file, in the order of files.
+    Parsed next() {
+        if (!m_thread.joinable()) {
+            return parse_file(m_root, m_files[m_next++]);
+        }
+        if (m_taken.empty()) {
+            // Take everything parsed so far at once: one lock per batch, not per file.
+            std::unique_lock lock{m_mutex};
+            m_changed.wait(lock, [&] { return !m_ready.empty(); });
+            m_taken.swap(m_ready);
+            m_changed.notify_all();
+        }
+        Parsed p = std::move(m_taken.front());
+        m_taken.pop_front();
+        return p;
+    }
+
+private:
+    void produce() {
+        std::vector<Parsed> batch;
+        for (std::size_t i = 0; i < m_files.size(); ++i) {
+            batch.push_back(parse_file(m_root, m_files[i]));
+            if (batch.size() < k_batch && i + 1 < m_files.size()) {
+                continue;
+            }
+            std::unique_lock lock{m_mutex};
+            m_changed.wait(lock, [&] { return m_ready.size() < k_ahead || m_stop; });
+            if (m_stop) {
+                return;
+            }
+            for (auto& p : batch) {
+                m_ready.push_back(std::move(p));
+            }
+            batch.clear();
+            m_changed.notify_all();
+        }
+    }
+
+    static constexpr std::size_t k_batch = 16;
+    static constexpr std::size_t k_ahead = 64; // parsed files waiting, about (memory stays flat)
+    const fs::path& m_root;
+    const std::vector<FileStat>& m_files;
+    std::size_t m_next = 0;
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<Parsed> m_ready; // handed over, guarded by m_mutex
+    std::deque<Parsed> m_taken; // the consumer's
+    bool m_stop = false;
+    std::thread m_thread;
+};
+
+// Parses the files in changed into writer; a bad file becomes a problem, never an exception.
+void index_files(Writer& writer, const fs::path& root, const std::vector<FileStat>& changed, RefreshStats& stats,
+                 const Progress& progress, std::vector<std::string>& touched_bundles) {
+    ParseAhead parsed{root, changed};
+    std::size_t done = 0;
+    for (const FileStat& f : changed) {
+        Parsed p = parsed.next();
+        if (p.error) {
+            std::rethrow_exception(p.error);
+        }
+        if (p.problem.empty()) {
+            try {
+                if (f.kind == FileKind::transcript) {
+                    writer.store_transcript(f.path, p.transcript);
+                    touched_bundles.push_back(bundle_of(f.path));
+                } else {
+                    writer.store_document(f.path, *p.doc, p.md);
+                }
+                ++stats.parsed;
+            } catch (const Error& e) {
+                p.problem = e.what();
+            }
+        }
+        if (!p.problem.empty()) {
+            writer.remove_doc(f.path);
+            // Parse errors already read "path:line:col: message".
+            stats.problems.push_back(p.problem.starts_with(f.path + ":") ? p.problem : f.path + ": " + p.problem);
+        }
+        writer.record_file(f, p.problem);
+        if (progress && (++done % 256 == 0 || done == changed.size())) {
+            progress(done, changed.size());
+        }
+    }
+    std::sort(touched_bundles.begin(), touched_bundles.end());
+    touched_bundles.erase(std::unique(touched_bundles.begin(), touched_bundles.end()), touched_bundles.end());
+    for (const auto& bundle : touched_bundles) {
+        writer.refresh_extra(bundle);
+    }
+}
+
 } // namespace
 
 Index::Index(const Workspace& ws) : m_ws(ws) {
-    open();
-}
-
-Index::~Index() = default;
-
-void Index::open() {
     fs::path file = m_ws.index_file();
     std::error_code ec;
     fs::create_directories(file.parent_path(), ec);
+    // Without the lock file (a read-only folder) the index still works; it is only never
+    // replaced by rename (see install()).
+    m_lock_fd = ::open((file.string() + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (m_lock_fd >= 0 && !lock(m_lock_fd, LOCK_SH)) {
+        ::close(m_lock_fd);
+        m_lock_fd = -1;
+    }
+    try {
+        open();
+    } catch (...) {
+        if (m_lock_fd >= 0) {
+            ::close(m_lock_fd);
+        }
+        throw;
+    }
+}
+
+Index::~Index() {
+    m_db.reset();
+    if (m_lock_fd >= 0) {
+        ::close(m_lock_fd);
+    }
+}
+
+void Index::open() {
+    fs::path file = m_ws.index_file();
     for (int attempt = 0; attempt < 2; ++attempt) {
         try {
             m_db = std::make_unique<SQLite::Database>(file, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
@@ -522,7 +1192,8 @@ void Index::create_schema() {
     if (m_db->execAndGet("PRAGMA user_version").getInt() != 0) {
         return; // another process created it while we waited for the lock
     }
-    m_db->exec(k_schema);
+    m_db->exec(k_tables);
+    m_db->exec(k_indexes);
     m_db->exec("PRAGMA user_version = " + std::to_string(k_index_schema_version));
     tx.commit();
 }
@@ -548,115 +1219,151 @@ RefreshStats Index::refresh_once(RefreshMode mode, const Progress& progress) {
     RefreshStats stats;
     stats.rebuilt_because = std::exchange(m_rebuilt_because, {});
     const fs::path& root = m_ws.root();
-    std::vector<FileStat> files = scan(root);
-    stats.scanned = files.size();
-
-    struct Known {
-        std::int64_t size, mtime;
-        bool seen = false;
-    };
-    auto load_known = [&] {
-        std::unordered_map<std::string, Known> known;
-        known.reserve(files.size() + 16);
-        SQLite::Statement st{*m_db, "SELECT path, size, mtime FROM files"};
-        while (st.executeStep()) {
-            known.emplace(st.getColumn(0).getString(), Known{st.getColumn(1).getInt64(), st.getColumn(2).getInt64()});
-        }
-        return known;
-    };
-    auto changes = [&](std::unordered_map<std::string, Known>& known) {
-        std::vector<const FileStat*> changed;
-        for (const auto& f : files) {
-            auto it = known.find(f.path);
-            if (it != known.end()) {
-                it->second.seen = true;
-            }
-            if (mode == RefreshMode::full || it == known.end() || it->second.size != f.size ||
-                it->second.mtime != f.mtime) {
-                changed.push_back(&f);
-            }
-        }
-        std::vector<std::string> gone;
-        for (const auto& [path, k] : known) {
-            if (!k.seen) {
-                gone.push_back(path);
-            }
-        }
-        return std::pair{changed, gone};
-    };
-
+    if (mode == RefreshMode::full) {
+        return rebuild(std::move(stats), scan_all(root), progress);
+    }
+    Known known;
+    std::int64_t version = 0;
     {
-        auto known = load_known();
-        auto [changed, gone] = changes(known);
-        if (changed.empty() && gone.empty()) {
-            return stats;
-        }
-        SQLite::Transaction tx{*m_db, SQLite::TransactionBehavior::IMMEDIATE};
-        // Another process may have done the work while we waited for the lock.
-        known = load_known();
-        std::tie(changed, gone) = changes(known);
-        if (mode == RefreshMode::full) {
-            for (const char* table : {"files", "docs", "fts", "doc_people", "tags", "actions", "decisions", "mentions",
-                                      "links", "attachments", "transcripts"}) {
-                m_db->exec(std::string{"DELETE FROM "} + table);
+        SQLite::Transaction read{*m_db}; // one snapshot of both tables
+        version = known.load(*m_db);
+        read.commit();
+    }
+    IndexScan scan = scan_changes(root, known);
+    if (known.empty() && !scan.found.empty()) {
+        return rebuild(std::move(stats), scan, progress);
+    }
+    auto gone_files = [&] {
+        std::vector<std::string> gone;
+        for (const auto& f : known.files) {
+            if (!f.seen) {
+                gone.emplace_back(f.path);
             }
-            gone.clear();
         }
-        Writer writer{*m_db};
-        std::vector<std::string> touched_bundles;
-        for (const auto& path : gone) {
-            writer.remove_doc(path);
-            writer.remove_transcript(path);
-            touched_bundles.push_back(bundle_of(path));
-            SQLite::Statement del{*m_db, "DELETE FROM files WHERE path = ?"};
-            del.bind(1, path);
-            del.exec();
-            ++stats.removed;
-        }
-        std::size_t done = 0;
-        for (const FileStat* f : changed) {
-            std::string problem = f->problem;
-            if (problem.empty()) {
-                try {
-                    std::string text = read_limited(root / f->path, f->size);
-                    if (f->kind == FileKind::transcript) {
-                        if (auto bad = find_invalid_utf8(text)) {
-                            throw Error{ErrorKind::data, "invalid UTF-8 at byte " + std::to_string(*bad)};
-                        }
-                        writer.store_transcript(f->path, text);
-                        touched_bundles.push_back(bundle_of(f->path));
-                    } else {
-                        Document doc = Document::parse(text, f->path);
-                        writer.store_document(f->path, doc, extract_markdown(doc.body()));
-                    }
-                    ++stats.parsed;
-                } catch (const Error& e) {
-                    problem = e.what();
+        return gone;
+    };
+    std::vector<std::string> gone = gone_files();
+    stats.scanned = scan.scanned;
+    if (scan.found.empty() && gone.empty() && scan.dir_updates.empty() && scan.dir_gone.empty()) {
+        return stats;
+    }
+    SQLite::Transaction tx{*m_db, SQLite::TransactionBehavior::IMMEDIATE};
+    if (m_db->execAndGet("PRAGMA data_version").getInt64() != version) {
+        // Another process changed the index while we waited for the lock: compare again.
+        known.load(*m_db);
+        scan = scan_changes(root, known);
+        gone = gone_files();
+        stats.scanned = scan.scanned;
+    }
+    Writer writer{*m_db, Tables::filled};
+    std::vector<std::string> touched_bundles;
+    SQLite::Statement forget_file{*m_db, "DELETE FROM files WHERE path = ?"};
+    for (const auto& path : gone) {
+        writer.remove_doc(path);
+        writer.remove_transcript(path);
+        touched_bundles.push_back(bundle_of(path));
+        forget_file.bind(1, path);
+        forget_file.exec();
+        forget_file.reset();
+        ++stats.removed;
+    }
+    for (const auto& path : scan.dir_gone) {
+        writer.forget_dir(path);
+    }
+    for (const auto& d : scan.dir_updates) {
+        writer.record_dir(d);
+    }
+    index_files(writer, root, scan.found, stats, progress, touched_bundles);
+    tx.commit();
+    return stats;
+}
+
+RefreshStats Index::rebuild(RefreshStats stats, const IndexScan& scan, const Progress& progress) {
+    stats.scanned = scan.scanned;
+    fs::path tmp = m_ws.index_file().string() + ".new-" + std::to_string(::getpid());
+    remove_stale_rebuilds(m_ws.index_file());
+    remove_db_files(tmp);
+    try {
+        {
+            SQLite::Database db{tmp, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE};
+            // Nobody else opens this file before it is complete and a crash only leaves a file
+            // to delete, so no journal and no syncs until the end.
+            db.exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE");
+            db.exec(k_tables);
+            SQLite::Transaction tx{db};
+            {
+                Writer writer{db, Tables::empty};
+                std::vector<std::string> touched_bundles;
+                index_files(writer, m_ws.root(), scan.found, stats, progress, touched_bundles);
+                for (const auto& d : scan.dir_updates) {
+                    writer.record_dir(d);
                 }
             }
-            if (!problem.empty()) {
-                writer.remove_doc(f->path);
-                // Parse errors already read "path:line:col: message".
-                stats.problems.push_back(problem.starts_with(f->path + ":") ? problem : f->path + ": " + problem);
-            }
-            writer.record_file(*f, problem);
-            if (progress && (++done % 256 == 0 || done == changed.size())) {
-                progress(done, changed.size());
-            }
+            db.exec(k_indexes);
+            db.exec("PRAGMA user_version = " + std::to_string(k_index_schema_version));
+            tx.commit();
+            db.exec("PRAGMA journal_mode = WAL");
         }
-        std::sort(touched_bundles.begin(), touched_bundles.end());
-        touched_bundles.erase(std::unique(touched_bundles.begin(), touched_bundles.end()), touched_bundles.end());
-        for (const auto& bundle : touched_bundles) {
-            writer.refresh_extra(bundle);
-        }
-        tx.commit();
+        sync_path(tmp, O_RDONLY);
+        install(tmp);
+    } catch (...) {
+        remove_db_files(tmp);
+        throw;
     }
     return stats;
 }
 
+void Index::install(const fs::path& tmp) {
+    fs::path file = m_ws.index_file();
+    if (m_lock_fd >= 0) {
+        // Every Index holds the shared lock while it has index.db open; commands hold it for
+        // as long as they run (milliseconds, mostly), so wait a little for them.
+        lock(m_lock_fd, LOCK_UN);
+        bool alone = false;
+        for (int i = 0; i < 100 && !(alone = ::flock(m_lock_fd, LOCK_EX | LOCK_NB) == 0); ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds{10});
+        }
+        if (alone) {
+            // Nobody else has the old file open. Move everything from its WAL into it, so that
+            // whatever happens next leaves either a whole old index or the new one; then its
+            // WAL and shared memory go with it, so the new file never meets them.
+            try {
+                // Only a reader outside async (say, the sqlite3 shell) can still hold the WAL;
+                // don't keep every async command waiting on the lock for it.
+                m_db->setBusyTimeout(1000);
+                m_db->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+            } catch (const SQLite::Exception&) {
+                // A damaged old index needs nothing from its WAL.
+            }
+            m_db.reset();
+            for (const char* suffix : {"-wal", "-shm", "-journal"}) {
+                ::unlink((file.string() + suffix).c_str());
+            }
+            int renamed = ::rename(tmp.c_str(), file.c_str());
+            int err = errno;
+            sync_path(file.parent_path(), O_RDONLY | O_DIRECTORY);
+            lock(m_lock_fd, LOCK_SH);
+            open();
+            if (renamed != 0) {
+                throw Error{ErrorKind::data, "cannot replace the index '" + file.string() + "': " + std::strerror(err)};
+            }
+            return;
+        }
+        lock(m_lock_fd, LOCK_SH);
+    }
+    // Other processes are reading the index: copy the new one into it in one transaction
+    // (through its WAL; readers see the old contents until it commits).
+    {
+        SQLite::Database source{tmp, SQLite::OPEN_READWRITE};
+        SQLite::Backup backup{*m_db, source};
+        backup.executeStep();
+    }
+    remove_db_files(tmp);
+}
+
 std::vector<std::string> Index::check() {
     std::vector<std::string> out;
-    std::vector<FileStat> files = scan(m_ws.root());
+    std::vector<FileStat> files = scan_all(m_ws.root()).found;
     std::unordered_map<std::string, std::pair<std::int64_t, std::int64_t>> known;
     SQLite::Statement st{*m_db, "SELECT path, size, mtime FROM files"};
     while (st.executeStep()) {

@@ -202,6 +202,22 @@ std::string one_line(std::string_view text) {
     return out;
 }
 
+// Whether text, after leading whitespace, starts with "Decision:" (case-insensitive): the cheap
+// test before one_line copies a paragraph (most are no decision).
+bool has_decision_prefix(std::string_view text) {
+    std::size_t i = 0;
+    while (i < text.size() && is_ascii_space(text[i]))
+        ++i;
+    if (text.size() - i < k_decision_prefix.size())
+        return false;
+    for (std::size_t k = 0; k < k_decision_prefix.size(); ++k) {
+        char c = text[i + k];
+        if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != k_decision_prefix[k])
+            return false;
+    }
+    return true;
+}
+
 // text without the "Decision:" prefix (case-insensitive), nullopt when it has none or nothing
 // follows it.
 std::optional<std::string> strip_decision_prefix(std::string_view text) {
@@ -660,6 +676,8 @@ private:
     }
 
     void finish_paragraph(const OpenBlock& block) {
+        if (!has_decision_prefix(block.text.text))
+            return;
         if (auto text = strip_decision_prefix(one_line(block.text.text)))
             add_decision(std::move(*text), block);
     }
@@ -678,6 +696,8 @@ private:
 
     void finish_item(const OpenBlock& item) {
         const RichText& rt = item.text;
+        if (!item.is_task && !item.under_decisions && !has_decision_prefix(rt.text))
+            return; // a plain list item
         std::string raw = one_line(rt.text);
         if (item.is_task && m_quote_depth == 0) {
             Action action;

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <sys/stat.h>
@@ -773,4 +774,237 @@ TEST_CASE("index::refresh documents outside a bundle") {
     CHECK(column(index, "SELECT ifnull(parent, 'NULL') FROM docs WHERE path = 'docs/loose.md'") ==
           Strings{"NULL"});
     CHECK(paths_of(async::list_documents(index, async::ListFilter{})).size() == 2);
+}
+
+namespace {
+
+// Stores every folder's current ctime and inode in the index, as a refresh would once the
+// folders are a few seconds old (folders changed just before a refresh are stored as unknown,
+// so a change within the same clock tick is never missed).
+void settle_folders(Index& index, const fs::path& root) {
+    SQLite::Statement st{index.db(), "SELECT path FROM dirs"};
+    Strings paths;
+    while (st.executeStep()) {
+        paths.push_back(st.getColumn(0).getString());
+    }
+    for (const auto& path : paths) {
+        struct stat s {};
+        REQUIRE(::stat((root / path).c_str(), &s) == 0);
+        SQLite::Statement up{index.db(), "UPDATE dirs SET ctime = ?, ino = ? WHERE path = ?"};
+        up.bind(1, static_cast<std::int64_t>(s.st_ctim.tv_sec) * 1000000000 + s.st_ctim.tv_nsec);
+        up.bind(2, static_cast<std::int64_t>(s.st_ino));
+        up.bind(3, path);
+        up.exec();
+    }
+}
+
+} // namespace
+
+TEST_CASE("index::refresh unchanged folders") {
+    Fixture f;
+    const std::string a = "docs/2026-11-01-a/index.md";
+    f.write(a, doc("abcd0001", "Alpha"));
+    f.write("docs/2026-11-02-b/index.md", doc("abcd0002", "Beta"));
+    Index index{f.ws};
+    REQUIRE(index.refresh().parsed == 2);
+    CHECK(column(index, "SELECT path FROM dirs WHERE path LIKE 'docs%' ORDER BY path") ==
+          Strings{"docs", "docs/2026-11-01-a", "docs/2026-11-02-b"});
+    // Just written: stored as unknown, so listed again by the next refresh.
+    CHECK(scalar(index, "SELECT count(*) FROM dirs WHERE ctime <> 0") == 0);
+    settle_folders(index, f.tmp.path());
+    REQUIRE(index.refresh().parsed == 0);
+
+    SUBCASE("a file modified in place (its folder unchanged) is re-parsed") {
+        struct stat before {};
+        REQUIRE(::stat((f.tmp / "docs/2026-11-01-a").c_str(), &before) == 0);
+        {
+            std::ofstream out{f.tmp / a, std::ios::app};
+            out << "Appended in place.\n";
+        }
+        struct stat after {};
+        REQUIRE(::stat((f.tmp / "docs/2026-11-01-a").c_str(), &after) == 0);
+        REQUIRE(after.st_ctim.tv_nsec == before.st_ctim.tv_nsec);
+        CHECK(index.refresh().parsed == 1);
+        CHECK(search_paths(index, "appended") == Strings{a});
+        CHECK(index.check().empty());
+    }
+
+    SUBCASE("a file added to a known folder is found") {
+        f.write("docs/2026-11-01-a/replies/20261102T100000Z-bob.md", doc("abcd0003", "Re: Alpha"));
+        RefreshStats stats = index.refresh();
+        CHECK(stats.parsed == 1);
+        CHECK(stats.scanned == 3);
+        CHECK(index.check().empty());
+        CHECK(column(index, "SELECT path FROM dirs WHERE path LIKE 'docs%' ORDER BY path") ==
+              Strings{"docs", "docs/2026-11-01-a", "docs/2026-11-01-a/replies", "docs/2026-11-02-b"});
+    }
+
+    SUBCASE("a file deleted from a known folder leaves") {
+        fs::remove(f.tmp / a);
+        RefreshStats stats = index.refresh();
+        CHECK(stats.removed == 1);
+        CHECK(all_doc_paths(index) == Strings{"docs/2026-11-02-b/index.md"});
+        CHECK(index.check().empty());
+    }
+
+    SUBCASE("a deleted folder takes its files and folder rows along") {
+        fs::remove_all(f.tmp / "docs/2026-11-01-a");
+        RefreshStats stats = index.refresh();
+        CHECK(stats.removed == 1);
+        CHECK(column(index, "SELECT path FROM dirs WHERE path LIKE 'docs%' ORDER BY path") ==
+              Strings{"docs", "docs/2026-11-02-b"});
+        CHECK(index.check().empty());
+    }
+
+    SUBCASE("a folder replaced by a symlink to it is no longer walked") {
+        fs::rename(f.tmp / "docs/2026-11-02-b", f.tmp / "outside-b");
+        fs::create_directory_symlink(f.tmp / "outside-b", f.tmp / "docs/2026-11-02-b");
+        CHECK(index.refresh().removed == 1);
+        CHECK(all_doc_paths(index) == Strings{a});
+        CHECK(index.check().empty());
+    }
+
+    SUBCASE("a folder whose ctime is unchanged is not listed again") {
+        // Proves the shortcut is taken: a file slipped in behind a stored ctime stays unseen
+        // (only --check and a full refresh, which list every folder, find it).
+        f.write("docs/2026-11-02-b/other.md", doc("abcd0004", "Sneaky"));
+        settle_folders(index, f.tmp.path());
+        CHECK(index.refresh().parsed == 0);
+        CHECK(index.check() == Strings{"docs/2026-11-02-b/other.md: not in the index"});
+        CHECK(index.refresh(RefreshMode::full).parsed == 3);
+        CHECK(index.check().empty());
+    }
+
+    SUBCASE("a no-op refresh writes nothing") {
+        Index other{f.ws};
+        std::int64_t version = scalar(other, "PRAGMA data_version");
+        CHECK(index.refresh().parsed == 0);
+        CHECK(scalar(other, "PRAGMA data_version") == version);
+    }
+}
+
+TEST_CASE("index::refresh full builds a new file") {
+    Fixture f;
+    for (int i = 0; i < 5; ++i) {
+        f.write("docs/2026-11-0" + std::to_string(i + 1) + "-d/index.md",
+                doc("abcd000" + std::to_string(i), "Doc " + std::to_string(i)));
+    }
+    const fs::path db_file = f.ws.index_file();
+    auto inode = [&] {
+        struct stat s {};
+        REQUIRE(::stat(db_file.c_str(), &s) == 0);
+        return s.st_ino;
+    };
+    auto leftovers = [&] {
+        Strings out;
+        for (const auto& e : fs::directory_iterator(db_file.parent_path())) {
+            if (e.path().filename().string().starts_with("index.db.new")) {
+                out.push_back(e.path().filename().string());
+            }
+        }
+        return out;
+    };
+
+    SUBCASE("alone, the new file is renamed over the old one") {
+        Index index{f.ws};
+        REQUIRE(index.refresh().parsed == 5);
+        auto before = inode();
+        RefreshStats stats = index.refresh(RefreshMode::full);
+        CHECK(stats.parsed == 5);
+        CHECK(inode() != before);
+        CHECK(index.db().execAndGet("PRAGMA journal_mode").getString() == "wal");
+        CHECK(scalar(index, "PRAGMA user_version") == async::k_index_schema_version);
+        CHECK(scalar(index, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'docs_id'") == 1);
+        CHECK(index.check().empty());
+        CHECK(leftovers().empty());
+        CHECK(index.refresh().parsed == 0);
+    }
+
+    SUBCASE("while another connection reads, it is copied in and the reader goes on") {
+        Index writer{f.ws};
+        REQUIRE(writer.refresh().parsed == 5);
+        Index reader{f.ws};
+        auto before = inode();
+        f.write("docs/2026-11-09-new/index.md", doc("abcd0009", "New"));
+        SQLite::Transaction snapshot{reader.db()};
+        SQLite::Statement st{reader.db(), "SELECT path FROM docs ORDER BY path"};
+        REQUIRE(st.executeStep());
+        RefreshStats stats = writer.refresh(RefreshMode::full);
+        CHECK(stats.parsed == 6);
+        CHECK(inode() == before); // not replaced under the reader
+        std::size_t rows = 1;
+        while (st.executeStep()) {
+            ++rows;
+        }
+        CHECK(rows == 5); // the reader's snapshot
+        st.reset();
+        snapshot.commit();
+        CHECK(scalar(reader, "SELECT count(*) FROM docs") == 6);
+        CHECK(writer.check().empty());
+        CHECK(reader.check().empty());
+        CHECK(leftovers().empty());
+    }
+
+    SUBCASE("what a killed rebuild left behind is removed, another's work is not") {
+        // No process has a pid above the kernel's limit (at most 2^22).
+        f.write(".async/index.db.new-999999999", "half-built");
+        f.write(".async/index.db.new-999999999-wal", "half-built");
+        f.write(".async/index.db.new-1", "pid 1 is alive"); // init, never us
+        Index index{f.ws};
+        CHECK(index.refresh(RefreshMode::full).parsed == 5);
+        CHECK(leftovers() == Strings{"index.db.new-1"});
+    }
+
+    SUBCASE("the first refresh of a new index builds it the same way") {
+        Index index{f.ws};
+        RefreshStats stats = index.refresh();
+        CHECK(stats.parsed == 5);
+        CHECK(stats.scanned == 5);
+        CHECK(index.check().empty());
+        CHECK(leftovers().empty());
+        Index second{f.ws};
+        CHECK(second.refresh().parsed == 0);
+    }
+}
+
+TEST_CASE("index::refresh many files") {
+    // Enough files and folders for the stat calls and the parsing to run on two threads.
+    Fixture f;
+    const int n = 1100;
+    auto bundle = [](int i) { return "docs/2026-11-01-d" + std::to_string(i); };
+    for (int i = 0; i < n; ++i) {
+        fs::create_directories(f.tmp / bundle(i));
+        std::ofstream out{f.tmp / (bundle(i) + "/index.md")};
+        out << (i == 500 ? std::string{"no front matter\n"}
+                         : doc("d" + std::to_string(100000 + i), "Doc " + std::to_string(i), "",
+                               "- [ ] @bob task " + std::to_string(i) + "\n"));
+    }
+    f.write(bundle(7) + "/attachments/call.ogg", "OggS");
+    f.write(bundle(7) + "/attachments/call.vtt", "WEBVTT\n\nokapi\n");
+    Index index{f.ws};
+    RefreshStats first = index.refresh();
+    CHECK(first.scanned == n + 1);
+    CHECK(first.parsed == n);
+    CHECK(first.problems.size() == 1);
+    CHECK(scalar(index, "SELECT count(*) FROM docs") == n - 1);
+    CHECK(scalar(index, "SELECT count(*) FROM actions") == n - 1);
+    CHECK(column(index, "SELECT text FROM actions WHERE doc = (SELECT rowid FROM docs WHERE id = 'd100042')") ==
+          Strings{"task 42"});
+    CHECK(search_paths(index, "okapi") == Strings{bundle(7) + "/index.md"});
+    CHECK(index.check().empty());
+
+    settle_folders(index, f.tmp.path());
+    {
+        std::ofstream out{f.tmp / (bundle(3) + "/index.md"), std::ios::app};
+        out << "Appended.\n";
+    }
+    fs::remove(f.tmp / (bundle(4) + "/index.md"));
+    f.write(bundle(5) + "/replies/20261102T100000Z-bob.md", doc("e1000001", "Reply"));
+    RefreshStats second = index.refresh();
+    CHECK(second.parsed == 2);
+    CHECK(second.removed == 1);
+    CHECK(second.scanned == n + 1);
+    CHECK(search_paths(index, "appended") == Strings{bundle(3) + "/index.md"});
+    CHECK(index.check().empty());
+    CHECK(index.refresh().parsed == 0);
 }

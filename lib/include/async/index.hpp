@@ -2,7 +2,7 @@
 // The SQLite index in .async/index.db: a cache of the workspace's files that answers every
 // question fast. The files are the truth: the index can be deleted at any time and is rebuilt
 // from them. Every read command calls refresh() first, which re-parses only files whose size
-// or mtime changed.
+// or mtime changed, and re-lists only folders whose ctime changed.
 #include <async/clock.hpp>
 
 #include <cstdint>
@@ -20,10 +20,12 @@ class Database;
 namespace async {
 
 class Workspace;
+struct IndexScan; // what a walk of the workspace found (index.cpp)
 
-// Bumped whenever the schema or what is extracted from files changes (2: quoted text holds no
-// actions or decisions); an index with another version is rebuilt.
-inline constexpr int k_index_schema_version = 2;
+// Bumped whenever the schema or what is extracted from files changes (2: the dirs table of the
+// folder shortcut; 3: quoted text holds no actions or decisions); an index with another version
+// is rebuilt.
+inline constexpr int k_index_schema_version = 3;
 
 struct RefreshStats {
     std::size_t scanned = 0;   // files looked at
@@ -43,15 +45,18 @@ public:
     // Opens (creating if needed) the index of ws. An index of another schema version or one
     // that is corrupt is deleted and recreated (RefreshStats::rebuilt_because says why on the
     // next refresh). WAL mode and a busy timeout make concurrent processes wait, never fail.
+    // Holds a shared lock on .async/index.db.lock while open (see install()).
     explicit Index(const Workspace& ws);
     ~Index();
     Index(const Index&) = delete;
     Index& operator=(const Index&) = delete;
 
-    // Brings the index up to date with the files. Cheap when nothing changed (a directory walk
-    // and stat per file). Bad files are skipped and reported in the stats; nothing throws for
-    // a bad file. A damaged database is deleted and rebuilt from the files (once; the stats
-    // say why). Throws Error{data} only when the database itself cannot be written.
+    // Brings the index up to date with the files (mode full: re-parses every file). Cheap when
+    // nothing changed: a stat per known folder and file; only folders whose ctime changed are
+    // listed. A full and a first refresh build a new index file and swap it in. Bad files are
+    // skipped and reported in the stats; nothing throws for a bad file. A damaged database is
+    // deleted and rebuilt from the files (once; the stats say why). Throws Error{data} only
+    // when the database itself cannot be written. progress (optional) sees files parsed.
     RefreshStats refresh(RefreshMode mode = RefreshMode::incremental, const Progress& progress = {});
 
     // Differences between the index and the files, without changing anything: "path: reason"
@@ -65,7 +70,13 @@ private:
     void open();
     void create_schema();
     RefreshStats refresh_once(RefreshMode mode, const Progress& progress);
+    // Builds a new index of the files in scan into a temporary file and installs it.
+    RefreshStats rebuild(RefreshStats stats, const IndexScan& scan, const Progress& progress);
+    // Replaces index.db with the finished file tmp: by rename when no other process has the
+    // index open, else by copying tmp into it in one transaction. Removes tmp.
+    void install(const std::filesystem::path& tmp);
     const Workspace& m_ws;
+    int m_lock_fd = -1; // .async/index.db.lock, shared while m_db is open; -1 when unavailable
     std::unique_ptr<SQLite::Database> m_db;
     std::string m_rebuilt_because;
 };
