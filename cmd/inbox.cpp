@@ -83,25 +83,22 @@ void run_inbox(Context& ctx, const InboxOptions& opts) {
     }
     std::vector<std::vector<std::string>> rows;
     for (const auto& item : items) {
-        std::string when = when_of(item, now);
-        if (item.due && *item.due < now && item.state == ItemState::open) {
-            when = styled(ctx, when, "31");
-        }
-        rows.push_back({item.handle, std::string{to_string(item.kind)}, when, item.title,
+        rows.push_back({item.handle, std::string{to_string(item.kind)}, when_of(item, now), item.title,
                         item.from.empty() ? "" : "from " + item.from});
     }
-    std::string table = format_table(rows, 3, output_width(ctx));
-    if (!opts.explain) {
-        ctx.print(table);
-        return;
-    }
+    // The table is built from plain cells (it sanitises them); overdue rows are coloured whole.
     std::string out;
     std::size_t i = 0;
-    for (auto line : split_list(table, '\n')) {
-        if (line.empty() || i >= items.size()) {
-            continue;
+    for (auto line : split_list(format_table(rows, 3, output_width(ctx)), '\n')) {
+        if (i >= items.size()) {
+            break;
         }
-        out += line + "\n    " + sanitize_for_terminal(explain_rank(items[i++], now), Newlines::flatten) + "\n";
+        const InboxItem& item = items[i++];
+        bool overdue = item.due && *item.due < now && item.state == ItemState::open;
+        out += (overdue ? styled(ctx, line, "31") : line) + "\n";
+        if (opts.explain) {
+            out += "    " + sanitize_for_terminal(explain_rank(item, now), Newlines::flatten) + "\n";
+        }
     }
     ctx.print(out);
 }

@@ -104,10 +104,16 @@ void run_status(Context& ctx, const RefOptions& opts) {
         std::vector<std::vector<std::string>> rows;
         for (const auto& r : states) {
             std::string when = r.replied ? format_local(*r.replied) : std::string{};
-            std::string state{response_state_name(r.state)};
-            rows.push_back({r.handle, r.state == ReviewState::overdue ? styled(ctx, state, "31") : state, when});
+            rows.push_back({r.handle, std::string{response_state_name(r.state)}, when});
         }
-        ctx.print(sanitize_for_terminal(head, Newlines::flatten) + "\n" + format_table(rows, 0, output_width(ctx)));
+        // Plain cells into the table (it sanitises them); overdue rows are coloured whole.
+        std::string out = sanitize_for_terminal(head, Newlines::flatten) + "\n";
+        std::size_t i = 0;
+        for (auto line : split_list(format_table(rows, 0, output_width(ctx)), '\n')) {
+            bool overdue = i < states.size() && states[i++].state == ReviewState::overdue;
+            out += (overdue ? styled(ctx, line, "31") : line) + "\n";
+        }
+        ctx.print(out);
     }
     if (waiting) {
         throw Error{ErrorKind::no, ""}; // "has everyone responded?" no: exit 1, nothing more to say

@@ -53,29 +53,6 @@ fs::path write_reply_file(const fs::path& dir, const std::string& stem, const st
     }
 }
 
-std::string handle_or_lower(std::string_view handle) {
-    try {
-        return normalize_handle(handle);
-    } catch (const Error&) {
-        return to_lower_ascii(trim(handle));
-    }
-}
-
-std::string one_line(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-        bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
-        if (space) {
-            if (!out.empty() && out.back() != ' ') {
-                out += ' ';
-            }
-        } else {
-            out += c;
-        }
-    }
-    return std::string{trim(out)};
-}
-
 } // namespace
 
 std::string reply_context_block(const DocSummary& doc, std::string_view body) {

@@ -29,6 +29,14 @@ std::string normalize_handle(std::string_view handle) {
     return out;
 }
 
+std::string handle_or_lower(std::string_view handle) {
+    try {
+        return normalize_handle(handle);
+    } catch (const Error&) {
+        return to_lower_ascii(trim(handle));
+    }
+}
+
 std::string current_handle(const Env& env, const Config& config) {
     if (auto handle = config.get("user.handle")) {
         return normalize_handle(*handle);

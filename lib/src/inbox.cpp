@@ -156,21 +156,6 @@ int weekday_number(std::string_view name) {
     return 4; // friday
 }
 
-std::string one_line(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-        bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
-        if (space) {
-            if (!out.empty() && out.back() != ' ') {
-                out += ' ';
-            }
-        } else {
-            out += c;
-        }
-    }
-    return std::string{trim(out)};
-}
-
 InboxItem from_doc(ItemKind kind, const std::string& key, const DocSummary& doc) {
     InboxItem item;
     item.key = key;

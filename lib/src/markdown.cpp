@@ -184,24 +184,6 @@ std::optional<Token> find_due(const RichText& rt) {
     return std::nullopt;
 }
 
-// text on one line: runs of ASCII whitespace become one space, none at either end.
-std::string one_line(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    bool pending_space = false;
-    for (char c : text) {
-        if (is_ascii_space(c)) {
-            pending_space = !out.empty();
-            continue;
-        }
-        if (pending_space)
-            out.push_back(' ');
-        pending_space = false;
-        out.push_back(c);
-    }
-    return out;
-}
-
 // Whether text, after leading whitespace, starts with "Decision:" (case-insensitive): the cheap
 // test before one_line copies a paragraph (most are no decision).
 bool has_decision_prefix(std::string_view text) {

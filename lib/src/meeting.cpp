@@ -174,29 +174,6 @@ std::string quote_lines(std::string_view text) {
     return out;
 }
 
-std::string collapse_spaces(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-        bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
-        if (space) {
-            if (!out.empty() && out.back() != ' ') {
-                out += ' ';
-            }
-        } else {
-            out += c;
-        }
-    }
-    return std::string{trim(out)};
-}
-
-std::string handle_or_lower(std::string_view handle) {
-    try {
-        return normalize_handle(handle);
-    } catch (const Error&) {
-        return to_lower_ascii(trim(handle));
-    }
-}
-
 TemplateData response_data(const DocSummary& meeting, std::string_view agenda_body) {
     TemplateData data;
     data.strings["meeting_title"] = meeting.title;
@@ -421,7 +398,7 @@ std::string compile_summary(const SummarySource& source) {
     }
     std::vector<std::string> per_item(items.size());
     std::string other;
-    std::string preamble = collapse_spaces(source.response_preamble);
+    std::string preamble = one_line(source.response_preamble);
     for (const auto& r : source.responses) {
         std::string who = "**" + link_text(r.author) + "**";
         for (const auto& section : sections_of(r.body)) {
@@ -429,14 +406,14 @@ std::string compile_summary(const SummarySource& source) {
                 continue;
             }
             if (section.heading.empty()) {
-                if (collapse_spaces(section.text) != preamble) {
+                if (one_line(section.text) != preamble) {
                     other += "\n" + who + ":\n\n" + quote_lines(section.text);
                 }
                 continue;
             }
             auto it = std::find(item_keys.begin(), item_keys.end(), lower_trimmed(section.heading));
             if (it == item_keys.end()) {
-                other += "\n" + who + " (under \"" + collapse_spaces(section.heading) + "\"):\n\n" + quote_lines(section.text);
+                other += "\n" + who + " (under \"" + one_line(section.heading) + "\"):\n\n" + quote_lines(section.text);
             } else {
                 per_item[static_cast<std::size_t>(it - item_keys.begin())] += "\n" + who + ":\n\n" + quote_lines(section.text);
             }
@@ -459,7 +436,7 @@ std::string compile_summary(const SummarySource& source) {
         out += "**No response:** " + missing + "\n";
     }
     for (std::size_t i = 0; i < items.size(); ++i) {
-        out += "\n## " + collapse_spaces(items[i]) + "\n" + (per_item[i].empty() ? "\n*No responses.*\n" : per_item[i]);
+        out += "\n## " + one_line(items[i]) + "\n" + (per_item[i].empty() ? "\n*No responses.*\n" : per_item[i]);
     }
     if (!other.empty()) {
         out += "\n## Other remarks\n" + other;

@@ -235,4 +235,22 @@ std::string short_hash(std::string_view text) {
     return out;
 }
 
+std::string one_line(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    bool pending_space = false;
+    for (char c : text) {
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+            pending_space = !out.empty();
+            continue;
+        }
+        if (pending_space) {
+            out.push_back(' ');
+        }
+        pending_space = false;
+        out.push_back(c);
+    }
+    return out;
+}
+
 } // namespace async

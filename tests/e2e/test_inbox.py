@@ -70,6 +70,17 @@ class Sources(InboxCase):
         # carol still owes her review and response; bob owes nothing but his own mentions none.
         self.assertEqual({i["kind"] for i in self.inbox(user="carol")}, {"review", "response"})
 
+    def test_colour(self):
+        self.make_sources()
+        coloured = self.a("--color=always", "inbox").out.splitlines()
+        self.assertTrue(coloured[0].startswith("\x1b[31m") and coloured[0].endswith("\x1b[0m"), coloured[0])
+        self.assertNotIn("^[", "".join(coloured))
+        self.assertNotIn("\x1b", self.a("--color=never", "inbox").out)
+        self.assertNotIn("\x1b", self.a("inbox").out)  # not a terminal
+        r = self.a("--color=always", "meeting", "status", self.meeting_id, env={"ASYNC_NOW": "2026-12-01T09:00:00Z"})
+        self.assertIn("\x1b[31malice", r.out)
+        self.assertNotIn("^[", r.out)
+
     def test_checkin_from_the_checkin_day(self):
         self.assertNotIn("checkin:2026-W48", self.keys())  # Thursday
         self.assertIn("checkin:2026-W48", self.keys(None, {"ASYNC_NOW": FRIDAY_EVENING}))

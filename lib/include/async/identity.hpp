@@ -17,4 +17,8 @@ std::string current_handle(const Env& env, const Config& config);
 // Throws Error{usage} when nothing usable is left or it is longer than 64 characters.
 std::string normalize_handle(std::string_view handle);
 
+// normalize_handle(handle), or handle trimmed and lower-cased when it is not a valid handle
+// (for comparing what files say, never throws).
+std::string handle_or_lower(std::string_view handle);
+
 } // namespace async

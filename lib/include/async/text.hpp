@@ -46,6 +46,10 @@ std::string truncate_to_width(std::string_view text, std::size_t width);
 // text as a TOML basic string literal, quotes included, with every control character escaped.
 std::string toml_quote(std::string_view text);
 
+// text on one line: runs of ASCII whitespace (space, tab, CR, LF, FF, VT) become one space, none
+// at either end.
+std::string one_line(std::string_view text);
+
 // 7 hex digits of a 64-bit FNV-1a hash of text: the short, stable handles of actions and inbox
 // items.
 std::string short_hash(std::string_view text);
