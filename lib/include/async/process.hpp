@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace async {
@@ -19,6 +20,12 @@ enum class Capture { none, stdout_only };
 // nullopt when the program cannot be started (not found, not executable).
 std::optional<ProcessResult> run_process(const std::vector<std::string>& argv, Capture capture,
                                          const std::filesystem::path& cwd = {});
+
+// Like run_process, with input written to the program's stdin (then closed) instead of
+// inheriting ours. A program that exits without reading it all is no error here (its exit status
+// says what happened); SIGPIPE never reaches us.
+std::optional<ProcessResult> run_process_with_input(const std::vector<std::string>& argv, std::string_view input,
+                                                    Capture capture, const std::filesystem::path& cwd = {});
 
 // True when stdin and stdout are both terminals, or /dev/tty can be opened for the editor.
 bool has_terminal();
