@@ -106,5 +106,8 @@ void add_search_command(CLI::App& app, Context& ctx);
 void add_actions_command(CLI::App& app, Context& ctx);
 void add_decisions_command(CLI::App& app, Context& ctx);
 void add_check_command(CLI::App& app, Context& ctx);
+void add_agenda_command(CLI::App& app, Context& ctx);
+void add_calendar_command(CLI::App& app, Context& ctx);
+void add_remind_command(CLI::App& app, Context& ctx);
 
 } // namespace async::cmd

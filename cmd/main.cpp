@@ -25,6 +25,9 @@ constexpr async::cmd::CommandAdder k_commands[] = {
     async::cmd::add_actions_command,
     async::cmd::add_decisions_command,
     async::cmd::add_check_command,
+    async::cmd::add_agenda_command,
+    async::cmd::add_calendar_command,
+    async::cmd::add_remind_command,
 };
 
 void print_error(const std::string& message, const std::string& hint) {
