@@ -96,7 +96,7 @@ end
 function __async_config_set_keys
     begin
         __async_config_keys
-        printf '%s\n' team.name checkin.day core.editor user.handle workspace mail.sendmail
+        printf '%s\n' team.name checkin.day core.editor user.handle workspace mail.sendmail mail.from
     end | sort -u
 end
 
@@ -185,6 +185,9 @@ complete -c async -n '__async_at ""' -a search -d 'Full-text search'
 complete -c async -n '__async_at ""' -a actions -d 'Action items across the workspace; tick them off'
 complete -c async -n '__async_at ""' -a decisions -d 'Decisions across the workspace'
 complete -c async -n '__async_at ""' -a check -d 'Validate files'
+complete -c async -n '__async_at ""' -a agenda -d 'Upcoming deadlines grouped by day'
+complete -c async -n '__async_at ""' -a calendar -d 'Deadlines and the check-in day as iCalendar'
+complete -c async -n '__async_at ""' -a remind -d 'Who owes what; mail each person a reminder'
 
 # async init [DIR] [--git]
 complete -c async -n '__async_at init' -l git -d 'Also make it a git repository'
@@ -304,3 +307,14 @@ complete -c async -n '__async_at decisions' -l since -x -a "$__async_filter_date
 # async check [PATH...] [--staged]
 complete -c async -n '__async_at check' -l staged -d 'Check the versions staged in git'
 complete -c async -n '__async_at check' -F
+
+# async agenda [--days N]
+complete -c async -n '__async_at agenda' -l days -x -d 'How many days ahead, today included'
+
+# async calendar [-o FILE] [--mine]
+complete -c async -n '__async_at calendar' -s o -l output -r -F -d 'Write to FILE instead of standard output'
+complete -c async -n '__async_at calendar' -l mine -d 'Only deadlines I owe or asked for, and my actions'
+
+# async remind [--mail] [--dry-run]
+complete -c async -n '__async_at remind' -l mail -d 'Send one message per person through sendmail'
+complete -c async -n '__async_at remind' -l dry-run -d 'Print the messages, send and record nothing'
