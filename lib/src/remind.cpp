@@ -415,11 +415,15 @@ std::vector<Delivery> deliver_reminders(const Workspace& ws, const Config& confi
         std::vector<std::string> argv = mail.sendmail;
         argv.push_back("-t");
         argv.push_back("-oi");
-        auto result = run_process_with_input(argv, d.message, Capture::none);
+        // sendmail's own output is captured: our stdout carries only the answer.
+        auto result = run_process_with_input(argv, d.message, Capture::stdout_only);
         if (!result || result->exit_status != 0) {
             d.status = DeliveryStatus::failed;
             d.error = !result ? "cannot run '" + argv.front() + "'"
                               : "'" + argv.front() + "' failed with exit status " + std::to_string(result->exit_status);
+            if (result && !trim(result->out).empty()) {
+                d.error += ": " + one_line(result->out).substr(0, 300);
+            }
             out.push_back(std::move(d));
             continue;
         }

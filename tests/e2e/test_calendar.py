@@ -411,6 +411,14 @@ class Remind(CalendarCase):
         r = self.a("remind", "--mail")
         self.assertEqual(r.code, 4, r)
         self.assertIn("cannot run '/nonexistent/sendmail'", r.err)
+        # What sendmail prints never reaches standard output (the answer); it is in the error.
+        config.write_text(config.read_text().replace(
+            '"/nonexistent/sendmail"', '"sh", "-c", "cat >/dev/null; echo queue full; exit 75", "sendmail"', 1))
+        r = self.a("remind", "--mail")
+        self.assertEqual((r.code, r.out), (4, ""), r)
+        self.assertIn("'sh' failed with exit status 75: queue full", r.err)
+        config.write_text(config.read_text().replace(
+            '"sh", "-c", "cat >/dev/null; echo queue full; exit 75", "sendmail"', '"/nonexistent/sendmail"', 1))
         # Once the MTA works again, everything goes out.
         config.write_text(config.read_text().replace('"/nonexistent/sendmail"', '"msmtp"')
                           .replace(str(self.msmtprc) + "-missing", str(self.msmtprc)))
