@@ -16,6 +16,8 @@ struct AgendaOptions {
     int days = 7;
 };
 
+// One key and its value per line.
+// clang-format off
 void write_deadline(JsonWriter& json, const Deadline& d, bool overdue) {
     json.begin_object()
         .key("kind").value(std::string{to_string(d.kind)})
@@ -31,9 +33,12 @@ void write_deadline(JsonWriter& json, const Deadline& d, bool overdue) {
         .key("owed_by").value(d.owed_by)
         .end_object();
 }
+// clang-format on
 
 std::vector<std::string> row_of(const Deadline& d, bool with_date) {
-    std::string when = d.all_day ? (with_date ? d.date : "") : (with_date ? format_local(d.due) : format_local(d.due).substr(15));
+    std::string when = d.all_day
+                           ? (with_date ? d.date : "")
+                           : (with_date ? format_local(d.due) : format_local(d.due).substr(15));
     std::string who;
     if (d.kind != DeadlineKind::action && d.kind != DeadlineKind::checkin && !d.owed_by.empty()) {
         who = "waiting for";
@@ -46,10 +51,12 @@ std::vector<std::string> row_of(const Deadline& d, bool with_date) {
 
 void run_agenda(Context& ctx, const AgendaOptions& opts) {
     if (opts.days < 1 || opts.days > 366) {
-        throw Error{ErrorKind::usage, "--days must be between 1 and 366, not " + std::to_string(opts.days)};
+        throw Error{ErrorKind::usage,
+                    "--days must be between 1 and 366, not " + std::to_string(opts.days)};
     }
     TimePoint now = ctx.clock().now();
-    Agenda agenda = build_agenda(ctx.index(), ctx.workspace(), ctx.config(), ctx.me(), now, opts.days);
+    Agenda agenda =
+        build_agenda(ctx.index(), ctx.workspace(), ctx.config(), ctx.me(), now, opts.days);
     if (ctx.globals.json) {
         JsonWriter json;
         json.begin_object().key("schema").value(k_json_schema).key("overdue").begin_array();
@@ -69,7 +76,8 @@ void run_agenda(Context& ctx, const AgendaOptions& opts) {
         return;
     }
     if (agenda.overdue.empty() && agenda.days.empty()) {
-        ctx.notice("no deadlines in the next " + std::to_string(opts.days) + (opts.days == 1 ? " day" : " days"));
+        ctx.notice("no deadlines in the next " + std::to_string(opts.days) +
+                   (opts.days == 1 ? " day" : " days"));
         return;
     }
     std::size_t width = output_width(ctx);
@@ -86,8 +94,10 @@ void run_agenda(Context& ctx, const AgendaOptions& opts) {
         for (const auto& d : day.deadlines) {
             rows.push_back(row_of(d, false));
         }
-        std::string heading = format_local(parse_human_date(day.date, now, DateRole::start)).substr(0, 14);
-        out += (out.empty() ? "" : "\n") + styled(ctx, heading, "1") + "\n" + format_table(rows, 4, width);
+        std::string heading =
+            format_local(parse_human_date(day.date, now, DateRole::start)).substr(0, 14);
+        out += (out.empty() ? "" : "\n") + styled(ctx, heading, "1") + "\n" +
+               format_table(rows, 4, width);
     }
     ctx.print(out);
 }
@@ -96,8 +106,10 @@ void run_agenda(Context& ctx, const AgendaOptions& opts) {
 
 void add_agenda_command(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<AgendaOptions>();
-    auto* cmd = app.add_subcommand("agenda", "Upcoming deadlines grouped by day, overdue ones first");
-    cmd->add_option("--days", opts->days, "How many days ahead, today included (default 7)")->type_name("N");
+    auto* cmd =
+        app.add_subcommand("agenda", "Upcoming deadlines grouped by day, overdue ones first");
+    cmd->add_option("--days", opts->days, "How many days ahead, today included (default 7)")
+        ->type_name("N");
     cmd->callback([&ctx, opts] { run_agenda(ctx, *opts); });
 }
 

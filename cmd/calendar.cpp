@@ -17,7 +17,8 @@ struct CalendarOptions {
 
 void run_calendar(Context& ctx, const CalendarOptions& opts) {
     DeadlineFilter filter;
-    filter.pending_only = false; // an event stays until its document closes, so re-imports are stable
+    filter.pending_only =
+        false; // an event stays until its document closes, so re-imports are stable
     if (opts.mine) {
         filter.who = ctx.me();
     }
@@ -35,8 +36,10 @@ void run_calendar(Context& ctx, const CalendarOptions& opts) {
 
 void add_calendar_command(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<CalendarOptions>();
-    auto* cmd = app.add_subcommand("calendar", "Deadlines and the check-in day as iCalendar (RFC 5545)");
-    cmd->add_option("-o,--output", opts->output, "Write to FILE (atomically) instead of standard output")
+    auto* cmd =
+        app.add_subcommand("calendar", "Deadlines and the check-in day as iCalendar (RFC 5545)");
+    cmd->add_option("-o,--output", opts->output,
+                    "Write to FILE (atomically) instead of standard output")
         ->type_name("FILE");
     cmd->add_flag("--mine", opts->mine, "Only deadlines I owe or asked for, and my actions");
     cmd->callback([&ctx, opts] { run_calendar(ctx, *opts); });

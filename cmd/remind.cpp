@@ -17,6 +17,8 @@ struct RemindOptions {
     bool dry_run = false;
 };
 
+// One key and its value per line.
+// clang-format off
 void write_items(JsonWriter& json, const std::vector<OwedItem>& items) {
     json.begin_array();
     for (const auto& item : items) {
@@ -33,14 +35,21 @@ void write_items(JsonWriter& json, const std::vector<OwedItem>& items) {
     }
     json.end_array();
 }
+// clang-format on
 
 void print_owed(Context& ctx, const std::vector<Reminder>& reminders, TimePoint now) {
     if (ctx.globals.json) {
         JsonWriter json;
         json.begin_object().key("schema").value(k_json_schema).key("people").begin_array();
         for (const auto& r : reminders) {
-            json.begin_object().key("handle").value(r.person.handle).key("name").value(r.person.name)
-                .key("email").value(r.person.email).key("items");
+            json.begin_object()
+                .key("handle")
+                .value(r.person.handle)
+                .key("name")
+                .value(r.person.name)
+                .key("email")
+                .value(r.person.email)
+                .key("items");
             write_items(json, r.items);
             json.end_object();
         }
@@ -59,7 +68,8 @@ void print_owed(Context& ctx, const std::vector<Reminder>& reminders, TimePoint 
         }
     }
     if (rows.empty()) {
-        ctx.notice(reminders.empty() ? "no team members in the config ([people.HANDLE] tables)" : "nobody owes anything");
+        ctx.notice(reminders.empty() ? "no team members in the config ([people.HANDLE] tables)"
+                                     : "nobody owes anything");
         return;
     }
     ctx.print(format_table(rows, 3, output_width(ctx)));
@@ -79,7 +89,8 @@ void run_remind(Context& ctx, const RemindOptions& opts) {
     JsonWriter json;
     json.begin_object().key("schema").value(k_json_schema).key("deliveries").begin_array();
     for (const auto& d : deliveries) {
-        json.begin_object().key("handle").value(d.handle).key("status").value(std::string{to_string(d.status)});
+        json.begin_object().key("handle").value(d.handle).key("status").value(
+            std::string{to_string(d.status)});
         json.key("items");
         write_items(json, d.items);
         if (opts.dry_run) {
@@ -106,12 +117,16 @@ void run_remind(Context& ctx, const RemindOptions& opts) {
             break;
         case DeliveryStatus::refused:
             refused = true;
-            std::fputs(("async: error: " + sanitize_for_terminal(d.error, Newlines::flatten) + "\n").c_str(), stderr);
+            std::fputs(("async: error: " + sanitize_for_terminal(d.error, Newlines::flatten) + "\n")
+                           .c_str(),
+                       stderr);
             break;
         case DeliveryStatus::failed:
             failed = true;
             std::fputs(("async: error: cannot send the reminder for " + d.handle + ": " +
-                        sanitize_for_terminal(d.error, Newlines::flatten) + "\n").c_str(), stderr);
+                        sanitize_for_terminal(d.error, Newlines::flatten) + "\n")
+                           .c_str(),
+                       stderr);
             break;
         }
     }
@@ -119,7 +134,8 @@ void run_remind(Context& ctx, const RemindOptions& opts) {
     ctx.print(ctx.globals.json ? json.str() : out);
     if (failed) {
         throw Error{ErrorKind::environment, "some reminders were not sent",
-                    "check [mail] sendmail (async config get mail.sendmail); nothing sent was recorded twice"};
+                    "check [mail] sendmail (async config get mail.sendmail); nothing sent was "
+                    "recorded twice"};
     }
     if (refused) {
         throw Error{ErrorKind::data, "some reminders were not sent: refused addresses",
@@ -131,9 +147,12 @@ void run_remind(Context& ctx, const RemindOptions& opts) {
 
 void add_remind_command(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<RemindOptions>();
-    auto* cmd = app.add_subcommand("remind", "Who owes what; --mail sends each person one reminder");
-    cmd->add_flag("--mail", opts->mail, "Send one message per person through sendmail (config [mail])");
-    cmd->add_flag("--dry-run", opts->dry_run, "Print the messages --mail would send, send and record nothing");
+    auto* cmd =
+        app.add_subcommand("remind", "Who owes what; --mail sends each person one reminder");
+    cmd->add_flag("--mail", opts->mail,
+                  "Send one message per person through sendmail (config [mail])");
+    cmd->add_flag("--dry-run", opts->dry_run,
+                  "Print the messages --mail would send, send and record nothing");
     cmd->callback([&ctx, opts] { run_remind(ctx, *opts); });
 }
 

@@ -14,7 +14,8 @@ namespace async {
 namespace {
 
 bool contains(const std::vector<std::string>& list, std::string_view handle) {
-    return std::any_of(list.begin(), list.end(), [&](const std::string& h) { return to_lower_ascii(h) == handle; });
+    return std::any_of(list.begin(), list.end(),
+                       [&](const std::string& h) { return to_lower_ascii(h) == handle; });
 }
 
 bool earlier(const Deadline& a, const Deadline& b) {
@@ -111,7 +112,7 @@ std::vector<Deadline> collect_deadlines(Index& index, const DeadlineFilter& filt
 }
 
 int checkin_weekday(const Config& config) {
-    static constexpr std::string_view k_days[] = {"monday", "tuesday", "wednesday", "thursday",
+    static constexpr std::string_view k_days[] = {"monday", "tuesday",  "wednesday", "thursday",
                                                   "friday", "saturday", "sunday"};
     std::string lower = to_lower_ascii(trim(config.get("checkin.day").value_or("friday")));
     for (int i = 0; i < 7; ++i) {
@@ -126,18 +127,20 @@ TimePoint checkin_day(const Config& config, IsoWeek week) {
     TimePoint day = iso_week_start(week);
     // Step by local calendar days (36 hours then back to midnight) so a DST change cannot skew it.
     for (int i = 0; i < checkin_weekday(config); ++i) {
-        day = parse_human_date(format_local_date(day + std::chrono::hours{36}), day, DateRole::start);
+        day =
+            parse_human_date(format_local_date(day + std::chrono::hours{36}), day, DateRole::start);
     }
     return day;
 }
 
 bool has_checked_in(const Workspace& ws, IsoWeek week, std::string_view handle) {
     std::error_code ec;
-    return fs::exists(ws.root() / "checkins" / format_iso_week(week) / (std::string{handle} + ".md"), ec);
+    return fs::exists(
+        ws.root() / "checkins" / format_iso_week(week) / (std::string{handle} + ".md"), ec);
 }
 
-std::optional<Deadline> missing_checkin(const Workspace& ws, const Config& config, std::string_view handle,
-                                        TimePoint now) {
+std::optional<Deadline> missing_checkin(const Workspace& ws, const Config& config,
+                                        std::string_view handle, TimePoint now) {
     IsoWeek week = iso_week_of(now);
     TimePoint day = checkin_day(config, week);
     if (now < day || has_checked_in(ws, week, handle)) {
@@ -154,8 +157,8 @@ std::optional<Deadline> missing_checkin(const Workspace& ws, const Config& confi
     return d;
 }
 
-Agenda build_agenda(Index& index, const Workspace& ws, const Config& config, const std::string& me, TimePoint now,
-                    int days) {
+Agenda build_agenda(Index& index, const Workspace& ws, const Config& config, const std::string& me,
+                    TimePoint now, int days) {
     std::vector<Deadline> all;
     for (auto& d : collect_deadlines(index, DeadlineFilter{})) {
         if (d.kind == DeadlineKind::action && !contains(d.owed_by, me)) {
@@ -195,9 +198,10 @@ Agenda build_agenda(Index& index, const Workspace& ws, const Config& config, con
     std::string utc_today = format_utc(now).substr(0, 10);
     Agenda agenda;
     for (auto& d : all) {
-        // An action's date is overdue from the day after it, in UTC (as `actions --overdue`); the rest at
-        // their instant.
-        bool overdue = !d.owed_by.empty() && (d.kind == DeadlineKind::action ? d.date < utc_today : d.due < now);
+        // An action's date is overdue from the day after it, in UTC (as `actions --overdue`); the
+        // rest at their instant.
+        bool overdue = !d.owed_by.empty() &&
+                       (d.kind == DeadlineKind::action ? d.date < utc_today : d.due < now);
         if (overdue) {
             agenda.overdue.push_back(std::move(d));
             continue;

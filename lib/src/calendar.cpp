@@ -97,7 +97,8 @@ std::string calendar_uid(const Deadline& deadline) {
     return std::string{to_string(deadline.kind)} + "-" + ref + "@async";
 }
 
-std::string build_calendar(const std::vector<Deadline>& deadlines, int checkin_weekday, TimePoint now) {
+std::string build_calendar(const std::vector<Deadline>& deadlines, int checkin_weekday,
+                           TimePoint now) {
     ComponentPtr cal{icalcomponent_new(ICAL_VCALENDAR_COMPONENT)};
     if (!cal) {
         throw Error{ErrorKind::environment, "cannot build the calendar: out of memory"};
@@ -139,9 +140,11 @@ std::string build_calendar(const std::vector<Deadline>& deadlines, int checkin_w
     icaltime_adjust(&first, day, 0, 0, 0);
     icalcomponent* event = add_event(checkin, first, true);
     std::string rule = std::string{"FREQ=WEEKLY;BYDAY="} + k_byday[day];
-    icalcomponent_add_property(event, icalproperty_new_rrule(icalrecurrencetype_from_string(rule.c_str())));
     icalcomponent_add_property(
-        event, icalproperty_new_description("What have you been working on? Write it with: async checkin"));
+        event, icalproperty_new_rrule(icalrecurrencetype_from_string(rule.c_str())));
+    icalcomponent_add_property(event,
+                               icalproperty_new_description(
+                                   "What have you been working on? Write it with: async checkin"));
 
     char* text = icalcomponent_as_ical_string_r(cal.get());
     if (text == nullptr) {

@@ -82,8 +82,9 @@ void pump(int& in_fd, std::string_view input, int& out_fd, std::string& out) {
     close_fd(out_fd);
 }
 
-std::optional<ProcessResult> spawn(const std::vector<std::string>& argv, const std::string_view* input,
-                                   Capture capture, const std::filesystem::path& cwd) {
+std::optional<ProcessResult> spawn(const std::vector<std::string>& argv,
+                                   const std::string_view* input, Capture capture,
+                                   const std::filesystem::path& cwd) {
     if (argv.empty()) {
         return std::nullopt;
     }
@@ -97,7 +98,8 @@ std::optional<ProcessResult> spawn(const std::vector<std::string>& argv, const s
     int out_fds[2] = {-1, -1};
     int in_fds[2] = {-1, -1};
     bool capturing = capture == Capture::stdout_only;
-    if ((capturing && ::pipe2(out_fds, O_CLOEXEC) != 0) || (input != nullptr && ::pipe2(in_fds, O_CLOEXEC) != 0)) {
+    if ((capturing && ::pipe2(out_fds, O_CLOEXEC) != 0) ||
+        (input != nullptr && ::pipe2(in_fds, O_CLOEXEC) != 0)) {
         for (int* fd : {&out_fds[0], &out_fds[1], &in_fds[0], &in_fds[1]}) {
             close_fd(*fd);
         }
@@ -162,8 +164,9 @@ std::optional<ProcessResult> run_process(const std::vector<std::string>& argv, C
     return spawn(argv, nullptr, capture, cwd);
 }
 
-std::optional<ProcessResult> run_process_with_input(const std::vector<std::string>& argv, std::string_view input,
-                                                    Capture capture, const std::filesystem::path& cwd) {
+std::optional<ProcessResult> run_process_with_input(const std::vector<std::string>& argv,
+                                                    std::string_view input, Capture capture,
+                                                    const std::filesystem::path& cwd) {
     return spawn(argv, &input, capture, cwd);
 }
 

@@ -23,7 +23,7 @@ namespace fs = std::filesystem;
 namespace async {
 namespace {
 
-constexpr int k_log_days = 14;            // how long sent reminders are remembered
+constexpr int k_log_days = 14;             // how long sent reminders are remembered
 constexpr std::size_t k_title_width = 200; // columns of a title in a message body
 
 struct SentEntry {
@@ -32,7 +32,9 @@ struct SentEntry {
     std::string date;
 };
 
-fs::path log_file(const Workspace& ws) { return ws.local_dir() / "reminded.toml"; }
+fs::path log_file(const Workspace& ws) {
+    return ws.local_dir() / "reminded.toml";
+}
 
 std::vector<SentEntry> load_sent(const Workspace& ws) {
     fs::path file = log_file(ws);
@@ -46,15 +48,17 @@ std::vector<SentEntry> load_sent(const Workspace& ws) {
         table = toml::parse(read_file(file), shown);
     } catch (const toml::parse_error& e) {
         throw Error{ErrorKind::data,
-                    "invalid TOML in '" + shown + "': " + std::to_string(e.source().begin.line) + ":" +
-                        std::to_string(e.source().begin.column) + ": " + std::string{e.description()},
+                    "invalid TOML in '" + shown + "': " + std::to_string(e.source().begin.line) +
+                        ":" + std::to_string(e.source().begin.column) + ": " +
+                        std::string{e.description()},
                     "remove the file; it only records which reminders were sent"};
     }
     std::vector<SentEntry> out;
     if (auto* list = table["sent"].as_array()) {
         for (const auto& node : *list) {
             if (const auto* t = node.as_table()) {
-                SentEntry e{(*t)["person"].value_or(std::string{}), (*t)["item"].value_or(std::string{}),
+                SentEntry e{(*t)["person"].value_or(std::string{}),
+                            (*t)["item"].value_or(std::string{}),
                             (*t)["date"].value_or(std::string{})};
                 if (!e.person.empty() && !e.item.empty() && !e.date.empty()) {
                     out.push_back(std::move(e));
@@ -120,17 +124,23 @@ bool is_plain_phrase(std::string_view text) {
 }
 
 std::string base64(std::string_view in) {
-    static constexpr char k_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    static constexpr char k_alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     std::string out;
     std::size_t i = 0;
     for (; i + 2 < in.size(); i += 3) {
-        unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
+        unsigned v = (static_cast<unsigned char>(in[i]) << 16) |
+                     (static_cast<unsigned char>(in[i + 1]) << 8) |
                      static_cast<unsigned char>(in[i + 2]);
-        for (int s = 18; s >= 0; s -= 6) out += k_alphabet[(v >> s) & 63];
+        for (int s = 18; s >= 0; s -= 6) {
+            out += k_alphabet[(v >> s) & 63];
+        }
     }
     if (i < in.size()) {
         unsigned v = static_cast<unsigned char>(in[i]) << 16;
-        if (i + 1 < in.size()) v |= static_cast<unsigned char>(in[i + 1]) << 8;
+        if (i + 1 < in.size()) {
+            v |= static_cast<unsigned char>(in[i + 1]) << 8;
+        }
         out += k_alphabet[(v >> 18) & 63];
         out += k_alphabet[(v >> 12) & 63];
         out += i + 1 < in.size() ? k_alphabet[(v >> 6) & 63] : '=';
@@ -155,7 +165,9 @@ std::string display_name(std::string_view name) {
     if (ascii) {
         std::string out = "\"";
         for (char c : text) {
-            if (c == '"' || c == '\\') out += '\\';
+            if (c == '"' || c == '\\') {
+                out += '\\';
+            }
             out += c;
         }
         return out + "\"";
@@ -176,8 +188,9 @@ std::string rfc5322_date(TimePoint t) {
     static constexpr const char* k_months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d +0000", k_days[tm.tm_wday], tm.tm_mday,
-                  k_months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d +0000", k_days[tm.tm_wday],
+                  tm.tm_mday, k_months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+                  tm.tm_sec);
     return buf;
 }
 
@@ -200,7 +213,9 @@ std::string line_for(const OwedItem& item) {
         out += ", due " + format_local(*item.due);
     }
     if (!item.doc_id.empty()) {
-        std::string verb = item.kind == "review" ? "async doc reply " : item.kind == "response" ? "async meeting respond " : "async show ";
+        std::string verb = item.kind == "review"     ? "async doc reply "
+                           : item.kind == "response" ? "async meeting respond "
+                                                     : "async show ";
         out += "\r\n    " + verb + one_line(item.doc_id);
     } else if (item.kind == "checkin") {
         out += "\r\n    async checkin";
@@ -222,7 +237,8 @@ OwedItem owed_from(std::string kind, const DocSummary& doc) {
 
 } // namespace
 
-std::vector<Reminder> gather_reminders(Index& index, const Workspace& ws, const Config& config, TimePoint now) {
+std::vector<Reminder> gather_reminders(Index& index, const Workspace& ws, const Config& config,
+                                       TimePoint now) {
     std::vector<Reminder> out;
     for (const auto& person : config.people()) {
         std::string h = to_lower_ascii(person.handle);
@@ -281,7 +297,9 @@ std::vector<Reminder> gather_reminders(Index& index, const Workspace& ws, const 
 
 void validate_address(std::string_view address, std::string_view whose) {
     auto refuse = [&](std::string_view why) {
-        throw Error{ErrorKind::data, "refusing the address '" + std::string{address} + "' of " + std::string{whose} + ": " + std::string{why},
+        throw Error{ErrorKind::data,
+                    "refusing the address '" + std::string{address} + "' of " + std::string{whose} +
+                        ": " + std::string{why},
                     "fix it in .async/config.toml"};
     };
     if (address.empty()) {
@@ -297,7 +315,8 @@ void validate_address(std::string_view address, std::string_view whose) {
         if (c < 0x20 || c == 0x7f) {
             refuse("it contains a control character (a newline?)");
         }
-        if (c == ' ' || std::string_view{"<>()[],;:\\\""}.find(static_cast<char>(c)) != std::string_view::npos) {
+        if (c == ' ' || std::string_view{"<>()[],;:\\\""}.find(static_cast<char>(c)) !=
+                            std::string_view::npos) {
             refuse("it contains '" + std::string(1, static_cast<char>(c)) + "'");
         }
     }
@@ -324,23 +343,24 @@ MailSettings mail_settings(const Config& config) {
     return mail;
 }
 
-std::string render_message(const Reminder& reminder, const std::vector<OwedItem>& items, const MailSettings& mail,
-                           TimePoint now) {
+std::string render_message(const Reminder& reminder, const std::vector<OwedItem>& items,
+                           const MailSettings& mail, TimePoint now) {
     const Person& p = reminder.person;
     std::string date = format_local_date(now);
     std::string msg;
     msg += "From: " + mailbox("async", mail.from) + "\r\n";
     msg += "To: " + mailbox(p.name, p.email) + "\r\n";
-    msg += "Subject: Reminder: " + std::to_string(items.size()) + (items.size() == 1 ? " thing" : " things") +
-           " you owe (" + date + ")\r\n";
+    msg += "Subject: Reminder: " + std::to_string(items.size()) +
+           (items.size() == 1 ? " thing" : " things") + " you owe (" + date + ")\r\n";
     msg += "Date: " + rfc5322_date(now) + "\r\n";
-    msg += "Message-ID: <remind-" + date + "-" + short_hash(p.handle + "\n" + date + "\n" + std::to_string(items.size())) +
-           "@async>\r\n";
-    msg += "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n";
+    msg += "Message-ID: <remind-" + date + "-" +
+           short_hash(p.handle + "\n" + date + "\n" + std::to_string(items.size())) + "@async>\r\n";
+    msg += "MIME-Version: 1.0\r\nContent-Type: text/plain; "
+           "charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n";
     msg += "Auto-Submitted: auto-generated\r\n\r\n";
     std::string name = one_line(p.name.empty() ? p.handle : p.name);
-    msg += "Hi " + truncate_to_width(name, 60) + ",\r\n\r\nthis is what you owe the team as of " + format_local(now) +
-           ":\r\n\r\n";
+    msg += "Hi " + truncate_to_width(name, 60) + ",\r\n\r\nthis is what you owe the team as of " +
+           format_local(now) + ":\r\n\r\n";
     for (const auto& item : items) {
         msg += "- " + line_for(item) + "\r\n";
     }
@@ -361,7 +381,8 @@ std::string_view to_string(DeliveryStatus status) {
 }
 
 std::vector<Delivery> deliver_reminders(const Workspace& ws, const Config& config,
-                                        const std::vector<Reminder>& reminders, TimePoint now, DeliveryMode mode) {
+                                        const std::vector<Reminder>& reminders, TimePoint now,
+                                        DeliveryMode mode) {
     MailSettings mail = mail_settings(config);
     std::optional<LogLock> lock;
     if (mode == DeliveryMode::send) {
@@ -420,7 +441,8 @@ std::vector<Delivery> deliver_reminders(const Workspace& ws, const Config& confi
         if (!result || result->exit_status != 0) {
             d.status = DeliveryStatus::failed;
             d.error = !result ? "cannot run '" + argv.front() + "'"
-                              : "'" + argv.front() + "' failed with exit status " + std::to_string(result->exit_status);
+                              : "'" + argv.front() + "' failed with exit status " +
+                                    std::to_string(result->exit_status);
             if (result && !trim(result->out).empty()) {
                 d.error += ": " + one_line(result->out).substr(0, 300);
             }

@@ -36,7 +36,8 @@ TEST_CASE("agenda::checkin_weekday") {
 TEST_CASE("agenda::checkin_day") {
     async_test::ScopedEnvVar tz{"TZ", "Europe/Berlin"};
     async::IsoWeek w48{2026, 48};
-    CHECK(async::format_local(async::checkin_day(with_day(nullptr), w48)) == "Fri 2026-11-27 00:00");
+    CHECK(async::format_local(async::checkin_day(with_day(nullptr), w48)) ==
+          "Fri 2026-11-27 00:00");
     CHECK(async::format_local(async::checkin_day(with_day("mon"), w48)) == "Mon 2026-11-23 00:00");
     // Across the end of summer time (Sun 2026-10-25): still midnight local on the Sunday.
     CHECK(async::format_local(async::checkin_day(with_day("sun"), async::IsoWeek{2026, 43})) ==
@@ -51,7 +52,9 @@ TEST_CASE("agenda::missing_checkin") {
     auto thursday = *async::parse_iso8601("2026-11-26T10:00:00Z");
     auto friday = *async::parse_iso8601("2026-11-27T09:00:00Z");
 
-    SUBCASE("not before the check-in day") { CHECK_FALSE(async::missing_checkin(ws, config, "alice", thursday)); }
+    SUBCASE("not before the check-in day") {
+        CHECK_FALSE(async::missing_checkin(ws, config, "alice", thursday));
+    }
     SUBCASE("from the check-in day on, due 17:00") {
         auto d = async::missing_checkin(ws, config, "alice", friday);
         REQUIRE(d);
@@ -62,7 +65,8 @@ TEST_CASE("agenda::missing_checkin") {
     }
     SUBCASE("not once written") {
         std::filesystem::create_directories(dir.path() / "checkins" / "2026-W48");
-        std::ofstream{dir.path() / "checkins" / "2026-W48" / "alice.md"} << "+++\ntype = \"checkin\"\n+++\n";
+        std::ofstream{dir.path() / "checkins" / "2026-W48" / "alice.md"}
+            << "+++\ntype = \"checkin\"\n+++\n";
         CHECK(async::has_checked_in(ws, async::IsoWeek{2026, 48}, "alice"));
         CHECK_FALSE(async::missing_checkin(ws, config, "alice", friday));
         CHECK(async::missing_checkin(ws, config, "bob", friday));

@@ -50,7 +50,8 @@ TEST_CASE("calendar::calendar_uid") {
 
 TEST_CASE("calendar::build_calendar") {
     auto now = *async::parse_iso8601("2026-11-26T10:15:00Z");
-    std::string ics = async::build_calendar({feedback("Pricing, tiers; a\\b \xF0\x9F\x9A\x80\r\nSUMMARY:evil")}, 3, now);
+    std::string ics = async::build_calendar(
+        {feedback("Pricing, tiers; a\\b \xF0\x9F\x9A\x80\r\nSUMMARY:evil")}, 3, now);
     std::string flat = unfolded(ics);
 
     SUBCASE("lines end in CRLF and are at most 75 octets") {
@@ -67,8 +68,8 @@ TEST_CASE("calendar::build_calendar") {
         CHECK(flat.find("DTSTAMP:20261126T101500Z\r\n") != std::string::npos);
         CHECK(flat.find("DTSTART:20261128T170000Z\r\n") != std::string::npos);
         // Escaped, one line: the CRLF in the title cannot start a property of its own.
-        CHECK(flat.find("SUMMARY:Feedback due: Pricing\\, tiers\\; a\\\\b \xF0\x9F\x9A\x80 SUMMARY:evil\r\n") !=
-              std::string::npos);
+        CHECK(flat.find("SUMMARY:Feedback due: Pricing\\, tiers\\; a\\\\b \xF0\x9F\x9A\x80 "
+                        "SUMMARY:evil\r\n") != std::string::npos);
         CHECK(flat.find("\r\nSUMMARY:evil") == std::string::npos);
     }
     SUBCASE("the recurring check-in on the configured day") {
@@ -77,6 +78,7 @@ TEST_CASE("calendar::build_calendar") {
         CHECK(flat.find("DTSTART;VALUE=DATE:20260101\r\n") != std::string::npos);
     }
     SUBCASE("the same input gives the same text") {
-        CHECK(async::build_calendar({feedback("Pricing")}, 4, now) == async::build_calendar({feedback("Pricing")}, 4, now));
+        CHECK(async::build_calendar({feedback("Pricing")}, 4, now) ==
+              async::build_calendar({feedback("Pricing")}, 4, now));
     }
 }

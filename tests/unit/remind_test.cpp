@@ -15,9 +15,10 @@ using async_test::error_of;
 TEST_CASE("remind::validate_address") {
     CHECK_NOTHROW(async::validate_address("bob@example.com", "bob"));
     CHECK_NOTHROW(async::validate_address("bob+async@mail.example.com", "bob"));
-    for (const char* bad : {"", "-oQ/tmp/x@example.com", "bob@example.com\nBcc: eve@example.com",
-                            "bob@example.com\r", "bob example@x.org", "<bob@example.com>", "bob", "@example.com",
-                            "bob@", "a@b@c", "bob@example.com,eve@example.com", "bob\x1b@example.com"}) {
+    for (const char* bad :
+         {"", "-oQ/tmp/x@example.com", "bob@example.com\nBcc: eve@example.com", "bob@example.com\r",
+          "bob example@x.org", "<bob@example.com>", "bob", "@example.com", "bob@", "a@b@c",
+          "bob@example.com,eve@example.com", "bob\x1b@example.com"}) {
         CAPTURE(bad);
         auto e = error_of([&] { async::validate_address(bad, "'bob'"); });
         CHECK(e.kind() == ErrorKind::data);
@@ -62,7 +63,8 @@ TEST_CASE("remind::render_message") {
     CHECK(headers.find("Subject: Reminder: 1 thing you owe (2026-11-26)\r\n") != std::string::npos);
     CHECK(headers.find("Date: Thu, 26 Nov 2026 10:15:00 +0000\r\n") != std::string::npos);
     CHECK(headers.find("Bcc") == std::string::npos);
-    CHECK(body.find("- Feedback on \"Pricing Bcc: eve@example.com fake body xxx") != std::string::npos);
+    CHECK(body.find("- Feedback on \"Pricing Bcc: eve@example.com fake body xxx") !=
+          std::string::npos);
     CHECK(body.find("async doc reply k3f9q2ma") != std::string::npos);
     // No bare LF, no line over 998 octets.
     std::size_t start = 0;
@@ -84,14 +86,17 @@ TEST_CASE("process::run_process_with_input") {
         CHECK(r->out == input);
     }
     SUBCASE("a program that does not read is no crash") {
-        auto r = async::run_process_with_input({"true"}, std::string(1 << 20, 'a'), async::Capture::none);
+        auto r = async::run_process_with_input({"true"}, std::string(1 << 20, 'a'),
+                                               async::Capture::none);
         REQUIRE(r);
         CHECK(r->exit_status == 0);
     }
     SUBCASE("exit status and missing programs") {
-        auto r = async::run_process_with_input({"sh", "-c", "cat >/dev/null; exit 3"}, "x", async::Capture::none);
+        auto r = async::run_process_with_input({"sh", "-c", "cat >/dev/null; exit 3"}, "x",
+                                               async::Capture::none);
         REQUIRE(r);
         CHECK(r->exit_status == 3);
-        CHECK_FALSE(async::run_process_with_input({"/nonexistent/sendmail"}, "x", async::Capture::none));
+        CHECK_FALSE(
+            async::run_process_with_input({"/nonexistent/sendmail"}, "x", async::Capture::none));
     }
 }

@@ -23,15 +23,15 @@ std::string_view to_string(DeadlineKind kind);
 
 struct Deadline {
     DeadlineKind kind = DeadlineKind::feedback;
-    std::string key;        // stable: "feedback:<doc id>", "response:<doc id>", "action:<handle>",
-                            // "checkin:<ISO week>"
-    std::string title;      // the document's title, the action's text, "Check-in for 2026-W48"
-    TimePoint due{};        // the instant (an action's due: date is 17:00 local that day)
-    bool all_day = false;   // actions and the check-in day have a date, not a time
-    std::string date;       // the local date of due, "2026-11-27"
-    std::string doc_id;     // the document (empty for the check-in)
-    std::string path;       // that document's path relative to the workspace root
-    std::string author;     // who asked (document author); the owner for actions
+    std::string key;      // stable: "feedback:<doc id>", "response:<doc id>", "action:<handle>",
+                          // "checkin:<ISO week>"
+    std::string title;    // the document's title, the action's text, "Check-in for 2026-W48"
+    TimePoint due{};      // the instant (an action's due: date is 17:00 local that day)
+    bool all_day = false; // actions and the check-in day have a date, not a time
+    std::string date;     // the local date of due, "2026-11-27"
+    std::string doc_id;   // the document (empty for the check-in)
+    std::string path;     // that document's path relative to the workspace root
+    std::string author;   // who asked (document author); the owner for actions
     std::vector<std::string> owed_by; // who still owes it (pending reviewers/participants, owner)
 };
 
@@ -57,23 +57,23 @@ bool has_checked_in(const Workspace& ws, IsoWeek week, std::string_view handle);
 
 // The check-in deadline of the week containing now for handle, when now is on or after the
 // check-in day and the check-in is missing: key "checkin:<week>", due 17:00 local that day.
-std::optional<Deadline> missing_checkin(const Workspace& ws, const Config& config, std::string_view handle,
-                                        TimePoint now);
+std::optional<Deadline> missing_checkin(const Workspace& ws, const Config& config,
+                                        std::string_view handle, TimePoint now);
 
 struct AgendaDay {
-    std::string date;                 // "2026-11-27" (local)
-    std::vector<Deadline> deadlines;  // by time
+    std::string date;                // "2026-11-27" (local)
+    std::vector<Deadline> deadlines; // by time
 };
 
 struct Agenda {
-    std::vector<Deadline> overdue;    // due before now and still owed, most overdue first
-    std::vector<AgendaDay> days;      // from today for `days` days, only days with deadlines
+    std::vector<Deadline> overdue; // due before now and still owed, most overdue first
+    std::vector<AgendaDay> days;   // from today for `days` days, only days with deadlines
 };
 
 // What is coming for me in the next `days` days (today included): feedback and response
 // deadlines of documents I am asked on or wrote, my actions, and the check-in day(s); overdue
 // ones (still owed, my missing check-in) first.
-Agenda build_agenda(Index& index, const Workspace& ws, const Config& config, const std::string& me, TimePoint now,
-                    int days);
+Agenda build_agenda(Index& index, const Workspace& ws, const Config& config, const std::string& me,
+                    TimePoint now, int days);
 
 } // namespace async

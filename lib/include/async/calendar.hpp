@@ -17,6 +17,7 @@ std::string calendar_uid(const Deadline& deadline);
 // and response deadlines at their instant in UTC, actions as all-day events on their date) and
 // the weekly check-in as one all-day event recurring on checkin_weekday (0 = Monday … 6 =
 // Sunday). now is the DTSTAMP. Titles are made one line and stripped of control characters.
-std::string build_calendar(const std::vector<Deadline>& deadlines, int checkin_weekday, TimePoint now);
+std::string build_calendar(const std::vector<Deadline>& deadlines, int checkin_weekday,
+                           TimePoint now);
 
 } // namespace async

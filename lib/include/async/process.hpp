@@ -9,8 +9,8 @@
 namespace async {
 
 struct ProcessResult {
-    int exit_status = -1;   // the exit code, or 128+signal when killed by a signal
-    std::string out;        // captured stdout (when capturing)
+    int exit_status = -1; // the exit code, or 128+signal when killed by a signal
+    std::string out;      // captured stdout (when capturing)
 };
 
 enum class Capture { none, stdout_only };
@@ -24,8 +24,9 @@ std::optional<ProcessResult> run_process(const std::vector<std::string>& argv, C
 // Like run_process, with input written to the program's stdin (then closed) instead of
 // inheriting ours. A program that exits without reading it all is no error here (its exit status
 // says what happened); SIGPIPE never reaches us.
-std::optional<ProcessResult> run_process_with_input(const std::vector<std::string>& argv, std::string_view input,
-                                                    Capture capture, const std::filesystem::path& cwd = {});
+std::optional<ProcessResult> run_process_with_input(const std::vector<std::string>& argv,
+                                                    std::string_view input, Capture capture,
+                                                    const std::filesystem::path& cwd = {});
 
 // True when stdin and stdout are both terminals, or /dev/tty can be opened for the editor.
 bool has_terminal();

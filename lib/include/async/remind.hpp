@@ -17,13 +17,13 @@ class Index;
 class Workspace;
 
 struct OwedItem {
-    std::string kind;     // "review", "response", "checkin", "action"
-    std::string key;      // "review:<doc id>", "response:<doc id>", "checkin:<week>", "action:<handle>"
+    std::string kind; // "review", "response", "checkin", "action"
+    std::string key;  // "review:<doc id>", "response:<doc id>", "checkin:<week>", "action:<handle>"
     std::string title;
     std::optional<TimePoint> due;
-    std::string doc_id;   // empty for the check-in
+    std::string doc_id; // empty for the check-in
     std::string path;
-    std::string from;     // who asked (document author), may be empty
+    std::string from; // who asked (document author), may be empty
 };
 
 struct Reminder {
@@ -34,7 +34,8 @@ struct Reminder {
 // For every team member of config people(): pending reviews, pending meeting responses, the
 // check-in when missing on or after the check-in day, and overdue actions. People who owe
 // nothing are included with no items.
-std::vector<Reminder> gather_reminders(Index& index, const Workspace& ws, const Config& config, TimePoint now);
+std::vector<Reminder> gather_reminders(Index& index, const Workspace& ws, const Config& config,
+                                       TimePoint now);
 
 // Throws Error{data} unless address is a plain addr-spec (local@domain) fit for a header and a
 // command line: no leading '-', no blanks, control characters, or <>()[],;:\" characters.
@@ -50,8 +51,8 @@ struct MailSettings {
 MailSettings mail_settings(const Config& config);
 
 // The RFC 5322 message (CRLF line ends) reminding reminder.person of items.
-std::string render_message(const Reminder& reminder, const std::vector<OwedItem>& items, const MailSettings& mail,
-                           TimePoint now);
+std::string render_message(const Reminder& reminder, const std::vector<OwedItem>& items,
+                           const MailSettings& mail, TimePoint now);
 
 enum class DeliveryStatus { sent, would_send, nothing_new, no_address, refused, failed };
 
@@ -74,6 +75,7 @@ enum class DeliveryMode { send, dry_run };
 // address or a failed sendmail is reported in its Delivery and does not stop the others.
 // Throws Error{usage} for missing [mail] from, Error{data} for an unreadable log.
 std::vector<Delivery> deliver_reminders(const Workspace& ws, const Config& config,
-                                        const std::vector<Reminder>& reminders, TimePoint now, DeliveryMode mode);
+                                        const std::vector<Reminder>& reminders, TimePoint now,
+                                        DeliveryMode mode);
 
 } // namespace async
