@@ -5,7 +5,8 @@
 #include <async/workspace.hpp>
 
 #include <algorithm>
-#include <map>
+#include <set>
+#include <utility>
 #include <system_error>
 
 namespace fs = std::filesystem;
@@ -42,25 +43,40 @@ std::vector<Deadline> collect_deadlines(Index& index, const DeadlineFilter& filt
     if (filter.who) {
         who = to_lower_ascii(*filter.who);
     }
-    std::vector<Deadline> out;
-    for (const auto& doc : list_documents(index, ListFilter{})) {
+    std::vector<DocSummary> docs;
+    std::set<std::string> handles;
+    for (auto& doc : list_documents(index, ListFilter{})) {
         if (!doc.due || doc.status == "closed" || is_child_type(doc.type)) {
             continue;
         }
-        bool meeting = doc.type == "meeting";
-        const auto& asked = meeting ? doc.participants : doc.reviewers;
+        const auto& asked = doc.type == "meeting" ? doc.participants : doc.reviewers;
         if (asked.empty()) {
             continue;
         }
         if (who && to_lower_ascii(doc.author) != *who && !contains(asked, *who)) {
             continue;
         }
-        std::map<std::string, bool> answered;
-        for (const auto& child : children_of(index, doc)) {
-            if (child.type == (meeting ? "response" : "reply")) {
-                answered[to_lower_ascii(child.author)] = true;
-            }
+        for (const auto& h : asked) {
+            handles.insert(to_lower_ascii(h));
         }
+        docs.push_back(std::move(doc));
+    }
+    // Who has not answered, asked per person (a handful of queries) rather than per document.
+    std::set<std::pair<std::string, std::string>> pending_reply, pending_response; // (path, handle)
+    for (const auto& h : handles) {
+        for (const auto& doc : awaiting_answer(index, h, "reviewers", "reply")) {
+            pending_reply.emplace(doc.path, h);
+        }
+        for (const auto& doc : awaiting_answer(index, h, "participants", "response")) {
+            pending_response.emplace(doc.path, h);
+        }
+    }
+
+    std::vector<Deadline> out;
+    for (const auto& doc : docs) {
+        bool meeting = doc.type == "meeting";
+        const auto& asked = meeting ? doc.participants : doc.reviewers;
+        const auto& pending = meeting ? pending_response : pending_reply;
         Deadline d;
         d.kind = meeting ? DeadlineKind::response : DeadlineKind::feedback;
         d.key = std::string{to_string(d.kind)} + ":" + doc.id;
@@ -72,7 +88,7 @@ std::vector<Deadline> collect_deadlines(Index& index, const DeadlineFilter& filt
         d.author = doc.author;
         for (const auto& h : asked) {
             std::string handle = to_lower_ascii(h);
-            if (!answered.contains(handle) && !contains(d.owed_by, handle)) {
+            if (pending.contains({doc.path, handle}) && !contains(d.owed_by, handle)) {
                 d.owed_by.push_back(handle);
             }
         }

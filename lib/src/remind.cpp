@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <ctime>
 #include <fcntl.h>
+#include <map>
 #include <set>
 #include <sys/file.h>
 #include <unistd.h>
@@ -239,6 +240,14 @@ OwedItem owed_from(std::string kind, const DocSummary& doc) {
 
 std::vector<Reminder> gather_reminders(Index& index, const Workspace& ws, const Config& config,
                                        TimePoint now) {
+    // One pass over the overdue actions for everyone (listing them is the expensive part).
+    ActionFilter overdue;
+    overdue.overdue_at = now;
+    auto overdue_actions = list_actions(index, overdue);
+    std::map<std::string, std::vector<const ActionRow*>> overdue_by_owner;
+    for (const auto& a : overdue_actions) {
+        overdue_by_owner[to_lower_ascii(a.owner)].push_back(&a);
+    }
     std::vector<Reminder> out;
     for (const auto& person : config.people()) {
         std::string h = to_lower_ascii(person.handle);
@@ -262,21 +271,18 @@ std::vector<Reminder> gather_reminders(Index& index, const Workspace& ws, const 
             item.due = missing->due;
             r.items.push_back(std::move(item));
         }
-        ActionFilter overdue;
-        overdue.owner = h;
-        overdue.overdue_at = now;
-        for (const auto& a : list_actions(index, overdue)) {
+        for (const auto* a : overdue_by_owner[h]) {
             OwedItem item;
             item.kind = "action";
-            item.key = "action:" + a.handle;
-            item.title = a.text;
+            item.key = "action:" + a->handle;
+            item.title = a->text;
             try {
-                item.due = parse_human_date(a.due.value_or(""), now, DateRole::deadline);
+                item.due = parse_human_date(a->due.value_or(""), now, DateRole::deadline);
             } catch (const Error&) {
             }
-            item.doc_id = a.doc.id;
-            item.path = a.doc.path;
-            item.from = to_lower_ascii(a.doc.author) == h ? std::string{} : a.doc.author;
+            item.doc_id = a->doc.id;
+            item.path = a->doc.path;
+            item.from = a->doc.author;
             r.items.push_back(std::move(item));
         }
         for (auto& item : r.items) {
