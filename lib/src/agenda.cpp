@@ -6,8 +6,8 @@
 
 #include <algorithm>
 #include <set>
-#include <utility>
 #include <system_error>
+#include <utility>
 
 namespace fs = std::filesystem;
 
