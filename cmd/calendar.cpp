@@ -29,7 +29,9 @@ void run_calendar(Context& ctx, const CalendarOptions& opts) {
         return;
     }
     write_file_atomic(opts.output, ics);
-    ctx.notice("wrote " + std::to_string(deadlines.size() + 1) + " events to " + opts.output);
+    std::size_t events = deadlines.size() + 1; // and the recurring check-in
+    ctx.notice("wrote " + std::to_string(events) + (events == 1 ? " event" : " events") + " to " +
+               opts.output);
 }
 
 } // namespace
