@@ -13,7 +13,7 @@ _async_date_words="today tomorrow yesterday eod eow now
 mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday
 +1d +2d +3d +1w +2w"
 
-_async_known_keys="team.name checkin.day checkin.repos checkin.questions core.editor user.handle workspace mail.sendmail"
+_async_known_keys="team.name checkin.day checkin.repos checkin.questions core.editor user.handle workspace mail.sendmail mail.from"
 
 _async_types="doc decision sop onboarding post watercooler meeting response reply summary checkin item"
 
@@ -25,7 +25,7 @@ _async_value_options() { # command option
     list:--type | list:--author | list:--status | list:--tag | list:--since | list:--until | \
         list:--sort | list:-n | list:--limit) return 0 ;;
     search:--type | search:--author | search:-n | search:--limit) return 0 ;;
-    actions:--owner | decisions:--since) return 0 ;;
+    actions:--owner | decisions:--since | agenda:--days | calendar:-o | calendar:--output) return 0 ;;
     publish:-o | publish:--output | publish:--title | publish:--base-url) return 0 ;;
     inbox:-d | inbox:--due | inbox:--for | inbox:-u | inbox:--until | inbox:-t | inbox:--to) return 0 ;;
     meeting:-w | meeting:--with | meeting:-d | meeting:--due | meeting:-a | meeting:--attach | \
@@ -350,7 +350,7 @@ _async() {
             [[ ${COMPREPLY[*]} == --color= ]] && compopt -o nospace 2>/dev/null
         else
             _async_compgen_words init doc meeting inbox config templates index list show edit search \
-                actions decisions check hook sync checkin publish "$cur"
+                actions decisions check hook sync checkin publish agenda calendar remind "$cur"
         fi
         ;;
     init)
@@ -562,6 +562,25 @@ _async() {
     publish)
         if [[ $cur == -* ]]; then
             _async_compgen_words -o --output --title --base-url -h --help "$cur"
+        fi
+        ;;
+    agenda)
+        if [[ $cur == -* ]]; then
+            _async_compgen_words --days -h --help "$cur"
+        fi
+        ;;
+    calendar)
+        if [[ $prev == -o || $prev == --output ]]; then
+            compopt -o filenames 2>/dev/null
+            local IFS=$'\n'
+            COMPREPLY=($(compgen -f -- "$cur"))
+        elif [[ $cur == -* ]]; then
+            _async_compgen_words -o --output --mine -h --help "$cur"
+        fi
+        ;;
+    remind)
+        if [[ $cur == -* ]]; then
+            _async_compgen_words --mail --dry-run -h --help "$cur"
         fi
         ;;
     check)

@@ -96,7 +96,7 @@ end
 function __async_config_set_keys
     begin
         __async_config_keys
-        printf '%s\n' team.name checkin.day checkin.repos checkin.questions core.editor user.handle workspace mail.sendmail
+        printf '%s\n' team.name checkin.day checkin.repos checkin.questions core.editor user.handle workspace mail.sendmail mail.from
     end | sort -u
 end
 
@@ -189,6 +189,9 @@ complete -c async -n '__async_at ""' -a hook -d 'Install or remove the git hooks
 complete -c async -n '__async_at ""' -a sync -d 'Commit my changes, pull --rebase, push, reindex'
 complete -c async -n '__async_at ""' -a checkin -d 'My weekly check-in; who has checked in; the digest'
 complete -c async -n '__async_at ""' -a publish -d 'Write the internal blog: a static HTML site with an Atom feed'
+complete -c async -n '__async_at ""' -a agenda -d 'Upcoming deadlines grouped by day'
+complete -c async -n '__async_at ""' -a calendar -d 'Deadlines and the check-in day as iCalendar'
+complete -c async -n '__async_at ""' -a remind -d 'Who owes what; mail each person a reminder'
 
 # async init [DIR] [--git]
 complete -c async -n '__async_at init' -l git -d 'Also make it a git repository, hooks installed'
@@ -326,3 +329,14 @@ complete -c async -n '__async_at checkin digest' -s o -l output -r -F -d 'Write 
 complete -c async -n '__async_at publish' -s o -l output -x -a '(__fish_complete_directories)' -d 'Folder to write the site into'
 complete -c async -n '__async_at publish' -l title -x -d 'Site title'
 complete -c async -n '__async_at publish' -l base-url -x -d 'URL the site is served from'
+
+# async agenda [--days N]
+complete -c async -n '__async_at agenda' -l days -x -d 'How many days ahead, today included'
+
+# async calendar [-o FILE] [--mine]
+complete -c async -n '__async_at calendar' -s o -l output -r -F -d 'Write to FILE instead of standard output'
+complete -c async -n '__async_at calendar' -l mine -d 'Only deadlines I owe or asked for, and my actions'
+
+# async remind [--mail] [--dry-run]
+complete -c async -n '__async_at remind' -l mail -d 'Send one message per person through sendmail'
+complete -c async -n '__async_at remind' -l dry-run -d 'Print the messages, send and record nothing'

@@ -1,4 +1,4 @@
-#include <async/checkin.hpp>
+#include <async/agenda.hpp>
 #include <async/config.hpp>
 #include <async/dates.hpp>
 #include <async/document.hpp>
@@ -144,18 +144,6 @@ const LoggedDecision* last_decision(const std::vector<LoggedDecision>& log, cons
     return nullptr;
 }
 
-int weekday_number(std::string_view name) {
-    static constexpr std::string_view k_days[] = {"monday", "tuesday", "wednesday", "thursday",
-                                                  "friday", "saturday", "sunday"};
-    std::string lower = to_lower_ascii(trim(name));
-    for (int i = 0; i < 7; ++i) {
-        if (lower == k_days[i] || (lower.size() == 3 && k_days[i].starts_with(lower))) {
-            return i;
-        }
-    }
-    return 4; // friday
-}
-
 InboxItem from_doc(ItemKind kind, const std::string& key, const DocSummary& doc) {
     InboxItem item;
     item.key = key;
@@ -245,22 +233,14 @@ std::vector<InboxItem> gather_inbox(Index& index, const Workspace& ws, const Con
     }
 
     // My check-in, from the check-in day of this week on, until I have written it.
-    IsoWeek week = iso_week_of(now);
-    std::string week_name = format_iso_week(week);
-    int day = weekday_number(config.get("checkin.day").value_or("friday"));
-    TimePoint checkin_day = parse_human_date(format_local_date(iso_week_start(week)), now, DateRole::start);
-    for (int i = 0; i < day; ++i) {
-        checkin_day = parse_human_date(format_local_date(checkin_day + std::chrono::hours{36}), now, DateRole::start);
-    }
-    std::error_code ec;
-    if (now >= checkin_day && !fs::exists(checkin_file(ws, week, me), ec)) {
+    if (auto missing = missing_checkin(ws, config, me, now)) {
         InboxItem item;
-        item.key = "checkin:" + week_name;
+        item.key = missing->key;
         item.handle = short_hash(item.key);
         item.kind = ItemKind::checkin;
-        item.title = "Check-in for " + week_name;
-        item.due = parse_human_date(format_local_date(checkin_day), now, DateRole::deadline);
-        item.since = checkin_day;
+        item.title = missing->title;
+        item.due = missing->due;
+        item.since = checkin_day(config, iso_week_of(now));
         items.push_back(item);
     }
 
@@ -279,6 +259,7 @@ std::vector<InboxItem> gather_inbox(Index& index, const Workspace& ws, const Con
         }
         items.push_back(std::move(item));
     }
+    std::error_code ec;
     for (const auto& doc : mentioning(index, me, now - k_mention_window)) {
         if (owed_docs.contains(doc.path)) {
             continue;

@@ -13,8 +13,9 @@ import harness
 SOURCE_DIR = Path(os.environ.get("ASYNC_SOURCE_DIR", Path(__file__).resolve().parents[2]))
 MAN_SOURCES = SOURCE_DIR / "man"
 COMPLETIONS = SOURCE_DIR / "completions"
-COMMANDS = {"actions", "check", "checkin", "config", "decisions", "doc", "edit", "hook", "inbox", "index",
-            "init", "list", "meeting", "publish", "search", "show", "sync", "templates"}
+COMMANDS = {"actions", "agenda", "calendar", "check", "checkin", "config", "decisions", "doc", "edit", "hook",
+            "inbox", "index", "init", "list", "meeting", "publish", "remind", "search", "show", "sync",
+            "templates"}
 TYPES = {"doc", "decision", "sop", "onboarding", "post", "watercooler", "meeting", "response", "reply",
          "summary", "checkin", "item"}
 DATE_WORDS = {"today", "tomorrow", "yesterday", "eod", "eow", "now", "fri", "friday", "+1d", "+1w"}
@@ -106,6 +107,15 @@ class ShellTestCase(harness.AsyncTestCase):
         self.assertEqual(self.complete("async inbox snooze --un"), {"--until"})
         self.assertEqual(self.complete("async inbox done ", cwd=ws), {handle})
         self.assertEqual(self.complete("async inbox delegate --to ", cwd=ws), {"bob"})
+
+    def check_calendar_completion(self):
+        """The flags of agenda, calendar and remind."""
+        self.assertEqual(self.complete("async ag"), {"agenda"})
+        self.assertEqual(self.complete("async agenda --d"), {"--days"})
+        self.assertEqual(self.complete("async calendar --m"), {"--mine"})
+        self.assertEqual(self.complete("async calendar --ou"), {"--output"})
+        self.assertEqual(self.complete("async remind --m"), {"--mail"})
+        self.assertEqual(self.complete("async remind --dr"), {"--dry-run"})
 
     def template_names(self, cwd):
         out = self.ok("templates", cwd=cwd).out
@@ -235,7 +245,7 @@ class BashCompletion(ShellTestCase):
     def test_commands(self):
         self.assertEqual(self.complete("async "), COMMANDS)
         self.assertEqual(self.complete("async co"), {"config"})
-        self.assertEqual(self.complete("async c"), {"config", "check", "checkin"})
+        self.assertEqual(self.complete("async c"), {"config", "check", "checkin", "calendar"})
         self.assertEqual(self.complete("async s"), {"search", "show", "sync"})
         self.assertEqual(self.complete("async --json -q t"), {"templates"})
 
@@ -247,6 +257,9 @@ class BashCompletion(ShellTestCase):
 
     def test_inbox(self):
         self.check_inbox_completion()
+
+    def test_agenda_calendar_remind(self):
+        self.check_calendar_completion()
 
     def test_global_flags(self):
         self.assertEqual(self.complete("async --co"), {"--color="})
@@ -388,6 +401,9 @@ class FishCompletion(ShellTestCase):
 
     def test_inbox(self):
         self.check_inbox_completion()
+
+    def test_agenda_calendar_remind(self):
+        self.check_calendar_completion()
 
     def test_commands_and_flags(self):
         self.assertEqual(self.complete("async "), COMMANDS)
@@ -552,6 +568,9 @@ class ZshCompletion(ShellTestCase):
         self.assertEqual(self.complete("async checkin --no"), {"--no-edit"})
         self.assertEqual(self.complete("async checkin digest --fo"), {"--format"})
         self.assertEqual(self.complete("async checkin digest --format "), {"markdown", "html"})
+
+    def test_agenda_calendar_remind(self):
+        self.check_calendar_completion()
 
     def test_ids_and_handles(self):
         ids, handles = self.make_documents()

@@ -1,0 +1,79 @@
+#pragma once
+// Practice 6, the shared calendar: the deadlines of the workspace (feedback and meeting response
+// deadlines, due actions, the weekly check-in day), collected once for `agenda`, `calendar` and
+// `remind`; and the check-in day rule shared with the inbox.
+#include <async/clock.hpp>
+#include <async/dates.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace async {
+
+class Config;
+class Index;
+class Workspace;
+
+enum class DeadlineKind { feedback, response, action, checkin };
+
+// "feedback", "response", "action", "checkin".
+std::string_view to_string(DeadlineKind kind);
+
+struct Deadline {
+    DeadlineKind kind = DeadlineKind::feedback;
+    std::string key;      // stable: "feedback:<doc id>", "response:<doc id>", "action:<handle>",
+                          // "checkin:<ISO week>"
+    std::string title;    // the document's title, the action's text, "Check-in for 2026-W48"
+    TimePoint due{};      // the instant (an action's due: date is 17:00 local that day)
+    bool all_day = false; // actions and the check-in day have a date, not a time
+    std::string date;     // the local date of due, "2026-11-27"
+    std::string doc_id;   // the document (empty for the check-in)
+    std::string path;     // that document's path relative to the workspace root
+    std::string author;   // who asked (document author); the owner for actions
+    std::vector<std::string> owed_by; // who still owes it (pending reviewers/participants, owner)
+};
+
+struct DeadlineFilter {
+    std::optional<std::string> who; // only deadlines this handle owes or asked for; nullopt: all
+    bool pending_only = true;       // leave out deadlines nobody owes any more
+};
+
+// Every deadline of open documents, open meetings and open actions with a due date, sorted by
+// due instant (then key). Feedback/response deadlines list who has not yet answered. The
+// check-in is not included (see checkin_day).
+std::vector<Deadline> collect_deadlines(Index& index, const DeadlineFilter& filter);
+
+// 00:00 local of the team's check-in day (config checkin.day: monday..sunday or mon..sun;
+// friday when unset or not a day name) in ISO week `week`.
+TimePoint checkin_day(const Config& config, IsoWeek week);
+
+// The weekday (0 = Monday … 6 = Sunday) config checkin.day names; 4 (Friday) by default.
+int checkin_weekday(const Config& config);
+
+// True when handle has written checkins/<week>/<handle>.md.
+bool has_checked_in(const Workspace& ws, IsoWeek week, std::string_view handle);
+
+// The check-in deadline of the week containing now for handle, when now is on or after the
+// check-in day and the check-in is missing: key "checkin:<week>", due 17:00 local that day.
+std::optional<Deadline> missing_checkin(const Workspace& ws, const Config& config,
+                                        std::string_view handle, TimePoint now);
+
+struct AgendaDay {
+    std::string date;                // "2026-11-27" (local)
+    std::vector<Deadline> deadlines; // by time
+};
+
+struct Agenda {
+    std::vector<Deadline> overdue; // due before now and still owed, most overdue first
+    std::vector<AgendaDay> days;   // from today for `days` days, only days with deadlines
+};
+
+// What is coming for me in the next `days` days (today included): feedback and response
+// deadlines of documents I am asked on or wrote, my actions, and the check-in day(s); overdue
+// ones (still owed, my missing check-in) first.
+Agenda build_agenda(Index& index, const Workspace& ws, const Config& config, const std::string& me,
+                    TimePoint now, int days);
+
+} // namespace async

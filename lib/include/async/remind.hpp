@@ -1,0 +1,81 @@
+#pragma once
+// Reminders: what each team member owes (reviews, meeting responses, a missing check-in,
+// overdue actions), rendered as one RFC 5322 message per person and sent through
+// `sendmail -t -oi` (config [mail]); .async/local/reminded.toml records what was sent so the
+// same reminder never goes out twice on the same day.
+#include <async/clock.hpp>
+#include <async/config.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace async {
+
+class Index;
+class Workspace;
+
+struct OwedItem {
+    std::string kind; // "review", "response", "checkin", "action"
+    std::string key;  // "review:<doc id>", "response:<doc id>", "checkin:<week>", "action:<handle>"
+    std::string title;
+    std::optional<TimePoint> due;
+    std::string doc_id; // empty for the check-in
+    std::string path;
+    std::string from; // who asked (document author), may be empty
+};
+
+struct Reminder {
+    Person person;
+    std::vector<OwedItem> items; // most urgent first (by due, undated last)
+};
+
+// For every team member of config people(): pending reviews, pending meeting responses, the
+// check-in when missing on or after the check-in day, and overdue actions. People who owe
+// nothing are included with no items.
+std::vector<Reminder> gather_reminders(Index& index, const Workspace& ws, const Config& config,
+                                       TimePoint now);
+
+// Throws Error{data} unless address is a plain addr-spec (local@domain) fit for a header and a
+// command line: no leading '-', no blanks, control characters, or <>()[],;:\" characters.
+void validate_address(std::string_view address, std::string_view whose);
+
+struct MailSettings {
+    std::vector<std::string> sendmail; // the program and its own arguments; "-t -oi" are added
+    std::string from;                  // the From: address
+};
+
+// [mail] sendmail (a string: the program; an array: program and arguments; default "sendmail")
+// and [mail] from (required: Error{usage} with a hint when unset; Error{data} when invalid).
+MailSettings mail_settings(const Config& config);
+
+// The RFC 5322 message (CRLF line ends) reminding reminder.person of items.
+std::string render_message(const Reminder& reminder, const std::vector<OwedItem>& items,
+                           const MailSettings& mail, TimePoint now);
+
+enum class DeliveryStatus { sent, would_send, nothing_new, no_address, refused, failed };
+
+// "sent", "would-send", "nothing-new", "no-address", "refused", "failed".
+std::string_view to_string(DeliveryStatus status);
+
+struct Delivery {
+    std::string handle;
+    DeliveryStatus status = DeliveryStatus::nothing_new;
+    std::vector<OwedItem> items; // those in the message (not yet reminded today)
+    std::string message;         // the rendered message (sent or would be sent)
+    std::string error;           // why it was refused or failed
+};
+
+enum class DeliveryMode { send, dry_run };
+
+// For each reminder with items not yet reminded today (local date of now): renders the message
+// and, in DeliveryMode::send, pipes it to sendmail and records the items in
+// .async/local/reminded.toml (under a lock, so two runs at once never both send). A refused
+// address or a failed sendmail is reported in its Delivery and does not stop the others.
+// Throws Error{usage} for missing [mail] from, Error{data} for an unreadable log.
+std::vector<Delivery> deliver_reminders(const Workspace& ws, const Config& config,
+                                        const std::vector<Reminder>& reminders, TimePoint now,
+                                        DeliveryMode mode);
+
+} // namespace async

@@ -1,0 +1,236 @@
+#include <async/agenda.hpp>
+#include <async/config.hpp>
+#include <async/query.hpp>
+#include <async/text.hpp>
+#include <async/workspace.hpp>
+
+#include <algorithm>
+#include <set>
+#include <system_error>
+#include <utility>
+
+namespace fs = std::filesystem;
+
+namespace async {
+namespace {
+
+bool contains(const std::vector<std::string>& list, std::string_view handle) {
+    return std::any_of(list.begin(), list.end(),
+                       [&](const std::string& h) { return to_lower_ascii(h) == handle; });
+}
+
+bool earlier(const Deadline& a, const Deadline& b) {
+    if (a.due != b.due) {
+        return a.due < b.due;
+    }
+    return a.key < b.key;
+}
+
+} // namespace
+
+std::string_view to_string(DeadlineKind kind) {
+    switch (kind) {
+    case DeadlineKind::response: return "response";
+    case DeadlineKind::action: return "action";
+    case DeadlineKind::checkin: return "checkin";
+    case DeadlineKind::feedback: break;
+    }
+    return "feedback";
+}
+
+std::vector<Deadline> collect_deadlines(Index& index, const DeadlineFilter& filter) {
+    std::optional<std::string> who;
+    if (filter.who) {
+        who = to_lower_ascii(*filter.who);
+    }
+    std::vector<DocSummary> docs;
+    std::set<std::string> handles;
+    for (auto& doc : list_documents(index, ListFilter{})) {
+        if (!doc.due || doc.status == "closed" || is_child_type(doc.type)) {
+            continue;
+        }
+        const auto& asked = doc.type == "meeting" ? doc.participants : doc.reviewers;
+        if (asked.empty()) {
+            continue;
+        }
+        if (who && to_lower_ascii(doc.author) != *who && !contains(asked, *who)) {
+            continue;
+        }
+        for (const auto& h : asked) {
+            handles.insert(to_lower_ascii(h));
+        }
+        docs.push_back(std::move(doc));
+    }
+    // Who has not answered, asked per person (a handful of queries) rather than per document.
+    std::set<std::pair<std::string, std::string>> pending_reply, pending_response; // (path, handle)
+    for (const auto& h : handles) {
+        for (const auto& doc : awaiting_answer(index, h, "reviewers", "reply")) {
+            pending_reply.emplace(doc.path, h);
+        }
+        for (const auto& doc : awaiting_answer(index, h, "participants", "response")) {
+            pending_response.emplace(doc.path, h);
+        }
+    }
+
+    std::vector<Deadline> out;
+    for (const auto& doc : docs) {
+        bool meeting = doc.type == "meeting";
+        const auto& asked = meeting ? doc.participants : doc.reviewers;
+        const auto& pending = meeting ? pending_response : pending_reply;
+        Deadline d;
+        d.kind = meeting ? DeadlineKind::response : DeadlineKind::feedback;
+        d.key = std::string{to_string(d.kind)} + ":" + doc.id;
+        d.title = doc.title.empty() ? doc.path : doc.title;
+        d.due = *doc.due;
+        d.date = format_local_date(d.due);
+        d.doc_id = doc.id;
+        d.path = doc.path;
+        d.author = doc.author;
+        for (const auto& h : asked) {
+            std::string handle = to_lower_ascii(h);
+            if (pending.contains({doc.path, handle}) && !contains(d.owed_by, handle)) {
+                d.owed_by.push_back(handle);
+            }
+        }
+        if (filter.pending_only && d.owed_by.empty()) {
+            continue;
+        }
+        out.push_back(std::move(d));
+    }
+    ActionFilter actions;
+    if (who) {
+        actions.owner = *who;
+    }
+    for (const auto& a : list_actions(index, actions)) {
+        if (!a.due) {
+            continue;
+        }
+        Deadline d;
+        d.kind = DeadlineKind::action;
+        d.key = "action:" + a.handle;
+        d.title = a.text.empty() ? a.doc.title : a.text;
+        try {
+            // Only the date is meaningful; 17:00 local orders it among the day's deadlines.
+            d.due = parse_human_date(*a.due, TimePoint{}, DateRole::deadline);
+        } catch (const std::exception&) {
+            continue; // not a date (async check reports it)
+        }
+        d.all_day = true;
+        d.date = *a.due;
+        d.doc_id = a.doc.id;
+        d.path = a.doc.path;
+        d.author = a.owner;
+        d.owed_by = {a.owner};
+        out.push_back(std::move(d));
+    }
+    std::stable_sort(out.begin(), out.end(), earlier);
+    return out;
+}
+
+int checkin_weekday(const Config& config) {
+    static constexpr std::string_view k_days[] = {"monday", "tuesday",  "wednesday", "thursday",
+                                                  "friday", "saturday", "sunday"};
+    std::string lower = to_lower_ascii(trim(config.get("checkin.day").value_or("friday")));
+    for (int i = 0; i < 7; ++i) {
+        if (lower == k_days[i] || (lower.size() == 3 && k_days[i].starts_with(lower))) {
+            return i;
+        }
+    }
+    return 4;
+}
+
+TimePoint checkin_day(const Config& config, IsoWeek week) {
+    TimePoint day = iso_week_start(week);
+    // Step by local calendar days (36 hours then back to midnight) so a DST change cannot skew it.
+    for (int i = 0; i < checkin_weekday(config); ++i) {
+        day =
+            parse_human_date(format_local_date(day + std::chrono::hours{36}), day, DateRole::start);
+    }
+    return day;
+}
+
+bool has_checked_in(const Workspace& ws, IsoWeek week, std::string_view handle) {
+    std::error_code ec;
+    return fs::exists(
+        ws.root() / "checkins" / format_iso_week(week) / (std::string{handle} + ".md"), ec);
+}
+
+std::optional<Deadline> missing_checkin(const Workspace& ws, const Config& config,
+                                        std::string_view handle, TimePoint now) {
+    IsoWeek week = iso_week_of(now);
+    TimePoint day = checkin_day(config, week);
+    if (now < day || has_checked_in(ws, week, handle)) {
+        return std::nullopt;
+    }
+    Deadline d;
+    d.kind = DeadlineKind::checkin;
+    d.key = "checkin:" + format_iso_week(week);
+    d.title = "Check-in for " + format_iso_week(week);
+    d.date = format_local_date(day);
+    d.due = parse_human_date(d.date, now, DateRole::deadline);
+    d.all_day = true;
+    d.owed_by = {std::string{handle}};
+    return d;
+}
+
+Agenda build_agenda(Index& index, const Workspace& ws, const Config& config, const std::string& me,
+                    TimePoint now, int days) {
+    std::vector<Deadline> all;
+    for (auto& d : collect_deadlines(index, DeadlineFilter{})) {
+        if (d.kind == DeadlineKind::action && !contains(d.owed_by, me)) {
+            continue; // the agenda shows the team's document deadlines but only my actions
+        }
+        all.push_back(std::move(d));
+    }
+    // Check-in days from this week's until the end of the window; this week's is overdue while
+    // mine is missing after 17:00 that day.
+    std::string today = format_local_date(now);
+    std::string last_day = format_local_date(now + std::chrono::hours{24} * std::max(days - 1, 0));
+    IsoWeek week = iso_week_of(now);
+    for (int i = 0; i < 60; ++i) {
+        TimePoint day = checkin_day(config, week);
+        std::string date = format_local_date(day);
+        if (date > last_day) {
+            break;
+        }
+        bool done = has_checked_in(ws, week, me);
+        if (!done || date >= today) {
+            Deadline d;
+            d.kind = DeadlineKind::checkin;
+            d.key = "checkin:" + format_iso_week(week);
+            d.title = "Check-in for " + format_iso_week(week);
+            d.date = date;
+            d.due = parse_human_date(date, now, DateRole::deadline);
+            d.all_day = true;
+            if (!done) {
+                d.owed_by = {me};
+            }
+            all.push_back(std::move(d));
+        }
+        week = iso_week_of(day + std::chrono::hours{24 * 7});
+    }
+    std::stable_sort(all.begin(), all.end(), earlier);
+
+    std::string utc_today = format_utc(now).substr(0, 10);
+    Agenda agenda;
+    for (auto& d : all) {
+        // An action's date is overdue from the day after it, in UTC (as `actions --overdue`); the
+        // rest at their instant.
+        bool overdue = !d.owed_by.empty() &&
+                       (d.kind == DeadlineKind::action ? d.date < utc_today : d.due < now);
+        if (overdue) {
+            agenda.overdue.push_back(std::move(d));
+            continue;
+        }
+        if (d.date < today || d.date > last_day) {
+            continue;
+        }
+        if (agenda.days.empty() || agenda.days.back().date != d.date) {
+            agenda.days.push_back(AgendaDay{d.date, {}});
+        }
+        agenda.days.back().deadlines.push_back(std::move(d));
+    }
+    return agenda;
+}
+
+} // namespace async

@@ -1,0 +1,158 @@
+#include <async/calendar.hpp>
+#include <async/dates.hpp>
+#include <async/error.hpp>
+#include <async/text.hpp>
+
+#include <libical/ical.h>
+
+#include <memory>
+
+namespace async {
+namespace {
+
+struct ComponentFree {
+    void operator()(icalcomponent* c) const { icalcomponent_free(c); }
+};
+using ComponentPtr = std::unique_ptr<icalcomponent, ComponentFree>;
+
+// Text for a property value: one line, no control characters (libical escapes , ; \ itself).
+std::string clean(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (unsigned char c : text) {
+        if (c < 0x20 || c == 0x7f) {
+            if (!out.empty() && out.back() != ' ') {
+                out += ' ';
+            }
+            continue;
+        }
+        out += static_cast<char>(c);
+    }
+    return std::string{trim(out)};
+}
+
+icaltimetype utc_time(TimePoint t) {
+    return icaltime_from_timet_with_zone(static_cast<time_t>(t.time_since_epoch().count()), 0,
+                                         icaltimezone_get_utc_timezone());
+}
+
+// "2026-11-27" as an iCalendar DATE.
+icaltimetype date_value(std::string_view iso) {
+    icaltimetype t = icaltime_null_date();
+    t.year = std::stoi(std::string{iso.substr(0, 4)});
+    t.month = std::stoi(std::string{iso.substr(5, 2)});
+    t.day = std::stoi(std::string{iso.substr(8, 2)});
+    return t;
+}
+
+void add_dates(icalcomponent* event, icaltimetype start, bool all_day) {
+    icalcomponent_add_property(event, icalproperty_new_dtstart(start));
+    if (all_day) {
+        icaltimetype end = start;
+        icaltime_adjust(&end, 1, 0, 0, 0);
+        icalcomponent_add_property(event, icalproperty_new_dtend(end));
+    }
+}
+
+std::string summary_of(const Deadline& d) {
+    switch (d.kind) {
+    case DeadlineKind::response: return "Responses due: " + clean(d.title);
+    case DeadlineKind::action: return "Due (@" + clean(d.author) + "): " + clean(d.title);
+    case DeadlineKind::checkin: return "Weekly check-in";
+    case DeadlineKind::feedback: break;
+    }
+    return "Feedback due: " + clean(d.title);
+}
+
+std::string description_of(const Deadline& d) {
+    std::string out;
+    if (!d.doc_id.empty()) {
+        out += "async show " + d.doc_id + "\n" + d.path + "\n";
+    }
+    if (!d.author.empty() && d.kind != DeadlineKind::action) {
+        out += "Asked by @" + d.author + "\n";
+    }
+    if (!d.owed_by.empty() && d.kind != DeadlineKind::action) {
+        out += "Waiting for:";
+        for (const auto& h : d.owed_by) {
+            out += " @" + h;
+        }
+        out += "\n";
+    }
+    std::string cleaned;
+    for (char c : out) {
+        cleaned += (static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == 0x7f ? ' ' : c;
+    }
+    return std::string{trim(cleaned)};
+}
+
+} // namespace
+
+std::string calendar_uid(const Deadline& deadline) {
+    if (deadline.kind == DeadlineKind::checkin) {
+        return "checkin@async";
+    }
+    auto colon = deadline.key.find(':');
+    std::string ref = colon == std::string::npos ? deadline.key : deadline.key.substr(colon + 1);
+    return std::string{to_string(deadline.kind)} + "-" + ref + "@async";
+}
+
+std::string build_calendar(const std::vector<Deadline>& deadlines, int checkin_weekday,
+                           TimePoint now) {
+    ComponentPtr cal{icalcomponent_new(ICAL_VCALENDAR_COMPONENT)};
+    if (!cal) {
+        throw Error{ErrorKind::environment, "cannot build the calendar: out of memory"};
+    }
+    icalcomponent_add_property(cal.get(), icalproperty_new_version("2.0"));
+    icalcomponent_add_property(cal.get(), icalproperty_new_prodid("-//async//async calendar//EN"));
+    icalcomponent_add_property(cal.get(), icalproperty_new_calscale("GREGORIAN"));
+    icalcomponent_add_property(cal.get(), icalproperty_new_method(ICAL_METHOD_PUBLISH));
+    icaltimetype stamp = utc_time(now);
+
+    auto add_event = [&](const Deadline& d, icaltimetype start, bool all_day) {
+        icalcomponent* event = icalcomponent_new(ICAL_VEVENT_COMPONENT);
+        icalcomponent_add_property(event, icalproperty_new_uid(calendar_uid(d).c_str()));
+        icalcomponent_add_property(event, icalproperty_new_dtstamp(stamp));
+        add_dates(event, start, all_day);
+        icalcomponent_add_property(event, icalproperty_new_summary(summary_of(d).c_str()));
+        std::string description = description_of(d);
+        if (!description.empty()) {
+            icalcomponent_add_property(event, icalproperty_new_description(description.c_str()));
+        }
+        icalcomponent_add_property(event, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+        icalcomponent_add_component(cal.get(), event);
+        return event;
+    };
+
+    for (const auto& d : deadlines) {
+        if (d.kind == DeadlineKind::checkin) {
+            continue;
+        }
+        add_event(d, d.all_day ? date_value(d.date) : utc_time(d.due), d.all_day);
+    }
+
+    // One recurring event, anchored on a fixed week (2026-W01) so every export is identical.
+    static constexpr const char* k_byday[] = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"};
+    int day = checkin_weekday < 0 || checkin_weekday > 6 ? 4 : checkin_weekday;
+    Deadline checkin;
+    checkin.kind = DeadlineKind::checkin;
+    icaltimetype first = date_value("2025-12-29"); // Monday of 2026-W01
+    icaltime_adjust(&first, day, 0, 0, 0);
+    icalcomponent* event = add_event(checkin, first, true);
+    std::string rule = std::string{"FREQ=WEEKLY;BYDAY="} + k_byday[day];
+    icalcomponent_add_property(
+        event, icalproperty_new_rrule(icalrecurrencetype_from_string(rule.c_str())));
+    icalcomponent_add_property(event,
+                               icalproperty_new_description(
+                                   "What have you been working on? Write it with: async checkin"));
+
+    char* text = icalcomponent_as_ical_string_r(cal.get());
+    if (text == nullptr) {
+        throw Error{ErrorKind::environment, "cannot build the calendar: libical failed"};
+    }
+    std::string out{text};
+    icalmemory_free_buffer(text);
+    return out;
+}
+
+} // namespace async

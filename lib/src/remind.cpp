@@ -1,0 +1,468 @@
+#include <async/agenda.hpp>
+#include <async/dates.hpp>
+#include <async/error.hpp>
+#include <async/process.hpp>
+#include <async/query.hpp>
+#include <async/remind.hpp>
+#include <async/text.hpp>
+#include <async/workspace.hpp>
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <ctime>
+#include <fcntl.h>
+#include <map>
+#include <set>
+#include <sys/file.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace async {
+namespace {
+
+constexpr int k_log_days = 14;             // how long sent reminders are remembered
+constexpr std::size_t k_title_width = 200; // columns of a title in a message body
+
+struct SentEntry {
+    std::string person;
+    std::string item;
+    std::string date;
+};
+
+fs::path log_file(const Workspace& ws) {
+    return ws.local_dir() / "reminded.toml";
+}
+
+std::vector<SentEntry> load_sent(const Workspace& ws) {
+    fs::path file = log_file(ws);
+    std::error_code ec;
+    if (!fs::exists(file, ec)) {
+        return {};
+    }
+    std::string shown = ws.display(file);
+    toml::table table;
+    try {
+        table = toml::parse(read_file(file), shown);
+    } catch (const toml::parse_error& e) {
+        throw Error{ErrorKind::data,
+                    "invalid TOML in '" + shown + "': " + std::to_string(e.source().begin.line) +
+                        ":" + std::to_string(e.source().begin.column) + ": " +
+                        std::string{e.description()},
+                    "remove the file; it only records which reminders were sent"};
+    }
+    std::vector<SentEntry> out;
+    if (auto* list = table["sent"].as_array()) {
+        for (const auto& node : *list) {
+            if (const auto* t = node.as_table()) {
+                SentEntry e{(*t)["person"].value_or(std::string{}),
+                            (*t)["item"].value_or(std::string{}),
+                            (*t)["date"].value_or(std::string{})};
+                if (!e.person.empty() && !e.item.empty() && !e.date.empty()) {
+                    out.push_back(std::move(e));
+                }
+            }
+        }
+    }
+    return out;
+}
+
+void save_sent(const Workspace& ws, const std::vector<SentEntry>& entries) {
+    std::string out = "# Reminders sent by async remind --mail (person, item, local date), kept " +
+                      std::to_string(k_log_days) + " days.\n# Per machine; never committed.\n";
+    for (const auto& e : entries) {
+        out += "\n[[sent]]\nperson = " + toml_quote(e.person) + "\nitem = " + toml_quote(e.item) +
+               "\ndate = " + toml_quote(e.date) + "\n";
+    }
+    write_file_atomic(log_file(ws), out);
+}
+
+// An exclusive lock on .async/local/reminded.lock for the life of the object.
+class LogLock {
+public:
+    explicit LogLock(const Workspace& ws) {
+        fs::create_directories(ws.local_dir());
+        fs::path path = ws.local_dir() / "reminded.lock";
+        m_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (m_fd < 0 || ::flock(m_fd, LOCK_EX) != 0) {
+            throw Error{ErrorKind::environment, "cannot lock '" + ws.display(path) + "'"};
+        }
+    }
+    ~LogLock() {
+        if (m_fd >= 0) {
+            ::close(m_fd);
+        }
+    }
+    LogLock(const LogLock&) = delete;
+    LogLock& operator=(const LogLock&) = delete;
+
+private:
+    int m_fd = -1;
+};
+
+// One line: control characters (CR, LF, ESC…) become spaces, runs of blanks one space.
+std::string one_line(std::string_view text) {
+    std::string out;
+    for (unsigned char c : text) {
+        if (c < 0x20 || c == 0x7f) {
+            c = ' ';
+        }
+        if (c == ' ' && (out.empty() || out.back() == ' ')) {
+            continue;
+        }
+        out += static_cast<char>(c);
+    }
+    return std::string{trim(out)};
+}
+
+bool is_plain_phrase(std::string_view text) {
+    return std::all_of(text.begin(), text.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == ' ' || c == '.' || c == '-' || c == '_' || c == '\'';
+    });
+}
+
+std::string base64(std::string_view in) {
+    static constexpr char k_alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    std::size_t i = 0;
+    for (; i + 2 < in.size(); i += 3) {
+        unsigned v = (static_cast<unsigned char>(in[i]) << 16) |
+                     (static_cast<unsigned char>(in[i + 1]) << 8) |
+                     static_cast<unsigned char>(in[i + 2]);
+        for (int s = 18; s >= 0; s -= 6) {
+            out += k_alphabet[(v >> s) & 63];
+        }
+    }
+    if (i < in.size()) {
+        unsigned v = static_cast<unsigned char>(in[i]) << 16;
+        if (i + 1 < in.size()) {
+            v |= static_cast<unsigned char>(in[i + 1]) << 8;
+        }
+        out += k_alphabet[(v >> 18) & 63];
+        out += k_alphabet[(v >> 12) & 63];
+        out += i + 1 < in.size() ? k_alphabet[(v >> 6) & 63] : '=';
+        out += '=';
+    }
+    return out;
+}
+
+// A display name for a header: as is when plain, a quoted string when ASCII, else RFC 2047.
+std::string display_name(std::string_view name) {
+    std::string text = one_line(name);
+    if (text.size() > 120) {
+        text = truncate_to_width(text, 60);
+    }
+    if (text.empty()) {
+        return {};
+    }
+    if (is_plain_phrase(text)) {
+        return text;
+    }
+    bool ascii = std::all_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x80; });
+    if (ascii) {
+        std::string out = "\"";
+        for (char c : text) {
+            if (c == '"' || c == '\\') {
+                out += '\\';
+            }
+            out += c;
+        }
+        return out + "\"";
+    }
+    return "=?UTF-8?B?" + base64(text) + "?=";
+}
+
+std::string mailbox(std::string_view name, std::string_view address) {
+    std::string shown = display_name(name);
+    return shown.empty() ? std::string{address} : shown + " <" + std::string{address} + ">";
+}
+
+std::string rfc5322_date(TimePoint t) {
+    std::time_t secs = static_cast<std::time_t>(t.time_since_epoch().count());
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    static constexpr const char* k_days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static constexpr const char* k_months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                               "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d +0000", k_days[tm.tm_wday],
+                  tm.tm_mday, k_months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+                  tm.tm_sec);
+    return buf;
+}
+
+std::string line_for(const OwedItem& item) {
+    std::string title = "\"" + truncate_to_width(one_line(item.title), k_title_width) + "\"";
+    std::string out;
+    if (item.kind == "review") {
+        out = "Feedback on " + title;
+    } else if (item.kind == "response") {
+        out = "Your response to the meeting " + title;
+    } else if (item.kind == "checkin") {
+        out = "Your check-in: " + one_line(item.title);
+    } else {
+        out = "Action: " + title;
+    }
+    if (!item.from.empty()) {
+        out += ", asked by @" + one_line(item.from);
+    }
+    if (item.due) {
+        out += ", due " + format_local(*item.due);
+    }
+    if (!item.doc_id.empty()) {
+        std::string verb = item.kind == "review"     ? "async doc reply "
+                           : item.kind == "response" ? "async meeting respond "
+                                                     : "async show ";
+        out += "\r\n    " + verb + one_line(item.doc_id);
+    } else if (item.kind == "checkin") {
+        out += "\r\n    async checkin";
+    }
+    return out;
+}
+
+OwedItem owed_from(std::string kind, const DocSummary& doc) {
+    OwedItem item;
+    item.kind = kind;
+    item.key = kind + ":" + doc.id;
+    item.title = doc.title.empty() ? doc.path : doc.title;
+    item.due = doc.due;
+    item.doc_id = doc.id;
+    item.path = doc.path;
+    item.from = doc.author;
+    return item;
+}
+
+} // namespace
+
+std::vector<Reminder> gather_reminders(Index& index, const Workspace& ws, const Config& config,
+                                       TimePoint now) {
+    // One pass over the overdue actions for everyone (listing them is the expensive part).
+    ActionFilter overdue;
+    overdue.overdue_at = now;
+    auto overdue_actions = list_actions(index, overdue);
+    std::map<std::string, std::vector<const ActionRow*>> overdue_by_owner;
+    for (const auto& a : overdue_actions) {
+        overdue_by_owner[to_lower_ascii(a.owner)].push_back(&a);
+    }
+    std::vector<Reminder> out;
+    for (const auto& person : config.people()) {
+        std::string h = to_lower_ascii(person.handle);
+        Reminder r;
+        r.person = person;
+        for (const auto& doc : awaiting_answer(index, h, "reviewers", "reply")) {
+            if (to_lower_ascii(doc.author) != h && !is_child_type(doc.type)) {
+                r.items.push_back(owed_from("review", doc));
+            }
+        }
+        for (const auto& doc : awaiting_answer(index, h, "participants", "response")) {
+            if (doc.type == "meeting") {
+                r.items.push_back(owed_from("response", doc));
+            }
+        }
+        if (auto missing = missing_checkin(ws, config, h, now)) {
+            OwedItem item;
+            item.kind = "checkin";
+            item.key = missing->key;
+            item.title = missing->title;
+            item.due = missing->due;
+            r.items.push_back(std::move(item));
+        }
+        for (const auto* a : overdue_by_owner[h]) {
+            OwedItem item;
+            item.kind = "action";
+            item.key = "action:" + a->handle;
+            item.title = a->text;
+            try {
+                item.due = parse_human_date(a->due.value_or(""), now, DateRole::deadline);
+            } catch (const Error&) {
+            }
+            item.doc_id = a->doc.id;
+            item.path = a->doc.path;
+            item.from = a->doc.author;
+            r.items.push_back(std::move(item));
+        }
+        for (auto& item : r.items) {
+            if (to_lower_ascii(item.from) == h) {
+                item.from.clear(); // nobody asked: my own meeting or action
+            }
+        }
+        std::stable_sort(r.items.begin(), r.items.end(), [](const OwedItem& a, const OwedItem& b) {
+            if (a.due.has_value() != b.due.has_value()) {
+                return a.due.has_value();
+            }
+            return a.due && *a.due < *b.due;
+        });
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+void validate_address(std::string_view address, std::string_view whose) {
+    auto refuse = [&](std::string_view why) {
+        throw Error{ErrorKind::data,
+                    "refusing the address '" + std::string{address} + "' of " + std::string{whose} +
+                        ": " + std::string{why},
+                    "fix it in .async/config.toml"};
+    };
+    if (address.empty()) {
+        refuse("it is empty");
+    }
+    if (address.front() == '-') {
+        refuse("it starts with '-'");
+    }
+    if (address.size() > 254) {
+        refuse("it is longer than 254 characters");
+    }
+    for (unsigned char c : address) {
+        if (c < 0x20 || c == 0x7f) {
+            refuse("it contains a control character (a newline?)");
+        }
+        if (c == ' ' || std::string_view{"<>()[],;:\\\""}.find(static_cast<char>(c)) !=
+                            std::string_view::npos) {
+            refuse("it contains '" + std::string(1, static_cast<char>(c)) + "'");
+        }
+    }
+    auto at = address.rfind('@');
+    if (at == std::string_view::npos || at == 0 || at + 1 == address.size() ||
+        address.find('@') != at) {
+        refuse("it is not of the form name@domain");
+    }
+}
+
+MailSettings mail_settings(const Config& config) {
+    MailSettings mail;
+    mail.sendmail = config.get_list("mail.sendmail");
+    if (mail.sendmail.empty() || mail.sendmail.front().empty()) {
+        mail.sendmail = {"sendmail"};
+    }
+    auto from = config.get("mail.from");
+    if (!from || trim(*from).empty()) {
+        throw Error{ErrorKind::usage, "no sender address: [mail] from is not set",
+                    "async config set mail.from async@example.org"};
+    }
+    mail.from = std::string{trim(*from)};
+    validate_address(mail.from, "[mail] from");
+    return mail;
+}
+
+std::string render_message(const Reminder& reminder, const std::vector<OwedItem>& items,
+                           const MailSettings& mail, TimePoint now) {
+    const Person& p = reminder.person;
+    std::string date = format_local_date(now);
+    std::string msg;
+    msg += "From: " + mailbox("async", mail.from) + "\r\n";
+    msg += "To: " + mailbox(p.name, p.email) + "\r\n";
+    msg += "Subject: Reminder: " + std::to_string(items.size()) +
+           (items.size() == 1 ? " thing" : " things") + " you owe (" + date + ")\r\n";
+    msg += "Date: " + rfc5322_date(now) + "\r\n";
+    msg += "Message-ID: <remind-" + date + "-" +
+           short_hash(p.handle + "\n" + date + "\n" + std::to_string(items.size())) + "@async>\r\n";
+    msg += "MIME-Version: 1.0\r\nContent-Type: text/plain; "
+           "charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n";
+    msg += "Auto-Submitted: auto-generated\r\n\r\n";
+    std::string name = one_line(p.name.empty() ? p.handle : p.name);
+    msg += "Hi " + truncate_to_width(name, 60) + ",\r\n\r\nthis is what you owe the team as of " +
+           format_local(now) + ":\r\n\r\n";
+    for (const auto& item : items) {
+        msg += "- " + line_for(item) + "\r\n";
+    }
+    msg += "\r\n-- \r\nasync remind\r\n";
+    return msg;
+}
+
+std::string_view to_string(DeliveryStatus status) {
+    switch (status) {
+    case DeliveryStatus::sent: return "sent";
+    case DeliveryStatus::would_send: return "would-send";
+    case DeliveryStatus::no_address: return "no-address";
+    case DeliveryStatus::refused: return "refused";
+    case DeliveryStatus::failed: return "failed";
+    case DeliveryStatus::nothing_new: break;
+    }
+    return "nothing-new";
+}
+
+std::vector<Delivery> deliver_reminders(const Workspace& ws, const Config& config,
+                                        const std::vector<Reminder>& reminders, TimePoint now,
+                                        DeliveryMode mode) {
+    MailSettings mail = mail_settings(config);
+    std::optional<LogLock> lock;
+    if (mode == DeliveryMode::send) {
+        lock.emplace(ws);
+    }
+    std::string today = format_local_date(now);
+    std::vector<SentEntry> log = load_sent(ws);
+    std::string oldest = format_local_date(now - std::chrono::hours{24 * k_log_days});
+    std::erase_if(log, [&](const SentEntry& e) { return e.date < oldest; });
+    std::set<std::string> sent_today;
+    for (const auto& e : log) {
+        if (e.date == today) {
+            sent_today.insert(e.person + "\n" + e.item);
+        }
+    }
+
+    std::vector<Delivery> out;
+    for (const auto& r : reminders) {
+        Delivery d;
+        d.handle = r.person.handle;
+        for (const auto& item : r.items) {
+            if (!sent_today.contains(r.person.handle + "\n" + item.key)) {
+                d.items.push_back(item);
+            }
+        }
+        if (d.items.empty()) {
+            d.status = DeliveryStatus::nothing_new;
+            out.push_back(std::move(d));
+            continue;
+        }
+        if (trim(r.person.email).empty()) {
+            d.status = DeliveryStatus::no_address;
+            d.error = "no email address for '" + r.person.handle + "'";
+            out.push_back(std::move(d));
+            continue;
+        }
+        try {
+            validate_address(r.person.email, "'" + r.person.handle + "'");
+        } catch (const Error& e) {
+            d.status = DeliveryStatus::refused;
+            d.error = e.what();
+            out.push_back(std::move(d));
+            continue;
+        }
+        d.message = render_message(r, d.items, mail, now);
+        if (mode == DeliveryMode::dry_run) {
+            d.status = DeliveryStatus::would_send;
+            out.push_back(std::move(d));
+            continue;
+        }
+        std::vector<std::string> argv = mail.sendmail;
+        argv.push_back("-t");
+        argv.push_back("-oi");
+        // sendmail's own output is captured: our stdout carries only the answer.
+        auto result = run_process_with_input(argv, d.message, Capture::stdout_only);
+        if (!result || result->exit_status != 0) {
+            d.status = DeliveryStatus::failed;
+            d.error = !result ? "cannot run '" + argv.front() + "'"
+                              : "'" + argv.front() + "' failed with exit status " +
+                                    std::to_string(result->exit_status);
+            if (result && !trim(result->out).empty()) {
+                d.error += ": " + one_line(result->out).substr(0, 300);
+            }
+            out.push_back(std::move(d));
+            continue;
+        }
+        d.status = DeliveryStatus::sent;
+        for (const auto& item : d.items) {
+            log.push_back(SentEntry{r.person.handle, item.key, today});
+        }
+        save_sent(ws, log); // after every message, so a later failure never causes a resend
+        out.push_back(std::move(d));
+    }
+    return out;
+}
+
+} // namespace async
