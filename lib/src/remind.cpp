@@ -104,7 +104,7 @@ private:
 };
 
 // One line: control characters (CR, LF, ESC…) become spaces, runs of blanks one space.
-std::string one_line(std::string_view text) {
+std::string mail_line(std::string_view text) {
     std::string out;
     for (unsigned char c : text) {
         if (c < 0x20 || c == 0x7f) {
@@ -152,7 +152,7 @@ std::string base64(std::string_view in) {
 
 // A display name for a header: as is when plain, a quoted string when ASCII, else RFC 2047.
 std::string display_name(std::string_view name) {
-    std::string text = one_line(name);
+    std::string text = mail_line(name);
     if (text.size() > 120) {
         text = truncate_to_width(text, 60);
     }
@@ -196,19 +196,19 @@ std::string rfc5322_date(TimePoint t) {
 }
 
 std::string line_for(const OwedItem& item) {
-    std::string title = "\"" + truncate_to_width(one_line(item.title), k_title_width) + "\"";
+    std::string title = "\"" + truncate_to_width(mail_line(item.title), k_title_width) + "\"";
     std::string out;
     if (item.kind == "review") {
         out = "Feedback on " + title;
     } else if (item.kind == "response") {
         out = "Your response to the meeting " + title;
     } else if (item.kind == "checkin") {
-        out = "Your check-in: " + one_line(item.title);
+        out = "Your check-in: " + mail_line(item.title);
     } else {
         out = "Action: " + title;
     }
     if (!item.from.empty()) {
-        out += ", asked by @" + one_line(item.from);
+        out += ", asked by @" + mail_line(item.from);
     }
     if (item.due) {
         out += ", due " + format_local(*item.due);
@@ -217,7 +217,7 @@ std::string line_for(const OwedItem& item) {
         std::string verb = item.kind == "review"     ? "async doc reply "
                            : item.kind == "response" ? "async meeting respond "
                                                      : "async show ";
-        out += "\r\n    " + verb + one_line(item.doc_id);
+        out += "\r\n    " + verb + mail_line(item.doc_id);
     } else if (item.kind == "checkin") {
         out += "\r\n    async checkin";
     }
@@ -364,7 +364,7 @@ std::string render_message(const Reminder& reminder, const std::vector<OwedItem>
     msg += "MIME-Version: 1.0\r\nContent-Type: text/plain; "
            "charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n";
     msg += "Auto-Submitted: auto-generated\r\n\r\n";
-    std::string name = one_line(p.name.empty() ? p.handle : p.name);
+    std::string name = mail_line(p.name.empty() ? p.handle : p.name);
     msg += "Hi " + truncate_to_width(name, 60) + ",\r\n\r\nthis is what you owe the team as of " +
            format_local(now) + ":\r\n\r\n";
     for (const auto& item : items) {
@@ -450,7 +450,7 @@ std::vector<Delivery> deliver_reminders(const Workspace& ws, const Config& confi
                               : "'" + argv.front() + "' failed with exit status " +
                                     std::to_string(result->exit_status);
             if (result && !trim(result->out).empty()) {
-                d.error += ": " + one_line(result->out).substr(0, 300);
+                d.error += ": " + mail_line(result->out).substr(0, 300);
             }
             out.push_back(std::move(d));
             continue;
