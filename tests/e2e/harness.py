@@ -88,6 +88,13 @@ class AsyncTestCase(unittest.TestCase):
         self.assertEqual(r.code, 0, r)
         return r
 
+    def a(self, *args, user=None, env=None, **kwargs):
+        """async -C <the workspace> ARGS, as user (ASYNC_USER) when given, with env added."""
+        full = dict(env or {})
+        if user:
+            full["ASYNC_USER"] = user
+        return self.run_async("-C", str(self.ws), *args, env=full, **kwargs)
+
     def init_ws(self):
         self.ok("init", str(self.ws))
         return self.ws

@@ -46,12 +46,6 @@ class CalendarCase(harness.AsyncTestCase):
         self.a("config", "set", "people.bob.email", "bob@example.com")
         self.a("config", "set", "people.carol.email", "carol@example.com")
 
-    def a(self, *args, user=None, env=None, **kwargs):
-        full = dict(env or {})
-        if user:
-            full["ASYNC_USER"] = user
-        return self.run_async("-C", str(self.ws), *args, env=full, **kwargs)
-
     def a_ok(self, *args, **kwargs):
         r = self.a(*args, **kwargs)
         self.assertEqual(r.code, 0, r)

@@ -83,12 +83,6 @@ class CheckinCase(harness.AsyncTestCase):
         self.git_env = {"HOME": str(self.home), "GIT_CONFIG_NOSYSTEM": "1", "PATH": self.env["PATH"],
                         "LANG": "C.UTF-8", "TZ": "UTC"}
 
-    def a(self, *args, user=None, env=None, **kwargs):
-        full = dict(env or {})
-        if user:
-            full["ASYNC_USER"] = user
-        return self.run_async("-C", str(self.ws), *args, env=full, **kwargs)
-
     def set_config(self, key, value):
         self.ok("-C", str(self.ws), "config", "set", key, value)
 

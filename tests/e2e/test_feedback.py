@@ -15,12 +15,6 @@ class Feedback(harness.AsyncTestCase):
         super().setUp()
         self.init_ws()
 
-    def a(self, *args, user=None, env=None, **kwargs):
-        full = dict(env or {})
-        if user:
-            full["ASYNC_USER"] = user
-        return self.run_async("-C", str(self.ws), *args, env=full, **kwargs)
-
     def new_doc(self, title="Pricing page", body="## Problem\n\nOld page.\n\n## Which tiers?\n\nThree or four."):
         r = self.a("doc", "new", title, "-r", "bob,carol", "-d", "fri", "-m", body)
         self.assertEqual(r.code, 0, r)

@@ -22,12 +22,6 @@ class InboxCase(harness.AsyncTestCase):
         for who in ("bob", "carol"):
             self.a("config", "set", f"people.{who}.email", f"{who}@example.com")
 
-    def a(self, *args, user=None, env=None, **kwargs):
-        full = dict(env or {})
-        if user:
-            full["ASYNC_USER"] = user
-        return self.run_async("-C", str(self.ws), *args, env=full, **kwargs)
-
     def inbox(self, user=None, env=None, *extra):
         r = self.a("inbox", "--json", *extra, user=user, env=env)
         self.assertEqual(r.code, 0, r)

@@ -22,9 +22,6 @@ class IndexCase(harness.AsyncTestCase):
         super().setUp()
         self.init_ws()
 
-    def a(self, *args, **kwargs):
-        return self.run_async("-C", str(self.ws), *args, **kwargs)
-
     def j(self, *args, **kwargs):
         r = self.a("--json", *args, **kwargs)
         self.assertEqual(r.code, 0, r)

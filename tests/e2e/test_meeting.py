@@ -17,12 +17,6 @@ class Meetings(harness.AsyncTestCase):
         super().setUp()
         self.init_ws()
 
-    def a(self, *args, user=None, env=None, **kwargs):
-        full = dict(env or {})
-        if user:
-            full["ASYNC_USER"] = user
-        return self.run_async("-C", str(self.ws), *args, env=full, **kwargs)
-
     def open_meeting(self, *extra, title="Launch sync", people="bob,carol,dave", body=AGENDA):
         r = self.a("meeting", "open", title, "--with", people, "--due", "fri", "-m", body, *extra)
         self.assertEqual(r.code, 0, r)

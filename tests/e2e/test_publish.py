@@ -86,9 +86,6 @@ class Publish(harness.AsyncTestCase):
         self.init_ws()
         self.site = self.tmp / "site"
 
-    def a(self, *args, **kwargs):
-        return self.run_async("-C", str(self.ws), *args, **kwargs)
-
     def write_doc(self, folder, doc_id, doc_type, title, created, body, tags=(), status="open",
                   author="alice", extra=""):
         path = self.ws / "docs" / folder / "index.md"
