@@ -1157,6 +1157,7 @@ Index::~Index() {
 
 void Index::open() {
     fs::path file = m_ws.index_file();
+    int busy_waits = 0;
     for (int attempt = 0; attempt < 2; ++attempt) {
         try {
             m_db = std::make_unique<SQLite::Database>(file, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
@@ -1173,6 +1174,16 @@ void Index::open() {
             m_rebuilt_because = "the index was made by another version of async (schema " +
                                 std::to_string(version) + "); rebuilding it from the files";
         } catch (const SQLite::Exception& e) {
+            int code = e.getErrorCode() & 0xff;
+            if ((code == SQLITE_BUSY || code == SQLITE_LOCKED) && busy_waits < k_busy_timeout_ms / 20) {
+                // Another process is creating, switching or replacing the index: it is not
+                // damaged, so wait for it (deleting it now would pull it from under that process).
+                m_db.reset();
+                ++busy_waits;
+                ::usleep(20 * 1000);
+                --attempt;
+                continue;
+            }
             if (attempt == 1) {
                 throw Error{ErrorKind::data, "cannot open the index '" + file.string() + "': " + e.what(),
                             "delete it; the next command rebuilds it from the files"};
