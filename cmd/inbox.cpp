@@ -82,15 +82,14 @@ void run_inbox(Context& ctx, const InboxOptions& opts) {
         return;
     }
     std::vector<std::vector<std::string>> rows;
+    std::vector<std::vector<std::string>> sgr;
     for (const auto& item : items) {
-        std::string when = when_of(item, now);
-        if (item.due && *item.due < now && item.state == ItemState::open) {
-            when = styled(ctx, when, "31");
-        }
-        rows.push_back({item.handle, std::string{to_string(item.kind)}, when, item.title,
+        bool overdue = item.due && *item.due < now && item.state == ItemState::open;
+        rows.push_back({item.handle, std::string{to_string(item.kind)}, when_of(item, now), item.title,
                         item.from.empty() ? "" : "from " + item.from});
+        sgr.push_back({"", "", overdue && ctx.color_enabled() ? "31" : ""});
     }
-    std::string table = format_table(rows, 3, output_width(ctx));
+    std::string table = format_table(rows, 3, output_width(ctx), sgr);
     if (!opts.explain) {
         ctx.print(table);
         return;

@@ -102,12 +102,13 @@ void run_status(Context& ctx, const RefOptions& opts) {
             head += ", responses due " + format_local(*meeting.due) + " (" + format_relative(*meeting.due, now) + ")";
         }
         std::vector<std::vector<std::string>> rows;
+        std::vector<std::vector<std::string>> sgr;
         for (const auto& r : states) {
             std::string when = r.replied ? format_local(*r.replied) : std::string{};
-            std::string state{response_state_name(r.state)};
-            rows.push_back({r.handle, r.state == ReviewState::overdue ? styled(ctx, state, "31") : state, when});
+            rows.push_back({r.handle, std::string{response_state_name(r.state)}, when});
+            sgr.push_back({"", r.state == ReviewState::overdue && ctx.color_enabled() ? "31" : ""});
         }
-        ctx.print(sanitize_for_terminal(head, Newlines::flatten) + "\n" + format_table(rows, 0, output_width(ctx)));
+        ctx.print(sanitize_for_terminal(head, Newlines::flatten) + "\n" + format_table(rows, 0, output_width(ctx), sgr));
     }
     if (waiting) {
         throw Error{ErrorKind::no, ""}; // "has everyone responded?" no: exit 1, nothing more to say
