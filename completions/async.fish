@@ -190,8 +190,9 @@ complete -c async -n '__async_at ""' -a sync -d 'Commit my changes, pull --rebas
 complete -c async -n '__async_at ""' -a checkin -d 'My weekly check-in; who has checked in; the digest'
 complete -c async -n '__async_at ""' -a publish -d 'Write the internal blog: a static HTML site with an Atom feed'
 
-# async init [DIR] [--git]
+# async init [DIR] [--git] [--sample]
 complete -c async -n '__async_at init' -l git -d 'Also make it a git repository, hooks installed'
+complete -c async -n '__async_at init' -l sample -d 'Fill it with a small example team'
 complete -c async -n '__async_at init; and test (__async_positionals) -eq 0' -a '(__fish_complete_directories)'
 
 # async doc new
