@@ -1,10 +1,13 @@
-// async init [DIR] [--git]: create (or complete) a workspace.
+// async init [DIR] [--git] [--sample]: create (or complete) a workspace, optionally with the
+// sample team's documents.
 #include "command.hpp"
 
 #include <async/error.hpp>
 #include <async/hooks.hpp>
 #include <async/json.hpp>
 #include <async/process.hpp>
+#include <async/sample.hpp>
+#include <async/workspace.hpp>
 
 #include <CLI/CLI.hpp>
 
@@ -16,16 +19,32 @@ namespace {
 struct InitOptions {
     std::string dir = ".";
     bool git = false;
+    bool sample = false;
 };
 
 void run_init(Context& ctx, const InitOptions& opts) {
     ctx.enter_directory();
     fs::path dir = fs::absolute(opts.dir).lexically_normal();
-    InitResult result = init_workspace(dir);
     std::string root = dir.string();
+    // The sample goes only where it cannot mix with a team's files: a new workspace, or one
+    // exactly as init left it. Checked before anything is created.
+    if (opts.sample && !can_take_sample(dir)) {
+        throw Error{ErrorKind::usage, "'" + root + "' already holds a workspace with files; not adding the sample to it",
+                    "run 'async init --sample' with a new folder, e.g. 'async init --sample ~/async-demo'"};
+    }
+    TimePoint now = opts.sample ? ctx.clock().now() : TimePoint{};
+    InitResult result = init_workspace(dir);
     if (!ctx.globals.json) {
         ctx.notice(result == InitResult::created ? "initialized a workspace in '" + root + "'"
                                                  : "the workspace in '" + root + "' is already set up");
+    }
+    std::size_t sample_files = 0;
+    if (opts.sample) {
+        sample_files = write_sample(Workspace{dir}, now).size();
+        if (!ctx.globals.json) {
+            ctx.notice("wrote the sample team's " + std::to_string(sample_files) +
+                       " files (alice, bob and carol); try 'async -C " + root + " list'");
+        }
     }
     if (opts.git) {
         // git init unless dir already is the top of a repository; the hooks go where that
@@ -49,6 +68,7 @@ void run_init(Context& ctx, const InitOptions& opts) {
             .key("schema").value(k_json_schema)
             .key("path").value(root)
             .key("created").value(result == InitResult::created)
+            .key("sample_files").value(static_cast<std::int64_t>(sample_files))
             .end_object();
         ctx.print(json.str());
     }
@@ -61,6 +81,8 @@ void add_init_command(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand("init", "Create a workspace (idempotent; refuses to nest)");
     cmd->add_option("DIR", opts->dir, "Folder for the workspace (default: the current one)");
     cmd->add_flag("--git", opts->git, "Also make it a git repository, with the hooks installed");
+    cmd->add_flag("--sample", opts->sample,
+                  "Fill it with a small example team (refused where a workspace has files)");
     cmd->callback([&ctx, opts] { run_init(ctx, *opts); });
 }
 

@@ -54,7 +54,7 @@ std::size_t output_width(const Context& ctx) {
 }
 
 std::string format_table(const std::vector<std::vector<std::string>>& rows_in, std::size_t flexible,
-                         std::size_t width) {
+                         std::size_t width, const std::vector<std::vector<std::string>>& sgr) {
     std::vector<std::vector<std::string>> rows;
     std::size_t columns = 0;
     for (const auto& row : rows_in) {
@@ -80,23 +80,33 @@ std::string format_table(const std::vector<std::vector<std::string>>& rows_in, s
         widths[flexible] = std::min(widths[flexible], room);
     }
     std::string out;
-    for (const auto& row : rows) {
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        const auto& row = rows[r];
         std::string line;
+        std::string shown; // line with the styles of sgr
         for (std::size_t c = 0; c < row.size(); ++c) {
             std::string cell = c == flexible ? truncate_to_width(row[c], widths[c]) : row[c];
             bool last = c + 1 == row.size();
+            std::string_view style = r < sgr.size() && c < sgr[r].size() ? std::string_view{sgr[r][c]} : "";
             line += cell;
+            shown += style.empty() || cell.empty() ? cell : "\x1b[" + std::string{style} + "m" + cell + "\x1b[0m";
             if (!last) {
-                line += std::string(widths[c] - std::min(widths[c], display_width(cell)) + 2, ' ');
+                std::string pad(widths[c] - std::min(widths[c], display_width(cell)) + 2, ' ');
+                line += pad;
+                shown += pad;
             }
         }
         while (!line.empty() && line.back() == ' ') {
             line.pop_back();
         }
-        if (width > 0 && display_width(line) > width) {
-            line = truncate_to_width(line, width);
+        while (!shown.empty() && shown.back() == ' ') {
+            shown.pop_back();
         }
-        out += line + "\n";
+        if (width > 0 && display_width(line) > width) {
+            // The fixed columns alone are too wide: cut the plain line (no style is cut in half).
+            shown = truncate_to_width(line, width);
+        }
+        out += shown + "\n";
     }
     return out;
 }

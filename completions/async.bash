@@ -355,7 +355,7 @@ _async() {
         ;;
     init)
         if [[ $cur == -* ]]; then
-            _async_compgen_words --git -h --help "$cur"
+            _async_compgen_words --git --sample -h --help "$cur"
         elif ((${#args[@]} == 0)); then
             compopt -o filenames 2>/dev/null
             local IFS=$'\n'

@@ -193,8 +193,9 @@ complete -c async -n '__async_at ""' -a agenda -d 'Upcoming deadlines grouped by
 complete -c async -n '__async_at ""' -a calendar -d 'Deadlines and the check-in day as iCalendar'
 complete -c async -n '__async_at ""' -a remind -d 'Who owes what; mail each person a reminder'
 
-# async init [DIR] [--git]
+# async init [DIR] [--git] [--sample]
 complete -c async -n '__async_at init' -l git -d 'Also make it a git repository, hooks installed'
+complete -c async -n '__async_at init' -l sample -d 'Fill it with a small example team'
 complete -c async -n '__async_at init; and test (__async_positionals) -eq 0' -a '(__fish_complete_directories)'
 
 # async doc new

@@ -258,6 +258,10 @@ InitResult init_workspace(const fs::path& dir_in) {
     return existed ? InitResult::already_there : InitResult::created;
 }
 
+std::string_view config_skeleton() {
+    return k_config_skeleton;
+}
+
 namespace {
 
 // Writes content to a new temp file beside path (same folder, so a rename or link is atomic),

@@ -279,7 +279,7 @@ class BashCompletion(ShellTestCase):
         self.assertEqual(self.complete("async doc new --re"), {"--reviewers"})
         self.assertEqual(self.complete("async doc new Title --no"), {"--no-edit"})
         self.assertEqual(self.complete("async config list --"), {"--global", "--show-origin", "--help"})
-        self.assertEqual(self.complete("async init --"), {"--git", "--help"})
+        self.assertEqual(self.complete("async init --"), {"--git", "--sample", "--help"})
         self.assertEqual(self.complete("async index --"), {"--full", "--check", "--help"})
         self.assertEqual(self.complete("async list --so"), {"--sort"})
         self.assertEqual(self.complete("async list --type doc --re"), {"--reverse"})

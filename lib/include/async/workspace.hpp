@@ -71,6 +71,9 @@ enum class InitResult { created, already_there };
 // Error{usage} when dir is inside another workspace.
 InitResult init_workspace(const std::filesystem::path& dir);
 
+// The text of .async/config.toml as init_workspace writes it (to tell a fresh workspace).
+std::string_view config_skeleton();
+
 // Writes content to path atomically: a temp file in the same folder, fsync, rename, fsync of
 // the folder. Creates missing parent folders. Throws Error{data} with the path on failure.
 void write_file_atomic(const std::filesystem::path& path, std::string_view content);
