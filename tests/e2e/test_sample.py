@@ -248,7 +248,7 @@ class ColourTest(SampleTestCase):
         later = {"ASYNC_NOW": "2026-11-28T10:00:00Z"}
         r = self.run_async("-C", str(self.ws), "--color=always", "meeting", "status", "7fq2", env=later)
         self.assertEqual(r.code, 1, r)
-        self.assertIn(ESC + "[31moverdue" + ESC + "[0m", r.out)
+        self.assertIn(ESC + "[31malice  overdue" + ESC + "[0m", r.out)  # overdue rows are red, whole
         self.assertNotIn("^[", r.out)
         r = self.run_async("-C", str(self.ws), "--color=always", "checkin", "status")
         self.assertEqual(r.code, 0, r)
