@@ -82,23 +82,26 @@ void run_inbox(Context& ctx, const InboxOptions& opts) {
         return;
     }
     std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> styles; // overdue rows in red
     for (const auto& item : items) {
         rows.push_back({item.handle, std::string{to_string(item.kind)}, when_of(item, now), item.title,
                         item.from.empty() ? "" : "from " + item.from});
-    }
-    // The table is built from plain cells (it sanitises them); overdue rows are coloured whole.
-    std::string out;
-    std::size_t i = 0;
-    for (auto line : split_list(format_table(rows, 3, output_width(ctx)), '\n')) {
-        if (i >= items.size()) {
-            break;
-        }
-        const InboxItem& item = items[i++];
         bool overdue = item.due && *item.due < now && item.state == ItemState::open;
-        out += (overdue ? styled(ctx, line, "31") : line) + "\n";
-        if (opts.explain) {
-            out += "    " + sanitize_for_terminal(explain_rank(item, now), Newlines::flatten) + "\n";
-        }
+        styles.push_back(overdue && ctx.color_enabled() ? "31" : "");
+    }
+    std::string table = format_table(rows, 3, output_width(ctx), styles);
+    if (!opts.explain) {
+        ctx.print(table);
+        return;
+    }
+    // One line per row: each is followed by why it ranks there.
+    std::string out;
+    std::size_t start = 0;
+    for (const auto& item : items) {
+        std::size_t end = table.find('\n', start);
+        out += table.substr(start, end + 1 - start) + "    " +
+               sanitize_for_terminal(explain_rank(item, now), Newlines::flatten) + "\n";
+        start = end + 1;
     }
     ctx.print(out);
 }

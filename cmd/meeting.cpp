@@ -102,18 +102,14 @@ void run_status(Context& ctx, const RefOptions& opts) {
             head += ", responses due " + format_local(*meeting.due) + " (" + format_relative(*meeting.due, now) + ")";
         }
         std::vector<std::vector<std::string>> rows;
+        std::vector<std::string> styles; // overdue rows in red
         for (const auto& r : states) {
             std::string when = r.replied ? format_local(*r.replied) : std::string{};
             rows.push_back({r.handle, std::string{response_state_name(r.state)}, when});
+            styles.push_back(r.state == ReviewState::overdue && ctx.color_enabled() ? "31" : "");
         }
-        // Plain cells into the table (it sanitises them); overdue rows are coloured whole.
-        std::string out = sanitize_for_terminal(head, Newlines::flatten) + "\n";
-        std::size_t i = 0;
-        for (auto line : split_list(format_table(rows, 0, output_width(ctx)), '\n')) {
-            bool overdue = i < states.size() && states[i++].state == ReviewState::overdue;
-            out += (overdue ? styled(ctx, line, "31") : line) + "\n";
-        }
-        ctx.print(out);
+        ctx.print(sanitize_for_terminal(head, Newlines::flatten) + "\n" +
+                  format_table(rows, 0, output_width(ctx), styles));
     }
     if (waiting) {
         throw Error{ErrorKind::no, ""}; // "has everyone responded?" no: exit 1, nothing more to say

@@ -54,7 +54,7 @@ std::size_t output_width(const Context& ctx) {
 }
 
 std::string format_table(const std::vector<std::vector<std::string>>& rows_in, std::size_t flexible,
-                         std::size_t width, const std::vector<std::vector<std::string>>& sgr) {
+                         std::size_t width, const std::vector<std::string>& row_sgr) {
     std::vector<std::vector<std::string>> rows;
     std::size_t columns = 0;
     for (const auto& row : rows_in) {
@@ -83,30 +83,21 @@ std::string format_table(const std::vector<std::vector<std::string>>& rows_in, s
     for (std::size_t r = 0; r < rows.size(); ++r) {
         const auto& row = rows[r];
         std::string line;
-        std::string shown; // line with the styles of sgr
         for (std::size_t c = 0; c < row.size(); ++c) {
             std::string cell = c == flexible ? truncate_to_width(row[c], widths[c]) : row[c];
-            bool last = c + 1 == row.size();
-            std::string_view style = r < sgr.size() && c < sgr[r].size() ? std::string_view{sgr[r][c]} : "";
             line += cell;
-            shown += style.empty() || cell.empty() ? cell : "\x1b[" + std::string{style} + "m" + cell + "\x1b[0m";
-            if (!last) {
-                std::string pad(widths[c] - std::min(widths[c], display_width(cell)) + 2, ' ');
-                line += pad;
-                shown += pad;
+            if (c + 1 < row.size()) {
+                line += std::string(widths[c] - std::min(widths[c], display_width(cell)) + 2, ' ');
             }
         }
         while (!line.empty() && line.back() == ' ') {
             line.pop_back();
         }
-        while (!shown.empty() && shown.back() == ' ') {
-            shown.pop_back();
-        }
         if (width > 0 && display_width(line) > width) {
-            // The fixed columns alone are too wide: cut the plain line (no style is cut in half).
-            shown = truncate_to_width(line, width);
+            line = truncate_to_width(line, width); // the fixed columns alone are too wide
         }
-        out += shown + "\n";
+        bool style = r < row_sgr.size() && !row_sgr[r].empty();
+        out += style ? "\x1b[" + row_sgr[r] + "m" + line + "\x1b[0m\n" : line + "\n";
     }
     return out;
 }

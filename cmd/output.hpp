@@ -29,12 +29,12 @@ std::size_t output_width(const Context& ctx);
 
 // Rows of cells printed in aligned columns separated by two spaces. The column `flexible`
 // (usually the title) is truncated so no row is wider than width (0: no limit); cells are
-// sanitised and flattened to one line. sgr (optional, same shape as rows, "" for none) holds
-// ANSI styles put around cells after they are cut and padded, so they never count as width and
+// sanitised and flattened to one line. row_sgr (optional, one per row, "" for none) holds an
+// ANSI style put around the whole row once it is laid out, so styles never count as width and
 // never pass the sanitiser (a styled cell in rows would show "^[[31m"); fill it only when
 // colour is on.
 std::string format_table(const std::vector<std::vector<std::string>>& rows, std::size_t flexible,
-                         std::size_t width, const std::vector<std::vector<std::string>>& sgr = {});
+                         std::size_t width, const std::vector<std::string>& row_sgr = {});
 
 // "ID PATH" (or --json {schema, id, path}) for a file a writing command created.
 void print_written(Context& ctx, const Written& written);

@@ -597,6 +597,13 @@ std::optional<TimePoint> parse_iso8601(std::string_view text) {
     return absolute_time_of(*parts);
 }
 
+std::string format_utc_stamp(TimePoint t) {
+    std::string stamp = format_utc(t);
+    std::erase(stamp, ':');
+    std::erase(stamp, '-');
+    return stamp;
+}
+
 std::string format_utc(TimePoint t) {
     const sys_days day = std::chrono::floor<days>(t);
     const std::chrono::hh_mm_ss time{t - day};

@@ -37,22 +37,6 @@ fs::path replies_dir_of(const Workspace& ws, const DocSummary& doc) {
     return (ws.root() / doc.path).parent_path() / "replies";
 }
 
-std::string utc_stamp(TimePoint now) {
-    std::string stamp = format_utc(now);
-    std::erase(stamp, ':');
-    std::erase(stamp, '-');
-    return stamp;
-}
-
-fs::path write_reply_file(const fs::path& dir, const std::string& stem, const std::string& content) {
-    for (int n = 1;; ++n) {
-        fs::path candidate = dir / (stem + (n > 1 ? "-" + std::to_string(n) : "") + ".md");
-        if (create_file_exclusive(candidate, content)) {
-            return candidate;
-        }
-    }
-}
-
 } // namespace
 
 std::string reply_context_block(const DocSummary& doc, std::string_view body) {
@@ -152,7 +136,7 @@ Written create_reply(const Workspace& ws, const Env& env, const Config& config, 
     if (!reply.has("reply_to")) {
         reply.set_string("reply_to", doc.id);
     }
-    fs::path path = write_reply_file(dir, utc_stamp(now) + "-" + author, reply.render());
+    fs::path path = create_file_numbered(dir, format_utc_stamp(now) + "-" + author, reply.render());
     return Written{id, path};
 }
 

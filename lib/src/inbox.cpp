@@ -175,16 +175,6 @@ bool more_urgent(const InboxItem& a, const InboxItem& b, TimePoint now) {
     return a.key < b.key;
 }
 
-fs::path write_unique(const fs::path& dir, const std::string& stem, const std::string& content) {
-    fs::create_directories(dir);
-    for (int n = 1;; ++n) {
-        fs::path candidate = dir / (stem + (n > 1 ? "-" + std::to_string(n) : "") + ".md");
-        if (create_file_exclusive(candidate, content)) {
-            return candidate;
-        }
-    }
-}
-
 } // namespace
 
 std::string_view to_string(ItemKind kind) {
@@ -388,12 +378,11 @@ Written capture_item(const Workspace& ws, const std::string& me, TimePoint now, 
     if (capture.due) {
         doc.set_time("due", *capture.due);
     }
-    std::string stamp = format_utc(now);
-    std::erase(stamp, ':');
-    std::erase(stamp, '-');
     std::string slug = slugify(title);
-    fs::path path = write_unique(ws.root() / "people" / owner / "inbox",
-                                 stamp + "-" + me + (slug.empty() ? "" : "-" + slug.substr(0, 40)), doc.render());
+    fs::path dir = ws.root() / "people" / owner / "inbox";
+    fs::create_directories(dir);
+    fs::path path = create_file_numbered(dir, format_utc_stamp(now) + "-" + me + (slug.empty() ? "" : "-" + slug.substr(0, 40)),
+                                         doc.render());
     return Written{id, path};
 }
 

@@ -44,14 +44,6 @@ private:
     TimePoint m_day;
 };
 
-// A UTC stamp for reply file names: 20261127T101500Z.
-std::string stamp(TimePoint t) {
-    std::string s = format_utc(t);
-    std::erase(s, ':');
-    std::erase(s, '-');
-    return s;
-}
-
 struct Head {
     std::string id;
     std::string type;
@@ -119,7 +111,7 @@ void add_pricing(std::vector<SampleFile>& files, const Dates& t) {
                           "\n"
                           "Lead with the yearly price; @carol has the numbers from the beta.\n");
     reply.set_string("reply_to", k_sample_doc_id);
-    add(files, dir / "replies" / (stamp(when) + "-bob.md"), reply);
+    add(files, dir / "replies" / (format_utc_stamp(when) + "-bob.md"), reply);
 }
 
 void add_on_call(std::vector<SampleFile>& files, const Dates& t) {
@@ -158,7 +150,7 @@ void add_on_call(std::vector<SampleFile>& files, const Dates& t) {
                           "\n"
                           "Yes, if the hand-over happens on Monday mornings, not Fridays.\n");
     reply.set_string("reply_to", "r8d2w5kc");
-    add(files, dir / "replies" / (stamp(when) + "-carol.md"), reply);
+    add(files, dir / "replies" / (format_utc_stamp(when) + "-carol.md"), reply);
 }
 
 void add_decision(std::vector<SampleFile>& files, const Dates& t) {
@@ -196,14 +188,14 @@ void add_decision(std::vector<SampleFile>& files, const Dates& t) {
                           "\n"
                           "Option 1: two hours on a January night is fine for our customers.\n");
     reply.set_string("reply_to", "p4g1x6db");
-    add(files, dir / "replies" / (stamp(when) + "-alice.md"), reply);
+    add(files, dir / "replies" / (format_utc_stamp(when) + "-alice.md"), reply);
     when = t.at(-9, 10, 5);
     reply = make({"w3b5z8nd", "reply", "", "bob", when},
                  "## My answer\n"
                  "\n"
                  "Option 1, and let's rehearse the rollback on staging first.\n");
     reply.set_string("reply_to", "p4g1x6db");
-    add(files, dir / "replies" / (stamp(when) + "-bob.md"), reply);
+    add(files, dir / "replies" / (format_utc_stamp(when) + "-bob.md"), reply);
 }
 
 void add_post_and_sop(std::vector<SampleFile>& files, const Dates& t) {

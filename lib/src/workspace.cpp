@@ -305,6 +305,15 @@ void write_file_atomic(const fs::path& path, std::string_view content) {
     fsync_dir(folder_of(path));
 }
 
+fs::path create_file_numbered(const fs::path& dir, const std::string& stem, std::string_view content) {
+    for (int n = 1;; ++n) {
+        fs::path candidate = dir / (stem + (n > 1 ? "-" + std::to_string(n) : "") + ".md");
+        if (create_file_exclusive(candidate, content)) {
+            return candidate;
+        }
+    }
+}
+
 bool create_file_exclusive(const fs::path& path, std::string_view content) {
     // Linked into place from the temp file, so nobody ever sees a half file and an existing
     // file is never replaced (link fails with EEXIST).

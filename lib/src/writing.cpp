@@ -33,9 +33,7 @@ std::string resume_hint(const ComposeRequest& request, const fs::path& draft) {
 }
 
 fs::path new_draft_path(const Workspace& ws, TimePoint now, std::string_view stem) {
-    std::string stamp = format_utc(now);
-    std::erase(stamp, ':');
-    std::erase(stamp, '-');
+    std::string stamp = format_utc_stamp(now);
     for (int n = 1;; ++n) {
         fs::path candidate = ws.drafts_dir() / (stamp + "-" + std::string{stem} +
                                                 (n > 1 ? "-" + std::to_string(n) : "") + ".md");

@@ -38,6 +38,9 @@ std::optional<TimePoint> parse_iso8601(std::string_view text);
 // "2026-11-26T10:15:00Z".
 std::string format_utc(TimePoint t);
 
+// "20261126T101500Z": format_utc without separators, for file names (replies, drafts, items).
+std::string format_utc_stamp(TimePoint t);
+
 // Local time as "Fri 2026-11-27 17:00" (the echo of a resolved date).
 std::string format_local(TimePoint t);
 

@@ -82,6 +82,11 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
 // For files that must never replace another (new documents, replies).
 bool create_file_exclusive(const std::filesystem::path& path, std::string_view content);
 
+// Creates dir/<stem>.md exclusively, or <stem>-2.md, -3.md… when taken, and returns the path:
+// two writers in the same second get two files, and none replaces another.
+std::filesystem::path create_file_numbered(const std::filesystem::path& dir, const std::string& stem,
+                                           std::string_view content);
+
 // Reads a whole file. Throws Error{data} "cannot read 'path': reason".
 std::string read_file(const std::filesystem::path& path);
 
