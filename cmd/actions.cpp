@@ -41,7 +41,7 @@ void run_list(Context& ctx, const ActionsOptions& opts) {
             r.due ? json.value(*r.due) : json.null();
             json.key("done").value(r.done).key("line").value(static_cast<std::int64_t>(r.line));
             json.key("document").begin_object();
-            write_doc_fields(json, r.doc);
+            write_doc_fields(json, *r.doc);
             json.end_object().end_object();
         }
         json.end_array().end_object();
@@ -51,7 +51,7 @@ void run_list(Context& ctx, const ActionsOptions& opts) {
     std::vector<std::vector<std::string>> table;
     for (const auto& r : rows) {
         table.push_back({r.handle, r.done ? "[x]" : "[ ]", "@" + r.owner, r.due ? "due " + *r.due : std::string{},
-                         r.text, r.doc.id + " " + r.doc.title});
+                         r.text, r.doc->id + " " + r.doc->title});
     }
     ctx.print(format_table(table, 4, output_width(ctx)));
 }
@@ -59,7 +59,7 @@ void run_list(Context& ctx, const ActionsOptions& opts) {
 // Ticks the box on the action's own line, atomically; the line must still be that action.
 void tick(Context& ctx, const ActionRow& row, bool dry_run) {
     const Workspace& ws = ctx.workspace();
-    auto path = ws.root() / row.doc.path;
+    auto path = ws.root() / row.doc->path;
     std::string text = read_file(path);
     std::size_t start = 0;
     for (std::size_t line = 1; line < row.line && start != std::string::npos; ++line) {
@@ -70,11 +70,11 @@ void tick(Context& ctx, const ActionRow& row, bool dry_run) {
     std::string_view current = start == std::string::npos ? std::string_view{} : std::string_view{text}.substr(start, end - start);
     auto box = current.find("[ ]");
     if (box == std::string_view::npos) {
-        throw Error{ErrorKind::data, "'" + row.doc.path + ":" + std::to_string(row.line) + "' is no longer that action",
+        throw Error{ErrorKind::data, "'" + row.doc->path + ":" + std::to_string(row.line) + "' is no longer that action",
                     "run 'async index' and try again"};
     }
     if (dry_run) {
-        ctx.print("would tick " + row.handle + " in " + row.doc.path + ":" + std::to_string(row.line) + "\n");
+        ctx.print("would tick " + row.handle + " in " + row.doc->path + ":" + std::to_string(row.line) + "\n");
         return;
     }
     text[start + box + 1] = 'x';

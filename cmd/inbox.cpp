@@ -89,7 +89,7 @@ void run_inbox(Context& ctx, const InboxOptions& opts) {
         bool overdue = item.due && *item.due < now && item.state == ItemState::open;
         styles.push_back(overdue && ctx.color_enabled() ? "31" : "");
     }
-    std::string table = format_table(rows, 3, output_width(ctx), styles);
+    std::string table = format_table(std::move(rows), 3, output_width(ctx), styles);
     if (!opts.explain) {
         ctx.print(table);
         return;

@@ -53,24 +53,21 @@ std::size_t output_width(const Context& ctx) {
     return 0;
 }
 
-std::string format_table(const std::vector<std::vector<std::string>>& rows_in, std::size_t flexible,
+std::string format_table(std::vector<std::vector<std::string>> rows, std::size_t flexible,
                          std::size_t width, const std::vector<std::string>& row_sgr) {
-    std::vector<std::vector<std::string>> rows;
-    std::size_t columns = 0;
-    for (const auto& row : rows_in) {
-        std::vector<std::string> clean;
-        for (const auto& cell : row) {
-            clean.push_back(sanitize_for_terminal(cell, Newlines::flatten));
-        }
-        columns = std::max(columns, clean.size());
-        rows.push_back(std::move(clean));
-    }
-    std::vector<std::size_t> widths(columns, 0);
-    for (const auto& row : rows) {
+    std::vector<std::size_t> cell_widths; // display width of each (sanitised) cell, row after row
+    std::vector<std::size_t> widths;       // of each column
+    for (auto& row : rows) {
+        widths.resize(std::max(widths.size(), row.size()), 0);
         for (std::size_t c = 0; c < row.size(); ++c) {
-            widths[c] = std::max(widths[c], display_width(row[c]));
+            if (!is_printable_ascii(row[c])) {
+                row[c] = sanitize_for_terminal(row[c], Newlines::flatten);
+            }
+            cell_widths.push_back(display_width(row[c]));
+            widths[c] = std::max(widths[c], cell_widths.back());
         }
     }
+    std::size_t columns = widths.size();
     if (width > 0 && flexible < columns) {
         std::size_t others = 0;
         for (std::size_t c = 0; c < columns; ++c) {
@@ -80,24 +77,40 @@ std::string format_table(const std::vector<std::vector<std::string>>& rows_in, s
         widths[flexible] = std::min(widths[flexible], room);
     }
     std::string out;
+    std::string line;
+    std::size_t next_cell = 0;
     for (std::size_t r = 0; r < rows.size(); ++r) {
-        const auto& row = rows[r];
-        std::string line;
+        auto& row = rows[r];
+        line.clear();
+        std::size_t line_width = 0;
         for (std::size_t c = 0; c < row.size(); ++c) {
-            std::string cell = c == flexible ? truncate_to_width(row[c], widths[c]) : row[c];
+            std::string& cell = row[c];
+            std::size_t cell_width = cell_widths[next_cell++];
+            if (cell_width > widths[c]) { // only the flexible column can be narrower than its cells
+                cell = truncate_to_width(cell, widths[c]);
+                cell_width = display_width(cell);
+            }
             line += cell;
+            line_width += cell_width;
             if (c + 1 < row.size()) {
-                line += std::string(widths[c] - std::min(widths[c], display_width(cell)) + 2, ' ');
+                std::size_t pad = widths[c] - std::min(widths[c], cell_width) + 2;
+                line.append(pad, ' ');
+                line_width += pad;
             }
         }
         while (!line.empty() && line.back() == ' ') {
             line.pop_back();
+            --line_width;
         }
-        if (width > 0 && display_width(line) > width) {
+        if (width > 0 && line_width > width) {
             line = truncate_to_width(line, width); // the fixed columns alone are too wide
         }
         bool style = r < row_sgr.size() && !row_sgr[r].empty();
-        out += style ? "\x1b[" + row_sgr[r] + "m" + line + "\x1b[0m\n" : line + "\n";
+        if (style) {
+            out += "\x1b[" + row_sgr[r] + "m";
+        }
+        out += line;
+        out += style ? "\x1b[0m\n" : "\n";
     }
     return out;
 }

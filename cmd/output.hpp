@@ -33,7 +33,8 @@ std::size_t output_width(const Context& ctx);
 // ANSI style put around the whole row once it is laid out, so styles never count as width and
 // never pass the sanitiser (a styled cell in rows would show "^[[31m"); fill it only when
 // colour is on.
-std::string format_table(const std::vector<std::vector<std::string>>& rows, std::size_t flexible,
+// The cells are taken by value: pass std::move(rows) when they are no longer needed.
+std::string format_table(std::vector<std::vector<std::string>> rows, std::size_t flexible,
                          std::size_t width, const std::vector<std::string>& row_sgr = {});
 
 // "ID PATH" (or --json {schema, id, path}) for a file a writing command created.

@@ -108,7 +108,7 @@ std::vector<Deadline> collect_deadlines(Index& index, const DeadlineFilter& filt
         Deadline d;
         d.kind = DeadlineKind::action;
         d.key = "action:" + a.handle;
-        d.title = a.text.empty() ? a.doc.title : a.text;
+        d.title = a.text.empty() ? a.doc->title : a.text;
         try {
             // Only the date is meaningful; 17:00 local orders it among the day's deadlines.
             d.due = parse_human_date(*a.due, TimePoint{}, DateRole::deadline);
@@ -117,8 +117,8 @@ std::vector<Deadline> collect_deadlines(Index& index, const DeadlineFilter& filt
         }
         d.all_day = true;
         d.date = *a.due;
-        d.doc_id = a.doc.id;
-        d.path = a.doc.path;
+        d.doc_id = a.doc->id;
+        d.path = a.doc->path;
         d.author = a.owner;
         d.owed_by = {a.owner};
         out.push_back(std::move(d));

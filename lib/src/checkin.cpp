@@ -589,15 +589,15 @@ CheckinPrefill gather_prefill(Index& index, const Workspace& ws, const Env& env,
     actions.owner = me;
     actions.state = ActionState::done;
     for (const auto& a : list_actions(index, actions)) {
-        if (a.doc.type == "checkin") {
+        if (a.doc->type == "checkin") {
             continue;
         }
-        std::string line = a.text + " (" + a.doc.title + ")";
+        std::string line = a.text + " (" + a.doc->title + ")";
         if (already_done.contains(line) || already_done.contains(a.text)) {
             continue;
         }
         std::error_code ec;
-        auto mtime = fs::last_write_time(ws.root() / a.doc.path, ec);
+        auto mtime = fs::last_write_time(ws.root() / a.doc->path, ec);
         if (ec || std::chrono::file_clock::to_sys(mtime) < since) {
             continue; // the tick, whenever it was, is older than my last check-in
         }

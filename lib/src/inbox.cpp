@@ -15,6 +15,7 @@
 #include <map>
 #include <sstream>
 #include <system_error>
+#include <unordered_map>
 
 namespace fs = std::filesystem;
 
@@ -144,12 +145,13 @@ const LoggedDecision* last_decision(const std::vector<LoggedDecision>& log, cons
     return nullptr;
 }
 
-InboxItem from_doc(ItemKind kind, const std::string& key, const DocSummary& doc) {
+// An item about doc; its title is the document's unless title is given.
+InboxItem from_doc(ItemKind kind, std::string key, const DocSummary& doc, std::string title = {}) {
     InboxItem item;
-    item.key = key;
     item.handle = short_hash(key);
+    item.key = std::move(key);
     item.kind = kind;
-    item.title = doc.title.empty() ? doc.path : doc.title;
+    item.title = !title.empty() ? std::move(title) : doc.title.empty() ? doc.path : doc.title;
     item.from = doc.author;
     item.doc_id = doc.id;
     item.path = doc.path;
@@ -158,21 +160,56 @@ InboxItem from_doc(ItemKind kind, const std::string& key, const DocSummary& doc)
     return item;
 }
 
-// Overdue first (most overdue first), then by due date, then the oldest first.
-bool more_urgent(const InboxItem& a, const InboxItem& b, TimePoint now) {
-    auto group = [&](const InboxItem& i) { return !i.due ? 2 : (*i.due < now ? 0 : 1); };
-    if (group(a) != group(b)) {
-        return group(a) < group(b);
+// Sorts items most urgent first: overdue (most overdue first), then by due date, then the
+// oldest first. The keys are computed once and the items moved once.
+void sort_by_urgency(std::vector<InboxItem>& items, TimePoint now) {
+    struct Rank {
+        int group;      // 0 overdue, 1 due later, 2 no due date
+        TimePoint due;  // TimePoint{} without one
+        TimePoint since;
+        std::size_t index;
+    };
+    std::vector<Rank> ranks;
+    ranks.reserve(items.size());
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const InboxItem& item = items[i];
+        int group = !item.due ? 2 : (*item.due < now ? 0 : 1);
+        ranks.push_back({group, item.due.value_or(TimePoint{}), item.since.value_or(TimePoint{}), i});
     }
-    if (a.due && b.due && *a.due != *b.due) {
-        return *a.due < *b.due;
+    std::sort(ranks.begin(), ranks.end(), [&](const Rank& a, const Rank& b) {
+        if (a.group != b.group) {
+            return a.group < b.group;
+        }
+        if (a.due != b.due) {
+            return a.due < b.due;
+        }
+        if (a.since != b.since) {
+            return a.since < b.since;
+        }
+        int c = items[a.index].key.compare(items[b.index].key);
+        return c != 0 ? c < 0 : a.index < b.index;
+    });
+    // Put each item in its place by following the permutation's cycles: one move per item, and
+    // no second vector of items.
+    std::vector<std::size_t> from(items.size());
+    for (std::size_t k = 0; k < ranks.size(); ++k) {
+        from[k] = ranks[k].index;
     }
-    TimePoint sa = a.since.value_or(TimePoint{});
-    TimePoint sb = b.since.value_or(TimePoint{});
-    if (sa != sb) {
-        return sa < sb;
+    for (std::size_t start = 0; start < from.size(); ++start) {
+        if (from[start] == start) {
+            continue;
+        }
+        InboxItem held = std::move(items[start]);
+        std::size_t k = start;
+        while (from[k] != start) {
+            items[k] = std::move(items[from[k]]);
+            std::size_t next = from[k];
+            from[k] = k;
+            k = next;
+        }
+        items[k] = std::move(held);
+        from[k] = k;
     }
-    return a.key < b.key;
 }
 
 } // namespace
@@ -237,9 +274,10 @@ std::vector<InboxItem> gather_inbox(Index& index, const Workspace& ws, const Con
     ActionFilter mine;
     mine.owner = me;
     std::map<std::string, TimePoint> due_of; // a few distinct dates among many actions
-    for (auto& a : list_actions(index, mine)) {
-        InboxItem item = from_doc(ItemKind::action, "action:" + a.handle, a.doc);
-        item.title = a.text.empty() ? one_line(a.doc.title) : std::move(a.text);
+    auto actions = list_actions(index, mine);
+    items.reserve(items.size() + actions.size());
+    for (auto& a : actions) {
+        InboxItem item = from_doc(ItemKind::action, "action:" + a.handle, *a.doc, a.text.empty() ? one_line(a.doc->title) : std::move(a.text));
         if (a.due) {
             auto [it, fresh] = due_of.try_emplace(*a.due);
             if (fresh) {
@@ -269,28 +307,34 @@ std::vector<InboxItem> gather_inbox(Index& index, const Workspace& ws, const Con
 
     fs::path file = state_file(ws, me);
     auto log = load_log(file, ws.display(file));
-    std::vector<InboxItem> out;
+    std::unordered_map<std::string_view, const LoggedDecision*> last; // the last decision per item
+    for (const auto& d : log) {
+        last[d.item] = &d;
+    }
     for (auto& item : items) {
         if (to_lower_ascii(item.from) == me) {
             item.from.clear(); // my own action or note: nobody asked
         }
-        if (const auto* d = last_decision(log, item.key)) {
-            if (d->verb == TriageVerb::done && (item.kind != ItemKind::mention || d->version == item.version)) {
-                item.state = ItemState::done;
-            } else if (d->verb == TriageVerb::snooze && d->until && now < *d->until) {
-                item.state = ItemState::snoozed;
-                item.until = d->until;
-            } else if (d->verb == TriageVerb::delegate) {
-                item.state = ItemState::delegated;
-                item.delegated_to = d->to;
-            }
+        auto found = last.find(item.key);
+        if (found == last.end()) {
+            continue;
         }
-        if (all || item.state == ItemState::open) {
-            out.push_back(std::move(item));
+        const LoggedDecision* d = found->second;
+        if (d->verb == TriageVerb::done && (item.kind != ItemKind::mention || d->version == item.version)) {
+            item.state = ItemState::done;
+        } else if (d->verb == TriageVerb::snooze && d->until && now < *d->until) {
+            item.state = ItemState::snoozed;
+            item.until = d->until;
+        } else if (d->verb == TriageVerb::delegate) {
+            item.state = ItemState::delegated;
+            item.delegated_to = d->to;
         }
     }
-    std::stable_sort(out.begin(), out.end(), [&](const InboxItem& a, const InboxItem& b) { return more_urgent(a, b, now); });
-    return out;
+    if (!all) {
+        std::erase_if(items, [](const InboxItem& item) { return item.state != ItemState::open; });
+    }
+    sort_by_urgency(items, now);
+    return items;
 }
 
 std::string explain_rank(const InboxItem& item, TimePoint now) {

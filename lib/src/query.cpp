@@ -10,7 +10,9 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <numeric>
+#include <unordered_map>
 
 namespace fs = std::filesystem;
 
@@ -397,42 +399,52 @@ constexpr const char* k_not_superseded =
     "s.parent = CASE d.type WHEN 'response' THEN d.parent ELSE d.path END))";
 
 std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
-    std::string sql = std::string{"SELECT "} + k_doc_columns +
-                      ", a.line, a.owner, a.due, a.done, a.text, a.raw FROM actions a JOIN docs d ON d.rowid = a.doc WHERE 1";
+    // The actions alone; the fields of their documents are read once per document below, not
+    // once per action (a plan with many actions is one document).
+    std::string where = "1";
     std::vector<std::string> params;
     if (filter.owner) {
-        sql += " AND a.owner = ?";
+        where += " AND a.owner = ?";
         params.push_back(*filter.owner);
     }
-    sql += k_not_superseded;
-    sql += " ORDER BY a.due IS NULL, a.due, d.created, d.path, a.line";
-    SQLite::Statement st{index.db(), sql};
+    where += k_not_superseded;
+    SQLite::Statement st{index.db(), "SELECT a.doc, a.line, a.owner, a.due, a.done, a.text, a.raw FROM actions a "
+                                     "JOIN docs d ON d.rowid = a.doc WHERE " + where};
     for (std::size_t i = 0; i < params.size(); ++i) {
         st.bind(static_cast<int>(i + 1), params[i]);
     }
     // Every action of the owner is read, done or not: a handle numbers identical items of one
     // document (their owner is the same: it is in the text, or it is the author) in line order.
     std::vector<ActionRow> rows;
+    std::vector<std::int64_t> doc_of;
     std::vector<std::string> raws;
     while (st.executeStep()) {
         ActionRow row;
-        row.doc = read_doc(st);
-        row.line = static_cast<std::size_t>(st.getColumn(10).getInt64());
-        row.owner = st.getColumn(11).getString();
-        if (!st.getColumn(12).isNull()) {
-            row.due = st.getColumn(12).getString();
+        doc_of.push_back(st.getColumn(0).getInt64());
+        row.line = static_cast<std::size_t>(st.getColumn(1).getInt64());
+        row.owner = st.getColumn(2).getString();
+        if (!st.getColumn(3).isNull()) {
+            row.due = st.getColumn(3).getString();
         }
-        row.done = st.getColumn(13).getInt() != 0;
-        row.text = st.getColumn(14).getString();
-        raws.push_back(st.getColumn(15).getString());
+        row.done = st.getColumn(4).getInt() != 0;
+        row.text = st.getColumn(5).getString();
+        raws.push_back(st.getColumn(6).getString());
         rows.push_back(std::move(row));
     }
+    std::unordered_map<std::int64_t, std::shared_ptr<const DocSummary>> docs;
+    for (auto& doc : query_docs(index.db(), "d.rowid IN (SELECT a.doc FROM actions a WHERE " +
+                                                (filter.owner ? std::string{"a.owner = ?"} : std::string{"1"}) + ")",
+                                params)) {
+        std::int64_t rowid = doc.rowid;
+        docs.emplace(rowid, std::make_shared<const DocSummary>(std::move(doc)));
+    }
+
     // Occurrence of each row among the identical items (same raw text) of its document.
     std::vector<std::size_t> order(rows.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        if (rows[a].doc.rowid != rows[b].doc.rowid) {
-            return rows[a].doc.rowid < rows[b].doc.rowid;
+        if (doc_of[a] != doc_of[b]) {
+            return doc_of[a] < doc_of[b];
         }
         int c = raws[a].compare(raws[b]);
         return c != 0 ? c < 0 : rows[a].line < rows[b].line;
@@ -441,12 +453,13 @@ std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
     for (std::size_t k = 1; k < order.size(); ++k) {
         std::size_t i = order[k];
         std::size_t prev = order[k - 1];
-        if (rows[i].doc.rowid == rows[prev].doc.rowid && raws[i] == raws[prev]) {
+        if (doc_of[i] == doc_of[prev] && raws[i] == raws[prev]) {
             occurrence[i] = occurrence[prev] + 1;
         }
     }
+
     std::string overdue_day = filter.overdue_at ? format_utc(*filter.overdue_at).substr(0, 10) : std::string{};
-    std::vector<ActionRow> out;
+    std::vector<std::size_t> kept;
     for (std::size_t i = 0; i < rows.size(); ++i) {
         ActionRow& row = rows[i];
         bool want = filter.overdue_at ? !row.done && row.due && *row.due < overdue_day // overdue from the next day on
@@ -456,10 +469,33 @@ std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
         if (!want) {
             continue;
         }
-        row.handle = short_hash(row.doc.id + "\n" + raws[i] + "\n" + std::to_string(occurrence[i]));
-        out.push_back(std::move(row));
+        row.doc = docs.at(doc_of[i]);
+        row.handle = short_hash(row.doc->id + "\n" + raws[i] + "\n" + std::to_string(occurrence[i]));
+        kept.push_back(i);
     }
-    fill_lists_of(index.db(), out);
+    // Due ones first by due date, then by document (created, path) and line.
+    std::sort(kept.begin(), kept.end(), [&](std::size_t a, std::size_t b) {
+        const ActionRow& x = rows[a];
+        const ActionRow& y = rows[b];
+        if (x.due.has_value() != y.due.has_value()) {
+            return x.due.has_value();
+        }
+        if (x.due != y.due) {
+            return *x.due < *y.due;
+        }
+        if (x.doc->created != y.doc->created) {
+            return x.doc->created < y.doc->created;
+        }
+        if (x.doc != y.doc) {
+            return x.doc->path < y.doc->path;
+        }
+        return x.line < y.line;
+    });
+    std::vector<ActionRow> out;
+    out.reserve(kept.size());
+    for (std::size_t i : kept) {
+        out.push_back(std::move(rows[i]));
+    }
     return out;
 }
 

@@ -280,9 +280,9 @@ std::vector<Reminder> gather_reminders(Index& index, const Workspace& ws, const 
                 item.due = parse_human_date(a->due.value_or(""), now, DateRole::deadline);
             } catch (const Error&) {
             }
-            item.doc_id = a->doc.id;
-            item.path = a->doc.path;
-            item.from = a->doc.author;
+            item.doc_id = a->doc->id;
+            item.path = a->doc->path;
+            item.from = a->doc->author;
             r.items.push_back(std::move(item));
         }
         for (auto& item : r.items) {

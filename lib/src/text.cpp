@@ -1,5 +1,6 @@
 #include <async/text.hpp>
 
+#include <algorithm>
 #include <cstdint>
 
 namespace async {
@@ -76,7 +77,14 @@ LineCol line_col_at(std::string_view text, std::size_t offset) {
     return at;
 }
 
+bool is_printable_ascii(std::string_view text) {
+    return std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7F; });
+}
+
 std::string sanitize_for_terminal(std::string_view text, Newlines newlines) {
+    if (is_printable_ascii(text)) {
+        return std::string{text}; // the common case: nothing to neutralise
+    }
     std::string out;
     out.reserve(text.size());
     std::size_t i = 0;
@@ -185,6 +193,9 @@ std::size_t code_point_width(char32_t cp) {
 } // namespace
 
 std::size_t display_width(std::string_view text) {
+    if (is_printable_ascii(text)) {
+        return text.size();
+    }
     std::size_t width = 0;
     std::size_t i = 0;
     while (i < text.size()) {

@@ -565,7 +565,7 @@ TEST_CASE("query::list_actions") {
     auto rows = [&](const async::ActionFilter& filter) {
         Strings out;
         for (const auto& a : async::list_actions(index, filter)) {
-            out.push_back(a.doc.id + ":" + std::to_string(a.line) + " " + a.owner + " " +
+            out.push_back(a.doc->id + ":" + std::to_string(a.line) + " " + a.owner + " " +
                           a.due.value_or("-") + " " + (a.done ? "x" : "o") + " " + a.text);
         }
         return out;
@@ -573,7 +573,7 @@ TEST_CASE("query::list_actions") {
     auto handles = [&](const async::ActionFilter& filter) {
         std::map<std::string, std::string> out; // "id:text:done" -> handle
         for (const auto& a : async::list_actions(index, filter)) {
-            out[a.doc.id + ":" + a.text + ":" + (a.done ? "x" : "o")] = a.handle;
+            out[a.doc->id + ":" + a.text + ":" + (a.done ? "x" : "o")] = a.handle;
         }
         return out;
     };
@@ -586,9 +586,9 @@ TEST_CASE("query::list_actions") {
                       "yyyy0001:8 dave - o same"});
         auto all = async::list_actions(index, filter);
         REQUIRE(all.size() == 5);
-        CHECK(all[0].doc.path == y);
-        CHECK(all[0].doc.title == "Y");
-        CHECK(all[0].doc.author == "bob");
+        CHECK(all[0].doc->path == y);
+        CHECK(all[0].doc->title == "Y");
+        CHECK(all[0].doc->author == "bob");
     }
     SUBCASE("done") {
         filter.state = async::ActionState::done;
@@ -686,7 +686,7 @@ TEST_CASE("query::list_actions") {
         auto by_prefix = async::resolve_action(index, ship.handle.substr(0, 4));
         CHECK(by_prefix.text == "ship");
         CHECK(by_prefix.line == 7);
-        CHECK(by_prefix.doc.path == x);
+        CHECK(by_prefix.doc->path == x);
         std::string upper = ship.handle;
         std::transform(upper.begin(), upper.end(), upper.begin(),
                        [](unsigned char c) { return std::toupper(c); });

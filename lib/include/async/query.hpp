@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -79,7 +80,7 @@ enum class ActionState { open, done, all };
 
 struct ActionRow {
     std::string handle;     // stable short reference: hash of document id, text and occurrence
-    DocSummary doc;
+    std::shared_ptr<const DocSummary> doc; // shared by the actions of one document; never null
     std::size_t line = 0;   // line in the file
     std::string owner;
     std::optional<std::string> due; // ISO date as written

@@ -21,6 +21,10 @@ LineCol line_col_at(std::string_view text, std::size_t offset);
 
 enum class Newlines { keep, flatten };
 
+// True when every byte is printable ASCII (space to '~'): one column each, nothing for
+// sanitize_for_terminal to change.
+bool is_printable_ascii(std::string_view text);
+
 // text made safe for a terminal: control characters (C0 except tab/newline, DEL, C1) are shown
 // in caret notation (ESC -> "^["), bidirectional overrides are removed, invalid UTF-8 becomes
 // U+FFFD. With Newlines::flatten, newlines and tabs become spaces (for one-line cells).
