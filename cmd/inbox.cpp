@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <map>
 
 namespace async::cmd {
 namespace {
@@ -19,8 +20,9 @@ struct InboxOptions {
     bool explain = false;
 };
 
-// "2 days overdue", "due in 3 hours", "snoozed until Mon 2026-11-30 09:00".
-std::string when_of(const InboxItem& item, TimePoint now) {
+// "2 days overdue", "due in 3 hours", "snoozed until Mon 2026-11-30 09:00". due_phrases holds
+// the phrase of each due date already seen (many items share one).
+std::string when_of(const InboxItem& item, TimePoint now, std::map<TimePoint, std::string>& due_phrases) {
     if (item.state == ItemState::snoozed && item.until) {
         return "snoozed until " + format_local(*item.until);
     }
@@ -33,11 +35,13 @@ std::string when_of(const InboxItem& item, TimePoint now) {
     if (!item.due) {
         return "";
     }
-    std::string rel = format_relative(*item.due, now);
-    if (*item.due < now) {
-        return (rel.ends_with(" ago") ? rel.substr(0, rel.size() - 4) : rel) + " overdue";
+    auto [known, fresh] = due_phrases.try_emplace(*item.due);
+    if (fresh) {
+        std::string rel = format_relative(*item.due, now);
+        known->second = *item.due < now ? (rel.ends_with(" ago") ? rel.substr(0, rel.size() - 4) : rel) + " overdue"
+                                        : "due " + rel;
     }
-    return "due " + rel;
+    return known->second;
 }
 
 void write_item(JsonWriter& json, const InboxItem& item, TimePoint now) {
@@ -82,9 +86,11 @@ void run_inbox(Context& ctx, const InboxOptions& opts) {
         return;
     }
     std::vector<std::vector<std::string>> rows;
+    rows.reserve(items.size());
     std::vector<std::string> styles; // overdue rows in red
+    std::map<TimePoint, std::string> due_phrases;
     for (const auto& item : items) {
-        rows.push_back({item.handle, std::string{to_string(item.kind)}, when_of(item, now), item.title,
+        rows.push_back({item.handle, std::string{to_string(item.kind)}, when_of(item, now, due_phrases), item.title,
                         item.from.empty() ? "" : "from " + item.from});
         bool overdue = item.due && *item.due < now && item.state == ItemState::open;
         styles.push_back(overdue && ctx.color_enabled() ? "31" : "");

@@ -186,8 +186,8 @@ void sort_by_urgency(std::vector<InboxItem>& items, TimePoint now) {
         if (a.since != b.since) {
             return a.since < b.since;
         }
-        int c = items[a.index].key.compare(items[b.index].key);
-        return c != 0 ? c < 0 : a.index < b.index;
+        return a.index < b.index; // as gathered: reviews, responses, check-in, actions (by due,
+                                  // document, line), mentions, captured items
     });
     // Put each item in its place by following the permutation's cycles: one move per item, and
     // no second vector of items.

@@ -1160,7 +1160,10 @@ void Index::open() {
     int busy_waits = 0;
     for (int attempt = 0; attempt < 2; ++attempt) {
         try {
-            m_db = std::make_unique<SQLite::Database>(file, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+            // NOMUTEX: only the thread that owns this Index uses the connection (the parse
+            // thread never touches SQLite), so SQLite's per-call mutexes are pure cost.
+            m_db = std::make_unique<SQLite::Database>(file, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE |
+                                                                SQLite::OPEN_NOMUTEX);
             m_db->setBusyTimeout(k_busy_timeout_ms);
             int version = m_db->execAndGet("PRAGMA user_version").getInt();
             if (version == 0) {

@@ -13,6 +13,7 @@
 #include <memory>
 #include <numeric>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace fs = std::filesystem;
 
@@ -27,6 +28,12 @@ std::optional<TimePoint> time_column(const SQLite::Column& c) {
         return std::nullopt;
     }
     return TimePoint{std::chrono::seconds{c.getInt64()}};
+}
+
+// A text column as a string: one call for the bytes, one for their length.
+std::string text_of(const SQLite::Column& column) {
+    const char* text = column.getText();
+    return std::string(text, static_cast<std::size_t>(column.getBytes()));
 }
 
 // Reads the k_doc_columns starting at column `first`.
@@ -394,24 +401,26 @@ std::vector<SearchHit> search(Index& index, std::string_view query, const Search
 
 // Once a meeting has a summary, the summary is its record: the actions and decisions of its
 // agenda and responses are listed from the summary only (no duplicates after meeting close).
-constexpr const char* k_not_superseded =
-    " AND (d.type NOT IN ('response', 'meeting') OR NOT EXISTS (SELECT 1 FROM docs s WHERE s.type = 'summary' AND "
-    "s.parent = CASE d.type WHEN 'response' THEN d.parent ELSE d.path END))";
+// A meeting's agenda or response whose meeting has a summary: its actions and decisions are
+// listed from the summary only.
+const std::string k_superseded =
+    "d.type IN ('response', 'meeting') AND EXISTS (SELECT 1 FROM docs s WHERE s.type = 'summary' AND "
+    "s.parent = CASE d.type WHEN 'response' THEN d.parent ELSE d.path END)";
 
 std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
+    SQLite::Database& db = index.db();
+    // Documents whose actions a meeting summary has taken over (few: agendas and responses).
+    std::unordered_set<std::int64_t> superseded;
+    SQLite::Statement gone{db, "SELECT d.rowid FROM docs d WHERE " + k_superseded};
+    while (gone.executeStep()) {
+        superseded.insert(gone.getColumn(0).getInt64());
+    }
     // The actions alone; the fields of their documents are read once per document below, not
     // once per action (a plan with many actions is one document).
-    std::string where = "1";
-    std::vector<std::string> params;
+    SQLite::Statement st{db, std::string{"SELECT doc, line, owner, due, done, text, raw FROM actions"} +
+                                 (filter.owner ? " WHERE owner = ?" : "")};
     if (filter.owner) {
-        where += " AND a.owner = ?";
-        params.push_back(*filter.owner);
-    }
-    where += k_not_superseded;
-    SQLite::Statement st{index.db(), "SELECT a.doc, a.line, a.owner, a.due, a.done, a.text, a.raw FROM actions a "
-                                     "JOIN docs d ON d.rowid = a.doc WHERE " + where};
-    for (std::size_t i = 0; i < params.size(); ++i) {
-        st.bind(static_cast<int>(i + 1), params[i]);
+        st.bind(1, *filter.owner);
     }
     // Every action of the owner is read, done or not: a handle numbers identical items of one
     // document (their owner is the same: it is in the text, or it is the author) in line order.
@@ -419,43 +428,49 @@ std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
     std::vector<std::int64_t> doc_of;
     std::vector<std::string> raws;
     while (st.executeStep()) {
+        std::int64_t doc = st.getColumn(0).getInt64();
+        if (superseded.contains(doc)) {
+            continue;
+        }
         ActionRow row;
-        doc_of.push_back(st.getColumn(0).getInt64());
+        doc_of.push_back(doc);
         row.line = static_cast<std::size_t>(st.getColumn(1).getInt64());
-        row.owner = st.getColumn(2).getString();
+        row.owner = text_of(st.getColumn(2));
         if (!st.getColumn(3).isNull()) {
-            row.due = st.getColumn(3).getString();
+            row.due = text_of(st.getColumn(3));
         }
         row.done = st.getColumn(4).getInt() != 0;
-        row.text = st.getColumn(5).getString();
-        raws.push_back(st.getColumn(6).getString());
+        row.text = text_of(st.getColumn(5));
+        raws.push_back(text_of(st.getColumn(6)));
         rows.push_back(std::move(row));
     }
-    std::unordered_map<std::int64_t, std::shared_ptr<const DocSummary>> docs;
-    for (auto& doc : query_docs(index.db(), "d.rowid IN (SELECT a.doc FROM actions a WHERE " +
-                                                (filter.owner ? std::string{"a.owner = ?"} : std::string{"1"}) + ")",
-                                params)) {
-        std::int64_t rowid = doc.rowid;
-        docs.emplace(rowid, std::make_shared<const DocSummary>(std::move(doc)));
-    }
 
-    // Occurrence of each row among the identical items (same raw text) of its document.
+    // Occurrence of each row among the identical items (same raw text) of its document, in
+    // line order.
     std::vector<std::size_t> order(rows.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        if (doc_of[a] != doc_of[b]) {
-            return doc_of[a] < doc_of[b];
-        }
-        int c = raws[a].compare(raws[b]);
-        return c != 0 ? c < 0 : rows[a].line < rows[b].line;
+        return doc_of[a] != doc_of[b] ? doc_of[a] < doc_of[b] : rows[a].line < rows[b].line;
     });
     std::vector<std::size_t> occurrence(rows.size(), 1);
-    for (std::size_t k = 1; k < order.size(); ++k) {
-        std::size_t i = order[k];
-        std::size_t prev = order[k - 1];
-        if (doc_of[i] == doc_of[prev] && raws[i] == raws[prev]) {
-            occurrence[i] = occurrence[prev] + 1;
+    std::vector<std::int64_t> doc_ids; // distinct, ascending
+    std::unordered_map<std::string_view, std::size_t> seen; // raw text -> count, in one document
+    for (std::size_t i : order) {
+        if (doc_ids.empty() || doc_ids.back() != doc_of[i]) {
+            doc_ids.push_back(doc_of[i]);
+            seen.clear();
         }
+        occurrence[i] = ++seen[raws[i]];
+    }
+
+    std::unordered_map<std::int64_t, std::shared_ptr<const DocSummary>> docs;
+    std::string ids;
+    for (auto id : doc_ids) {
+        ids += (ids.empty() ? "" : ",") + std::to_string(id);
+    }
+    for (auto& doc : query_docs(db, "d.rowid IN (" + ids + ")", {})) {
+        std::int64_t rowid = doc.rowid;
+        docs.emplace(rowid, std::make_shared<const DocSummary>(std::move(doc)));
     }
 
     std::string overdue_day = filter.overdue_at ? format_utc(*filter.overdue_at).substr(0, 10) : std::string{};
@@ -470,26 +485,35 @@ std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
             continue;
         }
         row.doc = docs.at(doc_of[i]);
-        row.handle = short_hash(row.doc->id + "\n" + raws[i] + "\n" + std::to_string(occurrence[i]));
+        row.handle = short_hash({row.doc->id, "\n", raws[i], "\n", std::to_string(occurrence[i])});
         kept.push_back(i);
     }
-    // Due ones first by due date, then by document (created, path) and line.
+    // Due ones first by due date, then by document (created, then path) and line.
+    std::vector<const DocSummary*> by_doc;
+    for (const auto& [rowid, doc] : docs) {
+        by_doc.push_back(doc.get());
+    }
+    std::sort(by_doc.begin(), by_doc.end(), [](const DocSummary* a, const DocSummary* b) {
+        return a->created != b->created ? a->created < b->created : a->path < b->path;
+    });
+    std::unordered_map<const DocSummary*, std::size_t> doc_rank;
+    for (std::size_t r = 0; r < by_doc.size(); ++r) {
+        doc_rank[by_doc[r]] = r;
+    }
+    std::vector<std::size_t> rank_of(rows.size());
+    for (std::size_t i : kept) {
+        rank_of[i] = doc_rank[rows[i].doc.get()];
+    }
     std::sort(kept.begin(), kept.end(), [&](std::size_t a, std::size_t b) {
         const ActionRow& x = rows[a];
         const ActionRow& y = rows[b];
         if (x.due.has_value() != y.due.has_value()) {
             return x.due.has_value();
         }
-        if (x.due != y.due) {
+        if (x.due && *x.due != *y.due) {
             return *x.due < *y.due;
         }
-        if (x.doc->created != y.doc->created) {
-            return x.doc->created < y.doc->created;
-        }
-        if (x.doc != y.doc) {
-            return x.doc->path < y.doc->path;
-        }
-        return x.line < y.line;
+        return rank_of[a] != rank_of[b] ? rank_of[a] < rank_of[b] : x.line < y.line;
     });
     std::vector<ActionRow> out;
     out.reserve(kept.size());
@@ -525,7 +549,7 @@ ActionRow resolve_action(Index& index, std::string_view handle_in) {
 std::vector<DecisionRow> list_decisions(Index& index, std::optional<TimePoint> since) {
     std::string sql = std::string{"SELECT "} + k_doc_columns +
                       ", x.line, x.text FROM decisions x JOIN docs d ON d.rowid = x.doc WHERE 1";
-    sql += k_not_superseded;
+    sql += " AND NOT (" + k_superseded + ")";
     if (since) {
         sql += " AND d.created >= " + std::to_string(since->time_since_epoch().count());
     }

@@ -233,10 +233,16 @@ std::string truncate_to_width(std::string_view text, std::size_t width) {
 }
 
 std::string short_hash(std::string_view text) {
+    return short_hash({text});
+}
+
+std::string short_hash(std::initializer_list<std::string_view> parts) {
     std::uint64_t h = 1469598103934665603ULL;
-    for (unsigned char c : text) {
-        h ^= c;
-        h *= 1099511628211ULL;
+    for (std::string_view part : parts) {
+        for (unsigned char c : part) {
+            h ^= c;
+            h *= 1099511628211ULL;
+        }
     }
     static constexpr char k_hex[] = "0123456789abcdef";
     std::string out;

@@ -2,6 +2,7 @@
 // Text hygiene: UTF-8 validation and the one sanitiser every piece of file text passes through
 // before it reaches a terminal.
 #include <cstddef>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,5 +58,8 @@ std::string one_line(std::string_view text);
 // 7 hex digits of a 64-bit FNV-1a hash of text: the short, stable handles of actions and inbox
 // items.
 std::string short_hash(std::string_view text);
+
+// short_hash of the parts one after the other, without joining them first.
+std::string short_hash(std::initializer_list<std::string_view> parts);
 
 } // namespace async
