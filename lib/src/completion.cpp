@@ -67,7 +67,9 @@ Config config_of(const CompletionPlace& place, const std::optional<Workspace>& w
 // and people, which completing 10,000 ids has no use for.
 void document_ids(Index& index, const std::optional<std::string>& type, const std::string& prefix,
                   std::vector<Candidate>& out) {
-    std::string sql = "SELECT id, title FROM docs WHERE parent IS NULL AND id <> ''";
+    // "+parent": the docs_parent index matches nearly every row; docs_id (the prefix) or
+    // docs_type_created (meetings) narrow the search instead.
+    std::string sql = "SELECT id, title FROM docs WHERE +parent IS NULL AND id <> ''";
     if (!prefix.empty()) {
         // A range rather than LIKE: it uses the docs_id index and has no wildcards to escape.
         sql += " AND id >= ?1 AND id < ?1 || char(1114111)";
