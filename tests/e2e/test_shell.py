@@ -204,7 +204,7 @@ class ManPages(ShellTestCase):
         if not shutil.which("mandoc"):
             self.skipTest("mandoc is not installed")
         pages = self.built_pages()
-        self.assertTrue({"async.1", "async-init.1", "async-doc.1", "async-config.1",
+        self.assertTrue({"async.1", "async-init.1", "async-doc.1", "async-config.1", "async-config.5",
                          "async-templates.1", "async-files.5", "async-templates.7", "async-index.1",
                          "async-list.1", "async-show.1", "async-edit.1", "async-search.1",
                          "async-actions.1", "async-decisions.1", "async-check.1", "async-hook.1",
