@@ -60,6 +60,16 @@ class ShellTestCase(harness.AsyncTestCase):
                               text=True, timeout=timeout, stdin=subprocess.DEVNULL)
         return harness.Result(proc)
 
+    def zsh_output(self, line, cwd=None, compdir=COMPLETIONS):
+        """What ZSH_CAPTURE prints for `line` and a Tab in a real zsh with compdir on $fpath:
+        the candidates, and "DESCRIPTION:…" lines for what is shown beside them."""
+        script = self.tmp / "capture.zsh"
+        script.write_text(ZSH_CAPTURE)
+        r = self.run_shell(["zsh", "-f", str(script), str(compdir), line,
+                            str(self.tmp / "zsh-init.zsh")], cwd=cwd)
+        self.assertEqual(r.code, 0, r)
+        return [l for l in r.out.splitlines() if l.strip()]
+
     def make_team_workspace(self):
         """A workspace with a team template override and a team member."""
         self.init_ws()
@@ -678,19 +688,11 @@ class ZshCompletion(ShellTestCase):
         self.assertEqual((r.code, r.err, r.out), (0, "", "_async\n"))
 
     def complete(self, line, cwd=None, compdir=COMPLETIONS):
-        return {l for l in self.complete_output(line, cwd, compdir) if not l.startswith("DESCRIPTION:")}
+        return {l for l in self.zsh_output(line, cwd, compdir) if not l.startswith("DESCRIPTION:")}
 
     def descriptions(self, line, cwd=None):
         """What zsh shows beside each candidate ("id  -- title")."""
-        return {l[len("DESCRIPTION:"):] for l in self.complete_output(line, cwd) if l.startswith("DESCRIPTION:")}
-
-    def complete_output(self, line, cwd=None, compdir=COMPLETIONS):
-        script = self.tmp / "capture.zsh"
-        script.write_text(ZSH_CAPTURE)
-        r = self.run_shell(["zsh", "-f", str(script), str(compdir), line,
-                            str(self.tmp / "zsh-init.zsh")], cwd=cwd)
-        self.assertEqual(r.code, 0, r)
-        return [l for l in r.out.splitlines() if l.strip()]
+        return {l[len("DESCRIPTION:"):] for l in self.zsh_output(line, cwd) if l.startswith("DESCRIPTION:")}
 
     def test_commands_and_flags(self):
         self.assertEqual(self.complete("async "), COMMANDS)
@@ -821,8 +823,6 @@ printf 'candidate:%s\\n' "${{COMPREPLY[@]}}"
         self.assertEqual((r.code, r.err), (0, ""), r)
         self.assertEqual(r.out.splitlines()[0], "_async")
         self.assertEqual(ZshCompletion.complete(self, "async show ", cwd=self.ws, compdir=vendor), set(self.ids))
-
-    complete_output = ZshCompletion.complete_output  # what ZshCompletion.complete drives zsh with
 
     def test_fish_finds_it_in_vendor_completions(self):
         if not shutil.which("fish"):
