@@ -125,5 +125,6 @@ void add_publish_command(CLI::App& app, Context& ctx);
 void add_agenda_command(CLI::App& app, Context& ctx);
 void add_calendar_command(CLI::App& app, Context& ctx);
 void add_remind_command(CLI::App& app, Context& ctx);
+void add_complete_command(CLI::App& app, Context& ctx); // hidden: async __complete
 
 } // namespace async::cmd

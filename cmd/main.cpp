@@ -32,6 +32,7 @@ constexpr async::cmd::CommandAdder k_commands[] = {
     async::cmd::add_hook_command,
     async::cmd::add_sync_command,
     async::cmd::add_publish_command,
+    async::cmd::add_complete_command,
 };
 
 void print_error(const std::string& message, const std::string& hint) {

@@ -4,16 +4,14 @@
 # Works with the bash-completion package (using _init_completion when it is loaded) and
 # without it (plain COMP_WORDS, compgen and COMPREPLY).
 #
-# Dynamic candidates come from the binary itself: template names from the first column of
-# `async templates`, config keys from `async config list` (the part before '='), handles
-# from the people.HANDLE.* keys, document ids from the first column of `async list`, action
-# handles from the first column of `async actions`. Nothing here ever creates a workspace.
+# Dynamic candidates (document and meeting ids, handles, templates, weeks, inbox items, action
+# handles, config keys) come from the hidden `async __complete KIND [PREFIX]`: one
+# "value<TAB>description" line each, read from the index as it is (never refreshed), and
+# nothing is ever created, not even a workspace. Bash shows no descriptions: only the values.
 
 _async_date_words="today tomorrow yesterday eod eow now
 mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday
 +1d +2d +3d +1w +2w"
-
-_async_known_keys="team.name checkin.day checkin.repos checkin.questions core.editor user.handle workspace mail.sendmail mail.from"
 
 _async_types="doc decision sop onboarding post watercooler meeting response reply summary checkin item"
 
@@ -45,67 +43,12 @@ _async_run() {
     fi
 }
 
-# True when `async config list` would find a workspace rather than create the default one.
-_async_has_workspace() {
-    local dir=${_async_dir:-$PWD}
-    [[ $dir == /* ]] || dir=$PWD/$dir
-    while :; do
-        [[ -d $dir/.async ]] && return 0
-        [[ -z $dir || $dir == / ]] && break
-        dir=${dir%/*}
-        [[ -z $dir ]] && dir=/
-    done
-    [[ -n $_async_dir ]] && return 1
-    [[ -n ${ASYNC_DIR-} ]] && return 0
-    [[ -d ${XDG_DATA_HOME:-$HOME/.local/share}/async/.async ]] && return 0
-    _async_run config get --global workspace >/dev/null
-}
-
-_async_templates() {
-    local name rest
-    while read -r name rest; do
-        [[ -n $name ]] && printf '%s\n' "$name"
-    done < <(_async_run templates)
-}
-
-# Config keys; "$1" is --global or empty.
-_async_config_keys() {
-    local line
-    if [[ $1 == --global ]] || ! _async_has_workspace; then
-        set -- --global
-    else
-        set --
-    fi
-    while IFS= read -r line; do
-        [[ $line == *=* ]] && printf '%s\n' "${line%%=*}"
-    done < <(_async_run config list "$@")
-}
-
-_async_handles() {
-    local key handle
-    while read -r key; do
-        [[ $key == people.*.* ]] || continue
-        handle=${key#people.}
-        printf '%s\n' "${handle%%.*}"
-    done < <(_async_config_keys) | sort -u
-}
-
-# Ids of the documents `async list` prints (first column), when there is a workspace.
-_async_doc_ids() {
-    _async_has_workspace || return
-    local id rest
-    while read -r id rest; do
-        [[ -n $id ]] && printf '%s\n' "$id"
-    done < <(_async_run list)
-}
-
-# Ids of the meetings (`async list --type meeting`), when there is a workspace.
-_async_meeting_ids() {
-    _async_has_workspace || return
-    local id rest
-    while read -r id rest; do
-        [[ -n $id ]] && printf '%s\n' "$id"
-    done < <(_async_run list --type meeting)
+# The values `async __complete KIND [PREFIX]` prints (the part before the tab).
+_async_candidates() { # kind [--global] [prefix]
+    local value rest
+    while IFS=$'\t' read -r value rest; do
+        [[ -n $value ]] && printf '%s\n' "$value"
+    done < <(_async_run __complete "$@")
 }
 
 # Completes a comma-separated list of handles: the part after the last comma.
@@ -115,27 +58,9 @@ _async_compgen_handle_list() { # current-word
         head=${1%,*},
         last=${1##*,}
     fi
-    _async_compgen_words $(_async_handles) "$last"
+    _async_compgen_words $(_async_candidates handles) "$last"
     local k
     for k in "${!COMPREPLY[@]}"; do COMPREPLY[k]=$head${COMPREPLY[k]}; done
-}
-
-# Handles of the items `async inbox --all` prints (first column), when there is a workspace.
-_async_inbox_handles() {
-    _async_has_workspace || return
-    local handle rest
-    while read -r handle rest; do
-        [[ -n $handle ]] && printf '%s\n' "$handle"
-    done < <(_async_run inbox --all)
-}
-
-# Handles of the open actions `async actions` prints (first column), when there is a workspace.
-_async_action_handles() {
-    _async_has_workspace || return
-    local handle rest
-    while read -r handle rest; do
-        [[ -n $handle ]] && printf '%s\n' "$handle"
-    done < <(_async_run actions)
 }
 
 _async_compgen_words() { # words... (the last argument is the word being completed)
@@ -223,7 +148,7 @@ _async() {
         return
         ;;
     list:--author | search:--author | actions:--owner)
-        _async_compgen_words $(_async_handles) "$cur"
+        _async_compgen_words $(_async_candidates handles) "$cur"
         return
         ;;
     list:--since | list:--until | decisions:--since)
@@ -234,7 +159,7 @@ _async() {
         return
         ;;
     checkin:-w | checkin:--week)
-        _async_compgen_words this last next "$cur"
+        _async_compgen_words this last next $(_async_candidates weeks -- "$cur") "$cur"
         return
         ;;
     checkin:--format)
@@ -284,7 +209,7 @@ _async() {
     if [[ $cmd == doc && $sub == new ]]; then
         case $opt in
         -t | --template)
-            _async_compgen_words $(_async_templates) "$cur"
+            _async_compgen_words $(_async_candidates templates) "$cur"
             return
             ;;
         -d | --due)
@@ -315,7 +240,7 @@ _async() {
             return
             ;;
         --for | -t | --to)
-            _async_compgen_words $(_async_handles) "$cur"
+            _async_compgen_words $(_async_candidates handles) "$cur"
             return
             ;;
         esac
@@ -379,7 +304,7 @@ _async() {
                     _async_compgen_words -m --message -h --help "$cur"
                 fi
             elif ((${#args[@]} == 0)); then
-                _async_compgen_words $(_async_doc_ids) "$cur"
+                _async_compgen_words $(_async_candidates ids -- "$cur") "$cur"
             fi
             ;;
         new)
@@ -413,7 +338,7 @@ _async() {
                 esac
             else
                 local handles=() h a
-                for h in $(_async_inbox_handles); do
+                for h in $(_async_candidates items -- "$cur"); do
                     for a in "${args[@]}"; do [[ $a == "$h" ]] && continue 2; done
                     handles+=("$h")
                 done
@@ -448,7 +373,7 @@ _async() {
                     _async_compgen_words -m --message --file -e --edit --no-edit -h --help "$cur"
                 fi
             elif ((${#args[@]} == 0)); then
-                _async_compgen_words $(_async_meeting_ids) "$cur"
+                _async_compgen_words $(_async_candidates meetings -- "$cur") "$cur"
             fi
             ;;
         esac
@@ -466,14 +391,14 @@ _async() {
             if [[ $cur == -* ]]; then
                 _async_compgen_words --global -h --help "$cur"
             elif ((${#args[@]} == 0)); then
-                _async_compgen_words $(_async_config_keys "$global") "$cur"
+                _async_compgen_words $(_async_candidates keys $global) "$cur"
             fi
             ;;
         set)
             if [[ $cur == -* ]]; then
                 _async_compgen_words --global -h --help "$cur"
             elif ((${#args[@]} == 0)); then
-                _async_compgen_words $( (printf '%s\n' $_async_known_keys; _async_config_keys "$global") | sort -u) "$cur"
+                _async_compgen_words $(_async_candidates settable-keys $global) "$cur"
             fi
             ;;
         list)
@@ -502,7 +427,7 @@ _async() {
                 _async_compgen_words -h --help "$cur"
             fi
         elif ((${#args[@]} == 0)); then
-            _async_compgen_words $(_async_doc_ids) "$cur"
+            _async_compgen_words $(_async_candidates ids -- "$cur") "$cur"
         fi
         ;;
     search)
@@ -525,7 +450,7 @@ _async() {
             else
                 local handle
                 local -a open=()
-                for handle in $(_async_action_handles); do
+                for handle in $(_async_candidates actions -- "$cur"); do
                     [[ " ${args[*]} " == *" $handle "* ]] || open+=("$handle")
                 done
                 _async_compgen_words "${open[@]}" "$cur"
@@ -617,7 +542,7 @@ _async() {
             if [[ $cur == -* ]]; then
                 _async_compgen_words -h --help "$cur"
             elif ((${#args[@]} == 0)); then
-                _async_compgen_words $(_async_templates) "$cur"
+                _async_compgen_words $(_async_candidates templates) "$cur"
             fi
             ;;
         esac

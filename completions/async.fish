@@ -1,8 +1,8 @@
 # fish completion for async. Installed in share/fish/vendor_completions.d; can also be
-# sourced. Dynamic candidates come from the binary: template names from the first column of
-# `async templates`, config keys from `async config list` (the part before '='), handles from
-# the people.HANDLE.* keys, document ids (and titles) from `async list`, action handles (and
-# texts) from `async actions`. Nothing here ever creates a workspace.
+# sourced. Dynamic candidates (document and meeting ids, handles, templates, weeks, inbox
+# items, action handles, config keys) come from the hidden `async __complete KIND [PREFIX]`:
+# one "value<TAB>description" line each (fish's own format), read from the index as it is
+# (never refreshed); nothing is ever created, not even a workspace.
 
 # Options of the commands that take a value (skipped with it when walking the line).
 set -g __async_value_options -C --color -t --template -r --reviewers -d --due --tag -m --message --file \
@@ -58,76 +58,46 @@ function __async_run
     end
 end
 
-# True when `async config list` would find a workspace rather than create the default one.
-function __async_has_workspace
-    set -l dir (__async_dir)
-    set -l explicit 0
-    if test -n "$dir"
-        set explicit 1
-    else
-        set dir $PWD
-    end
-    string match -q '/*' -- $dir; or set dir $PWD/$dir
-    while true
-        test -d $dir/.async; and return 0
-        test "$dir" = /; and break
-        set dir (path dirname $dir)
-    end
-    test $explicit -eq 1; and return 1
-    set -q ASYNC_DIR[1]; and test -n "$ASYNC_DIR"; and return 0
-    set -l data $HOME/.local/share
-    set -q XDG_DATA_HOME[1]; and test -n "$XDG_DATA_HOME"; and set data $XDG_DATA_HOME
-    test -d $data/async/.async; and return 0
-    __async_run config get --global workspace >/dev/null
-end
-
-function __async_templates
-    __async_run templates | string replace -r '^(\S+)\s+(\S+)\s*(.*)$' '$1\t$3 ($2)'
+# `async __complete KIND [ARGS]`: "value<TAB>description" lines.
+function __async_complete
+    __async_run __complete $argv
 end
 
 function __async_config_keys
-    set -l global
-    if contains -- --global (commandline -opc); or not __async_has_workspace
-        set global --global
+    set -l kind keys
+    test "$argv[1]" = set; and set kind settable-keys
+    if contains -- --global (commandline -opc)
+        __async_complete $kind --global
+    else
+        __async_complete $kind
     end
-    __async_run config list $global | string match -r '^[^=]+(?==)'
 end
 
-function __async_config_set_keys
-    begin
-        __async_config_keys
-        printf '%s\n' team.name checkin.day checkin.repos checkin.questions core.editor user.handle workspace mail.sendmail mail.from
-    end | sort -u
-end
-
+# Handles, after the ones already in a comma-separated list (a,b,).
 function __async_handles
-    set -l handles (__async_config_keys | string match -r '^people\.[^.]+' | string replace 'people.' '' | sort -u)
     set -l cur "$(commandline -ct)"
     set -l head "$(string match -r '^.*,' -- "$cur")"
     set -l given (string split , -- "$head")
-    for h in $handles
-        contains -- $h $given; or echo "$head$h"
+    for line in (__async_complete handles)
+        set -l h (string split -m1 \t -- $line)
+        contains -- $h[1] $given; or printf '%s%s\n' "$head" "$line"
     end
 end
 
-# Document ids from `async list` (id, date, type, status, author, title, "due DATE"), the title
-# as the description; arguments go to `async list` (--type meeting: meetings only).
+# Document ids (meetings with "meetings"), the titles as descriptions.
 function __async_doc_ids
-    __async_has_workspace; or return
-    __async_run list $argv | string replace -r '^(\S+)\s+(?:\S+\s+){4}(.*?)(?:\s+due \S+)?$' '$1\t$2'
+    set -l kind ids
+    test "$argv[1]" = meetings; and set kind meetings
+    __async_complete $kind -- (commandline -ct)
 end
 
-# Handles of open actions from `async actions` (handle, box, @owner, "due DATE", text,
-# document), the text and owner as the description.
-function __async_action_handles
-    __async_has_workspace; or return
-    __async_run actions | string replace -rf '^([0-9a-f]+)\s+\[.\]\s+(@\S+)\s+(?:due \S+\s+)?(.*?)(?:\s{2,}.*)?$' '$1\t$3 ($2)'
-end
-
-# Handles of inbox items from `async inbox --all`, the kind and title as the description.
-function __async_inbox_handles
-    __async_has_workspace; or return
-    __async_run inbox --all | string replace -rf '^([0-9a-f]+)\s+(\S+)\s+(.*)$' '$1\t$2: $3'
+# Handles of open actions and of my inbox items, those already on the line left out.
+function __async_handles_not_given
+    set -l tokens (commandline -opc)
+    for line in (__async_complete $argv[1] -- (commandline -ct))
+        set -l h (string split -m1 \t -- $line)
+        contains -- $h[1] $tokens; or printf '%s\n' $line
+    end
 end
 
 function __async_positionals
@@ -200,7 +170,7 @@ complete -c async -n '__async_at init; and test (__async_positionals) -eq 0' -a 
 
 # async doc new
 complete -c async -n '__async_at doc' -a new -d 'Write a document from a template in the editor'
-complete -c async -n '__async_at doc new' -s t -l template -x -a '(__async_templates)' -d 'Template'
+complete -c async -n '__async_at doc new' -s t -l template -x -a '(__async_complete templates)' -d 'Template'
 complete -c async -n '__async_at doc new' -s r -l reviewers -x -a '(__async_handles)' -d 'People whose feedback is wanted (a,b)'
 complete -c async -n '__async_at doc new' -s d -l due -x -d 'Feedback deadline' -a 'today tomorrow yesterday eod eow now mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday +1d +2d +3d +1w +2w'
 complete -c async -n '__async_at doc new' -l tag -x -d 'A tag (repeatable)'
@@ -234,7 +204,7 @@ complete -c async -n '__async_at inbox add' -l for -x -a '(__async_handles)' -d 
 complete -c async -n '__async_at inbox snooze' -s u -l until -x -d 'Until this date' -a 'tomorrow mon tue wed thu fri sat sun +1d +2d +3d +1w +2w'
 complete -c async -n '__async_at inbox delegate' -s t -l to -x -a '(__async_handles)' -d 'The teammate who takes it over'
 for sub in done snooze delegate undo
-    complete -c async -n "__async_at inbox $sub" -a '(__async_inbox_handles)'
+    complete -c async -n "__async_at inbox $sub" -a '(__async_handles_not_given items)'
     complete -c async -n "__async_at inbox $sub" -s n -l dry-run -d 'Say what would be done; write nothing'
 end
 
@@ -247,7 +217,7 @@ complete -c async -n '__async_at meeting open' -s w -l with -x -a '(__async_hand
 complete -c async -n '__async_at meeting open' -s d -l due -x -d 'Response deadline' -a 'today tomorrow yesterday eod eow now mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday +1d +2d +3d +1w +2w'
 complete -c async -n '__async_at meeting open' -s a -l attach -r -F -d 'A file to copy into attachments/ and link'
 for sub in respond status close
-    complete -c async -n "__async_at meeting $sub; and test (__async_positionals) -eq 0" -a '(__async_doc_ids --type meeting)'
+    complete -c async -n "__async_at meeting $sub; and test (__async_positionals) -eq 0" -a '(__async_doc_ids meetings)'
 end
 for sub in open respond close
     complete -c async -n "__async_at meeting $sub" -s m -l message -x -d 'Body text (skips the editor)'
@@ -264,11 +234,11 @@ complete -c async -n '__async_at config' -a list -d 'Print every effective setti
 complete -c async -n '__async_at config get; or __async_at config set; or __async_at config unset; or __async_at config list' -l global -d 'The user config'
 complete -c async -n '__async_at config list' -l show-origin -d 'Prefix each line with where it comes from'
 complete -c async -n '__async_at config get; or __async_at config unset; and test (__async_positionals) -eq 0' -a '(__async_config_keys)'
-complete -c async -n '__async_at config set; and test (__async_positionals) -eq 0' -a '(__async_config_set_keys)'
+complete -c async -n '__async_at config set; and test (__async_positionals) -eq 0' -a '(__async_config_keys set)'
 
 # async templates [show NAME]
 complete -c async -n '__async_at templates' -a show -d 'Print the template NAME in effect'
-complete -c async -n '__async_at templates show; and test (__async_positionals) -eq 0' -a '(__async_templates)'
+complete -c async -n '__async_at templates show; and test (__async_positionals) -eq 0' -a '(__async_complete templates)'
 
 # async index [--full] [--check]
 complete -c async -n '__async_at index' -l full -d 'Re-read every file'
@@ -304,7 +274,7 @@ complete -c async -n '__async_at actions' -l done -d 'Only done actions'
 complete -c async -n '__async_at actions' -l all -d 'Open and done actions'
 complete -c async -n '__async_at actions' -l overdue -d 'Only open actions whose due date has passed'
 complete -c async -n '__async_at actions done' -l dry-run -d 'Show what would be ticked, change nothing'
-complete -c async -n '__async_at actions done' -a '(__async_action_handles)'
+complete -c async -n '__async_at actions done' -a '(__async_handles_not_given actions)'
 
 # async decisions [--since D]
 complete -c async -n '__async_at decisions' -l since -x -a "$__async_filter_dates" -d 'From documents created on or after DATE'
@@ -319,7 +289,7 @@ complete -c async -n '__async_at hook' -a uninstall -d 'Remove the hooks async i
 # async checkin [--week W] [-m|--file|--edit|--no-edit] | status [--week W] | digest [--week W] [--format F] [-o FILE]
 complete -c async -n '__async_at checkin' -a status -d 'Who has and has not checked in; exit 1 when I have not'
 complete -c async -n '__async_at checkin' -a digest -d "The team's check-ins as one document"
-complete -c async -n '__async_at checkin; or __async_at checkin status; or __async_at checkin digest' -s w -l week -x -a 'this last next' -d 'ISO week (2026-W48), this, last, next or a date in it'
+complete -c async -n '__async_at checkin; or __async_at checkin status; or __async_at checkin digest' -s w -l week -x -a 'this last next (__async_complete weeks)' -d 'ISO week (2026-W48), this, last, next or a date in it'
 complete -c async -n '__async_at checkin' -s m -l message -x -d 'Body text (skips the editor)'
 complete -c async -n '__async_at checkin' -l file -r -F -d 'Body or whole check-in from PATH, or - for stdin'
 complete -c async -n '__async_at checkin' -s e -l edit -d 'Open the editor even with -m or --file'

@@ -1155,6 +1155,33 @@ Index::~Index() {
     }
 }
 
+Index::Index(const Workspace& ws, ReadOnly) : m_ws(ws) {}
+
+std::unique_ptr<Index> Index::open_read_only(const Workspace& ws) {
+    fs::path file = ws.index_file();
+    std::error_code ec;
+    if (!fs::is_regular_file(file, ec)) {
+        return nullptr;
+    }
+    std::unique_ptr<Index> index{new Index{ws, ReadOnly{}}};
+    // The shared lock, without waiting and without creating the lock file: an exclusive holder
+    // is about to rename a new index over this one, and completion does not wait for that.
+    index->m_lock_fd = ::open((file.string() + ".lock").c_str(), O_RDONLY | O_CLOEXEC);
+    if (index->m_lock_fd >= 0 && ::flock(index->m_lock_fd, LOCK_SH | LOCK_NB) != 0) {
+        return nullptr;
+    }
+    try {
+        index->m_db = std::make_unique<SQLite::Database>(file, SQLite::OPEN_READONLY);
+        index->m_db->setBusyTimeout(200);
+        if (index->m_db->execAndGet("PRAGMA user_version").getInt() != k_index_schema_version) {
+            return nullptr;
+        }
+    } catch (const SQLite::Exception&) {
+        return nullptr;
+    }
+    return index;
+}
+
 void Index::open() {
     fs::path file = m_ws.index_file();
     int busy_waits = 0;

@@ -183,10 +183,8 @@ std::optional<fs::path> find_enclosing_workspace(const fs::path& start) {
     }
 }
 
-Workspace discover_workspace(const fs::path& cwd, StartedIn started, const Env& env,
-                             const std::optional<std::string>& config_workspace,
-                             Discovery& how) {
-    how = Discovery::found;
+std::optional<Workspace> find_workspace(const fs::path& cwd, StartedIn started, const Env& env,
+                                       const std::optional<std::string>& config_workspace) {
     auto here = find_enclosing_workspace(cwd);
     if (started == StartedIn::dash_c) {
         if (!here) {
@@ -219,10 +217,22 @@ Workspace discover_workspace(const fs::path& cwd, StartedIn started, const Env& 
         return Workspace{root};
     }
     fs::path fallback = default_workspace_dir(env);
-    if (!has_workspace_marker(fallback)) {
-        init_workspace(fallback);
-        how = Discovery::created;
+    if (has_workspace_marker(fallback)) {
+        return Workspace{fallback};
     }
+    return std::nullopt;
+}
+
+Workspace discover_workspace(const fs::path& cwd, StartedIn started, const Env& env,
+                             const std::optional<std::string>& config_workspace,
+                             Discovery& how) {
+    how = Discovery::found;
+    if (auto found = find_workspace(cwd, started, env, config_workspace)) {
+        return *found;
+    }
+    fs::path fallback = default_workspace_dir(env);
+    init_workspace(fallback);
+    how = Discovery::created;
     return Workspace{fallback};
 }
 

@@ -19,6 +19,9 @@ COMMANDS = {"actions", "agenda", "calendar", "check", "checkin", "config", "deci
 TYPES = {"doc", "decision", "sop", "onboarding", "post", "watercooler", "meeting", "response", "reply",
          "summary", "checkin", "item"}
 DATE_WORDS = {"today", "tomorrow", "yesterday", "eod", "eow", "now", "fri", "friday", "+1d", "+1w"}
+# ISO weeks `async __complete weeks` offers at harness.NOW (Thursday of 2026-W48): next week, this
+# week and four before.
+WEEKS = {"2026-W49", "2026-W48", "2026-W47", "2026-W46", "2026-W45", "2026-W44"}
 
 
 def parse_help(text):
@@ -57,6 +60,16 @@ class ShellTestCase(harness.AsyncTestCase):
                               text=True, timeout=timeout, stdin=subprocess.DEVNULL)
         return harness.Result(proc)
 
+    def zsh_output(self, line, cwd=None, compdir=COMPLETIONS):
+        """What ZSH_CAPTURE prints for `line` and a Tab in a real zsh with compdir on $fpath:
+        the candidates, and "DESCRIPTION:…" lines for what is shown beside them."""
+        script = self.tmp / "capture.zsh"
+        script.write_text(ZSH_CAPTURE)
+        r = self.run_shell(["zsh", "-f", str(script), str(compdir), line,
+                            str(self.tmp / "zsh-init.zsh")], cwd=cwd)
+        self.assertEqual(r.code, 0, r)
+        return [l for l in r.out.splitlines() if l.strip()]
+
     def make_team_workspace(self):
         """A workspace with a team template override and a team member."""
         self.init_ws()
@@ -82,6 +95,9 @@ class ShellTestCase(harness.AsyncTestCase):
         ws = self.make_team_workspace()
         self.ok("-C", str(ws), "doc", "new", "Not a meeting", "-m", "text")
         mid = self.ok("-C", str(ws), "meeting", "open", "Sync", "--with", "bob", "-m", "## Item").out.split()[0]
+        # Completion reads the index as the last command left it (writing commands do not
+        # refresh it): a read command brings the new meeting in.
+        self.ok("-C", str(ws), "list")
         self.assertEqual(self.complete("async meeting "), {"open", "respond", "status", "close"})
         self.assertEqual(self.complete("async meeting open Sync --wi"), {"--with"})
         self.assertEqual(self.complete("async meeting open Sync --at"), {"--attach"})
@@ -198,7 +214,7 @@ class ManPages(ShellTestCase):
         if not shutil.which("mandoc"):
             self.skipTest("mandoc is not installed")
         pages = self.built_pages()
-        self.assertTrue({"async.1", "async-init.1", "async-doc.1", "async-config.1",
+        self.assertTrue({"async.1", "async-init.1", "async-doc.1", "async-config.1", "async-config.5",
                          "async-templates.1", "async-files.5", "async-templates.7", "async-index.1",
                          "async-list.1", "async-show.1", "async-edit.1", "async-search.1",
                          "async-actions.1", "async-decisions.1", "async-check.1", "async-hook.1",
@@ -213,6 +229,147 @@ class ManPages(ShellTestCase):
         for src in MAN_SOURCES.glob("async-*.scd"):
             name, section = src.name[:-len(".scd")].rsplit(".", 1)
             self.assertIn(f"*{name}*({section})", see_also)
+
+
+def write_doc(ws, slug, doc_id, title_toml, doc_type="doc", created="2026-11-20T10:00:00Z", body="Text.\n"):
+    """A document written straight into the workspace (title_toml: a TOML string literal)."""
+    path = Path(ws) / ("meetings" if doc_type == "meeting" else "docs") / slug / "index.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(f'+++\nid = "{doc_id}"\ntype = "{doc_type}"\ntitle = {title_toml}\nauthor = "alice"\n'
+                    f'created = {created}\nstatus = "open"\n+++\n{body}', encoding="utf-8")
+    return path
+
+
+class CompleteEntryPoint(ShellTestCase):
+    """The hidden `async __complete KIND [PREFIX]` the completions call."""
+
+    def complete_lines(self, *args, cwd=None):
+        r = self.run_async("__complete", *args, cwd=cwd)
+        self.assertEqual((r.code, r.err), (0, ""), r)
+        return r.out.splitlines()
+
+    def test_hidden_from_help(self):
+        self.assertNotIn("__complete", self.ok("--help").out)
+        flags, subcommands = parse_help(self.ok("--help").out)
+        self.assertNotIn("__complete", subcommands)
+
+    def test_no_workspace_prints_nothing_and_creates_nothing(self):
+        default = self.home / ".local" / "share" / "async"
+        empty = self.tmp / "empty"
+        empty.mkdir()
+        for kind in ("ids", "meetings", "handles", "items", "actions"):
+            r = self.run_async("__complete", kind, cwd=empty)
+            self.assertEqual((r.code, r.out, r.err), (0, "", ""), kind)
+            r = self.run_async("-C", str(empty), "__complete", kind)
+            self.assertEqual((r.code, r.out, r.err), (0, "", ""), kind)
+        r = self.run_async("-C", str(self.tmp / "missing"), "__complete", "ids")
+        self.assertEqual((r.code, r.out, r.err), (0, "", ""))
+        self.assertFalse(default.exists(), "completing created the default workspace")
+        self.assertEqual(list(empty.iterdir()), [])
+        # What needs no workspace still answers: built-in templates, the user config, weeks.
+        self.assertIn("doc", {l.split("\t")[0] for l in self.complete_lines("templates", cwd=empty)})
+        self.assertIn("user.handle", {l.split("\t")[0] for l in self.complete_lines("keys", cwd=empty)})
+        self.assertEqual({l.split("\t")[0] for l in self.complete_lines("weeks", cwd=empty)}, WEEKS)
+        self.assertFalse(default.exists())
+
+    def test_workspace_without_index_creates_none(self):
+        ws = self.init_ws()
+        write_doc(ws, "a", "aaaa1111", '"Pricing"')
+        before = sorted(p.name for p in (ws / ".async").iterdir())
+        self.assertEqual(self.complete_lines("ids", cwd=ws), [])
+        self.assertEqual(sorted(p.name for p in (ws / ".async").iterdir()), before)
+        self.assertFalse((ws / ".async" / "index.db").exists())
+
+    def test_ids_with_titles_newest_first_and_prefix(self):
+        ws = self.init_ws()
+        write_doc(ws, "a", "aaaa1111", '"Pricing page"', created="2026-11-20T10:00:00Z")
+        write_doc(ws, "b", "abcd2222", '"Hiring plan"', created="2026-11-21T10:00:00Z")
+        write_doc(ws, "m", "mmmm3333", '"Weekly sync"', doc_type="meeting", created="2026-11-22T10:00:00Z")
+        self.ok("-C", str(ws), "index")
+        self.assertEqual(self.complete_lines("ids", cwd=ws),
+                         ["mmmm3333\tWeekly sync", "abcd2222\tHiring plan", "aaaa1111\tPricing page"])
+        self.assertEqual(self.complete_lines("ids", "ab", cwd=ws), ["abcd2222\tHiring plan"])
+        self.assertEqual(self.complete_lines("ids", "--", "a", cwd=ws), ["abcd2222\tHiring plan", "aaaa1111\tPricing page"])
+        self.assertEqual(self.complete_lines("meetings", cwd=ws), ["mmmm3333\tWeekly sync"])
+        r = self.run_async("-C", str(ws), "__complete", "ids", "zz")
+        self.assertEqual((r.code, r.out, r.err), (0, "", ""))
+
+    def test_hostile_titles_give_one_clean_line_each(self):
+        ws = self.init_ws()
+        titles = {"aaaa0001": '"tab\\there"', "aaaa0002": '"new\\nline"', "aaaa0003": '"\\u001b[31mred\\u001b]0;pwned\\u0007"',
+                  "aaaa0004": '"' + "x" * 2048 + '"', "aaaa0005": '"\\u009b31m C1 and \\u202e bidi"'}
+        for i, (doc_id, title) in enumerate(titles.items()):
+            write_doc(ws, f"d{i}", doc_id, title)
+        self.ok("-C", str(ws), "index")
+        r = self.run_async("__complete", "ids", cwd=ws)
+        self.assertEqual((r.code, r.err), (0, ""), r)
+        lines = r.out.split("\n")
+        self.assertEqual(lines[-1], "")
+        lines = lines[:-1]
+        self.assertEqual(sorted(l.split("\t")[0] for l in lines), sorted(titles))
+        for line in lines:
+            value, description = line.split("\t")  # exactly one tab: value and description
+            self.assertFalse(any(ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f for c in value + description), repr(line))
+            self.assertNotIn("\u202e", line)
+            self.assertLessEqual(len(description), 80)
+        by_id = dict(l.split("\t") for l in lines)
+        self.assertEqual(by_id["aaaa0001"], "tab here")
+        self.assertEqual(by_id["aaaa0002"], "new line")
+        self.assertTrue(by_id["aaaa0003"].startswith("^[[31mred^["), by_id["aaaa0003"])
+        self.assertTrue(by_id["aaaa0004"].endswith("…"))
+
+    def test_stale_index_is_read_as_it_is(self):
+        ws = self.init_ws()
+        write_doc(ws, "a", "aaaa1111", '"Pricing"')
+        write_doc(ws, "b", "bbbb2222", '"Hiring"')
+        self.ok("-C", str(ws), "index")
+        db = ws / ".async" / "index.db"
+        stamp = db.stat().st_mtime_ns
+        shutil.rmtree(ws / "docs" / "a")
+        write_doc(ws, "c", "cccc3333", '"New"')
+        # No refresh: the deleted document is still offered, the new one not yet.
+        self.assertEqual(self.complete_lines("ids", cwd=ws), ["aaaa1111\tPricing", "bbbb2222\tHiring"])
+        self.assertEqual(db.stat().st_mtime_ns, stamp)
+        self.ok("-C", str(ws), "list")
+        self.assertEqual({l.split("\t")[0] for l in self.complete_lines("ids", cwd=ws)}, {"bbbb2222", "cccc3333"})
+
+    def test_damaged_index_prints_nothing(self):
+        ws = self.init_ws()
+        (ws / ".async" / "index.db").write_bytes(b"not a database" * 100)
+        r = self.run_async("__complete", "ids", cwd=ws)
+        self.assertEqual((r.code, r.out, r.err), (0, "", ""))
+        self.assertEqual((ws / ".async" / "index.db").read_bytes(), b"not a database" * 100)
+
+    def test_items_actions_handles_keys(self):
+        ws = self.init_ws()
+        self.ok("-C", str(ws), "config", "set", "people.bob.name", "Bob Example")
+        self.ok("-C", str(ws), "config", "set", "people.carol.email", "carol@example.com")
+        write_doc(ws, "a", "aaaa1111", '"Pricing"', body="- [ ] @bob ship the draft due:2026-12-01\n- [x] @bob done\n")
+        self.ok("-C", str(ws), "inbox", "add", "Call the bank")
+        actions = json.loads(self.ok("-C", str(ws), "--json", "actions").out)["actions"]
+        items = json.loads(self.ok("-C", str(ws), "--json", "inbox", "--all").out)["items"]
+        self.assertEqual(self.complete_lines("actions", cwd=ws),
+                         [f"{actions[0]['handle']}\tship the draft (@bob, due 2026-12-01)"])
+        self.assertEqual(self.complete_lines("items", cwd=ws), [f"{items[0]['handle']}\titem: Call the bank"])
+        self.assertEqual(self.complete_lines("items", items[0]["handle"][:3], cwd=ws), self.complete_lines("items", cwd=ws))
+        self.assertEqual(self.complete_lines("items", "x", cwd=ws), [])
+        self.assertEqual(self.complete_lines("handles", cwd=ws), ["bob\tBob Example", "carol\tcarol@example.com"])
+        keys = {l.split("\t")[0] for l in self.complete_lines("keys", cwd=ws)}
+        self.assertEqual(keys, self.config_keys(ws))
+        settable = dict(l.split("\t", 1) if "\t" in l else (l, "") for l in self.complete_lines("settable-keys", cwd=ws))
+        self.assertTrue(keys <= set(settable))
+        self.assertEqual(settable["mail.from"], "the From: address of reminders")
+        self.assertNotIn("people.bob.name", {l.split("\t")[0] for l in self.complete_lines("keys", "--global", cwd=ws)})
+
+    def test_unknown_kind_is_a_usage_error(self):
+        r = self.run_async("__complete", "nonsense")
+        self.assertEqual(r.code, 2, r)
+        self.assertEqual(r.out, "")
+        self.assertTrue(r.err.startswith("async: error: unknown completion kind 'nonsense'\n"), r.err)
+        self.assertIn("hint: kinds: ids, meetings", r.err)
+        r = self.run_async("__complete")
+        self.assertEqual(r.code, 2, r)
+        self.assertTrue(r.err.startswith("async: error: "), r.err)
 
 
 BASH_DRIVER = r'''
@@ -292,7 +449,9 @@ class BashCompletion(ShellTestCase):
         self.assertEqual(self.complete("async hook install --"), {"--help"})
         self.assertEqual(self.complete("async checkin "), {"status", "digest"})
         self.assertEqual(self.complete("async checkin --no"), {"--no-edit"})
-        self.assertEqual(self.complete("async checkin --week "), {"this", "last", "next"})
+        self.assertEqual(self.complete("async checkin --week "), {"this", "last", "next"} | WEEKS)
+        self.assertEqual(self.complete("async checkin status --week 2026-W4"), WEEKS)
+        self.assertEqual(self.complete("async checkin status --week 2026-W45"), {"2026-W45"})
         self.assertEqual(self.complete("async checkin status --"), {"--week", "--help"})
         self.assertEqual(self.complete("async checkin --week last digest --f"), {"--format"})
         self.assertEqual(self.complete("async checkin digest --format "), {"markdown", "html"})
@@ -483,6 +642,10 @@ compadd() {
   builtin compadd -A __hits "\$@"
   local h
   for h in \$__hits; do print -r -- "CANDIDATE:\$h"; done
+  integer __i=\${@[(i)-d]}
+  if (( __i < \$# )); then
+    for h in "\${(@P)\${@[__i+1]}}"; do print -r -- "DESCRIPTION:\$h"; done
+  fi
   builtin compadd "\$@"
 }
 print READY
@@ -506,6 +669,7 @@ while (( n++ < 5000 )) && zpty -r z line; do
     continue
   fi
   (( marks == 1 )) && [[ $line == *CANDIDATE:* ]] && print -r -- ${line#*CANDIDATE:}
+  (( marks == 1 )) && [[ $line == *DESCRIPTION:* ]] && print -r -- DESCRIPTION:${line#*DESCRIPTION:}
 done
 zpty -d z
 (( marks >= 2 )) || exit 6
@@ -523,13 +687,12 @@ class ZshCompletion(ShellTestCase):
                             f"source {COMPLETIONS / '_async'}; print -r -- $_comps[async]"])
         self.assertEqual((r.code, r.err, r.out), (0, "", "_async\n"))
 
-    def complete(self, line, cwd=None):
-        script = self.tmp / "capture.zsh"
-        script.write_text(ZSH_CAPTURE)
-        r = self.run_shell(["zsh", "-f", str(script), str(COMPLETIONS), line,
-                            str(self.tmp / "zsh-init.zsh")], cwd=cwd)
-        self.assertEqual(r.code, 0, r)
-        return {l for l in r.out.splitlines() if l.strip()}
+    def complete(self, line, cwd=None, compdir=COMPLETIONS):
+        return {l for l in self.zsh_output(line, cwd, compdir) if not l.startswith("DESCRIPTION:")}
+
+    def descriptions(self, line, cwd=None):
+        """What zsh shows beside each candidate ("id  -- title")."""
+        return {l[len("DESCRIPTION:"):] for l in self.zsh_output(line, cwd) if l.startswith("DESCRIPTION:")}
 
     def test_commands_and_flags(self):
         self.assertEqual(self.complete("async "), COMMANDS)
@@ -579,6 +742,112 @@ class ZshCompletion(ShellTestCase):
         self.assertEqual(self.complete("async actions done ", cwd=self.ws), set(handles))
         first = sorted(handles)[0]
         self.assertEqual(self.complete(f"async actions done {first} ", cwd=self.ws), set(handles) - {first})
+
+    def test_ids_with_titles(self):
+        ids, handles = self.make_documents()
+        described = self.descriptions("async show ", cwd=self.ws)
+        for doc_id, title in ids.items():
+            self.assertTrue(any(d.startswith(doc_id) and d.endswith(f"-- {title}") for d in described), described)
+        described = self.descriptions("async actions done ", cwd=self.ws)
+        for handle, text in handles.items():
+            self.assertTrue(any(d.startswith(handle) and f"-- {text} (@" in d for d in described), described)
+
+    def test_weeks(self):
+        self.assertEqual(self.complete("async checkin --week "), {"this", "last", "next"} | WEEKS)
+        self.assertTrue(any(d.startswith("2026-W48") and d.endswith("this week, from Mon 2026-11-23")
+                            for d in self.descriptions("async checkin --week 2026")))
+
+
+def build_dir():
+    """The CMake build folder of the binary under test (ASYNC_BUILD_DIR, else the folder above
+    ASYNC_BIN holding CMakeCache.txt), None when there is none."""
+    if os.environ.get("ASYNC_BUILD_DIR"):
+        return Path(os.environ["ASYNC_BUILD_DIR"])
+    for parent in Path(harness.BIN).resolve().parents:
+        if (parent / "CMakeCache.txt").is_file():
+            return parent
+    return None
+
+
+class InstalledCompletions(ShellTestCase):
+    """`cmake --install` puts completions and man pages where each shell and man look, and each
+    finds them there the way it normally does."""
+
+    def setUp(self):
+        super().setUp()
+        build = build_dir()
+        if build is None or not shutil.which("cmake"):
+            self.skipTest("no CMake build folder above ASYNC_BIN (set ASYNC_BUILD_DIR)")
+        self.prefix = self.tmp / "prefix"
+        r = self.run_shell(["cmake", "--install", str(build), "--prefix", str(self.prefix)], timeout=120)
+        self.assertEqual(r.code, 0, r)
+        self.share = self.prefix / "share"
+        for rel in ["bash-completion/completions/async", "zsh/vendor-completions/_async",
+                    "fish/vendor_completions.d/async.fish", "man/man1/async.1", "man/man1/async-config.1",
+                    "man/man5/async-config.5", "man/man5/async-files.5", "man/man7/async-templates.7"]:
+            self.assertTrue((self.share / rel).is_file(), rel)
+        self.ids, _ = self.make_documents()
+
+    def test_bash_loads_it_through_bash_completion(self):
+        if not BASH_COMPLETION_SCRIPT.is_file():
+            self.skipTest("the bash-completion package is not installed")
+        # The package's on-demand loader finds share/bash-completion/completions/async through
+        # XDG_DATA_DIRS the first time `async` is completed.
+        script = f"""source {BASH_COMPLETION_SCRIPT} || exit 8
+complete -p async >/dev/null 2>&1 && exit 7
+_completion_loader async
+shopt -s extdebug
+declare -F _async
+complete -p async
+COMP_WORDS=(async show "")
+COMP_CWORD=2
+COMP_LINE="async show "
+COMP_POINT=${{#COMP_LINE}}
+_async
+printf 'candidate:%s\\n' "${{COMPREPLY[@]}}"
+"""
+        self.env["XDG_DATA_DIRS"] = str(self.share)
+        r = self.run_shell(["bash", "--norc", "--noprofile", "-c", script], cwd=self.ws)
+        self.assertEqual(r.code, 0, r)
+        # `declare -F` with extdebug: "_async LINE FILE", the file it was defined in.
+        self.assertRegex(r.out, rf"(?m)^_async [0-9]+ {re.escape(str(self.share / 'bash-completion' / 'completions' / 'async'))}$")
+        self.assertIn("complete -F _async async", r.out)
+        self.assertEqual({l[len("candidate:"):] for l in r.out.splitlines() if l.startswith("candidate:")}, set(self.ids))
+
+    def test_zsh_finds_it_on_fpath(self):
+        if not shutil.which("zsh"):
+            self.skipTest("zsh is not installed")
+        vendor = self.share / "zsh" / "vendor-completions"
+        r = self.run_shell(["zsh", "-f", "-c", f"fpath=({vendor} $fpath); autoload -U compinit; compinit -u -D; "
+                            "print -r -- $_comps[async]; print -r -- $functions_source[_async]"])
+        self.assertEqual((r.code, r.err), (0, ""), r)
+        self.assertEqual(r.out.splitlines()[0], "_async")
+        self.assertEqual(ZshCompletion.complete(self, "async show ", cwd=self.ws, compdir=vendor), set(self.ids))
+
+    def test_fish_finds_it_in_vendor_completions(self):
+        if not shutil.which("fish"):
+            self.skipTest("fish is not installed")
+        # fish adds $XDG_DATA_DIRS/fish/vendor_completions.d to fish_complete_path at start-up.
+        self.env["XDG_DATA_DIRS"] = f"{self.share}:/usr/share"
+        script = ("contains -- " + str(self.share / "fish" / "vendor_completions.d") + " $fish_complete_path; or exit 7; "
+                  "complete -C 'async show '; functions --details __async_command_path")
+        r = self.run_shell(["fish", "-c", script], cwd=self.ws)
+        self.assertEqual(r.code, 0, r)
+        lines = r.out.splitlines()
+        self.assertEqual(lines[-1], str(self.share / "fish" / "vendor_completions.d" / "async.fish"))
+        self.assertEqual({l for l in lines[:-1] if l}, {f"{i}\t{t}" for i, t in self.ids.items()})
+
+    def test_man_finds_the_pages(self):
+        if not shutil.which("man"):
+            self.skipTest("man is not installed")
+        man = self.share / "man"
+        for section, page in [("5", "async-config"), ("1", "async-config"), ("1", "async"), ("5", "async-files"),
+                              ("7", "async-templates")]:
+            r = self.run_shell(["man", "-M", str(man), "-w", section, page])
+            self.assertEqual((r.code, r.out.strip()), (0, str(man / f"man{section}" / f"{page}.{section}")), r)
+        r = self.run_shell(["man", "-M", str(man), "-P", "cat", "5", "async-config"])
+        self.assertEqual(r.code, 0, r)
+        self.assertIn("config.toml", r.out)
 
 
 if __name__ == "__main__":

@@ -1008,3 +1008,40 @@ TEST_CASE("index::refresh many files") {
     CHECK(index.check().empty());
     CHECK(index.refresh().parsed == 0);
 }
+
+TEST_CASE("index::open_read_only") {
+    Fixture f;
+    fs::path db = f.ws.index_file();
+    SUBCASE("no index: nullptr, and none is created") {
+        CHECK(Index::open_read_only(f.ws) == nullptr);
+        CHECK_FALSE(fs::exists(db));
+        CHECK_FALSE(fs::exists(db.string() + ".lock"));
+    }
+    SUBCASE("the index as it is, never refreshed") {
+        f.write("docs/a/index.md", doc("aaaa1111", "A"));
+        {
+            Index index{f.ws};
+            index.refresh();
+        }
+        f.write("docs/b/index.md", doc("bbbb2222", "B"));
+        auto index = Index::open_read_only(f.ws);
+        REQUIRE(index != nullptr);
+        CHECK(column(*index, "SELECT id FROM docs ORDER BY id") == Strings{"aaaa1111"});
+        CHECK_THROWS(index->db().exec("DELETE FROM docs"));
+        CHECK(scalar(*index, "SELECT count(*) FROM docs") == 1);
+    }
+    SUBCASE("another schema version: nullptr, and the file is left alone") {
+        {
+            Index index{f.ws};
+            index.db().exec("PRAGMA user_version = 99");
+        }
+        CHECK(Index::open_read_only(f.ws) == nullptr);
+        SQLite::Database check{db.string(), SQLite::OPEN_READONLY};
+        CHECK(check.execAndGet("PRAGMA user_version").getInt() == 99);
+    }
+    SUBCASE("not a database: nullptr") {
+        f.write(".async/index.db", "not a database at all, not at all, not at all");
+        CHECK(Index::open_read_only(f.ws) == nullptr);
+        CHECK(async::read_file(db) == "not a database at all, not at all, not at all");
+    }
+}

@@ -51,6 +51,12 @@ public:
     Index(const Index&) = delete;
     Index& operator=(const Index&) = delete;
 
+    // The existing index of ws opened read-only, as it is: never created, rebuilt or refreshed,
+    // nothing written (for shell completion, which must answer at once and change nothing).
+    // nullptr when there is none, it is of another schema version or unreadable, or another
+    // process is replacing it right now. refresh() on it throws Error{data}.
+    static std::unique_ptr<Index> open_read_only(const Workspace& ws);
+
     // Brings the index up to date with the files (mode full: re-parses every file). Cheap when
     // nothing changed: a stat per known folder and file; only folders whose ctime changed are
     // listed. A full and a first refresh build a new index file and swap it in. Bad files are
@@ -67,6 +73,8 @@ public:
     const Workspace& workspace() const { return m_ws; }
 
 private:
+    struct ReadOnly {};
+    Index(const Workspace& ws, ReadOnly);
     void open();
     void create_schema();
     RefreshStats refresh_once(RefreshMode mode, const Progress& progress);

@@ -51,6 +51,12 @@ Workspace discover_workspace(const std::filesystem::path& cwd, StartedIn started
                              const std::optional<std::string>& config_workspace,
                              Discovery& how);
 
+// The workspace discover_workspace would find, the same way, without ever creating one: nullopt
+// where it would create the default $XDG_DATA_HOME/async. Throws Error{usage} like it for an
+// explicitly named place that is no workspace (for shell completion, which creates nothing).
+std::optional<Workspace> find_workspace(const std::filesystem::path& cwd, StartedIn started, const Env& env,
+                                        const std::optional<std::string>& config_workspace);
+
 // $XDG_DATA_HOME/async, else ~/.local/share/async.
 std::filesystem::path default_workspace_dir(const Env& env);
 

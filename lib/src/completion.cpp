@@ -1,0 +1,253 @@
+#include <async/completion.hpp>
+
+#include <async/clock.hpp>
+#include <async/config.hpp>
+#include <async/dates.hpp>
+#include <async/env.hpp>
+#include <async/identity.hpp>
+#include <async/inbox.hpp>
+#include <async/index.hpp>
+#include <async/query.hpp>
+#include <async/templates.hpp>
+#include <async/text.hpp>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <exception>
+#include <utility>
+
+namespace fs = std::filesystem;
+
+namespace async {
+namespace {
+
+constexpr std::array<std::pair<std::string_view, CompletionKind>, 9> k_kinds{{
+    {"ids", CompletionKind::ids},
+    {"meetings", CompletionKind::meetings},
+    {"handles", CompletionKind::handles},
+    {"templates", CompletionKind::templates},
+    {"weeks", CompletionKind::weeks},
+    {"items", CompletionKind::items},
+    {"actions", CompletionKind::actions},
+    {"keys", CompletionKind::keys},
+    {"settable-keys", CompletionKind::settable_keys},
+}};
+
+// The keys async reads, for `config set` (people.HANDLE.* come from the team's own tables).
+constexpr std::array<std::pair<std::string_view, std::string_view>, 9> k_known_keys{{
+    {"checkin.day", "the weekly check-in day (mon..sun, default fri)"},
+    {"checkin.questions", "the questions of the check-in template (an array)"},
+    {"checkin.repos", "git repositories my check-in lists commits from (an array)"},
+    {"core.editor", "the editor when neither VISUAL nor EDITOR is set"},
+    {"mail.from", "the From: address of reminders"},
+    {"mail.sendmail", "the sendmail program (or an array with its arguments)"},
+    {"team.name", "the team's name"},
+    {"user.handle", "my handle"},
+    {"workspace", "the workspace to use outside any (user config)"},
+}};
+
+constexpr std::size_t k_description_columns = 80;
+
+// The place's workspace, if there is one (never created).
+std::optional<Workspace> workspace_of(const CompletionPlace& place) {
+    Config user = Config::load(place.env, {});
+    return find_workspace(place.cwd, place.started, place.env, user.get("workspace"));
+}
+
+// The layered config: the workspace's file when there is a workspace, else the user's alone.
+Config config_of(const CompletionPlace& place, const std::optional<Workspace>& ws) {
+    return Config::load(place.env, ws ? ws->config_file() : fs::path{});
+}
+
+// Ids of top-level documents (of type, when given) starting with prefix, newest first. Two
+// columns straight from the docs table: list_documents would also load every document's tags
+// and people, which completing 10,000 ids has no use for.
+void document_ids(Index& index, const std::optional<std::string>& type, const std::string& prefix,
+                  std::vector<Candidate>& out) {
+    // "+parent": the docs_parent index matches nearly every row; docs_id (the prefix) or
+    // docs_type_created (meetings) narrow the search instead.
+    std::string sql = "SELECT id, title FROM docs WHERE +parent IS NULL AND id <> ''";
+    if (!prefix.empty()) {
+        // A range rather than LIKE: it uses the docs_id index and has no wildcards to escape.
+        sql += " AND id >= ?1 AND id < ?1 || char(1114111)";
+    }
+    if (type) {
+        sql += " AND type = ?2";
+    }
+    sql += " ORDER BY created DESC, path";
+    SQLite::Statement st{index.db(), sql};
+    if (!prefix.empty()) {
+        st.bind(1, prefix);
+    }
+    if (type) {
+        st.bind(2, *type);
+    }
+    while (st.executeStep()) {
+        out.push_back({st.getColumn(0).getString(), st.getColumn(1).getString()});
+    }
+}
+
+void handles(const Config& config, std::vector<Candidate>& out) {
+    for (const auto& person : config.people()) {
+        out.push_back({person.handle, !person.name.empty() ? person.name : person.email});
+    }
+}
+
+void templates(const CompletionPlace& place, const std::optional<Workspace>& ws, std::vector<Candidate>& out) {
+    TemplateSet set{user_config_file(place.env).parent_path() / "templates", ws ? ws->templates_dir() : fs::path{}};
+    for (const auto& t : set.list()) {
+        std::string source{to_string(t.source)};
+        out.push_back({t.name, t.description.empty() ? source : t.description + " (" + source + ")"});
+    }
+}
+
+// Next week, this week and the four before, newest first.
+void weeks(TimePoint now, std::vector<Candidate>& out) {
+    using std::chrono::days;
+    // From the middle of this week, so a DST shift can never cross into a neighbouring week.
+    TimePoint middle = iso_week_start(iso_week_of(now)) + days{3} + std::chrono::hours{12};
+    for (int k = 1; k >= -4; --k) {
+        IsoWeek w = iso_week_of(middle + days{7 * k});
+        std::string when = k == 1 ? "next week" : k == 0 ? "this week" : k == -1 ? "last week"
+                                                                        : std::to_string(-k) + " weeks ago";
+        out.push_back({format_iso_week(w), when + ", from Mon " + format_local_date(iso_week_start(w))});
+    }
+}
+
+void items(Index& index, const Workspace& ws, const Config& config, const Env& env, TimePoint now,
+           std::vector<Candidate>& out) {
+    for (const auto& item : gather_inbox(index, ws, config, current_handle(env, config), now, true)) {
+        std::string description = std::string{to_string(item.kind)} + ": " + item.title;
+        if (item.state != ItemState::open) {
+            description += " (" + std::string{to_string(item.state)} + ")";
+        }
+        out.push_back({item.handle, std::move(description)});
+    }
+}
+
+void actions(Index& index, std::vector<Candidate>& out) {
+    for (const auto& a : list_actions(index, ActionFilter{})) {
+        out.push_back({a.handle, a.text + " (@" + a.owner + (a.due ? ", due " + *a.due : std::string{}) + ")"});
+    }
+}
+
+void keys(const Config& config, CompletionKind kind, std::vector<Candidate>& out) {
+    for (const auto& e : config.entries()) {
+        out.push_back({e.key, {}});
+    }
+    if (kind == CompletionKind::settable_keys) {
+        for (const auto& [key, what] : k_known_keys) {
+            auto same = std::find_if(out.begin(), out.end(), [&](const Candidate& c) { return c.value == key; });
+            if (same == out.end()) {
+                out.push_back({std::string{key}, std::string{what}});
+            } else {
+                same->description = what;
+            }
+        }
+        std::sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) { return a.value < b.value; });
+    }
+}
+
+std::vector<Candidate> gather(const CompletionRequest& request, const CompletionPlace& place) {
+    std::vector<Candidate> out;
+    CompletionKind kind = request.kind;
+    if (kind == CompletionKind::weeks) {
+        weeks(Clock::from_env(place.env).now(), out);
+        return out;
+    }
+    if ((kind == CompletionKind::keys || kind == CompletionKind::settable_keys) && request.global) {
+        keys(Config::load(place.env, {}), kind, out);
+        return out;
+    }
+    std::optional<Workspace> ws = workspace_of(place);
+    switch (kind) {
+    case CompletionKind::handles: handles(config_of(place, ws), out); return out;
+    case CompletionKind::templates: templates(place, ws, out); return out;
+    case CompletionKind::keys:
+    case CompletionKind::settable_keys: keys(config_of(place, ws), kind, out); return out;
+    default: break;
+    }
+    if (!ws) {
+        return out;
+    }
+    std::unique_ptr<Index> index = Index::open_read_only(*ws);
+    if (!index) {
+        return out;
+    }
+    switch (kind) {
+    case CompletionKind::ids: document_ids(*index, std::nullopt, request.prefix, out); break;
+    case CompletionKind::meetings: document_ids(*index, "meeting", request.prefix, out); break;
+    case CompletionKind::items:
+        items(*index, *ws, config_of(place, ws), place.env, Clock::from_env(place.env).now(), out);
+        break;
+    case CompletionKind::actions: actions(*index, out); break;
+    default: break;
+    }
+    return out;
+}
+
+// A value the shell can offer as one word: printable, no blanks, valid UTF-8.
+bool is_plain_word(std::string_view value) {
+    if (value.empty() || find_invalid_utf8(value)) {
+        return false;
+    }
+    return std::none_of(value.begin(), value.end(), [](char c) {
+        auto u = static_cast<unsigned char>(c);
+        return u <= 0x20 || u == 0x7F;
+    }) && sanitize_for_terminal(value) == value;
+}
+
+} // namespace
+
+std::optional<CompletionKind> completion_kind(std::string_view name) {
+    for (const auto& [kind_name, kind] : k_kinds) {
+        if (kind_name == name) {
+            return kind;
+        }
+    }
+    return std::nullopt;
+}
+
+std::string completion_kind_names() {
+    std::string names;
+    for (const auto& [kind_name, kind] : k_kinds) {
+        names += (names.empty() ? "" : ", ") + std::string{kind_name};
+    }
+    return names;
+}
+
+std::vector<Candidate> complete(const CompletionRequest& request, const CompletionPlace& place) {
+    std::vector<Candidate> out;
+    try {
+        out = gather(request, place);
+    } catch (const std::exception&) {
+        return {}; // a broken config or index: completion offers nothing rather than noise
+    }
+    if (!request.prefix.empty()) {
+        std::erase_if(out, [&](const Candidate& c) { return !c.value.starts_with(request.prefix); });
+    }
+    return out;
+}
+
+std::string format_candidates(const std::vector<Candidate>& candidates) {
+    std::string text;
+    for (const auto& c : candidates) {
+        if (!is_plain_word(c.value)) {
+            continue;
+        }
+        text += c.value;
+        std::string description =
+            truncate_to_width(one_line(sanitize_for_terminal(c.description, Newlines::flatten)), k_description_columns);
+        if (!description.empty()) {
+            text += '\t';
+            text += description;
+        }
+        text += '\n';
+    }
+    return text;
+}
+
+} // namespace async
