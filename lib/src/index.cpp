@@ -1171,7 +1171,7 @@ std::unique_ptr<Index> Index::open_read_only(const Workspace& ws) {
         return nullptr;
     }
     try {
-        index->m_db = std::make_unique<SQLite::Database>(file, SQLite::OPEN_READONLY);
+        index->m_db = std::make_unique<SQLite::Database>(file, SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX);
         index->m_db->setBusyTimeout(200);
         if (index->m_db->execAndGet("PRAGMA user_version").getInt() != k_index_schema_version) {
             return nullptr;
