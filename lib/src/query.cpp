@@ -13,6 +13,7 @@
 #include <memory>
 #include <numeric>
 #include <unordered_map>
+#include <tuple>
 #include <unordered_set>
 
 namespace fs = std::filesystem;
@@ -40,45 +41,47 @@ std::string text_of(const SQLite::Column& column) {
 DocSummary read_doc(SQLite::Statement& st, int first = 0) {
     DocSummary d;
     d.rowid = st.getColumn(first).getInt64();
-    d.id = st.getColumn(first + 1).getString();
-    d.path = st.getColumn(first + 2).getString();
-    d.type = st.getColumn(first + 3).getString();
-    d.title = st.getColumn(first + 4).getString();
-    d.author = st.getColumn(first + 5).getString();
+    d.id = text_of(st.getColumn(first + 1));
+    d.path = text_of(st.getColumn(first + 2));
+    d.type = text_of(st.getColumn(first + 3));
+    d.title = text_of(st.getColumn(first + 4));
+    d.author = text_of(st.getColumn(first + 5));
     d.created = time_column(st.getColumn(first + 6));
-    d.status = st.getColumn(first + 7).getString();
+    d.status = text_of(st.getColumn(first + 7));
     d.due = time_column(st.getColumn(first + 8));
-    d.parent = st.getColumn(first + 9).isNull() ? std::string{} : st.getColumn(first + 9).getString();
+    d.parent = text_of(st.getColumn(first + 9)); // NULL: empty
     return d;
 }
 
-// Fills tags, reviewers and participants of docs with one query per table.
+// Fills tags, reviewers and participants of docs: two prepared lookups per distinct document
+// (through the doc indexes), no statement text that grows with the number of documents.
 void fill_lists(SQLite::Database& db, std::vector<DocSummary*> docs) {
     if (docs.empty()) {
         return;
     }
     // Several rows (actions of one document) may share a document.
     std::map<std::int64_t, std::vector<DocSummary*>> by_rowid;
-    std::string ids;
     for (auto* d : docs) {
-        auto& slot = by_rowid[d->rowid];
-        if (slot.empty()) {
-            ids += (ids.empty() ? "" : ",") + std::to_string(d->rowid);
-        }
-        slot.push_back(d);
+        by_rowid[d->rowid].push_back(d);
     }
-    SQLite::Statement tags{db, "SELECT doc, tag FROM tags WHERE doc IN (" + ids + ") ORDER BY rowid"};
-    while (tags.executeStep()) {
-        for (auto* d : by_rowid[tags.getColumn(0).getInt64()]) {
-            d->tags.push_back(tags.getColumn(1).getString());
+    SQLite::Statement tags{db, "SELECT tag FROM tags WHERE doc = ? ORDER BY rowid"};
+    SQLite::Statement people{db, "SELECT handle, role FROM doc_people WHERE doc = ? ORDER BY rowid"};
+    for (auto& [rowid, same] : by_rowid) {
+        tags.bind(1, rowid);
+        while (tags.executeStep()) {
+            for (auto* d : same) {
+                d->tags.push_back(text_of(tags.getColumn(0)));
+            }
         }
-    }
-    SQLite::Statement people{db, "SELECT doc, handle, role FROM doc_people WHERE doc IN (" + ids + ") ORDER BY rowid"};
-    while (people.executeStep()) {
-        std::string role = people.getColumn(2).getString();
-        for (auto* d : by_rowid[people.getColumn(0).getInt64()]) {
-            (role == "reviewers" ? d->reviewers : d->participants).push_back(people.getColumn(1).getString());
+        tags.reset();
+        people.bind(1, rowid);
+        while (people.executeStep()) {
+            bool reviewer = text_of(people.getColumn(1)) == "reviewers";
+            for (auto* d : same) {
+                (reviewer ? d->reviewers : d->participants).push_back(text_of(people.getColumn(0)));
+            }
         }
+        people.reset();
     }
 }
 
@@ -447,15 +450,23 @@ std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
 
     // Occurrence of each row among the identical items (same raw text) of its document, in
     // line order.
-    std::vector<std::size_t> order(rows.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return doc_of[a] != doc_of[b] ? doc_of[a] < doc_of[b] : rows[a].line < rows[b].line;
-    });
+    struct Place {
+        std::int64_t doc;
+        std::size_t line;
+        std::size_t row;
+        bool operator<(const Place& o) const { return doc != o.doc ? doc < o.doc : line < o.line; }
+    };
+    std::vector<Place> places;
+    places.reserve(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        places.push_back({doc_of[i], rows[i].line, i});
+    }
+    std::sort(places.begin(), places.end());
     std::vector<std::size_t> occurrence(rows.size(), 1);
     std::vector<std::int64_t> doc_ids; // distinct, ascending
     std::unordered_map<std::string_view, std::size_t> seen; // raw text -> count, in one document
-    for (std::size_t i : order) {
+    for (const auto& place : places) {
+        std::size_t i = place.row;
         if (doc_ids.empty() || doc_ids.back() != doc_of[i]) {
             doc_ids.push_back(doc_of[i]);
             seen.clear();
@@ -463,12 +474,23 @@ std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
         occurrence[i] = ++seen[raws[i]];
     }
 
-    std::unordered_map<std::int64_t, std::shared_ptr<const DocSummary>> docs;
-    std::string ids;
+    std::vector<DocSummary> found;
+    found.reserve(doc_ids.size());
+    SQLite::Statement one{db, std::string{"SELECT "} + k_doc_columns + " FROM docs d WHERE d.rowid = ?"};
     for (auto id : doc_ids) {
-        ids += (ids.empty() ? "" : ",") + std::to_string(id);
+        one.bind(1, id);
+        if (one.executeStep()) {
+            found.push_back(read_doc(one));
+        }
+        one.reset();
     }
-    for (auto& doc : query_docs(db, "d.rowid IN (" + ids + ")", {})) {
+    std::vector<DocSummary*> lists;
+    for (auto& doc : found) {
+        lists.push_back(&doc);
+    }
+    fill_lists(db, lists);
+    std::unordered_map<std::int64_t, std::shared_ptr<const DocSummary>> docs;
+    for (auto& doc : found) {
         std::int64_t rowid = doc.rowid;
         docs.emplace(rowid, std::make_shared<const DocSummary>(std::move(doc)));
     }
@@ -500,21 +522,34 @@ std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
     for (std::size_t r = 0; r < by_doc.size(); ++r) {
         doc_rank[by_doc[r]] = r;
     }
-    std::vector<std::size_t> rank_of(rows.size());
+    std::map<std::string_view, std::size_t> due_rank; // the few distinct due dates, in order
     for (std::size_t i : kept) {
-        rank_of[i] = doc_rank[rows[i].doc.get()];
+        if (rows[i].due) {
+            due_rank.emplace(*rows[i].due, 0);
+        }
     }
-    std::sort(kept.begin(), kept.end(), [&](std::size_t a, std::size_t b) {
-        const ActionRow& x = rows[a];
-        const ActionRow& y = rows[b];
-        if (x.due.has_value() != y.due.has_value()) {
-            return x.due.has_value();
-        }
-        if (x.due && *x.due != *y.due) {
-            return *x.due < *y.due;
-        }
-        return rank_of[a] != rank_of[b] ? rank_of[a] < rank_of[b] : x.line < y.line;
+    std::size_t next_rank = 0;
+    for (auto& [due, rank] : due_rank) {
+        rank = next_rank++;
+    }
+    struct Order {
+        std::size_t due;      // rank of the due date; undated after every date
+        std::size_t doc_rank;
+        std::size_t line;
+        std::size_t row;
+    };
+    std::vector<Order> keys;
+    keys.reserve(kept.size());
+    for (std::size_t i : kept) {
+        const ActionRow& row = rows[i];
+        keys.push_back({row.due ? due_rank[*row.due] : next_rank, doc_rank[row.doc.get()], row.line, i});
+    }
+    std::sort(keys.begin(), keys.end(), [](const Order& x, const Order& y) {
+        return std::tie(x.due, x.doc_rank, x.line) < std::tie(y.due, y.doc_rank, y.line);
     });
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+        kept[k] = keys[k].row;
+    }
     std::vector<ActionRow> out;
     out.reserve(kept.size());
     for (std::size_t i : kept) {
