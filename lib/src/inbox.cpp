@@ -277,7 +277,8 @@ std::vector<InboxItem> gather_inbox(Index& index, const Workspace& ws, const Con
     auto actions = list_actions(index, mine);
     items.reserve(items.size() + actions.size());
     for (auto& a : actions) {
-        InboxItem item = from_doc(ItemKind::action, "action:" + a.handle, *a.doc, a.text.empty() ? one_line(a.doc->title) : std::move(a.text));
+        std::string title = a.text.empty() ? one_line(a.doc->title) : std::move(a.text);
+        InboxItem item = from_doc(ItemKind::action, "action:" + a.handle, *a.doc, std::move(title));
         if (a.due) {
             auto [it, fresh] = due_of.try_emplace(*a.due);
             if (fresh) {
