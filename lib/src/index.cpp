@@ -27,6 +27,7 @@
 #include <mutex>
 #include <optional>
 #include <iterator>
+#include <memory>
 #include <ctime>
 #include <chrono>
 #include <unistd.h>
@@ -627,6 +628,113 @@ std::string strip_transcript(const std::string& text) {
     return out;
 }
 
+// Rows for one table, inserted up to k_rows at a time by one multi-row INSERT: one
+// sqlite3_step per batch instead of one per row (the step, not the row, is most of the cost of
+// a small row), and texts bound without a copy from the batch's own buffer. flush() writes
+// what is pending; rows are in the table only after it.
+// The statements must be INSERT OR FAIL and without an upsert clause: a multi-row statement
+// that may abort half-way (plain INSERT, ON CONFLICT DO UPDATE) needs a statement savepoint,
+// and every savepoint makes FTS5 write out the terms it holds in memory, which more than
+// doubled the cost of the full-text index. (A failure throws, and the caller's transaction is
+// rolled back whole either way.) An upsert goes one row per statement (rows = 1).
+class RowBatch {
+public:
+    static constexpr int k_rows = 64;
+
+    // head is "INSERT OR FAIL INTO t(a, b) VALUES ", columns the number of values per row, tail
+    // what follows the rows (an ON CONFLICT clause, or empty), rows how many rows per statement
+    // (1 to k_rows).
+    RowBatch(SQLite::Database& db, std::string head, int columns, std::string tail = {}, int rows = k_rows)
+        : m_db(db.getHandle()), m_head(std::move(head)), m_tail(std::move(tail)), m_columns(columns),
+          m_batch(rows) {}
+
+    void add(std::int64_t v) { m_values.push_back(Value{Value::integer, v, 0}); }
+    void add(std::string_view v) {
+        m_values.push_back(Value{Value::text, static_cast<std::int64_t>(m_text.size()), v.size()});
+        m_text.append(v);
+    }
+    void add_null() { m_values.push_back(Value{Value::null, 0, 0}); }
+    void end_row() {
+        if (++m_rows == m_batch) {
+            flush();
+        }
+    }
+
+    void flush() {
+        if (m_rows == 0) {
+            return;
+        }
+        bool full = m_rows == m_batch && m_batch > 1;
+        Stmt& st = full ? m_full : m_one;
+        if (!st) {
+            st = prepare(full ? m_batch : 1);
+        }
+        std::size_t per = full ? m_values.size() : static_cast<std::size_t>(m_columns);
+        for (std::size_t first = 0; first < m_values.size(); first += per) {
+            for (std::size_t i = 0; i < per; ++i) {
+                const Value& v = m_values[first + i];
+                int at = static_cast<int>(i) + 1;
+                int rc = v.kind == Value::integer ? sqlite3_bind_int64(st.get(), at, v.number)
+                         : v.kind == Value::text
+                             ? sqlite3_bind_text(st.get(), at, m_text.data() + v.number, static_cast<int>(v.size),
+                                                 SQLITE_STATIC)
+                             : sqlite3_bind_null(st.get(), at);
+                check(rc);
+            }
+            int rc = sqlite3_step(st.get());
+            sqlite3_reset(st.get());
+            if (rc != SQLITE_DONE) {
+                check(rc);
+            }
+        }
+        m_values.clear();
+        m_text.clear();
+        m_rows = 0;
+    }
+
+private:
+    struct Value {
+        enum Kind : unsigned char { null, integer, text } kind;
+        std::int64_t number; // the integer, or a text's offset in m_text
+        std::size_t size;    // a text's length
+    };
+    struct Finalize {
+        void operator()(sqlite3_stmt* st) const { sqlite3_finalize(st); }
+    };
+    using Stmt = std::unique_ptr<sqlite3_stmt, Finalize>;
+
+    Stmt prepare(int rows) {
+        std::string one = "(?";
+        for (int i = 1; i < m_columns; ++i) {
+            one += ",?";
+        }
+        one += ')';
+        std::string sql = m_head;
+        for (int i = 0; i < rows; ++i) {
+            sql += i ? "," + one : one;
+        }
+        sql += m_tail;
+        sqlite3_stmt* st = nullptr;
+        check(sqlite3_prepare_v3(m_db, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &st,
+                                 nullptr));
+        return Stmt{st};
+    }
+    void check(int rc) const {
+        if (rc != SQLITE_OK && rc != SQLITE_DONE) {
+            throw SQLite::Exception(m_db, rc);
+        }
+    }
+
+    sqlite3* m_db;
+    std::string m_head, m_tail;
+    int m_columns;
+    int m_batch;
+    int m_rows = 0;
+    std::vector<Value> m_values;
+    std::string m_text;
+    Stmt m_full, m_one;
+};
+
 // Whether the tables may hold rows already: a new index file skips the lookups of old rows.
 enum class Tables { filled, empty };
 
@@ -635,9 +743,8 @@ public:
     Writer(SQLite::Database& db, Tables tables)
         : m_db(db),
           m_fresh(tables == Tables::empty),
-          m_upsert_file(db, "INSERT INTO files(path, size, mtime, kind, problem) VALUES (?, ?, ?, ?, ?) "
-                            "ON CONFLICT(path) DO UPDATE SET size=excluded.size, mtime=excluded.mtime, "
-                            "kind=excluded.kind, problem=excluded.problem"),
+          m_files(db, "INSERT OR FAIL INTO files(path, size, mtime, kind, problem) VALUES ", 5,
+                  m_fresh ? "" : upsert("path", {"size", "mtime", "kind", "problem"}), m_fresh ? RowBatch::k_rows : 1),
           m_find_doc(db, "SELECT rowid FROM docs WHERE path = ?"),
           m_insert_doc(db, "INSERT INTO docs(path, id, type, title, author, created, status, due, bundle, parent, "
                            "body_line, week) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"),
@@ -645,43 +752,51 @@ public:
                            "parent=?, body_line=?, week=? WHERE rowid=?"),
           m_insert_fts(db, "INSERT INTO fts(rowid, title, body, extra) VALUES (?, ?, ?, ?)"),
           m_update_fts(db, "UPDATE fts SET title=?, body=? WHERE rowid=?"),
-          m_person(db, "INSERT INTO doc_people(doc, handle, role) VALUES (?, ?, ?)"),
-          m_tag(db, "INSERT INTO tags(doc, tag) VALUES (?, ?)"),
-          m_action(db, "INSERT INTO actions(doc, line, owner, due, done, text, raw) VALUES (?,?,?,?,?,?,?)"),
-          m_decision(db, "INSERT INTO decisions(doc, line, text) VALUES (?,?,?)"),
-          m_mention(db, "INSERT INTO mentions(doc, handle) VALUES (?, ?)"),
-          m_link(db, "INSERT INTO links(doc, target) VALUES (?, ?)"),
-          m_attachment(db, "INSERT INTO attachments(doc, path) VALUES (?, ?)"),
+          m_people(db, "INSERT OR FAIL INTO doc_people(doc, handle, role) VALUES ", 3),
+          m_tags(db, "INSERT OR FAIL INTO tags(doc, tag) VALUES ", 2),
+          m_actions(db, "INSERT OR FAIL INTO actions(doc, line, owner, due, done, text, raw) VALUES ", 7),
+          m_decisions(db, "INSERT OR FAIL INTO decisions(doc, line, text) VALUES ", 3),
+          m_mentions(db, "INSERT OR FAIL INTO mentions(doc, handle) VALUES ", 2),
+          m_links(db, "INSERT OR FAIL INTO links(doc, target) VALUES ", 2),
+          m_attachments(db, "INSERT OR FAIL INTO attachments(doc, path) VALUES ", 2),
           m_transcripts(db, "SELECT text FROM transcripts WHERE bundle = ? ORDER BY path"),
           m_store_transcript(db, "INSERT INTO transcripts(path, bundle, text) VALUES (?, ?, ?) "
                                  "ON CONFLICT(path) DO UPDATE SET text = excluded.text"),
-          m_upsert_dir(db, "INSERT INTO dirs(path, ctime, ino) VALUES (?, ?, ?) "
-                           "ON CONFLICT(path) DO UPDATE SET ctime = excluded.ctime, ino = excluded.ino"),
+          m_dirs(db, "INSERT OR FAIL INTO dirs(path, ctime, ino) VALUES ", 3,
+                 m_fresh ? "" : upsert("path", {"ctime", "ino"}), m_fresh ? RowBatch::k_rows : 1),
           m_delete_dir(db, "DELETE FROM dirs WHERE path = ?") {}
 
+    // Rows of files, folders and documents' child tables are written in batches: flush() puts
+    // the pending ones into the database (before the transaction commits).
     void record_file(const FileStat& f, const std::string& problem) {
-        m_upsert_file.bind(1, f.path);
-        m_upsert_file.bind(2, f.size);
-        m_upsert_file.bind(3, f.mtime);
-        m_upsert_file.bind(4, f.kind == FileKind::transcript ? "transcript" : "document");
+        m_files.add(f.path);
+        m_files.add(f.size);
+        m_files.add(f.mtime);
+        m_files.add(f.kind == FileKind::transcript ? "transcript" : "document");
         if (problem.empty()) {
-            m_upsert_file.bind(5);
+            m_files.add_null();
         } else {
-            m_upsert_file.bind(5, problem);
+            m_files.add(problem);
         }
-        m_upsert_file.exec();
-        m_upsert_file.reset();
+        m_files.end_row();
     }
 
     void record_dir(const DirStat& d) {
-        m_upsert_dir.bind(1, d.path);
-        m_upsert_dir.bind(2, d.ctime);
-        m_upsert_dir.bind(3, d.ino);
-        m_upsert_dir.exec();
-        m_upsert_dir.reset();
+        m_dirs.add(d.path);
+        m_dirs.add(d.ctime);
+        m_dirs.add(d.ino);
+        m_dirs.end_row();
+    }
+
+    void flush() {
+        for (RowBatch* b : {&m_files, &m_dirs, &m_people, &m_tags, &m_actions, &m_decisions, &m_mentions, &m_links,
+                            &m_attachments}) {
+            b->flush();
+        }
     }
 
     void forget_dir(const std::string& path) {
+        m_dirs.flush();
         m_delete_dir.bind(1, path);
         m_delete_dir.exec();
         m_delete_dir.reset();
@@ -710,6 +825,7 @@ public:
 
     void store_document(const std::string& path, const Document& doc, const Extracted& md) {
         std::string author = doc.get_string("author").value_or("");
+        std::string title = doc.get_string("title").value_or("");
         std::string bundle = bundle_of(path);
         std::string parent = parent_of(path);
         std::optional<std::int64_t> rowid;
@@ -723,7 +839,7 @@ public:
         }
         st.bind(i++, doc.get_string("id").value_or(""));
         st.bind(i++, doc.get_string("type").value_or(type_from_path(path)));
-        st.bind(i++, doc.get_string("title").value_or(""));
+        st.bind(i++, title);
         st.bind(i++, author);
         bind_optional_time(st, i++, doc.get_time("created"));
         st.bind(i++, doc.get_string("status").value_or(""));
@@ -744,15 +860,15 @@ public:
         std::int64_t id = rowid ? *rowid : m_db.getLastInsertRowid();
         if (rowid) {
             clear_children(id);
-            m_update_fts.bind(1, doc.get_string("title").value_or(""));
-            m_update_fts.bind(2, md.plain);
+            m_update_fts.bindNoCopy(1, title);
+            m_update_fts.bindNoCopy(2, md.plain);
             m_update_fts.bind(3, id);
             m_update_fts.exec();
             m_update_fts.reset();
         } else {
             m_insert_fts.bind(1, id);
-            m_insert_fts.bind(2, doc.get_string("title").value_or(""));
-            m_insert_fts.bind(3, md.plain);
+            m_insert_fts.bindNoCopy(2, title);
+            m_insert_fts.bindNoCopy(3, md.plain);
             // A new index file stores transcripts as it meets them; refresh_extra joins them.
             m_insert_fts.bind(4, m_fresh ? std::string{} : transcripts_of(bundle, path));
             m_insert_fts.exec();
@@ -760,42 +876,41 @@ public:
         }
         for (const char* role : {"reviewers", "participants", "for"}) {
             for (const auto& handle : doc.get_strings(role)) {
-                insert3(m_person, id, to_lower_ascii(handle), role);
+                add_row(m_people, id, to_lower_ascii(handle), role);
             }
         }
         for (const auto& tag : doc.get_strings("tags")) {
-            insert2(m_tag, id, tag);
+            add_row(m_tags, id, tag);
         }
+        std::string author_handle = to_lower_ascii(author);
         for (const auto& a : md.actions) {
-            m_action.bind(1, id);
-            m_action.bind(2, static_cast<std::int64_t>(a.line + doc.body_line() - 1));
-            m_action.bind(3, a.owner.value_or(to_lower_ascii(author)));
+            m_actions.add(id);
+            m_actions.add(static_cast<std::int64_t>(a.line + doc.body_line() - 1));
+            m_actions.add(a.owner ? *a.owner : author_handle);
             if (a.due) {
-                m_action.bind(4, *a.due);
+                m_actions.add(*a.due);
             } else {
-                m_action.bind(4);
+                m_actions.add_null();
             }
-            m_action.bind(5, a.done ? 1 : 0);
-            m_action.bind(6, a.text);
-            m_action.bind(7, a.raw);
-            m_action.exec();
-            m_action.reset();
+            m_actions.add(std::int64_t{a.done ? 1 : 0});
+            m_actions.add(a.text);
+            m_actions.add(a.raw);
+            m_actions.end_row();
         }
         for (const auto& d : md.decisions) {
-            m_decision.bind(1, id);
-            m_decision.bind(2, static_cast<std::int64_t>(d.line + doc.body_line() - 1));
-            m_decision.bind(3, d.text);
-            m_decision.exec();
-            m_decision.reset();
+            m_decisions.add(id);
+            m_decisions.add(static_cast<std::int64_t>(d.line + doc.body_line() - 1));
+            m_decisions.add(d.text);
+            m_decisions.end_row();
         }
         for (const auto& m : md.mentions) {
-            insert2(m_mention, id, m);
+            add_row(m_mentions, id, m);
         }
         for (const auto& l : md.links) {
-            insert2(m_link, id, l);
+            add_row(m_links, id, l);
         }
         for (const auto& a : md.attachments) {
-            insert2(m_attachment, id, a);
+            add_row(m_attachments, id, a);
         }
     }
 
@@ -839,31 +954,42 @@ private:
     }
 
     void clear_children(std::int64_t rowid) {
+        flush(); // rows of this document may be pending (a file stored twice in one refresh)
         for (const char* table : {"doc_people", "tags", "actions", "decisions", "mentions", "links", "attachments"}) {
             m_db.exec(std::string{"DELETE FROM "} + table + " WHERE doc = " + std::to_string(rowid));
         }
     }
 
-    static void insert2(SQLite::Statement& st, std::int64_t id, const std::string& value) {
-        st.bind(1, id);
-        st.bind(2, value);
-        st.exec();
-        st.reset();
+    // " ON CONFLICT(key) DO UPDATE SET c = excluded.c, …" for the columns.
+    static std::string upsert(const char* key, std::initializer_list<const char*> columns) {
+        std::string out = std::string{" ON CONFLICT("} + key + ") DO UPDATE SET ";
+        for (const char* c : columns) {
+            out += std::string{c} + " = excluded." + c + (c == *(columns.end() - 1) ? "" : ", ");
+        }
+        return out;
     }
 
-    static void insert3(SQLite::Statement& st, std::int64_t id, const std::string& a, const std::string& b) {
-        st.bind(1, id);
-        st.bind(2, a);
-        st.bind(3, b);
-        st.exec();
-        st.reset();
+    static void add_row(RowBatch& batch, std::int64_t id, std::string_view value) {
+        batch.add(id);
+        batch.add(value);
+        batch.end_row();
+    }
+
+    static void add_row(RowBatch& batch, std::int64_t id, std::string_view a, std::string_view b) {
+        batch.add(id);
+        batch.add(a);
+        batch.add(b);
+        batch.end_row();
     }
 
     SQLite::Database& m_db;
     bool m_fresh;
-    SQLite::Statement m_upsert_file, m_find_doc, m_insert_doc, m_update_doc, m_insert_fts, m_update_fts, m_person,
-        m_tag, m_action, m_decision, m_mention, m_link, m_attachment, m_transcripts, m_store_transcript,
-        m_upsert_dir, m_delete_dir;
+    RowBatch m_files;
+    SQLite::Statement m_find_doc, m_insert_doc, m_update_doc, m_insert_fts, m_update_fts;
+    RowBatch m_people, m_tags, m_actions, m_decisions, m_mentions, m_links, m_attachments;
+    SQLite::Statement m_transcripts, m_store_transcript;
+    RowBatch m_dirs;
+    SQLite::Statement m_delete_dir;
 };
 
 // The tables, with the indexes their lookups need while they are filled.
@@ -1118,6 +1244,7 @@ void index_files(Writer& writer, const fs::path& root, const std::vector<FileSta
             progress(done, changed.size());
         }
     }
+    writer.flush();
     std::sort(touched_bundles.begin(), touched_bundles.end());
     touched_bundles.erase(std::unique(touched_bundles.begin(), touched_bundles.end()), touched_bundles.end());
     for (const auto& bundle : touched_bundles) {
@@ -1309,6 +1436,7 @@ RefreshStats Index::rebuild(RefreshStats stats, const IndexScan& scan, const Pro
                 for (const auto& d : scan.dir_updates) {
                     writer.record_dir(d);
                 }
+                writer.flush();
             }
             db.exec(k_indexes);
             db.exec("PRAGMA user_version = " + std::to_string(k_index_schema_version));
