@@ -217,10 +217,13 @@ bool list_folder(int fd, std::vector<std::pair<std::string, unsigned char>>& ent
 // folders so the kernel never re-walks a whole path. Folder symlinks are not followed (no
 // loops); file symlinks are followed with fstatat and reported when broken. Every folder it
 // lists is recorded in dirs. With known, it does not descend into folders the index already
-// has (the incremental refresh stats those itself).
+// has (the incremental refresh stats those itself). With a sink, files go to it as they are
+// found instead of into files; the sink returns false to stop the walk.
 class Walker {
 public:
-    Walker(std::int64_t racy_after, const Known* known) : m_racy_after(racy_after), m_known(known) {}
+    using Sink = std::function<bool(FileStat&&)>;
+    Walker(std::int64_t racy_after, const Known* known, Sink sink = {})
+        : m_racy_after(racy_after), m_known(known), m_sink(std::move(sink)) {}
 
     // Lists the folder rel (open as fd, which this takes over) and its subfolders.
     void walk(int fd, const std::string& rel) {
@@ -249,6 +252,9 @@ public:
             }
         }
         for (const auto& [name, type] : entries) {
+            if (m_stopped) {
+                break;
+            }
             std::string child = rel + "/" + name;
             unsigned char t = type;
             if (t == DT_UNKNOWN) {
@@ -291,13 +297,16 @@ public:
                 file.size = fst.st_size;
                 file.mtime = nanoseconds(fst.st_mtim);
             }
-            files.push_back(std::move(file));
+            emit(std::move(file));
         }
         ::close(fd);
     }
 
     // Walks the section folder root/section unless it does not exist.
     void walk_section(int root_fd, const char* section) {
+        if (m_stopped) {
+            return;
+        }
         int fd = ::openat(root_fd, section, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0) {
             if (errno != ENOENT) {
@@ -314,12 +323,22 @@ public:
 private:
     // A folder that cannot be listed is a problem entry, and is listed again on every refresh.
     void fail(const std::string& rel, std::string problem) {
-        files.push_back(FileStat{rel, 0, 0, FileKind::document, std::move(problem)});
+        emit(FileStat{rel, 0, 0, FileKind::document, std::move(problem)});
         dirs.push_back(DirStat{rel, 0, 0});
+    }
+
+    void emit(FileStat&& file) {
+        if (!m_sink) {
+            files.push_back(std::move(file));
+        } else if (!m_stopped && !m_sink(std::move(file))) {
+            m_stopped = true;
+        }
     }
 
     std::int64_t m_racy_after;
     const Known* m_known;
+    Sink m_sink;
+    bool m_stopped = false;
 };
 
 int open_root(const fs::path& root) {
@@ -1100,8 +1119,12 @@ bool lock(int fd, int operation) {
     return true;
 }
 
+// Thrown inside Index::rebuild when a first index would hold no file.
+struct NothingToRebuild {};
+
 // One file read and parsed, ready to be stored.
 struct Parsed {
+    FileStat file;                  // the file, as the scan found it
     std::string transcript;         // a transcript's text
     std::optional<Document> doc;    // a document and what its body says
     Extracted md;
@@ -1109,21 +1132,22 @@ struct Parsed {
     std::exception_ptr error;       // anything but async::Error, rethrown where the file is stored
 };
 
-Parsed parse_file(const fs::path& root, const FileStat& f) {
+Parsed parse_file(const fs::path& root, FileStat f) {
     Parsed p;
     p.problem = f.problem;
+    p.file = std::move(f);
     if (!p.problem.empty()) {
         return p;
     }
     try {
-        std::string text = read_limited(root / f.path, f.size);
-        if (f.kind == FileKind::transcript) {
+        std::string text = read_limited(root / p.file.path, p.file.size);
+        if (p.file.kind == FileKind::transcript) {
             if (auto bad = find_invalid_utf8(text)) {
                 throw Error{ErrorKind::data, "invalid UTF-8 at byte " + std::to_string(*bad)};
             }
             p.transcript = std::move(text);
         } else {
-            p.doc = Document::parse(text, f.path);
+            p.doc = Document::parse(text, p.file.path);
             p.md = extract_markdown(p.doc->body());
         }
     } catch (const Error& e) {
@@ -1134,17 +1158,25 @@ Parsed parse_file(const fs::path& root, const FileStat& f) {
     return p;
 }
 
-// Reads and parses the files on a second thread, a bounded number ahead of the thread that
-// stores them in SQLite, so that both cores work on a big refresh. Hands them out in order.
+// Reads and parses files on a second thread, a bounded number ahead of the thread that stores
+// them in SQLite, so that both cores work on a big refresh. Hands them out in order. The files
+// are either a list (the changes an incremental scan found) or, for a new index, the walk of
+// every section, which then runs on the second thread too: storing starts with the first
+// folder instead of after the last.
 class ParseAhead {
 public:
-    ParseAhead(const fs::path& root, const std::vector<FileStat>& files) : m_root(root), m_files(files) {
-        if (files.size() >= 64 && std::thread::hardware_concurrency() >= 2) {
-            try {
-                m_thread = std::thread{[this] { produce(); }};
-            } catch (const std::system_error&) {
-                // One thread then: next() parses each file itself.
-            }
+    // The files of list (kept by reference).
+    ParseAhead(const fs::path& root, const std::vector<FileStat>& list) : m_root(root), m_list(&list) {
+        if (list.size() >= 64) {
+            start();
+        }
+    }
+    // Every file under the sections of root (see walked()).
+    explicit ParseAhead(const fs::path& root) : m_root(root) {
+        start();
+        if (!m_thread.joinable()) {
+            m_walk = scan_all(root);
+            m_list = &m_walk.found;
         }
     }
     ~ParseAhead() {
@@ -1160,15 +1192,24 @@ public:
     ParseAhead(const ParseAhead&) = delete;
     ParseAhead& operator=(const ParseAhead&) = delete;
 
-    // The parse of the next file, in the order of files.
-    Parsed next() {
+    // The parse of the next file, in the order of the files; nullopt after the last.
+    std::optional<Parsed> next() {
         if (!m_thread.joinable()) {
-            return parse_file(m_root, m_files[m_next++]);
+            if (m_next == m_list->size()) {
+                return std::nullopt;
+            }
+            return parse_file(m_root, (*m_list)[m_next++]);
         }
         if (m_taken.empty()) {
             // Take everything parsed so far at once: one lock per batch, not per file.
             std::unique_lock lock{m_mutex};
-            m_changed.wait(lock, [&] { return !m_ready.empty(); });
+            m_changed.wait(lock, [&] { return !m_ready.empty() || m_finished; });
+            if (m_ready.empty()) {
+                if (m_failure) {
+                    std::rethrow_exception(m_failure);
+                }
+                return std::nullopt;
+            }
             m_taken.swap(m_ready);
             m_changed.notify_all();
         }
@@ -1177,47 +1218,113 @@ public:
         return p;
     }
 
+    // How many files there are: known once the walk is over (0 before), or the list's size.
+    std::size_t total() {
+        if (m_list != nullptr) {
+            return m_list->size();
+        }
+        std::lock_guard lock{m_mutex};
+        return m_finished ? m_walk.scanned : 0;
+    }
+
+    // What the walk found: the folders to record and the number of files (including those with
+    // a problem). Only after next() has returned nullopt.
+    IndexScan& walked() { return m_walk; }
+
 private:
+    void start() {
+        if (std::thread::hardware_concurrency() < 2) {
+            return;
+        }
+        try {
+            m_thread = std::thread{[this] { produce(); }};
+        } catch (const std::system_error&) {
+            // One thread then: next() parses each file itself.
+        }
+    }
+
+    // Hands batch over when it is full (or when flush), waiting while the consumer is far
+    // behind. Returns false when the consumer has gone.
+    bool hand_over(std::vector<Parsed>& batch, bool flush) {
+        if (batch.size() < k_batch && !flush) {
+            return true;
+        }
+        std::unique_lock lock{m_mutex};
+        m_changed.wait(lock, [&] { return m_ready.size() < k_ahead || m_stop; });
+        if (m_stop) {
+            return false;
+        }
+        for (auto& p : batch) {
+            m_ready.push_back(std::move(p));
+        }
+        batch.clear();
+        m_changed.notify_all();
+        return true;
+    }
+
     void produce() {
         std::vector<Parsed> batch;
-        for (std::size_t i = 0; i < m_files.size(); ++i) {
-            batch.push_back(parse_file(m_root, m_files[i]));
-            if (batch.size() < k_batch && i + 1 < m_files.size()) {
-                continue;
+        std::exception_ptr failure;
+        try {
+            if (m_list != nullptr) {
+                for (std::size_t i = 0; i < m_list->size(); ++i) {
+                    batch.push_back(parse_file(m_root, (*m_list)[i]));
+                    if (!hand_over(batch, i + 1 == m_list->size())) {
+                        return;
+                    }
+                }
+            } else {
+                int root_fd = open_root(m_root);
+                std::size_t scanned = 0;
+                Walker walker{now_ns() - k_racy_ns, nullptr, [&](FileStat&& f) {
+                                  ++scanned;
+                                  batch.push_back(parse_file(m_root, std::move(f)));
+                                  return hand_over(batch, false);
+                              }};
+                for (const char* section : k_sections) {
+                    walker.walk_section(root_fd, section);
+                }
+                ::close(root_fd);
+                if (!hand_over(batch, true)) {
+                    return;
+                }
+                m_walk.scanned = scanned;
+                m_walk.dir_updates = std::move(walker.dirs);
             }
-            std::unique_lock lock{m_mutex};
-            m_changed.wait(lock, [&] { return m_ready.size() < k_ahead || m_stop; });
-            if (m_stop) {
-                return;
-            }
-            for (auto& p : batch) {
-                m_ready.push_back(std::move(p));
-            }
-            batch.clear();
-            m_changed.notify_all();
+        } catch (...) {
+            failure = std::current_exception();
         }
+        std::lock_guard lock{m_mutex};
+        m_failure = failure;
+        m_finished = true;
+        m_changed.notify_all();
     }
 
     static constexpr std::size_t k_batch = 16;
     static constexpr std::size_t k_ahead = 64; // parsed files waiting, about (memory stays flat)
     const fs::path& m_root;
-    const std::vector<FileStat>& m_files;
+    const std::vector<FileStat>* m_list = nullptr; // null: walk
+    IndexScan m_walk;                              // the walk's results (and its files without a thread)
     std::size_t m_next = 0;
     std::mutex m_mutex;
     std::condition_variable m_changed;
     std::deque<Parsed> m_ready; // handed over, guarded by m_mutex
     std::deque<Parsed> m_taken; // the consumer's
-    bool m_stop = false;
+    bool m_stop = false;        // the consumer has gone (guarded)
+    bool m_finished = false;    // the producer is done (guarded)
+    std::exception_ptr m_failure; // why the producer stopped early (guarded)
     std::thread m_thread;
 };
 
-// Parses the files in changed into writer; a bad file becomes a problem, never an exception.
-void index_files(Writer& writer, const fs::path& root, const std::vector<FileStat>& changed, RefreshStats& stats,
-                 const Progress& progress, std::vector<std::string>& touched_bundles) {
-    ParseAhead parsed{root, changed};
+// Stores the files parsed gives out into writer; a bad file becomes a problem, never an
+// exception.
+void index_files(Writer& writer, ParseAhead& parsed, RefreshStats& stats, const Progress& progress,
+                 std::vector<std::string>& touched_bundles) {
     std::size_t done = 0;
-    for (const FileStat& f : changed) {
-        Parsed p = parsed.next();
+    bool reported_all = false;
+    while (std::optional<Parsed> next = parsed.next()) {
+        Parsed& p = *next;
+        const FileStat& f = p.file;
         if (p.error) {
             std::rethrow_exception(p.error);
         }
@@ -1240,9 +1347,14 @@ void index_files(Writer& writer, const fs::path& root, const std::vector<FileSta
             stats.problems.push_back(p.problem.starts_with(f.path + ":") ? p.problem : f.path + ": " + p.problem);
         }
         writer.record_file(f, p.problem);
-        if (progress && (++done % 256 == 0 || done == changed.size())) {
-            progress(done, changed.size());
+        if (progress && ++done % 256 == 0) {
+            std::size_t total = parsed.total();
+            progress(done, total);
+            reported_all = done == total;
         }
+    }
+    if (progress && done > 0 && !reported_all) {
+        progress(done, done);
     }
     writer.flush();
     std::sort(touched_bundles.begin(), touched_bundles.end());
@@ -1358,7 +1470,8 @@ RefreshStats Index::refresh_once(RefreshMode mode, const Progress& progress) {
     stats.rebuilt_because = std::exchange(m_rebuilt_because, {});
     const fs::path& root = m_ws.root();
     if (mode == RefreshMode::full) {
-        return rebuild(std::move(stats), scan_all(root), progress);
+        rebuild(stats, Rebuild::always, progress);
+        return stats;
     }
     Known known;
     std::int64_t version = 0;
@@ -1367,10 +1480,10 @@ RefreshStats Index::refresh_once(RefreshMode mode, const Progress& progress) {
         version = known.load(*m_db);
         read.commit();
     }
-    IndexScan scan = scan_changes(root, known);
-    if (known.empty() && !scan.found.empty()) {
-        return rebuild(std::move(stats), scan, progress);
+    if (known.empty() && rebuild(stats, Rebuild::if_files, progress)) {
+        return stats;
     }
+    IndexScan scan = scan_changes(root, known);
     auto gone_files = [&] {
         std::vector<std::string> gone;
         for (const auto& f : known.files) {
@@ -1396,6 +1509,7 @@ RefreshStats Index::refresh_once(RefreshMode mode, const Progress& progress) {
     Writer writer{*m_db, Tables::filled};
     std::vector<std::string> touched_bundles;
     SQLite::Statement forget_file{*m_db, "DELETE FROM files WHERE path = ?"};
+    ParseAhead parsed{root, scan.found};
     for (const auto& path : gone) {
         writer.remove_doc(path);
         writer.remove_transcript(path);
@@ -1411,13 +1525,12 @@ RefreshStats Index::refresh_once(RefreshMode mode, const Progress& progress) {
     for (const auto& d : scan.dir_updates) {
         writer.record_dir(d);
     }
-    index_files(writer, root, scan.found, stats, progress, touched_bundles);
+    index_files(writer, parsed, stats, progress, touched_bundles);
     tx.commit();
     return stats;
 }
 
-RefreshStats Index::rebuild(RefreshStats stats, const IndexScan& scan, const Progress& progress) {
-    stats.scanned = scan.scanned;
+bool Index::rebuild(RefreshStats& stats, Rebuild when, const Progress& progress) {
     fs::path tmp = m_ws.index_file().string() + ".new-" + std::to_string(::getpid());
     remove_stale_rebuilds(m_ws.index_file());
     remove_db_files(tmp);
@@ -1432,8 +1545,16 @@ RefreshStats Index::rebuild(RefreshStats stats, const IndexScan& scan, const Pro
             {
                 Writer writer{db, Tables::empty};
                 std::vector<std::string> touched_bundles;
-                index_files(writer, m_ws.root(), scan.found, stats, progress, touched_bundles);
-                for (const auto& d : scan.dir_updates) {
+                ParseAhead parsed{m_ws.root()};
+                index_files(writer, parsed, stats, progress, touched_bundles);
+                const IndexScan& walked = parsed.walked();
+                stats.scanned = walked.scanned;
+                if (walked.scanned == 0 && when == Rebuild::if_files) {
+                    // Nothing to index: the folders go into the index as it is (no new file on
+                    // every command in an empty workspace).
+                    throw NothingToRebuild{}; // rolled back and closed on the way out
+                }
+                for (const auto& d : walked.dir_updates) {
                     writer.record_dir(d);
                 }
                 writer.flush();
@@ -1445,11 +1566,14 @@ RefreshStats Index::rebuild(RefreshStats stats, const IndexScan& scan, const Pro
         }
         sync_path(tmp, O_RDONLY);
         install(tmp);
+    } catch (const NothingToRebuild&) {
+        remove_db_files(tmp);
+        return false;
     } catch (...) {
         remove_db_files(tmp);
         throw;
     }
-    return stats;
+    return true;
 }
 
 void Index::install(const fs::path& tmp) {
