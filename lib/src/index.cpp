@@ -1536,7 +1536,9 @@ bool Index::rebuild(RefreshStats& stats, Rebuild when, const Progress& progress)
     remove_db_files(tmp);
     try {
         {
-            SQLite::Database db{tmp, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE};
+            // Only this thread uses the connection (the parsing thread never touches SQLite), so
+            // SQLite's per-call mutexes would be pure cost.
+            SQLite::Database db{tmp, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX};
             // Nobody else opens this file before it is complete and a crash only leaves a file
             // to delete, so no journal and no syncs until the end.
             db.exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE");

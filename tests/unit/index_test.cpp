@@ -967,48 +967,6 @@ TEST_CASE("index::refresh full builds a new file") {
     }
 }
 
-TEST_CASE("index::refresh many files") {
-    // Enough files and folders for the stat calls and the parsing to run on two threads.
-    Fixture f;
-    const int n = 1100;
-    auto bundle = [](int i) { return "docs/2026-11-01-d" + std::to_string(i); };
-    for (int i = 0; i < n; ++i) {
-        fs::create_directories(f.tmp / bundle(i));
-        std::ofstream out{f.tmp / (bundle(i) + "/index.md")};
-        out << (i == 500 ? std::string{"no front matter\n"}
-                         : doc("d" + std::to_string(100000 + i), "Doc " + std::to_string(i), "",
-                               "- [ ] @bob task " + std::to_string(i) + "\n"));
-    }
-    f.write(bundle(7) + "/attachments/call.ogg", "OggS");
-    f.write(bundle(7) + "/attachments/call.vtt", "WEBVTT\n\nokapi\n");
-    Index index{f.ws};
-    RefreshStats first = index.refresh();
-    CHECK(first.scanned == n + 1);
-    CHECK(first.parsed == n);
-    CHECK(first.problems.size() == 1);
-    CHECK(scalar(index, "SELECT count(*) FROM docs") == n - 1);
-    CHECK(scalar(index, "SELECT count(*) FROM actions") == n - 1);
-    CHECK(column(index, "SELECT text FROM actions WHERE doc = (SELECT rowid FROM docs WHERE id = 'd100042')") ==
-          Strings{"task 42"});
-    CHECK(search_paths(index, "okapi") == Strings{bundle(7) + "/index.md"});
-    CHECK(index.check().empty());
-
-    settle_folders(index, f.tmp.path());
-    {
-        std::ofstream out{f.tmp / (bundle(3) + "/index.md"), std::ios::app};
-        out << "Appended.\n";
-    }
-    fs::remove(f.tmp / (bundle(4) + "/index.md"));
-    f.write(bundle(5) + "/replies/20261102T100000Z-bob.md", doc("e1000001", "Reply"));
-    RefreshStats second = index.refresh();
-    CHECK(second.parsed == 2);
-    CHECK(second.removed == 1);
-    CHECK(second.scanned == n + 1);
-    CHECK(search_paths(index, "appended") == Strings{bundle(3) + "/index.md"});
-    CHECK(index.check().empty());
-    CHECK(index.refresh().parsed == 0);
-}
-
 TEST_CASE("index::refresh first refresh without files") {
     // init made the section folders; a first refresh that finds no file records them in the
     // index as it is, instead of building and swapping in a new file on every command.
@@ -1120,4 +1078,46 @@ TEST_CASE("index::refresh progress of a full rebuild") {
         CHECK(calls[1].first == 512);
         CHECK(calls.back() == std::pair{n, n});
     }
+}
+
+TEST_CASE("index::refresh many files") {
+    // Enough files and folders for the stat calls and the parsing to run on two threads.
+    Fixture f;
+    const int n = 1100;
+    auto bundle = [](int i) { return "docs/2026-11-01-d" + std::to_string(i); };
+    for (int i = 0; i < n; ++i) {
+        fs::create_directories(f.tmp / bundle(i));
+        std::ofstream out{f.tmp / (bundle(i) + "/index.md")};
+        out << (i == 500 ? std::string{"no front matter\n"}
+                         : doc("d" + std::to_string(100000 + i), "Doc " + std::to_string(i), "",
+                               "- [ ] @bob task " + std::to_string(i) + "\n"));
+    }
+    f.write(bundle(7) + "/attachments/call.ogg", "OggS");
+    f.write(bundle(7) + "/attachments/call.vtt", "WEBVTT\n\nokapi\n");
+    Index index{f.ws};
+    RefreshStats first = index.refresh();
+    CHECK(first.scanned == n + 1);
+    CHECK(first.parsed == n);
+    CHECK(first.problems.size() == 1);
+    CHECK(scalar(index, "SELECT count(*) FROM docs") == n - 1);
+    CHECK(scalar(index, "SELECT count(*) FROM actions") == n - 1);
+    CHECK(column(index, "SELECT text FROM actions WHERE doc = (SELECT rowid FROM docs WHERE id = 'd100042')") ==
+          Strings{"task 42"});
+    CHECK(search_paths(index, "okapi") == Strings{bundle(7) + "/index.md"});
+    CHECK(index.check().empty());
+
+    settle_folders(index, f.tmp.path());
+    {
+        std::ofstream out{f.tmp / (bundle(3) + "/index.md"), std::ios::app};
+        out << "Appended.\n";
+    }
+    fs::remove(f.tmp / (bundle(4) + "/index.md"));
+    f.write(bundle(5) + "/replies/20261102T100000Z-bob.md", doc("e1000001", "Reply"));
+    RefreshStats second = index.refresh();
+    CHECK(second.parsed == 2);
+    CHECK(second.removed == 1);
+    CHECK(second.scanned == n + 1);
+    CHECK(search_paths(index, "appended") == Strings{bundle(3) + "/index.md"});
+    CHECK(index.check().empty());
+    CHECK(index.refresh().parsed == 0);
 }
