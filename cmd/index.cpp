@@ -44,7 +44,12 @@ void run_index(Context& ctx, const IndexOptions& opts) {
     Progress progress;
     if (bar) {
         progress = [](std::size_t done, std::size_t total) {
-            std::fprintf(stderr, "\rindexing %zu/%zu", done, total);
+            // The total is unknown (0) while a full index is still walking the folders.
+            if (total == 0) {
+                std::fprintf(stderr, "\rindexing %zu", done);
+            } else {
+                std::fprintf(stderr, "\rindexing %zu/%zu", done, total);
+            }
             std::fflush(stderr);
         };
     }

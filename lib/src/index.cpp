@@ -27,6 +27,7 @@
 #include <mutex>
 #include <optional>
 #include <iterator>
+#include <memory>
 #include <ctime>
 #include <chrono>
 #include <unistd.h>
@@ -216,10 +217,13 @@ bool list_folder(int fd, std::vector<std::pair<std::string, unsigned char>>& ent
 // folders so the kernel never re-walks a whole path. Folder symlinks are not followed (no
 // loops); file symlinks are followed with fstatat and reported when broken. Every folder it
 // lists is recorded in dirs. With known, it does not descend into folders the index already
-// has (the incremental refresh stats those itself).
+// has (the incremental refresh stats those itself). With a sink, files go to it as they are
+// found instead of into files; the sink returns false to stop the walk.
 class Walker {
 public:
-    Walker(std::int64_t racy_after, const Known* known) : m_racy_after(racy_after), m_known(known) {}
+    using Sink = std::function<bool(FileStat&&)>;
+    Walker(std::int64_t racy_after, const Known* known, Sink sink = {})
+        : m_racy_after(racy_after), m_known(known), m_sink(std::move(sink)) {}
 
     // Lists the folder rel (open as fd, which this takes over) and its subfolders.
     void walk(int fd, const std::string& rel) {
@@ -248,6 +252,9 @@ public:
             }
         }
         for (const auto& [name, type] : entries) {
+            if (m_stopped) {
+                break;
+            }
             std::string child = rel + "/" + name;
             unsigned char t = type;
             if (t == DT_UNKNOWN) {
@@ -290,13 +297,16 @@ public:
                 file.size = fst.st_size;
                 file.mtime = nanoseconds(fst.st_mtim);
             }
-            files.push_back(std::move(file));
+            emit(std::move(file));
         }
         ::close(fd);
     }
 
     // Walks the section folder root/section unless it does not exist.
     void walk_section(int root_fd, const char* section) {
+        if (m_stopped) {
+            return;
+        }
         int fd = ::openat(root_fd, section, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0) {
             if (errno != ENOENT) {
@@ -313,12 +323,22 @@ public:
 private:
     // A folder that cannot be listed is a problem entry, and is listed again on every refresh.
     void fail(const std::string& rel, std::string problem) {
-        files.push_back(FileStat{rel, 0, 0, FileKind::document, std::move(problem)});
+        emit(FileStat{rel, 0, 0, FileKind::document, std::move(problem)});
         dirs.push_back(DirStat{rel, 0, 0});
+    }
+
+    void emit(FileStat&& file) {
+        if (!m_sink) {
+            files.push_back(std::move(file));
+        } else if (!m_stopped && !m_sink(std::move(file))) {
+            m_stopped = true;
+        }
     }
 
     std::int64_t m_racy_after;
     const Known* m_known;
+    Sink m_sink;
+    bool m_stopped = false;
 };
 
 int open_root(const fs::path& root) {
@@ -627,6 +647,113 @@ std::string strip_transcript(const std::string& text) {
     return out;
 }
 
+// Rows for one table, inserted up to k_rows at a time by one multi-row INSERT: one
+// sqlite3_step per batch instead of one per row (the step, not the row, is most of the cost of
+// a small row), and texts bound without a copy from the batch's own buffer. flush() writes
+// what is pending; rows are in the table only after it.
+// The statements must be INSERT OR FAIL and without an upsert clause: a multi-row statement
+// that may abort half-way (plain INSERT, ON CONFLICT DO UPDATE) needs a statement savepoint,
+// and every savepoint makes FTS5 write out the terms it holds in memory, which more than
+// doubled the cost of the full-text index. (A failure throws, and the caller's transaction is
+// rolled back whole either way.) An upsert goes one row per statement (rows = 1).
+class RowBatch {
+public:
+    static constexpr int k_rows = 64;
+
+    // head is "INSERT OR FAIL INTO t(a, b) VALUES ", columns the number of values per row, tail
+    // what follows the rows (an ON CONFLICT clause, or empty), rows how many rows per statement
+    // (1 to k_rows).
+    RowBatch(SQLite::Database& db, std::string head, int columns, std::string tail = {}, int rows = k_rows)
+        : m_db(db.getHandle()), m_head(std::move(head)), m_tail(std::move(tail)), m_columns(columns),
+          m_batch(rows) {}
+
+    void add(std::int64_t v) { m_values.push_back(Value{Value::integer, v, 0}); }
+    void add(std::string_view v) {
+        m_values.push_back(Value{Value::text, static_cast<std::int64_t>(m_text.size()), v.size()});
+        m_text.append(v);
+    }
+    void add_null() { m_values.push_back(Value{Value::null, 0, 0}); }
+    void end_row() {
+        if (++m_rows == m_batch) {
+            flush();
+        }
+    }
+
+    void flush() {
+        if (m_rows == 0) {
+            return;
+        }
+        bool full = m_rows == m_batch && m_batch > 1;
+        Stmt& st = full ? m_full : m_one;
+        if (!st) {
+            st = prepare(full ? m_batch : 1);
+        }
+        std::size_t per = full ? m_values.size() : static_cast<std::size_t>(m_columns);
+        for (std::size_t first = 0; first < m_values.size(); first += per) {
+            for (std::size_t i = 0; i < per; ++i) {
+                const Value& v = m_values[first + i];
+                int at = static_cast<int>(i) + 1;
+                int rc = v.kind == Value::integer ? sqlite3_bind_int64(st.get(), at, v.number)
+                         : v.kind == Value::text
+                             ? sqlite3_bind_text(st.get(), at, m_text.data() + v.number, static_cast<int>(v.size),
+                                                 SQLITE_STATIC)
+                             : sqlite3_bind_null(st.get(), at);
+                check(rc);
+            }
+            int rc = sqlite3_step(st.get());
+            sqlite3_reset(st.get());
+            if (rc != SQLITE_DONE) {
+                check(rc);
+            }
+        }
+        m_values.clear();
+        m_text.clear();
+        m_rows = 0;
+    }
+
+private:
+    struct Value {
+        enum Kind : unsigned char { null, integer, text } kind;
+        std::int64_t number; // the integer, or a text's offset in m_text
+        std::size_t size;    // a text's length
+    };
+    struct Finalize {
+        void operator()(sqlite3_stmt* st) const { sqlite3_finalize(st); }
+    };
+    using Stmt = std::unique_ptr<sqlite3_stmt, Finalize>;
+
+    Stmt prepare(int rows) {
+        std::string one = "(?";
+        for (int i = 1; i < m_columns; ++i) {
+            one += ",?";
+        }
+        one += ')';
+        std::string sql = m_head;
+        for (int i = 0; i < rows; ++i) {
+            sql += i ? "," + one : one;
+        }
+        sql += m_tail;
+        sqlite3_stmt* st = nullptr;
+        check(sqlite3_prepare_v3(m_db, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &st,
+                                 nullptr));
+        return Stmt{st};
+    }
+    void check(int rc) const {
+        if (rc != SQLITE_OK && rc != SQLITE_DONE) {
+            throw SQLite::Exception(m_db, rc);
+        }
+    }
+
+    sqlite3* m_db;
+    std::string m_head, m_tail;
+    int m_columns;
+    int m_batch;
+    int m_rows = 0;
+    std::vector<Value> m_values;
+    std::string m_text;
+    Stmt m_full, m_one;
+};
+
 // Whether the tables may hold rows already: a new index file skips the lookups of old rows.
 enum class Tables { filled, empty };
 
@@ -635,9 +762,8 @@ public:
     Writer(SQLite::Database& db, Tables tables)
         : m_db(db),
           m_fresh(tables == Tables::empty),
-          m_upsert_file(db, "INSERT INTO files(path, size, mtime, kind, problem) VALUES (?, ?, ?, ?, ?) "
-                            "ON CONFLICT(path) DO UPDATE SET size=excluded.size, mtime=excluded.mtime, "
-                            "kind=excluded.kind, problem=excluded.problem"),
+          m_files(db, "INSERT OR FAIL INTO files(path, size, mtime, kind, problem) VALUES ", 5,
+                  m_fresh ? "" : upsert("path", {"size", "mtime", "kind", "problem"}), m_fresh ? RowBatch::k_rows : 1),
           m_find_doc(db, "SELECT rowid FROM docs WHERE path = ?"),
           m_insert_doc(db, "INSERT INTO docs(path, id, type, title, author, created, status, due, bundle, parent, "
                            "body_line, week) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"),
@@ -645,43 +771,51 @@ public:
                            "parent=?, body_line=?, week=? WHERE rowid=?"),
           m_insert_fts(db, "INSERT INTO fts(rowid, title, body, extra) VALUES (?, ?, ?, ?)"),
           m_update_fts(db, "UPDATE fts SET title=?, body=? WHERE rowid=?"),
-          m_person(db, "INSERT INTO doc_people(doc, handle, role) VALUES (?, ?, ?)"),
-          m_tag(db, "INSERT INTO tags(doc, tag) VALUES (?, ?)"),
-          m_action(db, "INSERT INTO actions(doc, line, owner, due, done, text, raw) VALUES (?,?,?,?,?,?,?)"),
-          m_decision(db, "INSERT INTO decisions(doc, line, text) VALUES (?,?,?)"),
-          m_mention(db, "INSERT INTO mentions(doc, handle) VALUES (?, ?)"),
-          m_link(db, "INSERT INTO links(doc, target) VALUES (?, ?)"),
-          m_attachment(db, "INSERT INTO attachments(doc, path) VALUES (?, ?)"),
+          m_people(db, "INSERT OR FAIL INTO doc_people(doc, handle, role) VALUES ", 3),
+          m_tags(db, "INSERT OR FAIL INTO tags(doc, tag) VALUES ", 2),
+          m_actions(db, "INSERT OR FAIL INTO actions(doc, line, owner, due, done, text, raw) VALUES ", 7),
+          m_decisions(db, "INSERT OR FAIL INTO decisions(doc, line, text) VALUES ", 3),
+          m_mentions(db, "INSERT OR FAIL INTO mentions(doc, handle) VALUES ", 2),
+          m_links(db, "INSERT OR FAIL INTO links(doc, target) VALUES ", 2),
+          m_attachments(db, "INSERT OR FAIL INTO attachments(doc, path) VALUES ", 2),
           m_transcripts(db, "SELECT text FROM transcripts WHERE bundle = ? ORDER BY path"),
           m_store_transcript(db, "INSERT INTO transcripts(path, bundle, text) VALUES (?, ?, ?) "
                                  "ON CONFLICT(path) DO UPDATE SET text = excluded.text"),
-          m_upsert_dir(db, "INSERT INTO dirs(path, ctime, ino) VALUES (?, ?, ?) "
-                           "ON CONFLICT(path) DO UPDATE SET ctime = excluded.ctime, ino = excluded.ino"),
+          m_dirs(db, "INSERT OR FAIL INTO dirs(path, ctime, ino) VALUES ", 3,
+                 m_fresh ? "" : upsert("path", {"ctime", "ino"}), m_fresh ? RowBatch::k_rows : 1),
           m_delete_dir(db, "DELETE FROM dirs WHERE path = ?") {}
 
+    // Rows of files, folders and documents' child tables are written in batches: flush() puts
+    // the pending ones into the database (before the transaction commits).
     void record_file(const FileStat& f, const std::string& problem) {
-        m_upsert_file.bind(1, f.path);
-        m_upsert_file.bind(2, f.size);
-        m_upsert_file.bind(3, f.mtime);
-        m_upsert_file.bind(4, f.kind == FileKind::transcript ? "transcript" : "document");
+        m_files.add(f.path);
+        m_files.add(f.size);
+        m_files.add(f.mtime);
+        m_files.add(f.kind == FileKind::transcript ? "transcript" : "document");
         if (problem.empty()) {
-            m_upsert_file.bind(5);
+            m_files.add_null();
         } else {
-            m_upsert_file.bind(5, problem);
+            m_files.add(problem);
         }
-        m_upsert_file.exec();
-        m_upsert_file.reset();
+        m_files.end_row();
     }
 
     void record_dir(const DirStat& d) {
-        m_upsert_dir.bind(1, d.path);
-        m_upsert_dir.bind(2, d.ctime);
-        m_upsert_dir.bind(3, d.ino);
-        m_upsert_dir.exec();
-        m_upsert_dir.reset();
+        m_dirs.add(d.path);
+        m_dirs.add(d.ctime);
+        m_dirs.add(d.ino);
+        m_dirs.end_row();
+    }
+
+    void flush() {
+        for (RowBatch* b : {&m_files, &m_dirs, &m_people, &m_tags, &m_actions, &m_decisions, &m_mentions, &m_links,
+                            &m_attachments}) {
+            b->flush();
+        }
     }
 
     void forget_dir(const std::string& path) {
+        m_dirs.flush();
         m_delete_dir.bind(1, path);
         m_delete_dir.exec();
         m_delete_dir.reset();
@@ -710,6 +844,7 @@ public:
 
     void store_document(const std::string& path, const Document& doc, const Extracted& md) {
         std::string author = doc.get_string("author").value_or("");
+        std::string title = doc.get_string("title").value_or("");
         std::string bundle = bundle_of(path);
         std::string parent = parent_of(path);
         std::optional<std::int64_t> rowid;
@@ -723,7 +858,7 @@ public:
         }
         st.bind(i++, doc.get_string("id").value_or(""));
         st.bind(i++, doc.get_string("type").value_or(type_from_path(path)));
-        st.bind(i++, doc.get_string("title").value_or(""));
+        st.bind(i++, title);
         st.bind(i++, author);
         bind_optional_time(st, i++, doc.get_time("created"));
         st.bind(i++, doc.get_string("status").value_or(""));
@@ -744,15 +879,15 @@ public:
         std::int64_t id = rowid ? *rowid : m_db.getLastInsertRowid();
         if (rowid) {
             clear_children(id);
-            m_update_fts.bind(1, doc.get_string("title").value_or(""));
-            m_update_fts.bind(2, md.plain);
+            m_update_fts.bindNoCopy(1, title);
+            m_update_fts.bindNoCopy(2, md.plain);
             m_update_fts.bind(3, id);
             m_update_fts.exec();
             m_update_fts.reset();
         } else {
             m_insert_fts.bind(1, id);
-            m_insert_fts.bind(2, doc.get_string("title").value_or(""));
-            m_insert_fts.bind(3, md.plain);
+            m_insert_fts.bindNoCopy(2, title);
+            m_insert_fts.bindNoCopy(3, md.plain);
             // A new index file stores transcripts as it meets them; refresh_extra joins them.
             m_insert_fts.bind(4, m_fresh ? std::string{} : transcripts_of(bundle, path));
             m_insert_fts.exec();
@@ -760,42 +895,41 @@ public:
         }
         for (const char* role : {"reviewers", "participants", "for"}) {
             for (const auto& handle : doc.get_strings(role)) {
-                insert3(m_person, id, to_lower_ascii(handle), role);
+                add_row(m_people, id, to_lower_ascii(handle), role);
             }
         }
         for (const auto& tag : doc.get_strings("tags")) {
-            insert2(m_tag, id, tag);
+            add_row(m_tags, id, tag);
         }
+        std::string author_handle = to_lower_ascii(author);
         for (const auto& a : md.actions) {
-            m_action.bind(1, id);
-            m_action.bind(2, static_cast<std::int64_t>(a.line + doc.body_line() - 1));
-            m_action.bind(3, a.owner.value_or(to_lower_ascii(author)));
+            m_actions.add(id);
+            m_actions.add(static_cast<std::int64_t>(a.line + doc.body_line() - 1));
+            m_actions.add(a.owner ? *a.owner : author_handle);
             if (a.due) {
-                m_action.bind(4, *a.due);
+                m_actions.add(*a.due);
             } else {
-                m_action.bind(4);
+                m_actions.add_null();
             }
-            m_action.bind(5, a.done ? 1 : 0);
-            m_action.bind(6, a.text);
-            m_action.bind(7, a.raw);
-            m_action.exec();
-            m_action.reset();
+            m_actions.add(std::int64_t{a.done ? 1 : 0});
+            m_actions.add(a.text);
+            m_actions.add(a.raw);
+            m_actions.end_row();
         }
         for (const auto& d : md.decisions) {
-            m_decision.bind(1, id);
-            m_decision.bind(2, static_cast<std::int64_t>(d.line + doc.body_line() - 1));
-            m_decision.bind(3, d.text);
-            m_decision.exec();
-            m_decision.reset();
+            m_decisions.add(id);
+            m_decisions.add(static_cast<std::int64_t>(d.line + doc.body_line() - 1));
+            m_decisions.add(d.text);
+            m_decisions.end_row();
         }
         for (const auto& m : md.mentions) {
-            insert2(m_mention, id, m);
+            add_row(m_mentions, id, m);
         }
         for (const auto& l : md.links) {
-            insert2(m_link, id, l);
+            add_row(m_links, id, l);
         }
         for (const auto& a : md.attachments) {
-            insert2(m_attachment, id, a);
+            add_row(m_attachments, id, a);
         }
     }
 
@@ -839,31 +973,42 @@ private:
     }
 
     void clear_children(std::int64_t rowid) {
+        flush(); // rows of this document may be pending (a file stored twice in one refresh)
         for (const char* table : {"doc_people", "tags", "actions", "decisions", "mentions", "links", "attachments"}) {
             m_db.exec(std::string{"DELETE FROM "} + table + " WHERE doc = " + std::to_string(rowid));
         }
     }
 
-    static void insert2(SQLite::Statement& st, std::int64_t id, const std::string& value) {
-        st.bind(1, id);
-        st.bind(2, value);
-        st.exec();
-        st.reset();
+    // " ON CONFLICT(key) DO UPDATE SET c = excluded.c, …" for the columns.
+    static std::string upsert(const char* key, std::initializer_list<const char*> columns) {
+        std::string out = std::string{" ON CONFLICT("} + key + ") DO UPDATE SET ";
+        for (const char* c : columns) {
+            out += std::string{c} + " = excluded." + c + (c == *(columns.end() - 1) ? "" : ", ");
+        }
+        return out;
     }
 
-    static void insert3(SQLite::Statement& st, std::int64_t id, const std::string& a, const std::string& b) {
-        st.bind(1, id);
-        st.bind(2, a);
-        st.bind(3, b);
-        st.exec();
-        st.reset();
+    static void add_row(RowBatch& batch, std::int64_t id, std::string_view value) {
+        batch.add(id);
+        batch.add(value);
+        batch.end_row();
+    }
+
+    static void add_row(RowBatch& batch, std::int64_t id, std::string_view a, std::string_view b) {
+        batch.add(id);
+        batch.add(a);
+        batch.add(b);
+        batch.end_row();
     }
 
     SQLite::Database& m_db;
     bool m_fresh;
-    SQLite::Statement m_upsert_file, m_find_doc, m_insert_doc, m_update_doc, m_insert_fts, m_update_fts, m_person,
-        m_tag, m_action, m_decision, m_mention, m_link, m_attachment, m_transcripts, m_store_transcript,
-        m_upsert_dir, m_delete_dir;
+    RowBatch m_files;
+    SQLite::Statement m_find_doc, m_insert_doc, m_update_doc, m_insert_fts, m_update_fts;
+    RowBatch m_people, m_tags, m_actions, m_decisions, m_mentions, m_links, m_attachments;
+    SQLite::Statement m_transcripts, m_store_transcript;
+    RowBatch m_dirs;
+    SQLite::Statement m_delete_dir;
 };
 
 // The tables, with the indexes their lookups need while they are filled.
@@ -974,8 +1119,12 @@ bool lock(int fd, int operation) {
     return true;
 }
 
+// Thrown inside Index::rebuild when a first index would hold no file.
+struct NothingToRebuild {};
+
 // One file read and parsed, ready to be stored.
 struct Parsed {
+    FileStat file;                  // the file, as the scan found it
     std::string transcript;         // a transcript's text
     std::optional<Document> doc;    // a document and what its body says
     Extracted md;
@@ -983,21 +1132,22 @@ struct Parsed {
     std::exception_ptr error;       // anything but async::Error, rethrown where the file is stored
 };
 
-Parsed parse_file(const fs::path& root, const FileStat& f) {
+Parsed parse_file(const fs::path& root, FileStat f) {
     Parsed p;
     p.problem = f.problem;
+    p.file = std::move(f);
     if (!p.problem.empty()) {
         return p;
     }
     try {
-        std::string text = read_limited(root / f.path, f.size);
-        if (f.kind == FileKind::transcript) {
+        std::string text = read_limited(root / p.file.path, p.file.size);
+        if (p.file.kind == FileKind::transcript) {
             if (auto bad = find_invalid_utf8(text)) {
                 throw Error{ErrorKind::data, "invalid UTF-8 at byte " + std::to_string(*bad)};
             }
             p.transcript = std::move(text);
         } else {
-            p.doc = Document::parse(text, f.path);
+            p.doc = Document::parse(text, p.file.path);
             p.md = extract_markdown(p.doc->body());
         }
     } catch (const Error& e) {
@@ -1008,17 +1158,25 @@ Parsed parse_file(const fs::path& root, const FileStat& f) {
     return p;
 }
 
-// Reads and parses the files on a second thread, a bounded number ahead of the thread that
-// stores them in SQLite, so that both cores work on a big refresh. Hands them out in order.
+// Reads and parses files on a second thread, a bounded number ahead of the thread that stores
+// them in SQLite, so that both cores work on a big refresh. Hands them out in order. The files
+// are either a list (the changes an incremental scan found) or, for a new index, the walk of
+// every section, which then runs on the second thread too: storing starts with the first
+// folder instead of after the last.
 class ParseAhead {
 public:
-    ParseAhead(const fs::path& root, const std::vector<FileStat>& files) : m_root(root), m_files(files) {
-        if (files.size() >= 64 && std::thread::hardware_concurrency() >= 2) {
-            try {
-                m_thread = std::thread{[this] { produce(); }};
-            } catch (const std::system_error&) {
-                // One thread then: next() parses each file itself.
-            }
+    // The files of list (kept by reference).
+    ParseAhead(const fs::path& root, const std::vector<FileStat>& list) : m_root(root), m_list(&list) {
+        if (list.size() >= 64) {
+            start();
+        }
+    }
+    // Every file under the sections of root (see walked()).
+    explicit ParseAhead(const fs::path& root) : m_root(root) {
+        start();
+        if (!m_thread.joinable()) {
+            m_walk = scan_all(root);
+            m_list = &m_walk.found;
         }
     }
     ~ParseAhead() {
@@ -1034,15 +1192,24 @@ public:
     ParseAhead(const ParseAhead&) = delete;
     ParseAhead& operator=(const ParseAhead&) = delete;
 
-    // The parse of the next file, in the order of files.
-    Parsed next() {
+    // The parse of the next file, in the order of the files; nullopt after the last.
+    std::optional<Parsed> next() {
         if (!m_thread.joinable()) {
-            return parse_file(m_root, m_files[m_next++]);
+            if (m_next == m_list->size()) {
+                return std::nullopt;
+            }
+            return parse_file(m_root, (*m_list)[m_next++]);
         }
         if (m_taken.empty()) {
             // Take everything parsed so far at once: one lock per batch, not per file.
             std::unique_lock lock{m_mutex};
-            m_changed.wait(lock, [&] { return !m_ready.empty(); });
+            m_changed.wait(lock, [&] { return !m_ready.empty() || m_finished; });
+            if (m_ready.empty()) {
+                if (m_failure) {
+                    std::rethrow_exception(m_failure);
+                }
+                return std::nullopt;
+            }
             m_taken.swap(m_ready);
             m_changed.notify_all();
         }
@@ -1051,47 +1218,113 @@ public:
         return p;
     }
 
+    // How many files there are: known once the walk is over (0 before), or the list's size.
+    std::size_t total() {
+        if (m_list != nullptr) {
+            return m_list->size();
+        }
+        std::lock_guard lock{m_mutex};
+        return m_finished ? m_walk.scanned : 0;
+    }
+
+    // What the walk found: the folders to record and the number of files (including those with
+    // a problem). Only after next() has returned nullopt.
+    IndexScan& walked() { return m_walk; }
+
 private:
+    void start() {
+        if (std::thread::hardware_concurrency() < 2) {
+            return;
+        }
+        try {
+            m_thread = std::thread{[this] { produce(); }};
+        } catch (const std::system_error&) {
+            // One thread then: next() parses each file itself.
+        }
+    }
+
+    // Hands batch over when it is full (or when flush), waiting while the consumer is far
+    // behind. Returns false when the consumer has gone.
+    bool hand_over(std::vector<Parsed>& batch, bool flush) {
+        if (batch.size() < k_batch && !flush) {
+            return true;
+        }
+        std::unique_lock lock{m_mutex};
+        m_changed.wait(lock, [&] { return m_ready.size() < k_ahead || m_stop; });
+        if (m_stop) {
+            return false;
+        }
+        for (auto& p : batch) {
+            m_ready.push_back(std::move(p));
+        }
+        batch.clear();
+        m_changed.notify_all();
+        return true;
+    }
+
     void produce() {
         std::vector<Parsed> batch;
-        for (std::size_t i = 0; i < m_files.size(); ++i) {
-            batch.push_back(parse_file(m_root, m_files[i]));
-            if (batch.size() < k_batch && i + 1 < m_files.size()) {
-                continue;
+        std::exception_ptr failure;
+        try {
+            if (m_list != nullptr) {
+                for (std::size_t i = 0; i < m_list->size(); ++i) {
+                    batch.push_back(parse_file(m_root, (*m_list)[i]));
+                    if (!hand_over(batch, i + 1 == m_list->size())) {
+                        return;
+                    }
+                }
+            } else {
+                int root_fd = open_root(m_root);
+                std::size_t scanned = 0;
+                Walker walker{now_ns() - k_racy_ns, nullptr, [&](FileStat&& f) {
+                                  ++scanned;
+                                  batch.push_back(parse_file(m_root, std::move(f)));
+                                  return hand_over(batch, false);
+                              }};
+                for (const char* section : k_sections) {
+                    walker.walk_section(root_fd, section);
+                }
+                ::close(root_fd);
+                if (!hand_over(batch, true)) {
+                    return;
+                }
+                m_walk.scanned = scanned;
+                m_walk.dir_updates = std::move(walker.dirs);
             }
-            std::unique_lock lock{m_mutex};
-            m_changed.wait(lock, [&] { return m_ready.size() < k_ahead || m_stop; });
-            if (m_stop) {
-                return;
-            }
-            for (auto& p : batch) {
-                m_ready.push_back(std::move(p));
-            }
-            batch.clear();
-            m_changed.notify_all();
+        } catch (...) {
+            failure = std::current_exception();
         }
+        std::lock_guard lock{m_mutex};
+        m_failure = failure;
+        m_finished = true;
+        m_changed.notify_all();
     }
 
     static constexpr std::size_t k_batch = 16;
     static constexpr std::size_t k_ahead = 64; // parsed files waiting, about (memory stays flat)
     const fs::path& m_root;
-    const std::vector<FileStat>& m_files;
+    const std::vector<FileStat>* m_list = nullptr; // null: walk
+    IndexScan m_walk;                              // the walk's results (and its files without a thread)
     std::size_t m_next = 0;
     std::mutex m_mutex;
     std::condition_variable m_changed;
     std::deque<Parsed> m_ready; // handed over, guarded by m_mutex
     std::deque<Parsed> m_taken; // the consumer's
-    bool m_stop = false;
+    bool m_stop = false;        // the consumer has gone (guarded)
+    bool m_finished = false;    // the producer is done (guarded)
+    std::exception_ptr m_failure; // why the producer stopped early (guarded)
     std::thread m_thread;
 };
 
-// Parses the files in changed into writer; a bad file becomes a problem, never an exception.
-void index_files(Writer& writer, const fs::path& root, const std::vector<FileStat>& changed, RefreshStats& stats,
-                 const Progress& progress, std::vector<std::string>& touched_bundles) {
-    ParseAhead parsed{root, changed};
+// Stores the files parsed gives out into writer; a bad file becomes a problem, never an
+// exception.
+void index_files(Writer& writer, ParseAhead& parsed, RefreshStats& stats, const Progress& progress,
+                 std::vector<std::string>& touched_bundles) {
     std::size_t done = 0;
-    for (const FileStat& f : changed) {
-        Parsed p = parsed.next();
+    bool reported_all = false;
+    while (std::optional<Parsed> next = parsed.next()) {
+        Parsed& p = *next;
+        const FileStat& f = p.file;
         if (p.error) {
             std::rethrow_exception(p.error);
         }
@@ -1114,10 +1347,16 @@ void index_files(Writer& writer, const fs::path& root, const std::vector<FileSta
             stats.problems.push_back(p.problem.starts_with(f.path + ":") ? p.problem : f.path + ": " + p.problem);
         }
         writer.record_file(f, p.problem);
-        if (progress && (++done % 256 == 0 || done == changed.size())) {
-            progress(done, changed.size());
+        if (progress && ++done % 256 == 0) {
+            std::size_t total = parsed.total();
+            progress(done, total);
+            reported_all = done == total;
         }
     }
+    if (progress && done > 0 && !reported_all) {
+        progress(done, done);
+    }
+    writer.flush();
     std::sort(touched_bundles.begin(), touched_bundles.end());
     touched_bundles.erase(std::unique(touched_bundles.begin(), touched_bundles.end()), touched_bundles.end());
     for (const auto& bundle : touched_bundles) {
@@ -1261,7 +1500,8 @@ RefreshStats Index::refresh_once(RefreshMode mode, const Progress& progress) {
     stats.rebuilt_because = std::exchange(m_rebuilt_because, {});
     const fs::path& root = m_ws.root();
     if (mode == RefreshMode::full) {
-        return rebuild(std::move(stats), scan_all(root), progress);
+        rebuild(stats, Rebuild::always, progress);
+        return stats;
     }
     Known known;
     std::int64_t version = 0;
@@ -1270,10 +1510,10 @@ RefreshStats Index::refresh_once(RefreshMode mode, const Progress& progress) {
         version = known.load(*m_db);
         read.commit();
     }
-    IndexScan scan = scan_changes(root, known);
-    if (known.empty() && !scan.found.empty()) {
-        return rebuild(std::move(stats), scan, progress);
+    if (known.empty() && rebuild(stats, Rebuild::if_files, progress)) {
+        return stats;
     }
+    IndexScan scan = scan_changes(root, known);
     auto gone_files = [&] {
         std::vector<std::string> gone;
         for (const auto& f : known.files) {
@@ -1299,6 +1539,7 @@ RefreshStats Index::refresh_once(RefreshMode mode, const Progress& progress) {
     Writer writer{*m_db, Tables::filled};
     std::vector<std::string> touched_bundles;
     SQLite::Statement forget_file{*m_db, "DELETE FROM files WHERE path = ?"};
+    ParseAhead parsed{root, scan.found};
     for (const auto& path : gone) {
         writer.remove_doc(path);
         writer.remove_transcript(path);
@@ -1314,19 +1555,20 @@ RefreshStats Index::refresh_once(RefreshMode mode, const Progress& progress) {
     for (const auto& d : scan.dir_updates) {
         writer.record_dir(d);
     }
-    index_files(writer, root, scan.found, stats, progress, touched_bundles);
+    index_files(writer, parsed, stats, progress, touched_bundles);
     tx.commit();
     return stats;
 }
 
-RefreshStats Index::rebuild(RefreshStats stats, const IndexScan& scan, const Progress& progress) {
-    stats.scanned = scan.scanned;
+bool Index::rebuild(RefreshStats& stats, Rebuild when, const Progress& progress) {
     fs::path tmp = m_ws.index_file().string() + ".new-" + std::to_string(::getpid());
     remove_stale_rebuilds(m_ws.index_file());
     remove_db_files(tmp);
     try {
         {
-            SQLite::Database db{tmp, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE};
+            // Only this thread uses the connection (the parsing thread never touches SQLite), so
+            // SQLite's per-call mutexes would be pure cost.
+            SQLite::Database db{tmp, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX};
             // Nobody else opens this file before it is complete and a crash only leaves a file
             // to delete, so no journal and no syncs until the end.
             db.exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE");
@@ -1335,10 +1577,19 @@ RefreshStats Index::rebuild(RefreshStats stats, const IndexScan& scan, const Pro
             {
                 Writer writer{db, Tables::empty};
                 std::vector<std::string> touched_bundles;
-                index_files(writer, m_ws.root(), scan.found, stats, progress, touched_bundles);
-                for (const auto& d : scan.dir_updates) {
+                ParseAhead parsed{m_ws.root()};
+                index_files(writer, parsed, stats, progress, touched_bundles);
+                const IndexScan& walked = parsed.walked();
+                stats.scanned = walked.scanned;
+                if (walked.scanned == 0 && when == Rebuild::if_files) {
+                    // Nothing to index: the folders go into the index as it is (no new file on
+                    // every command in an empty workspace).
+                    throw NothingToRebuild{}; // rolled back and closed on the way out
+                }
+                for (const auto& d : walked.dir_updates) {
                     writer.record_dir(d);
                 }
+                writer.flush();
             }
             db.exec(k_indexes);
             db.exec("PRAGMA user_version = " + std::to_string(k_index_schema_version));
@@ -1347,11 +1598,14 @@ RefreshStats Index::rebuild(RefreshStats stats, const IndexScan& scan, const Pro
         }
         sync_path(tmp, O_RDONLY);
         install(tmp);
+    } catch (const NothingToRebuild&) {
+        remove_db_files(tmp);
+        return false;
     } catch (...) {
         remove_db_files(tmp);
         throw;
     }
-    return stats;
+    return true;
 }
 
 void Index::install(const fs::path& tmp) {

@@ -1,8 +1,11 @@
 """The index and the read commands: refresh, list, show, edit, search, actions, decisions."""
 import json
 import os
+import signal
 import sqlite3
 import subprocess
+import sys
+import time
 import tomllib
 from pathlib import Path
 
@@ -144,6 +147,55 @@ class Refresh(IndexCase):
         self.assertFalse(any("locked" in e for e in errs), errs)
         self.assertEqual(len(self.j("list")["documents"]), 40)
         self.assertEqual(self.a("index", "--check").code, 0)
+
+
+class KilledRebuild(harness.AsyncTestCase):
+    """kill -9 while a new index file is being built: the index stays usable."""
+
+    def build_and_kill(self, ws, *args):
+        """Starts async index ARGS in ws and kills it (SIGKILL) while it builds its new file."""
+        proc = subprocess.Popen([harness.BIN, "-C", str(ws), "index", *args], env=self.env,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        tmp = ws / ".async" / f"index.db.new-{proc.pid}"
+        seen = False
+        for _ in range(20000):  # bounded: the build takes well under a second per thousand files
+            if tmp.exists() and tmp.stat().st_size > 0:
+                seen = True
+                break
+            if proc.poll() is not None:
+                break
+            time.sleep(0.0005)
+        running = proc.poll() is None
+        proc.kill()
+        proc.communicate(timeout=30)
+        self.assertTrue(seen and running, "the build ended before it could be killed")
+        self.assertEqual(proc.returncode, -signal.SIGKILL)
+        self.assertTrue(tmp.exists())
+        return tmp
+
+    def test_kill_9_mid_build_leaves_a_usable_index(self):
+        ws = self.tmp / "ws"
+        gen = Path(__file__).resolve().parents[2] / "bench" / "gen_corpus.py"
+        subprocess.run([sys.executable, str(gen), "--docs", "3000", str(ws)], check=True, capture_output=True)
+        files = sum(1 for _ in ws.glob("*/**/*.md"))
+
+        # A first index killed mid-build: the next command builds it again, complete.
+        tmp = self.build_and_kill(ws)
+        r = self.ok("-C", str(ws), "--json", "index")
+        self.assertEqual(json.loads(r.out)["parsed"], files)
+        self.assertEqual(self.run_async("-C", str(ws), "index", "--check").code, 0)
+        self.assertFalse(tmp.exists())  # the dead process's half-built file is removed
+
+        # A full rebuild killed mid-build: the old index was never touched.
+        tmp = self.build_and_kill(ws, "--full")
+        self.assertEqual(self.run_async("-C", str(ws), "index", "--check").code, 0)
+        r = self.ok("-C", str(ws), "--json", "index")
+        self.assertEqual(json.loads(r.out)["parsed"], 0)
+        self.assertEqual(self.ok("-C", str(ws), "search", "quixotically").code, 0)
+        r = self.ok("-C", str(ws), "--json", "index", "--full")
+        self.assertEqual(json.loads(r.out)["parsed"], files)
+        self.assertFalse(tmp.exists())
+        self.assertEqual([p.name for p in (ws / ".async").glob("index.db.new*")], [])
 
 
 class ListShowEdit(IndexCase):

@@ -967,6 +967,119 @@ TEST_CASE("index::refresh full builds a new file") {
     }
 }
 
+TEST_CASE("index::refresh first refresh without files") {
+    // init made the section folders; a first refresh that finds no file records them in the
+    // index as it is, instead of building and swapping in a new file on every command.
+    Fixture f;
+    const fs::path db_file = f.ws.index_file();
+    Index index{f.ws};
+    struct stat before {};
+    REQUIRE(::stat(db_file.c_str(), &before) == 0);
+    RefreshStats stats = index.refresh();
+    CHECK(stats.scanned == 0);
+    CHECK(stats.parsed == 0);
+    struct stat after {};
+    REQUIRE(::stat(db_file.c_str(), &after) == 0);
+    CHECK(after.st_ino == before.st_ino);
+    CHECK(scalar(index, "SELECT count(*) FROM dirs WHERE path = 'docs'") == 1);
+    for (const auto& e : fs::directory_iterator(db_file.parent_path())) {
+        CHECK_FALSE(e.path().filename().string().starts_with("index.db.new"));
+    }
+    f.write("docs/2026-11-01-a/index.md", doc("abcd0001", "Alpha"));
+    CHECK(index.refresh().parsed == 1);
+    CHECK(all_doc_paths(index) == Strings{"docs/2026-11-01-a/index.md"});
+    CHECK(index.check().empty());
+}
+
+TEST_CASE("index::refresh rows written in batches") {
+    // Child rows go to the database 64 at a time: counts, order and values across the batch
+    // boundaries, in a new index file and in an update of an existing one.
+    Fixture f;
+    auto body = [](int actions, const std::string& word) {
+        std::string text = "## Decisions\n\n";
+        for (int i = 0; i < 70; ++i) {
+            text += "- choice " + std::to_string(i) + "\n";
+        }
+        text += "\n## Tasks\n\n";
+        for (int i = 0; i < actions; ++i) {
+            text += "- [ ] @p" + std::to_string(i) + " " + word + " " + std::to_string(i) + " due:2026-12-01\n";
+        }
+        return text;
+    };
+    std::string tags = "tags = [";
+    for (int i = 0; i < 130; ++i) {
+        tags += (i ? ", \"t" : "\"t") + std::to_string(i) + "\"";
+    }
+    tags += "]\n";
+    const std::string a = "docs/2026-11-01-a/index.md";
+    f.write(a, doc("abcd0001", "Alpha", tags, body(150, "ship")));
+    for (int i = 2; i <= 9; ++i) {
+        f.write("docs/2026-11-0" + std::to_string(i) + "-d/index.md",
+                doc("abcd000" + std::to_string(i), "D", "tags = [\"x\"]\n", "- [ ] one\n"));
+    }
+    auto check_rows = [&](Index& index, int actions, const std::string& word) {
+        std::string of_a = " WHERE doc = (SELECT rowid FROM docs WHERE path = '" + a + "')";
+        CHECK(scalar(index, "SELECT count(*) FROM actions" + of_a) == actions);
+        CHECK(scalar(index, "SELECT count(*) FROM tags" + of_a) == 130);
+        CHECK(scalar(index, "SELECT count(*) FROM decisions" + of_a) == 70);
+        CHECK(scalar(index, "SELECT count(*) FROM doc_people") == 0);
+        CHECK(scalar(index, "SELECT count(*) FROM tags WHERE tag = 'x'") == 8);
+        CHECK(scalar(index, "SELECT count(*) FROM actions") == actions + 8);
+        Strings texts = column(index, "SELECT text FROM actions" + of_a + " ORDER BY rowid");
+        REQUIRE(texts.size() == static_cast<std::size_t>(actions));
+        for (int i = 0; i < actions; ++i) {
+            CHECK(texts[static_cast<std::size_t>(i)] == word + " " + std::to_string(i));
+        }
+        CHECK(column(index, "SELECT owner || ' ' || due || ' ' || line FROM actions" + of_a +
+                                " ORDER BY rowid LIMIT 1 OFFSET 64") == Strings{"p64 2026-12-01 145"});
+        CHECK(column(index, "SELECT tag FROM tags" + of_a + " ORDER BY rowid LIMIT 2 OFFSET 63") ==
+              Strings{"t63", "t64"});
+        CHECK(column(index, "SELECT text FROM decisions" + of_a + " ORDER BY rowid LIMIT 1 OFFSET 69") ==
+              Strings{"choice 69"});
+        CHECK(scalar(index, "SELECT count(*) FROM files") == 9);
+        CHECK(index.check().empty());
+    };
+
+    SUBCASE("a new index") {
+        Index index{f.ws};
+        CHECK(index.refresh().parsed == 9);
+        check_rows(index, 150, "ship");
+        CHECK(index.refresh(RefreshMode::full).parsed == 9);
+        check_rows(index, 150, "ship");
+    }
+    SUBCASE("an update of an existing index") {
+        Index index{f.ws};
+        REQUIRE(index.refresh().parsed == 9);
+        f.rewrite(a, doc("abcd0001", "Alpha", tags, body(100, "sail")));
+        CHECK(index.refresh().parsed == 1);
+        check_rows(index, 100, "sail");
+    }
+}
+
+TEST_CASE("index::refresh progress of a full rebuild") {
+    // The walk runs beside the parsing: the total is 0 until it is over, and the last call is
+    // always (files, files).
+    Fixture f;
+    const std::size_t n = 600;
+    for (std::size_t i = 0; i < n; ++i) {
+        f.write("docs/2026-11-01-d" + std::to_string(i) + "/index.md", doc("d" + std::to_string(100000 + i), "D"));
+    }
+    Index index{f.ws};
+    for (RefreshMode mode : {RefreshMode::incremental, RefreshMode::full}) {
+        std::vector<std::pair<std::size_t, std::size_t>> calls;
+        RefreshStats stats = index.refresh(mode, [&](std::size_t done, std::size_t total) {
+            calls.emplace_back(done, total);
+        });
+        CHECK(stats.parsed == n);
+        CHECK(stats.scanned == n);
+        REQUIRE(calls.size() == 3);
+        CHECK(calls[0].first == 256);
+        CHECK((calls[0].second == 0 || calls[0].second == n));
+        CHECK(calls[1].first == 512);
+        CHECK(calls.back() == std::pair{n, n});
+    }
+}
+
 TEST_CASE("index::refresh many files") {
     // Enough files and folders for the stat calls and the parsing to run on two threads.
     Fixture f;

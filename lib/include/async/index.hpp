@@ -20,7 +20,6 @@ class Database;
 namespace async {
 
 class Workspace;
-struct IndexScan; // what a walk of the workspace found (index.cpp)
 
 // Bumped whenever the schema or what is extracted from files changes (2: the dirs table of the
 // folder shortcut; 3: quoted text holds no actions or decisions); an index with another version
@@ -78,8 +77,11 @@ private:
     void open();
     void create_schema();
     RefreshStats refresh_once(RefreshMode mode, const Progress& progress);
-    // Builds a new index of the files in scan into a temporary file and installs it.
-    RefreshStats rebuild(RefreshStats stats, const IndexScan& scan, const Progress& progress);
+    enum class Rebuild { always, if_files };
+    // Walks the workspace and builds a new index of its files into a temporary file, then
+    // installs it; stats gets the counts and problems. With if_files, a walk that finds no file
+    // installs nothing and returns false.
+    bool rebuild(RefreshStats& stats, Rebuild when, const Progress& progress);
     // Replaces index.db with the finished file tmp: by rename when no other process has the
     // index open, else by copying tmp into it in one transaction. Removes tmp.
     void install(const std::filesystem::path& tmp);
