@@ -53,8 +53,9 @@ DocSummary read_doc(SQLite::Statement& st, int first = 0) {
     return d;
 }
 
-// Fills tags, reviewers and participants of docs: two prepared lookups per distinct document
-// (through the doc indexes), no statement text that grows with the number of documents.
+// Fills tags, reviewers and participants of docs. For a few documents: two prepared lookups
+// each (through the doc indexes); for many: one pass over each whole table, which is cheaper
+// than thousands of lookups and keeps statement text from growing with the workspace.
 void fill_lists(SQLite::Database& db, std::vector<DocSummary*> docs) {
     if (docs.empty()) {
         return;
@@ -64,22 +65,44 @@ void fill_lists(SQLite::Database& db, std::vector<DocSummary*> docs) {
     for (auto* d : docs) {
         by_rowid[d->rowid].push_back(d);
     }
+    auto add_tag = [](const std::vector<DocSummary*>& same, const SQLite::Column& tag) {
+        for (auto* d : same) {
+            d->tags.push_back(text_of(tag));
+        }
+    };
+    auto add_person = [](const std::vector<DocSummary*>& same, const SQLite::Column& handle, const SQLite::Column& role) {
+        bool reviewer = text_of(role) == "reviewers";
+        for (auto* d : same) {
+            (reviewer ? d->reviewers : d->participants).push_back(text_of(handle));
+        }
+    };
+    constexpr std::size_t k_most_lookups = 256;
+    if (by_rowid.size() > k_most_lookups) {
+        SQLite::Statement tags{db, "SELECT doc, tag FROM tags ORDER BY rowid"};
+        while (tags.executeStep()) {
+            if (auto found = by_rowid.find(tags.getColumn(0).getInt64()); found != by_rowid.end()) {
+                add_tag(found->second, tags.getColumn(1));
+            }
+        }
+        SQLite::Statement people{db, "SELECT doc, handle, role FROM doc_people ORDER BY rowid"};
+        while (people.executeStep()) {
+            if (auto found = by_rowid.find(people.getColumn(0).getInt64()); found != by_rowid.end()) {
+                add_person(found->second, people.getColumn(1), people.getColumn(2));
+            }
+        }
+        return;
+    }
     SQLite::Statement tags{db, "SELECT tag FROM tags WHERE doc = ? ORDER BY rowid"};
     SQLite::Statement people{db, "SELECT handle, role FROM doc_people WHERE doc = ? ORDER BY rowid"};
     for (auto& [rowid, same] : by_rowid) {
         tags.bind(1, rowid);
         while (tags.executeStep()) {
-            for (auto* d : same) {
-                d->tags.push_back(text_of(tags.getColumn(0)));
-            }
+            add_tag(same, tags.getColumn(0));
         }
         tags.reset();
         people.bind(1, rowid);
         while (people.executeStep()) {
-            bool reviewer = text_of(people.getColumn(1)) == "reviewers";
-            for (auto* d : same) {
-                (reviewer ? d->reviewers : d->participants).push_back(text_of(people.getColumn(0)));
-            }
+            add_person(same, people.getColumn(0), people.getColumn(1));
         }
         people.reset();
     }
@@ -405,9 +428,10 @@ std::vector<SearchHit> search(Index& index, std::string_view query, const Search
 // Once a meeting has a summary, the summary is its record: the actions and decisions of its
 // agenda and responses are listed from the summary only (no duplicates after meeting close).
 // A meeting's agenda or response whose meeting has a summary: its actions and decisions are
-// listed from the summary only.
+// listed from the summary only. (In the correlated lookups, "+s.type" keeps SQLite on the
+// parent index: by type it would scan every summary, or every reply, for each document.)
 const std::string k_superseded =
-    "d.type IN ('response', 'meeting') AND EXISTS (SELECT 1 FROM docs s WHERE s.type = 'summary' AND "
+    "d.type IN ('response', 'meeting') AND EXISTS (SELECT 1 FROM docs s WHERE +s.type = 'summary' AND "
     "s.parent = CASE d.type WHEN 'response' THEN d.parent ELSE d.path END)";
 
 std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
@@ -606,7 +630,7 @@ std::vector<DocSummary> awaiting_answer(Index& index, std::string_view handle, s
                                         std::string_view child_type) {
     return query_docs(index.db(),
                       "d.status != 'closed' AND d.rowid IN (SELECT doc FROM doc_people WHERE handle = ? AND role = ?) "
-                      "AND NOT EXISTS (SELECT 1 FROM docs c WHERE c.parent = d.path AND c.type = ? AND lower(c.author) = ?)",
+                      "AND NOT EXISTS (SELECT 1 FROM docs c WHERE c.parent = d.path AND +c.type = ? AND lower(c.author) = ?)",
                       {std::string{handle}, std::string{role}, std::string{child_type}, std::string{handle}},
                       "ORDER BY d.created, d.path");
 }

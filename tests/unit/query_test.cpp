@@ -348,6 +348,42 @@ TEST_CASE("query::list_documents") {
     }
 }
 
+TEST_CASE("query::list_documents fills tags and people the same for few and many documents") {
+    Fixture f;
+    // More documents than fill_lists looks up one by one, so a full listing takes the other
+    // path (one pass over each table) and a short one looks them up.
+    for (int i = 0; i < 300; ++i) {
+        std::string n = std::to_string(1000 + i);
+        std::string tags = i % 3 == 0 ? "[]" : "[\"t" + n + "\", \"common\"]";
+        f.write("docs/d" + n + "/index.md",
+                file("id = \"d" + n + "\"\ntitle = \"D" + n + "\"\nauthor = \"bob\"\ncreated = 2026-11-01T10:00:00Z\n"
+                     "tags = " + tags + "\nreviewers = [\"alice\", \"r" + n + "\"]\n" +
+                     (i % 2 == 0 ? "participants = [\"p" + n + "\"]\n" : "")));
+    }
+    Index index{f.ws};
+    index.refresh();
+    async::ListFilter all;
+    all.sort = async::SortKey::title;
+    auto many = async::list_documents(index, all);
+    REQUIRE(many.size() == 300);
+    async::ListFilter some = all;
+    some.limit = 12;
+    auto few = async::list_documents(index, some);
+    REQUIRE(few.size() == 12);
+    for (std::size_t i = 0; i < few.size(); ++i) {
+        CHECK(few[i].id == many[i].id);
+        CHECK(few[i].tags == many[i].tags);
+        CHECK(few[i].reviewers == many[i].reviewers);
+        CHECK(few[i].participants == many[i].participants);
+    }
+    for (std::size_t i = 0; i < many.size(); ++i) {
+        std::string n = std::to_string(1000 + i);
+        CHECK(many[i].tags == (i % 3 == 0 ? Strings{} : Strings{"t" + n, "common"}));
+        CHECK(many[i].reviewers == Strings{"alice", "r" + n});
+        CHECK(many[i].participants == (i % 2 == 0 ? Strings{"p" + n} : Strings{}));
+    }
+}
+
 TEST_CASE("query::resolve_ref") {
     Fixture f;
     seed_documents(f);
