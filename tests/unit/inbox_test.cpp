@@ -45,18 +45,29 @@ void write_actions(const std::filesystem::path& root, int docs, int per_doc) {
     }
 }
 
+// A workspace of write_actions(docs, per_doc), indexed, seen by alice on a Thursday.
+struct Team {
+    async_test::ScopedEnvVar tz{"TZ", "UTC"};
+    async_test::TempDir dir{"inbox"};
+    async::Workspace ws;
+    async::Index index;
+    async::Config config;
+    async::TimePoint now = *async::parse_iso8601("2026-11-26T10:00:00Z");
+
+    Team(int docs, int per_doc) : ws{init(dir.path(), docs, per_doc)}, index{ws} { index.refresh(); }
+
+    static std::filesystem::path init(const std::filesystem::path& root, int docs, int per_doc) {
+        async::init_workspace(root);
+        write_actions(root, docs, per_doc);
+        return root;
+    }
+};
+
 } // namespace
 
 TEST_CASE("inbox::gather_inbox ranks every item by urgency") {
-    async_test::ScopedEnvVar tz{"TZ", "UTC"};
-    async_test::TempDir dir{"inbox"};
-    async::init_workspace(dir.path());
-    async::Workspace ws{dir.path()};
-    write_actions(dir.path(), 40, 12);
-    async::Index index{ws};
-    index.refresh();
-    async::Config config;
-    auto now = *async::parse_iso8601("2026-11-26T10:00:00Z");
+    Team team{40, 12};
+    auto& [tz, dir, ws, index, config, now] = team;
 
     auto items = async::gather_inbox(index, ws, config, "alice", now, false);
     REQUIRE(items.size() == 40 * 13);
@@ -83,15 +94,8 @@ TEST_CASE("inbox::gather_inbox ranks every item by urgency") {
 }
 
 TEST_CASE("inbox::gather_inbox applies the last decision on each item of a long log") {
-    async_test::ScopedEnvVar tz{"TZ", "UTC"};
-    async_test::TempDir dir{"inbox"};
-    async::init_workspace(dir.path());
-    async::Workspace ws{dir.path()};
-    write_actions(dir.path(), 10, 10);
-    async::Index index{ws};
-    index.refresh();
-    async::Config config;
-    auto now = *async::parse_iso8601("2026-11-26T10:00:00Z");
+    Team team{10, 10};
+    auto& [tz, dir, ws, index, config, now] = team;
     auto items = async::gather_inbox(index, ws, config, "alice", now, false);
     REQUIRE(items.size() == 110);
 
