@@ -7,7 +7,10 @@
 # The workspace holds N/10 documents by bob, each with ten open actions for @alice (half of
 # them with a due date, some overdue), so every item comes from the index (the no-op refresh
 # is included in the time). Taskwarrior gets N pending tasks with the same texts and due dates,
-# imported once. Both print everything they list to a pipe hyperfine discards.
+# imported once. Both print what they list to a pipe hyperfine discards. `task next` lists one
+# page (its `limit:page`: 23 lines here) after ranking all N tasks, while `async inbox` lists
+# all N items; `task next limit:N`, which lists them all too, runs beside it as a second,
+# informational floor. The verdict is against `task next` as the issue names it.
 #
 # Usage: bench/run_inbox.sh     (run by hand; never from ctest: benchmarks are not tests)
 # Environment: ASYNC=/path/to/async (default: build-bench/cmd/async, a Release build),
@@ -84,14 +87,17 @@ out="$results/inbox-$commit.json"
 echo "async $("$ASYNC" --version) at $commit, $N items, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 "${base_env[@]}" "$hyperfine" -N --warmup "$WARMUP" --runs "$RUNS" --export-json "$out" \
     -n "task next" "$task next" \
+    -n "task next limit:$N" "$task next limit:$N" \
     -n "async inbox" "$ASYNC -C $tmp/ws inbox" \
     -n "async inbox --json" "$ASYNC -C $tmp/ws --json inbox"
 python3 - "$out" <<'EOF'
 import json, sys
 r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
 floor = r["task next"]["mean"]
+whole = next(x for x in r.values() if x["command"].startswith("task next limit:"))["mean"]
 for name in ("async inbox", "async inbox --json"):
     ratio = r[name]["mean"] / floor
     print(f"{name}: {r[name]['mean']*1000:.1f} ms = {ratio:.3f} x task next ({floor*1000:.1f} ms)"
-          f" -> target <= 0.25: {'MET' if ratio <= 0.25 else 'MISSED'}")
+          f" -> target <= 0.25: {'MET' if ratio <= 0.25 else 'MISSED'};"
+          f" {r[name]['mean'] / whole:.3f} x task next with every task listed ({whole*1000:.1f} ms)")
 EOF
