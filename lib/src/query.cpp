@@ -11,9 +11,8 @@
 #include <algorithm>
 #include <map>
 #include <memory>
-#include <numeric>
-#include <unordered_map>
 #include <tuple>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace fs = std::filesystem;
@@ -427,12 +426,78 @@ std::vector<SearchHit> search(Index& index, std::string_view query, const Search
 
 // Once a meeting has a summary, the summary is its record: the actions and decisions of its
 // agenda and responses are listed from the summary only (no duplicates after meeting close).
-// A meeting's agenda or response whose meeting has a summary: its actions and decisions are
-// listed from the summary only. (In the correlated lookups, "+s.type" keeps SQLite on the
-// parent index: by type it would scan every summary, or every reply, for each document.)
+// This matches such an agenda or response. ("+s.type" keeps SQLite on the parent index: by
+// type it would scan every summary for each document.)
 const std::string k_superseded =
     "d.type IN ('response', 'meeting') AND EXISTS (SELECT 1 FROM docs s WHERE +s.type = 'summary' AND "
     "s.parent = CASE d.type WHEN 'response' THEN d.parent ELSE d.path END)";
+
+namespace {
+
+// A document shared by all its actions, and its place in the order of documents (created,
+// then path).
+struct RankedDoc {
+    std::shared_ptr<const DocSummary> doc;
+    std::size_t rank = 0;
+};
+
+// The documents with these rowids, each read once, with their tags and people.
+std::unordered_map<std::int64_t, RankedDoc> read_ranked_docs(SQLite::Database& db, const std::vector<std::int64_t>& rowids) {
+    std::vector<DocSummary> found;
+    found.reserve(rowids.size());
+    SQLite::Statement one{db, std::string{"SELECT "} + k_doc_columns + " FROM docs d WHERE d.rowid = ?"};
+    for (auto rowid : rowids) {
+        one.bind(1, rowid);
+        if (one.executeStep()) {
+            found.push_back(read_doc(one));
+        }
+        one.reset();
+    }
+    std::sort(found.begin(), found.end(), [](const DocSummary& a, const DocSummary& b) {
+        return a.created != b.created ? a.created < b.created : a.path < b.path;
+    });
+    std::vector<DocSummary*> lists;
+    for (auto& doc : found) {
+        lists.push_back(&doc);
+    }
+    fill_lists(db, lists);
+    std::unordered_map<std::int64_t, RankedDoc> out;
+    for (std::size_t rank = 0; rank < found.size(); ++rank) {
+        std::int64_t rowid = found[rank].rowid;
+        out.emplace(rowid, RankedDoc{std::make_shared<const DocSummary>(std::move(found[rank])), rank});
+    }
+    return out;
+}
+
+// For each row, its occurrence (1, 2, …) among the rows of its document with the same raw
+// text, in line order; and the distinct documents.
+std::vector<std::size_t> number_identical(const std::vector<std::int64_t>& doc_of, const std::vector<ActionRow>& rows,
+                                          const std::vector<std::string>& raws, std::vector<std::int64_t>& doc_ids) {
+    struct Place {
+        std::int64_t doc;
+        std::size_t line;
+        std::size_t row;
+        bool operator<(const Place& o) const { return doc != o.doc ? doc < o.doc : line < o.line; }
+    };
+    std::vector<Place> places;
+    places.reserve(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        places.push_back({doc_of[i], rows[i].line, i});
+    }
+    std::sort(places.begin(), places.end());
+    std::vector<std::size_t> occurrence(rows.size(), 1);
+    std::unordered_map<std::string_view, std::size_t> seen; // raw text -> count, in one document
+    for (const auto& place : places) {
+        if (doc_ids.empty() || doc_ids.back() != place.doc) {
+            doc_ids.push_back(place.doc);
+            seen.clear();
+        }
+        occurrence[place.row] = ++seen[raws[place.row]];
+    }
+    return occurrence;
+}
+
+} // namespace
 
 std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
     SQLite::Database& db = index.db();
@@ -471,55 +536,12 @@ std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
         raws.push_back(text_of(st.getColumn(6)));
         rows.push_back(std::move(row));
     }
-
-    // Occurrence of each row among the identical items (same raw text) of its document, in
-    // line order.
-    struct Place {
-        std::int64_t doc;
-        std::size_t line;
-        std::size_t row;
-        bool operator<(const Place& o) const { return doc != o.doc ? doc < o.doc : line < o.line; }
-    };
-    std::vector<Place> places;
-    places.reserve(rows.size());
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        places.push_back({doc_of[i], rows[i].line, i});
-    }
-    std::sort(places.begin(), places.end());
-    std::vector<std::size_t> occurrence(rows.size(), 1);
-    std::vector<std::int64_t> doc_ids; // distinct, ascending
-    std::unordered_map<std::string_view, std::size_t> seen; // raw text -> count, in one document
-    for (const auto& place : places) {
-        std::size_t i = place.row;
-        if (doc_ids.empty() || doc_ids.back() != doc_of[i]) {
-            doc_ids.push_back(doc_of[i]);
-            seen.clear();
-        }
-        occurrence[i] = ++seen[raws[i]];
-    }
-
-    std::vector<DocSummary> found;
-    found.reserve(doc_ids.size());
-    SQLite::Statement one{db, std::string{"SELECT "} + k_doc_columns + " FROM docs d WHERE d.rowid = ?"};
-    for (auto id : doc_ids) {
-        one.bind(1, id);
-        if (one.executeStep()) {
-            found.push_back(read_doc(one));
-        }
-        one.reset();
-    }
-    std::vector<DocSummary*> lists;
-    for (auto& doc : found) {
-        lists.push_back(&doc);
-    }
-    fill_lists(db, lists);
-    std::unordered_map<std::int64_t, std::shared_ptr<const DocSummary>> docs;
-    for (auto& doc : found) {
-        std::int64_t rowid = doc.rowid;
-        docs.emplace(rowid, std::make_shared<const DocSummary>(std::move(doc)));
-    }
+    std::vector<std::int64_t> doc_ids;
+    auto occurrence = number_identical(doc_of, rows, raws, doc_ids);
+    auto docs = read_ranked_docs(db, doc_ids);
 
     std::string overdue_day = filter.overdue_at ? format_utc(*filter.overdue_at).substr(0, 10) : std::string{};
+    std::map<std::string_view, std::size_t> due_rank; // the few distinct due dates, in order
     std::vector<std::size_t> kept;
     for (std::size_t i = 0; i < rows.size(); ++i) {
         ActionRow& row = rows[i];
@@ -530,32 +552,18 @@ std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
         if (!want) {
             continue;
         }
-        row.doc = docs.at(doc_of[i]);
+        row.doc = docs.at(doc_of[i]).doc;
         row.handle = short_hash({row.doc->id, "\n", raws[i], "\n", std::to_string(occurrence[i])});
-        kept.push_back(i);
-    }
-    // Due ones first by due date, then by document (created, then path) and line.
-    std::vector<const DocSummary*> by_doc;
-    for (const auto& [rowid, doc] : docs) {
-        by_doc.push_back(doc.get());
-    }
-    std::sort(by_doc.begin(), by_doc.end(), [](const DocSummary* a, const DocSummary* b) {
-        return a->created != b->created ? a->created < b->created : a->path < b->path;
-    });
-    std::unordered_map<const DocSummary*, std::size_t> doc_rank;
-    for (std::size_t r = 0; r < by_doc.size(); ++r) {
-        doc_rank[by_doc[r]] = r;
-    }
-    std::map<std::string_view, std::size_t> due_rank; // the few distinct due dates, in order
-    for (std::size_t i : kept) {
-        if (rows[i].due) {
-            due_rank.emplace(*rows[i].due, 0);
+        if (row.due) {
+            due_rank.emplace(*row.due, 0);
         }
+        kept.push_back(i);
     }
     std::size_t next_rank = 0;
     for (auto& [due, rank] : due_rank) {
         rank = next_rank++;
     }
+    // Due ones first by due date, then by document and line.
     struct Order {
         std::size_t due;      // rank of the due date; undated after every date
         std::size_t doc_rank;
@@ -566,18 +574,15 @@ std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
     keys.reserve(kept.size());
     for (std::size_t i : kept) {
         const ActionRow& row = rows[i];
-        keys.push_back({row.due ? due_rank[*row.due] : next_rank, doc_rank[row.doc.get()], row.line, i});
+        keys.push_back({row.due ? due_rank[*row.due] : next_rank, docs.at(doc_of[i]).rank, row.line, i});
     }
     std::sort(keys.begin(), keys.end(), [](const Order& x, const Order& y) {
         return std::tie(x.due, x.doc_rank, x.line) < std::tie(y.due, y.doc_rank, y.line);
     });
-    for (std::size_t k = 0; k < keys.size(); ++k) {
-        kept[k] = keys[k].row;
-    }
     std::vector<ActionRow> out;
-    out.reserve(kept.size());
-    for (std::size_t i : kept) {
-        out.push_back(std::move(rows[i]));
+    out.reserve(keys.size());
+    for (const auto& key : keys) {
+        out.push_back(std::move(rows[key.row]));
     }
     return out;
 }
