@@ -90,49 +90,6 @@ class ShellTestCase(harness.AsyncTestCase):
         self.assertEqual(sorted(handles.values()), ["ship the draft", "write the summary"])
         return ids, handles
 
-    def check_meeting_completion(self):
-        """Meeting subcommands, flags, participants and meeting ids (a document's id is not one)."""
-        ws = self.make_team_workspace()
-        self.ok("-C", str(ws), "doc", "new", "Not a meeting", "-m", "text")
-        mid = self.ok("-C", str(ws), "meeting", "open", "Sync", "--with", "bob", "-m", "## Item").out.split()[0]
-        # Completion reads the index as the last command left it (writing commands do not
-        # refresh it): a read command brings the new meeting in.
-        self.ok("-C", str(ws), "list")
-        self.assertEqual(self.complete("async meeting "), {"open", "respond", "status", "close"})
-        self.assertEqual(self.complete("async meeting open Sync --wi"), {"--with"})
-        self.assertEqual(self.complete("async meeting open Sync --at"), {"--attach"})
-        self.assertEqual(self.complete("async meeting open Sync --with ", cwd=ws), {"bob"})
-        for sub in ("respond", "status", "close"):
-            self.assertEqual(self.complete(f"async meeting {sub} ", cwd=ws), {mid})
-
-    def check_publish_completion(self):
-        """Publish flags, and folders (not files) for -o."""
-        (self.tmp / "sitedir").mkdir()
-        (self.tmp / "afile").write_text("x")
-        self.assertEqual(self.complete("async publish --ba"), {"--base-url"})
-        self.assertEqual(self.complete("async publish -o sitedir --ti"), {"--title"})
-        self.assertEqual({c.rstrip("/") for c in self.complete("async publish -o ", cwd=self.tmp)} & {"sitedir", "afile"},
-                         {"sitedir"})
-
-    def check_inbox_completion(self):
-        """Inbox subcommands, verb flags, item handles and teammates for --to."""
-        ws = self.make_team_workspace()
-        self.ok("-C", str(ws), "inbox", "add", "Call the bank")
-        handle = json.loads(self.ok("-C", str(ws), "--json", "inbox").out)["items"][0]["handle"]
-        self.assertEqual(self.complete("async inbox "), {"add", "done", "snooze", "delegate", "undo", "triage"})
-        self.assertEqual(self.complete("async inbox snooze --un"), {"--until"})
-        self.assertEqual(self.complete("async inbox done ", cwd=ws), {handle})
-        self.assertEqual(self.complete("async inbox delegate --to ", cwd=ws), {"bob"})
-
-    def check_calendar_completion(self):
-        """The flags of agenda, calendar and remind."""
-        self.assertEqual(self.complete("async ag"), {"agenda"})
-        self.assertEqual(self.complete("async agenda --d"), {"--days"})
-        self.assertEqual(self.complete("async calendar --m"), {"--mine"})
-        self.assertEqual(self.complete("async calendar --ou"), {"--output"})
-        self.assertEqual(self.complete("async remind --m"), {"--mail"})
-        self.assertEqual(self.complete("async remind --dr"), {"--dry-run"})
-
     def template_names(self, cwd):
         out = self.ok("templates", cwd=cwd).out
         return {line.split()[0] for line in out.splitlines() if line.strip()}
@@ -385,7 +342,55 @@ printf 'candidate:%s\n' "${COMPREPLY[@]}"
 '''
 
 
-class BashCompletion(ShellTestCase):
+class CompletionCases:
+    """Cases every shell's completion script must pass, mixed into each shell's test case
+    (which provides complete())."""
+
+    def test_meeting(self):
+        """Meeting subcommands, flags, participants and meeting ids (a document's id is not one)."""
+        ws = self.make_team_workspace()
+        self.ok("-C", str(ws), "doc", "new", "Not a meeting", "-m", "text")
+        mid = self.ok("-C", str(ws), "meeting", "open", "Sync", "--with", "bob", "-m", "## Item").out.split()[0]
+        # Completion reads the index as the last command left it (writing commands do not
+        # refresh it): a read command brings the new meeting in.
+        self.ok("-C", str(ws), "list")
+        self.assertEqual(self.complete("async meeting "), {"open", "respond", "status", "close"})
+        self.assertEqual(self.complete("async meeting open Sync --wi"), {"--with"})
+        self.assertEqual(self.complete("async meeting open Sync --at"), {"--attach"})
+        self.assertEqual(self.complete("async meeting open Sync --with ", cwd=ws), {"bob"})
+        for sub in ("respond", "status", "close"):
+            self.assertEqual(self.complete(f"async meeting {sub} ", cwd=ws), {mid})
+
+    def test_publish(self):
+        """Publish flags, and folders (not files) for -o."""
+        (self.tmp / "sitedir").mkdir()
+        (self.tmp / "afile").write_text("x")
+        self.assertEqual(self.complete("async publish --ba"), {"--base-url"})
+        self.assertEqual(self.complete("async publish -o sitedir --ti"), {"--title"})
+        self.assertEqual({c.rstrip("/") for c in self.complete("async publish -o ", cwd=self.tmp)} & {"sitedir", "afile"},
+                         {"sitedir"})
+
+    def test_inbox(self):
+        """Inbox subcommands, verb flags, item handles and teammates for --to."""
+        ws = self.make_team_workspace()
+        self.ok("-C", str(ws), "inbox", "add", "Call the bank")
+        handle = json.loads(self.ok("-C", str(ws), "--json", "inbox").out)["items"][0]["handle"]
+        self.assertEqual(self.complete("async inbox "), {"add", "done", "snooze", "delegate", "undo", "triage"})
+        self.assertEqual(self.complete("async inbox snooze --un"), {"--until"})
+        self.assertEqual(self.complete("async inbox done ", cwd=ws), {handle})
+        self.assertEqual(self.complete("async inbox delegate --to ", cwd=ws), {"bob"})
+
+    def test_agenda_calendar_remind(self):
+        """The flags of agenda, calendar and remind."""
+        self.assertEqual(self.complete("async ag"), {"agenda"})
+        self.assertEqual(self.complete("async agenda --d"), {"--days"})
+        self.assertEqual(self.complete("async calendar --m"), {"--mine"})
+        self.assertEqual(self.complete("async calendar --ou"), {"--output"})
+        self.assertEqual(self.complete("async remind --m"), {"--mail"})
+        self.assertEqual(self.complete("async remind --dr"), {"--dry-run"})
+
+
+class BashCompletion(CompletionCases, ShellTestCase):
     preamble = ""
 
     def complete(self, line, cwd=None):
@@ -405,18 +410,6 @@ class BashCompletion(ShellTestCase):
         self.assertEqual(self.complete("async c"), {"config", "check", "checkin", "calendar"})
         self.assertEqual(self.complete("async s"), {"search", "show", "sync"})
         self.assertEqual(self.complete("async --json -q t"), {"templates"})
-
-    def test_meeting(self):
-        self.check_meeting_completion()
-
-    def test_publish(self):
-        self.check_publish_completion()
-
-    def test_inbox(self):
-        self.check_inbox_completion()
-
-    def test_agenda_calendar_remind(self):
-        self.check_calendar_completion()
 
     def test_global_flags(self):
         self.assertEqual(self.complete("async --co"), {"--color="})
@@ -537,7 +530,7 @@ class BashCompletionWithPackage(BashCompletion):
     preamble = f"source {BASH_COMPLETION_SCRIPT}\ndeclare -F _init_completion >/dev/null || exit 8\n"
 
 
-class FishCompletion(ShellTestCase):
+class FishCompletion(CompletionCases, ShellTestCase):
     def setUp(self):
         super().setUp()
         if not shutil.which("fish"):
@@ -551,18 +544,6 @@ class FishCompletion(ShellTestCase):
 
     def test_doc_subcommand(self):
         self.assertEqual(self.complete("async doc n"), {"new"})
-
-    def test_meeting(self):
-        self.check_meeting_completion()
-
-    def test_publish(self):
-        self.check_publish_completion()
-
-    def test_inbox(self):
-        self.check_inbox_completion()
-
-    def test_agenda_calendar_remind(self):
-        self.check_calendar_completion()
 
     def test_commands_and_flags(self):
         self.assertEqual(self.complete("async "), COMMANDS)
@@ -676,7 +657,7 @@ zpty -d z
 '''
 
 
-class ZshCompletion(ShellTestCase):
+class ZshCompletion(CompletionCases, ShellTestCase):
     def setUp(self):
         super().setUp()
         if not shutil.which("zsh"):
@@ -719,21 +700,12 @@ class ZshCompletion(ShellTestCase):
         self.assertEqual(self.complete("async actions done --d"), {"--dry-run"})
         self.assertEqual(self.complete("async hook "), {"install", "uninstall"})
 
-    def test_meeting(self):
-        self.check_meeting_completion()
-
-    def test_publish(self):
-        self.check_publish_completion()
-
     def test_inbox(self):
-        self.check_inbox_completion()
+        super().test_inbox()
         self.assertEqual(self.complete("async checkin "), {"status", "digest"})
         self.assertEqual(self.complete("async checkin --no"), {"--no-edit"})
         self.assertEqual(self.complete("async checkin digest --fo"), {"--format"})
         self.assertEqual(self.complete("async checkin digest --format "), {"markdown", "html"})
-
-    def test_agenda_calendar_remind(self):
-        self.check_calendar_completion()
 
     def test_ids_and_handles(self):
         ids, handles = self.make_documents()
