@@ -20,14 +20,19 @@ struct InboxOptions {
     bool explain = false;
 };
 
+// Output is written in pieces of about this size.
+constexpr std::size_t k_chunk = 64 * 1024;
+
 // "2 days overdue", "due in 3 hours", "snoozed until Mon 2026-11-30 09:00". due_phrases holds
-// the phrase of each due date already seen (many items share one).
-std::string when_of(const InboxItem& item, TimePoint now, std::map<TimePoint, std::string>& due_phrases) {
+// the phrase of each due date already seen (many items share one); other phrases are made in
+// scratch.
+std::string_view when_of(const InboxItem& item, TimePoint now, std::map<TimePoint, std::string>& due_phrases,
+                         std::string& scratch) {
     if (item.state == ItemState::snoozed && item.until) {
-        return "snoozed until " + format_local(*item.until);
+        return scratch = "snoozed until " + format_local(*item.until);
     }
     if (item.state == ItemState::delegated) {
-        return "delegated to " + item.delegated_to;
+        return scratch = "delegated to " + item.delegated_to;
     }
     if (item.state == ItemState::done) {
         return "done";
@@ -85,30 +90,35 @@ void run_inbox(Context& ctx, const InboxOptions& opts) {
         ctx.notice("inbox zero: nothing needs you");
         return;
     }
-    std::vector<std::vector<std::string>> rows;
-    rows.reserve(items.size());
-    std::vector<std::string> styles; // overdue rows in red
+    // Laid out and written as it goes: 10,000 items need no table in memory.
     std::map<TimePoint, std::string> due_phrases;
-    for (const auto& item : items) {
-        rows.push_back({item.handle, std::string{to_string(item.kind)}, when_of(item, now, due_phrases), item.title,
-                        item.from.empty() ? "" : "from " + item.from});
-        bool overdue = item.due && *item.due < now && item.state == ItemState::open;
-        styles.push_back(overdue && ctx.color_enabled() ? "31" : "");
-    }
-    std::string table = format_table(std::move(rows), 3, output_width(ctx), styles);
-    if (!opts.explain) {
-        ctx.print(table);
-        return;
-    }
-    // One line per row: each is followed by why it ranks there.
+    TableCells cells{items.size(), 5, [&](std::size_t r, std::size_t c, std::string& scratch) -> std::string_view {
+                         const InboxItem& item = items[r];
+                         switch (c) {
+                         case 0: return item.handle;
+                         case 1: return to_string(item.kind);
+                         case 2: return when_of(item, now, due_phrases, scratch);
+                         case 3: return item.title;
+                         default: return item.from.empty() ? std::string_view{} : (scratch = "from " + item.from);
+                         }
+                     }};
+    bool color = ctx.color_enabled();
     std::string out;
-    std::size_t start = 0;
-    for (const auto& item : items) {
-        std::size_t end = table.find('\n', start);
-        out += table.substr(start, end + 1 - start) + "    " +
-               sanitize_for_terminal(explain_rank(item, now), Newlines::flatten) + "\n";
-        start = end + 1;
-    }
+    lay_out_table(cells, 3, output_width(ctx), [&](std::size_t r, std::string_view line) {
+        const InboxItem& item = items[r];
+        bool red = color && item.due && *item.due < now && item.state == ItemState::open; // overdue
+        out += red ? "\x1b[31m" : "";
+        out += line;
+        out += red ? "\x1b[0m" : "";
+        out += '\n';
+        if (opts.explain) { // each row is followed by a line that says why it ranks there
+            out += "    " + sanitize_for_terminal(explain_rank(item, now), Newlines::flatten) + "\n";
+        }
+        if (out.size() >= k_chunk) {
+            ctx.print(out);
+            out.clear();
+        }
+    });
     ctx.print(out);
 }
 

@@ -53,46 +53,47 @@ std::size_t output_width(const Context& ctx) {
     return 0;
 }
 
-std::string format_table(std::vector<std::vector<std::string>> rows, std::size_t flexible,
-                         std::size_t width, const std::vector<std::string>& row_sgr) {
-    std::vector<std::size_t> cell_widths; // display width of each (sanitised) cell, row after row
-    std::vector<std::size_t> widths;       // of each column
-    for (auto& row : rows) {
-        widths.resize(std::max(widths.size(), row.size()), 0);
-        for (std::size_t c = 0; c < row.size(); ++c) {
-            if (!is_printable_ascii(row[c])) {
-                row[c] = sanitize_for_terminal(row[c], Newlines::flatten);
-            }
-            cell_widths.push_back(display_width(row[c]));
-            widths[c] = std::max(widths[c], cell_widths.back());
+void lay_out_table(const TableCells& table, std::size_t flexible, std::size_t width, const TableLine& emit) {
+    std::string scratch;
+    // A cell as shown, sanitised and flattened to one line (in scratch when it had to change),
+    // and its width.
+    auto shown = [&](std::size_t r, std::size_t c) {
+        std::string_view cell = table.cell(r, c, scratch);
+        if (is_printable_ascii(cell)) {
+            return std::pair{cell, cell.size()};
+        }
+        scratch = sanitize_for_terminal(cell, Newlines::flatten);
+        return std::pair{std::string_view{scratch}, display_width(scratch)};
+    };
+    std::vector<std::size_t> widths(table.columns, 0); // of each column
+    for (std::size_t r = 0; r < table.rows; ++r) {
+        for (std::size_t c = 0; c < table.columns; ++c) {
+            widths[c] = std::max(widths[c], shown(r, c).second);
         }
     }
-    std::size_t columns = widths.size();
-    if (width > 0 && flexible < columns) {
+    if (width > 0 && flexible < table.columns) {
         std::size_t others = 0;
-        for (std::size_t c = 0; c < columns; ++c) {
+        for (std::size_t c = 0; c < table.columns; ++c) {
             others += c == flexible ? 0 : widths[c] + 2;
         }
         std::size_t room = width > others + 8 ? width - others : 8;
         widths[flexible] = std::min(widths[flexible], room);
     }
-    std::string out;
     std::string line;
-    std::size_t next_cell = 0;
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-        auto& row = rows[r];
+    std::string cut;
+    for (std::size_t r = 0; r < table.rows; ++r) {
         line.clear();
         std::size_t line_width = 0;
-        for (std::size_t c = 0; c < row.size(); ++c) {
-            std::string& cell = row[c];
-            std::size_t cell_width = cell_widths[next_cell++];
+        for (std::size_t c = 0; c < table.columns; ++c) {
+            auto [cell, cell_width] = shown(r, c);
             if (cell_width > widths[c]) { // only the flexible column can be narrower than its cells
-                cell = truncate_to_width(cell, widths[c]);
+                cut = truncate_to_width(cell, widths[c]);
+                cell = cut;
                 cell_width = display_width(cell);
             }
             line += cell;
             line_width += cell_width;
-            if (c + 1 < row.size()) {
+            if (c + 1 < table.columns) {
                 std::size_t pad = widths[c] - std::min(widths[c], cell_width) + 2;
                 line.append(pad, ' ');
                 line_width += pad;
@@ -105,13 +106,29 @@ std::string format_table(std::vector<std::vector<std::string>> rows, std::size_t
         if (width > 0 && line_width > width) {
             line = truncate_to_width(line, width); // the fixed columns alone are too wide
         }
+        emit(r, line);
+    }
+}
+
+std::string format_table(const std::vector<std::vector<std::string>>& rows, std::size_t flexible,
+                         std::size_t width, const std::vector<std::string>& row_sgr) {
+    std::size_t columns = 0;
+    for (const auto& row : rows) {
+        columns = std::max(columns, row.size());
+    }
+    static const std::string none;
+    TableCells cells{rows.size(), columns, [&](std::size_t r, std::size_t c, std::string&) -> std::string_view {
+                         return c < rows[r].size() ? rows[r][c] : none;
+                     }};
+    std::string out;
+    lay_out_table(cells, flexible, width, [&](std::size_t r, std::string_view line) {
         bool style = r < row_sgr.size() && !row_sgr[r].empty();
         if (style) {
             out += "\x1b[" + row_sgr[r] + "m";
         }
         out += line;
         out += style ? "\x1b[0m\n" : "\n";
-    }
+    });
     return out;
 }
 

@@ -5,7 +5,9 @@
 #include <async/json.hpp>
 #include <async/query.hpp>
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace async {
@@ -27,14 +29,28 @@ std::string local_date(const std::optional<TimePoint>& t);
 // COLUMNS is unset.
 std::size_t output_width(const Context& ctx);
 
-// Rows of cells printed in aligned columns separated by two spaces. The column `flexible`
-// (usually the title) is truncated so no row is wider than width (0: no limit); cells are
-// sanitised and flattened to one line. row_sgr (optional, one per row, "" for none) holds an
-// ANSI style put around the whole row once it is laid out, so styles never count as width and
-// never pass the sanitiser (a styled cell in rows would show "^[[31m"); fill it only when
-// colour is on.
-// The cells are taken by value: pass std::move(rows) when they are no longer needed.
-std::string format_table(std::vector<std::vector<std::string>> rows, std::size_t flexible,
+// A table whose cells are produced on demand: cell(row, column, scratch) returns the text of
+// one cell, which must stay valid until the next call (it may live in scratch).
+struct TableCells {
+    std::size_t rows = 0;
+    std::size_t columns = 0;
+    std::function<std::string_view(std::size_t row, std::size_t column, std::string& scratch)> cell;
+};
+
+// Called once per laid-out row, in order, with the row's text (no newline).
+using TableLine = std::function<void(std::size_t row, std::string_view line)>;
+
+// Lays cells out in aligned columns separated by two spaces. The column `flexible` (usually the
+// title) is truncated so no row is wider than width (0: no limit); cells are sanitised and
+// flattened to one line. Cells are asked for twice (once for the widths, once for the lines)
+// and nothing is kept per row, so a long table can be written out as it is laid out.
+void lay_out_table(const TableCells& table, std::size_t flexible, std::size_t width, const TableLine& emit);
+
+// lay_out_table of rows of cells, as one string. row_sgr (optional, one per row, "" for none)
+// holds an ANSI style put around the whole row once it is laid out, so styles never count as
+// width and never pass the sanitiser (a styled cell in rows would show "^[[31m"); fill it only
+// when colour is on.
+std::string format_table(const std::vector<std::vector<std::string>>& rows, std::size_t flexible,
                          std::size_t width, const std::vector<std::string>& row_sgr = {});
 
 // "ID PATH" (or --json {schema, id, path}) for a file a writing command created.

@@ -30,6 +30,27 @@ std::optional<TimePoint> time_column(const SQLite::Column& c) {
     return TimePoint{std::chrono::seconds{c.getInt64()}};
 }
 
+// One read transaction around the statements of a query: they all see one snapshot of the
+// index, and SQLite takes its WAL read lock once instead of once per statement (two fcntl calls
+// each; a thousand lookups were two thousand system calls). A savepoint, so that it nests in a
+// transaction the caller may hold.
+class ReadSnapshot {
+public:
+    explicit ReadSnapshot(SQLite::Database& db) : m_db(db) { m_db.exec("SAVEPOINT read_snapshot"); }
+    ~ReadSnapshot() {
+        try {
+            m_db.exec("RELEASE read_snapshot");
+        } catch (const SQLite::Exception&) {
+            // Nothing was written; a failure to end the read leaves nothing to undo.
+        }
+    }
+    ReadSnapshot(const ReadSnapshot&) = delete;
+    ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+private:
+    SQLite::Database& m_db;
+};
+
 // A text column as a string: one call for the bytes, one for their length.
 std::string text_of(const SQLite::Column& column) {
     const char* text = column.getText();
@@ -469,10 +490,39 @@ std::unordered_map<std::int64_t, RankedDoc> read_ranked_docs(SQLite::Database& d
     return out;
 }
 
+// An action as read from the index: its text columns live in one shared buffer, so reading
+// thousands of rows costs no allocation per row; ActionRows are built only for the rows kept.
+struct ReadAction {
+    struct Span {
+        std::size_t at = 0;
+        std::size_t size = 0;
+    };
+    std::int64_t doc = 0;
+    std::size_t line = 0;
+    bool done = false;
+    bool has_due = false;
+    Span owner, due, text, raw;
+};
+
+class ActionBuffer {
+public:
+    ReadAction::Span add(const SQLite::Column& column) {
+        const char* text = column.getText();
+        ReadAction::Span span{m_text.size(), static_cast<std::size_t>(column.getBytes())};
+        m_text.append(text, span.size);
+        return span;
+    }
+    // Valid until the next add().
+    std::string_view operator()(ReadAction::Span span) const { return std::string_view{m_text}.substr(span.at, span.size); }
+
+private:
+    std::string m_text;
+};
+
 // For each row, its occurrence (1, 2, …) among the rows of its document with the same raw
 // text, in line order; and the distinct documents.
-std::vector<std::size_t> number_identical(const std::vector<std::int64_t>& doc_of, const std::vector<ActionRow>& rows,
-                                          const std::vector<std::string>& raws, std::vector<std::int64_t>& doc_ids) {
+std::vector<std::size_t> number_identical(const std::vector<ReadAction>& rows, const ActionBuffer& text,
+                                          std::vector<std::int64_t>& doc_ids) {
     struct Place {
         std::int64_t doc;
         std::size_t line;
@@ -482,7 +532,7 @@ std::vector<std::size_t> number_identical(const std::vector<std::int64_t>& doc_o
     std::vector<Place> places;
     places.reserve(rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i) {
-        places.push_back({doc_of[i], rows[i].line, i});
+        places.push_back({rows[i].doc, rows[i].line, i});
     }
     std::sort(places.begin(), places.end());
     std::vector<std::size_t> occurrence(rows.size(), 1);
@@ -492,7 +542,7 @@ std::vector<std::size_t> number_identical(const std::vector<std::int64_t>& doc_o
             doc_ids.push_back(place.doc);
             seen.clear();
         }
-        occurrence[place.row] = ++seen[raws[place.row]];
+        occurrence[place.row] = ++seen[text(rows[place.row].raw)];
     }
     return occurrence;
 }
@@ -501,6 +551,7 @@ std::vector<std::size_t> number_identical(const std::vector<std::int64_t>& doc_o
 
 std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
     SQLite::Database& db = index.db();
+    ReadSnapshot snapshot{db};
     // Documents whose actions a meeting summary has taken over (few: agendas and responses).
     std::unordered_set<std::int64_t> superseded;
     SQLite::Statement gone{db, "SELECT d.rowid FROM docs d WHERE " + k_superseded};
@@ -516,46 +567,44 @@ std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
     }
     // Every action of the owner is read, done or not: a handle numbers identical items of one
     // document (their owner is the same: it is in the text, or it is the author) in line order.
-    std::vector<ActionRow> rows;
-    std::vector<std::int64_t> doc_of;
-    std::vector<std::string> raws;
+    std::vector<ReadAction> rows;
+    ActionBuffer text;
     while (st.executeStep()) {
         std::int64_t doc = st.getColumn(0).getInt64();
         if (superseded.contains(doc)) {
             continue;
         }
-        ActionRow row;
-        doc_of.push_back(doc);
+        ReadAction row;
+        row.doc = doc;
         row.line = static_cast<std::size_t>(st.getColumn(1).getInt64());
-        row.owner = text_of(st.getColumn(2));
-        if (!st.getColumn(3).isNull()) {
-            row.due = text_of(st.getColumn(3));
+        row.owner = text.add(st.getColumn(2));
+        row.has_due = !st.getColumn(3).isNull();
+        if (row.has_due) {
+            row.due = text.add(st.getColumn(3));
         }
         row.done = st.getColumn(4).getInt() != 0;
-        row.text = text_of(st.getColumn(5));
-        raws.push_back(text_of(st.getColumn(6)));
-        rows.push_back(std::move(row));
+        row.text = text.add(st.getColumn(5));
+        row.raw = text.add(st.getColumn(6));
+        rows.push_back(row);
     }
     std::vector<std::int64_t> doc_ids;
-    auto occurrence = number_identical(doc_of, rows, raws, doc_ids);
+    auto occurrence = number_identical(rows, text, doc_ids);
     auto docs = read_ranked_docs(db, doc_ids);
 
     std::string overdue_day = filter.overdue_at ? format_utc(*filter.overdue_at).substr(0, 10) : std::string{};
     std::map<std::string_view, std::size_t> due_rank; // the few distinct due dates, in order
     std::vector<std::size_t> kept;
     for (std::size_t i = 0; i < rows.size(); ++i) {
-        ActionRow& row = rows[i];
-        bool want = filter.overdue_at ? !row.done && row.due && *row.due < overdue_day // overdue from the next day on
+        const ReadAction& row = rows[i];
+        bool want = filter.overdue_at ? !row.done && row.has_due && text(row.due) < overdue_day // overdue from the next day on
                     : filter.state == ActionState::open ? !row.done
                     : filter.state == ActionState::done ? row.done
                                                         : true;
         if (!want) {
             continue;
         }
-        row.doc = docs.at(doc_of[i]).doc;
-        row.handle = short_hash({row.doc->id, "\n", raws[i], "\n", std::to_string(occurrence[i])});
-        if (row.due) {
-            due_rank.emplace(*row.due, 0);
+        if (row.has_due) {
+            due_rank.emplace(text(row.due), 0);
         }
         kept.push_back(i);
     }
@@ -573,8 +622,8 @@ std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
     std::vector<Order> keys;
     keys.reserve(kept.size());
     for (std::size_t i : kept) {
-        const ActionRow& row = rows[i];
-        keys.push_back({row.due ? due_rank[*row.due] : next_rank, docs.at(doc_of[i]).rank, row.line, i});
+        const ReadAction& row = rows[i];
+        keys.push_back({row.has_due ? due_rank[text(row.due)] : next_rank, docs.at(row.doc).rank, row.line, i});
     }
     std::sort(keys.begin(), keys.end(), [](const Order& x, const Order& y) {
         return std::tie(x.due, x.doc_rank, x.line) < std::tie(y.due, y.doc_rank, y.line);
@@ -582,7 +631,17 @@ std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
     std::vector<ActionRow> out;
     out.reserve(keys.size());
     for (const auto& key : keys) {
-        out.push_back(std::move(rows[key.row]));
+        const ReadAction& row = rows[key.row];
+        ActionRow& action = out.emplace_back();
+        action.doc = docs.at(row.doc).doc;
+        action.handle = short_hash({action.doc->id, "\n", text(row.raw), "\n", std::to_string(occurrence[key.row])});
+        action.line = row.line;
+        action.owner = text(row.owner);
+        if (row.has_due) {
+            action.due = std::string{text(row.due)};
+        }
+        action.done = row.done;
+        action.text = text(row.text);
     }
     return out;
 }
