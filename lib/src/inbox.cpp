@@ -160,6 +160,26 @@ InboxItem from_doc(ItemKind kind, std::string key, const DocSummary& doc, std::s
     return item;
 }
 
+// Sorts [first, last) by less when it holds a few runs already in order: merging the runs
+// costs a pass per run, where a sort costs about log2(n) passes. Many runs: a plain sort.
+template <typename It, typename Less>
+void sort_runs(It first, It last, Less less) {
+    constexpr std::size_t k_most_runs = 8;
+    std::vector<It> starts; // of every run after the first
+    for (It it = first; it != last && std::next(it) != last; ++it) {
+        if (less(*std::next(it), *it)) {
+            starts.push_back(std::next(it));
+            if (starts.size() > k_most_runs) {
+                std::sort(first, last, less);
+                return;
+            }
+        }
+    }
+    for (std::size_t k = 0; k < starts.size(); ++k) {
+        std::inplace_merge(first, starts[k], k + 1 < starts.size() ? starts[k + 1] : last, less);
+    }
+}
+
 // Sorts items most urgent first: overdue (most overdue first), then by due date, then the
 // oldest first. The keys are computed once and the items moved once.
 void sort_by_urgency(std::vector<InboxItem>& items, TimePoint now) {
@@ -176,7 +196,8 @@ void sort_by_urgency(std::vector<InboxItem>& items, TimePoint now) {
         int group = !item.due ? 2 : (*item.due < now ? 0 : 1);
         ranks.push_back({group, item.due.value_or(TimePoint{}), item.since.value_or(TimePoint{}), i});
     }
-    std::sort(ranks.begin(), ranks.end(), [&](const Rank& a, const Rank& b) {
+    // Each source of items is gathered in order already (the actions by due date, then document).
+    sort_runs(ranks.begin(), ranks.end(), [](const Rank& a, const Rank& b) {
         if (a.group != b.group) {
             return a.group < b.group;
         }

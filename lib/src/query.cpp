@@ -534,7 +534,9 @@ std::vector<std::size_t> number_identical(const std::vector<ReadAction>& rows, c
     for (std::size_t i = 0; i < rows.size(); ++i) {
         places.push_back({rows[i].doc, rows[i].line, i});
     }
-    std::sort(places.begin(), places.end());
+    if (!std::is_sorted(places.begin(), places.end())) { // they mostly come in this order
+        std::sort(places.begin(), places.end());
+    }
     std::vector<std::size_t> occurrence(rows.size(), 1);
     std::unordered_map<std::string_view, std::size_t> seen; // raw text -> count, in one document
     for (const auto& place : places) {

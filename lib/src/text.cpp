@@ -1,6 +1,7 @@
 #include <async/text.hpp>
 
 #include <algorithm>
+#include <cstring>
 #include <cstdint>
 
 namespace async {
@@ -78,7 +79,22 @@ LineCol line_col_at(std::string_view text, std::size_t offset) {
 }
 
 bool is_printable_ascii(std::string_view text) {
-    return std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7F; });
+    // Eight bytes at a time: a byte below 0x20 borrows into its top bit when 0x20 is taken
+    // from it, and one above 0x7E carries into it when 0x01 is added (or has it set already).
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t tops = 0x8080808080808080ULL;
+    std::size_t i = 0;
+    for (; i + 8 <= text.size(); i += 8) {
+        std::uint64_t x;
+        std::memcpy(&x, text.data() + i, 8);
+        std::uint64_t below = (x - ones * 0x20) & ~x;
+        std::uint64_t above = (x + ones * 0x01) | x;
+        if ((below | above) & tops) {
+            return false;
+        }
+    }
+    return std::all_of(text.begin() + static_cast<std::ptrdiff_t>(i), text.end(),
+                       [](char c) { return c >= 0x20 && c < 0x7F; });
 }
 
 std::string sanitize_for_terminal(std::string_view text, Newlines newlines) {

@@ -93,6 +93,28 @@ TEST_CASE("text::line_col_at") {
     CHECK(at("ab\ncd", 99) == "2:3"); // clamped to the end of the text
 }
 
+TEST_CASE("text::is_printable_ascii checks every byte value at every place of a word") {
+    // Eight bytes are checked at once: each byte value, at each place in and after the first
+    // two words (and in a tail shorter than a word), must give the answer of a plain test.
+    for (std::size_t size : {1u, 7u, 8u, 9u, 16u, 19u}) {
+        for (std::size_t at = 0; at < size; ++at) {
+            for (int value = 0; value < 256; ++value) {
+                std::string text(size, 'a');
+                text[at] = static_cast<char>(value);
+                bool printable = value >= 0x20 && value < 0x7F;
+                CAPTURE(size);
+                CAPTURE(at);
+                CAPTURE(value);
+                CHECK(async::is_printable_ascii(text) == printable);
+            }
+        }
+    }
+    CHECK(async::is_printable_ascii(""));
+    CHECK(async::is_printable_ascii(" ~~~~~~~~~~~~~~~~ "));          // the edges of the range
+    CHECK_FALSE(async::is_printable_ascii("\x1f\x7f\x1f\x7f\x1f\x7f\x1f\x7f")); // just outside
+    CHECK_FALSE(async::is_printable_ascii("abcdefg\xff"));            // a carry out of the word
+}
+
 TEST_CASE("text::sanitize_for_terminal") {
     using async::sanitize_for_terminal;
     SUBCASE("escape sequences are shown, not sent") {
