@@ -485,7 +485,42 @@ std::string relative_phrase(std::int64_t count, std::string_view unit, bool futu
     return future ? "in " + plural(count, unit) : plural(count, unit) + " ago";
 }
 
+// value as at least width decimal digits, zero-padded ("%0*u" without printf's cost: dates
+// are formatted once per row of long listings).
+void append_padded(std::string& out, unsigned value, int width) {
+    char digits[10];
+    int n = 0;
+    do {
+        digits[n++] = static_cast<char>('0' + value % 10);
+        value /= 10;
+    } while (value != 0);
+    for (int k = n; k < width; ++k) {
+        out += '0';
+    }
+    while (n > 0) {
+        out += digits[--n];
+    }
+}
+
+// "2026-11-26" of a year 0 to 9999; false for another year.
+bool append_date(std::string& out, int year, unsigned month, unsigned day) {
+    if (year < 0 || year > 9999) {
+        return false;
+    }
+    append_padded(out, static_cast<unsigned>(year), 4);
+    out += '-';
+    append_padded(out, month, 2);
+    out += '-';
+    append_padded(out, day, 2);
+    return true;
+}
+
 std::string format_date(year_month_day date) {
+    std::string out;
+    if (append_date(out, static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                    static_cast<unsigned>(date.day()))) {
+        return out;
+    }
     std::array<char, 32> buffer{};
     std::snprintf(buffer.data(), buffer.size(), "%04d-%02u-%02u", static_cast<int>(date.year()),
                   static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
@@ -607,6 +642,19 @@ std::string format_utc_stamp(TimePoint t) {
 std::string format_utc(TimePoint t) {
     const sys_days day = std::chrono::floor<days>(t);
     const std::chrono::hh_mm_ss time{t - day};
+    const year_month_day date{day};
+    std::string out;
+    if (append_date(out, static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                    static_cast<unsigned>(date.day()))) {
+        out += 'T';
+        append_padded(out, static_cast<unsigned>(time.hours().count()), 2);
+        out += ':';
+        append_padded(out, static_cast<unsigned>(time.minutes().count()), 2);
+        out += ':';
+        append_padded(out, static_cast<unsigned>(time.seconds().count()), 2);
+        out += 'Z';
+        return out;
+    }
     std::array<char, 64> buffer{};
     std::snprintf(buffer.data(), buffer.size(), "%sT%02d:%02d:%02dZ",
                   format_date(year_month_day{day}).c_str(), static_cast<int>(time.hours().count()),
@@ -619,6 +667,15 @@ std::string format_local(TimePoint t) {
     const auto tm = local_tm(t);
     if (!tm)
         return format_utc(t);
+    std::string out{k_weekday_abbreviations[static_cast<std::size_t>(tm->tm_wday) % 7]};
+    out += ' ';
+    if (append_date(out, tm->tm_year + 1900, static_cast<unsigned>(tm->tm_mon + 1), static_cast<unsigned>(tm->tm_mday))) {
+        out += ' ';
+        append_padded(out, static_cast<unsigned>(tm->tm_hour), 2);
+        out += ':';
+        append_padded(out, static_cast<unsigned>(tm->tm_min), 2);
+        return out;
+    }
     std::array<char, 64> buffer{};
     std::snprintf(buffer.data(), buffer.size(), "%s %04d-%02d-%02d %02d:%02d",
                   k_weekday_abbreviations[static_cast<std::size_t>(tm->tm_wday) % 7].data(),

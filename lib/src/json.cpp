@@ -5,37 +5,67 @@
 
 namespace async {
 
-std::string json_quote(std::string_view text) {
-    std::string out = "\"";
+namespace {
+
+// Appends text as a JSON string literal, quotes included.
+void append_quoted(std::string& out, std::string_view text) {
+    out += '"';
     std::size_t i = 0;
     while (i < text.size()) {
-        auto rest = text.substr(i);
-        auto bad = find_invalid_utf8(rest);
-        std::size_t good = bad ? *bad : rest.size();
-        for (std::size_t k = 0; k < good; ++k) {
-            char c = rest[k];
-            switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
-                    out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
-                } else {
-                    out += c;
-                }
+        // Printable ASCII other than '"' and '\\' goes out as it is, a run at a time.
+        std::size_t plain = i;
+        while (plain < text.size()) {
+            auto c = static_cast<unsigned char>(text[plain]);
+            if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') {
+                break;
             }
+            ++plain;
         }
-        i += good;
-        if (bad) {
-            // NUL is valid JSON when escaped; other invalid bytes are replaced.
-            out += rest[good] == '\0' ? "\\u0000" : "\\ufffd";
-            ++i;
+        out.append(text.data() + i, plain - i);
+        i = plain;
+        if (i == text.size()) {
+            break;
         }
+        auto c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x80) {
+            // Bytes of UTF-8 sequences (all 0x80 and up): valid ones are copied, each invalid
+            // byte becomes U+FFFD.
+            std::size_t end = i;
+            while (end < text.size() && static_cast<unsigned char>(text[end]) >= 0x80) {
+                ++end;
+            }
+            std::string_view run = text.substr(i, end - i);
+            while (!run.empty()) {
+                auto bad = find_invalid_utf8(run);
+                std::size_t good = bad ? *bad : run.size();
+                out.append(run.data(), good);
+                if (bad) {
+                    out += "\\ufffd";
+                    ++good;
+                }
+                run.remove_prefix(good);
+            }
+            i = end;
+            continue;
+        }
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default: out += fmt::format("\\u{:04x}", c); // other controls, NUL and DEL
+        }
+        ++i;
     }
     out += '"';
+}
+
+} // namespace
+
+std::string json_quote(std::string_view text) {
+    std::string out;
+    append_quoted(out, text);
     return out;
 }
 
@@ -80,7 +110,7 @@ JsonWriter& JsonWriter::end_array() {
 
 JsonWriter& JsonWriter::key(std::string_view name) {
     separate();
-    m_out += json_quote(name);
+    append_quoted(m_out, name);
     m_out += ':';
     m_after_key = true;
     return *this;
@@ -88,7 +118,7 @@ JsonWriter& JsonWriter::key(std::string_view name) {
 
 JsonWriter& JsonWriter::value(std::string_view text) {
     separate();
-    m_out += json_quote(text);
+    append_quoted(m_out, text);
     return *this;
 }
 

@@ -482,6 +482,10 @@ TEST_CASE("dates::format_utc") {
     CHECK(async::format_utc(TimePoint{}) == "1970-01-01T00:00:00Z");
     CHECK(async::format_utc(TimePoint{seconds{-1}}) == "1969-12-31T23:59:59Z");
     CHECK(async::format_utc(utc(1, 1, 1)) == "0001-01-01T00:00:00Z");
+    CHECK(async::format_utc(utc(9999, 12, 31, 23, 59, 59)) == "9999-12-31T23:59:59Z");
+    // Years outside 0–9999 take the printf path: more digits, or a sign.
+    CHECK(async::format_utc(utc(10000, 1, 1)) == "10000-01-01T00:00:00Z");
+    CHECK(async::format_utc(utc(-1, 12, 31, 23, 59, 59)) == "-001-12-31T23:59:59Z");
 }
 
 TEST_CASE("dates::format_local") {
