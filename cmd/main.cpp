@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
     // (rows, then items, then a table). glibc would hand each block over 128 KiB to the kernel
     // and back (mmap, munmap, trimming the heap), and every page the kernel hands back costs a
     // page fault again on first touch. Keep freed memory in the heap for reuse instead.
-    ::mallopt(M_MMAP_THRESHOLD, 256 << 20);
+    ::mallopt(M_MMAP_THRESHOLD, 32 << 20);
     ::mallopt(M_TRIM_THRESHOLD, 512 << 20);
     async::cmd::Context ctx{async::Env::from_process()};
     CLI::App app{"async: a terminal-first toolkit for teams that work asynchronously", "async"};

@@ -781,7 +781,7 @@ public:
           m_update_fts(db, "UPDATE fts SET title=?, body=? WHERE rowid=?"),
           m_people(db, "INSERT OR FAIL INTO doc_people(doc, handle, role) VALUES ", 3),
           m_tags(db, "INSERT OR FAIL INTO tags(doc, tag) VALUES ", 2),
-          m_actions(db, "INSERT OR FAIL INTO actions(doc, line, owner, due, done, text, raw) VALUES ", 7),
+          m_actions(db, "INSERT OR FAIL INTO actions(doc, line, owner, due, done, text, handle) VALUES ", 7),
           m_decisions(db, "INSERT OR FAIL INTO decisions(doc, line, text) VALUES ", 3),
           m_mentions(db, "INSERT OR FAIL INTO mentions(doc, handle) VALUES ", 2),
           m_links(db, "INSERT OR FAIL INTO links(doc, target) VALUES ", 2),
@@ -910,6 +910,8 @@ public:
             add_row(m_tags, id, tag);
         }
         std::string author_handle = to_lower_ascii(author);
+        std::string doc_id = doc.get_string("id").value_or("");
+        std::unordered_map<std::string_view, std::size_t> same_raw; // occurrences so far, by raw text
         for (const auto& a : md.actions) {
             m_actions.add(id);
             m_actions.add(static_cast<std::int64_t>(a.line + doc.body_line() - 1));
@@ -921,7 +923,7 @@ public:
             }
             m_actions.add(std::int64_t{a.done ? 1 : 0});
             m_actions.add(a.text);
-            m_actions.add(a.raw);
+            m_actions.add(action_handle(doc_id, a.raw, ++same_raw[a.raw]));
             m_actions.end_row();
         }
         for (const auto& d : md.decisions) {
@@ -1051,7 +1053,7 @@ CREATE TABLE dirs(
 CREATE TABLE doc_people(doc INTEGER NOT NULL, handle TEXT NOT NULL, role TEXT NOT NULL);
 CREATE TABLE tags(doc INTEGER NOT NULL, tag TEXT NOT NULL);
 CREATE TABLE actions(doc INTEGER NOT NULL, line INTEGER NOT NULL, owner TEXT NOT NULL, due TEXT,
-                     done INTEGER NOT NULL, text TEXT NOT NULL, raw TEXT NOT NULL);
+                     done INTEGER NOT NULL, text TEXT NOT NULL, handle TEXT NOT NULL);
 CREATE TABLE decisions(doc INTEGER NOT NULL, line INTEGER NOT NULL, text TEXT NOT NULL);
 CREATE TABLE mentions(doc INTEGER NOT NULL, handle TEXT NOT NULL);
 CREATE TABLE links(doc INTEGER NOT NULL, target TEXT NOT NULL);

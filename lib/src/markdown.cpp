@@ -753,6 +753,10 @@ private:
 
 } // namespace
 
+std::string action_handle(std::string_view doc_id, std::string_view raw, std::size_t occurrence) {
+    return short_hash({doc_id, "\n", raw, "\n", std::to_string(occurrence)});
+}
+
 Extracted extract_markdown(std::string_view body) {
     try {
         Extractor extractor(body);

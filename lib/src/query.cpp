@@ -501,7 +501,7 @@ struct ReadAction {
     std::size_t line = 0;
     bool done = false;
     bool has_due = false;
-    Span owner, due, text, raw;
+    Span owner, due, text, handle;
 };
 
 class ActionBuffer {
@@ -519,36 +519,6 @@ private:
     std::string m_text;
 };
 
-// For each row, its occurrence (1, 2, …) among the rows of its document with the same raw
-// text, in line order; and the distinct documents.
-std::vector<std::size_t> number_identical(const std::vector<ReadAction>& rows, const ActionBuffer& text,
-                                          std::vector<std::int64_t>& doc_ids) {
-    struct Place {
-        std::int64_t doc;
-        std::size_t line;
-        std::size_t row;
-        bool operator<(const Place& o) const { return doc != o.doc ? doc < o.doc : line < o.line; }
-    };
-    std::vector<Place> places;
-    places.reserve(rows.size());
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        places.push_back({rows[i].doc, rows[i].line, i});
-    }
-    if (!std::is_sorted(places.begin(), places.end())) { // they mostly come in this order
-        std::sort(places.begin(), places.end());
-    }
-    std::vector<std::size_t> occurrence(rows.size(), 1);
-    std::unordered_map<std::string_view, std::size_t> seen; // raw text -> count, in one document
-    for (const auto& place : places) {
-        if (doc_ids.empty() || doc_ids.back() != place.doc) {
-            doc_ids.push_back(place.doc);
-            seen.clear();
-        }
-        occurrence[place.row] = ++seen[text(rows[place.row].raw)];
-    }
-    return occurrence;
-}
-
 } // namespace
 
 std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
@@ -562,14 +532,13 @@ std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
     }
     // The actions alone; the fields of their documents are read once per document below, not
     // once per action (a plan with many actions is one document).
-    SQLite::Statement st{db, std::string{"SELECT doc, line, owner, due, done, text, raw FROM actions"} +
+    SQLite::Statement st{db, std::string{"SELECT doc, line, owner, due, done, text, handle FROM actions"} +
                                  (filter.owner ? " WHERE owner = ?" : "")};
     if (filter.owner) {
         st.bind(1, *filter.owner);
     }
-    // Every action of the owner is read, done or not: a handle numbers identical items of one
-    // document (their owner is the same: it is in the text, or it is the author) in line order.
     std::vector<ReadAction> rows;
+    std::vector<std::int64_t> doc_ids;
     ActionBuffer text;
     while (st.executeStep()) {
         std::int64_t doc = st.getColumn(0).getInt64();
@@ -586,11 +555,14 @@ std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
         }
         row.done = st.getColumn(4).getInt() != 0;
         row.text = text.add(st.getColumn(5));
-        row.raw = text.add(st.getColumn(6));
+        row.handle = text.add(st.getColumn(6));
         rows.push_back(row);
+        if (doc_ids.empty() || doc_ids.back() != doc) {
+            doc_ids.push_back(doc); // the actions of a document are together, mostly
+        }
     }
-    std::vector<std::int64_t> doc_ids;
-    auto occurrence = number_identical(rows, text, doc_ids);
+    std::sort(doc_ids.begin(), doc_ids.end());
+    doc_ids.erase(std::unique(doc_ids.begin(), doc_ids.end()), doc_ids.end());
     auto docs = read_ranked_docs(db, doc_ids);
 
     std::string overdue_day = filter.overdue_at ? format_utc(*filter.overdue_at).substr(0, 10) : std::string{};
@@ -636,7 +608,7 @@ std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
         const ReadAction& row = rows[key.row];
         ActionRow& action = out.emplace_back();
         action.doc = docs.at(row.doc).doc;
-        action.handle = short_hash({action.doc->id, "\n", text(row.raw), "\n", std::to_string(occurrence[key.row])});
+        action.handle = text(row.handle);
         action.line = row.line;
         action.owner = text(row.owner);
         if (row.has_due) {

@@ -9,6 +9,8 @@
 #include "temp_dir.hpp"
 
 #include <chrono>
+#include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -616,11 +618,24 @@ TEST_CASE("index::refresh extraction") {
                              "## Decisions\n"                      // 20
                              "\n"                                  // 21
                              "- keep the name\n";                  // 22
-    const Strings expected_actions{"10|alice|NULL|0|write the summary|write the summary",
-                                   "11|bob|2026-12-01|1|ship it|@Bob ship it due:2026-12-01"};
+    // Each action's handle: the first 7 hex digits of the 64-bit FNV-1a hash of "<document
+    // id>\n<raw text>\n<occurrence>", computed here on its own. The offset basis is not FNV's
+    // published one (it lacks its last digit), and handles have always been made with it: they
+    // are in people's state files and scripts, so it stays.
+    auto handle = [](std::string_view key) {
+        std::uint64_t h = 1469598103934665603ULL;
+        for (unsigned char c : key) {
+            h = (h ^ c) * 1099511628211ULL;
+        }
+        char hex[17];
+        std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+        return std::string{hex, 7};
+    };
+    const Strings expected_actions{"10|alice|NULL|0|write the summary|" + handle("abcd0001\nwrite the summary\n1"),
+                                   "11|bob|2026-12-01|1|ship it|" + handle("abcd0001\n@Bob ship it due:2026-12-01\n1")};
     const Strings expected_decisions{"18|ship on Friday", "22|keep the name"};
     const std::string actions_sql = "SELECT line || '|' || owner || '|' || ifnull(due, 'NULL') || "
-                                    "'|' || done || '|' || text || '|' || raw "
+                                    "'|' || done || '|' || text || '|' || handle "
                                     "FROM actions ORDER BY line";
     const std::string decisions_sql = "SELECT line || '|' || text FROM decisions ORDER BY line";
 

@@ -22,9 +22,9 @@ namespace async {
 class Workspace;
 
 // Bumped whenever the schema or what is extracted from files changes (2: the dirs table of the
-// folder shortcut; 3: quoted text holds no actions or decisions); an index with another version
-// is rebuilt.
-inline constexpr int k_index_schema_version = 3;
+// folder shortcut; 3: quoted text holds no actions or decisions; 4: actions keep their handle
+// instead of their raw text); an index with another version is rebuilt.
+inline constexpr int k_index_schema_version = 4;
 
 struct RefreshStats {
     std::size_t scanned = 0;   // files looked at

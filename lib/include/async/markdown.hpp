@@ -18,6 +18,11 @@ struct Action {
     std::size_t line = 0;             // 1-based line in the body where the item's checkbox is
 };
 
+// An action's stable handle (7 hex digits, as `async actions` prints it): a hash of its
+// document's id, its raw text and its occurrence (1, 2, …) among the actions of that document
+// with the same raw text, in line order. Computed when the index is built.
+std::string action_handle(std::string_view doc_id, std::string_view raw, std::size_t occurrence);
+
 struct Decision {
     std::string text;   // without the "Decision:" prefix, one line, markup stripped
     std::size_t line = 0;

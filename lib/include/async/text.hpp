@@ -56,7 +56,8 @@ std::string toml_quote(std::string_view text);
 std::string one_line(std::string_view text);
 
 // 7 hex digits of a 64-bit FNV-1a hash of text: the short, stable handles of actions and inbox
-// items.
+// items. Its offset basis, 1469598103934665603, is FNV's published one without the last digit;
+// handles live in state files and scripts, so it must never change.
 std::string short_hash(std::string_view text);
 
 // short_hash of the parts one after the other, without joining them first.
