@@ -7,6 +7,7 @@ import signal
 import subprocess
 import time
 import tomllib
+import unicodedata
 import unittest
 from pathlib import Path
 
@@ -74,6 +75,38 @@ class Sources(InboxCase):
         r = self.a("--color=always", "meeting", "status", self.meeting_id, env={"ASYNC_NOW": "2026-12-01T09:00:00Z"})
         self.assertIn("\x1b[31malice", r.out)
         self.assertNotIn("^[", r.out)
+
+    def test_a_long_inbox_is_one_table(self):
+        # 1,500 actions: the table is written in several pieces as it is laid out. Every item is
+        # one line, in the order of --json, with its columns aligned, titles sanitised, and
+        # cut to the terminal's width without splitting a character.
+        lines = []
+        for k in range(1500):
+            title = f"task {k} " + ("\x1b[2J wipe" if k == 7 else "日本語の題" if k == 8 else "x" * (k % 90))
+            due = f" due:2026-11-{1 + k % 28:02d}" if k % 3 else ""
+            lines.append(f"- [ ] @alice {title}{due}")
+        r = self.a("doc", "new", "Plan", "-m", "## Actions\n\n" + "\n".join(lines) + "\n", user="bob")
+        self.assertEqual(r.code, 0, r)
+        items = self.inbox()
+        self.assertEqual([i["kind"] for i in items].count("action"), 1500)
+        self.assertEqual(len(items), 1501)  # and the document mentions alice
+        table = self.a("inbox").out
+        self.assertGreater(len(table.encode()), 2 * 64 * 1024)
+        rows = table.splitlines()
+        self.assertEqual(len(rows), 1501)
+        self.assertEqual([row.split()[0] for row in rows], [i["handle"] for i in items])
+        self.assertNotIn("\x1b", table)
+        self.assertIn("^[[2J wipe", table)
+        title_column = rows[0].index(items[0]["title"])
+        for row, item in zip(rows, items):
+            self.assertEqual(row.index(item["title"][:6]), title_column, row)
+        narrow = self.a("inbox", env={"COLUMNS": "60"}).out.splitlines()
+        self.assertEqual(len(narrow), 1501)
+        for row in narrow:  # Japanese characters are two columns wide, and never cut in half
+            width = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in row)
+            self.assertLessEqual(width, 60, row)
+            self.assertNotIn("\ufffd", row)
+        self.assertTrue(any("日本" in row for row in narrow))
 
     def test_checkin_from_the_checkin_day(self):
         self.assertNotIn("checkin:2026-W48", self.keys())  # Thursday
