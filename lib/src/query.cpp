@@ -531,11 +531,26 @@ std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
         superseded.insert(gone.getColumn(0).getInt64());
     }
     // The actions alone; the fields of their documents are read once per document below, not
-    // once per action (a plan with many actions is one document).
-    SQLite::Statement st{db, std::string{"SELECT doc, line, owner, due, done, text, handle FROM actions"} +
-                                 (filter.owner ? " WHERE owner = ?" : "")};
+    // once per action (a plan with many actions is one document). Overdue: open, and due before
+    // the day of overdue_at (overdue from the next day on).
+    std::string sql = "SELECT doc, line, owner, due, done, text, handle FROM actions WHERE 1";
     if (filter.owner) {
-        st.bind(1, *filter.owner);
+        sql += " AND owner = :owner";
+    }
+    if (filter.overdue_at || filter.state == ActionState::open) {
+        sql += " AND done = 0";
+    } else if (filter.state == ActionState::done) {
+        sql += " AND done = 1";
+    }
+    if (filter.overdue_at) {
+        sql += " AND due < :day";
+    }
+    SQLite::Statement st{db, sql};
+    if (filter.owner) {
+        st.bind(":owner", *filter.owner);
+    }
+    if (filter.overdue_at) {
+        st.bind(":day", format_utc(*filter.overdue_at).substr(0, 10));
     }
     std::vector<ReadAction> rows;
     std::vector<std::int64_t> doc_ids;
@@ -565,22 +580,11 @@ std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
     doc_ids.erase(std::unique(doc_ids.begin(), doc_ids.end()), doc_ids.end());
     auto docs = read_ranked_docs(db, doc_ids);
 
-    std::string overdue_day = filter.overdue_at ? format_utc(*filter.overdue_at).substr(0, 10) : std::string{};
     std::map<std::string_view, std::size_t> due_rank; // the few distinct due dates, in order
-    std::vector<std::size_t> kept;
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        const ReadAction& row = rows[i];
-        bool want = filter.overdue_at ? !row.done && row.has_due && text(row.due) < overdue_day // overdue from the next day on
-                    : filter.state == ActionState::open ? !row.done
-                    : filter.state == ActionState::done ? row.done
-                                                        : true;
-        if (!want) {
-            continue;
-        }
+    for (const ReadAction& row : rows) {
         if (row.has_due) {
             due_rank.emplace(text(row.due), 0);
         }
-        kept.push_back(i);
     }
     std::size_t next_rank = 0;
     for (auto& [due, rank] : due_rank) {
@@ -594,8 +598,8 @@ std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
         std::size_t row;
     };
     std::vector<Order> keys;
-    keys.reserve(kept.size());
-    for (std::size_t i : kept) {
+    keys.reserve(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
         const ReadAction& row = rows[i];
         keys.push_back({row.has_due ? due_rank[text(row.due)] : next_rank, docs.at(row.doc).rank, row.line, i});
     }
