@@ -112,7 +112,6 @@ void FtsLoader::run() {
     }
     std::lock_guard lock{m_mutex};
     m_failure = failure;
-    m_done = true;
     m_changed.notify_all();
 }
 

@@ -62,7 +62,6 @@ private:
     std::size_t m_queued_bytes = 0; // guarded
     bool m_closing = false;         // no more rows come (guarded)
     bool m_stop = false;            // give up: the build failed elsewhere (guarded)
-    bool m_done = false;            // the thread wrote every row (guarded)
     std::exception_ptr m_failure;   // why the thread stopped (guarded)
     std::thread m_thread;
 };
