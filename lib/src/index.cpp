@@ -6,6 +6,8 @@
 #include <async/text.hpp>
 #include <async/workspace.hpp>
 
+#include "fts_loader.hpp"
+
 #include <SQLiteCpp/Backup.h>
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
@@ -767,9 +769,11 @@ enum class Tables { filled, empty };
 
 class Writer {
 public:
-    Writer(SQLite::Database& db, Tables tables)
+    // With fts, the search rows go to it (db has no fts table); else to db's fts table.
+    Writer(SQLite::Database& db, Tables tables, FtsLoader* fts = nullptr)
         : m_db(db),
           m_fresh(tables == Tables::empty),
+          m_fts(fts),
           m_files(db, "INSERT OR FAIL INTO files(path, size, mtime, kind, problem) VALUES ", 5,
                   m_fresh ? "" : upsert("path", {"size", "mtime", "kind", "problem"}), m_fresh ? RowBatch::k_rows : 1),
           m_find_doc(db, "SELECT rowid FROM docs WHERE path = ?"),
@@ -777,8 +781,6 @@ public:
                            "body_line, week) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"),
           m_update_doc(db, "UPDATE docs SET id=?, type=?, title=?, author=?, created=?, status=?, due=?, bundle=?, "
                            "parent=?, body_line=?, week=? WHERE rowid=?"),
-          m_insert_fts(db, "INSERT INTO fts(rowid, title, body, extra) VALUES (?, ?, ?, ?)"),
-          m_update_fts(db, "UPDATE fts SET title=?, body=? WHERE rowid=?"),
           m_people(db, "INSERT OR FAIL INTO doc_people(doc, handle, role) VALUES ", 3),
           m_tags(db, "INSERT OR FAIL INTO tags(doc, tag) VALUES ", 2),
           m_actions(db, "INSERT OR FAIL INTO actions(doc, line, owner, due, done, text, handle) VALUES ", 7),
@@ -791,7 +793,12 @@ public:
                                  "ON CONFLICT(path) DO UPDATE SET text = excluded.text"),
           m_dirs(db, "INSERT OR FAIL INTO dirs(path, ctime, ino) VALUES ", 3,
                  m_fresh ? "" : upsert("path", {"ctime", "ino"}), m_fresh ? RowBatch::k_rows : 1),
-          m_delete_dir(db, "DELETE FROM dirs WHERE path = ?") {}
+          m_delete_dir(db, "DELETE FROM dirs WHERE path = ?") {
+        if (m_fts == nullptr) {
+            m_insert_fts.emplace(db, "INSERT INTO fts(rowid, title, body, extra) VALUES (?, ?, ?, ?)");
+            m_update_fts.emplace(db, "UPDATE fts SET title=?, body=? WHERE rowid=?");
+        }
+    }
 
     // Rows of files, folders and documents' child tables are written in batches: flush() puts
     // the pending ones into the database (before the transaction commits).
@@ -850,7 +857,8 @@ public:
         }
     }
 
-    void store_document(const std::string& path, const Document& doc, const Extracted& md) {
+    // md.plain may be moved away (to the search row).
+    void store_document(const std::string& path, const Document& doc, Extracted& md) {
         std::string author = doc.get_string("author").value_or("");
         std::string title = doc.get_string("title").value_or("");
         std::string bundle = bundle_of(path);
@@ -887,19 +895,24 @@ public:
         std::int64_t id = rowid ? *rowid : m_db.getLastInsertRowid();
         if (rowid) {
             clear_children(id);
-            m_update_fts.bindNoCopy(1, title);
-            m_update_fts.bindNoCopy(2, md.plain);
-            m_update_fts.bind(3, id);
-            m_update_fts.exec();
-            m_update_fts.reset();
+            m_update_fts->bindNoCopy(1, title);
+            m_update_fts->bindNoCopy(2, md.plain);
+            m_update_fts->bind(3, id);
+            m_update_fts->exec();
+            m_update_fts->reset();
         } else {
-            m_insert_fts.bind(1, id);
-            m_insert_fts.bindNoCopy(2, title);
-            m_insert_fts.bindNoCopy(3, md.plain);
             // A new index file stores transcripts as it meets them; refresh_extra joins them.
-            m_insert_fts.bind(4, m_fresh ? std::string{} : transcripts_of(bundle, path));
-            m_insert_fts.exec();
-            m_insert_fts.reset();
+            std::string extra = m_fresh ? std::string{} : transcripts_of(bundle, path);
+            if (m_fts != nullptr) {
+                m_fts->insert(id, std::move(title), std::move(md.plain), std::move(extra));
+            } else {
+                m_insert_fts->bind(1, id);
+                m_insert_fts->bindNoCopy(2, title);
+                m_insert_fts->bindNoCopy(3, md.plain);
+                m_insert_fts->bindNoCopy(4, extra);
+                m_insert_fts->exec();
+                m_insert_fts->reset();
+            }
         }
         for (const char* role : {"reviewers", "participants", "for"}) {
             for (const auto& handle : doc.get_strings(role)) {
@@ -947,6 +960,10 @@ public:
     void refresh_extra(const std::string& bundle) {
         std::string owner = bundle + "/index.md";
         if (auto rowid = doc_rowid(owner)) {
+            if (m_fts != nullptr) {
+                m_fts->set_extra(*rowid, transcripts_of(bundle, owner));
+                return;
+            }
             SQLite::Statement st{m_db, "UPDATE fts SET extra = ? WHERE rowid = ?"};
             st.bind(1, transcripts_of(bundle, owner));
             st.bind(2, *rowid);
@@ -1013,8 +1030,10 @@ private:
 
     SQLite::Database& m_db;
     bool m_fresh;
+    FtsLoader* m_fts;
     RowBatch m_files;
-    SQLite::Statement m_find_doc, m_insert_doc, m_update_doc, m_insert_fts, m_update_fts;
+    SQLite::Statement m_find_doc, m_insert_doc, m_update_doc;
+    std::optional<SQLite::Statement> m_insert_fts, m_update_fts; // without m_fts
     RowBatch m_people, m_tags, m_actions, m_decisions, m_mentions, m_links, m_attachments;
     SQLite::Statement m_transcripts, m_store_transcript;
     RowBatch m_dirs;
@@ -1060,6 +1079,10 @@ CREATE TABLE links(doc INTEGER NOT NULL, target TEXT NOT NULL);
 CREATE TABLE attachments(doc INTEGER NOT NULL, path TEXT NOT NULL);
 CREATE TABLE transcripts(path TEXT PRIMARY KEY, bundle TEXT NOT NULL, text TEXT NOT NULL) WITHOUT ROWID;
 CREATE INDEX transcripts_bundle ON transcripts(bundle);
+)sql";
+
+// The search rows, one per row of docs with the same rowid.
+constexpr const char* k_fts_table = R"sql(
 CREATE VIRTUAL TABLE fts USING fts5(title, body, extra, tokenize = 'unicode61 remove_diacritics 2');
 )sql";
 
@@ -1098,8 +1121,8 @@ void sync_path(const fs::path& path, int flags) {
     }
 }
 
-// Removes what rebuilds that were killed left behind: index.db.new-PID files (and their -wal,
-// -shm) whose process is gone.
+// Removes what rebuilds that were killed left behind: index.db.new-PID files (and their -rows,
+// -wal, -shm) whose process is gone.
 void remove_stale_rebuilds(const fs::path& db) {
     std::string prefix = db.filename().string() + ".new-";
     std::error_code ec;
@@ -1485,6 +1508,7 @@ void Index::create_schema() {
         return; // another process created it while we waited for the lock
     }
     m_db->exec(k_tables);
+    m_db->exec(k_fts_table);
     m_db->exec(k_indexes);
     m_db->exec("PRAGMA user_version = " + std::to_string(k_index_schema_version));
     tx.commit();
@@ -1573,48 +1597,60 @@ RefreshStats Index::refresh_once(RefreshMode mode, const Progress& progress) {
 }
 
 bool Index::rebuild(RefreshStats& stats, Rebuild when, const Progress& progress) {
+    // Two files are written at once (see fts_loader.hpp): tmp gets the search rows on a second
+    // connection and thread and becomes the index; rows gets every other table on this thread
+    // and is copied into tmp at the end.
     fs::path tmp = m_ws.index_file().string() + ".new-" + std::to_string(::getpid());
+    fs::path rows = tmp.string() + "-rows";
     remove_stale_rebuilds(m_ws.index_file());
     remove_db_files(tmp);
+    remove_db_files(rows);
     try {
         {
-            // Only this thread uses the connection (the parsing thread never touches SQLite), so
-            // SQLite's per-call mutexes would be pure cost.
-            SQLite::Database db{tmp, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX};
-            // Nobody else opens this file before it is complete and a crash only leaves a file
-            // to delete, so no journal and no syncs until the end.
-            db.exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE");
-            db.exec(k_tables);
-            SQLite::Transaction tx{db};
+            FtsLoader fts{tmp, (std::string{k_tables} + k_fts_table + k_indexes).c_str()};
             {
-                Writer writer{db, Tables::empty};
-                std::vector<std::string> touched_bundles;
-                ParseAhead parsed{m_ws.root()};
-                index_files(writer, parsed, stats, progress, touched_bundles);
-                const IndexScan& walked = parsed.walked();
-                stats.scanned = walked.scanned;
-                if (walked.scanned == 0 && when == Rebuild::if_files) {
-                    // Nothing to index: the folders go into the index as it is (no new file on
-                    // every command in an empty workspace).
-                    throw NothingToRebuild{}; // rolled back and closed on the way out
+                // Only this thread uses the connection (the parsing thread never touches SQLite),
+                // so SQLite's per-call mutexes would be pure cost.
+                SQLite::Database db{rows, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX};
+                // Nobody else opens these files before they are complete and a crash only leaves
+                // files to delete, so no journal and no syncs until the end.
+                db.exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE");
+                db.exec(k_tables);
+                SQLite::Transaction tx{db};
+                {
+                    Writer writer{db, Tables::empty, &fts};
+                    std::vector<std::string> touched_bundles;
+                    ParseAhead parsed{m_ws.root()};
+                    index_files(writer, parsed, stats, progress, touched_bundles);
+                    const IndexScan& walked = parsed.walked();
+                    stats.scanned = walked.scanned;
+                    if (walked.scanned == 0 && when == Rebuild::if_files) {
+                        // Nothing to index: the folders go into the index as it is (no new file
+                        // on every command in an empty workspace).
+                        throw NothingToRebuild{}; // rolled back and closed on the way out
+                    }
+                    for (const auto& d : walked.dir_updates) {
+                        writer.record_dir(d);
+                    }
+                    writer.flush();
                 }
-                for (const auto& d : walked.dir_updates) {
-                    writer.record_dir(d);
-                }
-                writer.flush();
+                // Secondary indexes after the rows, while the other thread still tokenises.
+                db.exec(k_indexes);
+                tx.commit();
             }
-            db.exec(k_indexes);
-            db.exec("PRAGMA user_version = " + std::to_string(k_index_schema_version));
-            tx.commit();
+            SQLite::Database& db = fts.copy_tables_from(rows, k_index_schema_version);
             db.exec("PRAGMA journal_mode = WAL");
         }
+        remove_db_files(rows);
         sync_path(tmp, O_RDONLY);
         install(tmp);
     } catch (const NothingToRebuild&) {
         remove_db_files(tmp);
+        remove_db_files(rows);
         return false;
     } catch (...) {
         remove_db_files(tmp);
+        remove_db_files(rows);
         throw;
     }
     return true;

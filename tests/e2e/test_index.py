@@ -157,9 +157,10 @@ class KilledRebuild(harness.AsyncTestCase):
         proc = subprocess.Popen([harness.BIN, "-C", str(ws), "index", *args], env=self.env,
                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         tmp = ws / ".async" / f"index.db.new-{proc.pid}"
+        rows = ws / ".async" / f"index.db.new-{proc.pid}-rows"  # the other tables, written beside it
         seen = False
         for _ in range(20000):  # bounded: the build takes well under a second per thousand files
-            if tmp.exists() and tmp.stat().st_size > 0:
+            if tmp.exists() and tmp.stat().st_size > 0 and rows.exists() and rows.stat().st_size > 0:
                 seen = True
                 break
             if proc.poll() is not None:
@@ -171,6 +172,7 @@ class KilledRebuild(harness.AsyncTestCase):
         self.assertTrue(seen and running, "the build ended before it could be killed")
         self.assertEqual(proc.returncode, -signal.SIGKILL)
         self.assertTrue(tmp.exists())
+        self.assertTrue(rows.exists())
         return tmp
 
     def test_kill_9_mid_build_leaves_a_usable_index(self):
@@ -184,7 +186,8 @@ class KilledRebuild(harness.AsyncTestCase):
         r = self.ok("-C", str(ws), "--json", "index")
         self.assertEqual(json.loads(r.out)["parsed"], files)
         self.assertEqual(self.run_async("-C", str(ws), "index", "--check").code, 0)
-        self.assertFalse(tmp.exists())  # the dead process's half-built file is removed
+        self.assertFalse(tmp.exists())  # the dead process's half-built files are removed
+        self.assertFalse(Path(f"{tmp}-rows").exists())
 
         # A full rebuild killed mid-build: the old index was never touched.
         tmp = self.build_and_kill(ws, "--full")

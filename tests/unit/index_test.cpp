@@ -964,6 +964,7 @@ TEST_CASE("index::refresh full builds a new file") {
         // No process has a pid above the kernel's limit (at most 2^22).
         f.write(".async/index.db.new-999999999", "half-built");
         f.write(".async/index.db.new-999999999-wal", "half-built");
+        f.write(".async/index.db.new-999999999-rows", "half-built");
         f.write(".async/index.db.new-1", "pid 1 is alive"); // init, never us
         Index index{f.ws};
         CHECK(index.refresh(RefreshMode::full).parsed == 5);

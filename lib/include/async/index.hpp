@@ -78,9 +78,9 @@ private:
     void create_schema();
     RefreshStats refresh_once(RefreshMode mode, const Progress& progress);
     enum class Rebuild { always, if_files };
-    // Walks the workspace and builds a new index of its files into a temporary file, then
-    // installs it; stats gets the counts and problems. With if_files, a walk that finds no file
-    // installs nothing and returns false.
+    // Walks the workspace and builds a new index of its files into temporary files (two, on two
+    // threads: see lib/src/fts_loader.hpp), then installs it; stats gets the counts and
+    // problems. With if_files, a walk that finds no file installs nothing and returns false.
     bool rebuild(RefreshStats& stats, Rebuild when, const Progress& progress);
     // Replaces index.db with the finished file tmp: by rename when no other process has the
     // index open, else by copying tmp into it in one transaction. Removes tmp.
