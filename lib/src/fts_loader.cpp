@@ -19,14 +19,7 @@ FtsLoader::FtsLoader(const std::filesystem::path& file, const char* schema) {
     m_db->exec("BEGIN");
     m_insert.emplace(*m_db, "INSERT INTO fts(rowid, title, body, extra) VALUES (?, ?, ?, ?)");
     m_update.emplace(*m_db, "UPDATE fts SET extra = ? WHERE rowid = ?");
-    if (std::thread::hardware_concurrency() < 2) {
-        return;
-    }
-    try {
-        m_thread = std::thread{[this] { run(); }};
-    } catch (const std::system_error&) {
-        // One thread then: rows are written as they come.
-    }
+    m_may_start_thread = std::thread::hardware_concurrency() >= 2;
 }
 
 FtsLoader::~FtsLoader() {
@@ -52,6 +45,15 @@ void FtsLoader::set_extra(std::int64_t rowid, std::string extra) {
 }
 
 void FtsLoader::queue(Row&& row) {
+    if (m_may_start_thread) {
+        // On the first row, not before: a rebuild that finds no file never starts the thread.
+        m_may_start_thread = false;
+        try {
+            m_thread = std::thread{[this] { run(); }};
+        } catch (const std::system_error&) {
+            // One thread then: rows are written as they come.
+        }
+    }
     if (!m_thread.joinable()) {
         write(row);
         return;

@@ -22,8 +22,8 @@ namespace async {
 class FtsLoader {
 public:
     // Creates file (which must not exist) with the tables and indexes of schema, without journal
-    // or syncs (a crash leaves a file for the caller to delete), and starts the thread (with no
-    // second thread, insert() and set_extra() write at once on the caller's).
+    // or syncs (a crash leaves a file for the caller to delete). The first row queued starts the
+    // thread (with no second thread, insert() and set_extra() write at once on the caller's).
     FtsLoader(const std::filesystem::path& file, const char* schema);
     // Stops the thread without finishing; the file is left for the caller to remove.
     ~FtsLoader();
@@ -54,6 +54,7 @@ private:
     void run();
 
     static constexpr std::size_t k_max_queued_bytes = 4 * 1024 * 1024; // memory stays flat
+    bool m_may_start_thread = false; // the caller's only
     std::optional<SQLite::Database> m_db;
     std::optional<SQLite::Statement> m_insert, m_update;
     std::mutex m_mutex;
