@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <csignal>
 #include <cerrno>
@@ -128,37 +129,32 @@ public:
         std::int64_t ctime, ino;
     };
 
-    // Loads both tables (call it in a transaction, for one snapshot of both); returns PRAGMA
-    // data_version as of before the load.
-    std::int64_t load(SQLite::Database& db) {
-        m_paths.clear();
-        files.clear();
+    // The folder rows, then the file rows: call both in one transaction, for one snapshot.
+    void load_dirs(SQLite::Database& db) {
         dirs.clear();
-        std::int64_t version = db.execAndGet("PRAGMA data_version").getInt64();
+        std::vector<std::pair<std::size_t, std::size_t>> spans;
+        SQLite::Statement sd{db, "SELECT path, ctime, ino FROM dirs ORDER BY path"};
+        while (sd.executeStep()) {
+            spans.push_back(add_path(m_dir_paths, sd.getColumn(0)));
+            dirs.push_back(Dir{{}, sd.getColumn(1).getInt64(), sd.getColumn(2).getInt64()});
+        }
+        for (std::size_t i = 0; i < dirs.size(); ++i) { // views only now: m_dir_paths no longer moves
+            dirs[i].path = std::string_view{m_dir_paths}.substr(spans[i].first, spans[i].second);
+        }
+    }
+    void load_files(SQLite::Database& db) {
+        files.clear();
         std::vector<std::pair<std::size_t, std::size_t>> spans;
         SQLite::Statement st{db, "SELECT path, size, mtime, kind FROM files ORDER BY path"};
         while (st.executeStep()) {
-            spans.push_back(add_path(st.getColumn(0)));
+            spans.push_back(add_path(m_file_paths, st.getColumn(0)));
             char kind = *st.getColumn(3).getText();
             files.push_back(File{{}, st.getColumn(1).getInt64(), st.getColumn(2).getInt64(),
                                  kind == 't' ? FileKind::transcript : FileKind::document});
         }
-        SQLite::Statement sd{db, "SELECT path, ctime, ino FROM dirs ORDER BY path"};
-        while (sd.executeStep()) {
-            spans.push_back(add_path(sd.getColumn(0)));
-            dirs.push_back(Dir{{}, sd.getColumn(1).getInt64(), sd.getColumn(2).getInt64()});
+        for (std::size_t i = 0; i < files.size(); ++i) {
+            files[i].path = std::string_view{m_file_paths}.substr(spans[i].first, spans[i].second);
         }
-        // Views only now: m_paths no longer moves.
-        std::size_t i = 0;
-        for (auto& f : files) {
-            f.path = std::string_view{m_paths}.substr(spans[i].first, spans[i].second);
-            ++i;
-        }
-        for (auto& d : dirs) {
-            d.path = std::string_view{m_paths}.substr(spans[i].first, spans[i].second);
-            ++i;
-        }
-        return version;
     }
 
     File* find_file(std::string_view path) { return find(files, path); }
@@ -174,10 +170,10 @@ public:
     std::vector<Dir> dirs;
 
 private:
-    std::pair<std::size_t, std::size_t> add_path(const SQLite::Column& c) {
-        std::size_t at = m_paths.size();
-        m_paths.append(c.getText(), static_cast<std::size_t>(c.getBytes()));
-        return {at, m_paths.size() - at};
+    static std::pair<std::size_t, std::size_t> add_path(std::string& paths, const SQLite::Column& c) {
+        std::size_t at = paths.size();
+        paths.append(c.getText(), static_cast<std::size_t>(c.getBytes()));
+        return {at, paths.size() - at};
     }
 
     template <class T>
@@ -191,7 +187,8 @@ private:
         return it != v.end() && it->path == path ? &*it : nullptr;
     }
 
-    std::string m_paths;
+    // Two buffers: the folders are in use (on another thread) while the files load.
+    std::string m_dir_paths, m_file_paths;
 };
 
 // Reads the names and types of the entries of the open folder fd, without "." and hidden names,
@@ -446,49 +443,89 @@ private:
     int m_fds[std::size(k_sections)];
 };
 
-// Calls fn(i, scratch string) for every i in [0, n), on two threads when there is enough to do:
-// the refresh waits on stat calls, and the kernel runs those on both cores.
-template <class Fn>
-void parallel_for(std::size_t n, Fn fn) {
-    auto run = [&](std::size_t from, std::size_t to) {
-        std::string scratch;
-        for (std::size_t i = from; i < to; ++i) {
-            fn(i, scratch);
-        }
-    };
-    if (n < 1024 || std::thread::hardware_concurrency() < 2) {
-        run(0, n);
-        return;
-    }
-    std::thread helper;
-    try {
-        helper = std::thread{run, n / 2, n};
-    } catch (const std::system_error&) {
-        run(0, n);
-        return;
-    }
-    run(0, n / 2);
-    helper.join();
-}
+// The stat of every known folder and file, in the order of Known::dirs and Known::files.
+struct KnownStats {
+    std::vector<StatResult> dirs, files;
+    std::int64_t racy_after = 0; // as for Walker: now, before the first stat, less k_racy_ns
+};
 
-// The incremental scan: stats every known folder; lists only the changed ones (and folders
-// new in them); stats every known file in an unchanged folder. Marks the known files that still
-// exist as seen; returns only new and changed ones.
-IndexScan scan_changes(const fs::path& root, Known& known) {
+// Loads known from db (call it in a transaction: one snapshot of both tables) and stats every
+// folder and file it lists, on two threads: the folders load first, and a second thread stats
+// them while this one loads the files; then both stat what is left. (The refresh waits on stat
+// calls, and the kernel runs those on both cores.) Returns PRAGMA data_version as of before
+// the load.
+std::int64_t load_and_stat(SQLite::Database& db, const fs::path& root, Known& known, KnownStats& stats) {
+    std::int64_t version = db.execAndGet("PRAGMA data_version").getInt64();
+    known.load_dirs(db);
     int root_fd = open_root(root);
     SectionFds sections{root_fd};
-    std::int64_t racy_after = now_ns() - k_racy_ns;
+    stats.racy_after = now_ns() - k_racy_ns;
+    stats.dirs.assign(known.dirs.size(), {});
+    stats.files.clear();
+    constexpr std::size_t k_chunk = 256;
+    std::atomic<std::size_t> next_dir{0}, next_file{0};
+    std::atomic<bool> files_loaded{false};
+    auto stat_all = [&](std::string& scratch) {
+        for (std::size_t from; (from = next_dir.fetch_add(k_chunk)) < known.dirs.size();) {
+            for (std::size_t i = from; i < std::min(from + k_chunk, known.dirs.size()); ++i) {
+                stats.dirs[i] = sections.stat(known.dirs[i].path, scratch, AT_SYMLINK_NOFOLLOW);
+            }
+        }
+        files_loaded.wait(false);
+        for (std::size_t from; (from = next_file.fetch_add(k_chunk)) < known.files.size();) {
+            for (std::size_t i = from; i < std::min(from + k_chunk, known.files.size()); ++i) {
+                stats.files[i] = sections.stat(known.files[i].path, scratch, 0);
+            }
+        }
+    };
+    std::thread helper;
+    // A small workspace is done before a thread would have started.
+    if (known.dirs.size() >= 512 && std::thread::hardware_concurrency() >= 2) {
+        try {
+            helper = std::thread{[&] {
+                std::string scratch;
+                stat_all(scratch);
+            }};
+        } catch (const std::system_error&) {
+            // This thread does it all.
+        }
+    }
+    auto files_ready = [&] {
+        files_loaded.store(true);
+        files_loaded.notify_all();
+    };
+    try {
+        known.load_files(db);
+        stats.files.assign(known.files.size(), {});
+    } catch (...) {
+        known.files.clear(); // nothing for the helper to stat
+        files_ready();
+        if (helper.joinable()) {
+            helper.join();
+        }
+        ::close(root_fd);
+        throw;
+    }
+    files_ready();
+    std::string scratch;
+    stat_all(scratch);
+    if (helper.joinable()) {
+        helper.join();
+    }
+    ::close(root_fd);
+    return version;
+}
 
-    std::vector<StatResult> dir_stats(known.dirs.size());
-    parallel_for(known.dirs.size(), [&](std::size_t i, std::string& path) {
-        dir_stats[i] = sections.stat(known.dirs[i].path, path, AT_SYMLINK_NOFOLLOW);
-    });
+// The incremental scan, from load_and_stat's stats: lists only the changed folders (and
+// folders new in them); the known files of unchanged folders count as they were stat'ed. Marks
+// the known files that still exist as seen; returns only new and changed ones.
+IndexScan scan_changes(const fs::path& root, Known& known, const KnownStats& stats) {
     enum State : unsigned char { unchanged, changed, gone };
     std::vector<State> state(known.dirs.size(), gone);
     IndexScan scan;
     for (std::size_t i = 0; i < known.dirs.size(); ++i) {
         const Known::Dir& d = known.dirs[i];
-        const StatResult& st = dir_stats[i];
+        const StatResult& st = stats.dirs[i];
         std::string_view parent = parent_path(d.path);
         // A folder counts only under a real (not symlinked) parent that is itself still there;
         // parents sort before their children.
@@ -506,11 +543,10 @@ IndexScan scan_changes(const fs::path& root, Known& known) {
 
     // The known files of unchanged folders: their entries are as the index has them, but their
     // contents may have changed in place.
-    std::vector<std::size_t> to_stat;
     std::size_t last_parent = Known::npos;
     std::string_view last_parent_path;
     for (std::size_t i = 0; i < known.files.size(); ++i) {
-        const Known::File& f = known.files[i];
+        Known::File& f = known.files[i];
         std::string_view parent = parent_path(f.path);
         if (parent.empty()) {
             continue;
@@ -527,15 +563,7 @@ IndexScan scan_changes(const fs::path& root, Known& known) {
         if (f.size == 0 && f.mtime == 0 && known.find_dir(f.path) != nullptr) {
             continue;
         }
-        to_stat.push_back(i);
-    }
-    std::vector<StatResult> file_stats(to_stat.size());
-    parallel_for(to_stat.size(), [&](std::size_t i, std::string& path) {
-        file_stats[i] = sections.stat(known.files[to_stat[i]].path, path, 0);
-    });
-    for (std::size_t i = 0; i < to_stat.size(); ++i) {
-        Known::File& f = known.files[to_stat[i]];
-        const StatResult& st = file_stats[i];
+        const StatResult& st = stats.files[i];
         FileStat now{{}, 0, 0, f.kind, {}};
         if (st.error != 0) {
             now.problem = st.error == ELOOP ? "symbolic link loop" : std::strerror(st.error);
@@ -553,7 +581,8 @@ IndexScan scan_changes(const fs::path& root, Known& known) {
         }
     }
 
-    Walker walker{racy_after, &known};
+    int root_fd = open_root(root);
+    Walker walker{stats.racy_after, &known};
     for (const char* section : k_sections) {
         if (known.find_dir(section) == nullptr) {
             walker.walk_section(root_fd, section);
@@ -1540,16 +1569,17 @@ RefreshStats Index::refresh_once(RefreshMode mode, const Progress& progress) {
         return stats;
     }
     Known known;
+    KnownStats known_stats;
     std::int64_t version = 0;
     {
         SQLite::Transaction read{*m_db}; // one snapshot of both tables
-        version = known.load(*m_db);
+        version = load_and_stat(*m_db, root, known, known_stats);
         read.commit();
     }
     if (known.empty() && rebuild(stats, Rebuild::if_files, progress)) {
         return stats;
     }
-    IndexScan scan = scan_changes(root, known);
+    IndexScan scan = scan_changes(root, known, known_stats);
     auto gone_files = [&] {
         std::vector<std::string> gone;
         for (const auto& f : known.files) {
@@ -1567,8 +1597,8 @@ RefreshStats Index::refresh_once(RefreshMode mode, const Progress& progress) {
     SQLite::Transaction tx{*m_db, SQLite::TransactionBehavior::IMMEDIATE};
     if (m_db->execAndGet("PRAGMA data_version").getInt64() != version) {
         // Another process changed the index while we waited for the lock: compare again.
-        known.load(*m_db);
-        scan = scan_changes(root, known);
+        load_and_stat(*m_db, root, known, known_stats);
+        scan = scan_changes(root, known, known_stats);
         gone = gone_files();
         stats.scanned = scan.scanned;
     }

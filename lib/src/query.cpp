@@ -410,33 +410,109 @@ std::string to_fts_query(std::string_view query) {
     return out;
 }
 
+namespace {
+
+// Search hits ordered as search() promises: best score (lowest bm25) first, then newest.
+bool better_hit(const SearchHit& a, const SearchHit& b) {
+    if (a.rank != b.rank) {
+        return a.rank < b.rank;
+    }
+    if (a.doc.created != b.doc.created) {
+        return a.doc.created > b.doc.created; // no date sorts last, as NULL in SQL DESC
+    }
+    return a.doc.rowid < b.doc.rowid;
+}
+
+// The rowids (with scores) of at most limit best matches, every one that could be among the
+// best limit hits; nullopt when ties at the cut-off run past what was read (rare: then the
+// caller ranks every match). Scoring needs no docs row, so without filters this query never
+// touches docs: joining every match of a common word costs as much as scoring it.
+std::optional<std::vector<std::pair<std::int64_t, double>>> best_candidates(SQLite::Database& db,
+                                                                           const std::string& where,
+                                                                           const std::vector<std::string>& params,
+                                                                           bool needs_docs, std::size_t limit) {
+    std::size_t fetch = limit + 32;
+    std::string sql = "SELECT fts.rowid, bm25(fts, 10.0, 1.0, 0.5) AS score FROM fts ";
+    sql += needs_docs ? "JOIN docs d ON d.rowid = fts.rowid " : "";
+    sql += where + " ORDER BY score LIMIT " + std::to_string(fetch);
+    SQLite::Statement st{db, sql};
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        st.bind(static_cast<int>(i + 1), params[i]);
+    }
+    std::vector<std::pair<std::int64_t, double>> rows;
+    while (st.executeStep()) {
+        rows.emplace_back(st.getColumn(0).getInt64(), st.getColumn(1).getDouble());
+    }
+    if (rows.size() <= limit) {
+        return rows;
+    }
+    double cut = rows[limit - 1].second;
+    if (rows.size() == fetch && rows.back().second == cut) {
+        return std::nullopt;
+    }
+    while (rows.back().second != cut) {
+        rows.pop_back(); // can never make the first limit
+    }
+    return rows;
+}
+
+} // namespace
+
 std::vector<SearchHit> search(Index& index, std::string_view query, const SearchFilter& filter) {
     std::string match = to_fts_query(query);
-    std::string sql = std::string{"SELECT "} + k_doc_columns +
-                      ", snippet(fts, -1, char(2), char(3), '…', 16), bm25(fts, 10.0, 1.0, 0.5) AS score "
-                      "FROM fts JOIN docs d ON d.rowid = fts.rowid WHERE fts MATCH ?";
+    std::string where = "WHERE fts MATCH ?";
     std::vector<std::string> params{match};
     if (filter.type) {
-        sql += " AND d.type = ?";
+        where += " AND d.type = ?";
         params.push_back(*filter.type);
     }
     if (filter.author) {
-        sql += " AND d.author = ?";
+        where += " AND d.author = ?";
         params.push_back(*filter.author);
     }
-    sql += " ORDER BY score, d.created DESC LIMIT " + std::to_string(filter.limit == 0 ? 1000000 : filter.limit);
+    const std::string columns = std::string{"SELECT "} + k_doc_columns + ", snippet(fts, -1, char(2), char(3), '…', 16)";
+    const std::string from = " FROM fts JOIN docs d ON d.rowid = fts.rowid ";
+    auto read_hit = [](SQLite::Statement& st) {
+        SearchHit hit;
+        hit.doc = read_doc(st);
+        hit.snippet = st.getColumn(10).getString();
+        return hit;
+    };
+    ReadSnapshot snapshot{index.db()};
     std::vector<SearchHit> hits;
     try {
-        SQLite::Statement st{index.db(), sql};
-        for (std::size_t i = 0; i < params.size(); ++i) {
-            st.bind(static_cast<int>(i + 1), params[i]);
+        std::optional<std::vector<std::pair<std::int64_t, double>>> candidates;
+        if (filter.limit > 0) {
+            candidates = best_candidates(index.db(), where, params, filter.type || filter.author, filter.limit);
         }
-        while (st.executeStep()) {
-            SearchHit hit;
-            hit.doc = read_doc(st);
-            hit.snippet = st.getColumn(10).getString();
-            hit.rank = st.getColumn(11).getDouble();
-            hits.push_back(std::move(hit));
+        if (candidates) {
+            // Snippets and docs rows for the few candidates only, each found by its rowid (and
+            // not scored again: bm25 counts the matches of every term in each statement).
+            SQLite::Statement one{index.db(), columns + from + "WHERE fts MATCH ? AND fts.rowid = ?"};
+            for (const auto& [rowid, score] : *candidates) {
+                one.bind(1, match);
+                one.bind(2, rowid);
+                if (one.executeStep()) {
+                    hits.push_back(read_hit(one));
+                    hits.back().rank = score;
+                }
+                one.reset();
+            }
+            std::sort(hits.begin(), hits.end(), better_hit);
+            if (hits.size() > filter.limit) {
+                hits.resize(filter.limit);
+            }
+        } else {
+            SQLite::Statement st{index.db(), columns + ", bm25(fts, 10.0, 1.0, 0.5) AS score" + from + where +
+                                                 " ORDER BY score, d.created DESC, d.rowid LIMIT " +
+                                                 std::to_string(filter.limit == 0 ? 1000000 : filter.limit)};
+            for (std::size_t i = 0; i < params.size(); ++i) {
+                st.bind(static_cast<int>(i + 1), params[i]);
+            }
+            while (st.executeStep()) {
+                hits.push_back(read_hit(st));
+                hits.back().rank = st.getColumn(11).getDouble();
+            }
         }
     } catch (const SQLite::Exception& e) {
         throw query_error("cannot search for '" + std::string{query} + "'");

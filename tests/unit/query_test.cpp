@@ -578,6 +578,57 @@ TEST_CASE("query::search") {
     }
 }
 
+TEST_CASE("query::search with a limit ranks as without one") {
+    // Equal scores in tiers: a limit cuts inside a tier of ties, which only the date orders.
+    Fixture f;
+    auto add = [&](int n, const std::string& title, const std::string& body, bool dated) {
+        char id[16];
+        std::snprintf(id, sizeof id, "t%07d", n);
+        std::string created = dated ? "created = 2026-10-" + std::string{n % 28 < 9 ? "0" : ""} +
+                                          std::to_string(n % 28 + 1) + "T10:" + (n < 10 ? "0" : "") +
+                                          std::to_string(n) + ":00Z\n"
+                                    : "";
+        f.write("docs/2026-10-01-t" + std::to_string(n) + "/index.md",
+                file("id = \"" + std::string{id} + "\"\ntitle = \"" + title + "\"\nauthor = \"alice\"\n" + created,
+                     body));
+    };
+    for (int n = 0; n < 3; ++n) {
+        add(n, "Okapi notes", "An okapi, one more okapi.\n", true);
+    }
+    for (int n = 3; n < 7; ++n) {
+        add(n, "Notes", "An okapi seen here.\n", n != 4); // one undated: last of its tier
+    }
+    for (int n = 7; n < 57; ++n) {
+        add(n, "Notes", "An okapi seen here, with many more words after it to make it longer.\n", true);
+    }
+    Index index{f.ws};
+    REQUIRE(index.refresh().parsed == 57);
+    async::SearchFilter all;
+    all.limit = 0;
+    std::vector<async::SearchHit> ranked = async::search(index, "okapi", all);
+    REQUIRE(ranked.size() == 57);
+    auto number = [](const async::SearchHit& h) { return std::stoi(h.doc.id.substr(1)); };
+    // Tier by tier, newest first (n sets the minute), the undated one last of tier two.
+    CHECK(std::vector<int>{number(ranked[0]), number(ranked[1]), number(ranked[2])} == std::vector<int>{2, 1, 0});
+    CHECK(std::vector<int>{number(ranked[3]), number(ranked[4]), number(ranked[5]), number(ranked[6])} ==
+          std::vector<int>{6, 5, 3, 4});
+    for (std::size_t i = 1; i < ranked.size(); ++i) {
+        REQUIRE(ranked[i - 1].rank <= ranked[i].rank);
+    }
+    for (std::size_t limit = 1; limit <= 60; ++limit) {
+        CAPTURE(limit);
+        async::SearchFilter some;
+        some.limit = limit;
+        std::vector<async::SearchHit> hits = async::search(index, "okapi", some);
+        REQUIRE(hits.size() == std::min<std::size_t>(limit, ranked.size()));
+        for (std::size_t i = 0; i < hits.size(); ++i) {
+            CHECK(hits[i].doc.path == ranked[i].doc.path);
+            CHECK(hits[i].rank == ranked[i].rank);
+            CHECK(hits[i].snippet == ranked[i].snippet);
+        }
+    }
+}
+
 TEST_CASE("query::list_actions") {
     Fixture f;
     const std::string x = "docs/2026-11-01-x/index.md";
