@@ -3,7 +3,7 @@
 #include <async/error.hpp>
 #include <async/text.hpp>
 
-#include <libical/ical.h>
+#include "ical_library.hpp"
 
 #include <memory>
 
@@ -11,7 +11,7 @@ namespace async {
 namespace {
 
 struct ComponentFree {
-    void operator()(icalcomponent* c) const { icalcomponent_free(c); }
+    void operator()(icalcomponent* c) const { ical().icalcomponent_free(c); }
 };
 using ComponentPtr = std::unique_ptr<icalcomponent, ComponentFree>;
 
@@ -32,13 +32,15 @@ std::string clean(std::string_view text) {
 }
 
 icaltimetype utc_time(TimePoint t) {
-    return icaltime_from_timet_with_zone(static_cast<time_t>(t.time_since_epoch().count()), 0,
-                                         icaltimezone_get_utc_timezone());
+    const IcalLibrary& lib = ical();
+    return lib.icaltime_from_timet_with_zone(static_cast<time_t>(t.time_since_epoch().count()), 0,
+                                         lib.icaltimezone_get_utc_timezone());
 }
 
 // "2026-11-27" as an iCalendar DATE.
 icaltimetype date_value(std::string_view iso) {
-    icaltimetype t = icaltime_null_date();
+    const IcalLibrary& lib = ical();
+    icaltimetype t = lib.icaltime_null_date();
     t.year = std::stoi(std::string{iso.substr(0, 4)});
     t.month = std::stoi(std::string{iso.substr(5, 2)});
     t.day = std::stoi(std::string{iso.substr(8, 2)});
@@ -46,11 +48,12 @@ icaltimetype date_value(std::string_view iso) {
 }
 
 void add_dates(icalcomponent* event, icaltimetype start, bool all_day) {
-    icalcomponent_add_property(event, icalproperty_new_dtstart(start));
+    const IcalLibrary& lib = ical();
+    lib.icalcomponent_add_property(event, lib.icalproperty_new_dtstart(start));
     if (all_day) {
         icaltimetype end = start;
-        icaltime_adjust(&end, 1, 0, 0, 0);
-        icalcomponent_add_property(event, icalproperty_new_dtend(end));
+        lib.icaltime_adjust(&end, 1, 0, 0, 0);
+        lib.icalcomponent_add_property(event, lib.icalproperty_new_dtend(end));
     }
 }
 
@@ -99,28 +102,29 @@ std::string calendar_uid(const Deadline& deadline) {
 
 std::string build_calendar(const std::vector<Deadline>& deadlines, int checkin_weekday,
                            TimePoint now) {
-    ComponentPtr cal{icalcomponent_new(ICAL_VCALENDAR_COMPONENT)};
+    const IcalLibrary& lib = ical(); // loads libical, or throws
+    ComponentPtr cal{lib.icalcomponent_new(ICAL_VCALENDAR_COMPONENT)};
     if (!cal) {
         throw Error{ErrorKind::environment, "cannot build the calendar: out of memory"};
     }
-    icalcomponent_add_property(cal.get(), icalproperty_new_version("2.0"));
-    icalcomponent_add_property(cal.get(), icalproperty_new_prodid("-//async//async calendar//EN"));
-    icalcomponent_add_property(cal.get(), icalproperty_new_calscale("GREGORIAN"));
-    icalcomponent_add_property(cal.get(), icalproperty_new_method(ICAL_METHOD_PUBLISH));
+    lib.icalcomponent_add_property(cal.get(), lib.icalproperty_new_version("2.0"));
+    lib.icalcomponent_add_property(cal.get(), lib.icalproperty_new_prodid("-//async//async calendar//EN"));
+    lib.icalcomponent_add_property(cal.get(), lib.icalproperty_new_calscale("GREGORIAN"));
+    lib.icalcomponent_add_property(cal.get(), lib.icalproperty_new_method(ICAL_METHOD_PUBLISH));
     icaltimetype stamp = utc_time(now);
 
     auto add_event = [&](const Deadline& d, icaltimetype start, bool all_day) {
-        icalcomponent* event = icalcomponent_new(ICAL_VEVENT_COMPONENT);
-        icalcomponent_add_property(event, icalproperty_new_uid(calendar_uid(d).c_str()));
-        icalcomponent_add_property(event, icalproperty_new_dtstamp(stamp));
+        icalcomponent* event = lib.icalcomponent_new(ICAL_VEVENT_COMPONENT);
+        lib.icalcomponent_add_property(event, lib.icalproperty_new_uid(calendar_uid(d).c_str()));
+        lib.icalcomponent_add_property(event, lib.icalproperty_new_dtstamp(stamp));
         add_dates(event, start, all_day);
-        icalcomponent_add_property(event, icalproperty_new_summary(summary_of(d).c_str()));
+        lib.icalcomponent_add_property(event, lib.icalproperty_new_summary(summary_of(d).c_str()));
         std::string description = description_of(d);
         if (!description.empty()) {
-            icalcomponent_add_property(event, icalproperty_new_description(description.c_str()));
+            lib.icalcomponent_add_property(event, lib.icalproperty_new_description(description.c_str()));
         }
-        icalcomponent_add_property(event, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
-        icalcomponent_add_component(cal.get(), event);
+        lib.icalcomponent_add_property(event, lib.icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+        lib.icalcomponent_add_component(cal.get(), event);
         return event;
     };
 
@@ -137,21 +141,21 @@ std::string build_calendar(const std::vector<Deadline>& deadlines, int checkin_w
     Deadline checkin;
     checkin.kind = DeadlineKind::checkin;
     icaltimetype first = date_value("2025-12-29"); // Monday of 2026-W01
-    icaltime_adjust(&first, day, 0, 0, 0);
+    lib.icaltime_adjust(&first, day, 0, 0, 0);
     icalcomponent* event = add_event(checkin, first, true);
     std::string rule = std::string{"FREQ=WEEKLY;BYDAY="} + k_byday[day];
-    icalcomponent_add_property(
-        event, icalproperty_new_rrule(icalrecurrencetype_from_string(rule.c_str())));
-    icalcomponent_add_property(event,
-                               icalproperty_new_description(
+    lib.icalcomponent_add_property(
+        event, lib.icalproperty_new_rrule(lib.icalrecurrencetype_from_string(rule.c_str())));
+    lib.icalcomponent_add_property(event,
+                               lib.icalproperty_new_description(
                                    "What have you been working on? Write it with: async checkin"));
 
-    char* text = icalcomponent_as_ical_string_r(cal.get());
+    char* text = lib.icalcomponent_as_ical_string_r(cal.get());
     if (text == nullptr) {
         throw Error{ErrorKind::environment, "cannot build the calendar: libical failed"};
     }
     std::string out{text};
-    icalmemory_free_buffer(text);
+    lib.icalmemory_free_buffer(text);
     return out;
 }
 

@@ -228,6 +228,40 @@ class Calendar(CalendarCase):
         self.assertTrue(all(len(line.encode()) <= 75 for line in ics.split("\r\n")))
         ics.encode("utf-8")  # folding never splits a character (the parser above would have failed)
 
+    def test_libical_is_loaded_by_the_calendar_alone(self):
+        # The dynamic loader names every library it loads (LD_DEBUG=libs): libical links ICU,
+        # which would triple the start-up time of every other command.
+        self.team()
+        for args in (["--version"], ["list"], ["agenda"]):
+            r = self.run_async("-C", str(self.ws), *args, env={"LD_DEBUG": "libs"})
+            self.assertEqual(r.code, 0, r)
+            self.assertNotIn("libical", r.err, args)
+            self.assertNotIn("libicu", r.err, args)
+        r = self.run_async("-C", str(self.ws), "calendar", env={"LD_DEBUG": "libs"})
+        self.assertEqual(r.code, 0, r)
+        self.assertIn("libical.so", r.err)
+        self.assertIn("BEGIN:VCALENDAR", r.out)
+
+    def test_a_broken_libical_is_exit_4_and_loses_nothing(self):
+        self.team()
+        out = self.tmp / "team.ics"
+        out.write_text("the last export\n")
+        libdir = self.tmp / "lib"
+        libdir.mkdir()
+        fake = libdir / "libical.so.3"
+        env = {"LD_LIBRARY_PATH": str(libdir)}
+        # Not a library at all: the loader skips it and finds the real one further on.
+        fake.write_bytes(b"\x7fELF" + b"\xff" * 4096)
+        self.assertEqual(self.a("calendar", "-o", str(self.tmp / "other.ics"), env=env).code, 0)
+        # A shared library by that name without libical's functions.
+        cc = shutil.which("cc") or shutil.which("gcc")
+        subprocess.run([cc, "-shared", "-fPIC", "-o", str(fake), "-x", "c", "/dev/null"], check=True)
+        r = self.a("calendar", "-o", str(out), env=env)
+        self.assertEqual(r.code, 4, r)
+        self.assertIn("cannot load libical.so.3: it has no icalcomponent_new", r.err)
+        self.assertEqual(out.read_text(), "the last export\n")
+        self.assertEqual(self.a_ok("agenda", env=env).code, 0)  # the rest of async never needs it
+
     def test_khal_imports_and_updates(self):
         khal = shutil.which("khal")
         self.assertIsNotNone(khal, "khal is not installed (scripts/install-deps.sh)")
