@@ -53,8 +53,22 @@ bool is_bidi_control(char32_t cp) {
 } // namespace
 
 std::optional<std::size_t> find_invalid_utf8(std::string_view text) {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t tops = 0x8080808080808080ULL;
     std::size_t i = 0;
     while (i < text.size()) {
+        // Most text is ASCII: eight bytes at a time while none has its top bit set (the start
+        // of a multi-byte sequence) and none is NUL (a zero byte borrows into its top bit when
+        // 0x01 is taken from it).
+        for (std::uint64_t x; i + 8 <= text.size(); i += 8) {
+            std::memcpy(&x, text.data() + i, 8);
+            if ((((x - ones) & ~x) | x) & tops) {
+                break;
+            }
+        }
+        if (i == text.size()) {
+            break;
+        }
         char32_t cp = 0;
         std::size_t len = utf8_sequence_length(text, i, cp);
         if (len == 0 || cp == 0) {

@@ -19,6 +19,7 @@ const std::string k_replacement = "\xEF\xBF\xBD"; // U+FFFD
 } // namespace
 
 TEST_CASE("text::find_invalid_utf8") {
+    using namespace std::string_view_literals;
     using async::find_invalid_utf8;
     SUBCASE("clean text") {
         CHECK(find_invalid_utf8("") == std::nullopt);
@@ -33,6 +34,21 @@ TEST_CASE("text::find_invalid_utf8") {
         CHECK(find_invalid_utf8("\xEF\xBF\xBF") == std::nullopt);     // U+FFFF
         CHECK(find_invalid_utf8("\xF0\x90\x80\x80") == std::nullopt); // U+10000
         CHECK(find_invalid_utf8("\xF4\x8F\xBF\xBF") == std::nullopt); // U+10FFFF
+    }
+    SUBCASE("a bad byte at every place of a word of eight, after clean text of any length") {
+        // The ASCII runs are checked eight bytes at a time: every alignment, both sides.
+        for (std::size_t before = 0; before < 20; ++before) {
+            for (std::string_view bad : {"\0"sv, "\x80"sv, "\xFF"sv, "\xC3"sv, "\xE2\x82"sv, "\xED\xA0\x80"sv}) {
+                for (std::size_t after : {0u, 1u, 7u, 8u, 9u, 17u}) {
+                    std::string text = std::string(before, 'a') + std::string{bad} + std::string(after, 'z');
+                    CAPTURE(before);
+                    CAPTURE(after);
+                    CHECK(find_invalid_utf8(text) == before);
+                    std::string good = std::string(before, 'a') + "é€😀" + std::string(after, 'z');
+                    CHECK(find_invalid_utf8(good) == std::nullopt);
+                }
+            }
+        }
     }
     SUBCASE("overlong forms") {
         CHECK(find_invalid_utf8("\xC0\xAF") == 0u);             // '/' in 2 bytes
