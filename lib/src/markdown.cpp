@@ -5,6 +5,7 @@
 #include <md4c.h>
 
 #include <algorithm>
+#include <cstring>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -344,10 +345,19 @@ std::optional<std::string> attachment_path(std::string_view target) {
 // break each. Queries arrive almost in increasing order, so the cursor moves in O(n) overall.
 class LineCounter {
 public:
-    explicit LineCounter(std::string_view text) : m_text(text) {}
+    explicit LineCounter(std::string_view text) : m_text(text), m_has_cr(text.find('\r') != std::string_view::npos) {}
 
     std::size_t line_at(std::size_t offset) {
         offset = std::min(offset, m_text.size());
+        if (m_pos < offset && !m_has_cr) {
+            // Every break is a "\n" (the usual case): memchr from one to the next.
+            const char* end = m_text.data() + offset;
+            for (const char* p = m_text.data() + m_pos;
+                 (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)))) != nullptr; ++p) {
+                ++m_line;
+            }
+            m_pos = offset;
+        }
         for (; m_pos < offset; ++m_pos)
             m_line += breaks_at(m_pos);
         for (; m_pos > offset; --m_pos)
@@ -362,6 +372,7 @@ private:
     }
 
     std::string_view m_text;
+    bool m_has_cr;
     std::size_t m_pos = 0;
     std::size_t m_line = 1;
 };
