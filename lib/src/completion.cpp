@@ -128,8 +128,11 @@ void items(Index& index, const Workspace& ws, const Config& config, const Env& e
     }
 }
 
-void actions(Index& index, std::vector<Candidate>& out) {
-    for (const auto& a : list_actions(index, ActionFilter{})) {
+// Open actions whose handle starts with prefix (in SQL: a workspace has tens of thousands).
+void actions(Index& index, const std::string& prefix, std::vector<Candidate>& out) {
+    ActionFilter filter;
+    filter.handle_prefix = prefix;
+    for (const auto& a : list_actions(index, filter)) {
         out.push_back({a.handle, a.text + " (@" + a.owner + (a.due ? ", due " + *a.due : std::string{}) + ")"});
     }
 }
@@ -183,7 +186,7 @@ std::vector<Candidate> gather(const CompletionRequest& request, const Completion
     case CompletionKind::items:
         items(*index, *ws, config_of(place, ws), place.env, Clock::from_env(place.env).now(), out);
         break;
-    case CompletionKind::actions: actions(*index, out); break;
+    case CompletionKind::actions: actions(*index, request.prefix, out); break;
     default: break;
     }
     return out;

@@ -618,12 +618,18 @@ std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
     } else if (filter.state == ActionState::done) {
         sql += " AND done = 1";
     }
+    if (!filter.handle_prefix.empty()) {
+        sql += " AND substr(handle, 1, length(:prefix)) = :prefix";
+    }
     if (filter.overdue_at) {
         sql += " AND due < :day";
     }
     SQLite::Statement st{db, sql};
     if (filter.owner) {
         st.bind(":owner", *filter.owner);
+    }
+    if (!filter.handle_prefix.empty()) {
+        st.bind(":prefix", filter.handle_prefix);
     }
     if (filter.overdue_at) {
         st.bind(":day", format_utc(*filter.overdue_at).substr(0, 10));
@@ -707,12 +713,10 @@ ActionRow resolve_action(Index& index, std::string_view handle_in) {
         throw Error{ErrorKind::usage, "invalid action reference '" + sanitize_for_terminal(handle_in, Newlines::flatten) + "'",
                     "use the handle 'async actions' prints (4 to 7 hex digits)"};
     }
-    std::vector<ActionRow> matches;
-    for (auto& row : list_actions(index, ActionFilter{std::nullopt, ActionState::all, std::nullopt})) {
-        if (row.handle.starts_with(handle)) {
-            matches.push_back(std::move(row));
-        }
-    }
+    ActionFilter filter;
+    filter.state = ActionState::all;
+    filter.handle_prefix = handle;
+    std::vector<ActionRow> matches = list_actions(index, filter);
     if (matches.empty()) {
         throw Error{ErrorKind::no, "no action matches '" + handle + "'", "see 'async actions --all'"};
     }

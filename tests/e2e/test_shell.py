@@ -318,6 +318,21 @@ class CompleteEntryPoint(ShellTestCase):
         self.assertEqual(settable["mail.from"], "the From: address of reminders")
         self.assertNotIn("people.bob.name", {l.split("\t")[0] for l in self.complete_lines("keys", "--global", cwd=ws)})
 
+    def test_action_handles_by_prefix(self):
+        # The prefix is applied in the index query; the answer is the same as filtering the list.
+        ws = self.init_ws()
+        write_doc(ws, "a", "aaaa1111", '"Many"', body="".join(f"- [ ] @bob task {i}\n" for i in range(40)))
+        self.ok("-C", str(ws), "actions")  # completion reads the index as it is: refresh it
+        everything = self.complete_lines("actions", cwd=ws)
+        self.assertEqual(len(everything), 40)
+        for prefix in sorted({line[:1] for line in everything} | {line[:2] for line in everything}):
+            self.assertEqual(self.complete_lines("actions", prefix, cwd=ws),
+                             [line for line in everything if line.startswith(prefix)], prefix)
+        whole = everything[0].split("\t")[0]
+        self.assertEqual(self.complete_lines("actions", whole, cwd=ws), [everything[0]])
+        for hostile in ("%", "_", "'", "a%", whole + "0", "\u00e9", "x" * 5000):
+            self.assertEqual(self.complete_lines("actions", hostile, cwd=ws), [], hostile)
+
     def test_unknown_kind_is_a_usage_error(self):
         r = self.run_async("__complete", "nonsense")
         self.assertEqual(r.code, 2, r)

@@ -92,6 +92,7 @@ struct ActionFilter {
     std::optional<std::string> owner;
     ActionState state = ActionState::open;
     std::optional<TimePoint> overdue_at; // only open actions due before this instant
+    std::string handle_prefix;           // only actions whose handle starts with it
 };
 
 // Actions across the workspace, due ones first (by due date), then by document and line. Those
