@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <optional>
 #include <string>
@@ -313,14 +314,27 @@ bool in_supported_range(TimePoint t) {
     return t >= TimePoint{k_first_day} && t < TimePoint{k_last_day + days{1}};
 }
 
-// Calls tzset() first: glibc's localtime_r only reads TZ once per process by itself, and
-// tests (and long-running callers) change TZ.
+// tzset() when TZ differs from the last call's: glibc's localtime_r reads TZ only once per
+// process by itself, and tests (and long-running callers) change TZ. Not on every call: without
+// TZ, each tzset() stats /etc/localtime (25,000 stat calls for a 10,000-item `inbox --json`).
+void follow_tz() {
+    thread_local bool known = false;
+    thread_local std::string last; // "=value", or empty when TZ is unset
+    const char* tz = std::getenv("TZ");
+    std::string_view now = tz ? std::string_view{tz} : std::string_view{};
+    if (known && (tz != nullptr) == !last.empty() && (tz == nullptr || last.compare(1, std::string::npos, now) == 0))
+        return;
+    ::tzset();
+    last = tz ? "=" + std::string{now} : std::string{};
+    known = true;
+}
+
 std::optional<std::tm> local_tm(TimePoint t) {
     const std::int64_t count = t.time_since_epoch().count();
     const auto as_time_t = static_cast<std::time_t>(count);
     if (static_cast<std::int64_t>(as_time_t) != count)
         return std::nullopt;
-    ::tzset();
+    follow_tz();
     std::tm tm{};
     if (::localtime_r(&as_time_t, &tm) == nullptr)
         return std::nullopt;

@@ -672,3 +672,24 @@ TEST_CASE("dates::iso_weeks_in_year") {
     CHECK(async::iso_weeks_in_year(2032) == 53);
     CHECK(async::iso_weeks_in_year(2027) == 52);
 }
+
+TEST_CASE("dates: a change of TZ is seen without a tzset() of the caller's") {
+    // Long-running callers (and tests) may only setenv(); the library must notice.
+    std::optional<std::string> old;
+    if (const char *tz = std::getenv("TZ"))
+        old = tz;
+    const TimePoint t = TimePoint{std::chrono::sys_days{std::chrono::year{2026} / 11 / 26}} + hours{12};
+    ::setenv("TZ", "UTC0", 1);
+    CHECK(async::format_local(t) == "Thu 2026-11-26 12:00");
+    ::setenv("TZ", "JST-9", 1);
+    CHECK(async::format_local(t) == "Thu 2026-11-26 21:00");
+    ::setenv("TZ", "XYZ+11", 1);
+    CHECK(async::format_local(t) == "Thu 2026-11-26 01:00");
+    ::setenv("TZ", "UTC0", 1);
+    CHECK(async::format_local(t) == "Thu 2026-11-26 12:00");
+    if (old)
+        ::setenv("TZ", old->c_str(), 1);
+    else
+        ::unsetenv("TZ");
+    ::tzset();
+}
