@@ -4,12 +4,15 @@
 #include <async/document.hpp>
 #include <async/error.hpp>
 #include <async/identity.hpp>
+#include <async/index.hpp>
 #include <async/inbox.hpp>
 #include <async/query.hpp>
 #include <async/text.hpp>
 #include <async/workspace.hpp>
 
 #include <toml++/toml.h>
+
+#include "read_snapshot.hpp"
 
 #include <algorithm>
 #include <map>
@@ -263,6 +266,8 @@ fs::path state_file(const Workspace& ws, const std::string& me) {
 
 std::vector<InboxItem> gather_inbox(Index& index, const Workspace& ws, const Config& config, const std::string& me,
                                     TimePoint now, bool all) {
+    // Every source from one snapshot of the index (another process may refresh it meanwhile).
+    ReadSnapshot snapshot{index.db()};
     std::vector<InboxItem> items;
     std::map<std::string, bool> owed_docs; // documents already in as a review or response
     for (const auto& doc : awaiting_answer(index, me, "reviewers", "reply")) {

@@ -8,6 +8,8 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include "read_snapshot.hpp"
+
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -29,27 +31,6 @@ std::optional<TimePoint> time_column(const SQLite::Column& c) {
     }
     return TimePoint{std::chrono::seconds{c.getInt64()}};
 }
-
-// One read transaction around the statements of a query: they all see one snapshot of the
-// index, and SQLite takes its WAL read lock once instead of once per statement (two fcntl calls
-// each; a thousand lookups were two thousand system calls). A savepoint, so that it nests in a
-// transaction the caller may hold.
-class ReadSnapshot {
-public:
-    explicit ReadSnapshot(SQLite::Database& db) : m_db(db) { m_db.exec("SAVEPOINT read_snapshot"); }
-    ~ReadSnapshot() {
-        try {
-            m_db.exec("RELEASE read_snapshot");
-        } catch (const SQLite::Exception&) {
-            // Nothing was written; a failure to end the read leaves nothing to undo.
-        }
-    }
-    ReadSnapshot(const ReadSnapshot&) = delete;
-    ReadSnapshot& operator=(const ReadSnapshot&) = delete;
-
-private:
-    SQLite::Database& m_db;
-};
 
 // A text column as a string: one call for the bytes, one for their length.
 std::string text_of(const SQLite::Column& column) {
