@@ -318,15 +318,15 @@ bool in_supported_range(TimePoint t) {
 // process by itself, and tests (and long-running callers) change TZ. Not on every call: without
 // TZ, each tzset() stats /etc/localtime (25,000 stat calls for a 10,000-item `inbox --json`).
 void follow_tz() {
-    thread_local bool known = false;
-    thread_local std::string last; // "=value", or empty when TZ is unset
+    thread_local bool called = false;
+    thread_local std::optional<std::string> last; // TZ at the last tzset(), nullopt when unset
     const char* tz = std::getenv("TZ");
-    std::string_view now = tz ? std::string_view{tz} : std::string_view{};
-    if (known && (tz != nullptr) == !last.empty() && (tz == nullptr || last.compare(1, std::string::npos, now) == 0))
+    std::optional<std::string_view> now = tz ? std::optional<std::string_view>{tz} : std::nullopt;
+    if (called && now == last)
         return;
     ::tzset();
-    last = tz ? "=" + std::string{now} : std::string{};
-    known = true;
+    last = now ? std::optional<std::string>{std::string{*now}} : std::nullopt;
+    called = true;
 }
 
 std::optional<std::tm> local_tm(TimePoint t) {

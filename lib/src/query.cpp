@@ -470,8 +470,8 @@ std::vector<SearchHit> search(Index& index, std::string_view query, const Search
             // Snippets and docs rows for the few candidates only, each found by its rowid (and
             // not scored again: bm25 counts the matches of every term in each statement).
             SQLite::Statement one{index.db(), columns + from + "WHERE fts MATCH ? AND fts.rowid = ?"};
+            one.bind(1, match); // kept by reset()
             for (const auto& [rowid, score] : *candidates) {
-                one.bind(1, match);
                 one.bind(2, rowid);
                 if (one.executeStep()) {
                     hits.push_back(read_hit(one));
