@@ -1,12 +1,16 @@
 """The index and the read commands: refresh, list, show, edit, search, actions, decisions."""
 import json
 import os
+import pwd
+import shlex
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
 import tomllib
+import unittest
 from pathlib import Path
 
 import harness
@@ -136,6 +140,50 @@ class Refresh(IndexCase):
         r = self.a("show", "eeee")
         self.assertEqual(r.code, 1, r)
         self.assertIn("ambiguous", r.err)
+
+    def test_an_unreadable_file_is_skipped_with_a_message(self):
+        good = self.new("Good", "fine")
+        secret = self.put("docs/secret/index.md", doc_text("ffff6666", "Secret", "hidden\n"))
+        secret.chmod(0)
+        command = [harness.BIN, "-C", str(self.ws), "--json", "list"]
+        if os.geteuid() == 0:
+            # root reads any file: run as nobody, who owns everything here but the secret's bits.
+            nobody = pwd.getpwnam("nobody")
+            for folder, dirs, files in os.walk(self.tmp):
+                for name in [folder, *(os.path.join(folder, n) for n in dirs + files)]:
+                    os.lchown(name, nobody.pw_uid, nobody.pw_gid)
+            command = ["setpriv", f"--reuid={nobody.pw_uid}", f"--regid={nobody.pw_gid}", "--clear-groups", *command]
+        r = subprocess.run(command, env=self.env, cwd=self.tmp, capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual([d["id"] for d in json.loads(r.stdout)["documents"]], [good])
+        self.assertIn("docs/secret/index.md", r.stderr)
+        self.assertIn("Permission denied", r.stderr)
+        self.assertEqual(r.stderr.count("warning: skipped"), 1, r.stderr)
+
+    @unittest.skipUnless(shutil.which("tmux"), "tmux is not installed (scripts/install-deps.sh installs it)")
+    def test_progress_on_a_terminal_only(self):
+        for i in range(600):
+            self.put(f"docs/d{i}/index.md", doc_text(f"p{i:07d}", f"Doc {i}", "text\n"))
+        socket = self.tmp / "tmux.sock"
+        env = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.env.items())
+        # The shell stays (sleep) so that the screen can be read after async has finished.
+        command = (f"env -i {env} TERM=xterm {shlex.quote(harness.BIN)} -C {shlex.quote(str(self.ws))} index --full;"
+                   " echo \"[exit $?]\"; sleep 60")
+        tmux = lambda *args: subprocess.run(["tmux", "-S", str(socket), *args], capture_output=True, text=True,
+                                            check=True).stdout
+        try:
+            tmux("new-session", "-d", "-x", "100", "-y", "20", "-s", "t", command)
+            deadline = time.monotonic() + 30
+            while "[exit " not in (screen := tmux("capture-pane", "-p", "-t", "t")) and time.monotonic() < deadline:
+                time.sleep(0.05)
+        finally:
+            subprocess.run(["tmux", "-S", str(socket), "kill-server"], capture_output=True)
+        self.assertIn("[exit 0]", screen)
+        self.assertIn("indexing 600/600", screen)
+        # Not a terminal: no progress at all.
+        r = self.a("index", "--full")
+        self.assertEqual(r.code, 0, r)
+        self.assertNotIn("indexing", r.err)
 
     def test_concurrent_writers_never_see_a_locked_database(self):
         script = (f'for i in $(seq 1 20); do "{harness.BIN}" -C "{self.ws}" doc new "W$1 $i" -m "body $1 $i" >/dev/null'
