@@ -813,7 +813,7 @@ public:
           m_people(db, "INSERT OR FAIL INTO doc_people(doc, handle, role) VALUES ", 3),
           m_tags(db, "INSERT OR FAIL INTO tags(doc, tag) VALUES ", 2),
           m_actions(db, "INSERT OR FAIL INTO actions(doc, line, owner, due, done, text, handle) VALUES ", 7),
-          m_decisions(db, "INSERT OR FAIL INTO decisions(doc, line, text) VALUES ", 3),
+          m_decisions(db, "INSERT OR FAIL INTO decisions(doc, line, text, taken) VALUES ", 4),
           m_mentions(db, "INSERT OR FAIL INTO mentions(doc, handle) VALUES ", 2),
           m_links(db, "INSERT OR FAIL INTO links(doc, target) VALUES ", 2),
           m_attachments(db, "INSERT OR FAIL INTO attachments(doc, path) VALUES ", 2),
@@ -968,10 +968,20 @@ public:
             m_actions.add(action_handle(doc_id, a.raw, ++same_raw[a.raw]));
             m_actions.end_row();
         }
+        // A decision was taken when its file was written, except an outcome `doc close`
+        // recorded: that one was taken when the document was closed.
+        std::optional<TimePoint> created = doc.get_time("created");
+        std::optional<TimePoint> closed = doc.get_time("closed");
         for (const auto& d : md.decisions) {
             m_decisions.add(id);
             m_decisions.add(static_cast<std::int64_t>(d.line + doc.body_line() - 1));
             m_decisions.add(d.text);
+            const std::optional<TimePoint>& taken = d.in_outcome && closed ? closed : created;
+            if (taken) {
+                m_decisions.add(static_cast<std::int64_t>(taken->time_since_epoch().count()));
+            } else {
+                m_decisions.add_null();
+            }
             m_decisions.end_row();
         }
         for (const auto& m : md.mentions) {
@@ -1102,7 +1112,7 @@ CREATE TABLE doc_people(doc INTEGER NOT NULL, handle TEXT NOT NULL, role TEXT NO
 CREATE TABLE tags(doc INTEGER NOT NULL, tag TEXT NOT NULL);
 CREATE TABLE actions(doc INTEGER NOT NULL, line INTEGER NOT NULL, owner TEXT NOT NULL, due TEXT,
                      done INTEGER NOT NULL, text TEXT NOT NULL, handle TEXT NOT NULL);
-CREATE TABLE decisions(doc INTEGER NOT NULL, line INTEGER NOT NULL, text TEXT NOT NULL);
+CREATE TABLE decisions(doc INTEGER NOT NULL, line INTEGER NOT NULL, text TEXT NOT NULL, taken INTEGER);
 CREATE TABLE mentions(doc INTEGER NOT NULL, handle TEXT NOT NULL);
 CREATE TABLE links(doc INTEGER NOT NULL, target TEXT NOT NULL);
 CREATE TABLE attachments(doc INTEGER NOT NULL, path TEXT NOT NULL);

@@ -23,8 +23,9 @@ class Workspace;
 
 // Bumped whenever the schema or what is extracted from files changes (2: the dirs table of the
 // folder shortcut; 3: quoted text holds no actions or decisions; 4: actions keep their handle
-// instead of their raw text); an index with another version is rebuilt.
-inline constexpr int k_index_schema_version = 4;
+// instead of their raw text; 5: decisions carry when they were taken); an index with another
+// version is rebuilt.
+inline constexpr int k_index_schema_version = 5;
 
 struct RefreshStats {
     std::size_t scanned = 0;   // files looked at
