@@ -35,6 +35,7 @@ void run_checkin(Context& ctx, const CheckinOptions& opts) {
         ctx.notice("no changes");
         return;
     }
+    ctx.wrote({written.path});
     if (ctx.globals.json) {
         JsonWriter json;
         json.begin_object()

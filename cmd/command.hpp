@@ -53,6 +53,12 @@ public:
     // The index, opened once and refreshed incrementally (what every read command does first);
     // a rebuild notice and files skipped as bad go to stderr.
     Index& index();
+    // The write-through every command that writes calls with what it wrote or removed (files,
+    // or a folder such as a new bundle): the index is updated for those paths only, so
+    // completion and the next command see them without a refresh (Index::update). Without an
+    // index yet, builds it as the next read would. Never throws: the files are written
+    // already, so a failure is a warning and the next refresh catches up.
+    void wrote(const std::vector<std::filesystem::path>& paths);
     // My handle.
     const std::string& me();
     // The folder async was started in (before -C).
@@ -81,6 +87,7 @@ private:
     std::optional<Config> m_user_config;
     std::optional<std::string> m_me;
     std::unique_ptr<Index> m_index;
+    bool m_index_refreshed = false; // m_index may be opened by wrote() without a refresh
 };
 
 // The body flags every writing command shares: -m, --file, --edit, --no-edit.

@@ -76,10 +76,34 @@ const Config& Context::config() {
 Index& Context::index() {
     if (!m_index) {
         m_index = std::make_unique<Index>(workspace());
+    }
+    if (!m_index_refreshed) {
         RefreshStats stats = m_index->refresh();
+        m_index_refreshed = true;
         report_refresh(stats);
     }
     return *m_index;
+}
+
+void Context::wrote(const std::vector<fs::path>& paths) {
+    try {
+        if (!m_index) {
+            std::error_code ec;
+            if (!fs::exists(workspace().index_file(), ec)) {
+                index(); // the first build, which finds these files with the others
+                return;
+            }
+            // As it is: a rebuild under way or an index of another version is the next
+            // refresh's to finish, and waiting for either is not worth a keypress later.
+            m_index = Index::open_existing(workspace());
+            if (!m_index) {
+                return;
+            }
+        }
+        report_refresh(m_index->update(paths));
+    } catch (const std::exception& e) {
+        warn(std::string{"the index was not updated: "} + e.what() + " (the next command catches up)");
+    }
 }
 
 void Context::report_refresh(const RefreshStats& stats) {

@@ -24,6 +24,8 @@ void run_decisions(Context& ctx, const DecisionsOptions& opts) {
         json.begin_object().key("schema").value(k_json_schema).key("decisions").begin_array();
         for (const auto& r : rows) {
             json.begin_object().key("text").value(r.text).key("line").value(static_cast<std::int64_t>(r.line));
+            json.key("taken");
+            r.taken ? json.value(format_utc(*r.taken)) : json.null();
             json.key("document").begin_object();
             write_doc_fields(json, r.doc);
             json.end_object().end_object();
@@ -34,7 +36,7 @@ void run_decisions(Context& ctx, const DecisionsOptions& opts) {
     }
     std::vector<std::vector<std::string>> table;
     for (const auto& r : rows) {
-        table.push_back({local_date(r.doc.created), r.text, r.doc.id + " " + r.doc.title,
+        table.push_back({local_date(r.taken), r.text, r.doc.id + " " + r.doc.title,
                          r.doc.path + ":" + std::to_string(r.line)});
     }
     ctx.print(format_table(table, 1, output_width(ctx)));
@@ -45,7 +47,7 @@ void run_decisions(Context& ctx, const DecisionsOptions& opts) {
 void add_decisions_command(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<DecisionsOptions>();
     auto* cmd = app.add_subcommand("decisions", "Decisions across the workspace, newest first");
-    cmd->add_option("--since", opts->since, "Only from documents created on or after DATE")->type_name("DATE");
+    cmd->add_option("--since", opts->since, "Only decisions taken on or after DATE")->type_name("DATE");
     cmd->callback([&ctx, opts] { run_decisions(ctx, *opts); });
 }
 

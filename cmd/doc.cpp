@@ -87,7 +87,7 @@ void run_doc_close(Context& ctx, const DocCloseOptions& opts) {
         ctx.notice("'" + sanitize_for_terminal(doc.path, Newlines::flatten) + "' is already closed");
         return;
     }
-    ctx.report_refresh(index.refresh());
+    ctx.wrote({ctx.workspace().root() / doc.path});
     ctx.notice((result == CloseResult::closed ? "closed '" : "outcome added to '") +
                sanitize_for_terminal(doc.path, Newlines::flatten) + "'");
 }

@@ -25,7 +25,7 @@ void run_edit(Context& ctx, const EditOptions& opts) {
         ctx.notice("no changes");
         return;
     }
-    ctx.report_refresh(index.refresh());
+    ctx.wrote({ws.root() / doc.path});
 }
 
 } // namespace

@@ -40,7 +40,16 @@ void run_init(Context& ctx, const InitOptions& opts) {
     }
     std::size_t sample_files = 0;
     if (opts.sample) {
-        sample_files = write_sample(Workspace{dir}, now).size();
+        Workspace ws{dir};
+        sample_files = write_sample(ws, now).size();
+        // The sample's write-through: the workspace had no files, so indexing them is the
+        // first build, done now so that completion offers the sample's ids at once.
+        try {
+            Index index{ws};
+            ctx.report_refresh(index.refresh());
+        } catch (const std::exception& e) {
+            ctx.warn(std::string{"the index was not updated: "} + e.what() + " (the next command catches up)");
+        }
         if (!ctx.globals.json) {
             ctx.notice("wrote the sample team's " + std::to_string(sample_files) +
                        " files (alice, bob and carol); try 'async -C " + root + " list'");

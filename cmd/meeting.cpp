@@ -50,7 +50,8 @@ void run_open(Context& ctx, const OpenOptions& opts) {
     for (const auto& copy : opened.attached) {
         ctx.notice("attached " + ctx.shown_path(copy));
     }
-    print_written(ctx, opened.agenda);
+    // The whole bundle: the agenda, its attachments and the transcripts among them.
+    print_written(ctx, opened.agenda, {opened.agenda.path.parent_path()});
 }
 
 struct RefOptions {
@@ -71,7 +72,6 @@ void run_respond(Context& ctx, const RefOptions& opts) {
         ctx.notice("no changes to " + ctx.shown_path(r.path));
         return;
     }
-    ctx.report_refresh(ctx.index().refresh());
     print_written(ctx, Written{r.id, r.path});
 }
 
@@ -134,8 +134,8 @@ void run_close(Context& ctx, const RefOptions& opts) {
         }
         ctx.notice("closed without a response from " + sanitize_for_terminal(who, Newlines::flatten));
     }
-    ctx.report_refresh(index.refresh());
-    print_written(ctx, Written{closed.summary_id.empty() ? meeting.id : closed.summary_id, closed.summary});
+    print_written(ctx, Written{closed.summary_id.empty() ? meeting.id : closed.summary_id, closed.summary},
+                  {ctx.workspace().root() / meeting.path});
 }
 
 } // namespace

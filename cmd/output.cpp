@@ -139,7 +139,9 @@ std::string styled(const Context& ctx, std::string_view text, std::string_view s
     return "\x1b[" + std::string{sgr} + "m" + std::string{text} + "\x1b[0m";
 }
 
-void print_written(Context& ctx, const Written& written) {
+void print_written(Context& ctx, const Written& written, std::vector<std::filesystem::path> also) {
+    also.push_back(written.path);
+    ctx.wrote(also);
     const Workspace& ws = ctx.workspace();
     if (ctx.globals.json) {
         JsonWriter json;

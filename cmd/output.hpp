@@ -53,8 +53,9 @@ void lay_out_table(const TableCells& table, std::size_t flexible, std::size_t wi
 std::string format_table(const std::vector<std::vector<std::string>>& rows, std::size_t flexible,
                          std::size_t width, const std::vector<std::string>& row_sgr = {});
 
-// "ID PATH" (or --json {schema, id, path}) for a file a writing command created.
-void print_written(Context& ctx, const Written& written);
+// "ID PATH" (or --json {schema, id, path}) for a file a writing command created, after the
+// index is updated for it and for the other paths the command wrote (Context::wrote).
+void print_written(Context& ctx, const Written& written, std::vector<std::filesystem::path> also = {});
 
 // Wraps text in an ANSI style when colour is on.
 std::string styled(const Context& ctx, std::string_view text, std::string_view sgr);

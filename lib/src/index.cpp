@@ -813,7 +813,7 @@ public:
           m_people(db, "INSERT OR FAIL INTO doc_people(doc, handle, role) VALUES ", 3),
           m_tags(db, "INSERT OR FAIL INTO tags(doc, tag) VALUES ", 2),
           m_actions(db, "INSERT OR FAIL INTO actions(doc, line, owner, due, done, text, handle) VALUES ", 7),
-          m_decisions(db, "INSERT OR FAIL INTO decisions(doc, line, text) VALUES ", 3),
+          m_decisions(db, "INSERT OR FAIL INTO decisions(doc, line, text, taken) VALUES ", 4),
           m_mentions(db, "INSERT OR FAIL INTO mentions(doc, handle) VALUES ", 2),
           m_links(db, "INSERT OR FAIL INTO links(doc, target) VALUES ", 2),
           m_attachments(db, "INSERT OR FAIL INTO attachments(doc, path) VALUES ", 2),
@@ -968,10 +968,20 @@ public:
             m_actions.add(action_handle(doc_id, a.raw, ++same_raw[a.raw]));
             m_actions.end_row();
         }
+        // A decision was taken when its file was written, except an outcome `doc close`
+        // recorded: that one was taken when the document was closed.
+        std::optional<TimePoint> created = doc.get_time("created");
+        std::optional<TimePoint> closed = doc.get_time("closed");
         for (const auto& d : md.decisions) {
             m_decisions.add(id);
             m_decisions.add(static_cast<std::int64_t>(d.line + doc.body_line() - 1));
             m_decisions.add(d.text);
+            const std::optional<TimePoint>& taken = d.in_outcome && closed ? closed : created;
+            if (taken) {
+                m_decisions.add(static_cast<std::int64_t>(taken->time_since_epoch().count()));
+            } else {
+                m_decisions.add_null();
+            }
             m_decisions.end_row();
         }
         for (const auto& m : md.mentions) {
@@ -1102,7 +1112,7 @@ CREATE TABLE doc_people(doc INTEGER NOT NULL, handle TEXT NOT NULL, role TEXT NO
 CREATE TABLE tags(doc INTEGER NOT NULL, tag TEXT NOT NULL);
 CREATE TABLE actions(doc INTEGER NOT NULL, line INTEGER NOT NULL, owner TEXT NOT NULL, due TEXT,
                      done INTEGER NOT NULL, text TEXT NOT NULL, handle TEXT NOT NULL);
-CREATE TABLE decisions(doc INTEGER NOT NULL, line INTEGER NOT NULL, text TEXT NOT NULL);
+CREATE TABLE decisions(doc INTEGER NOT NULL, line INTEGER NOT NULL, text TEXT NOT NULL, taken INTEGER);
 CREATE TABLE mentions(doc INTEGER NOT NULL, handle TEXT NOT NULL);
 CREATE TABLE links(doc INTEGER NOT NULL, target TEXT NOT NULL);
 CREATE TABLE attachments(doc INTEGER NOT NULL, path TEXT NOT NULL);
@@ -1426,6 +1436,171 @@ void index_files(Writer& writer, ParseAhead& parsed, RefreshStats& stats, const 
     }
 }
 
+// The write-through of a command waits this long for another writer, not the refresh's minute:
+// the file is written already, and the next refresh catches up if this gives up.
+constexpr int k_write_through_busy_ms = 2000;
+
+// path (absolute, or relative to root) as the index names it, when it lies in a section below
+// real folders only (the walk of a refresh follows no folder symlink); empty otherwise.
+std::string indexed_path(int root_fd, const fs::path& root, const fs::path& path) {
+    fs::path rel = path.is_absolute() ? path.lexically_normal().lexically_relative(root.lexically_normal())
+                                      : path.lexically_normal();
+    std::vector<std::string> parts;
+    for (const auto& part : rel) {
+        if (part == ".." || part.is_absolute() || (part.string().size() > 1 && part.string().front() == '.')) {
+            return {}; // hidden names are never indexed
+        }
+        if (!part.empty() && part != ".") {
+            parts.push_back(part.string());
+        }
+    }
+    if (parts.empty() ||
+        std::find_if(std::begin(k_sections), std::end(k_sections), [&](const char* s) { return parts.front() == s; }) ==
+            std::end(k_sections)) {
+        return {};
+    }
+    std::string out;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        out += (i == 0 ? "" : "/") + parts[i];
+        struct stat st {};
+        if (i + 1 < parts.size() && (::fstatat(root_fd, out.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode))) {
+            return {};
+        }
+    }
+    return out;
+}
+
+// Index::update: finds what paths name (files, folders listed), then stores only what differs
+// from the index, in one transaction.
+RefreshStats update_paths(SQLite::Database& db, const fs::path& root, const std::vector<fs::path>& paths) {
+    RefreshStats stats;
+    std::vector<FileStat> found;
+    std::vector<std::string> gone;
+    std::vector<std::string> listed;
+    {
+        int root_fd = open_root(root);
+        struct Closer {
+            int fd;
+            ~Closer() { ::close(fd); }
+        } closer{root_fd};
+        Walker walker{now_ns() - k_racy_ns, nullptr};
+        for (const auto& path : paths) {
+            std::string rel = indexed_path(root_fd, root, path);
+            if (rel.empty()) {
+                continue;
+            }
+            struct stat st {};
+            bool exists = ::fstatat(root_fd, rel.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+            std::string folder = exists && S_ISDIR(st.st_mode)             ? rel
+                                 : in_attachments(parent_path(rel)) ? std::string{parent_path(rel)}
+                                                                            : std::string{};
+            if (!folder.empty()) {
+                if (std::find(listed.begin(), listed.end(), folder) != listed.end()) {
+                    continue;
+                }
+                int fd = ::openat(root_fd, folder.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (fd >= 0) {
+                    listed.push_back(folder);
+                    walker.walk(fd, folder);
+                }
+                continue;
+            }
+            if (!rel.ends_with(".md")) {
+                continue;
+            }
+            FileStat file{rel, 0, 0, FileKind::document, {}};
+            struct stat fst {};
+            if (!exists) {
+                gone.push_back(rel);
+                continue;
+            }
+            if (::fstatat(root_fd, rel.c_str(), &fst, 0) != 0) {
+                file.problem = errno == ELOOP ? "symbolic link loop" : std::strerror(errno);
+            } else if (!S_ISREG(fst.st_mode)) {
+                gone.push_back(rel);
+                continue;
+            } else {
+                file.size = fst.st_size;
+                file.mtime = nanoseconds(fst.st_mtim);
+            }
+            found.push_back(std::move(file));
+        }
+        for (auto& f : walker.files) {
+            found.push_back(std::move(f));
+        }
+    }
+    std::sort(found.begin(), found.end(), [](const FileStat& a, const FileStat& b) { return a.path < b.path; });
+    found.erase(std::unique(found.begin(), found.end(), [](const FileStat& a, const FileStat& b) { return a.path == b.path; }),
+                found.end());
+    auto was_found = [&](const std::string& path) { return std::ranges::binary_search(found, path, {}, &FileStat::path); };
+    // Files the index has in a listed folder but the listing did not find are gone.
+    SQLite::Statement under{db, "SELECT path FROM files WHERE path > ? AND path < ?"};
+    for (const auto& folder : listed) {
+        under.bind(1, folder + "/");
+        under.bind(2, folder + "0"); // '0' follows '/'
+        while (under.executeStep()) {
+            std::string path = under.getColumn(0).getString();
+            if (!was_found(path)) {
+                gone.push_back(std::move(path));
+            }
+        }
+        under.reset();
+    }
+    // Only what differs from the index is written: a second report of the same file is free.
+    SQLite::Statement known{db, "SELECT size, mtime FROM files WHERE path = ?"};
+    std::vector<FileStat> changed;
+    for (auto& f : found) {
+        known.bind(1, f.path);
+        bool same = known.executeStep() && known.getColumn(0).getInt64() == f.size && known.getColumn(1).getInt64() == f.mtime;
+        known.reset();
+        if (!same) {
+            changed.push_back(std::move(f));
+        }
+    }
+    std::sort(gone.begin(), gone.end());
+    gone.erase(std::unique(gone.begin(), gone.end()), gone.end());
+    std::vector<std::string> removed;
+    for (auto& path : gone) {
+        known.bind(1, path);
+        if (known.executeStep()) {
+            removed.push_back(std::move(path));
+        }
+        known.reset();
+    }
+    stats.scanned = found.size();
+    if (changed.empty() && removed.empty()) {
+        return stats;
+    }
+    db.setBusyTimeout(k_write_through_busy_ms);
+    struct RestoreTimeout {
+        SQLite::Database& db;
+        ~RestoreTimeout() {
+            try {
+                db.setBusyTimeout(k_busy_timeout_ms);
+            } catch (const SQLite::Exception&) {
+                // Only the waiting of later statements of this process differs.
+            }
+        }
+    } restore{db};
+    SQLite::Transaction tx{db, SQLite::TransactionBehavior::IMMEDIATE};
+    Writer writer{db, Tables::filled};
+    std::vector<std::string> touched_bundles;
+    SQLite::Statement forget_file{db, "DELETE FROM files WHERE path = ?"};
+    for (const auto& path : removed) {
+        writer.remove_doc(path);
+        writer.remove_transcript(path);
+        touched_bundles.push_back(bundle_of(path));
+        forget_file.bind(1, path);
+        forget_file.exec();
+        forget_file.reset();
+        ++stats.removed;
+    }
+    ParseAhead parsed{root, changed};
+    index_files(writer, parsed, stats, Progress{}, touched_bundles);
+    tx.commit();
+    return stats;
+}
+
 } // namespace
 
 Index::Index(const Workspace& ws) : m_ws(ws) {
@@ -1456,27 +1631,40 @@ Index::~Index() {
     }
 }
 
-Index::Index(const Workspace& ws, ReadOnly) : m_ws(ws) {}
+Index::Index(const Workspace& ws, AsIs) : m_ws(ws) {}
 
 std::unique_ptr<Index> Index::open_read_only(const Workspace& ws) {
+    return open_as_is(ws, false);
+}
+
+std::unique_ptr<Index> Index::open_existing(const Workspace& ws) {
+    return open_as_is(ws, true);
+}
+
+std::unique_ptr<Index> Index::open_as_is(const Workspace& ws, bool writable) {
     fs::path file = ws.index_file();
     std::error_code ec;
     if (!fs::is_regular_file(file, ec)) {
         return nullptr;
     }
-    std::unique_ptr<Index> index{new Index{ws, ReadOnly{}}};
+    std::unique_ptr<Index> index{new Index{ws, AsIs{}}};
     // The shared lock, without waiting and without creating the lock file: an exclusive holder
-    // is about to rename a new index over this one, and completion does not wait for that.
+    // is about to rename a new index over this one, and neither completion nor a write-through
+    // waits for that (the next refresh sees what the new index missed).
     index->m_lock_fd = ::open((file.string() + ".lock").c_str(), O_RDONLY | O_CLOEXEC);
     if (index->m_lock_fd >= 0 && ::flock(index->m_lock_fd, LOCK_SH | LOCK_NB) != 0) {
         return nullptr;
     }
     try {
-        index->m_db = std::make_unique<SQLite::Database>(file, SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX);
-        index->m_db->setBusyTimeout(200);
+        index->m_db = std::make_unique<SQLite::Database>(
+            file, (writable ? SQLite::OPEN_READWRITE : SQLite::OPEN_READONLY) | SQLite::OPEN_NOMUTEX);
+        index->m_db->setBusyTimeout(writable ? k_busy_timeout_ms : 200);
         map_pages(*index->m_db);
         if (index->m_db->execAndGet("PRAGMA user_version").getInt() != k_index_schema_version) {
             return nullptr;
+        }
+        if (writable) {
+            index->m_db->exec("PRAGMA synchronous = NORMAL");
         }
     } catch (const SQLite::Exception&) {
         return nullptr;
@@ -1732,6 +1920,15 @@ void Index::install(const fs::path& tmp) {
         backup.executeStep();
     }
     remove_db_files(tmp);
+}
+
+RefreshStats Index::update(const std::vector<fs::path>& paths) {
+    try {
+        return update_paths(*m_db, m_ws.root(), paths);
+    } catch (const SQLite::Exception& e) {
+        throw Error{ErrorKind::data, std::string{"cannot update the index: "} + e.what(),
+                    "the next command that reads the index brings it up to date"};
+    }
 }
 
 std::vector<std::string> Index::check() {

@@ -665,7 +665,7 @@ private:
         if (m_quote_depth > 0)
             return;
         auto [offset, line] = start_of(block);
-        m_decisions.push_back({offset, Decision{std::move(text), line}});
+        m_decisions.push_back({offset, Decision{std::move(text), line, m_outcome_level.has_value()}});
     }
 
     void finish_paragraph(const OpenBlock& block) {
@@ -679,9 +679,13 @@ private:
         std::string text = one_line(block.text.text);
         if (m_decisions_level && block.level <= *m_decisions_level)
             m_decisions_level.reset();
+        if (m_outcome_level && block.level <= *m_outcome_level)
+            m_outcome_level.reset();
         if (to_lower_ascii(text) == "decisions") {
             m_decisions_level = block.level;
             m_decisions_li_depth = m_li_depth;
+        } else if (to_lower_ascii(text) == "outcome") {
+            m_outcome_level = block.level;
         }
         if (!text.empty())
             m_out.headings.push_back(Heading{block.level, std::move(text), start_of(block).second});
@@ -758,6 +762,7 @@ private:
     std::size_t m_quote_depth = 0; // open block quotes: their actions and decisions do not count
     std::optional<int> m_decisions_level; // level of the open "Decisions" heading
     std::size_t m_decisions_li_depth = 0;
+    std::optional<int> m_outcome_level; // level of the open "Outcome" heading
     std::size_t m_last_offset = 0; // input offset of the last text with a position
     std::size_t m_next_nul = 0;    // where to look for the input's next NUL byte
 };

@@ -710,12 +710,12 @@ ActionRow resolve_action(Index& index, std::string_view handle_in) {
 
 std::vector<DecisionRow> list_decisions(Index& index, std::optional<TimePoint> since) {
     std::string sql = std::string{"SELECT "} + k_doc_columns +
-                      ", x.line, x.text FROM decisions x JOIN docs d ON d.rowid = x.doc WHERE 1";
+                      ", x.line, x.text, x.taken FROM decisions x JOIN docs d ON d.rowid = x.doc WHERE 1";
     sql += " AND NOT (" + k_superseded + ")";
     if (since) {
-        sql += " AND d.created >= " + std::to_string(since->time_since_epoch().count());
+        sql += " AND x.taken >= " + std::to_string(since->time_since_epoch().count());
     }
-    sql += " ORDER BY d.created DESC, d.path, x.line";
+    sql += " ORDER BY x.taken DESC, d.path, x.line";
     SQLite::Statement st{index.db(), sql};
     std::vector<DecisionRow> out;
     while (st.executeStep()) {
@@ -723,6 +723,7 @@ std::vector<DecisionRow> list_decisions(Index& index, std::optional<TimePoint> s
         row.doc = read_doc(st);
         row.line = static_cast<std::size_t>(st.getColumn(10).getInt64());
         row.text = st.getColumn(11).getString();
+        row.taken = time_column(st.getColumn(12));
         out.push_back(std::move(row));
     }
     fill_lists_of(index.db(), out);

@@ -1178,3 +1178,94 @@ TEST_CASE("index::open_read_only") {
         CHECK(async::read_file(db) == "not a database at all, not at all, not at all");
     }
 }
+
+TEST_CASE("index::update") {
+    Fixture f;
+    f.write("docs/a/index.md", doc("aaaa1111", "A"));
+    Index index{f.ws};
+    index.refresh();
+    const auto ids = [&] { return column(index, "SELECT id FROM docs ORDER BY id"); };
+
+    SUBCASE("a new file, by absolute or relative path; then an unchanged one costs nothing") {
+        fs::path b = f.write("docs/b/index.md", doc("bbbb2222", "B"));
+        RefreshStats stats = index.update({b});
+        CHECK(stats.parsed == 1);
+        CHECK(ids() == Strings{"aaaa1111", "bbbb2222"});
+        CHECK(index.update({"docs/b/index.md"}).parsed == 0);
+        CHECK(index.check().empty());
+        // The next refresh lists docs/ (its ctime changed) and finds nothing left to parse.
+        CHECK(index.refresh().parsed == 0);
+    }
+    SUBCASE("a changed file is parsed again, a gone one removed") {
+        f.rewrite("docs/a/index.md", doc("aaaa1111", "A2"));
+        CHECK(index.update({f.tmp / "docs/a/index.md"}).parsed == 1);
+        CHECK(column(index, "SELECT title FROM docs") == Strings{"A2"});
+        fs::remove(f.tmp / "docs/a/index.md");
+        CHECK(index.update({f.tmp / "docs/a/index.md"}).removed == 1);
+        CHECK(ids().empty());
+        CHECK(scalar(index, "SELECT count(*) FROM files") == 0);
+    }
+    SUBCASE("a folder is listed with its attachments; files gone from it are removed") {
+        f.write("meetings/m/index.md", doc("mmmm3333", "M"));
+        f.write("meetings/m/attachments/sync.vtt", "WEBVTT\n\n00:00.000 --> 00:01.000\nzebrafish\n");
+        f.write("meetings/m/attachments/notes.md", "not a document");
+        CHECK(index.update({f.tmp / "meetings/m"}).parsed == 2);
+        CHECK(column(index, "SELECT path FROM transcripts") == Strings{"meetings/m/attachments/sync.vtt"});
+        CHECK(scalar(index, "SELECT count(*) FROM fts WHERE fts MATCH 'zebrafish'") == 1);
+        CHECK(index.check().empty());
+        fs::remove(f.tmp / "meetings/m/attachments/sync.vtt");
+        CHECK(index.update({f.tmp / "meetings/m"}).removed == 1);
+        CHECK(scalar(index, "SELECT count(*) FROM transcripts") == 0);
+        CHECK(index.check().empty());
+    }
+    SUBCASE("paths outside the sections, hidden or not Markdown are ignored") {
+        f.write("README.md", doc("rrrr4444", "R"));
+        f.write("docs/.hidden.md", doc("hhhh5555", "H"));
+        f.write("people/alice/state.toml", "x = 1\n");
+        fs::path outside = f.tmp.path().parent_path() / "outside.md";
+        CHECK(index.update({f.tmp / "README.md", f.tmp / "docs/.hidden.md", f.tmp / "people/alice/state.toml", outside,
+                            f.tmp / "docs/../README.md"})
+                  .parsed == 0);
+        CHECK(ids() == Strings{"aaaa1111"});
+    }
+    SUBCASE("a bad file is a problem, like in a refresh") {
+        fs::path bad = f.write("docs/c/index.md", "no front matter\n");
+        RefreshStats stats = index.update({bad});
+        REQUIRE(stats.problems.size() == 1);
+        CHECK(stats.problems[0].starts_with("docs/c/index.md:"));
+        CHECK(index.check().empty());
+    }
+    SUBCASE("another writer holding the index: Error{data} after a short wait, nothing lost") {
+        fs::path b = f.write("docs/b/index.md", doc("bbbb2222", "B"));
+        SQLite::Database other{f.ws.index_file().string(), SQLite::OPEN_READWRITE};
+        other.exec("BEGIN IMMEDIATE");
+        auto start = std::chrono::steady_clock::now();
+        CHECK_THROWS_AS(index.update({b}), async::Error);
+        CHECK(std::chrono::steady_clock::now() - start < 10s);
+        other.exec("ROLLBACK");
+        CHECK(index.refresh().parsed == 1);
+        CHECK(ids() == Strings{"aaaa1111", "bbbb2222"});
+    }
+}
+
+TEST_CASE("index::open_existing") {
+    Fixture f;
+    CHECK(Index::open_existing(f.ws) == nullptr);
+    CHECK_FALSE(fs::exists(f.ws.index_file()));
+    f.write("docs/a/index.md", doc("aaaa1111", "A"));
+    {
+        Index index{f.ws};
+        index.refresh();
+    }
+    fs::path b = f.write("docs/b/index.md", doc("bbbb2222", "B"));
+    auto index = Index::open_existing(f.ws);
+    REQUIRE(index != nullptr);
+    CHECK(index->update({b}).parsed == 1);
+    CHECK(column(*index, "SELECT id FROM docs ORDER BY id") == Strings{"aaaa1111", "bbbb2222"});
+    index.reset();
+    {
+        Index other{f.ws};
+        other.db().exec("PRAGMA user_version = 99");
+    }
+    CHECK(Index::open_existing(f.ws) == nullptr);
+}

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "string_maker.hpp"
@@ -241,6 +242,31 @@ TEST_CASE("markdown::extract_markdown") {
         CHECK(ex.headings[5].text == "Appendix");
         CHECK(ex.headings[5].level == 1);
         CHECK(ex.headings[5].line == 21);
+    }
+
+    SUBCASE("decisions under an Outcome heading, until the next heading of its level") {
+        auto ex = extract_markdown("Decision: before\n"       // 1
+                                   "\n"                       // 2
+                                   "## Outcome\n"             // 3
+                                   "\n"                       // 4
+                                   "Decision: three tiers\n"  // 5
+                                   "\n"                       // 6
+                                   "### Notes\n"              // 7
+                                   "\n"                       // 8
+                                   "- Decision: yearly too\n" // 9
+                                   "\n"                       // 10
+                                   "## Next\n"                // 11
+                                   "\n"                       // 12
+                                   "Decision: after\n"        // 13
+                                   "\n"                       // 14
+                                   "# outcome\n"              // 15
+                                   "Decision: last\n");       // 16
+        std::vector<std::pair<std::string, bool>> got;
+        for (const auto& d : ex.decisions) {
+            got.emplace_back(d.text, d.in_outcome);
+        }
+        CHECK(got == std::vector<std::pair<std::string, bool>>{
+                         {"before", false}, {"three tiers", true}, {"yearly too", true}, {"after", false}, {"last", true}});
     }
 
     SUBCASE("mentions: not e-mail addresses, code or URLs; unique, lower-cased, in order") {

@@ -1,3 +1,4 @@
+#include <async/dates.hpp>
 #include <async/error.hpp>
 #include <async/index.hpp>
 #include <async/query.hpp>
@@ -841,6 +842,30 @@ TEST_CASE("query::list_decisions") {
     CHECK(decisions[0].doc.type == "summary");
     CHECK(decisions[0].doc.parent == "meetings/2026-11-05-q/index.md");
     CHECK(decisions[1].doc.id == "pppp0001");
+}
+
+TEST_CASE("query::list_decisions taken") {
+    Fixture f;
+    const std::string p = "docs/2026-12-07-p/index.md";
+    f.write(p, file("id = \"pppp0001\"\ntitle = \"P\"\ncreated = 2026-12-07T09:00:00Z\n"
+                    "status = \"closed\"\nclosed = 2026-12-09T14:00:00Z\n",
+                    "Decision: in the write-up\n\n## Outcome\n\nDecision: three tiers\n"));
+    f.write("docs/2026-12-08-r/index.md",
+            file("id = \"rrrr0001\"\ntitle = \"R\"\ncreated = 2026-12-08T10:00:00Z\n",
+                 "## Outcome\n\nDecision: not closed\n"));
+    Index index{f.ws};
+    REQUIRE(index.refresh().parsed == 2);
+    auto rows = [&](std::optional<TimePoint> since) {
+        Strings out;
+        for (const auto& d : async::list_decisions(index, since)) {
+            out.push_back(d.text + " " + (d.taken ? async::format_utc(*d.taken) : "none"));
+        }
+        return out;
+    };
+    // The outcome of the closed document was taken when it closed; the rest when written.
+    CHECK(rows(std::nullopt) == Strings{"three tiers 2026-12-09T14:00:00Z", "not closed 2026-12-08T10:00:00Z",
+                                        "in the write-up 2026-12-07T09:00:00Z"});
+    CHECK(rows(utc(2026, 12, 9)) == Strings{"three tiers 2026-12-09T14:00:00Z"});
 }
 
 TEST_CASE("query::known_types") {

@@ -23,8 +23,9 @@ class Workspace;
 
 // Bumped whenever the schema or what is extracted from files changes (2: the dirs table of the
 // folder shortcut; 3: quoted text holds no actions or decisions; 4: actions keep their handle
-// instead of their raw text); an index with another version is rebuilt.
-inline constexpr int k_index_schema_version = 4;
+// instead of their raw text; 5: decisions carry when they were taken); an index with another
+// version is rebuilt.
+inline constexpr int k_index_schema_version = 5;
 
 struct RefreshStats {
     std::size_t scanned = 0;   // files looked at
@@ -56,6 +57,12 @@ public:
     // process is replacing it right now. refresh() on it throws Error{data}.
     static std::unique_ptr<Index> open_read_only(const Workspace& ws);
 
+    // The existing index of ws opened to write, as it is: never created or rebuilt (for the
+    // write-through of a command that wrote files, see update()). nullptr when there is none,
+    // it is of another schema version or unreadable, or another process is replacing it right
+    // now (the shared lock is not waited for).
+    static std::unique_ptr<Index> open_existing(const Workspace& ws);
+
     // Brings the index up to date with the files (mode full: re-parses every file). Cheap when
     // nothing changed: a stat per known folder and file; only folders whose ctime changed are
     // listed. A full and a first refresh build a new index file and swap it in. Bad files are
@@ -63,6 +70,18 @@ public:
     // deleted and rebuilt from the files (once; the stats say why). Throws Error{data} only
     // when the database itself cannot be written. progress (optional) sees files parsed.
     RefreshStats refresh(RefreshMode mode = RefreshMode::incremental, const Progress& progress = {});
+
+    // Write-through: brings the index up to date for paths a command has just written or
+    // removed (absolute, or relative to the workspace root), without the scan of a refresh.
+    // A file is stat'ed and (re)parsed when its size or mtime differ from its row, and removed
+    // from the index when it is gone; a folder is listed with its subfolders (new and changed
+    // files stored, files gone from it removed); a file in an attachments folder lists that
+    // folder (a transcript is known by the media beside it). Paths outside the indexed
+    // sections, and other files, are ignored. Folder rows are left alone, so the next refresh
+    // still lists the changed folders and finds whatever else changed there. Waits at most a
+    // few seconds for another writer (then throws Error{data}, like any database failure);
+    // bad files are reported in the stats, as by refresh().
+    RefreshStats update(const std::vector<std::filesystem::path>& paths);
 
     // Differences between the index and the files, without changing anything: "path: reason"
     // lines (missing from index, stale, gone from disk). Empty when db == files.
@@ -72,8 +91,9 @@ public:
     const Workspace& workspace() const { return m_ws; }
 
 private:
-    struct ReadOnly {};
-    Index(const Workspace& ws, ReadOnly);
+    struct AsIs {};
+    Index(const Workspace& ws, AsIs);
+    static std::unique_ptr<Index> open_as_is(const Workspace& ws, bool writable);
     void open();
     void create_schema();
     RefreshStats refresh_once(RefreshMode mode, const Progress& progress);

@@ -26,6 +26,7 @@ std::string action_handle(std::string_view doc_id, std::string_view raw, std::si
 struct Decision {
     std::string text;   // without the "Decision:" prefix, one line, markup stripped
     std::size_t line = 0;
+    bool in_outcome = false; // under a heading named "Outcome" (where `doc close` records one)
 };
 
 struct Heading {

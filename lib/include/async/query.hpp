@@ -106,9 +106,13 @@ struct DecisionRow {
     DocSummary doc;
     std::size_t line = 0;
     std::string text;
+    std::optional<TimePoint> taken; // when the decision was taken (see list_decisions)
 };
 
-// Decisions across the workspace, newest document first; since filters by document created.
+// Decisions across the workspace, most recently taken first; since keeps those taken at or
+// after it. A decision is taken when its file was written (its `created`: a reply's decision
+// has the reply's date, a meeting's the summary's), except an outcome recorded under an
+// "Outcome" heading of a closed document, taken when the document was closed (`closed`).
 // Those of a meeting's agenda and responses are left out once the meeting has a summary.
 std::vector<DecisionRow> list_decisions(Index& index, std::optional<TimePoint> since);
 
