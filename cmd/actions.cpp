@@ -2,6 +2,7 @@
 #include "command.hpp"
 #include "output.hpp"
 
+#include <async/actions.hpp>
 #include <async/dates.hpp>
 #include <async/error.hpp>
 #include <async/identity.hpp>
@@ -56,32 +57,6 @@ void run_list(Context& ctx, const ActionsOptions& opts) {
     ctx.print(format_table(table, 4, output_width(ctx)));
 }
 
-// Ticks the box on the action's own line, atomically; the line must still be that action.
-void tick(Context& ctx, const ActionRow& row, bool dry_run) {
-    const Workspace& ws = ctx.workspace();
-    auto path = ws.root() / row.doc->path;
-    std::string text = read_file(path);
-    std::size_t start = 0;
-    for (std::size_t line = 1; line < row.line && start != std::string::npos; ++line) {
-        start = text.find('\n', start);
-        start = start == std::string::npos ? start : start + 1;
-    }
-    auto end = start == std::string::npos ? std::string::npos : text.find('\n', start);
-    std::string_view current = start == std::string::npos ? std::string_view{} : std::string_view{text}.substr(start, end - start);
-    auto box = current.find("[ ]");
-    if (box == std::string_view::npos) {
-        throw Error{ErrorKind::data, "'" + row.doc->path + ":" + std::to_string(row.line) + "' is no longer that action",
-                    "run 'async index' and try again"};
-    }
-    if (dry_run) {
-        ctx.print("would tick " + row.handle + " in " + row.doc->path + ":" + std::to_string(row.line) + "\n");
-        return;
-    }
-    text[start + box + 1] = 'x';
-    write_file_atomic(path, text);
-    ctx.notice("done: " + row.text);
-}
-
 void run_done(Context& ctx, const ActionsOptions& opts) {
     Index& index = ctx.index();
     std::vector<ActionRow> rows;
@@ -97,7 +72,15 @@ void run_done(Context& ctx, const ActionsOptions& opts) {
             ctx.notice("already done: " + row.text);
             continue;
         }
-        tick(ctx, row, opts.dry_run);
+        MarkResult r = mark_action(ctx.workspace(), row.doc->path, row.handle, ActionMark::done,
+                                   opts.dry_run ? WriteMode::dry_run : WriteMode::write);
+        if (opts.dry_run) {
+            ctx.print("would tick " + row.handle + " in " + row.doc->path + ":" + std::to_string(r.line) + "\n");
+        } else if (r.changed) {
+            ctx.notice("done: " + row.text);
+        } else {
+            ctx.notice("already done: " + row.text);
+        }
     }
     if (!opts.dry_run) {
         ctx.report_refresh(index.refresh());

@@ -4,6 +4,7 @@
 #include "triage.hpp"
 
 #include <async/dates.hpp>
+#include <async/due.hpp>
 #include <async/error.hpp>
 #include <async/inbox.hpp>
 #include <async/text.hpp>
@@ -43,7 +44,7 @@ std::string_view when_of(const InboxItem& item, TimePoint now, std::map<TimePoin
     auto [known, fresh] = due_phrases.try_emplace(*item.due);
     if (fresh) {
         std::string rel = format_relative(*item.due, now);
-        known->second = *item.due < now ? (rel.ends_with(" ago") ? rel.substr(0, rel.size() - 4) : rel) + " overdue"
+        known->second = is_overdue(*item.due, now) ? (rel.ends_with(" ago") ? rel.substr(0, rel.size() - 4) : rel) + " overdue"
                                         : "due " + rel;
     }
     return known->second;
@@ -63,7 +64,7 @@ void write_item(JsonWriter& json, const InboxItem& item, TimePoint now) {
     item.due ? json.value(format_utc(*item.due)) : json.null();
     json.key("since");
     item.since ? json.value(format_utc(*item.since)) : json.null();
-    json.key("overdue").value(item.due && *item.due < now);
+    json.key("overdue").value(item.state != ItemState::done && item.due && is_overdue(*item.due, now));
     if (item.until) {
         json.key("until").value(format_utc(*item.until));
     }
@@ -106,7 +107,7 @@ void run_inbox(Context& ctx, const InboxOptions& opts) {
     std::string out;
     lay_out_table(cells, 3, output_width(ctx), [&](std::size_t r, std::string_view line) {
         const InboxItem& item = items[r];
-        bool red = color && item.due && *item.due < now && item.state == ItemState::open; // overdue
+        bool red = color && item.due && is_overdue(*item.due, now) && item.state == ItemState::open;
         out += red ? "\x1b[31m" : "";
         out += line;
         out += red ? "\x1b[0m" : "";
@@ -168,9 +169,15 @@ void run_decide(Context& ctx, const DecideOptions& opts, TriageVerb verb) {
     decision.to = opts.to;
     auto all = gather_inbox(ctx.index(), ctx.workspace(), ctx.config(), ctx.me(), now, true);
     auto chosen = resolve_items(all, opts.items);
+    bool ticked = false; // an action's file changed: the index is brought up to date before exit
     for (const auto& r : decide(ctx.workspace(), ctx.me(), now, chosen, decision, opts.dry_run)) {
         std::string line = r.item.handle + " " + r.item.title + ": " + (opts.dry_run && r.changed ? "would be " : "") + r.note;
         ctx.print(sanitize_for_terminal(line, Newlines::flatten) + "\n");
+        ticked = ticked || (r.changed && r.item.kind == ItemKind::action && verb != TriageVerb::snooze &&
+                            verb != TriageVerb::delegate);
+    }
+    if (ticked && !opts.dry_run) {
+        ctx.report_refresh(ctx.index().refresh());
     }
 }
 

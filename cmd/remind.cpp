@@ -3,6 +3,7 @@
 #include "output.hpp"
 
 #include <async/dates.hpp>
+#include <async/due.hpp>
 #include <async/error.hpp>
 #include <async/remind.hpp>
 #include <async/text.hpp>
@@ -62,7 +63,7 @@ void print_owed(Context& ctx, const std::vector<Reminder>& reminders, TimePoint 
         for (const auto& item : r.items) {
             std::string when;
             if (item.due) {
-                when = (*item.due < now ? "overdue since " : "due ") + format_local(*item.due);
+                when = (is_overdue(*item.due, now) ? "overdue since " : "due ") + format_local(*item.due);
             }
             rows.push_back({"@" + r.person.handle, item.kind, when, item.title, item.doc_id});
         }

@@ -7,6 +7,7 @@
 #include <async/config.hpp>
 #include <async/dates.hpp>
 #include <async/document.hpp>
+#include <async/due.hpp>
 #include <async/error.hpp>
 #include <async/feedback.hpp>
 #include <async/inbox.hpp>
@@ -137,7 +138,7 @@ std::string first_lines(const Workspace& ws, const InboxItem& item, std::size_t 
 std::string describe(Context& ctx, const InboxItem& item, std::size_t n, std::size_t total, TimePoint now) {
     std::string head = "[" + std::to_string(n) + " of " + std::to_string(total) + "] " +
                        std::string{to_string(item.kind)} + " " + item.handle;
-    std::string when = item.due ? (*item.due < now ? "overdue, was due " : "due ") + format_local(*item.due) +
+    std::string when = item.due ? (is_overdue(*item.due, now) ? "overdue, was due " : "due ") + format_local(*item.due) +
                                       " (" + format_relative(*item.due, now) + ")"
                                 : std::string{"no due date"};
     std::string text = "\n" + head + "  ·  " + when + "\n" + sanitize_for_terminal(item.title, Newlines::flatten);
@@ -208,6 +209,9 @@ void run_triage(Context& ctx) {
     auto apply = [&](std::size_t index, const TriageDecision& d) {
         auto results = decide(ws, ctx.me(), ctx.clock().now(), {items[index]}, d, false);
         out(sanitize_for_terminal(results.front().note, Newlines::flatten) + "\n");
+        if (items[index].kind == ItemKind::action && results.front().changed) {
+            ctx.index().refresh(); // done and undo tick the action's file
+        }
     };
     while (i < items.size()) {
         out(describe(ctx, items[i], i + 1, items.size(), now));

@@ -1,5 +1,6 @@
 #include <async/agenda.hpp>
 #include <async/config.hpp>
+#include <async/due.hpp>
 #include <async/query.hpp>
 #include <async/text.hpp>
 #include <async/workspace.hpp>
@@ -102,19 +103,14 @@ std::vector<Deadline> collect_deadlines(Index& index, const DeadlineFilter& filt
         actions.owner = *who;
     }
     for (const auto& a : list_actions(index, actions)) {
-        if (!a.due) {
+        if (!a.due || !a.due_at) {
             continue;
         }
         Deadline d;
         d.kind = DeadlineKind::action;
         d.key = "action:" + a.handle;
         d.title = a.text.empty() ? a.doc->title : a.text;
-        try {
-            // Only the date is meaningful; 17:00 local orders it among the day's deadlines.
-            d.due = parse_human_date(*a.due, TimePoint{}, DateRole::deadline);
-        } catch (const std::exception&) {
-            continue; // not a date (async check reports it)
-        }
+        d.due = *a.due_at;
         d.all_day = true;
         d.date = *a.due;
         d.doc_id = a.doc->id;
@@ -167,7 +163,7 @@ std::optional<Deadline> missing_checkin(const Workspace& ws, const Config& confi
     d.key = "checkin:" + format_iso_week(week);
     d.title = "Check-in for " + format_iso_week(week);
     d.date = format_local_date(day);
-    d.due = parse_human_date(d.date, now, DateRole::deadline);
+    d.due = due_at(d.date).value_or(day);
     d.all_day = true;
     d.owed_by = {std::string{handle}};
     return d;
@@ -200,7 +196,7 @@ Agenda build_agenda(Index& index, const Workspace& ws, const Config& config, con
             d.key = "checkin:" + format_iso_week(week);
             d.title = "Check-in for " + format_iso_week(week);
             d.date = date;
-            d.due = parse_human_date(date, now, DateRole::deadline);
+            d.due = due_at(date).value_or(day);
             d.all_day = true;
             if (!done) {
                 d.owed_by = {me};
@@ -211,13 +207,9 @@ Agenda build_agenda(Index& index, const Workspace& ws, const Config& config, con
     }
     std::stable_sort(all.begin(), all.end(), earlier);
 
-    std::string utc_today = format_utc(now).substr(0, 10);
     Agenda agenda;
     for (auto& d : all) {
-        // An action's date is overdue from the day after it, in UTC (as `actions --overdue`); the
-        // rest at their instant.
-        bool overdue = !d.owed_by.empty() &&
-                       (d.kind == DeadlineKind::action ? d.date < utc_today : d.due < now);
+        bool overdue = !d.owed_by.empty() && is_overdue(d.due, now);
         if (overdue) {
             agenda.overdue.push_back(std::move(d));
             continue;

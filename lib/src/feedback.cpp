@@ -1,6 +1,7 @@
 #include <async/config.hpp>
 #include <async/dates.hpp>
 #include <async/document.hpp>
+#include <async/due.hpp>
 #include <async/error.hpp>
 #include <async/feedback.hpp>
 #include <async/identity.hpp>
@@ -213,7 +214,7 @@ std::vector<Review> answers_of(Index& index, const DocSummary& doc, const std::v
             }
             r.state = ReviewState::answered;
         }
-        if (r.state != ReviewState::answered && doc.due && *doc.due < now) {
+        if (r.state != ReviewState::answered && doc.due && is_overdue(*doc.due, now)) {
             r.state = ReviewState::overdue;
         }
         out.push_back(r);

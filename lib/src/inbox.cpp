@@ -1,7 +1,9 @@
+#include <async/actions.hpp>
 #include <async/agenda.hpp>
 #include <async/config.hpp>
 #include <async/dates.hpp>
 #include <async/document.hpp>
+#include <async/due.hpp>
 #include <async/error.hpp>
 #include <async/identity.hpp>
 #include <async/index.hpp>
@@ -196,7 +198,7 @@ void sort_by_urgency(std::vector<InboxItem>& items, TimePoint now) {
     ranks.reserve(items.size());
     for (std::size_t i = 0; i < items.size(); ++i) {
         const InboxItem& item = items[i];
-        int group = !item.due ? 2 : (*item.due < now ? 0 : 1);
+        int group = !item.due ? 2 : (is_overdue(*item.due, now) ? 0 : 1);
         ranks.push_back({group, item.due.value_or(TimePoint{}), item.since.value_or(TimePoint{}), i});
     }
     // Each source of items is gathered in order already (the actions by due date, then document).
@@ -234,6 +236,42 @@ void sort_by_urgency(std::vector<InboxItem>& items, TimePoint now) {
         items[k] = std::move(held);
         from[k] = k;
     }
+}
+
+bool is_handle_char(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c == '.' || c == '_' || c == '-';
+}
+
+// What a mention of me says: a hash of the file's lines that hold @me (case-insensitive, a
+// whole handle), so an edit elsewhere in the document leaves a mention marked done alone and
+// an edit of the mention brings it back. Empty when the file cannot be read.
+std::string mention_version(const Workspace& ws, const std::string& path, const std::string& me) {
+    std::string text;
+    try {
+        text = to_lower_ascii(read_file(ws.root() / path));
+    } catch (const Error&) {
+        return {};
+    }
+    std::string at = "@" + me;
+    std::string lines;
+    std::size_t last_line = std::string::npos;
+    for (std::size_t i = text.find(at); i != std::string::npos; i = text.find(at, i + 1)) {
+        bool whole = (i == 0 || !is_handle_char(text[i - 1])) &&
+                     (i + at.size() >= text.size() || !is_handle_char(text[i + at.size()]));
+        if (!whole) {
+            continue;
+        }
+        std::size_t begin = text.rfind('\n', i);
+        begin = begin == std::string::npos ? 0 : begin + 1;
+        if (begin == last_line) {
+            continue; // the same line, already taken
+        }
+        last_line = begin;
+        std::size_t end = text.find('\n', i);
+        lines.append(text, begin, end == std::string::npos ? std::string::npos : end - begin);
+        lines += '\n';
+    }
+    return "text:" + short_hash(lines);
 }
 
 } // namespace
@@ -297,32 +335,29 @@ std::vector<InboxItem> gather_inbox(Index& index, const Workspace& ws, const Con
         items.push_back(item);
     }
 
+    // My actions, by the handle `async actions` gives them; done ones (ticked in their file)
+    // only for all, so that `inbox undo` finds them.
     ActionFilter mine;
     mine.owner = me;
-    std::map<std::string, TimePoint> due_of; // a few distinct dates among many actions
+    mine.state = all ? ActionState::all : ActionState::open;
     auto actions = list_actions(index, mine);
     items.reserve(items.size() + actions.size());
     for (auto& a : actions) {
         std::string title = a.text.empty() ? one_line(a.doc->title) : std::move(a.text);
         InboxItem item = from_doc(ItemKind::action, "action:" + a.handle, *a.doc, std::move(title));
-        if (a.due) {
-            auto [it, fresh] = due_of.try_emplace(*a.due);
-            if (fresh) {
-                it->second = parse_human_date(*a.due, now, DateRole::deadline);
-            }
-            item.due = it->second;
+        item.handle = a.handle;
+        item.due = a.due_at;
+        if (a.done) {
+            item.state = ItemState::done;
         }
         items.push_back(std::move(item));
     }
-    std::error_code ec;
     for (const auto& doc : mentioning(index, me, now - k_mention_window)) {
         if (owed_docs.contains(doc.path)) {
             continue;
         }
         InboxItem item = from_doc(ItemKind::mention, "mention:" + (doc.id.empty() ? doc.path : doc.id), doc);
         item.due.reset();
-        auto stamp = fs::last_write_time(ws.root() / doc.path, ec);
-        item.version = ec ? std::string{} : std::to_string(stamp.time_since_epoch().count());
         items.push_back(item);
     }
     for (const auto& doc : items_for(index, me)) {
@@ -347,6 +382,12 @@ std::vector<InboxItem> gather_inbox(Index& index, const Workspace& ws, const Con
             continue;
         }
         const LoggedDecision* d = found->second;
+        if (item.kind == ItemKind::action && (item.state == ItemState::done || d->verb == TriageVerb::done)) {
+            continue; // an action's box is the truth about done (a logged done is from older versions)
+        }
+        if (item.kind == ItemKind::mention && d->verb == TriageVerb::done) {
+            item.version = mention_version(ws, item.path, me); // read only for the few decided
+        }
         if (d->verb == TriageVerb::done && (item.kind != ItemKind::mention || d->version == item.version)) {
             item.state = ItemState::done;
         } else if (d->verb == TriageVerb::snooze && d->until && now < *d->until) {
@@ -368,7 +409,7 @@ std::string explain_rank(const InboxItem& item, TimePoint now) {
     std::vector<std::string> parts;
     if (item.due) {
         std::string rel = format_relative(*item.due, now);
-        if (*item.due < now) {
+        if (is_overdue(*item.due, now)) {
             parts.push_back("overdue by " + (rel.ends_with(" ago") ? rel.substr(0, rel.size() - 4) : rel) + " (was due " +
                             format_local(*item.due) + ")");
         } else {
@@ -470,11 +511,33 @@ std::vector<DecisionResult> decide(const Workspace& ws, const std::string& me, T
         throw Error{ErrorKind::usage, "snooze needs a date in the future", "async inbox snooze --until mon ITEM"};
     }
     fs::path file = state_file(ws, me);
+    WriteMode mode = dry_run ? WriteMode::dry_run : WriteMode::write;
     std::vector<DecisionResult> out;
     for (const auto& item : items) {
+        // An action's done is its box, ticked like `actions done` does (never a logged
+        // decision); undo unticks it. Snooze and delegate stay my own triage decisions.
+        if (item.kind == ItemKind::action && decision.verb == TriageVerb::done) {
+            MarkResult r = mark_action(ws, item.path, item.handle, ActionMark::done, mode);
+            DecisionResult result{item, r.changed, r.changed ? "done" : "already done"};
+            result.item.state = ItemState::done;
+            out.push_back(std::move(result));
+            continue;
+        }
+        if (item.kind == ItemKind::action && decision.verb == TriageVerb::undo) {
+            MarkResult r = mark_action(ws, item.path, item.handle, ActionMark::open, mode);
+            if (r.changed) {
+                DecisionResult result{item, true, "undid done"};
+                result.item.state = ItemState::open;
+                out.push_back(std::move(result));
+                continue;
+            }
+        }
         // Read again for every item: each decision is written on its own, at once.
         auto log = load_log(file, ws.display(file));
         DecisionResult result{item, true, {}};
+        if (item.kind == ItemKind::mention && result.item.version.empty()) {
+            result.item.version = mention_version(ws, item.path, me);
+        }
         const LoggedDecision* last = last_decision(log, item.key);
         if (decision.verb == TriageVerb::undo) {
             if (last == nullptr) {
@@ -511,7 +574,7 @@ std::vector<DecisionResult> decide(const Workspace& ws, const std::string& me, T
                 d.item = item.key;
                 d.verb = decision.verb;
                 d.at = now;
-                d.version = item.version;
+                d.version = result.item.version;
                 if (decision.verb == TriageVerb::snooze) {
                     d.until = decision.until;
                     result.note = "snoozed until " + format_local(*decision.until);

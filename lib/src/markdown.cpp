@@ -1,4 +1,5 @@
 #include <async/markdown.hpp>
+#include <async/due.hpp>
 
 #include <async/text.hpp>
 
@@ -141,26 +142,8 @@ std::vector<Token> find_id_refs(const RichText& rt) {
     return out;
 }
 
-bool is_valid_iso_date(std::string_view s) {
-    if (s.size() != 10 || s[4] != '-' || s[7] != '-')
-        return false;
-    for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-    auto num = [&](std::size_t from, std::size_t len) {
-        int n = 0;
-        for (std::size_t i = from; i < from + len; ++i)
-            n = n * 10 + (s[i] - '0');
-        return n;
-    };
-    std::chrono::year_month_day ymd{std::chrono::year{num(0, 4)},
-                                    std::chrono::month{static_cast<unsigned>(num(5, 2))},
-                                    std::chrono::day{static_cast<unsigned>(num(8, 2))}};
-    return ymd.ok();
-}
-
 // The first "due:YYYY-MM-DD" (case-insensitive "due:", blanks allowed before the date) with a
-// real calendar date; a "due:" with anything else stays ordinary text.
+// real calendar date (due.hpp's grammar); a "due:" with anything else stays ordinary text.
 std::optional<Token> find_due(const RichText& rt) {
     const std::string& t = rt.text;
     for (std::size_t i = 0; i + 4 <= t.size(); ++i) {
@@ -178,7 +161,7 @@ std::optional<Token> find_due(const RichText& rt) {
                                  [](char o) { return o == '\0'; });
         std::string_view date = std::string_view(t).substr(d, 10);
         char next = rt.at(d + 10);
-        if (!clear || !is_valid_iso_date(date) || is_handle_char(next) || next == ':')
+        if (!clear || !is_due_date(date) || is_handle_char(next) || next == ':')
             continue;
         return Token{i, d + 10, std::string(date)};
     }

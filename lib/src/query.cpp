@@ -3,6 +3,7 @@
 #include <async/index.hpp>
 #include <async/query.hpp>
 #include <async/dates.hpp>
+#include <async/due.hpp>
 #include <async/text.hpp>
 #include <async/workspace.hpp>
 
@@ -588,8 +589,8 @@ std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
         superseded.insert(gone.getColumn(0).getInt64());
     }
     // The actions alone; the fields of their documents are read once per document below, not
-    // once per action (a plan with many actions is one document). Overdue: open, and due before
-    // the day of overdue_at (overdue from the next day on).
+    // once per action (a plan with many actions is one document). Overdue: open, with a due
+    // date that can be overdue (by text); due.hpp decides the rest below.
     std::string sql = "SELECT doc, line, owner, due, done, text, handle FROM actions WHERE 1";
     if (filter.owner) {
         sql += " AND owner = :owner";
@@ -603,7 +604,7 @@ std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
         sql += " AND substr(handle, 1, length(:prefix)) = :prefix";
     }
     if (filter.overdue_at) {
-        sql += " AND due < :day";
+        sql += " AND due <= :day";
     }
     SQLite::Statement st{db, sql};
     if (filter.owner) {
@@ -613,7 +614,7 @@ std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
         st.bind(":prefix", filter.handle_prefix);
     }
     if (filter.overdue_at) {
-        st.bind(":day", format_utc(*filter.overdue_at).substr(0, 10));
+        st.bind(":day", latest_overdue_date(*filter.overdue_at));
     }
     std::vector<ReadAction> rows;
     std::vector<std::int64_t> doc_ids;
@@ -635,24 +636,41 @@ std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
         row.text = text.add(st.getColumn(5));
         row.handle = text.add(st.getColumn(6));
         rows.push_back(row);
-        if (doc_ids.empty() || doc_ids.back() != doc) {
-            doc_ids.push_back(doc); // the actions of a document are together, mostly
+    }
+
+    // The few distinct due dates, in order, each with its time computed once (due.hpp).
+    struct DueDate {
+        std::size_t rank = 0;
+        std::optional<TimePoint> at;
+    };
+    std::map<std::string_view, DueDate> due_dates;
+    for (const ReadAction& row : rows) {
+        if (row.has_due) {
+            due_dates.emplace(text(row.due), DueDate{});
+        }
+    }
+    std::size_t next_rank = 0;
+    for (auto& [due, date] : due_dates) {
+        date.rank = next_rank++;
+        date.at = due_at(due);
+    }
+    if (filter.overdue_at) {
+        std::erase_if(rows, [&](const ReadAction& row) {
+            if (!row.has_due) {
+                return true;
+            }
+            const auto& at = due_dates[text(row.due)].at;
+            return !at || !is_overdue(*at, *filter.overdue_at);
+        });
+    }
+    for (const ReadAction& row : rows) {
+        if (doc_ids.empty() || doc_ids.back() != row.doc) {
+            doc_ids.push_back(row.doc); // the actions of a document are together, mostly
         }
     }
     std::sort(doc_ids.begin(), doc_ids.end());
     doc_ids.erase(std::unique(doc_ids.begin(), doc_ids.end()), doc_ids.end());
     auto docs = read_ranked_docs(db, doc_ids);
-
-    std::map<std::string_view, std::size_t> due_rank; // the few distinct due dates, in order
-    for (const ReadAction& row : rows) {
-        if (row.has_due) {
-            due_rank.emplace(text(row.due), 0);
-        }
-    }
-    std::size_t next_rank = 0;
-    for (auto& [due, rank] : due_rank) {
-        rank = next_rank++;
-    }
     // Due ones first by due date, then by document and line.
     struct Order {
         std::size_t due;      // rank of the due date; undated after every date
@@ -664,7 +682,7 @@ std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
     keys.reserve(rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const ReadAction& row = rows[i];
-        keys.push_back({row.has_due ? due_rank[text(row.due)] : next_rank, docs.at(row.doc).rank, row.line, i});
+        keys.push_back({row.has_due ? due_dates[text(row.due)].rank : next_rank, docs.at(row.doc).rank, row.line, i});
     }
     std::sort(keys.begin(), keys.end(), [](const Order& x, const Order& y) {
         return std::tie(x.due, x.doc_rank, x.line) < std::tie(y.due, y.doc_rank, y.line);
@@ -680,6 +698,7 @@ std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
         action.owner = text(row.owner);
         if (row.has_due) {
             action.due = std::string{text(row.due)};
+            action.due_at = due_dates[text(row.due)].at;
         }
         action.done = row.done;
         action.text = text(row.text);

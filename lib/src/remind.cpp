@@ -276,10 +276,7 @@ std::vector<Reminder> gather_reminders(Index& index, const Workspace& ws, const 
             item.kind = "action";
             item.key = "action:" + a->handle;
             item.title = a->text;
-            try {
-                item.due = parse_human_date(a->due.value_or(""), now, DateRole::deadline);
-            } catch (const Error&) {
-            }
+            item.due = a->due_at;
             item.doc_id = a->doc->id;
             item.path = a->doc->path;
             item.from = a->doc->author;

@@ -172,7 +172,9 @@ class Verbs(InboxCase):
         self.assertEqual(r.out.count(": done"), 2, r)
         r = self.a("inbox", "done", action)
         self.assertIn("already done", r.out)
-        self.assertEqual(len(self.state()), 2)
+        # The action is ticked in its file, not logged; the mention is logged.
+        self.assertEqual([d["item"] for d in self.state()], [items["mention"]["key"]])
+        self.assertIn("- [x] @alice fix the copy", (self.ws / items["action"]["path"]).read_text())
         self.assertNotIn(action, [i["handle"] for i in self.inbox()])
         done = [i for i in self.inbox(None, None, "--all") if i["handle"] == action][0]
         self.assertEqual(done["state"], "done")
@@ -287,7 +289,10 @@ class Triage(InboxCase):
         self.assertIn(items[0]["title"], self.screen())
         self.keys("d")
         self.wait_for("[2 of 5]")
-        self.assertEqual([(d["item"], d["verb"]) for d in self.state()], [(items[0]["key"], "done")])
+        # The first item is the overdue action: done ticks it in its file, like `actions done`.
+        self.assertEqual(items[0]["kind"], "action")
+        self.assertEqual(self.state(), [])
+        self.assertIn("- [x] @alice fix the copy", (self.ws / items[0]["path"]).read_text())
         self.keys("s")
         self.wait_for("Snooze until")
         self.keys("mon", "Enter")
@@ -308,8 +313,7 @@ class Triage(InboxCase):
         self.keys("q")
         screen = self.wait_for("Stopped: 2 decided, 3 still in your inbox.")
         self.assertNotIn("\x1b[2J", screen)
-        self.assertEqual([(d["item"], d["verb"]) for d in self.state()],
-                         [(items[0]["key"], "done"), (items[1]["key"], "snooze")])
+        self.assertEqual([(d["item"], d["verb"]) for d in self.state()], [(items[1]["key"], "snooze")])
         self.assertEqual([i["kind"] for i in self.inbox(user="carol") if i["kind"] == "item"], [])
         self.assertEqual([i["key"] for i in self.inbox()], [i["key"] for i in items[2:]])
 
@@ -349,8 +353,8 @@ class Triage(InboxCase):
         self.wait_for("[3 of 5]")
         pid = int(self.tmux("list-panes", "-t", "t", "-F", "#{pane_pid}").split()[0])
         os.kill(pid, signal.SIGKILL)
-        self.assertEqual([(d["item"], d["verb"]) for d in self.state()],
-                         [(items[0]["key"], "done"), (items[1]["key"], "snooze")])
+        self.assertEqual([(d["item"], d["verb"]) for d in self.state()], [(items[1]["key"], "snooze")])
+        self.assertIn("- [x] @alice fix the copy", (self.ws / items[0]["path"]).read_text())
         self.assertEqual([i["key"] for i in self.inbox()], [i["key"] for i in items[2:]])
 
 

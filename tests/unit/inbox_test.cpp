@@ -111,6 +111,9 @@ TEST_CASE("inbox::gather_inbox applies the last decision on each item of a long 
     async::decide(ws, "alice", now, second, {async::TriageVerb::snooze, now + std::chrono::hours{72}, ""}, false);
     async::decide(ws, "alice", now, third, async::TriageDecision{}, false);
     async::decide(ws, "alice", now, third, {async::TriageVerb::undo, std::nullopt, ""}, false);
+    // Every item is an action: done ticked its box in its file (and undo unticked it), so the
+    // index sees it once it is refreshed.
+    index.refresh();
 
     auto open = async::gather_inbox(index, ws, config, "alice", now, false);
     CHECK(open.size() == 110 - 60);

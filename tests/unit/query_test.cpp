@@ -1,6 +1,7 @@
 #include <async/dates.hpp>
 #include <async/error.hpp>
 #include <async/index.hpp>
+#include <async/due.hpp>
 #include <async/query.hpp>
 #include <async/workspace.hpp>
 
@@ -703,21 +704,26 @@ TEST_CASE("query::list_actions") {
         filter.state = async::ActionState::all;
         CHECK(rows(filter) == Strings{"xxxx0001:8 carol 2026-11-01 x review"});
     }
-    SUBCASE("overdue: due before today's UTC date, open only") {
-        filter.overdue_at = utc(2026, 11, 10, 0, 0, 0);
-        CHECK(rows(filter) == Strings{"yyyy0001:7 bob 2026-11-09 o thing"});
-        filter.overdue_at = utc(2026, 11, 10, 23, 59, 59); // due today is not overdue
-        CHECK(rows(filter) == Strings{"yyyy0001:7 bob 2026-11-09 o thing"});
-        filter.overdue_at = utc(2026, 11, 11); // due yesterday is
+    SUBCASE("overdue: open, and past 17:00 local on the due date (due.hpp), with due_at") {
+        auto five_pm = [](const char* date) { return async::due_at(date).value(); };
+        filter.overdue_at = five_pm("2026-11-10");
+        CHECK(rows(filter) == Strings{"yyyy0001:7 bob 2026-11-09 o thing"}); // at 17:00 itself: not yet
+        filter.overdue_at = five_pm("2026-11-10") + std::chrono::seconds{1};
         CHECK(rows(filter) ==
               Strings{"yyyy0001:7 bob 2026-11-09 o thing", "xxxx0001:7 bob 2026-11-10 o ship"});
-        filter.overdue_at = utc(2026, 11, 9, 12);
+        filter.overdue_at = five_pm("2026-11-10") - std::chrono::hours{1};
+        CHECK(rows(filter) == Strings{"yyyy0001:7 bob 2026-11-09 o thing"});
+        filter.overdue_at = five_pm("2026-11-09");
         CHECK(rows(filter).empty());
         filter.overdue_at = utc(2027, 1, 1);
         filter.state = async::ActionState::all; // a done action is never overdue
+        auto all = async::list_actions(index, filter);
         CHECK(rows(filter) == Strings{"yyyy0001:7 bob 2026-11-09 o thing",
                                       "xxxx0001:7 bob 2026-11-10 o ship",
                                       "xxxx0001:10 bob 2026-11-20 o later"});
+        REQUIRE(all.size() == 3);
+        CHECK(all[0].due_at == five_pm("2026-11-09"));
+        CHECK(all[2].due_at == five_pm("2026-11-20"));
         filter.owner = "alice"; // no due date, never overdue
         CHECK(rows(filter).empty());
     }

@@ -29,7 +29,8 @@ enum class ItemState { open, done, snoozed, delegated };
 std::string_view to_string(ItemState state);
 
 struct InboxItem {
-    std::string handle;   // 7 hex digits of a hash of key: stable, accepted by the verbs
+    std::string handle;   // 7 hex digits of a hash of key (an action: its action handle, the same
+                          // as `async actions` prints): stable, accepted by the verbs
     std::string key;      // what the item is about: "review:<doc id>", "action:<action handle>"…
     ItemKind kind = ItemKind::item;
     std::string title;    // one line
@@ -38,15 +39,16 @@ struct InboxItem {
     std::string path;     // that document's path relative to the workspace root
     std::optional<TimePoint> due;
     std::optional<TimePoint> since; // when it arrived (created), for the age
-    std::string version;  // changes when something new happens (mentions: the file changed)
+    std::string version;  // changes when something new happens (mentions: the lines that mention
+                          // me); filled only where a decision needs it
     ItemState state = ItemState::open;
     std::optional<TimePoint> until;  // snoozed until
     std::string delegated_to;
 };
 
 // Everything that needs me, most urgent first: overdue (most overdue first), then by due date,
-// then the rest oldest first. Items I have marked done, snoozed (until their date) or delegated
-// are left out unless all is set. The checkin day comes from config checkin.day (default
+// then the rest oldest first (due and overdue as due.hpp says). Items I have marked done,
+// snoozed (until their date) or delegated, and my ticked actions, are left out unless all is set. The checkin day comes from config checkin.day (default
 // friday); mentions count in documents written by others in the last 14 days.
 std::vector<InboxItem> gather_inbox(Index& index, const Workspace& ws, const Config& config, const std::string& me,
                                     TimePoint now, bool all);
@@ -86,6 +88,9 @@ struct DecisionResult {
 
 // Applies decision to each item: appends to people/<me>/state.toml (rewritten atomically once
 // per item, so a crash loses nothing already confirmed); undo removes the item's last decision.
+// An action is different for done and undo: done ticks its box in its file (mark_action, as
+// `actions done` does) and undo of a ticked action unticks it; nothing is logged for them.
+// Snoozing or delegating an action is logged like any item (the action stays open for others).
 // Delegating also captures the item in the other person's inbox, saying who delegated it.
 // With dry_run nothing is written. Throws Error{usage} for delegating to myself or a bad handle.
 std::vector<DecisionResult> decide(const Workspace& ws, const std::string& me, TimePoint now,

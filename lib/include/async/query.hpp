@@ -83,7 +83,8 @@ struct ActionRow {
     std::shared_ptr<const DocSummary> doc; // shared by the actions of one document; never null
     std::size_t line = 0;   // line in the file
     std::string owner;
-    std::optional<std::string> due; // ISO date as written
+    std::optional<std::string> due; // ISO date as written (YYYY-MM-DD)
+    std::optional<TimePoint> due_at; // when it is due (due.hpp: 17:00 local that day)
     bool done = false;
     std::string text;
 };
@@ -91,7 +92,7 @@ struct ActionRow {
 struct ActionFilter {
     std::optional<std::string> owner;
     ActionState state = ActionState::open;
-    std::optional<TimePoint> overdue_at; // only open actions due before this instant
+    std::optional<TimePoint> overdue_at; // only open actions overdue at this instant (due.hpp)
     std::string handle_prefix;           // only actions whose handle starts with it
 };
 
