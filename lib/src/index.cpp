@@ -7,6 +7,7 @@
 #include <async/workspace.hpp>
 
 #include "fts_loader.hpp"
+#include "index_access.hpp"
 
 #include <SQLiteCpp/Backup.h>
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -1556,7 +1557,11 @@ RefreshStats Index::refresh(RefreshMode mode, const Progress& progress) {
         remove_db_files(m_ws.index_file());
         open();
         m_rebuilt_because = std::string{"the index was damaged ("} + e.what() + "); rebuilding it from the files";
-        return refresh_once(RefreshMode::full, progress);
+        try {
+            return refresh_once(RefreshMode::full, progress);
+        } catch (const SQLite::Exception& again) {
+            throw_index_error(again);
+        }
     }
 }
 
@@ -1734,7 +1739,7 @@ void Index::install(const fs::path& tmp) {
     remove_db_files(tmp);
 }
 
-std::vector<std::string> Index::check() {
+std::vector<std::string> Index::check() try {
     std::vector<std::string> out;
     std::vector<FileStat> files = scan_all(m_ws.root()).found;
     std::unordered_map<std::string, std::pair<std::int64_t, std::int64_t>> known;
@@ -1779,6 +1784,8 @@ std::vector<std::string> Index::check() {
     }
     std::sort(out.begin(), out.end());
     return out;
+} catch (const SQLite::Exception& e) {
+    throw_index_error(e);
 }
 
 } // namespace async
