@@ -4,6 +4,7 @@
 
 #include <async/completion.hpp>
 #include <async/error.hpp>
+#include <async/git.hpp>
 
 #include <CLI/CLI.hpp>
 
@@ -26,7 +27,8 @@ void run_complete(Context& ctx, const CompleteOptions& opts) {
     std::error_code ec;
     std::filesystem::path cwd = ctx.globals.dir.empty() ? ctx.start_dir()
                                                         : std::filesystem::absolute(ctx.globals.dir, ec);
-    CompletionPlace place{ctx.env(), cwd, ctx.globals.dir.empty() ? StartedIn::cwd : StartedIn::dash_c};
+    CompletionPlace place{ctx.env(), cwd, ctx.globals.dir.empty() ? StartedIn::cwd : StartedIn::dash_c,
+                          [] { return git_user_email(); }};
     ctx.print(format_candidates(complete({*kind, opts.prefix, opts.global}, place)));
 }
 

@@ -1,6 +1,7 @@
 #include "command.hpp"
 
 #include <async/error.hpp>
+#include <async/git.hpp>
 #include <async/identity.hpp>
 #include <async/text.hpp>
 
@@ -122,7 +123,7 @@ void Context::warn(std::string_view text) {
 
 const std::string& Context::me() {
     if (!m_me) {
-        m_me = current_handle(m_env, config());
+        m_me = current_handle(m_env, config(), [] { return git_user_email(); });
     }
     return *m_me;
 }

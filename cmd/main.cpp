@@ -1,6 +1,7 @@
 // The async executable: builds the command line, runs one command, maps errors to exit codes.
 #include "command.hpp"
 
+#include <async/dates.hpp>
 #include <async/error.hpp>
 #include <async/text.hpp>
 
@@ -36,6 +37,18 @@ constexpr async::cmd::CommandAdder k_commands[] = {
     async::cmd::add_complete_command,
 };
 
+// The exit code PRODUCT.md assigns to kind.
+int exit_code(async::ErrorKind kind) {
+    switch (kind) {
+    case async::ErrorKind::no: return 1;
+    case async::ErrorKind::usage: return 2;
+    case async::ErrorKind::data: return 3;
+    case async::ErrorKind::environment: return 4;
+    case async::ErrorKind::interrupted: return 130;
+    }
+    return 3;
+}
+
 void print_error(const std::string& message, const std::string& hint) {
     if (message.empty()) {
         return; // an answer of "no" that needs no words (search without matches)
@@ -68,6 +81,7 @@ int main(int argc, char** argv) {
     ::mallopt(M_MMAP_THRESHOLD, 32 << 20);
     ::mallopt(M_TRIM_THRESHOLD, 512 << 20);
     async::cmd::Context ctx{async::Env::from_process()};
+    async::follow_time_zone(ctx.env());
     CLI::App app{"async: a terminal-first toolkit for teams that work asynchronously", "async"};
     app.set_version_flag("--version", "async " ASYNC_VERSION);
     app.require_subcommand(1);
@@ -105,11 +119,10 @@ int main(int argc, char** argv) {
         return finish(2);
     } catch (const async::Error& e) {
         print_error(e.what(), e.hint());
-        return finish(async::exit_code(e.kind()));
+        return finish(exit_code(e.kind()));
     } catch (const std::exception& e) {
-        std::string what = e.what();
-        bool damaged = what.find("malformed") != std::string::npos || what.find("not a database") != std::string::npos;
-        print_error(what, damaged ? "the index is damaged: run 'async index --full' to rebuild it from the files" : "");
+        // Not the library's (it throws only async::Error): out of memory and the like.
+        print_error(e.what(), "");
         return finish(3);
     }
     return finish(0);

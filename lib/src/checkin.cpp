@@ -4,9 +4,9 @@
 #include <async/editor.hpp>
 #include <async/env.hpp>
 #include <async/error.hpp>
+#include <async/git.hpp>
 #include <async/identity.hpp>
 #include <async/index.hpp>
-#include <async/process.hpp>
 #include <async/query.hpp>
 #include <async/templates.hpp>
 #include <async/text.hpp>
@@ -51,19 +51,6 @@ bool looks_like_week(std::string_view lower) {
         ++i;
     }
     return i < lower.size() && lower[i] == 'w';
-}
-
-bool is_git_repository(const fs::path& dir, fs::path& git_dir) {
-    std::error_code ec;
-    if (fs::exists(dir / ".git", ec)) {
-        git_dir = dir / ".git";
-        return true;
-    }
-    if (fs::is_regular_file(dir / "HEAD", ec) && fs::is_directory(dir / "objects", ec)) {
-        git_dir = dir; // a bare repository
-        return true;
-    }
-    return false;
 }
 
 // text without control characters (C0 but tab and newline, DEL, C1) and bidirectional
@@ -431,31 +418,7 @@ fs::path checkin_file(const Workspace& ws, IsoWeek week, std::string_view handle
 
 std::vector<Commit> commits_by(const fs::path& repo, const std::vector<std::string>& emails, TimePoint since,
                                TimePoint until) {
-    fs::path git_dir;
-    if (!is_git_repository(repo, git_dir)) {
-        throw Error{ErrorKind::data, "'" + repo.string() + "' is not a git repository"};
-    }
-    // --git-dir wins over a GIT_DIR inherited from a hook; the committer date bounds the walk
-    // (it is never before the author date but after a rebase), the author date decides.
-    std::vector<std::string> argv = {"git",
-                                     "-c",
-                                     "log.showSignature=false",
-                                     "--git-dir=" + git_dir.string(),
-                                     "log",
-                                     "--all",
-                                     "--exclude=refs/stash",
-                                     "--no-merges",
-                                     "--no-color",
-                                     "--max-age=" + std::to_string(since.time_since_epoch().count()),
-                                     "--format=%h%x1f%ae%x1f%at%x1f%s"};
-    auto result = run_process(argv, Capture::stdout_only);
-    if (!result) {
-        throw Error{ErrorKind::environment, "cannot run git", "install git or remove [checkin] repos from the config"};
-    }
-    if (result->exit_status != 0) {
-        throw Error{ErrorKind::data, "git log failed in '" + repo.string() + "' (exit status " +
-                                         std::to_string(result->exit_status) + ")"};
-    }
+    auto commits = list_commits(repo, since);
     std::set<std::string> wanted;
     for (const auto& e : emails) {
         wanted.insert(to_lower_ascii(trim(e)));
@@ -465,34 +428,12 @@ std::vector<Commit> commits_by(const fs::path& repo, const std::vector<std::stri
         name = repo.filename().string();
     }
     std::vector<Commit> out;
-    std::string_view rest = result->out;
-    while (!rest.empty()) {
-        auto eol = rest.find('\n');
-        std::string_view line = rest.substr(0, eol);
-        rest = eol == std::string_view::npos ? std::string_view{} : rest.substr(eol + 1);
-        std::vector<std::string_view> fields;
-        for (int i = 0; i < 3; ++i) {
-            auto sep = line.find('\x1f');
-            if (sep == std::string_view::npos) {
-                break;
-            }
-            fields.push_back(line.substr(0, sep));
-            line.remove_prefix(sep + 1);
-        }
-        if (fields.size() != 3 || !wanted.contains(to_lower_ascii(fields[1]))) {
+    // Newest first from git; the author date decides whether a commit is in the window.
+    for (auto& c : commits) {
+        if (!wanted.contains(to_lower_ascii(c.email)) || c.authored < since || c.authored >= until) {
             continue;
         }
-        long long seconds = 0;
-        try {
-            seconds = std::stoll(std::string{fields[2]});
-        } catch (const std::exception&) {
-            continue;
-        }
-        TimePoint authored{std::chrono::seconds{seconds}};
-        if (authored < since || authored >= until) {
-            continue;
-        }
-        out.push_back(Commit{name, std::string{fields[0]}, clean_subject(line), authored});
+        out.push_back(Commit{name, std::move(c.hash), clean_subject(c.subject), c.authored});
     }
     std::stable_sort(out.begin(), out.end(), [](const Commit& a, const Commit& b) { return a.authored < b.authored; });
     return out;
@@ -529,10 +470,8 @@ std::vector<std::string> my_emails(const Workspace& ws, const Config& config, st
     if (auto team = config.get("people." + std::string{me} + ".email")) {
         add(*team);
     }
-    if (auto git = run_process({"git", "config", "user.email"}, Capture::stdout_only, ws.root())) {
-        if (git->exit_status == 0) {
-            add(git->out);
-        }
+    if (auto email = git_user_email(ws.root())) {
+        add(*email);
     }
     return out;
 }

@@ -11,8 +11,6 @@
 #include <async/templates.hpp>
 #include <async/text.hpp>
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -62,31 +60,11 @@ Config config_of(const CompletionPlace& place, const std::optional<Workspace>& w
     return Config::load(place.env, ws ? ws->config_file() : fs::path{});
 }
 
-// Ids of top-level documents (of type, when given) starting with prefix, newest first. Two
-// columns straight from the docs table: list_documents would also load every document's tags
-// and people, which completing 10,000 ids has no use for.
+// Ids of top-level documents (of type, when given) starting with prefix, newest first.
 void document_ids(Index& index, const std::optional<std::string>& type, const std::string& prefix,
                   std::vector<Candidate>& out) {
-    // "+parent": the docs_parent index matches nearly every row; docs_id (the prefix) or
-    // docs_type_created (meetings) narrow the search instead.
-    std::string sql = "SELECT id, title FROM docs WHERE +parent IS NULL AND id <> ''";
-    if (!prefix.empty()) {
-        // A range rather than LIKE: it uses the docs_id index and has no wildcards to escape.
-        sql += " AND id >= ?1 AND id < ?1 || char(1114111)";
-    }
-    if (type) {
-        sql += " AND type = ?2";
-    }
-    sql += " ORDER BY created DESC, path";
-    SQLite::Statement st{index.db(), sql};
-    if (!prefix.empty()) {
-        st.bind(1, prefix);
-    }
-    if (type) {
-        st.bind(2, *type);
-    }
-    while (st.executeStep()) {
-        out.push_back({st.getColumn(0).getString(), st.getColumn(1).getString()});
+    for (auto& doc : ids_by_prefix(index, type, prefix)) {
+        out.push_back({std::move(doc.id), std::move(doc.title)});
     }
 }
 
@@ -117,9 +95,10 @@ void weeks(TimePoint now, std::vector<Candidate>& out) {
     }
 }
 
-void items(Index& index, const Workspace& ws, const Config& config, const Env& env, TimePoint now,
-           std::vector<Candidate>& out) {
-    for (const auto& item : gather_inbox(index, ws, config, current_handle(env, config), now, true)) {
+void items(Index& index, const Workspace& ws, const Config& config, const Env& env, const GitEmail& git_email,
+           TimePoint now, std::vector<Candidate>& out) {
+    std::string me = current_handle(env, config, git_email);
+    for (const auto& item : gather_inbox(index, ws, config, me, now, true)) {
         std::string description = std::string{to_string(item.kind)} + ": " + item.title;
         if (item.state != ItemState::open) {
             description += " (" + std::string{to_string(item.state)} + ")";
@@ -184,7 +163,7 @@ std::vector<Candidate> gather(const CompletionRequest& request, const Completion
     case CompletionKind::ids: document_ids(*index, std::nullopt, request.prefix, out); break;
     case CompletionKind::meetings: document_ids(*index, "meeting", request.prefix, out); break;
     case CompletionKind::items:
-        items(*index, *ws, config_of(place, ws), place.env, Clock::from_env(place.env).now(), out);
+        items(*index, *ws, config_of(place, ws), place.env, place.git_email, Clock::from_env(place.env).now(), out);
         break;
     case CompletionKind::actions: actions(*index, request.prefix, out); break;
     default: break;

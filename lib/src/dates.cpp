@@ -6,11 +6,12 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <ctime>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -314,19 +315,18 @@ bool in_supported_range(TimePoint t) {
     return t >= TimePoint{k_first_day} && t < TimePoint{k_last_day + days{1}};
 }
 
-// tzset() when TZ differs from the last call's: glibc's localtime_r reads TZ only once per
-// process by itself, and tests (and long-running callers) change TZ. Not on every call: without
-// TZ, each tzset() stats /etc/localtime (25,000 stat calls for a 10,000-item `inbox --json`).
-void follow_tz() {
-    thread_local bool called = false;
-    thread_local std::optional<std::string> last; // TZ at the last tzset(), nullopt when unset
-    const char* tz = std::getenv("TZ");
-    std::optional<std::string_view> now = tz ? std::optional<std::string_view>{tz} : std::nullopt;
-    if (called && now == last)
-        return;
-    ::tzset();
-    last = now ? std::optional<std::string>{std::string{*now}} : std::nullopt;
-    called = true;
+// The C library's time zone is process-wide state, so this is too: TZ as last applied, and
+// whether a change awaits tzset() (glibc's localtime_r reads TZ only once per process by itself).
+struct ZoneState {
+    std::mutex mutex;
+    bool called = false;
+    std::optional<std::string> last;
+    std::atomic<bool> changed{false};
+};
+
+ZoneState& zone_state() {
+    static ZoneState state;
+    return state;
 }
 
 std::optional<std::tm> local_tm(TimePoint t) {
@@ -334,7 +334,10 @@ std::optional<std::tm> local_tm(TimePoint t) {
     const auto as_time_t = static_cast<std::time_t>(count);
     if (static_cast<std::int64_t>(as_time_t) != count)
         return std::nullopt;
-    follow_tz();
+    // At the first local time after a change of TZ, so a command without one pays nothing.
+    std::atomic<bool>& tz_changed = zone_state().changed;
+    if (tz_changed.load(std::memory_order_acquire) && tz_changed.exchange(false))
+        ::tzset();
     std::tm tm{};
     if (::localtime_r(&as_time_t, &tm) == nullptr)
         return std::nullopt;
@@ -760,6 +763,18 @@ TimePoint iso_week_start(IsoWeek w) {
 int iso_weeks_in_year(int year) {
     // December 28th is always in the last week of its ISO year.
     return iso_week_of_day(sys_days{std::chrono::year{year} / 12 / 28}).week;
+}
+
+void follow_time_zone(const Env& env) {
+    ZoneState& zone = zone_state();
+    std::optional<std::string> tz = env.get("TZ");
+    std::lock_guard lock{zone.mutex};
+    if (zone.called && tz == zone.last) {
+        return;
+    }
+    zone.last = std::move(tz);
+    zone.called = true;
+    zone.changed.store(true, std::memory_order_release);
 }
 
 } // namespace async

@@ -1,8 +1,10 @@
 #include <async/error.hpp>
 #include <async/git.hpp>
+#include <async/text.hpp>
 #include <async/workspace.hpp>
 
 #include <cstdio>
+#include <map>
 
 namespace fs = std::filesystem;
 
@@ -19,6 +21,139 @@ ProcessResult run_git(const fs::path& dir, const std::vector<std::string>& args,
                     "install git (and make sure it is on PATH)"};
     }
     return *result;
+}
+
+std::vector<std::string_view> split_z(std::string_view out) {
+    std::vector<std::string_view> records;
+    while (!out.empty()) {
+        auto nul = out.find('\0');
+        records.push_back(out.substr(0, nul));
+        if (nul == std::string_view::npos) {
+            break;
+        }
+        out.remove_prefix(nul + 1);
+    }
+    return records;
+}
+
+std::optional<std::string> git_user_email(const fs::path& dir) {
+    // Not run_git: a missing git only means "no answer from git" here.
+    auto r = run_process({"git", "config", "user.email"}, Capture::stdout_only, dir);
+    if (!r || r->exit_status != 0) {
+        return std::nullopt;
+    }
+    std::string email{trim(r->out)};
+    if (email.empty()) {
+        return std::nullopt;
+    }
+    return email;
+}
+
+std::optional<fs::path> git_dir_of(const fs::path& dir) {
+    std::error_code ec;
+    if (fs::exists(dir / ".git", ec)) {
+        return dir / ".git";
+    }
+    if (fs::is_regular_file(dir / "HEAD", ec) && fs::is_directory(dir / "objects", ec)) {
+        return dir; // a bare repository
+    }
+    return std::nullopt;
+}
+
+std::vector<GitCommit> list_commits(const fs::path& repo, TimePoint since) {
+    auto git_dir = git_dir_of(repo);
+    if (!git_dir) {
+        throw Error{ErrorKind::data, "'" + repo.string() + "' is not a git repository"};
+    }
+    // --git-dir wins over a GIT_DIR inherited from a hook; the committer date bounds the walk
+    // (it is never before the author date but after a rebase).
+    ProcessResult r = run_git({}, {"-c", "log.showSignature=false", "--git-dir=" + git_dir->string(), "log",
+                                   "--all", "--exclude=refs/stash", "--no-merges", "--no-color",
+                                   "--max-age=" + std::to_string(since.time_since_epoch().count()),
+                                   "--format=%h%x1f%ae%x1f%at%x1f%s"});
+    if (r.exit_status != 0) {
+        throw Error{ErrorKind::data, "git log failed in '" + repo.string() + "' (exit status " +
+                                         std::to_string(r.exit_status) + ")"};
+    }
+    std::vector<GitCommit> out;
+    std::string_view rest = r.out;
+    while (!rest.empty()) {
+        auto eol = rest.find('\n');
+        std::string_view line = rest.substr(0, eol);
+        rest = eol == std::string_view::npos ? std::string_view{} : rest.substr(eol + 1);
+        std::string_view fields[3];
+        int found = 0;
+        for (; found < 3; ++found) {
+            auto sep = line.find('\x1f');
+            if (sep == std::string_view::npos) {
+                break;
+            }
+            fields[found] = line.substr(0, sep);
+            line.remove_prefix(sep + 1);
+        }
+        if (found != 3) {
+            continue;
+        }
+        long long seconds = 0;
+        try {
+            seconds = std::stoll(std::string{fields[2]});
+        } catch (const std::exception&) {
+            continue;
+        }
+        out.push_back(GitCommit{std::string{fields[0]}, std::string{fields[1]},
+                                TimePoint{std::chrono::seconds{seconds}}, std::string{line}});
+    }
+    return out;
+}
+
+std::vector<StagedFile> staged_files(const fs::path& dir, std::string_view hint) {
+    ProcessResult inside = run_git(dir, {"rev-parse", "--is-inside-work-tree"});
+    if (inside.exit_status != 0 || trim(inside.out) != "true") {
+        throw Error{ErrorKind::environment, "the workspace '" + dir.string() + "' is not in a git repository",
+                    std::string{hint}};
+    }
+    ProcessResult diff = run_git(dir, {"diff", "--cached", "--raw", "-z", "--no-renames", "--no-abbrev",
+                                       "--relative", "--ignore-submodules=all", "--diff-filter=ACMD"});
+    if (diff.exit_status != 0) {
+        throw Error{ErrorKind::environment,
+                    "'git diff --cached' failed (exit status " + std::to_string(diff.exit_status) + ")"};
+    }
+    // Records come in pairs, ":oldmode newmode oldsha newsha status" and the path.
+    std::map<std::string, StagedFile> staged;
+    auto records = split_z(diff.out);
+    for (std::size_t i = 0; i + 1 < records.size(); i += 2) {
+        std::string_view header = records[i];
+        std::string_view path = records[i + 1];
+        std::vector<std::string_view> fields;
+        std::size_t pos = header.starts_with(':') ? 1 : 0;
+        while (pos <= header.size()) {
+            auto sp = header.find(' ', pos);
+            fields.push_back(header.substr(pos, sp == std::string_view::npos ? std::string_view::npos : sp - pos));
+            if (sp == std::string_view::npos) {
+                break;
+            }
+            pos = sp + 1;
+        }
+        if (fields.size() < 5 || fields[4].empty()) {
+            continue;
+        }
+        staged[std::string{path}] =
+            StagedFile{std::string{path}, std::string{fields[1]}, std::string{fields[3]}, fields[4][0]};
+    }
+    std::vector<StagedFile> out;
+    out.reserve(staged.size());
+    for (auto& [path, file] : staged) {
+        out.push_back(std::move(file));
+    }
+    return out;
+}
+
+std::optional<std::string> read_blob(const fs::path& dir, const std::string& blob) {
+    ProcessResult r = run_git(dir, {"cat-file", "blob", blob});
+    if (r.exit_status != 0) {
+        return std::nullopt;
+    }
+    return std::move(r.out);
 }
 
 std::string first_line(std::string_view text) {

@@ -2,7 +2,6 @@
 #include <async/env.hpp>
 #include <async/error.hpp>
 #include <async/identity.hpp>
-#include <async/process.hpp>
 #include <async/text.hpp>
 
 namespace async {
@@ -37,14 +36,14 @@ std::string handle_or_lower(std::string_view handle) {
     }
 }
 
-std::string current_handle(const Env& env, const Config& config) {
+std::string current_handle(const Env& env, const Config& config, const GitEmail& git_email) {
     if (auto handle = config.get("user.handle")) {
         return normalize_handle(*handle);
     }
-    if (auto git = run_process({"git", "config", "user.email"}, Capture::stdout_only)) {
-        auto email = trim(git->out);
+    if (auto answer = git_email ? git_email() : std::nullopt) {
+        std::string_view email = trim(*answer);
         auto at = email.find('@');
-        if (git->exit_status == 0 && at != std::string_view::npos && at > 0) {
+        if (at != std::string_view::npos && at > 0) {
             return normalize_handle(email.substr(0, at));
         }
     }

@@ -14,7 +14,6 @@
 
 #include <toml++/toml.h>
 
-#include "read_snapshot.hpp"
 
 #include <algorithm>
 #include <map>
@@ -305,7 +304,7 @@ fs::path state_file(const Workspace& ws, const std::string& me) {
 std::vector<InboxItem> gather_inbox(Index& index, const Workspace& ws, const Config& config, const std::string& me,
                                     TimePoint now, bool all) {
     // Every source from one snapshot of the index (another process may refresh it meanwhile).
-    ReadSnapshot snapshot{index.db()};
+    ReadSnapshot snapshot{index};
     std::vector<InboxItem> items;
     std::map<std::string, bool> owed_docs; // documents already in as a review or response
     for (const auto& doc : awaiting_answer(index, me, "reviewers", "reply")) {

@@ -7,6 +7,7 @@
 #include <async/workspace.hpp>
 
 #include "fts_loader.hpp"
+#include "index_access.hpp"
 
 #include <SQLiteCpp/Backup.h>
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -1744,7 +1745,11 @@ RefreshStats Index::refresh(RefreshMode mode, const Progress& progress) {
         remove_db_files(m_ws.index_file());
         open();
         m_rebuilt_because = std::string{"the index was damaged ("} + e.what() + "); rebuilding it from the files";
-        return refresh_once(RefreshMode::full, progress);
+        try {
+            return refresh_once(RefreshMode::full, progress);
+        } catch (const SQLite::Exception& again) {
+            throw_index_error(again);
+        }
     }
 }
 
@@ -1931,7 +1936,7 @@ RefreshStats Index::update(const std::vector<fs::path>& paths) {
     }
 }
 
-std::vector<std::string> Index::check() {
+std::vector<std::string> Index::check() try {
     std::vector<std::string> out;
     std::vector<FileStat> files = scan_all(m_ws.root()).found;
     std::unordered_map<std::string, std::pair<std::int64_t, std::int64_t>> known;
@@ -1976,6 +1981,8 @@ std::vector<std::string> Index::check() {
     }
     std::sort(out.begin(), out.end());
     return out;
+} catch (const SQLite::Exception& e) {
+    throw_index_error(e);
 }
 
 } // namespace async

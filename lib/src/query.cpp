@@ -8,8 +8,9 @@
 #include <async/workspace.hpp>
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
-#include "read_snapshot.hpp"
+#include "index_access.hpp"
 
 #include <algorithm>
 #include <map>
@@ -174,7 +175,7 @@ const std::vector<std::string>& known_types() {
     return k_types;
 }
 
-std::vector<DocSummary> list_documents(Index& index, const ListFilter& filter) {
+std::vector<DocSummary> list_documents(Index& index, const ListFilter& filter) try {
     std::string where = "1";
     std::vector<std::string> params;
     if (filter.type) {
@@ -223,10 +224,12 @@ std::vector<DocSummary> list_documents(Index& index, const ListFilter& filter) {
     if (filter.limit > 0) {
         tail += " LIMIT " + std::to_string(filter.limit);
     }
-    return query_docs(index.db(), where, params, tail);
+    return query_docs(db_of(index), where, params, tail);
+} catch (const SQLite::Exception& e) {
+    throw_index_error(e);
 }
 
-DocSummary resolve_ref(Index& index, std::string_view ref_in, const fs::path& cwd) {
+DocSummary resolve_ref(Index& index, std::string_view ref_in, const fs::path& cwd) try {
     std::string ref{trim(ref_in)};
     if (ref.empty()) {
         throw Error{ErrorKind::usage, "empty document reference"};
@@ -244,7 +247,7 @@ DocSummary resolve_ref(Index& index, std::string_view ref_in, const fs::path& cw
         if (rel.empty() || *rel.begin() == "..") {
             return std::nullopt;
         }
-        auto found = query_docs(index.db(), "d.path = ?", {rel.generic_string()});
+        auto found = query_docs(db_of(index), "d.path = ?", {rel.generic_string()});
         if (found.empty()) {
             return std::nullopt;
         }
@@ -252,7 +255,7 @@ DocSummary resolve_ref(Index& index, std::string_view ref_in, const fs::path& cw
     };
     bool pathish = ref.find('/') != std::string::npos || ref.ends_with(".md");
     if (!pathish && looks_like_id(ref)) {
-        auto exact = query_docs(index.db(), "d.id = ?", {ref});
+        auto exact = query_docs(db_of(index), "d.id = ?", {ref});
         if (exact.size() == 1) {
             return exact.front();
         }
@@ -260,7 +263,7 @@ DocSummary resolve_ref(Index& index, std::string_view ref_in, const fs::path& cw
         if (candidates.empty()) {
             std::string upper = ref;
             upper.back() = static_cast<char>(upper.back() + 1);
-            candidates = query_docs(index.db(), "d.id >= ? AND d.id < ?", {ref, upper}, "ORDER BY d.id LIMIT 11");
+            candidates = query_docs(db_of(index), "d.id >= ? AND d.id < ?", {ref, upper}, "ORDER BY d.id LIMIT 11");
         }
         if (candidates.size() == 1) {
             return candidates.front();
@@ -281,10 +284,14 @@ DocSummary resolve_ref(Index& index, std::string_view ref_in, const fs::path& cw
     }
     throw Error{ErrorKind::no, "no document matches '" + ref + "'",
                 "a REF is an id, an id prefix of 4+ characters, or a path; see 'async list'"};
+} catch (const SQLite::Exception& e) {
+    throw_index_error(e);
 }
 
-std::vector<DocSummary> children_of(Index& index, const DocSummary& doc) {
-    return query_docs(index.db(), "d.parent = ?", {doc.path}, "ORDER BY d.created, d.path");
+std::vector<DocSummary> children_of(Index& index, const DocSummary& doc) try {
+    return query_docs(db_of(index), "d.parent = ?", {doc.path}, "ORDER BY d.created, d.path");
+} catch (const SQLite::Exception& e) {
+    throw_index_error(e);
 }
 
 std::string to_fts_query(std::string_view query) {
@@ -440,7 +447,7 @@ std::optional<std::vector<std::pair<std::int64_t, double>>> best_candidates(SQLi
 
 } // namespace
 
-std::vector<SearchHit> search(Index& index, std::string_view query, const SearchFilter& filter) {
+std::vector<SearchHit> search(Index& index, std::string_view query, const SearchFilter& filter) try {
     std::string match = to_fts_query(query);
     std::string where = "WHERE fts MATCH ?";
     std::vector<std::string> params{match};
@@ -460,17 +467,17 @@ std::vector<SearchHit> search(Index& index, std::string_view query, const Search
         hit.snippet = st.getColumn(10).getString();
         return hit;
     };
-    ReadSnapshot snapshot{index.db()};
+    ReadSnapshot snapshot{index};
     std::vector<SearchHit> hits;
     try {
         std::optional<std::vector<std::pair<std::int64_t, double>>> candidates;
         if (filter.limit > 0) {
-            candidates = best_candidates(index.db(), where, params, filter.type || filter.author, filter.limit);
+            candidates = best_candidates(db_of(index), where, params, filter.type || filter.author, filter.limit);
         }
         if (candidates) {
             // Snippets and docs rows for the few candidates only, each found by its rowid (and
             // not scored again: bm25 counts the matches of every term in each statement).
-            SQLite::Statement one{index.db(), columns + from + "WHERE fts MATCH ? AND fts.rowid = ?"};
+            SQLite::Statement one{db_of(index), columns + from + "WHERE fts MATCH ? AND fts.rowid = ?"};
             one.bind(1, match); // kept by reset()
             for (const auto& [rowid, score] : *candidates) {
                 one.bind(2, rowid);
@@ -485,7 +492,7 @@ std::vector<SearchHit> search(Index& index, std::string_view query, const Search
                 hits.resize(filter.limit);
             }
         } else {
-            SQLite::Statement st{index.db(), columns + ", bm25(fts, 10.0, 1.0, 0.5) AS score" + from + where +
+            SQLite::Statement st{db_of(index), columns + ", bm25(fts, 10.0, 1.0, 0.5) AS score" + from + where +
                                                  " ORDER BY score, d.created DESC, d.rowid LIMIT " +
                                                  std::to_string(filter.limit == 0 ? 1000000 : filter.limit)};
             for (std::size_t i = 0; i < params.size(); ++i) {
@@ -497,10 +504,15 @@ std::vector<SearchHit> search(Index& index, std::string_view query, const Search
             }
         }
     } catch (const SQLite::Exception& e) {
+        if ((e.getErrorCode() & 0xff) != SQLITE_ERROR) {
+            throw_index_error(e); // the index, not the query
+        }
         throw query_error("cannot search for '" + std::string{query} + "'");
     }
-    fill_lists_of(index.db(), hits);
+    fill_lists_of(db_of(index), hits);
     return hits;
+} catch (const SQLite::Exception& e) {
+    throw_index_error(e);
 }
 
 // Once a meeting has a summary, the summary is its record: the actions and decisions of its
@@ -579,9 +591,9 @@ private:
 
 } // namespace
 
-std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
-    SQLite::Database& db = index.db();
-    ReadSnapshot snapshot{db};
+std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) try {
+    SQLite::Database& db = db_of(index);
+    ReadSnapshot snapshot{index};
     // Documents whose actions a meeting summary has taken over (few: agendas and responses).
     std::unordered_set<std::int64_t> superseded;
     SQLite::Statement gone{db, "SELECT d.rowid FROM docs d WHERE " + k_superseded};
@@ -704,9 +716,11 @@ std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) {
         action.text = text(row.text);
     }
     return out;
+} catch (const SQLite::Exception& e) {
+    throw_index_error(e);
 }
 
-ActionRow resolve_action(Index& index, std::string_view handle_in) {
+ActionRow resolve_action(Index& index, std::string_view handle_in) try {
     std::string handle = to_lower_ascii(trim(handle_in));
     if (handle.size() < 4 || handle.size() > 7 ||
         !std::all_of(handle.begin(), handle.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); })) {
@@ -725,9 +739,11 @@ ActionRow resolve_action(Index& index, std::string_view handle_in) {
                                                                         " actions; type more of the handle"};
     }
     return matches.front();
+} catch (const SQLite::Exception& e) {
+    throw_index_error(e);
 }
 
-std::vector<DecisionRow> list_decisions(Index& index, std::optional<TimePoint> since) {
+std::vector<DecisionRow> list_decisions(Index& index, std::optional<TimePoint> since) try {
     std::string sql = std::string{"SELECT "} + k_doc_columns +
                       ", x.line, x.text, x.taken FROM decisions x JOIN docs d ON d.rowid = x.doc WHERE 1";
     sql += " AND NOT (" + k_superseded + ")";
@@ -735,7 +751,7 @@ std::vector<DecisionRow> list_decisions(Index& index, std::optional<TimePoint> s
         sql += " AND x.taken >= " + std::to_string(since->time_since_epoch().count());
     }
     sql += " ORDER BY x.taken DESC, d.path, x.line";
-    SQLite::Statement st{index.db(), sql};
+    SQLite::Statement st{db_of(index), sql};
     std::vector<DecisionRow> out;
     while (st.executeStep()) {
         DecisionRow row;
@@ -745,32 +761,68 @@ std::vector<DecisionRow> list_decisions(Index& index, std::optional<TimePoint> s
         row.taken = time_column(st.getColumn(12));
         out.push_back(std::move(row));
     }
-    fill_lists_of(index.db(), out);
+    fill_lists_of(db_of(index), out);
     return out;
+} catch (const SQLite::Exception& e) {
+    throw_index_error(e);
 }
 
 std::vector<DocSummary> awaiting_answer(Index& index, std::string_view handle, std::string_view role,
-                                        std::string_view child_type) {
-    return query_docs(index.db(),
+                                        std::string_view child_type) try {
+    return query_docs(db_of(index),
                       "d.status != 'closed' AND d.rowid IN (SELECT doc FROM doc_people WHERE handle = ? AND role = ?) "
                       "AND NOT EXISTS (SELECT 1 FROM docs c WHERE c.parent = d.path AND +c.type = ? AND lower(c.author) = ?)",
                       {std::string{handle}, std::string{role}, std::string{child_type}, std::string{handle}},
                       "ORDER BY d.created, d.path");
+} catch (const SQLite::Exception& e) {
+    throw_index_error(e);
 }
 
-std::vector<DocSummary> mentioning(Index& index, std::string_view handle, TimePoint since) {
-    return query_docs(index.db(),
+std::vector<DocSummary> mentioning(Index& index, std::string_view handle, TimePoint since) try {
+    return query_docs(db_of(index),
                       "lower(d.author) != ? AND d.created >= " + std::to_string(since.time_since_epoch().count()) +
                           " AND d.rowid IN (SELECT doc FROM mentions WHERE handle = ?)",
                       {std::string{handle}, std::string{handle}}, "ORDER BY d.created, d.path");
+} catch (const SQLite::Exception& e) {
+    throw_index_error(e);
 }
 
-std::vector<DocSummary> items_for(Index& index, std::string_view handle) {
+std::vector<DocSummary> items_for(Index& index, std::string_view handle) try {
     std::string folder = "people/" + std::string{handle} + "/inbox/";
-    return query_docs(index.db(),
+    return query_docs(db_of(index),
                       "d.type = 'item' AND (substr(d.path, 1, " + std::to_string(folder.size()) +
                           ") = ? OR d.rowid IN (SELECT doc FROM doc_people WHERE handle = ? AND role = 'for'))",
                       {folder, std::string{handle}}, "ORDER BY d.created, d.path");
+} catch (const SQLite::Exception& e) {
+    throw_index_error(e);
+}
+
+std::vector<IdTitle> ids_by_prefix(Index& index, const std::optional<std::string>& type, std::string_view prefix) try {
+    // "+parent": the docs_parent index matches nearly every row; docs_id (the prefix) or
+    // docs_type_created (meetings) narrow the search instead.
+    std::string sql = "SELECT id, title FROM docs WHERE +parent IS NULL AND id <> ''";
+    if (!prefix.empty()) {
+        // A range rather than LIKE: it uses the docs_id index and has no wildcards to escape.
+        sql += " AND id >= ?1 AND id < ?1 || char(1114111)";
+    }
+    if (type) {
+        sql += " AND type = ?2";
+    }
+    sql += " ORDER BY created DESC, path";
+    SQLite::Statement st{db_of(index), sql};
+    if (!prefix.empty()) {
+        st.bind(1, std::string{prefix});
+    }
+    if (type) {
+        st.bind(2, *type);
+    }
+    std::vector<IdTitle> out;
+    while (st.executeStep()) {
+        out.push_back({st.getColumn(0).getString(), st.getColumn(1).getString()});
+    }
+    return out;
+} catch (const SQLite::Exception& e) {
+    throw_index_error(e);
 }
 
 } // namespace async

@@ -4,6 +4,7 @@
 #include <async/text.hpp>
 #include <async/workspace.hpp>
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <sys/stat.h>
@@ -151,17 +152,10 @@ bool rebasing(const GitRepository& repo) {
 std::vector<std::string> conflicted_files(const GitRepository& repo) {
     ProcessResult r = run_git(repo.top, {"diff", "--name-only", "--diff-filter=U", "-z"});
     std::vector<std::string> files;
-    std::string_view rest = r.out;
-    while (!rest.empty()) {
-        auto nul = rest.find('\0');
-        std::string_view name = rest.substr(0, nul);
+    for (auto name : split_z(r.out)) {
         if (!name.empty() && (files.empty() || files.back() != name)) {
             files.emplace_back(name);
         }
-        if (nul == std::string_view::npos) {
-            break;
-        }
-        rest.remove_prefix(nul + 1);
     }
     return files;
 }
@@ -306,17 +300,10 @@ std::string sync_commit_message(const std::vector<FileChange>& changes) {
 
 std::vector<FileChange> parse_name_status(std::string_view z_output) {
     std::vector<FileChange> out;
-    std::string_view rest = z_output;
-    while (!rest.empty()) {
-        auto nul = rest.find('\0');
-        if (nul == std::string_view::npos) {
-            break;
-        }
-        std::string_view status = rest.substr(0, nul);
-        rest.remove_prefix(nul + 1);
-        auto end = rest.find('\0');
-        std::string_view path = rest.substr(0, end);
-        rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+    auto records = split_z(z_output);
+    for (std::size_t i = 0; i + 1 < records.size(); i += 2) {
+        std::string_view status = records[i];
+        std::string_view path = records[i + 1];
         if (status.empty() || path.empty()) {
             continue;
         }
@@ -366,11 +353,12 @@ SyncResult sync_workspace(const Workspace& ws, const SyncOptions& options) {
         std::vector<std::string> args = {"ls-files", "-z", "--"};
         args.insert(args.end(), missing.begin(), missing.end());
         ProcessResult tracked = run_git(root, args);
+        auto files = split_z(tracked.out);
         for (const auto& p : missing) {
-            if (tracked.out.starts_with(p + "/") ||
-                tracked.out.find('\0' + p + "/") != std::string::npos ||
-                tracked.out.starts_with(p + '\0') ||
-                tracked.out.find('\0' + p + '\0') != std::string::npos) {
+            bool known = std::any_of(files.begin(), files.end(), [&p](std::string_view f) {
+                return f == p || (f.starts_with(p) && f.size() > p.size() && f[p.size()] == '/');
+            });
+            if (known) {
                 paths.push_back(p);
             }
         }

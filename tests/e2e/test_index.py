@@ -113,6 +113,23 @@ class Refresh(IndexCase):
         self.assertIn("another version", r.err)
         self.assertEqual(self.a("list").err, "")
 
+    def test_an_index_damaged_under_a_query_says_how_to_repair_it(self):
+        self.new("Alpha", "- [ ] @bob ship it")
+        self.assertEqual(self.a("actions").code, 0)
+        # Damage the refresh does not notice (no file changed): a table the query needs is gone.
+        con = sqlite3.connect(self.ws / ".async/index.db")
+        con.execute("DROP TABLE actions")
+        con.commit()
+        con.close()
+        r = self.a("actions")
+        self.assertEqual(r.code, 3, r)
+        self.assertEqual(r.err, "async: error: cannot read the index: no such table: actions\n"
+                                "hint: the index is damaged: run 'async index --full' to rebuild it from the files\n")
+        self.assertEqual(self.a("index", "--full").code, 0)
+        r = self.a("actions")
+        self.assertEqual(r.code, 0, r)
+        self.assertIn("ship it", r.out)
+
     def test_bad_files_are_skipped_with_a_message(self):
         good = self.new("Good", "fine")
         self.put("docs/bad-toml/index.md", '+++\nid = "aaaa1111"\ntitle = \n+++\nbody\n')

@@ -172,6 +172,23 @@ class Identity(harness.AsyncTestCase):
         r = self.run_async("-C", str(self.ws), "doc", "new", "Who", "-m", "x", env={"ASYNC_USER": "../.."})
         self.assertEqual(r.code, 2, r)
 
+    def test_git_is_asked_only_when_nothing_else_says(self):
+        self.init_ws()
+        # A git that logs every run and knows one address.
+        bin_dir = self.tmp / "bin"
+        bin_dir.mkdir()
+        log = self.tmp / "git.log"
+        fake = bin_dir / "git"
+        fake.write_text(f'#!/bin/sh\necho "$*" >> "{log}"\n'
+                        'if [ "$1 $2" = "config user.email" ]; then echo Fake.Git@example.com; exit 0; fi\nexit 1\n')
+        fake.chmod(0o755)
+        path = {"PATH": f"{bin_dir}:{self.env['PATH']}"}
+        self.assertEqual(self.author(path), "alice")
+        self.assertEqual(self.run_async("-C", str(self.ws), "inbox", env=path).code, 0)
+        self.assertFalse(log.exists(), log.read_text() if log.exists() else "")
+        self.assertEqual(self.author({**path, "ASYNC_USER": None}), "fake.git")
+        self.assertEqual(log.read_text(), "config user.email\n")
+
 
 class Templates(harness.AsyncTestCase):
     def test_list_and_overrides(self):

@@ -673,23 +673,33 @@ TEST_CASE("dates::iso_weeks_in_year") {
     CHECK(async::iso_weeks_in_year(2027) == 52);
 }
 
-TEST_CASE("dates: a change of TZ is seen without a tzset() of the caller's") {
-    // Long-running callers (and tests) may only setenv(); the library must notice.
+TEST_CASE("dates: follow_time_zone applies a change of TZ, and only a change") {
+    // Long-running callers (and tests) setenv() and pass the environment; they never tzset().
     std::optional<std::string> old;
     if (const char *tz = std::getenv("TZ"))
         old = tz;
     const TimePoint t = TimePoint{std::chrono::sys_days{std::chrono::year{2026} / 11 / 26}} + hours{12};
-    ::setenv("TZ", "UTC0", 1);
+    auto set_tz = [](const char *tz) {
+        ::setenv("TZ", tz, 1);
+        async::follow_time_zone(async::Env::from_process());
+    };
+    set_tz("UTC0");
     CHECK(async::format_local(t) == "Thu 2026-11-26 12:00");
-    ::setenv("TZ", "JST-9", 1);
+    set_tz("JST-9");
     CHECK(async::format_local(t) == "Thu 2026-11-26 21:00");
-    ::setenv("TZ", "XYZ+11", 1);
+    set_tz("XYZ+11");
     CHECK(async::format_local(t) == "Thu 2026-11-26 01:00");
+    // The same TZ again is no change: the zone the C library last read stays in effect.
     ::setenv("TZ", "UTC0", 1);
+    ::tzset();
+    ::setenv("TZ", "XYZ+11", 1);
+    async::follow_time_zone(async::Env::from_process());
+    CHECK(async::format_local(t) == "Thu 2026-11-26 12:00");
+    set_tz("UTC0");
     CHECK(async::format_local(t) == "Thu 2026-11-26 12:00");
     if (old)
         ::setenv("TZ", old->c_str(), 1);
     else
         ::unsetenv("TZ");
-    ::tzset();
+    async::follow_time_zone(async::Env::from_process());
 }

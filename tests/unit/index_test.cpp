@@ -6,6 +6,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
+#include "index_access.hpp"
 #include "temp_dir.hpp"
 
 #include <algorithm>
@@ -23,6 +24,7 @@
 #include "string_maker.hpp"
 
 namespace fs = std::filesystem;
+using async::db_of;
 using async::Index;
 using async::RefreshMode;
 using async::RefreshStats;
@@ -67,11 +69,11 @@ std::string doc(const std::string& id, const std::string& title, const std::stri
 }
 
 std::int64_t scalar(Index& index, const std::string& sql) {
-    return index.db().execAndGet(sql).getInt64();
+    return db_of(index).execAndGet(sql).getInt64();
 }
 
 Strings column(Index& index, const std::string& sql) {
-    SQLite::Statement st{index.db(), sql};
+    SQLite::Statement st{db_of(index), sql};
     Strings out;
     while (st.executeStep()) {
         out.push_back(st.getColumn(0).isNull() ? std::string{"NULL"} : st.getColumn(0).getString());
@@ -112,7 +114,7 @@ TEST_CASE("index::Index") {
         Index index{f.ws};
         CHECK(fs::is_regular_file(db_file));
         CHECK(scalar(index, "PRAGMA user_version") == async::k_index_schema_version);
-        CHECK(index.db().execAndGet("PRAGMA journal_mode").getString() == "wal");
+        CHECK(db_of(index).execAndGet("PRAGMA journal_mode").getString() == "wal");
         CHECK(index.refresh().rebuilt_because == "");
     }
 
@@ -120,7 +122,7 @@ TEST_CASE("index::Index") {
         { Index index{f.ws}; }
         Index index{f.ws};
         CHECK(scalar(index, "PRAGMA user_version") == async::k_index_schema_version);
-        CHECK(index.db().execAndGet("PRAGMA journal_mode").getString() == "wal");
+        CHECK(db_of(index).execAndGet("PRAGMA journal_mode").getString() == "wal");
         CHECK(index.refresh().rebuilt_because == "");
     }
 
@@ -129,7 +131,7 @@ TEST_CASE("index::Index") {
         {
             Index index{f.ws};
             REQUIRE(index.refresh().parsed == 1);
-            index.db().exec("PRAGMA user_version = 99");
+            db_of(index).exec("PRAGMA user_version = 99");
         }
         Index index{f.ws};
         CHECK(scalar(index, "PRAGMA user_version") == async::k_index_schema_version);
@@ -161,7 +163,7 @@ TEST_CASE("index::Index") {
         f.write(".async/index.db", garbage);
         Index index{f.ws};
         CHECK(scalar(index, "PRAGMA user_version") == async::k_index_schema_version);
-        CHECK(index.db().execAndGet("PRAGMA journal_mode").getString() == "wal");
+        CHECK(db_of(index).execAndGet("PRAGMA journal_mode").getString() == "wal");
         RefreshStats stats = index.refresh();
         CHECK(stats.rebuilt_because ==
               "the index was unreadable (file is not a database); rebuilding it from the files");
@@ -720,7 +722,7 @@ TEST_CASE("index::Index damaged") {
         {
             Index index{f.ws};
             REQUIRE(index.refresh().parsed == 20);
-            index.db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+            db_of(index).exec("PRAGMA wal_checkpoint(TRUNCATE)");
         }
         std::string content = async::read_file(db_file);
         REQUIRE(content.size() > 16384);
@@ -798,7 +800,7 @@ namespace {
 // folders are a few seconds old (folders changed just before a refresh are stored as unknown,
 // so a change within the same clock tick is never missed).
 void settle_folders(Index& index, const fs::path& root) {
-    SQLite::Statement st{index.db(), "SELECT path FROM dirs"};
+    SQLite::Statement st{db_of(index), "SELECT path FROM dirs"};
     Strings paths;
     while (st.executeStep()) {
         paths.push_back(st.getColumn(0).getString());
@@ -806,7 +808,7 @@ void settle_folders(Index& index, const fs::path& root) {
     for (const auto& path : paths) {
         struct stat s {};
         REQUIRE(::stat((root / path).c_str(), &s) == 0);
-        SQLite::Statement up{index.db(), "UPDATE dirs SET ctime = ?, ino = ? WHERE path = ?"};
+        SQLite::Statement up{db_of(index), "UPDATE dirs SET ctime = ?, ino = ? WHERE path = ?"};
         up.bind(1, static_cast<std::int64_t>(s.st_ctim.tv_sec) * 1000000000 + s.st_ctim.tv_nsec);
         up.bind(2, static_cast<std::int64_t>(s.st_ino));
         up.bind(3, path);
@@ -928,7 +930,7 @@ TEST_CASE("index::refresh full builds a new file") {
         RefreshStats stats = index.refresh(RefreshMode::full);
         CHECK(stats.parsed == 5);
         CHECK(inode() != before);
-        CHECK(index.db().execAndGet("PRAGMA journal_mode").getString() == "wal");
+        CHECK(db_of(index).execAndGet("PRAGMA journal_mode").getString() == "wal");
         CHECK(scalar(index, "PRAGMA user_version") == async::k_index_schema_version);
         CHECK(scalar(index, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'docs_id'") == 1);
         CHECK(index.check().empty());
@@ -942,8 +944,8 @@ TEST_CASE("index::refresh full builds a new file") {
         Index reader{f.ws};
         auto before = inode();
         f.write("docs/2026-11-09-new/index.md", doc("abcd0009", "New"));
-        SQLite::Transaction snapshot{reader.db()};
-        SQLite::Statement st{reader.db(), "SELECT path FROM docs ORDER BY path"};
+        SQLite::Transaction snapshot{db_of(reader)};
+        SQLite::Statement st{db_of(reader), "SELECT path FROM docs ORDER BY path"};
         REQUIRE(st.executeStep());
         RefreshStats stats = writer.refresh(RefreshMode::full);
         CHECK(stats.parsed == 6);
@@ -1160,13 +1162,13 @@ TEST_CASE("index::open_read_only") {
         auto index = Index::open_read_only(f.ws);
         REQUIRE(index != nullptr);
         CHECK(column(*index, "SELECT id FROM docs ORDER BY id") == Strings{"aaaa1111"});
-        CHECK_THROWS(index->db().exec("DELETE FROM docs"));
+        CHECK_THROWS(db_of(*index).exec("DELETE FROM docs"));
         CHECK(scalar(*index, "SELECT count(*) FROM docs") == 1);
     }
     SUBCASE("another schema version: nullptr, and the file is left alone") {
         {
             Index index{f.ws};
-            index.db().exec("PRAGMA user_version = 99");
+            db_of(index).exec("PRAGMA user_version = 99");
         }
         CHECK(Index::open_read_only(f.ws) == nullptr);
         SQLite::Database check{db.string(), SQLite::OPEN_READONLY};
@@ -1265,7 +1267,7 @@ TEST_CASE("index::open_existing") {
     index.reset();
     {
         Index other{f.ws};
-        other.db().exec("PRAGMA user_version = 99");
+        db_of(other).exec("PRAGMA user_version = 99");
     }
     CHECK(Index::open_existing(f.ws) == nullptr);
 }

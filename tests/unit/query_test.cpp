@@ -879,3 +879,51 @@ TEST_CASE("query::known_types") {
                                           "watercooler", "meeting", "response", "reply", "summary",
                                           "checkin", "item"});
 }
+
+TEST_CASE("query::ids_by_prefix") {
+    Fixture f;
+    f.write("docs/2026-11-01-alpha/index.md",
+            file("id = \"ab12cd34\"\ntitle = \"Alpha\"\ntype = \"writeup\"\ncreated = 2026-11-01T10:00:00Z\n"));
+    f.write("docs/2026-11-02-beta/index.md",
+            file("id = \"ab99ef00\"\ntitle = \"Beta\"\ntype = \"decision\"\ncreated = 2026-11-02T10:00:00Z\n"));
+    f.write("docs/2026-11-02-beta/replies/bob.md",
+            file("id = \"ab55aa55\"\ntitle = \"Re\"\ntype = \"reply\"\ncreated = 2026-11-03T10:00:00Z\n"));
+    f.write("docs/2026-11-03-gamma/index.md",
+            file("id = \"cd00ef11\"\ntitle = \"Gamma\"\ntype = \"writeup\"\ncreated = 2026-11-03T10:00:00Z\n"));
+    Index index{f.ws};
+    index.refresh();
+    auto ids = [&](const std::optional<std::string>& type, std::string_view prefix) {
+        Strings out;
+        for (const auto& d : async::ids_by_prefix(index, type, prefix)) {
+            out.push_back(d.id + " " + d.title);
+        }
+        return out;
+    };
+    CHECK(ids(std::nullopt, "") == Strings{"cd00ef11 Gamma", "ab99ef00 Beta", "ab12cd34 Alpha"});
+    CHECK(ids(std::nullopt, "ab") == Strings{"ab99ef00 Beta", "ab12cd34 Alpha"});
+    CHECK(ids("writeup", "ab") == Strings{"ab12cd34 Alpha"});
+    CHECK(ids(std::nullopt, "zz").empty());
+}
+
+TEST_CASE("query: a damaged index leaves the query functions as Error{data} with what to do") {
+    Fixture f;
+    f.write(k_alpha, file("id = \"ab12cd34\"\ntitle = \"Alpha\"\ntype = \"writeup\"\n"
+                          "created = 2026-11-01T10:00:00Z\n",
+                          "- [ ] @bob a task\n\nDecision: yes.\n"));
+    Index index{f.ws};
+    index.refresh();
+    {
+        // Another connection damages it: tables the queries need are gone.
+        SQLite::Database db{f.ws.index_file(), SQLite::OPEN_READWRITE};
+        db.exec("DROP TABLE actions; DROP TABLE decisions; DROP TABLE tags");
+    }
+    auto check_damaged = [](const async::Error& e) {
+        CHECK(e.kind() == ErrorKind::data);
+        CHECK(std::string{e.what()}.starts_with("cannot read the index: "));
+        CHECK(e.hint() == "the index is damaged: run 'async index --full' to rebuild it from the files");
+    };
+    check_damaged(error_of([&] { async::list_actions(index, {}); }));
+    check_damaged(error_of([&] { async::list_decisions(index, std::nullopt); }));
+    check_damaged(error_of([&] { async::list_documents(index, {}); }));
+    check_damaged(error_of([&] { async::resolve_action(index, "abcd"); }));
+}

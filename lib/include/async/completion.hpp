@@ -3,6 +3,7 @@
 // meeting ids, team handles, template names, ISO weeks, inbox items, open actions, config keys.
 // Made for a keypress: the index is read as it is (opened read-only, never refreshed, so it may
 // be a little stale), and no workspace, index or other file is ever created or changed.
+#include <async/identity.hpp>
 #include <async/workspace.hpp>
 
 #include <filesystem>
@@ -49,6 +50,7 @@ struct CompletionPlace {
     const Env& env;
     std::filesystem::path cwd;
     StartedIn started = StartedIn::cwd;
+    GitEmail git_email = {}; // who "me" is to git, asked only when the config does not say
 };
 
 // The candidates for request, found from place like every command finds its workspace (but a

@@ -3,6 +3,7 @@
 // and ISO weeks. Local time follows the TZ environment variable of the process (POSIX rules,
 // through localtime_r/mktime), so DST changes are handled by the C library.
 #include <async/clock.hpp>
+#include <async/env.hpp>
 
 #include <optional>
 #include <string>
@@ -40,6 +41,12 @@ std::string format_utc(TimePoint t);
 
 // "20261126T101500Z": format_utc without separators, for file names (replies, drafts, items).
 std::string format_utc_stamp(TimePoint t);
+
+// Makes local times follow TZ as env has it: env is the process environment (cmd/ passes its
+// snapshot at start; a test or a long-running caller passes it again after changing TZ). The C
+// library reads TZ only when told to (tzset()), and that runs only when env's TZ differs from
+// the previous call's: without TZ each tzset() stats /etc/localtime.
+void follow_time_zone(const Env& env);
 
 // Local time as "Fri 2026-11-27 17:00" (the echo of a resolved date).
 std::string format_local(TimePoint t);

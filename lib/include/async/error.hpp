@@ -1,5 +1,5 @@
 #pragma once
-// The one exception type of the library. cmd/main.cpp maps each kind to an exit code.
+// The one exception type of the library. cmd/main.cpp maps each kind to its exit code.
 #include <stdexcept>
 #include <string>
 
@@ -27,8 +27,5 @@ private:
     ErrorKind m_kind;
     std::string m_hint;
 };
-
-// The exit code PRODUCT.md assigns to kind.
-int exit_code(ErrorKind kind);
 
 } // namespace async

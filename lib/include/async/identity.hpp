@@ -1,6 +1,8 @@
 #pragma once
 // Who "me" is: ASYNC_USER, else config user.handle, else the local part of
 // `git config user.email`, else $USER.
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -9,9 +11,14 @@ namespace async {
 class Config;
 class Env;
 
-// The current user's handle, normalised (see normalize_handle). Throws Error{environment}
-// when no source gives one.
-std::string current_handle(const Env& env, const Config& config);
+// Asked for git's user.email only when the config does not say who "me" is; nullopt when git
+// has none. The caller supplies it (the git module sits above this one).
+using GitEmail = std::function<std::optional<std::string>()>;
+
+// The current user's handle, normalised (see normalize_handle): config user.handle (which
+// ASYNC_USER sets), else the local part of git_email(), else $USER. git_email is not called
+// when the config answers. Throws Error{environment} when no source gives one.
+std::string current_handle(const Env& env, const Config& config, const GitEmail& git_email);
 
 // handle lower-cased, a leading '@' dropped, characters outside [a-z0-9._-] replaced by '-'.
 // Throws Error{usage} when nothing usable is left or it is longer than 64 characters.

@@ -87,10 +87,10 @@ public:
     // lines (missing from index, stale, gone from disk). Empty when db == files.
     std::vector<std::string> check();
 
-    SQLite::Database& db() { return *m_db; }
     const Workspace& workspace() const { return m_ws; }
 
 private:
+    friend class IndexAccess; // the index module's own code (lib/src/index_access.hpp)
     struct AsIs {};
     Index(const Workspace& ws, AsIs);
     static std::unique_ptr<Index> open_as_is(const Workspace& ws, bool writable);
@@ -109,6 +109,21 @@ private:
     int m_lock_fd = -1; // .async/index.db.lock, shared while m_db is open; -1 when unavailable
     std::unique_ptr<SQLite::Database> m_db;
     std::string m_rebuilt_because;
+};
+
+// One read transaction around several questions to the index: they all see one snapshot of it
+// (another process may refresh it meanwhile), and SQLite takes its WAL read lock once instead
+// of once per statement (two fcntl calls each; a thousand lookups were two thousand system
+// calls). A savepoint, so snapshots nest. Throws Error{data} when the index cannot be read.
+class ReadSnapshot {
+public:
+    explicit ReadSnapshot(Index& index);
+    ~ReadSnapshot();
+    ReadSnapshot(const ReadSnapshot&) = delete;
+    ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+private:
+    SQLite::Database& m_db;
 };
 
 } // namespace async

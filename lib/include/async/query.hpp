@@ -135,4 +135,15 @@ std::vector<DocSummary> mentioning(Index& index, std::string_view handle, TimePo
 // their `for` list; oldest first.
 std::vector<DocSummary> items_for(Index& index, std::string_view handle);
 
+// A document's id with its title.
+struct IdTitle {
+    std::string id;
+    std::string title;
+};
+
+// Ids and titles of top-level documents (of type, when given) whose id starts with prefix,
+// newest first: two columns straight from the index, for completing thousands of ids at a
+// keypress (list_documents also loads every document's tags and people).
+std::vector<IdTitle> ids_by_prefix(Index& index, const std::optional<std::string>& type, std::string_view prefix);
+
 } // namespace async

@@ -1,0 +1,77 @@
+"""Owners of facts that the compiler cannot enforce, checked over the sources of lib/ and cmd/.
+
+- git is started by lib/src/git.cpp alone (every other module asks it);
+- the library reads no environment variable itself (cmd/ takes an Env snapshot and passes it);
+- exit codes are cmd/'s: the library says what went wrong (ErrorKind), not how to exit;
+- the index's connection (lib/src/index_access.hpp) is used by the index module only.
+
+Usage: owners.py SOURCE_DIR. Exit status 1 and one line per offence when a rule is broken.
+"""
+import pathlib
+import re
+import sys
+
+GIT_RUNNER = "lib/src/git.cpp"
+# Modules of the index itself; check.cpp still runs two statements of its own.
+INDEX_MODULE = {"lib/src/index.cpp", "lib/src/query.cpp", "lib/src/index_access.cpp",
+                "lib/src/index_access.hpp", "lib/src/check.cpp"}
+
+RULES = [
+    # (pattern, applies to, allowed files, what is wrong)
+    (re.compile(r'"git"'), ("lib/", "cmd/"), {GIT_RUNNER},
+     "starts git itself: ask lib/src/git.cpp (git.hpp) instead"),
+    (re.compile(r"\b(secure_getenv|getenv|setenv|unsetenv|putenv|clearenv)\s*\("), ("lib/",), set(),
+     "reads or changes the environment: take an Env (env.hpp) from cmd/"),
+    (re.compile(r"\bexit_code\b"), ("lib/",), set(),
+     "maps errors to exit codes: that is cmd/main.cpp's"),
+    (re.compile(r'#include\s+"index_access\.hpp"'), ("lib/", "cmd/"), INDEX_MODULE,
+     "uses the index's connection: ask an index or query function instead"),
+]
+
+
+def code_of(line):
+    """line without a // comment (one outside a string literal)."""
+    in_string = False
+    i = 0
+    while i < len(line):
+        c = line[i]
+        if c == "\\" and in_string:
+            i += 2
+            continue
+        if c == '"':
+            in_string = not in_string
+        elif not in_string and line.startswith("//", i):
+            return line[:i]
+        i += 1
+    return line
+
+
+def offences(root):
+    found = []
+    for path in sorted(list(root.glob("lib/**/*.[ch]pp")) + list(root.glob("cmd/**/*.[ch]pp"))):
+        rel = path.relative_to(root).as_posix()
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        for number, line in enumerate(lines, 1):
+            code = code_of(line)
+            for pattern, scope, allowed, what in RULES:
+                if rel.startswith(scope) and rel not in allowed and pattern.search(code):
+                    found.append(f"{rel}:{number}: {what}: {line.strip()}")
+    return found
+
+
+def main():
+    if len(sys.argv) != 2:
+        print(__doc__.strip().splitlines()[-1], file=sys.stderr)
+        return 2
+    root = pathlib.Path(sys.argv[1])
+    if not (root / "lib").is_dir():
+        print(f"owners.py: no lib/ in {root}", file=sys.stderr)
+        return 2
+    found = offences(root)
+    for line in found:
+        print(line)
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
