@@ -222,7 +222,8 @@ def main():
     print("| mutation | file | tests run | result |")
     print("| --- | --- | --- | --- |")
     for m, outcome, _ in results:
-        print(f"| {m.name} | {m.file} | {'all' if args.full else '`' + m.tests + '`'} | {outcome} |")
+        tests = "all" if args.full else "`" + m.tests.replace("|", "\\|") + "`"
+        print(f"| {m.name} | {m.file} | {tests} | {outcome} |")
     missed = [m.name for m, outcome, _ in results if outcome != "caught"]
     print(f"\n{len(results) - len(missed)} of {len(results)} caught" + (f"; not caught: {', '.join(missed)}" if missed else ""))
     return 1 if missed else 0
