@@ -5,6 +5,7 @@ ASYNC_NOW pinned, every ASYNC_*/VISUAL/EDITOR variable cleared, and the fake edi
 editors/ on hand. The directory is removed on success and kept (its path printed) on failure.
 """
 import os
+import pwd
 import shutil
 import subprocess
 import sys
@@ -63,7 +64,8 @@ class AsyncTestCase(unittest.TestCase):
             shutil.rmtree(self.tmp, ignore_errors=True)
 
     # -- running ---------------------------------------------------------------------------
-    def run_async(self, *args, cwd=None, env=None, input=None, timeout=30):
+    def run_async(self, *args, cwd=None, env=None, input=None, timeout=30, unprivileged=False):
+        """The binary with args; with unprivileged, as nobody when the tests run as root."""
         full_env = dict(self.env)
         if env:
             for key, value in env.items():
@@ -71,8 +73,11 @@ class AsyncTestCase(unittest.TestCase):
                     full_env.pop(key, None)
                 else:
                     full_env[key] = value
+        command = [BIN, *args]
+        if unprivileged:
+            command = self.unprivileged(command)
         proc = subprocess.run(
-            [BIN, *args],
+            command,
             cwd=cwd or self.tmp,
             env=full_env,
             input=input,
@@ -82,6 +87,19 @@ class AsyncTestCase(unittest.TestCase):
             timeout=timeout,
         )
         return Result(proc)
+
+    def unprivileged(self, command):
+        """command as it must run for file permissions to apply: unchanged for a normal user; as
+        root (who reads any file, as in CI), through setpriv as nobody, who is first given
+        everything under the test directory (chmod bits stay as they are). Never a skip."""
+        if os.geteuid() != 0:
+            return command
+        self.assertTrue(shutil.which("setpriv"), "running as root needs setpriv (util-linux)")
+        nobody = pwd.getpwnam("nobody")
+        for folder, dirs, files in os.walk(self.tmp):
+            for name in [folder, *(os.path.join(folder, n) for n in dirs + files)]:
+                os.lchown(name, nobody.pw_uid, nobody.pw_gid)
+        return ["setpriv", f"--reuid={nobody.pw_uid}", f"--regid={nobody.pw_gid}", "--clear-groups", *command]
 
     def ok(self, *args, **kwargs):
         r = self.run_async(*args, **kwargs)

@@ -118,6 +118,35 @@ class Agenda(CalendarCase):
         self.assertEqual([d["key"] for day in three["days"] for d in day["deadlines"] if d["kind"] == "checkin"],
                          ["checkin:2026-W48", "checkin:2026-W49"])
 
+    def test_due_now_is_not_yet_overdue(self):
+        """The boundary at NOW (Thu 10:15 UTC): a deadline is overdue once its instant has passed,
+        an action once its date has (so one due today is still today's)."""
+        self.write_doc("now", "Due right now", ["carol"], due=harness.NOW, doc_id="fbnow001")
+        self.write_doc("early", "Due this morning", ["carol"], due="2026-11-26T09:00:00Z", doc_id="fbearly1")
+        self.write_doc("later", "Due tomorrow", ["carol"], due="2026-11-27T09:00:00Z", doc_id="fblater1")
+        actions = self.ws / "docs" / "acts" / "index.md"
+        actions.parent.mkdir(parents=True)
+        actions.write_text('+++\nid = "actions1"\ntype = "doc"\ntitle = "Actions"\nauthor = "bob"\n'
+                           'created = 2026-11-20T09:00:00Z\n+++\n\n'
+                           "- [ ] @alice due yesterday due:2026-11-25\n"
+                           "- [ ] @alice due today due:2026-11-26\n"
+                           "- [ ] @alice due tomorrow due:2026-11-27\n", encoding="utf-8")
+        overdue = lambda agenda: sorted(d["title"] for d in agenda["overdue"])
+        got = self.agenda()
+        self.assertEqual(overdue(got), ["Due this morning", "due yesterday"])
+        days = {day["date"]: sorted(d["title"] for d in day["deadlines"] if d["kind"] != "checkin")
+                for day in got["days"]}
+        self.assertEqual(days, {"2026-11-26": ["Due right now", "due today"],
+                                "2026-11-27": ["Due tomorrow", "due tomorrow"]})
+        # One second later the deadline due at NOW has passed; the action due today has not.
+        got = self.agenda(env={"ASYNC_NOW": "2026-11-26T10:15:01Z"})
+        self.assertEqual(overdue(got), ["Due right now", "Due this morning", "due yesterday"])
+        # The check-in is overdue after 17:00 on its day, not at 17:00.
+        at_five = self.agenda(env={"ASYNC_NOW": "2026-11-27T17:00:00Z"})
+        self.assertNotIn("checkin:2026-W48", [d["key"] for d in at_five["overdue"]])
+        after_five = self.agenda(env={"ASYNC_NOW": "2026-11-27T17:00:01Z"})
+        self.assertIn("checkin:2026-W48", [d["key"] for d in after_five["overdue"]])
+
     def test_missing_checkin_is_overdue_after_the_day(self):
         got = self.agenda(env={"ASYNC_NOW": FRIDAY_EVENING})
         self.assertEqual([d["key"] for d in got["overdue"]], ["checkin:2026-W48"])

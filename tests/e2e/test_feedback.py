@@ -185,8 +185,12 @@ class Feedback(harness.AsyncTestCase):
         self.assertIn("Decision: And test it", body)
 
     def test_close_empty_outcome_is_usage_error(self):
-        doc_id, _ = self.new_doc()
-        self.assertEqual(self.a("doc", "close", doc_id, "-m", "  ").code, 2)
+        doc_id, doc_path = self.new_doc()
+        before = doc_path.read_bytes()
+        r = self.a("doc", "close", doc_id, "-m", "  ")
+        self.assertEqual((r.code, r.out), (2, ""), r)
+        self.assertTrue(r.err.startswith("async: error: the outcome is empty\n"), r)
+        self.assertEqual(doc_path.read_bytes(), before)  # not closed either
 
 
 class CompletionChecks:

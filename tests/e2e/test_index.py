@@ -1,7 +1,6 @@
 """The index and the read commands: refresh, list, show, edit, search, actions, decisions."""
 import json
 import os
-import pwd
 import shlex
 import shutil
 import signal
@@ -162,20 +161,12 @@ class Refresh(IndexCase):
         good = self.new("Good", "fine")
         secret = self.put("docs/secret/index.md", doc_text("ffff6666", "Secret", "hidden\n"))
         secret.chmod(0)
-        command = [harness.BIN, "-C", str(self.ws), "--json", "list"]
-        if os.geteuid() == 0:
-            # root reads any file: run as nobody, who owns everything here but the secret's bits.
-            nobody = pwd.getpwnam("nobody")
-            for folder, dirs, files in os.walk(self.tmp):
-                for name in [folder, *(os.path.join(folder, n) for n in dirs + files)]:
-                    os.lchown(name, nobody.pw_uid, nobody.pw_gid)
-            command = ["setpriv", f"--reuid={nobody.pw_uid}", f"--regid={nobody.pw_gid}", "--clear-groups", *command]
-        r = subprocess.run(command, env=self.env, cwd=self.tmp, capture_output=True, text=True, timeout=30)
-        self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertEqual([d["id"] for d in json.loads(r.stdout)["documents"]], [good])
-        self.assertIn("docs/secret/index.md", r.stderr)
-        self.assertIn("Permission denied", r.stderr)
-        self.assertEqual(r.stderr.count("warning: skipped"), 1, r.stderr)
+        r = self.a("--json", "list", unprivileged=True)
+        self.assertEqual(r.code, 0, r)
+        self.assertEqual([d["id"] for d in json.loads(r.out)["documents"]], [good])
+        self.assertIn("docs/secret/index.md", r.err)
+        self.assertIn("Permission denied", r.err)
+        self.assertEqual(r.err.count("warning: skipped"), 1, r.err)
 
     @unittest.skipUnless(shutil.which("tmux"), "tmux is not installed (scripts/install-deps.sh installs it)")
     def test_progress_on_a_terminal_only(self):
@@ -409,10 +400,27 @@ class Search(IndexCase):
             self.assertTrue(r.err.startswith("async: error: "), r.err)
             self.assertNotIn("fts5", r.err.lower())
             self.assertNotIn("sqlite", r.err.lower())
-        for q in ["NEAR(a b)", "title:x", "a AND", "(x", "^x", "x:y:z"]:
-            r = self.a("search", q)
-            self.assertIn(r.code, (0, 1), (q, r))  # taken literally, never an FTS5 syntax error
         self.assertEqual(self.a("search", "x" * 5000).code, 2)
+
+    def test_fts5_syntax_is_taken_literally(self):
+        # Each query below means something else to FTS5 (or is an FTS5 syntax error): taken
+        # literally, its words must all be there, punctuation splitting them into phrases.
+        self.put("docs/d/index.md", doc_text("dddd0004", "Zoo notes", "We stood near zebra quokka and "
+                                             "wrote title xylo yak zed.\n"))
+        self.put("docs/e/index.md", doc_text("eeee0005", "Zoo map", "A zebra is far, far away from "
+                                             "any quokka in xylo park.\n"))
+        for q in ["NEAR(zebra quokka)",  # FTS5: both documents (within ten words)
+                  "zebra AND quokka",    # FTS5: both documents; literally "and" is a word
+                  "title:xylo",          # FTS5: the title column, where no xylo is
+                  "^xylo yak",           # FTS5: xylo as the first word of a column
+                  "xylo:yak:zed",        # FTS5: a syntax error
+                  "(xylo yak"]:          # FTS5: a syntax error
+            r = self.a("--json", "search", q)
+            self.assertEqual(r.code, 0, (q, r))
+            self.assertEqual([h["id"] for h in json.loads(r.out)["results"]], ["dddd0004"], q)
+        for q in ["a AND", "NEAR(a b)", "x:y:z"]:  # words no document has
+            r = self.a("search", q)
+            self.assertEqual((r.code, r.out, r.err), (1, "", ""), (q, r))
 
 
 class ActionsDecisions(IndexCase):

@@ -50,7 +50,11 @@ class Init(harness.AsyncTestCase):
     def test_init_on_a_file_is_refused(self):
         f = self.tmp / "file"
         f.write_text("x")
-        self.assertEqual(self.run_async("init", str(f)).code, 2)
+        r = self.run_async("init", str(f))
+        self.assertEqual((r.code, r.out), (2, ""), r)
+        self.assertTrue(r.err.startswith(f"async: error: '{f}' exists and is not a folder\n"), r)
+        self.assertEqual(f.read_text(), "x")
+        self.assertEqual(sorted(p.name for p in self.tmp.iterdir()), ["file", "home"])
 
 
 class Discovery(harness.AsyncTestCase):
@@ -140,12 +144,22 @@ class Config(harness.AsyncTestCase):
         self.assertEqual(tomllib.loads(user_file.read_text())["core"]["editor"], "user-editor")
 
     def test_bad_keys_values_and_files(self):
+        config = self.ws / ".async/config.toml"
+        before = config.read_bytes()
+
+        def refused(*args):
+            r = self.cfg("set", *args)
+            self.assertEqual((r.code, r.out), (2, ""), (args, r))
+            self.assertTrue(r.err.startswith("async: error: "), (args, r))
+            self.assertEqual(config.read_bytes(), before, args)
+
         for key in ["", "a..b", ".a", "a b", "a=b", "ü"]:
-            self.assertEqual(self.cfg("set", key, "v").code, 2, key)
-        self.assertEqual(self.cfg("set", "x.list", "[unclosed").code, 2)
+            refused(key, "v")
+        refused("x.list", "[unclosed")
         self.assertEqual(self.cfg("get", "missing.key").code, 1)
         self.cfg("set", "team.name", "x")
-        self.assertEqual(self.cfg("set", "team", "flat").code, 2)
+        before = config.read_bytes()
+        refused("team", "flat")
         (self.ws / ".async/config.toml").write_text("[team]\nname = \n")
         r = self.cfg("get", "team.name")
         self.assertEqual(r.code, 3, r)

@@ -89,7 +89,7 @@ TEST_CASE("reviews_of: no reviewers, no reviews") {
     CHECK(async::reviews_of(index, doc, utc(2026, 12, 1)).empty());
 }
 
-TEST_CASE("reply context block: title, deadline, questions; stripped again") {
+TEST_CASE("reply context block: title, deadline, questions, stripped again") {
     async::DocSummary doc;
     doc.id = "k3f9q2ma";
     doc.title = "Tricky --> title";
@@ -109,7 +109,7 @@ TEST_CASE("reply context block: title, deadline, questions; stripped again") {
     CHECK(async::strip_reply_context("No block.\n") == "No block.\n");
 }
 
-TEST_CASE("close_document: status, closed time, outcome; idempotent") {
+TEST_CASE("close_document: status, closed time, outcome, idempotent") {
     Fixture f;
     seed(f);
     async::Index index{f.ws};

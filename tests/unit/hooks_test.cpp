@@ -113,6 +113,30 @@ TEST_CASE("hooks::install_hooks and uninstall_hooks") {
         CHECK(fs::is_symlink(repo.hooks / "post-merge"));
         CHECK(fs::exists(repo.hooks / "pre-commit"));
     }
+    SUBCASE("a symbolic link is never written or removed through, wherever it points") {
+        // A hook kept elsewhere (a shared folder, a dotfiles repository) and linked in: even
+        // when its target is a hook async wrote, the link is the user's arrangement, as git
+        // itself never replaces one.
+        fs::path shared = tmp / "shared-hooks";
+        fs::create_directories(shared);
+        std::string ours = async::hook_script("pre-commit", "/old/async", "");
+        async::write_file_atomic(shared / "pre-commit", ours);
+        fs::create_symlink(shared / "pre-commit", repo.hooks / "pre-commit");
+        fs::create_symlink(shared / "missing", repo.hooks / "post-merge");
+        CHECK(actions(async::install_hooks(repo, "/usr/bin/async")) ==
+              std::vector{HookAction::foreign, HookAction::foreign, HookAction::installed,
+                          HookAction::installed});
+        CHECK(fs::is_symlink(repo.hooks / "pre-commit"));
+        CHECK(fs::is_symlink(repo.hooks / "post-merge"));
+        CHECK(async::read_file(shared / "pre-commit") == ours);
+        CHECK_FALSE(fs::exists(shared / "missing"));
+        CHECK(actions(async::uninstall_hooks(repo)) ==
+              std::vector{HookAction::foreign, HookAction::foreign, HookAction::removed,
+                          HookAction::removed});
+        CHECK(fs::is_symlink(repo.hooks / "pre-commit"));
+        CHECK(fs::is_symlink(repo.hooks / "post-merge"));
+        CHECK(async::read_file(shared / "pre-commit") == ours);
+    }
     SUBCASE("a missing hooks folder is created") {
         fs::remove_all(repo.hooks);
         CHECK(actions(async::install_hooks(repo, "")) == all(HookAction::installed));
