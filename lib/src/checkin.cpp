@@ -4,6 +4,7 @@
 #include <async/editor.hpp>
 #include <async/env.hpp>
 #include <async/error.hpp>
+#include <async/layout.hpp>
 #include <async/identity.hpp>
 #include <async/index.hpp>
 #include <async/process.hpp>
@@ -24,7 +25,7 @@ namespace fs = std::filesystem;
 namespace async {
 namespace {
 
-constexpr std::uintmax_t k_max_checkin_size = 4 * 1024 * 1024; // the index's limit too
+constexpr auto k_max_checkin_size = static_cast<std::uintmax_t>(k_max_file_size);
 constexpr std::size_t k_max_commits = 100;                      // pre-filled at most
 
 IsoWeek next_week(IsoWeek w) {
@@ -694,7 +695,7 @@ CheckinWritten write_checkin(Index& index, const Workspace& ws, const Env& env, 
     final_doc.set_string("author", me);
     final_doc.set_string("week", label);
     std::string id = final_doc.get_string("id").value_or("");
-    if (!looks_like_id(id) || id.size() != 8) {
+    if (!is_id(id)) {
         id = new_id();
         final_doc.set_string("id", id);
     }

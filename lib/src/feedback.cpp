@@ -129,7 +129,7 @@ Written create_reply(const Workspace& ws, const Env& env, const Config& config, 
         throw Error{ErrorKind::no, "aborted: empty body"};
     }
     std::string id = reply.get_string("id").value_or("");
-    if (!looks_like_id(id) || id.size() != 8) {
+    if (!is_id(id)) {
         id = new_id();
         reply.set_string("id", id);
     }

@@ -3,6 +3,7 @@
 #include <async/document.hpp>
 #include <async/error.hpp>
 #include <async/identity.hpp>
+#include <async/layout.hpp>
 #include <async/markdown.hpp>
 #include <async/meeting.hpp>
 #include <async/templates.hpp>
@@ -299,7 +300,7 @@ OpenedMeeting open_meeting(const Workspace& ws, const Env& env, const Config& co
     ComposeRequest compose{doc, "async meeting open", slugify(request.title), {"title"}, false};
     Document agenda = compose_document(ws, env, config, now, compose, request.body);
     std::string id = agenda.get_string("id").value_or("");
-    if (!looks_like_id(id) || id.size() != 8) {
+    if (!is_id(id)) {
         id = new_id();
         agenda.set_string("id", id);
     }
@@ -370,7 +371,7 @@ Response respond_to_meeting(const Workspace& ws, const Env& env, const Config& c
                            "response-" + slugify(meeting.title), {}, false};
     Document response = compose_document(ws, env, config, now, compose, body);
     std::string id = response.get_string("id").value_or("");
-    if (!looks_like_id(id) || id.size() != 8) {
+    if (!is_id(id)) {
         id = new_id();
         response.set_string("id", id);
     }

@@ -162,17 +162,6 @@ Error query_error(const std::string& message) {
 
 } // namespace
 
-bool is_child_type(std::string_view type) {
-    return type == "reply" || type == "response" || type == "summary";
-}
-
-const std::vector<std::string>& known_types() {
-    static const std::vector<std::string> k_types = {"doc",     "decision", "sop",      "onboarding", "post",
-                                                     "watercooler", "meeting", "response", "reply",      "summary",
-                                                     "checkin", "item"};
-    return k_types;
-}
-
 std::vector<DocSummary> list_documents(Index& index, const ListFilter& filter) {
     std::string where = "1";
     std::vector<std::string> params;
@@ -751,6 +740,25 @@ std::vector<DocSummary> items_for(Index& index, std::string_view handle) {
                       "d.type = 'item' AND (substr(d.path, 1, " + std::to_string(folder.size()) +
                           ") = ? OR d.rowid IN (SELECT doc FROM doc_people WHERE handle = ? AND role = 'for'))",
                       {folder, std::string{handle}}, "ORDER BY d.created, d.path");
+}
+
+std::vector<IndexedFile> indexed_files(Index& index) {
+    std::vector<IndexedFile> files;
+    SQLite::Statement st{index.db(), "SELECT path, kind, problem FROM files ORDER BY path"};
+    while (st.executeStep()) {
+        files.push_back(IndexedFile{st.getColumn(0).getString(), st.getColumn(1).getString() == "transcript",
+                                    st.getColumn(2).getString()});
+    }
+    return files;
+}
+
+std::vector<std::pair<std::string, std::string>> document_ids(Index& index) {
+    std::vector<std::pair<std::string, std::string>> out;
+    SQLite::Statement st{index.db(), "SELECT path, id FROM docs"};
+    while (st.executeStep()) {
+        out.emplace_back(st.getColumn(0).getString(), st.getColumn(1).getString());
+    }
+    return out;
 }
 
 } // namespace async

@@ -73,7 +73,7 @@ Written create_writeup(const Workspace& ws, const Env& env, const Config& config
     ComposeRequest compose{doc, "async doc new", slugify(request.title), {"title"}, false};
     Document final_doc = compose_document(ws, env, config, now, compose, request.body);
     std::string id = final_doc.get_string("id").value_or("");
-    if (!looks_like_id(id) || id.size() != 8) {
+    if (!is_id(id)) {
         id = new_id();
         final_doc.set_string("id", id);
     }

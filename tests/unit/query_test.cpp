@@ -843,8 +843,3 @@ TEST_CASE("query::list_decisions") {
     CHECK(decisions[1].doc.id == "pppp0001");
 }
 
-TEST_CASE("query::known_types") {
-    CHECK(async::known_types() == Strings{"doc", "decision", "sop", "onboarding", "post",
-                                          "watercooler", "meeting", "response", "reply", "summary",
-                                          "checkin", "item"});
-}
