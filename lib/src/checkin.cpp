@@ -114,7 +114,7 @@ struct PastCheckin {
 std::vector<PastCheckin> past_checkins(const Workspace& ws, const std::string& me, IsoWeek week) {
     std::vector<PastCheckin> out;
     std::error_code ec;
-    fs::directory_iterator it{ws.root() / "checkins", ec};
+    fs::directory_iterator it{checkins_dir(ws.root()), ec};
     if (ec) {
         return out;
     }
@@ -427,7 +427,7 @@ IsoWeek resolve_week(std::string_view text, TimePoint now) {
 }
 
 fs::path checkin_file(const Workspace& ws, IsoWeek week, std::string_view handle) {
-    return ws.root() / "checkins" / format_iso_week(week) / (std::string{handle} + ".md");
+    return checkin_file(ws.root(), format_iso_week(week), handle);
 }
 
 std::vector<Commit> commits_by(const fs::path& repo, const std::vector<std::string>& emails, TimePoint since,
@@ -737,7 +737,7 @@ WeekCheckins week_checkins(const Workspace& ws, const Config& config, IsoWeek we
     if (!me.empty()) {
         names.emplace(me, std::string{});
     }
-    fs::path dir = ws.root() / "checkins" / format_iso_week(week);
+    fs::path dir = week_dir(ws.root(), format_iso_week(week));
     std::error_code ec;
     fs::directory_iterator it{dir, ec};
     if (!ec) {

@@ -2,6 +2,7 @@
 #include <async/dates.hpp>
 #include <async/document.hpp>
 #include <async/error.hpp>
+#include <async/layout.hpp>
 #include <async/feedback.hpp>
 #include <async/identity.hpp>
 #include <async/markdown.hpp>
@@ -34,7 +35,7 @@ fs::path replies_dir_of(const Workspace& ws, const DocSummary& doc) {
         throw Error{ErrorKind::usage, "cannot reply to '" + doc.path + "': it is not a document's index.md in a bundle folder",
                     "replies belong to documents like docs/<name>/index.md"};
     }
-    return (ws.root() / doc.path).parent_path() / "replies";
+    return replies_dir(ws.root() / doc.path);
 }
 
 } // namespace

@@ -190,6 +190,49 @@ std::vector<std::string> media_siblings(std::string_view rel) {
     return out;
 }
 
+std::filesystem::path replies_dir(const std::filesystem::path& bundle_file) {
+    return bundle_file.parent_path() / "replies";
+}
+
+std::filesystem::path responses_dir(const std::filesystem::path& bundle_file) {
+    return bundle_file.parent_path() / "responses";
+}
+
+std::filesystem::path summary_file(const std::filesystem::path& bundle_file) {
+    return bundle_file.parent_path() / "summary.md";
+}
+
+std::filesystem::path attachments_dir(const std::filesystem::path& bundle_file) {
+    return bundle_file.parent_path() / "attachments";
+}
+
+std::filesystem::path checkins_dir(const std::filesystem::path& root) {
+    return root / k_checkins;
+}
+
+std::filesystem::path week_dir(const std::filesystem::path& root, std::string_view week) {
+    return checkins_dir(root) / week;
+}
+
+std::filesystem::path checkin_file(const std::filesystem::path& root, std::string_view week,
+                                   std::string_view handle) {
+    return week_dir(root, week) / (std::string{handle} + ".md");
+}
+
+std::filesystem::path inbox_dir(const std::filesystem::path& root, std::string_view handle) {
+    return root / k_people / handle / "inbox";
+}
+
+std::filesystem::path inbox_state_file(const std::filesystem::path& root, std::string_view handle) {
+    return root / k_people / handle / "state.toml";
+}
+
+bool is_inbox_file(std::string_view rel) {
+    std::vector<std::string_view> parts = split(rel);
+    return parts.size() == 4 && parts[0] == k_people && !parts[1].empty() && parts[2] == "inbox" &&
+           !parts[3].empty();
+}
+
 std::string too_large_message(std::int64_t size) {
     return "file is too large (" + std::to_string(size / (1024 * 1024)) + " MiB; the limit is " +
            std::to_string(k_max_file_size / (1024 * 1024)) + " MiB)";

@@ -96,10 +96,10 @@ struct Entry {
 std::vector<Attachment> list_attachments(const Workspace& ws, const DocSummary& doc) {
     std::vector<Attachment> out;
     fs::path file = ws.root() / doc.path;
-    if (file.filename() != "index.md") {
+    if (file.filename() != k_bundle_file) {
         return out;
     }
-    fs::path dir = file.parent_path() / "attachments";
+    fs::path dir = attachments_dir(file);
     std::error_code ec;
     if (!fs::is_directory(fs::symlink_status(dir, ec))) {
         return out;
@@ -201,7 +201,7 @@ void Site::check_output_folder() {
         throw Error{ErrorKind::usage, "'" + shown + "' contains the workspace",
                     "publish into a folder of its own, e.g. -o site"};
     }
-    for (std::string_view part : {".async", "docs", "meetings", "checkins", "people"}) {
+    for (std::string_view part : {std::string_view{".async"}, k_docs, k_meetings, k_checkins, k_people}) {
         if (inside(m_dir, root / part)) {
             throw Error{ErrorKind::usage, "'" + shown + "' is inside the workspace's " + std::string{part} + "/ folder",
                         "publish outside docs/, meetings/, checkins/, people/ and .async/, e.g. -o site"};

@@ -1,5 +1,6 @@
 #include <async/document.hpp>
 #include <async/error.hpp>
+#include <async/layout.hpp>
 #include <async/index.hpp>
 #include <async/query.hpp>
 #include <async/dates.hpp>
@@ -225,7 +226,7 @@ DocSummary resolve_ref(Index& index, std::string_view ref_in, const fs::path& cw
         fs::path absolute = candidate.is_absolute() ? candidate : cwd / candidate;
         absolute = fs::weakly_canonical(absolute, ec);
         if (fs::is_directory(absolute, ec)) {
-            absolute /= "index.md";
+            absolute /= k_bundle_file;
         }
         fs::path root_canonical = fs::weakly_canonical(root, ec);
         auto rel = absolute.lexically_relative(root_canonical);

@@ -1,5 +1,6 @@
 #include <async/env.hpp>
 #include <async/error.hpp>
+#include <async/layout.hpp>
 #include <async/workspace.hpp>
 
 #include <cerrno>
@@ -242,7 +243,7 @@ InitResult init_workspace(const fs::path& dir_in) {
     Workspace ws{dir};
     make_dirs(ws.templates_dir());
     make_dirs(ws.drafts_dir());
-    for (auto sub : {"docs", "meetings", "checkins", "people"}) {
+    for (auto sub : k_sections) {
         make_dirs(dir / sub);
     }
     if (!fs::exists(ws.config_file(), ec)) {

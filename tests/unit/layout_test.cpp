@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <set>
 #include <string>
 
@@ -86,4 +87,22 @@ TEST_CASE("layout::unreached_problem") {
     CHECK(async::unreached_problem(deep + "/d/index.md") == "folders nested too deep");
     CHECK_FALSE(async::unreached_problem("docs/index.md"));
     CHECK_FALSE(async::unreached_problem("README.md"));
+}
+
+TEST_CASE("layout::paths") {
+    std::filesystem::path root{"/ws"};
+    std::filesystem::path doc{"/ws/meetings/2026-11-26-sync/index.md"};
+    CHECK(async::responses_dir(doc) == "/ws/meetings/2026-11-26-sync/responses");
+    CHECK(async::replies_dir(doc) == "/ws/meetings/2026-11-26-sync/replies");
+    CHECK(async::summary_file(doc) == "/ws/meetings/2026-11-26-sync/summary.md");
+    CHECK(async::attachments_dir(doc) == "/ws/meetings/2026-11-26-sync/attachments");
+    CHECK(async::checkin_file(root, "2026-W48", "alice") == "/ws/checkins/2026-W48/alice.md");
+    CHECK(classify("checkins/2026-W48/alice.md") == FileKind::checkin);
+    CHECK(async::inbox_dir(root, "bob") == "/ws/people/bob/inbox");
+    CHECK(async::inbox_state_file(root, "bob") == "/ws/people/bob/state.toml");
+    CHECK(classify("people/bob/state.toml") == FileKind::inbox_state);
+    CHECK(async::is_inbox_file("people/bob/inbox/20261126-x.md"));
+    CHECK_FALSE(async::is_inbox_file("people/bob/inbox/sub/x.md"));
+    CHECK_FALSE(async::is_inbox_file("docs/bob/inbox/x.md"));
+    CHECK_FALSE(async::is_inbox_file("people/bob/inbox"));
 }

@@ -28,7 +28,14 @@
 namespace async {
 
 // The folders of the workspace that hold documents, in the order the index walks them.
-inline constexpr std::string_view k_sections[] = {"docs", "meetings", "checkins", "people"};
+inline constexpr std::string_view k_docs = "docs";
+inline constexpr std::string_view k_meetings = "meetings";
+inline constexpr std::string_view k_checkins = "checkins";
+inline constexpr std::string_view k_people = "people";
+inline constexpr std::string_view k_sections[] = {k_docs, k_meetings, k_checkins, k_people};
+
+// The file of a bundle that is its document: docs/<bundle>/index.md, meetings/<bundle>/index.md.
+inline constexpr std::string_view k_bundle_file = "index.md";
 
 // The paths of the team's files, relative to the root (what `sync` stages): the sections, the
 // team's settings and templates, the .gitignore; never the index or .async/local/.
@@ -106,6 +113,28 @@ const std::vector<std::string>& transcript_extensions();
 // The paths rel would have with each media extension instead of its own (talk.txt ->
 // talk.ogg, talk.mp3, …): the files whose presence makes a .txt a transcript.
 std::vector<std::string> media_siblings(std::string_view rel);
+
+// The folders and files of the bundle whose document is bundle_file (<bundle>/index.md,
+// absolute or relative): <bundle>/replies, <bundle>/responses, <bundle>/summary.md,
+// <bundle>/attachments.
+std::filesystem::path replies_dir(const std::filesystem::path& bundle_file);
+std::filesystem::path responses_dir(const std::filesystem::path& bundle_file);
+std::filesystem::path summary_file(const std::filesystem::path& bundle_file);
+std::filesystem::path attachments_dir(const std::filesystem::path& bundle_file);
+
+// root/checkins, root/checkins/<week> and root/checkins/<week>/<handle>.md (week as 2026-W48).
+std::filesystem::path checkins_dir(const std::filesystem::path& root);
+std::filesystem::path week_dir(const std::filesystem::path& root, std::string_view week);
+std::filesystem::path checkin_file(const std::filesystem::path& root, std::string_view week,
+                                   std::string_view handle);
+
+// root/people/<handle>/inbox (captured items) and root/people/<handle>/state.toml (triage).
+std::filesystem::path inbox_dir(const std::filesystem::path& root, std::string_view handle);
+std::filesystem::path inbox_state_file(const std::filesystem::path& root, std::string_view handle);
+
+// True when the workspace-relative path rel is a file directly in someone's inbox folder
+// (people/<handle>/inbox/<file>).
+bool is_inbox_file(std::string_view rel);
 
 // "file is too large (N MiB; the limit is 4 MiB)".
 std::string too_large_message(std::int64_t size);
