@@ -1,6 +1,7 @@
 #include <async/agenda.hpp>
 #include <async/config.hpp>
 #include <async/due.hpp>
+#include <async/layout.hpp>
 #include <async/query.hpp>
 #include <async/text.hpp>
 #include <async/workspace.hpp>
@@ -148,7 +149,7 @@ TimePoint checkin_day(const Config& config, IsoWeek week) {
 bool has_checked_in(const Workspace& ws, IsoWeek week, std::string_view handle) {
     std::error_code ec;
     return fs::exists(
-        ws.root() / "checkins" / format_iso_week(week) / (std::string{handle} + ".md"), ec);
+        checkin_file(ws.root(), format_iso_week(week), handle), ec);
 }
 
 std::optional<Deadline> missing_checkin(const Workspace& ws, const Config& config,

@@ -5,16 +5,13 @@
 #include <async/error.hpp>
 #include <async/git.hpp>
 #include <async/index.hpp>
+#include <async/layout.hpp>
 #include <async/markdown.hpp>
 #include <async/query.hpp>
+#include <async/schema.hpp>
 #include <async/text.hpp>
 #include <async/workspace.hpp>
 
-#include <SQLiteCpp/SQLiteCpp.h>
-#include <toml++/toml.h>
-
-// Until its two questions to the index (files and ids) become index functions.
-#include "index_access.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -33,31 +30,6 @@ namespace fs = std::filesystem;
 namespace async {
 namespace {
 
-// The index's limit: a bigger file is skipped by the index, so it is an error here.
-constexpr std::int64_t k_max_file_size = 4 * 1024 * 1024;
-
-// Where documents live (as the index walks them).
-constexpr std::string_view k_sections[] = {"docs", "meetings", "checkins", "people"};
-
-constexpr std::string_view k_media[] = {".ogg",  ".oga",  ".opus", ".mp3", ".m4a", ".wav",
-                                        ".flac", ".webm", ".mp4",  ".mkv", ".mov", ".m4v"};
-
-// Keys every document needs, and the types that also need a title.
-constexpr std::string_view k_required[] = {"id", "type", "author", "created"};
-constexpr std::string_view k_titled[] = {"doc",  "decision",    "sop",    "onboarding",
-                                         "post", "watercooler", "meeting"};
-constexpr std::string_view k_statuses[] = {"draft", "open", "closed"};
-constexpr std::string_view k_people_keys[] = {"reviewers", "participants", "for"};
-constexpr std::string_view k_list_keys[] = {"reviewers", "participants", "for", "tags"};
-constexpr std::string_view k_time_keys[] = {"created", "due"};
-
-template <std::size_t N> bool contains(const std::string_view (&list)[N], std::string_view value) {
-    return std::find(std::begin(list), std::end(list), value) != std::end(list);
-}
-
-bool is_id_char(char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z');
-}
 bool is_alnum(char c) {
     return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 }
@@ -122,8 +94,6 @@ struct LinkRef {
     std::string target;
     Position at;
 };
-
-enum class FileKind { document, transcript };
 
 // What one file's check found, and what the checks across files need from it.
 struct FileResult {
@@ -212,21 +182,10 @@ public:
             return std::move(m_result);
         }
         const Document& doc = *parsed;
+        m_doc = &doc;
         m_result.parsed = true;
-        toml::table table;
-        try {
-            table = toml::parse(doc.front_matter(), m_path);
-        } catch (const toml::parse_error& e) {
-            // Document::parse accepted it, so this does not happen; report rather than crash.
-            add(Severity::error, {e.source().begin.line + 1, e.source().begin.column},
-                describe_toml_error(e.description()));
-            return std::move(m_result);
-        }
-        for (auto&& [key, node] : table) {
-            const auto& where =
-                key.source().begin.line != 0 ? key.source().begin : node.source().begin;
-            m_keys.emplace(std::string{key.str()},
-                           Key{&node, {where.line + 1, std::max<std::size_t>(where.column, 1)}});
+        for (const auto& info : doc.key_infos()) {
+            m_keys.emplace(info.name, Key{info.kind, {info.line, info.column}});
         }
         check_front_matter();
         check_body(doc);
@@ -234,8 +193,9 @@ public:
     }
 
 private:
+    using ValueKind = Document::ValueKind;
     struct Key {
-        const toml::node* node = nullptr;
+        ValueKind kind = ValueKind::other;
         Position at;
     };
 
@@ -251,15 +211,15 @@ private:
 
     // The value of a key that must be a string, nullopt (and an error) when it is not.
     std::optional<std::string> string_value(std::string_view name, const Key& k) {
-        if (auto s = k.node->value<std::string>(); s && k.node->is_string()) {
-            return s;
+        if (k.kind == ValueKind::string) {
+            return m_doc->get_string(name);
         }
         add(Severity::error, k.at, "'" + std::string{name} + "' must be a string");
         return std::nullopt;
     }
 
     void check_front_matter() {
-        for (auto name : k_required) {
+        for (auto name : k_required_keys) {
             if (!key(name)) {
                 add(Severity::error, {1, 1}, "missing required key '" + std::string{name} + "'");
             }
@@ -284,8 +244,7 @@ private:
             if (auto v = string_value("id", *k)) {
                 m_result.id = *v;
                 m_result.id_at = k->at;
-                bool good = v->size() == 8 && std::all_of(v->begin(), v->end(), is_id_char);
-                if (!good) {
+                if (!is_id(*v)) {
                     add(Severity::error, k->at,
                         "'id' must be 8 characters of 0-9 and a-z, not " + shown(*v));
                 }
@@ -300,8 +259,7 @@ private:
                 }
             }
         }
-        bool titled =
-            std::find(std::begin(k_titled), std::end(k_titled), type) != std::end(k_titled);
+        bool titled = is_titled_type(type);
         if (const Key* k = key("title")) {
             if (auto v = string_value("title", *k); v && titled && trim(*v).empty()) {
                 add(Severity::error, k->at, "'title' is empty");
@@ -311,7 +269,7 @@ private:
                 "missing required key 'title' (every " + type + " has one)");
         }
         if (const Key* k = key("status")) {
-            if (auto v = string_value("status", *k); v && !contains(k_statuses, *v)) {
+            if (auto v = string_value("status", *k); v && !is_status(*v)) {
                 add(Severity::error, k->at,
                     "'status' must be draft, open or closed, not " + shown(*v));
             }
@@ -340,12 +298,12 @@ private:
 
     void check_time(std::string_view name, const Key& k) {
         const std::string example = " such as 2026-11-26T10:15:00Z";
-        if (k.node->is_date_time() || k.node->is_date()) {
+        if (k.kind == ValueKind::time) {
             return;
         }
         std::string label = "'" + std::string{name} + "'";
-        if (auto s = k.node->value<std::string>(); s && k.node->is_string()) {
-            if (parse_iso8601(*s)) {
+        if (auto s = k.kind == ValueKind::string ? m_doc->get_string(name) : std::nullopt) {
+            if (m_doc->get_time(name)) {
                 add(Severity::warning, k.at,
                     label + " is a quoted string; write the date-time without quotes: " +
                         std::string{name} + " = " + *s);
@@ -361,25 +319,25 @@ private:
     void check_list(std::string_view name, const Key& k) {
         std::string label = "'" + std::string{name} + "'";
         std::vector<std::string> values;
-        if (const toml::array* arr = k.node->as_array()) {
-            for (const auto& item : *arr) {
-                if (!item.is_string()) {
-                    add(Severity::error, k.at, label + " must be an array of strings");
-                    return;
-                }
-                values.push_back(*item.value<std::string>());
-            }
-        } else if (auto s = k.node->value<std::string>(); s && k.node->is_string()) {
+        if (k.kind == ValueKind::other_list) {
+            add(Severity::error, k.at, label + " must be an array of strings");
+            return;
+        }
+        if (k.kind == ValueKind::string_list) {
+            values = m_doc->get_strings(name);
+        } else if (k.kind == ValueKind::string) {
+            std::string s = m_doc->get_string(name).value_or("");
             add(Severity::warning, k.at,
                 label + " is a string; write it as an array: " + std::string{name} + " = [" +
-                    toml_quote(*s) + "]");
-            values.push_back(*s);
+                    toml_quote(s) + "]");
+            values.push_back(s);
         } else {
             add(Severity::error, k.at,
                 label + " must be an array of strings such as [\"bob\", \"carol\"]");
             return;
         }
-        if (contains(k_people_keys, name)) {
+        if (std::find(std::begin(k_people_keys), std::end(k_people_keys), name) !=
+            std::end(k_people_keys)) {
             for (const auto& v : values) {
                 check_person(normal_handle(v), name, k.at);
             }
@@ -506,6 +464,7 @@ private:
     }
 
     std::string m_path;
+    const Document* m_doc = nullptr;
     const std::vector<std::string>& m_team;
     std::map<std::string, Key> m_keys;
     std::vector<std::string_view> m_prose;
@@ -523,17 +482,12 @@ FileResult check_transcript_text(const std::string& path, std::string_view text)
     return result;
 }
 
-std::string too_large(std::int64_t size) {
-    return "file is too large (" + std::to_string(size / (1024 * 1024)) + " MiB; the limit is " +
-           std::to_string(k_max_file_size / (1024 * 1024)) + " MiB)";
-}
-
 FileResult check_text(const std::string& path, FileKind kind, std::string_view text,
                       const std::vector<std::string>& team) {
     if (static_cast<std::int64_t>(text.size()) > k_max_file_size) {
         FileResult result;
         result.findings.push_back(Finding{path, 1, 1, Severity::error,
-                                          too_large(static_cast<std::int64_t>(text.size()))});
+                                          too_large_message(static_cast<std::int64_t>(text.size()))});
         return result;
     }
     if (kind == FileKind::transcript) {
@@ -590,7 +544,7 @@ FileResult check_disk_file(const fs::path& root, const std::string& rel, FileKin
     }
     if (st.st_size > k_max_file_size) {
         ::close(fd);
-        return single_error(rel, too_large(st.st_size));
+        return single_error(rel, too_large_message(st.st_size));
     }
     std::string text;
     text.resize(static_cast<std::size_t>(st.st_size));
@@ -614,7 +568,7 @@ FileResult check_disk_file(const fs::path& root, const std::string& rel, FileKin
         got += static_cast<std::size_t>(n);
         if (static_cast<std::int64_t>(got) > k_max_file_size) {
             ::close(fd);
-            return single_error(rel, too_large(static_cast<std::int64_t>(got)));
+            return single_error(rel, too_large_message(static_cast<std::int64_t>(got)));
         }
     }
     ::close(fd);
@@ -622,50 +576,19 @@ FileResult check_disk_file(const fs::path& root, const std::string& rel, FileKin
     return check_text(rel, kind, text, team);
 }
 
-bool has_media_sibling(const fs::path& root, const std::string& rel,
-                       const std::set<std::string>& staged) {
-    std::string stem = rel.substr(0, rel.rfind('.'));
-    for (auto ext : k_media) {
-        std::string candidate = stem + std::string{ext};
+// What the index makes of a workspace-relative path: a document, a transcript, or nothing.
+// A .txt is a transcript when its audio or video file is staged or on disk.
+std::optional<FileKind> indexed_kind(const fs::path& root, const std::string& rel,
+                                     const std::set<std::string>& staged) {
+    FileKind kind = classify(rel, [&](std::string_view sibling) {
+        std::string path{sibling};
         std::error_code ec;
-        if (staged.count(candidate) || fs::exists(root / candidate, ec)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-// What the index would make of a workspace-relative path: a document, a transcript, or nothing.
-std::optional<FileKind> classify(const fs::path& root, const std::string& rel,
-                                 const std::set<std::string>& staged) {
-    std::vector<std::string_view> parts;
-    std::string_view rest = rel;
-    while (!rest.empty()) {
-        auto slash = rest.find('/');
-        parts.push_back(rest.substr(0, slash));
-        rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
-    }
-    if (parts.size() < 2 || !contains(k_sections, parts.front())) {
+        return staged.count(path) > 0 || fs::exists(root / path, ec);
+    });
+    if (!is_indexed(kind)) {
         return std::nullopt;
     }
-    bool in_attachments = false;
-    for (std::size_t i = 0; i < parts.size(); ++i) {
-        if (parts[i].empty() || parts[i].front() == '.') {
-            return std::nullopt;
-        }
-        if (i + 1 < parts.size() && parts[i] == "attachments") {
-            in_attachments = true;
-        }
-    }
-    std::string_view name = parts.back();
-    if (!in_attachments) {
-        return name.ends_with(".md") ? std::optional{FileKind::document} : std::nullopt;
-    }
-    if (name.ends_with(".vtt") || name.ends_with(".srt") ||
-        (name.ends_with(".txt") && has_media_sibling(root, rel, staged))) {
-        return FileKind::transcript;
-    }
-    return std::nullopt;
+    return kind == FileKind::transcript ? FileKind::transcript : FileKind::document;
 }
 
 bool in_scope(const std::string& path, const std::vector<std::string>& scope) {
@@ -683,29 +606,19 @@ struct Checked {
     FileResult result;
 };
 
-struct IndexedFile {
-    std::string path;
-    FileKind kind;
+// A file to check and what the index says of it.
+struct Wanted {
+    std::optional<FileKind> kind; // nullopt: named, but no document
+    std::string problem;          // why the index skipped it, if it did
+    bool known = false;           // the index has it
 };
-
-std::vector<IndexedFile> indexed_files(Index& index) {
-    std::vector<IndexedFile> files;
-    SQLite::Statement st{db_of(index), "SELECT path, kind FROM files ORDER BY path"};
-    while (st.executeStep()) {
-        files.push_back(
-            IndexedFile{st.getColumn(0).getString(), st.getColumn(1).getString() == "transcript"
-                                                         ? FileKind::transcript
-                                                         : FileKind::document});
-    }
-    return files;
-}
 
 std::vector<Checked> check_working_tree(const Workspace& ws, Index& index,
                                         const std::vector<std::string>& scope,
                                         const std::vector<std::string>& team) {
     const fs::path& root = ws.root();
     std::vector<IndexedFile> files = indexed_files(index);
-    std::map<std::string, std::optional<FileKind>> wanted; // nullopt: named, but no document
+    std::map<std::string, Wanted> wanted;
     bool everything = scope.empty() || std::find(scope.begin(), scope.end(), "") != scope.end();
     std::vector<std::string> folders;
     for (const auto& path : scope) {
@@ -716,17 +629,18 @@ std::vector<Checked> check_working_tree(const Workspace& ws, Index& index,
         if (::stat((root / path).c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
             folders.push_back(path);
         } else {
-            wanted[path] = classify(root, path, {});
+            wanted[path].kind = indexed_kind(root, path, {});
         }
     }
     for (const auto& f : files) {
-        if (everything || (!folders.empty() && in_scope(f.path, folders))) {
-            wanted[f.path] = f.kind;
+        bool named = wanted.count(f.path) > 0;
+        if (named || everything || (!folders.empty() && in_scope(f.path, folders))) {
+            wanted[f.path] = Wanted{f.transcript ? FileKind::transcript : FileKind::document, f.problem, true};
         }
     }
     std::vector<Checked> out;
-    for (const auto& [path, kind] : wanted) {
-        if (!kind) {
+    for (const auto& [path, want] : wanted) {
+        if (!want.kind) {
             FileResult r;
             r.findings.push_back(
                 Finding{path, 1, 1, Severity::warning,
@@ -735,7 +649,19 @@ std::vector<Checked> check_working_tree(const Workspace& ws, Index& index,
             out.push_back(Checked{path, std::move(r)});
             continue;
         }
-        out.push_back(Checked{path, check_disk_file(root, path, *kind, team)});
+        if (auto why = want.known ? std::nullopt : unreached_problem(path)) {
+            out.push_back(Checked{path, single_error(path, "not indexed: " + *why)});
+            continue;
+        }
+        FileResult result = check_disk_file(root, path, *want.kind, team);
+        bool failed = std::any_of(result.findings.begin(), result.findings.end(),
+                                  [](const Finding& f) { return f.severity == Severity::error; });
+        if (!failed && !want.problem.empty()) {
+            // What the index skipped is an error here, even where reading it again finds nothing
+            // (a folder it would not walk).
+            result.findings.push_back(Finding{path, 1, 1, Severity::error, want.problem});
+        }
+        out.push_back(Checked{path, std::move(result)});
     }
     return out;
 }
@@ -761,8 +687,12 @@ std::vector<Checked> check_staged(const Workspace& ws, const std::vector<std::st
         if (!in_scope(path, scope)) {
             continue;
         }
-        auto kind = classify(ws.root(), path, staged_paths);
+        auto kind = indexed_kind(ws.root(), path, staged_paths);
         if (!kind || entry.mode == "160000") {
+            continue;
+        }
+        if (auto why = unreached_problem(path)) {
+            out.push_back(Checked{path, single_error(path, "not indexed: " + *why)});
             continue;
         }
         if (entry.mode == "120000") {
@@ -806,11 +736,8 @@ void check_across_files(Index& index, std::vector<Checked>& checked,
     // Which file has which id: the index (the working tree), with the checked versions and the
     // staged deletions applied.
     std::unordered_map<std::string, std::string> id_of;
-    {
-        SQLite::Statement st{db_of(index), "SELECT path, id FROM docs"};
-        while (st.executeStep()) {
-            id_of.emplace(st.getColumn(0).getString(), st.getColumn(1).getString());
-        }
+    for (auto& [path, id] : document_ids(index)) {
+        id_of.emplace(std::move(path), std::move(id));
     }
     for (const auto& path : deleted) {
         id_of.erase(path);
@@ -927,16 +854,11 @@ std::vector<Finding> check_workspace(const Workspace& ws, const Config& config, 
                                      const CheckRequest& request) {
     std::vector<std::string> team = team_of(config);
     std::vector<std::string> deleted;
-    std::vector<Checked> checked;
-    try {
-        checked = request.source == CheckSource::staged
-                      ? check_staged(ws, request.paths, team, deleted)
-                      : check_working_tree(ws, index, request.paths, team);
-        check_across_files(index, checked, deleted);
-    } catch (const SQLite::Exception& e) {
-        throw Error{ErrorKind::data, std::string{"cannot read the index: "} + e.what(),
-                    "run 'async index --full', or delete .async/index.db"};
-    }
+    // The index's own questions (indexed_files, document_ids) throw Error{data} when it is damaged.
+    std::vector<Checked> checked = request.source == CheckSource::staged
+                                       ? check_staged(ws, request.paths, team, deleted)
+                                       : check_working_tree(ws, index, request.paths, team);
+    check_across_files(index, checked, deleted);
     std::vector<Finding> findings;
     for (auto& c : checked) {
         for (auto& f : c.result.findings) {

@@ -5,6 +5,7 @@
 #include <async/env.hpp>
 #include <async/error.hpp>
 #include <async/git.hpp>
+#include <async/layout.hpp>
 #include <async/identity.hpp>
 #include <async/index.hpp>
 #include <async/query.hpp>
@@ -24,7 +25,7 @@ namespace fs = std::filesystem;
 namespace async {
 namespace {
 
-constexpr std::uintmax_t k_max_checkin_size = 4 * 1024 * 1024; // the index's limit too
+constexpr auto k_max_checkin_size = static_cast<std::uintmax_t>(k_max_file_size);
 constexpr std::size_t k_max_commits = 100;                      // pre-filled at most
 
 IsoWeek next_week(IsoWeek w) {
@@ -100,7 +101,7 @@ struct PastCheckin {
 std::vector<PastCheckin> past_checkins(const Workspace& ws, const std::string& me, IsoWeek week) {
     std::vector<PastCheckin> out;
     std::error_code ec;
-    fs::directory_iterator it{ws.root() / "checkins", ec};
+    fs::directory_iterator it{checkins_dir(ws.root()), ec};
     if (ec) {
         return out;
     }
@@ -413,7 +414,7 @@ IsoWeek resolve_week(std::string_view text, TimePoint now) {
 }
 
 fs::path checkin_file(const Workspace& ws, IsoWeek week, std::string_view handle) {
-    return ws.root() / "checkins" / format_iso_week(week) / (std::string{handle} + ".md");
+    return checkin_file(ws.root(), format_iso_week(week), handle);
 }
 
 std::vector<Commit> commits_by(const fs::path& repo, const std::vector<std::string>& emails, TimePoint since,
@@ -633,7 +634,7 @@ CheckinWritten write_checkin(Index& index, const Workspace& ws, const Env& env, 
     final_doc.set_string("author", me);
     final_doc.set_string("week", label);
     std::string id = final_doc.get_string("id").value_or("");
-    if (!looks_like_id(id) || id.size() != 8) {
+    if (!is_id(id)) {
         id = new_id();
         final_doc.set_string("id", id);
     }
@@ -675,7 +676,7 @@ WeekCheckins week_checkins(const Workspace& ws, const Config& config, IsoWeek we
     if (!me.empty()) {
         names.emplace(me, std::string{});
     }
-    fs::path dir = ws.root() / "checkins" / format_iso_week(week);
+    fs::path dir = week_dir(ws.root(), format_iso_week(week));
     std::error_code ec;
     fs::directory_iterator it{dir, ec};
     if (!ec) {

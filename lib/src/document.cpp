@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 #include <sstream>
+#include <tuple>
 #include <sys/random.h>
 #include <toml++/toml.h>
 
@@ -130,7 +131,22 @@ void Document::reparse(std::string_view origin, std::size_t line_offset) {
         throw located(origin, where.line + line_offset, where.column, describe_toml_error(e.description()));
     }
     m_values.clear();
+    m_key_infos.clear();
     for (const auto& [key, node] : table) {
+        const auto& where = key.source().begin.line != 0 ? key.source().begin : node.source().begin;
+        KeyInfo info{std::string{key.str()}, ValueKind::other, where.line + line_offset,
+                     std::max<std::size_t>(where.column, 1)};
+        if (node.is_string()) {
+            info.kind = ValueKind::string;
+        } else if (node.is_date_time() || node.is_date()) {
+            info.kind = ValueKind::time;
+        } else if (const toml::array* arr = node.as_array()) {
+            bool strings = std::all_of(arr->begin(), arr->end(), [](const toml::node& n) { return n.is_string(); });
+            info.kind = strings ? ValueKind::string_list : ValueKind::other_list;
+        } else if (auto t = node.as_table(); t && !t->is_inline()) {
+            info.kind = ValueKind::table;
+        }
+        m_key_infos.push_back(std::move(info));
         Value value;
         value.first_line = node.source().begin.line ? node.source().begin.line - 1 : 0;
         value.last_line = node.source().end.line ? node.source().end.line - 1 : value.first_line;
@@ -167,6 +183,9 @@ void Document::reparse(std::string_view origin, std::size_t line_offset) {
     // toml::table iterates in key order; keys() promises file order.
     std::stable_sort(m_values.begin(), m_values.end(),
                      [](const auto& a, const auto& b) { return a.second.first_line < b.second.first_line; });
+    std::stable_sort(m_key_infos.begin(), m_key_infos.end(), [](const KeyInfo& a, const KeyInfo& b) {
+        return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+    });
 }
 
 bool Document::has(std::string_view key) const {
@@ -354,13 +373,13 @@ std::string describe_toml_error(std::string_view description) {
 std::string new_id() {
     static constexpr char k_alphabet[] = "0123456789abcdefghijklmnopqrstuvwxyz";
     std::string id;
-    while (id.size() < 8) {
+    while (id.size() < k_id_length) {
         unsigned char buf[16];
         ssize_t n = ::getrandom(buf, sizeof buf, 0);
         if (n <= 0) {
             throw Error{ErrorKind::environment, std::string{"cannot get random bytes: "} + std::strerror(errno)};
         }
-        for (ssize_t i = 0; i < n && id.size() < 8; ++i) {
+        for (ssize_t i = 0; i < n && id.size() < k_id_length; ++i) {
             // 252 = 7 * 36: rejecting the rest keeps every character equally likely.
             if (buf[i] < 252) {
                 id += k_alphabet[buf[i] % 36];
@@ -368,12 +387,6 @@ std::string new_id() {
         }
     }
     return id;
-}
-
-bool looks_like_id(std::string_view text) {
-    return text.size() >= 4 && text.size() <= 8 &&
-           std::all_of(text.begin(), text.end(),
-                       [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); });
 }
 
 std::string slugify(std::string_view title) {

@@ -3,6 +3,7 @@
 #include <async/document.hpp>
 #include <async/due.hpp>
 #include <async/error.hpp>
+#include <async/layout.hpp>
 #include <async/feedback.hpp>
 #include <async/identity.hpp>
 #include <async/markdown.hpp>
@@ -35,7 +36,7 @@ fs::path replies_dir_of(const Workspace& ws, const DocSummary& doc) {
         throw Error{ErrorKind::usage, "cannot reply to '" + doc.path + "': it is not a document's index.md in a bundle folder",
                     "replies belong to documents like docs/<name>/index.md"};
     }
-    return (ws.root() / doc.path).parent_path() / "replies";
+    return replies_dir(ws.root() / doc.path);
 }
 
 } // namespace
@@ -130,7 +131,7 @@ Written create_reply(const Workspace& ws, const Env& env, const Config& config, 
         throw Error{ErrorKind::no, "aborted: empty body"};
     }
     std::string id = reply.get_string("id").value_or("");
-    if (!looks_like_id(id) || id.size() != 8) {
+    if (!is_id(id)) {
         id = new_id();
         reply.set_string("id", id);
     }

@@ -5,6 +5,7 @@
 #include <async/document.hpp>
 #include <async/due.hpp>
 #include <async/error.hpp>
+#include <async/layout.hpp>
 #include <async/identity.hpp>
 #include <async/index.hpp>
 #include <async/inbox.hpp>
@@ -298,7 +299,7 @@ std::string_view to_string(ItemState state) {
 }
 
 fs::path state_file(const Workspace& ws, const std::string& me) {
-    return ws.root() / "people" / me / "state.toml";
+    return inbox_state_file(ws.root(), me);
 }
 
 std::vector<InboxItem> gather_inbox(Index& index, const Workspace& ws, const Config& config, const std::string& me,
@@ -490,7 +491,7 @@ Written capture_item(const Workspace& ws, const std::string& me, TimePoint now, 
         doc.set_time("due", *capture.due);
     }
     std::string slug = slugify(title);
-    fs::path dir = ws.root() / "people" / owner / "inbox";
+    fs::path dir = inbox_dir(ws.root(), owner);
     fs::create_directories(dir);
     fs::path path = create_file_numbered(dir, format_utc_stamp(now) + "-" + me + (slug.empty() ? "" : "-" + slug.substr(0, 40)),
                                          doc.render());
@@ -549,10 +550,7 @@ std::vector<DecisionResult> decide(const Workspace& ws, const std::string& me, T
                     // Take back what delegating handed over (a file I wrote), unless it has moved on.
                     std::error_code ec;
                     fs::path handed = fs::path{it->handed}.lexically_normal();
-                    auto part = handed.begin();
-                    bool in_an_inbox = std::distance(handed.begin(), handed.end()) == 4 && *part == "people" &&
-                                       *std::next(part, 2) == "inbox";
-                    if (in_an_inbox && !handed.is_absolute()) {
+                    if (is_inbox_file(handed.generic_string()) && !handed.is_absolute()) {
                         fs::remove(ws.root() / handed, ec);
                     }
                 }

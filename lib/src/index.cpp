@@ -2,6 +2,7 @@
 #include <async/document.hpp>
 #include <async/error.hpp>
 #include <async/index.hpp>
+#include <async/layout.hpp>
 #include <async/markdown.hpp>
 #include <async/text.hpp>
 #include <async/workspace.hpp>
@@ -43,14 +44,6 @@ namespace fs = std::filesystem;
 namespace async {
 namespace {
 
-// Folders of the workspace that hold documents; anything else (README.md, code, .git) is not
-// async's to index.
-constexpr const char* k_sections[] = {"docs", "meetings", "checkins", "people"};
-
-// Files bigger than this are reported and skipped: nobody writes a 20 MB memo by hand, and
-// reading one would make every command slow.
-constexpr std::int64_t k_max_file_size = 4 * 1024 * 1024;
-
 constexpr int k_busy_timeout_ms = 60000;
 
 // Reads go through a memory map of the index instead of read() into SQLite's page cache: a
@@ -60,8 +53,6 @@ constexpr int k_busy_timeout_ms = 60000;
 void map_pages(SQLite::Database& db) {
     db.exec("PRAGMA mmap_size = 268435456");
 }
-
-enum class FileKind { document, transcript };
 
 struct FileStat {
     std::string path; // relative, '/'-separated
@@ -95,24 +86,9 @@ std::int64_t now_ns() {
     return nanoseconds(t);
 }
 
-bool ends_with_any(std::string_view name, std::initializer_list<std::string_view> suffixes) {
-    return std::any_of(suffixes.begin(), suffixes.end(), [&](std::string_view s) { return name.ends_with(s); });
-}
-
 std::string_view parent_path(std::string_view path) {
     auto slash = path.rfind('/');
     return slash == std::string_view::npos ? std::string_view{} : path.substr(0, slash);
-}
-
-bool in_attachments(std::string_view rel) {
-    while (!rel.empty()) {
-        auto slash = rel.find('/');
-        if (rel.substr(0, slash) == "attachments") {
-            return true;
-        }
-        rel = slash == std::string_view::npos ? std::string_view{} : rel.substr(slash + 1);
-    }
-    return false;
 }
 
 // The files and folders of the index as of its last refresh, sorted by path (byte order, as
@@ -236,9 +212,9 @@ public:
     // Lists the folder rel (open as fd, which this takes over) and its subfolders.
     void walk(int fd, const std::string& rel) {
         struct stat st {};
-        if (std::count(rel.begin(), rel.end(), '/') > 32) {
+        if (auto problem = folder_problem(rel)) {
             ::close(fd);
-            fail(rel, "folders nested too deep");
+            fail(rel, std::move(*problem));
             return;
         }
         std::vector<std::pair<std::string, unsigned char>> entries;
@@ -250,15 +226,13 @@ public:
         }
         std::int64_t ctime = nanoseconds(st.st_ctim);
         dirs.push_back(DirStat{rel, ctime > m_racy_after ? 0 : ctime, static_cast<std::int64_t>(st.st_ino)});
-        bool attachments = in_attachments(rel);
-        std::vector<std::string> media;
-        if (attachments) {
-            for (const auto& [name, type] : entries) {
-                if (is_media_file_name(name)) {
-                    media.push_back(name.substr(0, name.rfind('.')));
-                }
-            }
-        }
+        // A .txt is a transcript when an audio or video file of its name is in this listing.
+        auto listed = [&](std::string_view sibling) {
+            std::string_view name = sibling.substr(sibling.rfind('/') + 1);
+            auto it = std::lower_bound(entries.begin(), entries.end(), name,
+                                       [](const auto& e, std::string_view n) { return e.first < n; });
+            return it != entries.end() && it->first == name;
+        };
         for (const auto& [name, type] : entries) {
             if (m_stopped) {
                 break;
@@ -283,16 +257,8 @@ public:
                 walk(sub, child);
                 continue;
             }
-            FileKind kind = FileKind::document;
-            if (attachments) {
-                std::string stem = name.substr(0, name.rfind('.'));
-                bool transcript = ends_with_any(name, {".vtt", ".srt"}) ||
-                                  (name.ends_with(".txt") && std::find(media.begin(), media.end(), stem) != media.end());
-                if (!transcript) {
-                    continue;
-                }
-                kind = FileKind::transcript;
-            } else if (!name.ends_with(".md")) {
+            FileKind kind = classify(child, listed);
+            if (!is_indexed(kind)) {
                 continue;
             }
             struct stat fst {};
@@ -311,11 +277,12 @@ public:
     }
 
     // Walks the section folder root/section unless it does not exist.
-    void walk_section(int root_fd, const char* section) {
+    void walk_section(int root_fd, std::string_view section_name) {
         if (m_stopped) {
             return;
         }
-        int fd = ::openat(root_fd, section, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        std::string section{section_name};
+        int fd = ::openat(root_fd, section.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0) {
             if (errno != ENOENT) {
                 fail(section, std::strerror(errno));
@@ -375,7 +342,7 @@ namespace {
 IndexScan scan_all(const fs::path& root) {
     int root_fd = open_root(root);
     Walker walker{now_ns() - k_racy_ns, nullptr};
-    for (const char* section : k_sections) {
+    for (std::string_view section : k_sections) {
         walker.walk_section(root_fd, section);
     }
     ::close(root_fd);
@@ -399,7 +366,7 @@ class SectionFds {
 public:
     explicit SectionFds(int root_fd) : m_root(root_fd) {
         for (std::size_t i = 0; i < std::size(k_sections); ++i) {
-            m_fds[i] = ::openat(root_fd, k_sections[i], O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            m_fds[i] = ::openat(root_fd, std::string{k_sections[i]}.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         }
     }
     ~SectionFds() {
@@ -584,7 +551,7 @@ IndexScan scan_changes(const fs::path& root, Known& known, const KnownStats& sta
 
     int root_fd = open_root(root);
     Walker walker{stats.racy_after, &known};
-    for (const char* section : k_sections) {
+    for (std::string_view section : k_sections) {
         if (known.find_dir(section) == nullptr) {
             walker.walk_section(root_fd, section);
         }
@@ -623,24 +590,6 @@ IndexScan scan_changes(const fs::path& root, Known& known, const KnownStats& sta
     return scan;
 }
 
-// docs/2026-11-26-x/replies/a.md -> docs/2026-11-26-x ; checkins/2026-W48/alice.md -> checkins/2026-W48
-std::string bundle_of(const std::string& path) {
-    auto first = path.find('/');
-    auto second = first == std::string::npos ? std::string::npos : path.find('/', first + 1);
-    return second == std::string::npos ? path.substr(0, path.rfind('/')) : path.substr(0, second);
-}
-
-// Replies, responses and summaries belong to the document of their bundle.
-std::string parent_of(const std::string& path) {
-    if (!(path.starts_with("docs/") || path.starts_with("meetings/"))) {
-        return {};
-    }
-    std::string bundle = bundle_of(path);
-    std::string rest = path.size() > bundle.size() ? path.substr(bundle.size() + 1) : std::string{};
-    bool child = rest.starts_with("replies/") || rest.starts_with("responses/") || rest == "summary.md";
-    return child ? bundle + "/index.md" : std::string{};
-}
-
 void bind_optional_time(SQLite::Statement& st, int index, const std::optional<TimePoint>& t) {
     if (t) {
         st.bind(index, static_cast<std::int64_t>(t->time_since_epoch().count()));
@@ -651,20 +600,9 @@ void bind_optional_time(SQLite::Statement& st, int index, const std::optional<Ti
 
 std::string read_limited(const fs::path& file, std::int64_t size) {
     if (size > k_max_file_size) {
-        throw Error{ErrorKind::data, "file is too large (" + std::to_string(size / (1024 * 1024)) +
-                                         " MiB; the limit is " + std::to_string(k_max_file_size / (1024 * 1024)) + " MiB)"};
+        throw Error{ErrorKind::data, too_large_message(size)};
     }
     return read_file(file);
-}
-
-// Default type for files whose front matter does not say: from where they live.
-std::string type_from_path(const std::string& path) {
-    if (path.find("/replies/") != std::string::npos) return "reply";
-    if (path.find("/responses/") != std::string::npos) return "response";
-    if (path.starts_with("meetings/")) return path.ends_with("/summary.md") ? "summary" : "meeting";
-    if (path.starts_with("checkins/")) return "checkin";
-    if (path.starts_with("people/")) return "item";
-    return "doc";
 }
 
 std::string strip_transcript(const std::string& text) {
@@ -903,7 +841,7 @@ public:
             st.bind(i++, path);
         }
         st.bind(i++, doc.get_string("id").value_or(""));
-        st.bind(i++, doc.get_string("type").value_or(type_from_path(path)));
+        st.bind(i++, doc.get_string("type").value_or(std::string{default_type(classify(path))}));
         st.bind(i++, title);
         st.bind(i++, author);
         bind_optional_time(st, i++, doc.get_time("created"));
@@ -944,7 +882,7 @@ public:
                 m_insert_fts->reset();
             }
         }
-        for (const char* role : {"reviewers", "participants", "for"}) {
+        for (std::string_view role : k_people_keys) {
             for (const auto& handle : doc.get_strings(role)) {
                 add_row(m_people, id, to_lower_ascii(handle), role);
             }
@@ -1354,7 +1292,7 @@ private:
                                   batch.push_back(parse_file(m_root, std::move(f)));
                                   return hand_over(batch, false);
                               }};
-                for (const char* section : k_sections) {
+                for (std::string_view section : k_sections) {
                     walker.walk_section(root_fd, section);
                 }
                 ::close(root_fd);

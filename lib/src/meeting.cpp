@@ -3,6 +3,7 @@
 #include <async/document.hpp>
 #include <async/error.hpp>
 #include <async/identity.hpp>
+#include <async/layout.hpp>
 #include <async/markdown.hpp>
 #include <async/meeting.hpp>
 #include <async/templates.hpp>
@@ -299,18 +300,18 @@ OpenedMeeting open_meeting(const Workspace& ws, const Env& env, const Config& co
     ComposeRequest compose{doc, "async meeting open", slugify(request.title), {"title"}, false};
     Document agenda = compose_document(ws, env, config, now, compose, request.body);
     std::string id = agenda.get_string("id").value_or("");
-    if (!looks_like_id(id) || id.size() != 8) {
+    if (!is_id(id)) {
         id = new_id();
         agenda.set_string("id", id);
     }
     // The copies are linked from the agenda unless the edited text already links them (a team
     // template may place them itself); a copy renamed on a clash is linked under its new name.
     std::string agenda_text = agenda.body();
-    fs::path index_md = write_new_bundle(ws, "meetings", now, slugify(agenda.get_string("title").value_or(request.title)), agenda);
+    fs::path index_md = write_new_bundle(ws, k_meetings, now, slugify(agenda.get_string("title").value_or(request.title)), agenda);
     OpenedMeeting out;
     std::vector<std::string> missing_links;
     if (!files.empty()) {
-        fs::path dir = index_md.parent_path() / "attachments";
+        fs::path dir = attachments_dir(index_md);
         fs::create_directories(dir);
         for (const auto& [source, name] : files) {
             fs::path copy = copy_unique(source, dir, name);
@@ -344,7 +345,7 @@ Response respond_to_meeting(const Workspace& ws, const Env& env, const Config& c
         throw Error{ErrorKind::no, "'" + meeting.title + "' is closed: it takes no more responses",
                     "read its summary with 'async show " + meeting.id + "'"};
     }
-    fs::path dir = (ws.root() / meeting.path).parent_path() / "responses";
+    fs::path dir = responses_dir(ws.root() / meeting.path);
     fs::path file = dir / (me + ".md");
     TimePoint now = clock.now();
     std::error_code ec;
@@ -370,7 +371,7 @@ Response respond_to_meeting(const Workspace& ws, const Env& env, const Config& c
                            "response-" + slugify(meeting.title), {}, false};
     Document response = compose_document(ws, env, config, now, compose, body);
     std::string id = response.get_string("id").value_or("");
-    if (!looks_like_id(id) || id.size() != 8) {
+    if (!is_id(id)) {
         id = new_id();
         response.set_string("id", id);
     }
@@ -489,7 +490,7 @@ ClosedMeeting close_meeting(const Workspace& ws, const Env& env, const Config& c
                             Index& index, const std::string& me, const DocSummary& meeting, const BodyInput& body) {
     require_meeting(meeting);
     TimePoint now = clock.now();
-    fs::path summary = (ws.root() / meeting.path).parent_path() / "summary.md";
+    fs::path summary = summary_file(ws.root() / meeting.path);
     ClosedMeeting out;
     out.summary = summary;
     std::error_code ec;

@@ -4,6 +4,7 @@
 #include <async/document.hpp>
 #include <async/error.hpp>
 #include <async/html.hpp>
+#include <async/layout.hpp>
 #include <async/text.hpp>
 #include <async/workspace.hpp>
 
@@ -18,7 +19,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view k_manifest_header = "async-publish 1";
-constexpr std::uintmax_t k_max_transcript = 4 * 1024 * 1024;
 
 constexpr std::string_view k_style = R"(body{max-width:46rem;margin:0 auto;padding:1rem;font:16px/1.6 system-ui,sans-serif;color:#222;background:#fff}
 header.site{border-bottom:1px solid #ddd;margin-bottom:1.5rem;padding-bottom:.5rem}
@@ -66,14 +66,6 @@ bool only_chars(std::string_view text, std::string_view extra) {
     });
 }
 
-bool is_audio_name(std::string_view name) {
-    static constexpr std::string_view k_audio[] = {".ogg", ".oga", ".opus", ".mp3", ".m4a", ".wav", ".flac"};
-    std::string lowered = to_lower_ascii(name);
-    return std::any_of(std::begin(k_audio), std::end(k_audio), [&](std::string_view ext) {
-        return lowered.size() > ext.size() && lowered.ends_with(ext);
-    });
-}
-
 std::string type_label(const DocSummary& doc) {
     if (doc.type == "doc") {
         return "closed doc";
@@ -104,10 +96,10 @@ struct Entry {
 std::vector<Attachment> list_attachments(const Workspace& ws, const DocSummary& doc) {
     std::vector<Attachment> out;
     fs::path file = ws.root() / doc.path;
-    if (file.filename() != "index.md") {
+    if (file.filename() != k_bundle_file) {
         return out;
     }
-    fs::path dir = file.parent_path() / "attachments";
+    fs::path dir = attachments_dir(file);
     std::error_code ec;
     if (!fs::is_directory(fs::symlink_status(dir, ec))) {
         return out;
@@ -209,7 +201,7 @@ void Site::check_output_folder() {
         throw Error{ErrorKind::usage, "'" + shown + "' contains the workspace",
                     "publish into a folder of its own, e.g. -o site"};
     }
-    for (std::string_view part : {".async", "docs", "meetings", "checkins", "people"}) {
+    for (std::string_view part : {std::string_view{".async"}, k_docs, k_meetings, k_checkins, k_people}) {
         if (inside(m_dir, root / part)) {
             throw Error{ErrorKind::usage, "'" + shown + "' is inside the workspace's " + std::string{part} + "/ folder",
                         "publish outside docs/, meetings/, checkins/, people/ and .async/, e.g. -o site"};
@@ -369,12 +361,12 @@ std::string Site::media_section(const Entry& entry) const {
         rels.insert(a.rel);
     }
     for (const auto& a : entry.attachments) {
-        if (!is_media_file_name(a.rel) && !is_audio_name(a.rel)) {
+        if (!is_media_file_name(a.rel) && !is_audio_file_name(a.rel)) {
             continue;
         }
         std::string url = "attachments/" + encode_path(a.rel);
         std::string leaf = fs::path{a.rel}.filename().string();
-        bool audio = is_audio_name(a.rel);
+        bool audio = is_audio_file_name(a.rel);
         out += "<figure>\n<figcaption>" + escape_html(leaf) + "</figcaption>\n";
         out += std::string{audio ? "<audio" : "<video"} + " controls preload=\"none\" src=\"" + escape_html(url) +
                "\"><a href=\"" + escape_html(url) + "\">" + escape_html(leaf) + "</a>" +
@@ -387,7 +379,7 @@ std::string Site::media_section(const Entry& entry) const {
             fs::path source = a.source.parent_path() / (fs::path{a.rel}.stem().string() + ext);
             std::error_code ec;
             auto size = fs::file_size(source, ec);
-            if (ec || size > k_max_transcript) {
+            if (ec || size > static_cast<std::uintmax_t>(k_max_file_size)) {
                 break;
             }
             out += "<details open>\n<summary>Transcript</summary>\n<pre class=\"transcript\">" +

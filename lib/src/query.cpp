@@ -1,5 +1,6 @@
 #include <async/document.hpp>
 #include <async/error.hpp>
+#include <async/layout.hpp>
 #include <async/index.hpp>
 #include <async/query.hpp>
 #include <async/dates.hpp>
@@ -164,17 +165,6 @@ Error query_error(const std::string& message) {
 
 } // namespace
 
-bool is_child_type(std::string_view type) {
-    return type == "reply" || type == "response" || type == "summary";
-}
-
-const std::vector<std::string>& known_types() {
-    static const std::vector<std::string> k_types = {"doc",     "decision", "sop",      "onboarding", "post",
-                                                     "watercooler", "meeting", "response", "reply",      "summary",
-                                                     "checkin", "item"};
-    return k_types;
-}
-
 std::vector<DocSummary> list_documents(Index& index, const ListFilter& filter) try {
     std::string where = "1";
     std::vector<std::string> params;
@@ -240,7 +230,7 @@ DocSummary resolve_ref(Index& index, std::string_view ref_in, const fs::path& cw
         fs::path absolute = candidate.is_absolute() ? candidate : cwd / candidate;
         absolute = fs::weakly_canonical(absolute, ec);
         if (fs::is_directory(absolute, ec)) {
-            absolute /= "index.md";
+            absolute /= k_bundle_file;
         }
         fs::path root_canonical = fs::weakly_canonical(root, ec);
         auto rel = absolute.lexically_relative(root_canonical);
@@ -819,6 +809,29 @@ std::vector<IdTitle> ids_by_prefix(Index& index, const std::optional<std::string
     std::vector<IdTitle> out;
     while (st.executeStep()) {
         out.push_back({st.getColumn(0).getString(), st.getColumn(1).getString()});
+    }
+    return out;
+} catch (const SQLite::Exception& e) {
+    throw_index_error(e);
+}
+
+std::vector<IndexedFile> indexed_files(Index& index) try {
+    std::vector<IndexedFile> files;
+    SQLite::Statement st{db_of(index), "SELECT path, kind, problem FROM files ORDER BY path"};
+    while (st.executeStep()) {
+        files.push_back(IndexedFile{st.getColumn(0).getString(), st.getColumn(1).getString() == "transcript",
+                                    st.getColumn(2).getString()});
+    }
+    return files;
+} catch (const SQLite::Exception& e) {
+    throw_index_error(e);
+}
+
+std::vector<std::pair<std::string, std::string>> document_ids(Index& index) try {
+    std::vector<std::pair<std::string, std::string>> out;
+    SQLite::Statement st{db_of(index), "SELECT path, id FROM docs"};
+    while (st.executeStep()) {
+        out.emplace_back(st.getColumn(0).getString(), st.getColumn(1).getString());
     }
     return out;
 } catch (const SQLite::Exception& e) {

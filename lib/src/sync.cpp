@@ -1,5 +1,6 @@
 #include <async/error.hpp>
 #include <async/git.hpp>
+#include <async/layout.hpp>
 #include <async/sync.hpp>
 #include <async/text.hpp>
 #include <async/workspace.hpp>
@@ -13,20 +14,6 @@ namespace fs = std::filesystem;
 
 namespace async {
 namespace {
-
-std::vector<std::string_view> split_path(std::string_view path) {
-    std::vector<std::string_view> parts;
-    std::size_t pos = 0;
-    while (pos <= path.size()) {
-        auto end = path.find('/', pos);
-        parts.push_back(path.substr(pos, end == std::string_view::npos ? end : end - pos));
-        if (end == std::string_view::npos) {
-            break;
-        }
-        pos = end + 1;
-    }
-    return parts;
-}
 
 struct Noun {
     std::string_view kind;
@@ -217,47 +204,32 @@ std::size_t count_commits(const fs::path& root, const std::string& from, const s
 } // namespace
 
 std::string_view change_kind(std::string_view path) {
-    auto parts = split_path(path);
-    auto ends_md = [](std::string_view s) { return s.size() > 3 && s.ends_with(".md"); };
-    std::size_t n = parts.size();
-    if (n >= 3 && (parts[0] == "docs" || parts[0] == "meetings") && parts[2] == "attachments") {
-        return n >= 4 ? "attachment" : "file";
-    }
-    if (parts[0] == "docs") {
-        if (n == 3 && parts[2] == "index.md") {
-            return "document";
-        }
-        if (n == 4 && parts[2] == "replies" && ends_md(parts[3])) {
-            return "reply";
-        }
-    } else if (parts[0] == "meetings") {
-        if (n == 3 && parts[2] == "index.md") {
-            return "meeting";
-        }
-        if (n == 3 && parts[2] == "summary.md") {
-            return "summary";
-        }
-        if (n == 4 && parts[2] == "responses" && ends_md(parts[3])) {
-            return "response";
-        }
-    } else if (parts[0] == "checkins") {
-        if (n == 3 && ends_md(parts[2])) {
-            return "check-in";
-        }
-    } else if (parts[0] == "people") {
-        if (n >= 4 && parts[2] == "inbox") {
-            return "item";
-        }
-        if (n == 3 && parts[2] == "state.toml") {
-            return "inbox state";
-        }
-    } else if (parts[0] == ".async") {
-        if (n == 2 && parts[1] == "config.toml") {
-            return "config";
-        }
-        if (n >= 3 && parts[1] == "templates") {
-            return "template";
-        }
+    switch (classify(path)) {
+    case FileKind::document:
+        return "document";
+    case FileKind::meeting:
+        return "meeting";
+    case FileKind::reply:
+        return "reply";
+    case FileKind::response:
+        return "response";
+    case FileKind::summary:
+        return "summary";
+    case FileKind::checkin:
+        return "check-in";
+    case FileKind::item:
+        return "item";
+    case FileKind::transcript:
+    case FileKind::attachment:
+        return "attachment";
+    case FileKind::inbox_state:
+        return "inbox state";
+    case FileKind::config:
+        return "config";
+    case FileKind::template_file:
+        return "template";
+    case FileKind::other:
+        break;
     }
     return "file";
 }
@@ -346,7 +318,7 @@ SyncResult sync_workspace(const Workspace& ws, const SyncOptions& options) {
     // Stage the workspace's files: the paths that exist, or that git still tracks (deleted).
     std::vector<std::string> paths;
     std::vector<std::string> missing;
-    for (auto p : k_sync_paths) {
+    for (auto p : k_team_paths) {
         (exists_no_follow(root / std::string{p}) ? paths : missing).emplace_back(p);
     }
     if (!missing.empty()) {

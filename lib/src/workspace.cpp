@@ -1,5 +1,6 @@
 #include <async/env.hpp>
 #include <async/error.hpp>
+#include <async/layout.hpp>
 #include <async/workspace.hpp>
 
 #include <cerrno>
@@ -127,22 +128,6 @@ void ensure_gitignore(const fs::path& dir) {
 
 Workspace::Workspace(fs::path root) : m_root(std::move(root)) {}
 
-bool is_media_file_name(std::string_view name) {
-    static constexpr std::string_view k_media[] = {".ogg", ".oga", ".opus", ".mp3", ".m4a", ".wav", ".flac",
-                                                   ".webm", ".mp4", ".mkv", ".mov", ".m4v"};
-    for (std::string_view ext : k_media) {
-        if (name.size() > ext.size() && name.ends_with(ext)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-const std::vector<std::string>& transcript_extensions() {
-    static const std::vector<std::string> k_extensions = {".vtt", ".srt", ".txt"};
-    return k_extensions;
-}
-
 std::string Workspace::display(const fs::path& path) const {
     auto rel = path.lexically_relative(m_root);
     if (rel.empty() || *rel.begin() == "..") {
@@ -258,7 +243,7 @@ InitResult init_workspace(const fs::path& dir_in) {
     Workspace ws{dir};
     make_dirs(ws.templates_dir());
     make_dirs(ws.drafts_dir());
-    for (auto sub : {"docs", "meetings", "checkins", "people"}) {
+    for (auto sub : k_sections) {
         make_dirs(dir / sub);
     }
     if (!fs::exists(ws.config_file(), ec)) {

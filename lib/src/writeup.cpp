@@ -1,6 +1,7 @@
 #include <async/config.hpp>
 #include <async/dates.hpp>
 #include <async/error.hpp>
+#include <async/layout.hpp>
 #include <async/identity.hpp>
 #include <async/templates.hpp>
 #include <async/text.hpp>
@@ -73,12 +74,12 @@ Written create_writeup(const Workspace& ws, const Env& env, const Config& config
     ComposeRequest compose{doc, "async doc new", slugify(request.title), {"title"}, false};
     Document final_doc = compose_document(ws, env, config, now, compose, request.body);
     std::string id = final_doc.get_string("id").value_or("");
-    if (!looks_like_id(id) || id.size() != 8) {
+    if (!is_id(id)) {
         id = new_id();
         final_doc.set_string("id", id);
     }
     std::string title = final_doc.get_string("title").value_or("");
-    auto path = write_new_bundle(ws, "docs", now, slugify(title), final_doc);
+    auto path = write_new_bundle(ws, k_docs, now, slugify(title), final_doc);
     return Written{id, path};
 }
 

@@ -3,6 +3,7 @@
 #include <async/editor.hpp>
 #include <async/env.hpp>
 #include <async/error.hpp>
+#include <async/layout.hpp>
 #include <async/text.hpp>
 #include <async/workspace.hpp>
 #include <async/writing.hpp>
@@ -245,7 +246,7 @@ fs::path write_new_bundle(const Workspace& ws, std::string_view section, TimePoi
             }
             throw Error{ErrorKind::data, "cannot create folder '" + ws.display(dir) + "': " + std::strerror(errno)};
         }
-        fs::path file = dir / "index.md";
+        fs::path file = dir / k_bundle_file;
         if (!create_file_exclusive(file, doc.render())) {
             throw Error{ErrorKind::data, "'" + ws.display(file) + "' appeared while it was being written"};
         }

@@ -461,19 +461,20 @@ TEST_CASE("document::new_id") {
     CHECK(async::looks_like_id(async::new_id()));
 }
 
-TEST_CASE("document::looks_like_id") {
-    CHECK(async::looks_like_id("k3f9"));
-    CHECK(async::looks_like_id("k3f9q2"));
-    CHECK(async::looks_like_id("k3f9q2ma"));
-    CHECK(async::looks_like_id("00000000"));
-    CHECK_FALSE(async::looks_like_id(""));
-    CHECK_FALSE(async::looks_like_id("k3f"));
-    CHECK_FALSE(async::looks_like_id("k3f9q2ma0"));
-    CHECK_FALSE(async::looks_like_id("K3F9"));
-    CHECK_FALSE(async::looks_like_id("k3-9"));
-    CHECK_FALSE(async::looks_like_id("k3f9/"));
-    CHECK_FALSE(async::looks_like_id("docs/x/index.md"));
-    CHECK_FALSE(async::looks_like_id("k3f\xC3\xA9"));
+TEST_CASE("document::key_infos") {
+    using Kind = Document::ValueKind;
+    auto doc = Document::parse("+++\nid = \"k3f9q2ma\"\ncreated = 2026-11-26T10:15:00Z\n  tags = [\"a\"]\n"
+                               "n = [1]\ncount = 3\n[extra]\nx = 1\n+++\nbody\n",
+                               "t.md");
+    const auto& keys = doc.key_infos();
+    REQUIRE(keys.size() == 6);
+    CHECK(keys[0].name == "id");
+    CHECK((keys[0].kind == Kind::string && keys[0].line == 2 && keys[0].column == 1));
+    CHECK((keys[1].kind == Kind::time && keys[1].line == 3));
+    CHECK((keys[2].name == "tags" && keys[2].kind == Kind::string_list && keys[2].line == 4 && keys[2].column == 3));
+    CHECK(keys[3].kind == Kind::other_list);
+    CHECK(keys[4].kind == Kind::other);
+    CHECK((keys[5].name == "extra" && keys[5].kind == Kind::table));
 }
 
 TEST_CASE("document::slugify") {

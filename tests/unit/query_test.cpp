@@ -874,12 +874,6 @@ TEST_CASE("query::list_decisions taken") {
     CHECK(rows(utc(2026, 12, 9)) == Strings{"three tiers 2026-12-09T14:00:00Z"});
 }
 
-TEST_CASE("query::known_types") {
-    CHECK(async::known_types() == Strings{"doc", "decision", "sop", "onboarding", "post",
-                                          "watercooler", "meeting", "response", "reply", "summary",
-                                          "checkin", "item"});
-}
-
 TEST_CASE("query::ids_by_prefix") {
     Fixture f;
     f.write("docs/2026-11-01-alpha/index.md",

@@ -20,7 +20,11 @@ TEST_CASE("sync::change_kind") {
     CHECK(async::change_kind(".async/config.toml") == "config");
     CHECK(async::change_kind(".async/templates/retro.md") == "template");
     CHECK(async::change_kind(".gitignore") == "file");
-    CHECK(async::change_kind("docs/loose.md") == "file");
+    // Every .md file under a section is indexed, so sync names it as the index types it.
+    CHECK(async::change_kind("docs/loose.md") == "document");
+    CHECK(async::change_kind("docs/plan/notes.md") == "document");
+    CHECK(async::change_kind("people/alice/todo.md") == "item");
+    CHECK(async::change_kind("docs/.hidden/index.md") == "file");
     CHECK(async::change_kind("docs/plan/replies/notes.txt") == "file");
     CHECK(async::change_kind("") == "file");
 }

@@ -2,6 +2,7 @@
 // A workspace file: TOML front matter between "+++" lines, then a Markdown body. Rewrites keep
 // every other line of the front matter (unknown keys, comments, formatting) as it was.
 #include <async/clock.hpp>
+#include <async/schema.hpp>
 
 #include <map>
 #include <optional>
@@ -32,6 +33,18 @@ public:
     std::vector<std::string> keys() const;
     // The TOML text of key's value as written (possibly several lines), nullopt when absent.
     std::optional<std::string> literal(std::string_view key) const;
+
+    // What a top-level key holds, as TOML wrote it.
+    enum class ValueKind { string, time, string_list, other_list, table, other };
+    struct KeyInfo {
+        std::string name;
+        ValueKind kind = ValueKind::other;
+        std::size_t line = 1;   // 1-based line of the file (as parse() counts) where it is written
+        std::size_t column = 1; // 1-based column, in bytes
+    };
+    // Every top-level key (tables too) with where it is written and what it holds, in file
+    // order: the positions check reports findings at.
+    const std::vector<KeyInfo>& key_infos() const { return m_key_infos; }
 
     // Setters rewrite only the key's own lines (appending new keys before any [table]).
     void set_string(std::string_view key, std::string_view value);
@@ -67,6 +80,7 @@ private:
     std::size_t m_body_line = 1;
     bool m_crlf = false;
     std::vector<std::pair<std::string, Value>> m_values; // top-level, file order
+    std::vector<KeyInfo> m_key_infos;                    // top-level, tables too, file order
 };
 
 // A TOML parser's error description in our words: "Error while parsing date: …" becomes
@@ -75,9 +89,6 @@ std::string describe_toml_error(std::string_view description);
 
 // A new random id: 8 characters of [0-9a-z] from the system's CSPRNG (no coordination needed).
 std::string new_id();
-
-// True when text could be an id or id prefix (4 to 8 characters of [0-9a-z]).
-bool looks_like_id(std::string_view text);
 
 // A safe ASCII file name part from a title: lower-case letters, digits and '-', at most 50
 // characters, common Latin accents folded; "untitled" when nothing is left.

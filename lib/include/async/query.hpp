@@ -2,6 +2,7 @@
 // Questions asked of the index: listing with filters, REF resolution, threads, full-text
 // search, actions and decisions across the workspace. Callers refresh the index first.
 #include <async/clock.hpp>
+#include <async/schema.hpp>
 
 #include <cstdint>
 #include <filesystem>
@@ -9,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace async {
@@ -117,11 +119,18 @@ struct DecisionRow {
 // Those of a meeting's agenda and responses are left out once the meeting has a summary.
 std::vector<DecisionRow> list_decisions(Index& index, std::optional<TimePoint> since);
 
-// True for types that belong to another document (reply, response, summary).
-bool is_child_type(std::string_view type);
+// A file the index knows, as of its last refresh.
+struct IndexedFile {
+    std::string path;    // relative to the workspace root, '/'-separated
+    bool transcript = false;
+    std::string problem; // why the refresh skipped it (empty: indexed)
+};
 
-// "doc", "decision", … : the types async knows.
-const std::vector<std::string>& known_types();
+// Every file and unreadable folder the index knows, sorted by path (byte order).
+std::vector<IndexedFile> indexed_files(Index& index);
+
+// The path and id of every document row (id empty when the file has none), in no order.
+std::vector<std::pair<std::string, std::string>> document_ids(Index& index);
 
 // Open documents (status not closed) that list handle under role ("reviewers", "participants")
 // and have no child of child_type ("reply", "response") written by handle, oldest first.

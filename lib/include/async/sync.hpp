@@ -10,12 +10,6 @@ namespace async {
 
 class Workspace;
 
-// The workspace paths sync stages (relative to its root): the team's files, never the index
-// or .async/local/.
-inline constexpr std::string_view k_sync_paths[] = {
-    "docs",      "meetings", "checkins", "people", ".async/config.toml", ".async/templates",
-    ".gitignore"};
-
 // One changed file as `git diff --name-status` reports it.
 struct FileChange {
     char status = 'M'; // 'A' added, 'M' modified, 'D' deleted (others count as modified)
@@ -53,7 +47,7 @@ struct SyncResult {
     std::vector<std::string> conflicts; // non-empty: stopped in a rebase (paths relative to top)
 };
 
-// Runs the sync flow in the git repository around ws: stage k_sync_paths, commit them alone
+// Runs the sync flow in the git repository around ws: stage k_team_paths (layout.hpp), commit them alone
 // with sync_commit_message, `git pull --rebase --autostash` from the branch's upstream (or the
 // only remote, "origin" first), push (retried after a fresh pull when the remote moved on).
 // Returns with conflicts set when the pull stopped on conflicts (git is left mid-rebase).

@@ -63,13 +63,6 @@ std::filesystem::path default_workspace_dir(const Env& env);
 // The folder holding .async/ at or above start, if any.
 std::optional<std::filesystem::path> find_enclosing_workspace(const std::filesystem::path& start);
 
-// True for the audio and video file names (by extension) whose transcript beside them
-// (talk.ogg + talk.vtt, .srt or .txt in a bundle's attachments/) is indexed with the bundle.
-bool is_media_file_name(std::string_view name);
-
-// The transcript extensions, in order of preference: ".vtt", ".srt", ".txt".
-const std::vector<std::string>& transcript_extensions();
-
 enum class InitResult { created, already_there };
 
 // Creates (or completes) a workspace in dir: .async/config.toml, .async/templates/,

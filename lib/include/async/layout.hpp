@@ -1,0 +1,142 @@
+#pragma once
+// The workspace's folders and file shapes, and the one answer to "what kind of file is this?"
+// that the index, check, sync, publish and the practices all ask:
+//
+//   docs/<bundle>/index.md              a document (any doc template)
+//   docs/<bundle>/replies/<file>.md     a reply to it
+//   meetings/<bundle>/index.md          an agenda
+//   meetings/<bundle>/responses/<h>.md  a response
+//   meetings/<bundle>/summary.md        the summary written by `meeting close`
+//   <section>/<bundle>/attachments/…    linked files; a .vtt or .srt, or a .txt beside an audio
+//                                       or video file of the same name, is a transcript
+//   checkins/<week>/<handle>.md         a check-in
+//   people/<handle>/inbox/…, *.md       captured items
+//   people/<handle>/state.toml          that person's triage decisions
+//   .async/config.toml, .async/templates/…
+//
+// Every .md file under a section is indexed (its default type comes from where it lies);
+// names starting with '.' are never the workspace's.
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace async {
+
+// The folders of the workspace that hold documents, in the order the index walks them.
+inline constexpr std::string_view k_docs = "docs";
+inline constexpr std::string_view k_meetings = "meetings";
+inline constexpr std::string_view k_checkins = "checkins";
+inline constexpr std::string_view k_people = "people";
+inline constexpr std::string_view k_sections[] = {k_docs, k_meetings, k_checkins, k_people};
+
+// The file of a bundle that is its document: docs/<bundle>/index.md, meetings/<bundle>/index.md.
+inline constexpr std::string_view k_bundle_file = "index.md";
+
+// The paths of the team's files, relative to the root (what `sync` stages): the sections, the
+// team's settings and templates, the .gitignore; never the index or .async/local/.
+inline constexpr std::string_view k_team_paths[] = {
+    k_sections[0], k_sections[1], k_sections[2], k_sections[3], ".async/config.toml", ".async/templates",
+    ".gitignore"};
+
+// Files bigger than this are not read (the index skips them with a warning, check reports them,
+// publish leaves transcripts out): nobody writes a 4 MiB memo by hand.
+inline constexpr std::int64_t k_max_file_size = 4 * 1024 * 1024;
+
+// Folders nested deeper than this many levels below the workspace root are not walked.
+inline constexpr std::size_t k_max_folder_depth = 32;
+
+enum class FileKind {
+    document,    // an indexed .md file of its own: docs/…, and anything not named below
+    meeting,     // an indexed .md file under meetings/ (an agenda)
+    reply,       // …/replies/….md
+    response,    // …/responses/….md
+    summary,     // meetings/…/summary.md
+    checkin,     // checkins/….md
+    item,        // people/….md (captured inbox items)
+    transcript,  // indexed with its bundle's document for search
+    attachment,  // any other file in an attachments/ folder
+    inbox_state, // people/<handle>/state.toml
+    config,      // .async/config.toml
+    template_file, // .async/templates/…
+    other,       // not the workspace's (README.md at the root, code, hidden files)
+};
+
+// Whether a sibling file exists, given its workspace-relative path: decides whether a .txt in
+// attachments/ is a transcript.
+using SiblingExists = std::function<bool(std::string_view rel)>;
+
+// What the workspace-relative, '/'-separated path rel is, from its shape alone (files are not
+// read). sibling_exists answers for the audio or video file beside a .txt in attachments/;
+// without it such a .txt is an attachment.
+FileKind classify(std::string_view rel, const SiblingExists& sibling_exists = {});
+
+// True for the kinds the index holds: every .md kind and transcripts.
+bool is_indexed(FileKind kind);
+
+// True for the kinds stored as a document row (every indexed kind but transcripts).
+bool is_document(FileKind kind);
+
+// The type a document has when its front matter does not say: "doc", "meeting", "reply",
+// "response", "summary", "checkin" or "item". Only for is_document kinds.
+std::string_view default_type(FileKind kind);
+
+// The bundle a path belongs to: docs/2026-11-26-x/replies/a.md -> docs/2026-11-26-x,
+// checkins/2026-W48/alice.md -> checkins/2026-W48; a file directly in a section: the section.
+std::string bundle_of(std::string_view rel);
+
+// The document a reply, response or summary belongs to (<bundle>/index.md, under docs/ and
+// meetings/ only); empty for every other path.
+std::string parent_of(std::string_view rel);
+
+// Why the index does not walk the folder rel (more than k_max_folder_depth levels), or nullopt.
+std::optional<std::string> folder_problem(std::string_view rel);
+
+// Why the index never reaches the file rel although classify() says it is indexed (its folder
+// is too deep to walk), or nullopt.
+std::optional<std::string> unreached_problem(std::string_view rel);
+
+// True for the audio and video file names (by extension) whose transcript beside them
+// (talk.ogg + talk.vtt, .srt or .txt in a bundle's attachments/) is indexed with the bundle.
+bool is_media_file_name(std::string_view name);
+
+// True for audio file names (by extension, any case), which publish plays with <audio>.
+bool is_audio_file_name(std::string_view name);
+
+// The transcript extensions, in order of preference: ".vtt", ".srt", ".txt".
+const std::vector<std::string>& transcript_extensions();
+
+// The paths rel would have with each media extension instead of its own (talk.txt ->
+// talk.ogg, talk.mp3, …): the files whose presence makes a .txt a transcript.
+std::vector<std::string> media_siblings(std::string_view rel);
+
+// The folders and files of the bundle whose document is bundle_file (<bundle>/index.md,
+// absolute or relative): <bundle>/replies, <bundle>/responses, <bundle>/summary.md,
+// <bundle>/attachments.
+std::filesystem::path replies_dir(const std::filesystem::path& bundle_file);
+std::filesystem::path responses_dir(const std::filesystem::path& bundle_file);
+std::filesystem::path summary_file(const std::filesystem::path& bundle_file);
+std::filesystem::path attachments_dir(const std::filesystem::path& bundle_file);
+
+// root/checkins, root/checkins/<week> and root/checkins/<week>/<handle>.md (week as 2026-W48).
+std::filesystem::path checkins_dir(const std::filesystem::path& root);
+std::filesystem::path week_dir(const std::filesystem::path& root, std::string_view week);
+std::filesystem::path checkin_file(const std::filesystem::path& root, std::string_view week,
+                                   std::string_view handle);
+
+// root/people/<handle>/inbox (captured items) and root/people/<handle>/state.toml (triage).
+std::filesystem::path inbox_dir(const std::filesystem::path& root, std::string_view handle);
+std::filesystem::path inbox_state_file(const std::filesystem::path& root, std::string_view handle);
+
+// True when the workspace-relative path rel is a file directly in someone's inbox folder
+// (people/<handle>/inbox/<file>).
+bool is_inbox_file(std::string_view rel);
+
+// "file is too large (N MiB; the limit is 4 MiB)".
+std::string too_large_message(std::int64_t size);
+
+} // namespace async

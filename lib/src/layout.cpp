@@ -1,0 +1,241 @@
+#include <async/layout.hpp>
+#include <async/text.hpp>
+
+#include <algorithm>
+
+namespace async {
+namespace {
+
+constexpr std::string_view k_media[] = {".ogg",  ".oga",  ".opus", ".mp3", ".m4a", ".wav",
+                                        ".flac", ".webm", ".mp4",  ".mkv", ".mov", ".m4v"};
+constexpr std::string_view k_audio[] = {".ogg", ".oga", ".opus", ".mp3", ".m4a", ".wav", ".flac"};
+
+std::vector<std::string_view> split(std::string_view rel) {
+    std::vector<std::string_view> parts;
+    while (true) {
+        auto slash = rel.find('/');
+        parts.push_back(rel.substr(0, slash));
+        if (slash == std::string_view::npos) {
+            return parts;
+        }
+        rel.remove_prefix(slash + 1);
+    }
+}
+
+bool is_section(std::string_view name) {
+    return std::find(std::begin(k_sections), std::end(k_sections), name) != std::end(k_sections);
+}
+
+FileKind markdown_kind(std::string_view rel) {
+    if (rel.find("/replies/") != std::string_view::npos) {
+        return FileKind::reply;
+    }
+    if (rel.find("/responses/") != std::string_view::npos) {
+        return FileKind::response;
+    }
+    if (rel.starts_with("meetings/")) {
+        return rel.ends_with("/summary.md") ? FileKind::summary : FileKind::meeting;
+    }
+    if (rel.starts_with("checkins/")) {
+        return FileKind::checkin;
+    }
+    if (rel.starts_with("people/")) {
+        return FileKind::item;
+    }
+    return FileKind::document;
+}
+
+} // namespace
+
+FileKind classify(std::string_view rel, const SiblingExists& sibling_exists) {
+    std::vector<std::string_view> parts = split(rel);
+    if (parts.size() >= 2 && parts[0] == ".async") {
+        if (parts.size() == 2 && parts[1] == "config.toml") {
+            return FileKind::config;
+        }
+        if (parts.size() >= 3 && parts[1] == "templates") {
+            return FileKind::template_file;
+        }
+        return FileKind::other;
+    }
+    if (parts.size() < 2 || !is_section(parts.front())) {
+        return FileKind::other;
+    }
+    bool in_attachments = false;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (parts[i].empty() || parts[i].front() == '.') {
+            return FileKind::other;
+        }
+        if (i + 1 < parts.size() && parts[i] == "attachments") {
+            in_attachments = true;
+        }
+    }
+    std::string_view name = parts.back();
+    if (in_attachments) {
+        if (name.ends_with(".vtt") || name.ends_with(".srt")) {
+            return FileKind::transcript;
+        }
+        if (name.ends_with(".txt") && sibling_exists) {
+            for (const auto& sibling : media_siblings(rel)) {
+                if (sibling_exists(sibling)) {
+                    return FileKind::transcript;
+                }
+            }
+        }
+        return FileKind::attachment;
+    }
+    if (name.ends_with(".md")) {
+        return markdown_kind(rel);
+    }
+    if (parts.size() == 3 && parts[0] == "people" && name == "state.toml") {
+        return FileKind::inbox_state;
+    }
+    return FileKind::other;
+}
+
+bool is_document(FileKind kind) {
+    switch (kind) {
+    case FileKind::document:
+    case FileKind::meeting:
+    case FileKind::reply:
+    case FileKind::response:
+    case FileKind::summary:
+    case FileKind::checkin:
+    case FileKind::item:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool is_indexed(FileKind kind) {
+    return is_document(kind) || kind == FileKind::transcript;
+}
+
+std::string_view default_type(FileKind kind) {
+    switch (kind) {
+    case FileKind::meeting:
+        return "meeting";
+    case FileKind::reply:
+        return "reply";
+    case FileKind::response:
+        return "response";
+    case FileKind::summary:
+        return "summary";
+    case FileKind::checkin:
+        return "checkin";
+    case FileKind::item:
+        return "item";
+    default:
+        return "doc";
+    }
+}
+
+std::string bundle_of(std::string_view rel) {
+    auto first = rel.find('/');
+    auto second = first == std::string_view::npos ? std::string_view::npos : rel.find('/', first + 1);
+    auto end = second == std::string_view::npos ? rel.rfind('/') : second;
+    return std::string{rel.substr(0, end)};
+}
+
+std::string parent_of(std::string_view rel) {
+    if (!(rel.starts_with("docs/") || rel.starts_with("meetings/"))) {
+        return {};
+    }
+    std::string bundle = bundle_of(rel);
+    std::string_view rest = rel.size() > bundle.size() ? rel.substr(bundle.size() + 1) : std::string_view{};
+    bool child = rest.starts_with("replies/") || rest.starts_with("responses/") || rest == "summary.md";
+    return child ? bundle + "/index.md" : std::string{};
+}
+
+std::optional<std::string> folder_problem(std::string_view rel) {
+    if (static_cast<std::size_t>(std::count(rel.begin(), rel.end(), '/')) > k_max_folder_depth) {
+        return "folders nested too deep";
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> unreached_problem(std::string_view rel) {
+    auto slash = rel.rfind('/');
+    return slash == std::string_view::npos ? std::nullopt : folder_problem(rel.substr(0, slash));
+}
+
+bool is_media_file_name(std::string_view name) {
+    return std::any_of(std::begin(k_media), std::end(k_media),
+                       [&](std::string_view ext) { return name.size() > ext.size() && name.ends_with(ext); });
+}
+
+bool is_audio_file_name(std::string_view name) {
+    std::string lowered = to_lower_ascii(name);
+    return std::any_of(std::begin(k_audio), std::end(k_audio), [&](std::string_view ext) {
+        return lowered.size() > ext.size() && lowered.ends_with(ext);
+    });
+}
+
+const std::vector<std::string>& transcript_extensions() {
+    static const std::vector<std::string> k_extensions = {".vtt", ".srt", ".txt"};
+    return k_extensions;
+}
+
+std::vector<std::string> media_siblings(std::string_view rel) {
+    auto dot = rel.rfind('.');
+    auto slash = rel.rfind('/');
+    std::string_view stem = dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash)
+                                ? rel
+                                : rel.substr(0, dot);
+    std::vector<std::string> out;
+    for (auto ext : k_media) {
+        out.push_back(std::string{stem} + std::string{ext});
+    }
+    return out;
+}
+
+std::filesystem::path replies_dir(const std::filesystem::path& bundle_file) {
+    return bundle_file.parent_path() / "replies";
+}
+
+std::filesystem::path responses_dir(const std::filesystem::path& bundle_file) {
+    return bundle_file.parent_path() / "responses";
+}
+
+std::filesystem::path summary_file(const std::filesystem::path& bundle_file) {
+    return bundle_file.parent_path() / "summary.md";
+}
+
+std::filesystem::path attachments_dir(const std::filesystem::path& bundle_file) {
+    return bundle_file.parent_path() / "attachments";
+}
+
+std::filesystem::path checkins_dir(const std::filesystem::path& root) {
+    return root / k_checkins;
+}
+
+std::filesystem::path week_dir(const std::filesystem::path& root, std::string_view week) {
+    return checkins_dir(root) / week;
+}
+
+std::filesystem::path checkin_file(const std::filesystem::path& root, std::string_view week,
+                                   std::string_view handle) {
+    return week_dir(root, week) / (std::string{handle} + ".md");
+}
+
+std::filesystem::path inbox_dir(const std::filesystem::path& root, std::string_view handle) {
+    return root / k_people / handle / "inbox";
+}
+
+std::filesystem::path inbox_state_file(const std::filesystem::path& root, std::string_view handle) {
+    return root / k_people / handle / "state.toml";
+}
+
+bool is_inbox_file(std::string_view rel) {
+    std::vector<std::string_view> parts = split(rel);
+    return parts.size() == 4 && parts[0] == k_people && !parts[1].empty() && parts[2] == "inbox" &&
+           !parts[3].empty();
+}
+
+std::string too_large_message(std::int64_t size) {
+    return "file is too large (" + std::to_string(size / (1024 * 1024)) + " MiB; the limit is " +
+           std::to_string(k_max_file_size / (1024 * 1024)) + " MiB)";
+}
+
+} // namespace async

@@ -1,0 +1,50 @@
+#include <async/schema.hpp>
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+TEST_CASE("schema::known_types") {
+    CHECK(async::known_types() == std::vector<std::string>{"doc", "decision", "sop", "onboarding", "post",
+                                          "watercooler", "meeting", "response", "reply", "summary",
+                                          "checkin", "item"});
+}
+
+TEST_CASE("schema::types") {
+    CHECK(async::is_child_type("reply"));
+    CHECK(async::is_child_type("response"));
+    CHECK(async::is_child_type("summary"));
+    CHECK_FALSE(async::is_child_type("doc"));
+    CHECK_FALSE(async::is_child_type("nonsense"));
+    CHECK(async::is_titled_type("meeting"));
+    CHECK(async::is_titled_type("watercooler"));
+    CHECK_FALSE(async::is_titled_type("reply"));
+    CHECK_FALSE(async::is_titled_type("checkin"));
+    CHECK_FALSE(async::is_titled_type(""));
+    CHECK(async::is_status("draft"));
+    CHECK_FALSE(async::is_status("Open"));
+}
+
+TEST_CASE("schema::is_id") {
+    CHECK(async::is_id("k3f9q2ma"));
+    CHECK_FALSE(async::is_id("k3f9"));
+    CHECK_FALSE(async::is_id("K3F9Q2MA"));
+    CHECK_FALSE(async::is_id("k3f9q2ma0"));
+}
+
+TEST_CASE("schema::looks_like_id") {
+    CHECK(async::looks_like_id("k3f9"));
+    CHECK(async::looks_like_id("k3f9q2"));
+    CHECK(async::looks_like_id("k3f9q2ma"));
+    CHECK(async::looks_like_id("00000000"));
+    CHECK_FALSE(async::looks_like_id(""));
+    CHECK_FALSE(async::looks_like_id("k3f"));
+    CHECK_FALSE(async::looks_like_id("k3f9q2ma0"));
+    CHECK_FALSE(async::looks_like_id("K3F9"));
+    CHECK_FALSE(async::looks_like_id("k3-9"));
+    CHECK_FALSE(async::looks_like_id("k3f9/"));
+    CHECK_FALSE(async::looks_like_id("docs/x/index.md"));
+    CHECK_FALSE(async::looks_like_id("k3f\xC3\xA9"));
+}
+
