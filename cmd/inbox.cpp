@@ -131,7 +131,7 @@ struct AddOptions {
 };
 
 void run_add(Context& ctx, const AddOptions& opts) {
-    Capture capture;
+    CaptureRequest capture;
     if (opts.text == "-") {
         std::string text;
         char buffer[65536];

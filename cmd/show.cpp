@@ -19,7 +19,7 @@ struct ShowOptions {
 };
 
 std::string body_of(const Workspace& ws, const DocSummary& d) {
-    return Document::parse(read_file(ws.root() / d.path), d.path).body();
+    return read_document(ws.root(), d.path).body();
 }
 
 // "reviews" [{handle, state, replied}] of a document, "responses" [{handle, state, responded}]

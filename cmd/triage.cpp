@@ -118,7 +118,7 @@ std::string first_lines(const Workspace& ws, const InboxItem& item, std::size_t 
     }
     std::string body;
     try {
-        body = Document::parse(read_file(ws.root() / item.path), item.path).body();
+        body = read_document(ws.root(), item.path).body();
     } catch (const Error&) {
         return {};
     }

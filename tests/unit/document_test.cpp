@@ -7,6 +7,7 @@
 
 #include <array>
 #include <chrono>
+#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -190,6 +191,33 @@ TEST_CASE("document::parse errors") {
         check_error("+++\ntitle = \"caf\xE9\"\n+++\n", "docs/x/index.md:2:13: invalid UTF-8");
         check_error("+++\na = 1\n+++\nbody \xC0\xAF\n", "docs/x/index.md:4:6: invalid UTF-8");
         check_error("+++\na = 1\n+++\ncut \xE2\x82", "docs/x/index.md:4:5: invalid UTF-8");
+    }
+}
+
+TEST_CASE("document::read_document") {
+    async_test::TempDir dir;
+    std::filesystem::create_directories(dir / "docs/x");
+    {
+        std::ofstream out{dir / "docs/x/index.md"};
+        out << "+++\ntitle = \"T\"\n+++\nbody\n";
+    }
+    SUBCASE("reads and parses the file under the root") {
+        Document doc = async::read_document(dir.path(), "docs/x/index.md");
+        CHECK(doc.get_string("title") == "T");
+        CHECK(doc.body() == "body\n");
+    }
+    SUBCASE("messages name the workspace-relative path") {
+        {
+            std::ofstream out{dir / "docs/x/index.md"};
+            out << "# no front matter\n";
+        }
+        auto e = error_of([&] { (void)async::read_document(dir.path(), "docs/x/index.md"); });
+        CHECK(e.kind() == ErrorKind::data);
+        CHECK(std::string{e.what()} == "docs/x/index.md:1:1: no front matter (the first line must be '+++')");
+    }
+    SUBCASE("a missing file is a data error") {
+        auto e = error_of([&] { (void)async::read_document(dir.path(), "docs/gone/index.md"); });
+        CHECK(e.kind() == ErrorKind::data);
     }
 }
 

@@ -1,4 +1,4 @@
-// The full-text table of a new index, filled on its own thread (lib/src/fts_loader.hpp, part of
+// The full-text table of a new index, filled on its own thread (lib/index/src/fts_loader.hpp, part of
 // the index module; index_test.cpp covers it through Index::refresh).
 #include "fts_loader.hpp"
 

@@ -188,7 +188,7 @@ TemplateData response_data(const DocSummary& meeting, std::string_view agenda_bo
 }
 
 std::string read_body(const Workspace& ws, const std::string& rel) {
-    return Document::parse(read_file(ws.root() / rel), rel).body();
+    return read_document(ws.root(), rel).body();
 }
 
 } // namespace

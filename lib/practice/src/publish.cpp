@@ -421,9 +421,8 @@ std::string Site::doc_page(const Entry& entry, const std::string& body_html) con
 
 Site::Rendered Site::render(Entry& entry, bool for_feed) const {
     Rendered out;
-    fs::path file = m_ws.root() / entry.doc.path;
     try {
-        auto document = Document::parse(read_file(file), entry.doc.path);
+        auto document = read_document(m_ws.root(), entry.doc.path);
         for (std::string_view key : {"updated", "closed"}) {
             auto t = document.get_time(key);
             if (t && (!entry.updated || *t > *entry.updated)) {

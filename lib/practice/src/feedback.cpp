@@ -92,7 +92,7 @@ Written create_reply(const Workspace& ws, const Env& env, const Config& config, 
     }
     fs::path dir = replies_dir_of(ws, doc);
     TimePoint now = clock.now();
-    std::string doc_body = Document::parse(read_file(ws.root() / doc.path), doc.path).body();
+    std::string doc_body = read_document(ws.root(), doc.path).body();
 
     TemplateSet templates{user_config_file(env).parent_path() / "templates", ws.templates_dir()};
     TemplateData data;
@@ -156,7 +156,7 @@ CloseResult close_document(const Workspace& ws, const DocSummary& doc, TimePoint
         }
     }
     fs::path file = ws.root() / doc.path;
-    Document d = Document::parse(read_file(file), doc.path);
+    Document d = read_document(ws.root(), doc.path);
     bool was_closed = d.get_string("status").value_or("") == "closed";
     if (was_closed && !outcome) {
         return CloseResult::already_closed;

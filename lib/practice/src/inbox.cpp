@@ -460,7 +460,7 @@ std::vector<InboxItem> resolve_items(const std::vector<InboxItem>& all_items, co
     return out;
 }
 
-Written capture_item(const Workspace& ws, const std::string& me, TimePoint now, const Capture& capture) {
+Written capture_item(const Workspace& ws, const std::string& me, TimePoint now, const CaptureRequest& capture) {
     if (capture.text.size() > k_max_capture) {
         throw Error{ErrorKind::usage, "the item is too long (over 1 MiB)", "link to a document instead"};
     }
@@ -588,7 +588,7 @@ std::vector<DecisionResult> decide(const Workspace& ws, const std::string& me, T
             if (decision.verb == TriageVerb::delegate) {
                 // Written before the decision that records it, so the log never names a file
                 // that does not exist.
-                Capture handed;
+                CaptureRequest handed;
                 handed.for_handle = to;
                 handed.due = item.due;
                 handed.text = item.title + "\n\nDelegated by @" + me + " (" + std::string{to_string(item.kind)} +

@@ -1394,7 +1394,7 @@ std::string indexed_path(int root_fd, const fs::path& root, const fs::path& path
         }
     }
     if (parts.empty() ||
-        std::find_if(std::begin(k_sections), std::end(k_sections), [&](const char* s) { return parts.front() == s; }) ==
+        std::find_if(std::begin(k_sections), std::end(k_sections), [&](std::string_view s) { return parts.front() == s; }) ==
             std::end(k_sections)) {
         return {};
     }
@@ -1430,9 +1430,13 @@ RefreshStats update_paths(SQLite::Database& db, const fs::path& root, const std:
             }
             struct stat st {};
             bool exists = ::fstatat(root_fd, rel.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
-            std::string folder = exists && S_ISDIR(st.st_mode)             ? rel
-                                 : in_attachments(parent_path(rel)) ? std::string{parent_path(rel)}
-                                                                            : std::string{};
+            // A file in an attachments/ folder: list the folder, which pairs transcripts with
+            // their recordings.
+            FileKind kind = classify(rel);
+            bool attached = kind == FileKind::transcript || kind == FileKind::attachment;
+            std::string folder = exists && S_ISDIR(st.st_mode) ? rel
+                                 : attached                    ? std::string{parent_path(rel)}
+                                                               : std::string{};
             if (!folder.empty()) {
                 if (std::find(listed.begin(), listed.end(), folder) != listed.end()) {
                     continue;
@@ -1907,7 +1911,7 @@ std::vector<std::string> Index::check() try {
             continue;
         }
         try {
-            Document doc = Document::parse(read_file(m_ws.root() / path), path);
+            Document doc = read_document(m_ws.root(), path);
             if (doc.get_string("id").value_or("") != docs.getColumn(1).getString() ||
                 doc.get_string("title").value_or("") != docs.getColumn(2).getString() ||
                 docs.getColumn(3).isNull()) {

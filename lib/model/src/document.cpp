@@ -2,6 +2,7 @@
 #include <async/document.hpp>
 #include <async/error.hpp>
 #include <async/text.hpp>
+#include <async/workspace.hpp>
 
 #include <algorithm>
 #include <cstring>
@@ -449,6 +450,10 @@ std::string slugify(std::string_view title) {
         }
     }
     return slug.empty() ? "untitled" : slug;
+}
+
+Document read_document(const std::filesystem::path& root, std::string_view rel) {
+    return Document::parse(read_file(root / std::filesystem::path{rel}), rel);
 }
 
 } // namespace async

@@ -62,7 +62,7 @@ std::string explain_rank(const InboxItem& item, TimePoint now);
 // that matches nothing or several.
 std::vector<InboxItem> resolve_items(const std::vector<InboxItem>& all_items, const std::vector<std::string>& handles);
 
-struct Capture {
+struct CaptureRequest {
     std::string text;             // first line = title, the rest the body
     std::optional<TimePoint> due;
     std::string for_handle;       // whose inbox (empty: mine)
@@ -70,7 +70,7 @@ struct Capture {
 
 // Writes people/<for>/inbox/<UTC stamp>-<me>-<slug>.md (type "item", exclusive create; -2…
 // on a clash). Throws Error{usage} for blank text, a bad handle or text over 1 MiB.
-Written capture_item(const Workspace& ws, const std::string& me, TimePoint now, const Capture& capture);
+Written capture_item(const Workspace& ws, const std::string& me, TimePoint now, const CaptureRequest& capture);
 
 enum class TriageVerb { done, snooze, delegate, undo };
 

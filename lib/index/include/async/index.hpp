@@ -90,7 +90,7 @@ public:
     const Workspace& workspace() const { return m_ws; }
 
 private:
-    friend class IndexAccess; // the index module's own code (lib/src/index_access.hpp)
+    friend class IndexAccess; // the index module's own code (lib/index/src/index_access.hpp)
     struct AsIs {};
     Index(const Workspace& ws, AsIs);
     static std::unique_ptr<Index> open_as_is(const Workspace& ws, bool writable);
@@ -99,7 +99,7 @@ private:
     RefreshStats refresh_once(RefreshMode mode, const Progress& progress);
     enum class Rebuild { always, if_files };
     // Walks the workspace and builds a new index of its files into temporary files (two, on two
-    // threads: see lib/src/fts_loader.hpp), then installs it; stats gets the counts and
+    // threads: see lib/index/src/fts_loader.hpp), then installs it; stats gets the counts and
     // problems. With if_files, a walk that finds no file installs nothing and returns false.
     bool rebuild(RefreshStats& stats, Rebuild when, const Progress& progress);
     // Replaces index.db with the finished file tmp: by rename when no other process has the

@@ -4,6 +4,7 @@
 #include <async/clock.hpp>
 #include <async/schema.hpp>
 
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -36,12 +37,14 @@ public:
 
     // What a top-level key holds, as TOML wrote it.
     enum class ValueKind { string, time, string_list, other_list, table, other };
+
     struct KeyInfo {
         std::string name;
         ValueKind kind = ValueKind::other;
         std::size_t line = 1;   // 1-based line of the file (as parse() counts) where it is written
         std::size_t column = 1; // 1-based column, in bytes
     };
+
     // Every top-level key (tables too) with where it is written and what it holds, in file
     // order: the positions check reports findings at.
     const std::vector<KeyInfo>& key_infos() const { return m_key_infos; }
@@ -82,6 +85,11 @@ private:
     std::vector<std::pair<std::string, Value>> m_values; // top-level, file order
     std::vector<KeyInfo> m_key_infos;                    // top-level, tables too, file order
 };
+
+// The document at root/rel, read and parsed; rel (workspace-relative, as the index and a query
+// give it) names the file in messages. The one way to re-read a document a query returned.
+// Throws Error{data} like Document::parse, and when the file cannot be read.
+Document read_document(const std::filesystem::path& root, std::string_view rel);
 
 // A TOML parser's error description in our words: "Error while parsing date: …" becomes
 // "invalid TOML in date: …" (messages already say "error").

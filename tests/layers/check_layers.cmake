@@ -1,0 +1,27 @@
+# Run by ctest (see CMakeLists.txt here): builds each probe target and checks the outcome.
+set(failures 0)
+foreach(target IN LISTS OK_TARGETS)
+  execute_process(COMMAND ${CMAKE_COMMAND} --build ${BUILD_DIR} --target ${target}
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+  if(NOT rc EQUAL 0)
+    message(SEND_ERROR "${target}: a layer's own and lower headers should compile:\n${out}")
+    math(EXPR failures "${failures} + 1")
+  else()
+    message(STATUS "ok: ${target} compiles")
+  endif()
+endforeach()
+foreach(target header IN ZIP_LISTS UPWARD_TARGETS UPWARD_HEADERS)
+  execute_process(COMMAND ${CMAKE_COMMAND} --build ${BUILD_DIR} --target ${target}
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+  string(FIND "${out}" "${header}: No such file" missing)
+  if(rc EQUAL 0 OR missing EQUAL -1)
+    message(SEND_ERROR "${target}: including ${header} from a lower layer should not compile "
+                       "(exit ${rc}):\n${out}")
+    math(EXPR failures "${failures} + 1")
+  else()
+    message(STATUS "ok: ${target} fails on ${header}")
+  endif()
+endforeach()
+if(failures GREATER 0)
+  message(FATAL_ERROR "${failures} layer check(s) failed")
+endif()
