@@ -100,6 +100,15 @@ TEST_CASE("markdown::extract_markdown") {
                  std::nullopt, false, 6},
                 {"plan ok", "plan Due: 2026-12-24 ok", std::nullopt, "2026-12-24", false, 7},
             });
+        // What check reports for an action without a due date comes from this one reading.
+        std::vector<OptString> unread;
+        for (const auto& a : ex.actions) {
+            unread.push_back(a.unread_due);
+        }
+        CHECK(unread == std::vector<OptString>{std::nullopt, "2026-13-01", "2026-02-29", "tomorrow", std::nullopt,
+                                               "2026-12-01T10:00", std::nullopt});
+        CHECK(extract_markdown("- [ ] ask due: \n").actions.at(0).unread_due == "");
+        CHECK(extract_markdown("- [ ] ask (due:friday).\n").actions.at(0).unread_due == "friday");
     }
 
     SUBCASE("two handles: the first is the owner") {

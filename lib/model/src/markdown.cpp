@@ -168,6 +168,29 @@ std::optional<Token> find_due(const RichText& rt) {
     return std::nullopt;
 }
 
+// What follows the first "due:" of an item that has no due date (see Action::unread_due): the
+// word after it, without trailing punctuation.
+std::optional<std::string> find_unread_due(const RichText& rt) {
+    const std::string& t = rt.text;
+    for (std::size_t i = 0; i + 4 <= t.size(); ++i) {
+        bool is_due = (rt.at(i) | 0x20) == 'd' && (rt.at(i + 1) | 0x20) == 'u' &&
+                      (rt.at(i + 2) | 0x20) == 'e' && rt.at(i + 3) == ':';
+        if (!is_due || (i > 0 && is_handle_char(rt.at(i - 1))))
+            continue;
+        std::size_t start = i + 4;
+        while (start < t.size() && (t[start] == ' ' || t[start] == '\t'))
+            ++start;
+        std::size_t end = start;
+        while (end < t.size() && t[end] != ' ' && t[end] != '\t')
+            ++end;
+        std::string value = t.substr(start, end - start);
+        while (!value.empty() && std::string_view{".,;)!?"}.find(value.back()) != std::string_view::npos)
+            value.pop_back();
+        return value;
+    }
+    return std::nullopt;
+}
+
 // Whether text, after leading whitespace, starts with "Decision:" (case-insensitive): the cheap
 // test before one_line copies a paragraph (most are no decision).
 bool has_decision_prefix(std::string_view text) {
@@ -695,6 +718,8 @@ private:
             if (due) {
                 cuts.emplace_back(due->begin, due->end);
                 action.due = due->value;
+            } else {
+                action.unread_due = find_unread_due(rt);
             }
             std::sort(cuts.begin(), cuts.end(), std::greater<>());
             for (auto [from, to] : cuts)

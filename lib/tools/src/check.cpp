@@ -2,6 +2,7 @@
 #include <async/config.hpp>
 #include <async/dates.hpp>
 #include <async/document.hpp>
+#include <async/due.hpp>
 #include <async/error.hpp>
 #include <async/git.hpp>
 #include <async/index.hpp>
@@ -32,9 +33,6 @@ namespace {
 
 bool is_alnum(char c) {
     return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-}
-bool is_handle_char(char c) {
-    return is_alnum(c) || c == '.' || c == '_' || c == '-';
 }
 bool is_digit(char c) {
     return c >= '0' && c <= '9';
@@ -414,31 +412,10 @@ private:
     // (due:friday) a warning, since the action then has no due date.
     void check_action_due(const Action& action, const Document& doc,
                           const std::vector<std::string_view>& lines) {
-        std::string lower = to_lower_ascii(action.raw);
-        std::size_t at = std::string::npos;
-        for (auto i = lower.find("due:"); i != std::string::npos; i = lower.find("due:", i + 1)) {
-            if (i == 0 || !is_handle_char(lower[i - 1])) {
-                at = i;
-                break;
-            }
-        }
-        if (at == std::string::npos) {
+        if (!action.unread_due) {
             return;
         }
-        std::size_t start = at + 4;
-        while (start < action.raw.size() &&
-               (action.raw[start] == ' ' || action.raw[start] == '\t')) {
-            ++start;
-        }
-        std::size_t end = start;
-        while (end < action.raw.size() && action.raw[end] != ' ' && action.raw[end] != '\t') {
-            ++end;
-        }
-        std::string value = action.raw.substr(start, end - start);
-        while (!value.empty() &&
-               std::string_view{".,;)!?"}.find(value.back()) != std::string_view::npos) {
-            value.pop_back();
-        }
+        const std::string& value = *action.unread_due; // read by the index's Markdown parser
         std::size_t file_line = action.line + doc.body_line() - 1;
         Position pos{file_line, 1};
         if (action.line >= 1 && action.line <= lines.size()) {
@@ -455,7 +432,7 @@ private:
         if (value.empty()) {
             add(Severity::warning, pos,
                 "'due:' without a date in an action (write due:YYYY-MM-DD)");
-        } else if (date_shape && !parse_iso8601(value.substr(0, 10))) {
+        } else if (date_shape && !is_due_date(std::string_view{value}.substr(0, 10))) {
             add(Severity::error, pos, "impossible due date " + written + " in an action");
         } else {
             add(Severity::warning, pos,

@@ -14,6 +14,9 @@ struct Action {
     std::string raw;                  // the item's text as written (one line, markup stripped)
     std::optional<std::string> owner; // first @handle in the item, lower-cased, without '@'
     std::optional<std::string> due;   // the ISO date after "due:" (2026-12-01), as written
+    // Without a due date: what follows the item's first "due:" (due:friday, due:2026-02-30), as
+    // written without trailing punctuation, empty when nothing does; nullopt when no "due:".
+    std::optional<std::string> unread_due;
     bool done = false;                // "- [x]" / "- [X]"
     std::size_t line = 0;             // 1-based line in the body where the item's checkbox is
 };
