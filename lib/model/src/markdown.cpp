@@ -142,19 +142,26 @@ std::vector<Token> find_id_refs(const RichText& rt) {
     return out;
 }
 
-// The first "due:YYYY-MM-DD" (case-insensitive "due:", blanks allowed before the date) with a
-// real calendar date (due.hpp's grammar); a "due:" with anything else stays ordinary text.
+// Where the value of a "due:" starting at i begins (after blanks), or npos when there is no
+// "due:" token at i (case-insensitive, not the tail of a longer word such as "overdue:").
+std::size_t due_value_at(const RichText& rt, std::size_t i) {
+    bool is_due = (rt.at(i) | 0x20) == 'd' && (rt.at(i + 1) | 0x20) == 'u' &&
+                  (rt.at(i + 2) | 0x20) == 'e' && rt.at(i + 3) == ':';
+    if (!is_due || (i > 0 && is_handle_char(rt.at(i - 1))))
+        return std::string::npos;
+    std::size_t d = i + 4;
+    while (rt.at(d) == ' ' || rt.at(d) == '\t')
+        ++d;
+    return d;
+}
+
+// The first "due:YYYY-MM-DD" (blanks allowed before the date) with a real calendar date
+// (due.hpp's grammar); a "due:" with anything else stays ordinary text.
 std::optional<Token> find_due(const RichText& rt) {
     const std::string& t = rt.text;
     for (std::size_t i = 0; i + 4 <= t.size(); ++i) {
-        bool is_due = (rt.at(i) | 0x20) == 'd' && (rt.at(i + 1) | 0x20) == 'u' &&
-                      (rt.at(i + 2) | 0x20) == 'e' && rt.at(i + 3) == ':';
-        if (!is_due || (i > 0 && is_handle_char(rt.at(i - 1))))
-            continue;
-        std::size_t d = i + 4;
-        while (rt.at(d) == ' ' || rt.at(d) == '\t')
-            ++d;
-        if (d + 10 > t.size())
+        std::size_t d = due_value_at(rt, i);
+        if (d == std::string::npos || d + 10 > t.size())
             continue;
         bool clear = std::all_of(rt.opaque.begin() + static_cast<std::ptrdiff_t>(d),
                                  rt.opaque.begin() + static_cast<std::ptrdiff_t>(d + 10),
@@ -173,14 +180,10 @@ std::optional<Token> find_due(const RichText& rt) {
 std::optional<std::string> find_unread_due(const RichText& rt) {
     const std::string& t = rt.text;
     for (std::size_t i = 0; i + 4 <= t.size(); ++i) {
-        bool is_due = (rt.at(i) | 0x20) == 'd' && (rt.at(i + 1) | 0x20) == 'u' &&
-                      (rt.at(i + 2) | 0x20) == 'e' && rt.at(i + 3) == ':';
-        if (!is_due || (i > 0 && is_handle_char(rt.at(i - 1))))
+        std::size_t start = due_value_at(rt, i);
+        if (start == std::string::npos)
             continue;
-        std::size_t start = i + 4;
-        while (start < t.size() && (t[start] == ' ' || t[start] == '\t'))
-            ++start;
-        std::size_t end = start;
+        std::size_t end = start; // at() is '\0' past the end, so start <= t.size()
         while (end < t.size() && t[end] != ' ' && t[end] != '\t')
             ++end;
         std::string value = t.substr(start, end - start);
