@@ -67,6 +67,7 @@ void run_done(Context& ctx, const ActionsOptions& opts) {
             rows.push_back(std::move(row));
         }
     }
+    std::vector<std::filesystem::path> ticked;
     for (const auto& row : rows) {
         if (row.done) {
             ctx.notice("already done: " + row.text);
@@ -78,13 +79,12 @@ void run_done(Context& ctx, const ActionsOptions& opts) {
             ctx.print("would tick " + row.handle + " in " + row.doc->path + ":" + std::to_string(r.line) + "\n");
         } else if (r.changed) {
             ctx.notice("done: " + row.text);
+            ticked.push_back(ctx.workspace().root() / row.doc->path);
         } else {
             ctx.notice("already done: " + row.text);
         }
     }
-    if (!opts.dry_run) {
-        ctx.report_refresh(index.refresh());
-    }
+    ctx.wrote(ticked);
 }
 
 } // namespace

@@ -87,6 +87,9 @@ Index& Context::index() {
 }
 
 void Context::wrote(const std::vector<fs::path>& paths) {
+    if (paths.empty()) {
+        return;
+    }
     try {
         if (!m_index) {
             std::error_code ec;

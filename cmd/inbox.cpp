@@ -169,16 +169,16 @@ void run_decide(Context& ctx, const DecideOptions& opts, TriageVerb verb) {
     decision.to = opts.to;
     auto all = gather_inbox(ctx.index(), ctx.workspace(), ctx.config(), ctx.me(), now, true);
     auto chosen = resolve_items(all, opts.items);
-    bool ticked = false; // an action's file changed: the index is brought up to date before exit
+    std::vector<std::filesystem::path> ticked; // files of actions done or undone
     for (const auto& r : decide(ctx.workspace(), ctx.me(), now, chosen, decision, opts.dry_run)) {
         std::string line = r.item.handle + " " + r.item.title + ": " + (opts.dry_run && r.changed ? "would be " : "") + r.note;
         ctx.print(sanitize_for_terminal(line, Newlines::flatten) + "\n");
-        ticked = ticked || (r.changed && r.item.kind == ItemKind::action && verb != TriageVerb::snooze &&
-                            verb != TriageVerb::delegate);
+        if (r.changed && !opts.dry_run && r.item.kind == ItemKind::action &&
+            (verb == TriageVerb::done || verb == TriageVerb::undo)) {
+            ticked.push_back(ctx.workspace().root() / r.item.path);
+        }
     }
-    if (ticked && !opts.dry_run) {
-        ctx.report_refresh(ctx.index().refresh());
-    }
+    ctx.wrote(ticked);
 }
 
 } // namespace

@@ -209,8 +209,9 @@ void run_triage(Context& ctx) {
     auto apply = [&](std::size_t index, const TriageDecision& d) {
         auto results = decide(ws, ctx.me(), ctx.clock().now(), {items[index]}, d, false);
         out(sanitize_for_terminal(results.front().note, Newlines::flatten) + "\n");
-        if (items[index].kind == ItemKind::action && results.front().changed) {
-            ctx.index().refresh(); // done and undo tick the action's file
+        if (items[index].kind == ItemKind::action && results.front().changed &&
+            (d.verb == TriageVerb::done || d.verb == TriageVerb::undo)) {
+            ctx.wrote({ws.root() / items[index].path}); // done and undo tick the action's file
         }
     };
     while (i < items.size()) {

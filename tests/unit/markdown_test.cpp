@@ -56,6 +56,22 @@ void check_decisions(const std::vector<async::Decision>& actual,
 
 } // namespace
 
+TEST_CASE("markdown::mention_context") {
+    std::string body = "Intro for everyone.\n\n"
+                       "Ask @alice and @alice again about it.\n\n"
+                       "```\n@alice in code\n```\n\n"
+                       "Mail alice@example.com, or @bob.\n\n"
+                       "- [ ] @alice ship it\n";
+    // One line per block that mentions her (once each), never code or an e-mail address.
+    CHECK(async::mention_context(body, "alice") == "Ask @alice and @alice again about it.\n@alice ship it\n");
+    CHECK(async::mention_context(body, "bob") == "Mail alice@example.com, or @bob.\n");
+    CHECK(async::mention_context(body, "carol").empty());
+    // An edit elsewhere leaves it as it was; an edit of a mentioning block changes it.
+    CHECK(async::mention_context("Changed intro.\n\n" + body.substr(body.find("Ask")), "alice") ==
+          async::mention_context(body, "alice"));
+    CHECK(async::mention_context(body + "\nAlso @alice.\n", "alice") != async::mention_context(body, "alice"));
+}
+
 TEST_CASE("markdown::extract_markdown") {
     SUBCASE("open and done actions with owner and due") {
         auto ex = extract_markdown("Intro.\n"

@@ -80,6 +80,22 @@ std::int64_t nanoseconds(const timespec& t) {
     return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
 }
 
+// The size and mtime of rel, a file of kind found as name in the folder dir_fd (symlinks
+// followed), or why it cannot be read; nullopt when it is not a regular file.
+std::optional<FileStat> stat_file(int dir_fd, const char* name, std::string rel, FileKind kind) {
+    struct stat st {};
+    FileStat file{std::move(rel), 0, 0, kind, {}};
+    if (::fstatat(dir_fd, name, &st, 0) != 0) {
+        file.problem = errno == ELOOP ? "symbolic link loop" : std::strerror(errno);
+    } else if (!S_ISREG(st.st_mode)) {
+        return std::nullopt;
+    } else {
+        file.size = st.st_size;
+        file.mtime = nanoseconds(st.st_mtim);
+    }
+    return file;
+}
+
 std::int64_t now_ns() {
     timespec t{};
     ::clock_gettime(CLOCK_REALTIME, &t);
@@ -261,17 +277,9 @@ public:
             if (!is_indexed(kind)) {
                 continue;
             }
-            struct stat fst {};
-            FileStat file{child, 0, 0, kind, {}};
-            if (::fstatat(fd, name.c_str(), &fst, 0) != 0) {
-                file.problem = errno == ELOOP ? "symbolic link loop" : std::strerror(errno);
-            } else if (!S_ISREG(fst.st_mode)) {
-                continue;
-            } else {
-                file.size = fst.st_size;
-                file.mtime = nanoseconds(fst.st_mtim);
+            if (auto file = stat_file(fd, name.c_str(), child, kind)) {
+                emit(std::move(*file));
             }
-            emit(std::move(file));
         }
         ::close(fd);
     }
@@ -1448,25 +1456,15 @@ RefreshStats update_paths(SQLite::Database& db, const fs::path& root, const std:
                 }
                 continue;
             }
-            if (!rel.ends_with(".md")) {
+            if (!is_document(kind)) {
                 continue;
             }
-            FileStat file{rel, 0, 0, FileKind::document, {}};
-            struct stat fst {};
-            if (!exists) {
-                gone.push_back(rel);
-                continue;
-            }
-            if (::fstatat(root_fd, rel.c_str(), &fst, 0) != 0) {
-                file.problem = errno == ELOOP ? "symbolic link loop" : std::strerror(errno);
-            } else if (!S_ISREG(fst.st_mode)) {
-                gone.push_back(rel);
-                continue;
+            auto file = exists ? stat_file(root_fd, rel.c_str(), rel, kind) : std::nullopt;
+            if (file) {
+                found.push_back(std::move(*file));
             } else {
-                file.size = fst.st_size;
-                file.mtime = nanoseconds(fst.st_mtim);
+                gone.push_back(rel);
             }
-            found.push_back(std::move(file));
         }
         for (auto& f : walker.files) {
             found.push_back(std::move(f));

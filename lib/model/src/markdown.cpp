@@ -417,6 +417,10 @@ class Extractor {
 public:
     explicit Extractor(std::string_view body) : m_body(body), m_lines(body) {}
 
+    // Also collect the text of the blocks that mention handle (see mention_context).
+    void collect_context_of(std::string_view handle) { m_context_handle = handle; }
+    std::string take_context() { return std::move(m_context); }
+
     void run() {
         MD_PARSER parser{};
         parser.abi_version = 0;
@@ -629,8 +633,15 @@ private:
     // Mentions and "#id" references of the text read since the last block boundary (tokens
     // never cross blocks), in document order together with the "#id" link targets seen.
     void flush_scan() {
-        for (Token& handle : find_handles(m_scan))
+        bool in_context = false; // this block's text is in m_context already
+        for (Token& handle : find_handles(m_scan)) {
+            if (!in_context && !m_context_handle.empty() && handle.value == m_context_handle) {
+                m_context += m_scan.text;
+                m_context += '\n';
+                in_context = true;
+            }
             add_unique(m_out.mentions, m_seen_mentions, std::move(handle.value));
+        }
         std::vector<Token> refs = find_id_refs(m_scan);
         std::size_t t = 0;
         for (auto& [pos, id] : m_target_ids) {
@@ -776,12 +787,25 @@ private:
     std::optional<int> m_outcome_level; // level of the open "Outcome" heading
     std::size_t m_last_offset = 0; // input offset of the last text with a position
     std::size_t m_next_nul = 0;    // where to look for the input's next NUL byte
+    std::string_view m_context_handle; // mention_context's handle; empty for extract_markdown
+    std::string m_context;
 };
 
 } // namespace
 
 std::string action_handle(std::string_view doc_id, std::string_view raw, std::size_t occurrence) {
     return short_hash({doc_id, "\n", raw, "\n", std::to_string(occurrence)});
+}
+
+std::string mention_context(std::string_view body, std::string_view handle) {
+    try {
+        Extractor extractor(body);
+        extractor.collect_context_of(handle);
+        extractor.run();
+        return extractor.take_context();
+    } catch (...) {
+        return {};
+    }
 }
 
 Extracted extract_markdown(std::string_view body) {

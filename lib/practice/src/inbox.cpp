@@ -6,6 +6,7 @@
 #include <async/due.hpp>
 #include <async/error.hpp>
 #include <async/layout.hpp>
+#include <async/markdown.hpp>
 #include <async/identity.hpp>
 #include <async/index.hpp>
 #include <async/inbox.hpp>
@@ -238,40 +239,15 @@ void sort_by_urgency(std::vector<InboxItem>& items, TimePoint now) {
     }
 }
 
-bool is_handle_char(char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c == '.' || c == '_' || c == '-';
-}
-
-// What a mention of me says: a hash of the file's lines that hold @me (case-insensitive, a
-// whole handle), so an edit elsewhere in the document leaves a mention marked done alone and
-// an edit of the mention brings it back. Empty when the file cannot be read.
+// What a mention of me says: a hash of the text of the blocks that mention me (markdown's
+// mention_context), so an edit elsewhere in the document leaves a mention marked done alone
+// and an edit of the mention brings it back. Empty when the file cannot be read.
 std::string mention_version(const Workspace& ws, const std::string& path, const std::string& me) {
-    std::string text;
     try {
-        text = to_lower_ascii(read_file(ws.root() / path));
+        return "text:" + short_hash(mention_context(read_document(ws.root(), path).body(), me));
     } catch (const Error&) {
         return {};
     }
-    std::string at = "@" + me;
-    std::string lines;
-    std::size_t last_line = std::string::npos;
-    for (std::size_t i = text.find(at); i != std::string::npos; i = text.find(at, i + 1)) {
-        bool whole = (i == 0 || !is_handle_char(text[i - 1])) &&
-                     (i + at.size() >= text.size() || !is_handle_char(text[i + at.size()]));
-        if (!whole) {
-            continue;
-        }
-        std::size_t begin = text.rfind('\n', i);
-        begin = begin == std::string::npos ? 0 : begin + 1;
-        if (begin == last_line) {
-            continue; // the same line, already taken
-        }
-        last_line = begin;
-        std::size_t end = text.find('\n', i);
-        lines.append(text, begin, end == std::string::npos ? std::string::npos : end - begin);
-        lines += '\n';
-    }
-    return "text:" + short_hash(lines);
 }
 
 } // namespace

@@ -53,4 +53,9 @@ struct Extracted {
 // huge, deeply nested): what cannot be parsed is simply not extracted.
 Extracted extract_markdown(std::string_view body);
 
+// The text of body's blocks that mention @handle (lower-case, without '@'), as extract_markdown
+// finds mentions (never in code or e-mail addresses), one block a line, in order; empty when
+// none does. What a mention of someone says, so that an edit elsewhere leaves it alone.
+std::string mention_context(std::string_view body, std::string_view handle);
+
 } // namespace async
