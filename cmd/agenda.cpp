@@ -54,9 +54,10 @@ void run_agenda(Context& ctx, const AgendaOptions& opts) {
         throw Error{ErrorKind::usage,
                     "--days must be between 1 and 366, not " + std::to_string(opts.days)};
     }
-    TimePoint now = ctx.clock().now();
+    Session session = ctx.session();
+    TimePoint now = session.now;
     Agenda agenda =
-        build_agenda(ctx.index(), ctx.workspace(), ctx.config(), ctx.me(), now, opts.days);
+        build_agenda(ctx.index(), session, opts.days);
     if (ctx.globals.json) {
         JsonWriter json;
         json.begin_object().key("schema").value(k_json_schema).key("overdue").begin_array();

@@ -27,7 +27,7 @@ void run_checkin(Context& ctx, const CheckinOptions& opts) {
     IsoWeek week = week_of(ctx, opts);
     BodyInput body = body_input(opts.body);
     const Workspace& ws = ctx.workspace();
-    CheckinWritten written = write_checkin(ctx.index(), ws, ctx.env(), ctx.config(), ctx.clock(), ctx.me(), week, body);
+    CheckinWritten written = write_checkin(ctx.index(), ctx.session(), week, body);
     for (const auto& w : written.warnings) {
         ctx.warn(w);
     }

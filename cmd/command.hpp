@@ -7,6 +7,7 @@
 #include <async/config.hpp>
 #include <async/dates.hpp>
 #include <async/env.hpp>
+#include <async/session.hpp>
 #include <async/workspace.hpp>
 #include <async/writing.hpp>
 
@@ -61,6 +62,9 @@ public:
     void wrote(const std::vector<std::filesystem::path>& paths);
     // My handle.
     const std::string& me();
+    // Who acts, where and when: the workspace, config and handle above and one reading of the
+    // clock, taken now (a command that waits on the user, like triage, takes a new one per step).
+    Session session();
     // The folder async was started in (before -C).
     const std::filesystem::path& start_dir() const { return m_start_dir; }
     // Applies -C: changes into DIR like git (relative paths on the command line follow).

@@ -131,6 +131,12 @@ const std::string& Context::me() {
     return *m_me;
 }
 
+Session Context::session() {
+    const Workspace& ws = workspace();
+    const Config& cfg = config();
+    return Session{ws, m_env, cfg, clock().now(), me()};
+}
+
 void Context::print(std::string_view text) {
     std::fwrite(text.data(), 1, text.size(), stdout);
 }

@@ -50,7 +50,7 @@ void run_doc_new(Context& ctx, const DocNewOptions& opts) {
     if (request.title.size() > 500) {
         throw Error{ErrorKind::usage, "the title is too long (over 500 bytes)"};
     }
-    print_written(ctx, create_writeup(ctx.workspace(), ctx.env(), ctx.config(), ctx.clock(), ctx.me(), request));
+    print_written(ctx, create_writeup(ctx.session(), request));
 }
 
 struct DocReplyOptions {
@@ -64,8 +64,7 @@ void run_doc_reply(Context& ctx, const DocReplyOptions& opts) {
     if (doc.status == "closed") {
         ctx.notice("note: '" + sanitize_for_terminal(doc.title, Newlines::flatten) + "' is closed; replying anyway");
     }
-    const Workspace& ws = ctx.workspace();
-    Written written = create_reply(ws, ctx.env(), ctx.config(), ctx.clock(), ctx.me(), doc, body);
+    Written written = create_reply(ctx.session(), doc, body);
     print_written(ctx, written);
 }
 

@@ -19,8 +19,7 @@ void run_edit(Context& ctx, const EditOptions& opts) {
     Index& index = ctx.index();
     DocSummary doc = resolve_ref(index, opts.ref, std::filesystem::current_path());
     const Workspace& ws = ctx.workspace();
-    auto outcome = edit_existing(ws, ctx.env(), ctx.config(), ctx.clock().now(), ws.root() / doc.path,
-                                 body_input(opts.body));
+    auto outcome = edit_existing(ctx.session(), ws.root() / doc.path, body_input(opts.body));
     if (outcome == EditOutcome::unchanged) {
         ctx.notice("no changes");
         return;

@@ -75,8 +75,9 @@ void write_item(JsonWriter& json, const InboxItem& item, TimePoint now) {
 }
 
 void run_inbox(Context& ctx, const InboxOptions& opts) {
-    TimePoint now = ctx.clock().now();
-    auto items = gather_inbox(ctx.index(), ctx.workspace(), ctx.config(), ctx.me(), now, opts.all);
+    Session session = ctx.session();
+    TimePoint now = session.now;
+    auto items = gather_inbox(ctx.index(), session, opts.all);
     if (ctx.globals.json) {
         JsonWriter json;
         json.begin_object().key("schema").value(k_json_schema).key("items").begin_array();
@@ -149,7 +150,7 @@ void run_add(Context& ctx, const AddOptions& opts) {
         capture.due = resolve_date(ctx, opts.due, DateRole::deadline, "due");
     }
     capture.for_handle = opts.for_handle;
-    print_written(ctx, capture_item(ctx.workspace(), ctx.me(), ctx.clock().now(), capture));
+    print_written(ctx, capture_item(ctx.session(), capture));
 }
 
 struct DecideOptions {
@@ -160,17 +161,17 @@ struct DecideOptions {
 };
 
 void run_decide(Context& ctx, const DecideOptions& opts, TriageVerb verb) {
-    TimePoint now = ctx.clock().now();
+    Session session = ctx.session();
     TriageDecision decision;
     decision.verb = verb;
     if (verb == TriageVerb::snooze) {
         decision.until = resolve_date(ctx, opts.until, DateRole::start, "until");
     }
     decision.to = opts.to;
-    auto all = gather_inbox(ctx.index(), ctx.workspace(), ctx.config(), ctx.me(), now, true);
+    auto all = gather_inbox(ctx.index(), session, true);
     auto chosen = resolve_items(all, opts.items);
     std::vector<std::filesystem::path> ticked; // files of actions done or undone
-    for (const auto& r : decide(ctx.workspace(), ctx.me(), now, chosen, decision, opts.dry_run)) {
+    for (const auto& r : decide(session, chosen, decision, opts.dry_run)) {
         std::string line = r.item.handle + " " + r.item.title + ": " + (opts.dry_run && r.changed ? "would be " : "") + r.note;
         ctx.print(sanitize_for_terminal(line, Newlines::flatten) + "\n");
         if (r.changed && !opts.dry_run && r.item.kind == ItemKind::action &&

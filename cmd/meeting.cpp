@@ -46,7 +46,7 @@ void run_open(Context& ctx, const OpenOptions& opts) {
         request.attachments.push_back(fs::absolute(a));
     }
     request.body = body_input(opts.body);
-    OpenedMeeting opened = open_meeting(ctx.workspace(), ctx.env(), ctx.config(), ctx.clock(), ctx.me(), request);
+    OpenedMeeting opened = open_meeting(ctx.session(), request);
     for (const auto& copy : opened.attached) {
         ctx.notice("attached " + ctx.shown_path(copy));
     }
@@ -67,7 +67,7 @@ void run_respond(Context& ctx, const RefOptions& opts) {
         ctx.notice("note: you are not a participant of '" + sanitize_for_terminal(meeting.title, Newlines::flatten) +
                    "'; responding anyway");
     }
-    Response r = respond_to_meeting(ctx.workspace(), ctx.env(), ctx.config(), ctx.clock(), ctx.me(), meeting, body);
+    Response r = respond_to_meeting(ctx.session(), meeting, body);
     if (r.outcome == ResponseOutcome::unchanged) {
         ctx.notice("no changes to " + ctx.shown_path(r.path));
         return;
@@ -121,7 +121,7 @@ void run_close(Context& ctx, const RefOptions& opts) {
     Index& index = ctx.index();
     DocSummary meeting = resolve_ref(index, opts.ref, fs::current_path());
     ClosedMeeting closed =
-        close_meeting(ctx.workspace(), ctx.env(), ctx.config(), ctx.clock(), index, ctx.me(), meeting, body);
+        close_meeting(ctx.session(), index, meeting, body);
     if (closed.outcome == CloseOutcome::already_closed) {
         ctx.notice("'" + sanitize_for_terminal(meeting.title, Newlines::flatten) + "' is already closed; its summary is " +
                    ctx.shown_path(closed.summary));

@@ -23,8 +23,11 @@ TemplateSet template_set(Context& ctx) {
     if (auto dir = ctx.env().get("ASYNC_DIR"); dir && !team) {
         team = std::filesystem::path{*dir};
     }
-    return TemplateSet{user_config_file(ctx.env()).parent_path() / "templates",
-                       team ? Workspace{*team}.templates_dir() : std::filesystem::path{}};
+    std::optional<Workspace> ws;
+    if (team) {
+        ws.emplace(*team);
+    }
+    return TemplateSet::in_effect(ctx.env(), ws ? &*ws : nullptr);
 }
 
 void run_list(Context& ctx) {

@@ -162,15 +162,13 @@ void open_item(Context& ctx, RawMode& raw, const InboxItem& item) {
             DocSummary doc = resolve_ref(ctx.index(), item.doc_id, ctx.workspace().root());
             BodyInput input;
             Written w = item.kind == ItemKind::review
-                            ? create_reply(ctx.workspace(), ctx.env(), ctx.config(), ctx.clock(), ctx.me(), doc, input)
-                            : Written{{}, respond_to_meeting(ctx.workspace(), ctx.env(), ctx.config(), ctx.clock(),
-                                                             ctx.me(), doc, input).path};
+                            ? create_reply(ctx.session(), doc, input)
+                            : Written{{}, respond_to_meeting(ctx.session(), doc, input).path};
             out("wrote " + ctx.shown_path(w.path) + "\n");
             ctx.index().refresh();
         } else if (item.kind == ItemKind::checkin) {
             IsoWeek week = parse_iso_week(item.key.substr(item.key.find(':') + 1));
-            auto w = write_checkin(ctx.index(), ctx.workspace(), ctx.env(), ctx.config(), ctx.clock(), ctx.me(), week,
-                                   BodyInput{});
+            auto w = write_checkin(ctx.index(), ctx.session(), week, BodyInput{});
             out("wrote " + ctx.shown_path(w.path) + "\n");
             ctx.index().refresh();
         } else if (!item.path.empty()) {
@@ -189,9 +187,10 @@ void run_triage(Context& ctx) {
         throw Error{ErrorKind::environment, "inbox triage needs a terminal",
                     "in scripts use 'async inbox' and 'async inbox done|snooze|delegate|undo ITEM…'"};
     }
-    TimePoint now = ctx.clock().now();
+    Session session = ctx.session();
+    TimePoint now = session.now;
     const Workspace& ws = ctx.workspace();
-    auto items = gather_inbox(ctx.index(), ws, ctx.config(), ctx.me(), now, false);
+    auto items = gather_inbox(ctx.index(), session, false);
     std::vector<std::string> team;
     for (const auto& p : ctx.config().people()) {
         if (p.handle != ctx.me()) {
@@ -207,7 +206,7 @@ void run_triage(Context& ctx) {
     std::vector<bool> decided(items.size(), false);
     std::size_t i = 0;
     auto apply = [&](std::size_t index, const TriageDecision& d) {
-        auto results = decide(ws, ctx.me(), ctx.clock().now(), {items[index]}, d, false);
+        auto results = decide(ctx.session(), {items[index]}, d, false);
         out(sanitize_for_terminal(results.front().note, Newlines::flatten) + "\n");
         if (items[index].kind == ItemKind::action && results.front().changed &&
             (d.verb == TriageVerb::done || d.verb == TriageVerb::undo)) {
@@ -282,7 +281,7 @@ void run_triage(Context& ctx) {
         }
     }
     raw.restore();
-    auto left = gather_inbox(ctx.index(), ws, ctx.config(), ctx.me(), ctx.clock().now(), false);
+    auto left = gather_inbox(ctx.index(), ctx.session(), false);
     if (left.empty()) {
         out("Inbox zero. Nothing needs you.\n");
     } else {

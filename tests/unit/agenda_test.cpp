@@ -157,7 +157,7 @@ TEST_CASE("agenda::collect_deadlines and build_agenda") {
     SUBCASE("the agenda: overdue first, then days in the window") {
         async::Config config;
         auto now = *async::parse_iso8601("2026-11-26T10:00:00Z");
-        auto agenda = async::build_agenda(index, ws, config, "alice", now, 3);
+        auto agenda = async::build_agenda(index, async::Session{ws, async::Env{}, config, now, "alice"}, 3);
         CHECK(keys_of(agenda.overdue).size() == 2); // Late (dave owes it) and alice's action
         CHECK(agenda.overdue[1].key == "feedback:doc00003");
         REQUIRE(agenda.days.size() == 2);

@@ -283,7 +283,7 @@ TEST_CASE("checkin::write_checkin and gather_prefill") {
     index.refresh();
     async::Clock clock{k_thursday};
 
-    auto prefill = async::gather_prefill(index, f.ws, f.env, config, "alice", {2026, 48});
+    auto prefill = async::gather_prefill(index, async::Session{f.ws, f.env, config, k_thursday, "alice"}, {2026, 48});
     CHECK(!prefill.since);
     CHECK(prefill.commits.empty());
     REQUIRE(prefill.done_actions.size() == 1);
@@ -293,7 +293,7 @@ TEST_CASE("checkin::write_checkin and gather_prefill") {
 
     async::BodyInput none;
     none.edit = async::EditChoice::never;
-    auto written = async::write_checkin(index, f.ws, f.env, config, clock, "alice", {2026, 48}, none);
+    auto written = async::write_checkin(index, async::Session{f.ws, f.env, config, clock.now(), "alice"}, {2026, 48}, none);
     CHECK(written.created);
     CHECK(written.path == f.ws.root() / "checkins/2026-W48/alice.md");
     std::string text = async::read_file(written.path);
@@ -306,17 +306,17 @@ TEST_CASE("checkin::write_checkin and gather_prefill") {
     SUBCASE("again: the same file is edited") {
         async::BodyInput message;
         message.message = "Replaced.";
-        auto again = async::write_checkin(index, f.ws, f.env, config, clock, "alice", {2026, 48}, message);
+        auto again = async::write_checkin(index, async::Session{f.ws, f.env, config, clock.now(), "alice"}, {2026, 48}, message);
         CHECK(!again.created);
         CHECK(again.changed);
         CHECK(again.id == written.id);
         CHECK(async::read_file(written.path).ends_with("+++\nReplaced.\n"));
-        auto unchanged = async::write_checkin(index, f.ws, f.env, config, clock, "alice", {2026, 48}, message);
+        auto unchanged = async::write_checkin(index, async::Session{f.ws, f.env, config, clock.now(), "alice"}, {2026, 48}, message);
         CHECK(!unchanged.changed);
     }
     SUBCASE("next week: done actions already listed are not listed again") {
         index.refresh();
-        auto next = async::gather_prefill(index, f.ws, f.env, config, "alice", {2026, 49});
+        auto next = async::gather_prefill(index, async::Session{f.ws, f.env, config, k_thursday, "alice"}, {2026, 49});
         CHECK(next.since == k_thursday);
         CHECK(next.done_actions.empty());
         CHECK(next.documents.empty());
@@ -324,7 +324,7 @@ TEST_CASE("checkin::write_checkin and gather_prefill") {
     SUBCASE("no editor and no terminal fails before writing anything") {
         if (!async::has_terminal()) {
             async::BodyInput editor;
-            auto e = error_of([&] { async::write_checkin(index, f.ws, f.env, config, clock, "alice", {2026, 50}, editor); });
+            auto e = error_of([&] { async::write_checkin(index, async::Session{f.ws, f.env, config, clock.now(), "alice"}, {2026, 50}, editor); });
             CHECK(e.kind() == ErrorKind::environment);
             CHECK(!fs::exists(f.ws.root() / "checkins/2026-W50"));
         }

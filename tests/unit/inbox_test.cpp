@@ -69,7 +69,7 @@ TEST_CASE("inbox::gather_inbox ranks every item by urgency") {
     Team team{40, 12};
     auto& [tz, dir, ws, index, config, now] = team;
 
-    auto items = async::gather_inbox(index, ws, config, "alice", now, false);
+    auto items = async::gather_inbox(index, async::Session{ws, async::Env{}, config, now, "alice"}, false);
     REQUIRE(items.size() == 40 * 13);
     std::set<std::string> keys;
     std::set<std::string> handles;
@@ -86,7 +86,7 @@ TEST_CASE("inbox::gather_inbox ranks every item by urgency") {
     CHECK(handles.size() == items.size()); // a handle names one item
     CHECK(rank_of(items.front(), now) < rank_of(items.back(), now));
     // The same answer every time.
-    auto again = async::gather_inbox(index, ws, config, "alice", now, false);
+    auto again = async::gather_inbox(index, async::Session{ws, async::Env{}, config, now, "alice"}, false);
     REQUIRE(again.size() == items.size());
     for (std::size_t i = 0; i < items.size(); ++i) {
         CHECK(again[i].key == items[i].key);
@@ -96,7 +96,7 @@ TEST_CASE("inbox::gather_inbox ranks every item by urgency") {
 TEST_CASE("inbox::gather_inbox applies the last decision on each item of a long log") {
     Team team{10, 10};
     auto& [tz, dir, ws, index, config, now] = team;
-    auto items = async::gather_inbox(index, ws, config, "alice", now, false);
+    auto items = async::gather_inbox(index, async::Session{ws, async::Env{}, config, now, "alice"}, false);
     REQUIRE(items.size() == 110);
 
     // Every item is snoozed into the past, then: the first 30 done, the next 30 snoozed into
@@ -106,18 +106,18 @@ TEST_CASE("inbox::gather_inbox applies the last decision on each item of a long 
     std::vector<async::InboxItem> third(items.begin() + 60, items.begin() + 90);
     auto earlier = now - std::chrono::hours{48};
     async::TriageDecision past{async::TriageVerb::snooze, now - std::chrono::hours{24}, ""};
-    async::decide(ws, "alice", earlier, items, past, false);
-    async::decide(ws, "alice", now, first, async::TriageDecision{}, false);
-    async::decide(ws, "alice", now, second, {async::TriageVerb::snooze, now + std::chrono::hours{72}, ""}, false);
-    async::decide(ws, "alice", now, third, async::TriageDecision{}, false);
-    async::decide(ws, "alice", now, third, {async::TriageVerb::undo, std::nullopt, ""}, false);
+    async::decide(async::Session{ws, async::Env{}, config, earlier, "alice"}, items, past, false);
+    async::decide(async::Session{ws, async::Env{}, config, now, "alice"}, first, async::TriageDecision{}, false);
+    async::decide(async::Session{ws, async::Env{}, config, now, "alice"}, second, {async::TriageVerb::snooze, now + std::chrono::hours{72}, ""}, false);
+    async::decide(async::Session{ws, async::Env{}, config, now, "alice"}, third, async::TriageDecision{}, false);
+    async::decide(async::Session{ws, async::Env{}, config, now, "alice"}, third, {async::TriageVerb::undo, std::nullopt, ""}, false);
     // Every item is an action: done ticked its box in its file (and undo unticked it), so the
     // index sees it once it is refreshed.
     index.refresh();
 
-    auto open = async::gather_inbox(index, ws, config, "alice", now, false);
+    auto open = async::gather_inbox(index, async::Session{ws, async::Env{}, config, now, "alice"}, false);
     CHECK(open.size() == 110 - 60);
-    auto all = async::gather_inbox(index, ws, config, "alice", now, true);
+    auto all = async::gather_inbox(index, async::Session{ws, async::Env{}, config, now, "alice"}, true);
     REQUIRE(all.size() == 110);
     std::map<std::string, async::ItemState> state;
     for (const auto& item : all) {
@@ -133,6 +133,6 @@ TEST_CASE("inbox::gather_inbox applies the last decision on each item of a long 
         CHECK(state[item.key] == async::ItemState::open); // back to the expired snooze
     }
     // Once the snooze has passed, the snoozed ones are back.
-    auto later = async::gather_inbox(index, ws, config, "alice", now + std::chrono::hours{96}, false);
+    auto later = async::gather_inbox(index, async::Session{ws, async::Env{}, config, now + std::chrono::hours{96}, "alice"}, false);
     CHECK(later.size() == 110 - 30);
 }

@@ -74,7 +74,7 @@ struct Fixture {
     Fixture() { async::init_workspace(ws.root()); }
 
     Document compose(const BodyInput& input) const {
-        return async::compose_document(ws, env, config, k_now, request, input);
+        return async::compose_document(async::Session{ws, env, config, k_now, "alice"}, request, input);
     }
 };
 

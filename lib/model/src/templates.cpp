@@ -1,6 +1,8 @@
+#include <async/config.hpp>
 #include <async/error.hpp>
 #include <async/templates.hpp>
 #include <async/text.hpp>
+#include <async/workspace.hpp>
 
 #include "builtin_templates.hpp"
 
@@ -494,6 +496,10 @@ std::string_view to_string(TemplateSource source) {
 
 TemplateSet::TemplateSet(fs::path user_dir, fs::path team_dir)
     : m_user_dir(std::move(user_dir)), m_team_dir(std::move(team_dir)) {}
+
+TemplateSet TemplateSet::in_effect(const Env& env, const Workspace* ws) {
+    return TemplateSet{user_config_file(env).parent_path() / "templates", ws ? ws->templates_dir() : fs::path{}};
+}
 
 std::vector<TemplateInfo> TemplateSet::list() const {
     std::map<std::string, TemplateInfo> found;

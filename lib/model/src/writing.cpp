@@ -91,8 +91,9 @@ std::pair<std::string, std::string> split_rendered_template(std::string_view ren
     return {defaults.front_matter(), body};
 }
 
-Document compose_document(const Workspace& ws, const Env& env, const Config& config, TimePoint now,
-                          const ComposeRequest& request, const BodyInput& input) {
+Document compose_document(const Session& session, const ComposeRequest& request, const BodyInput& input) {
+    const Workspace& ws = session.workspace;
+    const TimePoint now = session.now;
     Document doc = request.initial;
     if (input.file_text) {
         if (trim(*input.file_text).starts_with("+++")) {
@@ -122,7 +123,7 @@ Document compose_document(const Workspace& ws, const Env& env, const Config& con
     bool open_editor = input.edit == EditChoice::always || (input.edit == EditChoice::automatic && !given);
 
     if (open_editor) {
-        std::string editor = resolve_editor(env, config);
+        std::string editor = resolve_editor(session.env, session.config);
         std::string before = doc.render();
         fs::path draft = new_draft_path(ws, now, request.draft_stem);
         write_file_atomic(draft, before);
@@ -178,8 +179,9 @@ Document compose_document(const Workspace& ws, const Env& env, const Config& con
     return doc;
 }
 
-EditOutcome edit_existing(const Workspace& ws, const Env& env, const Config& config, TimePoint now,
-                          const fs::path& file, const BodyInput& input) {
+EditOutcome edit_existing(const Session& session, const fs::path& file, const BodyInput& input) {
+    const Workspace& ws = session.workspace;
+    const TimePoint now = session.now;
     std::string before = read_file(file);
     std::string proposed = before;
     if (input.file_text && trim(*input.file_text).starts_with("+++")) {
@@ -203,7 +205,7 @@ EditOutcome edit_existing(const Workspace& ws, const Env& env, const Config& con
         write_file_atomic(file, proposed);
         return EditOutcome::saved;
     }
-    std::string editor = resolve_editor(env, config);
+    std::string editor = resolve_editor(session.env, session.config);
     fs::path draft = new_draft_path(ws, now, "edit-" + slugify(file.parent_path().filename().string()));
     write_file_atomic(draft, proposed);
     std::string hint = "your text is kept in '" + draft.string() + "'; copy it over '" + ws.display(file) +

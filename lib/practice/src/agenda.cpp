@@ -170,8 +170,11 @@ std::optional<Deadline> missing_checkin(const Workspace& ws, const Config& confi
     return d;
 }
 
-Agenda build_agenda(Index& index, const Workspace& ws, const Config& config, const std::string& me,
-                    TimePoint now, int days) {
+Agenda build_agenda(Index& index, const Session& session, int days) {
+    const Workspace& ws = session.workspace;
+    const Config& config = session.config;
+    const std::string& me = session.me;
+    const TimePoint now = session.now;
     std::vector<Deadline> all;
     for (auto& d : collect_deadlines(index, DeadlineFilter{})) {
         if (d.kind == DeadlineKind::action && !contains(d.owed_by, me)) {

@@ -477,8 +477,10 @@ std::vector<std::string> my_emails(const Workspace& ws, const Config& config, st
     return out;
 }
 
-CheckinPrefill gather_prefill(Index& index, const Workspace& ws, const Env& env, const Config& config,
-                              const std::string& me, IsoWeek week) {
+CheckinPrefill gather_prefill(Index& index, const Session& session, IsoWeek week) {
+    const Workspace& ws = session.workspace;
+    const Config& config = session.config;
+    const std::string& me = session.me;
     CheckinPrefill prefill;
     TimePoint start = iso_week_start(week);
     TimePoint end = week_end(week);
@@ -492,7 +494,7 @@ CheckinPrefill gather_prefill(Index& index, const Workspace& ws, const Env& env,
     }
     TimePoint since = prefill.since.value_or(start);
 
-    auto repos = checkin_repos(ws, env, config);
+    auto repos = checkin_repos(ws, session.env, config);
     if (!repos.empty()) {
         auto emails = my_emails(ws, config, me);
         if (emails.empty()) {
@@ -560,12 +562,14 @@ CheckinPrefill gather_prefill(Index& index, const Workspace& ws, const Env& env,
     return prefill;
 }
 
-CheckinWritten write_checkin(Index& index, const Workspace& ws, const Env& env, const Config& config,
-                             const Clock& clock, const std::string& me, IsoWeek week, const BodyInput& body) {
+CheckinWritten write_checkin(Index& index, const Session& session, IsoWeek week, const BodyInput& body) {
+    const Workspace& ws = session.workspace;
+    const Config& config = session.config;
+    const std::string& me = session.me;
     if (needs_editor(body)) {
-        resolve_editor(env, config); // no editor and no terminal (cron): fail before any work
+        resolve_editor(session.env, config); // no editor and no terminal (cron): fail before any work
     }
-    TimePoint now = clock.now();
+    TimePoint now = session.now;
     fs::path file = checkin_file(ws, week, me);
     std::string label = format_iso_week(week);
     CheckinWritten written;
@@ -591,7 +595,7 @@ CheckinWritten write_checkin(Index& index, const Workspace& ws, const Env& env, 
             given.set_string("week", label);
             input.file_text = given.render();
         }
-        written.changed = edit_existing(ws, env, config, now, file, input) == EditOutcome::saved;
+        written.changed = edit_existing(session, file, input) == EditOutcome::saved;
         try {
             written.id = Document::parse(read_file(file), ws.display(file)).get_string("id").value_or("");
         } catch (const Error&) {
@@ -600,9 +604,9 @@ CheckinWritten write_checkin(Index& index, const Workspace& ws, const Env& env, 
         return written;
     }
 
-    CheckinPrefill prefill = gather_prefill(index, ws, env, config, me, week);
+    CheckinPrefill prefill = gather_prefill(index, session, week);
     written.warnings = prefill.warnings;
-    TemplateSet templates{user_config_file(env).parent_path() / "templates", ws.templates_dir()};
+    TemplateSet templates = TemplateSet::in_effect(session.env, &ws);
     TemplateData data;
     data.strings["week"] = label;
     data.strings["author"] = me;
@@ -628,7 +632,7 @@ CheckinWritten write_checkin(Index& index, const Workspace& ws, const Env& env, 
     doc.set_time("created", now);
     doc.set_string("week", label);
     ComposeRequest request{doc, "async checkin --week " + label, "checkin-" + to_lower_ascii(label), {}};
-    Document final_doc = compose_document(ws, env, config, now, request, body);
+    Document final_doc = compose_document(session, request, body);
     // The path says whose check-in for which week this is: the front matter agrees with it.
     final_doc.set_string("type", "checkin");
     final_doc.set_string("author", me);

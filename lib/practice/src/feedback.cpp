@@ -84,17 +84,18 @@ std::string strip_reply_context(std::string_view body) {
     return out.empty() ? out : out + "\n";
 }
 
-Written create_reply(const Workspace& ws, const Env& env, const Config& config, const Clock& clock,
-                     const std::string& author, const DocSummary& doc, const BodyInput& body) {
+Written create_reply(const Session& session, const DocSummary& doc, const BodyInput& body) {
+    const Workspace& ws = session.workspace;
+    const std::string& author = session.me;
     if (is_child_type(doc.type)) {
         throw Error{ErrorKind::usage, "cannot reply to a " + doc.type + " ('" + doc.path + "')",
                     "reply to the document it belongs to"};
     }
     fs::path dir = replies_dir_of(ws, doc);
-    TimePoint now = clock.now();
+    TimePoint now = session.now;
     std::string doc_body = read_document(ws.root(), doc.path).body();
 
-    TemplateSet templates{user_config_file(env).parent_path() / "templates", ws.templates_dir()};
+    TemplateSet templates = TemplateSet::in_effect(session.env, &ws);
     TemplateData data;
     data.strings["doc_title"] = doc.title;
     data.strings["doc_id"] = doc.id;
@@ -125,7 +126,7 @@ Written create_reply(const Workspace& ws, const Env& env, const Config& config, 
     }
     std::string ref = doc.id.empty() ? doc.path : doc.id;
     ComposeRequest compose{initial, "async doc reply " + ref, "reply-" + slugify(doc.title), {}, false};
-    Document reply = compose_document(ws, env, config, now, compose, input);
+    Document reply = compose_document(session, compose, input);
     reply.set_body(strip_reply_context(reply.body()));
     if (trim(reply.body()).empty()) {
         throw Error{ErrorKind::no, "aborted: empty body"};

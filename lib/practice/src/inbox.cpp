@@ -278,8 +278,11 @@ fs::path state_file(const Workspace& ws, const std::string& me) {
     return inbox_state_file(ws.root(), me);
 }
 
-std::vector<InboxItem> gather_inbox(Index& index, const Workspace& ws, const Config& config, const std::string& me,
-                                    TimePoint now, bool all) {
+std::vector<InboxItem> gather_inbox(Index& index, const Session& session, bool all) {
+    const Workspace& ws = session.workspace;
+    const Config& config = session.config;
+    const std::string& me = session.me;
+    const TimePoint now = session.now;
     // Every source from one snapshot of the index (another process may refresh it meanwhile).
     ReadSnapshot snapshot{index};
     std::vector<InboxItem> items;
@@ -436,7 +439,10 @@ std::vector<InboxItem> resolve_items(const std::vector<InboxItem>& all_items, co
     return out;
 }
 
-Written capture_item(const Workspace& ws, const std::string& me, TimePoint now, const CaptureRequest& capture) {
+Written capture_item(const Session& session, const CaptureRequest& capture) {
+    const Workspace& ws = session.workspace;
+    const std::string& me = session.me;
+    const TimePoint now = session.now;
     if (capture.text.size() > k_max_capture) {
         throw Error{ErrorKind::usage, "the item is too long (over 1 MiB)", "link to a document instead"};
     }
@@ -474,8 +480,11 @@ Written capture_item(const Workspace& ws, const std::string& me, TimePoint now, 
     return Written{id, path};
 }
 
-std::vector<DecisionResult> decide(const Workspace& ws, const std::string& me, TimePoint now,
-                                   const std::vector<InboxItem>& items, const TriageDecision& decision, bool dry_run) {
+std::vector<DecisionResult> decide(const Session& session, const std::vector<InboxItem>& items,
+                                   const TriageDecision& decision, bool dry_run) {
+    const Workspace& ws = session.workspace;
+    const std::string& me = session.me;
+    const TimePoint now = session.now;
     std::string to;
     if (decision.verb == TriageVerb::delegate) {
         to = normalize_handle(decision.to);
@@ -570,7 +579,7 @@ std::vector<DecisionResult> decide(const Workspace& ws, const std::string& me, T
                 handed.text = item.title + "\n\nDelegated by @" + me + " (" + std::string{to_string(item.kind)} +
                               (item.doc_id.empty() ? std::string{} : " in #" + item.doc_id) + ")." +
                               (item.path.empty() ? std::string{} : "\n\nSee " + item.path + ".");
-                log.back().handed = ws.display(capture_item(ws, me, now, handed).path);
+                log.back().handed = ws.display(capture_item(session, handed).path);
             }
             fs::create_directories(file.parent_path());
             write_file_atomic(file, render_log(me, log));

@@ -25,10 +25,6 @@ std::string lower_trimmed(std::string_view text) {
     return to_lower_ascii(trim(text));
 }
 
-TemplateSet templates_of(const Workspace& ws, const Env& env) {
-    return TemplateSet{user_config_file(env).parent_path() / "templates", ws.templates_dir()};
-}
-
 // Markdown link text showing name literally: every ASCII punctuation character escaped.
 std::string link_text(std::string_view name) {
     std::string out;
@@ -234,8 +230,9 @@ void require_meeting(const DocSummary& doc) {
     throw Error{ErrorKind::usage, "'" + doc.path + "' is a " + doc.type + ", not a meeting", hint};
 }
 
-OpenedMeeting open_meeting(const Workspace& ws, const Env& env, const Config& config, const Clock& clock,
-                           const std::string& organiser, const NewMeeting& request) {
+OpenedMeeting open_meeting(const Session& session, const NewMeeting& request) {
+    const Workspace& ws = session.workspace;
+    const std::string& organiser = session.me;
     std::vector<std::string> participants;
     for (const auto& p : request.participants) {
         std::string handle = normalize_handle(p);
@@ -265,8 +262,8 @@ OpenedMeeting open_meeting(const Workspace& ws, const Env& env, const Config& co
         }
     }
 
-    TimePoint now = clock.now();
-    TemplateSet templates = templates_of(ws, env);
+    TimePoint now = session.now;
+    TemplateSet templates = TemplateSet::in_effect(session.env, &ws);
     TemplateData data;
     data.strings["title"] = request.title;
     data.strings["author"] = organiser;
@@ -298,7 +295,7 @@ OpenedMeeting open_meeting(const Workspace& ws, const Env& env, const Config& co
     }
 
     ComposeRequest compose{doc, "async meeting open", slugify(request.title), {"title"}, false};
-    Document agenda = compose_document(ws, env, config, now, compose, request.body);
+    Document agenda = compose_document(session, compose, request.body);
     std::string id = agenda.get_string("id").value_or("");
     if (!is_id(id)) {
         id = new_id();
@@ -338,8 +335,9 @@ OpenedMeeting open_meeting(const Workspace& ws, const Env& env, const Config& co
     return out;
 }
 
-Response respond_to_meeting(const Workspace& ws, const Env& env, const Config& config, const Clock& clock,
-                            const std::string& me, const DocSummary& meeting, const BodyInput& body) {
+Response respond_to_meeting(const Session& session, const DocSummary& meeting, const BodyInput& body) {
+    const Workspace& ws = session.workspace;
+    const std::string& me = session.me;
     require_meeting(meeting);
     if (meeting.status == "closed") {
         throw Error{ErrorKind::no, "'" + meeting.title + "' is closed: it takes no more responses",
@@ -347,10 +345,10 @@ Response respond_to_meeting(const Workspace& ws, const Env& env, const Config& c
     }
     fs::path dir = responses_dir(ws.root() / meeting.path);
     fs::path file = dir / (me + ".md");
-    TimePoint now = clock.now();
+    TimePoint now = session.now;
     std::error_code ec;
     if (fs::exists(file, ec)) {
-        EditOutcome edited = edit_existing(ws, env, config, now, file, body);
+        EditOutcome edited = edit_existing(session, file, body);
         std::string id = Document::parse(read_file(file), ws.display(file)).get_string("id").value_or("");
         return Response{edited == EditOutcome::saved ? ResponseOutcome::edited : ResponseOutcome::unchanged, id, file};
     }
@@ -358,7 +356,7 @@ Response respond_to_meeting(const Workspace& ws, const Env& env, const Config& c
     TemplateData data = response_data(meeting, agenda_body);
     data.strings["author"] = me;
     data.strings["date"] = format_local_date(now);
-    std::string rendered = render_template(templates_of(ws, env).text("response"), data, "response");
+    std::string rendered = render_template(TemplateSet::in_effect(session.env, &ws).text("response"), data, "response");
     auto [defaults, text] = split_rendered_template(rendered, "response");
 
     Document initial = Document::from_parts(defaults, text);
@@ -369,7 +367,7 @@ Response respond_to_meeting(const Workspace& ws, const Env& env, const Config& c
     initial.set_string("response_to", meeting.id);
     ComposeRequest compose{initial, "async meeting respond " + (meeting.id.empty() ? meeting.path : meeting.id),
                            "response-" + slugify(meeting.title), {}, false};
-    Document response = compose_document(ws, env, config, now, compose, body);
+    Document response = compose_document(session, compose, body);
     std::string id = response.get_string("id").value_or("");
     if (!is_id(id)) {
         id = new_id();
@@ -486,10 +484,11 @@ std::string compile_summary(const SummarySource& source) {
     return out;
 }
 
-ClosedMeeting close_meeting(const Workspace& ws, const Env& env, const Config& config, const Clock& clock,
-                            Index& index, const std::string& me, const DocSummary& meeting, const BodyInput& body) {
+ClosedMeeting close_meeting(const Session& session, Index& index, const DocSummary& meeting, const BodyInput& body) {
+    const Workspace& ws = session.workspace;
+    const std::string& me = session.me;
     require_meeting(meeting);
-    TimePoint now = clock.now();
+    TimePoint now = session.now;
     fs::path summary = summary_file(ws.root() / meeting.path);
     ClosedMeeting out;
     out.summary = summary;
@@ -519,7 +518,7 @@ ClosedMeeting close_meeting(const Workspace& ws, const Env& env, const Config& c
         }
         TemplateData data = response_data(meeting, agenda_body);
         auto [defaults, text] = split_rendered_template(
-            render_template(templates_of(ws, env).text("response"), data, "response"), "response");
+            render_template(TemplateSet::in_effect(session.env, &ws).text("response"), data, "response"), "response");
         source.response_preamble = sections_of(text).front().text;
 
         Document initial = Document::from_parts("", compile_summary(source));
@@ -544,7 +543,7 @@ ClosedMeeting close_meeting(const Workspace& ws, const Env& env, const Config& c
         }
         ComposeRequest compose{initial, "async meeting close " + (meeting.id.empty() ? meeting.path : meeting.id),
                                "summary-" + slugify(meeting.title), {}, true};
-        Document written = compose_document(ws, env, config, now, compose, input);
+        Document written = compose_document(session, compose, input);
         out.summary_id = written.get_string("id").value_or("");
         if (!create_file_exclusive(summary, written.render())) {
             throw Error{ErrorKind::no, "'" + ws.display(summary) + "' appeared while you were writing; nothing overwritten",

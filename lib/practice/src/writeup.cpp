@@ -26,10 +26,11 @@ const std::vector<std::string>& writeup_templates() {
     return k_names;
 }
 
-Written create_writeup(const Workspace& ws, const Env& env, const Config& config, const Clock& clock,
-                       const std::string& author, const NewWriteup& request) {
-    TimePoint now = clock.now();
-    TemplateSet templates{user_config_file(env).parent_path() / "templates", ws.templates_dir()};
+Written create_writeup(const Session& session, const NewWriteup& request) {
+    const Workspace& ws = session.workspace;
+    const std::string& author = session.me;
+    TimePoint now = session.now;
+    TemplateSet templates = TemplateSet::in_effect(session.env, &ws);
     if (!templates.find(request.template_name)) {
         throw Error{ErrorKind::usage, "no template '" + request.template_name + "'", "see 'async templates'"};
     }
@@ -72,7 +73,7 @@ Written create_writeup(const Workspace& ws, const Env& env, const Config& config
     }
 
     ComposeRequest compose{doc, "async doc new", slugify(request.title), {"title"}, false};
-    Document final_doc = compose_document(ws, env, config, now, compose, request.body);
+    Document final_doc = compose_document(session, compose, request.body);
     std::string id = final_doc.get_string("id").value_or("");
     if (!is_id(id)) {
         id = new_id();

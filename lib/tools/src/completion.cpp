@@ -75,7 +75,7 @@ void handles(const Config& config, std::vector<Candidate>& out) {
 }
 
 void templates(const CompletionPlace& place, const std::optional<Workspace>& ws, std::vector<Candidate>& out) {
-    TemplateSet set{user_config_file(place.env).parent_path() / "templates", ws ? ws->templates_dir() : fs::path{}};
+    TemplateSet set = TemplateSet::in_effect(place.env, ws ? &*ws : nullptr);
     for (const auto& t : set.list()) {
         std::string source{to_string(t.source)};
         out.push_back({t.name, t.description.empty() ? source : t.description + " (" + source + ")"});
@@ -97,8 +97,8 @@ void weeks(TimePoint now, std::vector<Candidate>& out) {
 
 void items(Index& index, const Workspace& ws, const Config& config, const Env& env, const GitEmail& git_email,
            TimePoint now, std::vector<Candidate>& out) {
-    std::string me = current_handle(env, config, git_email);
-    for (const auto& item : gather_inbox(index, ws, config, me, now, true)) {
+    Session session{ws, env, config, now, current_handle(env, config, git_email)};
+    for (const auto& item : gather_inbox(index, session, true)) {
         std::string description = std::string{to_string(item.kind)} + ": " + item.title;
         if (item.state != ItemState::open) {
             description += " (" + std::string{to_string(item.state)} + ")";

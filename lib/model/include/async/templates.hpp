@@ -10,6 +10,9 @@
 
 namespace async {
 
+class Env;
+class Workspace;
+
 enum class TemplateSource { builtin, user, team };
 
 // "built-in", "user", "team".
@@ -34,6 +37,11 @@ class TemplateSet {
 public:
     // user_dir and team_dir may not exist (then only built-ins apply); either may be empty.
     TemplateSet(std::filesystem::path user_dir, std::filesystem::path team_dir);
+
+    // The templates in effect for the person env describes: their own folder (templates/ beside
+    // the user config) over the team's (.async/templates/ of ws; none when ws is null) over the
+    // built-ins.
+    static TemplateSet in_effect(const Env& env, const Workspace* ws);
 
     // Every template in effect, sorted by name: built-ins and any extra names the override
     // folders add.

@@ -4,6 +4,7 @@
 // with drafts kept in .async/local/drafts/; and claiming a new page-bundle folder.
 #include <async/clock.hpp>
 #include <async/document.hpp>
+#include <async/session.hpp>
 
 #include <filesystem>
 #include <optional>
@@ -14,8 +15,6 @@
 
 namespace async {
 
-class Config;
-class Env;
 class Workspace;
 
 enum class EditChoice {
@@ -47,8 +46,7 @@ struct ComposeRequest {
 // it was interrupted), Error{data} with "draft:line:col" when the front matter is invalid and
 // Error{usage} when a required key is empty (text kept as a draft in both). On success the
 // draft is removed, and so is a draft passed back in with --file.
-Document compose_document(const Workspace& ws, const Env& env, const Config& config, TimePoint now,
-                          const ComposeRequest& request, const BodyInput& input);
+Document compose_document(const Session& session, const ComposeRequest& request, const BodyInput& input);
 
 // A rendered template may begin with a "+++" block of default front matter keys: returns the
 // block's front matter (empty without one) and the body after it, leading newlines removed.
@@ -64,8 +62,7 @@ enum class EditOutcome { saved, unchanged };
 // Editor failure or invalid front matter → the draft is kept and Error{no|data} says where.
 // When the file changed on disk while the editor was open, it is not overwritten: Error{no}
 // says where the edited text is kept.
-EditOutcome edit_existing(const Workspace& ws, const Env& env, const Config& config, TimePoint now,
-                          const std::filesystem::path& file, const BodyInput& input);
+EditOutcome edit_existing(const Session& session, const std::filesystem::path& file, const BodyInput& input);
 
 // Creates section/<local date of created>-<slug>/ (suffixes -2, -3… when taken, claimed with
 // mkdir so two writers never share one) and writes doc as its index.md. Returns the path.

@@ -3,6 +3,7 @@
 // deadlines, due actions, the weekly check-in day), collected once for `agenda`, `calendar` and
 // `remind`; and the check-in day rule shared with the inbox.
 #include <async/clock.hpp>
+#include <async/session.hpp>
 #include <async/dates.hpp>
 
 #include <optional>
@@ -73,7 +74,6 @@ struct Agenda {
 // What is coming for me in the next `days` days (today included): feedback and response
 // deadlines of documents I am asked on or wrote, my actions, and the check-in day(s); overdue
 // ones (still owed, my missing check-in) first.
-Agenda build_agenda(Index& index, const Workspace& ws, const Config& config, const std::string& me,
-                    TimePoint now, int days);
+Agenda build_agenda(Index& index, const Session& session, int days);
 
 } // namespace async

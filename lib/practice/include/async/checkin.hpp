@@ -3,6 +3,7 @@
 // pre-filled with my commits, the actions I ticked off and the documents I wrote; who has and
 // has not checked in; and the team's check-ins collected into one digest (Markdown or HTML).
 #include <async/clock.hpp>
+#include <async/session.hpp>
 #include <async/dates.hpp>
 #include <async/writing.hpp>
 
@@ -62,8 +63,7 @@ struct CheckinPrefill {
 // an "N earlier commits left out" line); done actions I own, outside check-ins, in
 // files changed since then and not already listed as "Done:" in one of my earlier check-ins;
 // documents I wrote (created) during the week, check-ins left out. index must be refreshed.
-CheckinPrefill gather_prefill(Index& index, const Workspace& ws, const Env& env, const Config& config,
-                              const std::string& me, IsoWeek week);
+CheckinPrefill gather_prefill(Index& index, const Session& session, IsoWeek week);
 
 struct CheckinWritten {
     std::string id;
@@ -80,8 +80,7 @@ struct CheckinWritten {
 // is needed but none is set and there is no terminal (Error{environment}). Throws what
 // compose_document/edit_existing throw for the abort paths, Error{data} when the file
 // appeared meanwhile.
-CheckinWritten write_checkin(Index& index, const Workspace& ws, const Env& env, const Config& config,
-                             const Clock& clock, const std::string& me, IsoWeek week, const BodyInput& body);
+CheckinWritten write_checkin(Index& index, const Session& session, IsoWeek week, const BodyInput& body);
 
 enum class CheckinState { done, missing, invalid };
 

@@ -2,6 +2,7 @@
 // Practice 1, feedback on write-ups: replies (one file per reply, written only by its author),
 // closing a document with its outcome, and whether each reviewer has answered.
 #include <async/clock.hpp>
+#include <async/session.hpp>
 #include <async/query.hpp>
 #include <async/writeup.hpp>
 #include <async/writing.hpp>
@@ -33,8 +34,7 @@ std::string strip_reply_context(std::string_view body);
 // that name exists) through the shared editor flow; resume_ref names doc in the resume hint.
 // Throws Error{usage} when doc is a reply, response or summary, or not a bundle's index.md,
 // and whatever compose_document throws for the abort paths (nothing is written then).
-Written create_reply(const Workspace& ws, const Env& env, const Config& config, const Clock& clock,
-                     const std::string& author, const DocSummary& doc, const BodyInput& body);
+Written create_reply(const Session& session, const DocSummary& doc, const BodyInput& body);
 
 enum class CloseResult { closed, already_closed, outcome_added };
 

@@ -4,6 +4,7 @@
 // for me (people/<me>/inbox/), ranked most urgent first; and my triage decisions (done, snooze,
 // delegate, undo), kept in people/<me>/state.toml, a file only I write.
 #include <async/clock.hpp>
+#include <async/session.hpp>
 #include <async/writeup.hpp>
 
 #include <filesystem>
@@ -50,8 +51,7 @@ struct InboxItem {
 // then the rest oldest first (due and overdue as due.hpp says). Items I have marked done,
 // snoozed (until their date) or delegated, and my ticked actions, are left out unless all is set. The checkin day comes from config checkin.day (default
 // friday); mentions count in documents written by others in the last 14 days.
-std::vector<InboxItem> gather_inbox(Index& index, const Workspace& ws, const Config& config, const std::string& me,
-                                    TimePoint now, bool all);
+std::vector<InboxItem> gather_inbox(Index& index, const Session& session, bool all);
 
 // Why item ranks where it does: "overdue by 2 days (due Thu 2026-11-26 17:00); asked by bob;
 // 3 days old".
@@ -70,7 +70,7 @@ struct CaptureRequest {
 
 // Writes people/<for>/inbox/<UTC stamp>-<me>-<slug>.md (type "item", exclusive create; -2…
 // on a clash). Throws Error{usage} for blank text, a bad handle or text over 1 MiB.
-Written capture_item(const Workspace& ws, const std::string& me, TimePoint now, const CaptureRequest& capture);
+Written capture_item(const Session& session, const CaptureRequest& capture);
 
 enum class TriageVerb { done, snooze, delegate, undo };
 
@@ -93,8 +93,8 @@ struct DecisionResult {
 // Snoozing or delegating an action is logged like any item (the action stays open for others).
 // Delegating also captures the item in the other person's inbox, saying who delegated it.
 // With dry_run nothing is written. Throws Error{usage} for delegating to myself or a bad handle.
-std::vector<DecisionResult> decide(const Workspace& ws, const std::string& me, TimePoint now,
-                                   const std::vector<InboxItem>& items, const TriageDecision& decision, bool dry_run);
+std::vector<DecisionResult> decide(const Session& session, const std::vector<InboxItem>& items,
+                                   const TriageDecision& decision, bool dry_run);
 
 // people/<me>/state.toml.
 std::filesystem::path state_file(const Workspace& ws, const std::string& me);

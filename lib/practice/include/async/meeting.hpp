@@ -3,6 +3,7 @@
 // per participant (responses/<handle>.md, written only by them), who has responded, and the
 // summary that compiles the responses, decisions and actions when the meeting closes.
 #include <async/clock.hpp>
+#include <async/session.hpp>
 #include <async/feedback.hpp>
 #include <async/query.hpp>
 #include <async/writeup.hpp>
@@ -45,8 +46,7 @@ std::string attachment_name(const std::filesystem::path& source);
 // when the text does not already. A transcript beside an attached audio or video file
 // (talk.ogg + talk.vtt, .srt or .txt) is copied with it. Attachments are checked before the
 // editor opens. Throws Error{usage} for no participants, a bad handle or a bad attachment.
-OpenedMeeting open_meeting(const Workspace& ws, const Env& env, const Config& config, const Clock& clock,
-                           const std::string& organiser, const NewMeeting& request);
+OpenedMeeting open_meeting(const Session& session, const NewMeeting& request);
 
 // The agenda's items: the text of its level-2 headings, except ones named Decisions or Actions.
 std::vector<std::string> agenda_items(std::string_view agenda_body);
@@ -66,8 +66,7 @@ struct Response {
 // Writes my response to meeting as <bundle>/responses/<me>.md, one "## " section per agenda
 // item (from the response template), or edits it when it exists. Refused with Error{no} when
 // the meeting is closed; the abort paths of compose_document/edit_existing apply.
-Response respond_to_meeting(const Workspace& ws, const Env& env, const Config& config, const Clock& clock,
-                            const std::string& me, const DocSummary& meeting, const BodyInput& body);
+Response respond_to_meeting(const Session& session, const DocSummary& meeting, const BodyInput& body);
 
 // One entry per participant: answered (responded, when) once their response exists, else
 // overdue after the deadline, else pending.
@@ -112,7 +111,6 @@ struct ClosedMeeting {
 // the compiled text), writes it, then marks the meeting closed. A meeting already closed with a
 // summary is left alone (already_closed); an existing summary.md is never overwritten: the
 // meeting is only marked closed.
-ClosedMeeting close_meeting(const Workspace& ws, const Env& env, const Config& config, const Clock& clock,
-                            Index& index, const std::string& me, const DocSummary& meeting, const BodyInput& body);
+ClosedMeeting close_meeting(const Session& session, Index& index, const DocSummary& meeting, const BodyInput& body);
 
 } // namespace async

@@ -2,6 +2,7 @@
 // Practice 1, write-ups instead of meetings: documents from the doc-new templates (doc,
 // decision, sop, onboarding, post, watercooler) with reviewers and a feedback deadline.
 #include <async/clock.hpp>
+#include <async/session.hpp>
 #include <async/writing.hpp>
 
 #include <filesystem>
@@ -30,10 +31,9 @@ struct Written {
 };
 
 // Renders the template, runs the editor flow and writes docs/<date>-<slug>/index.md.
-// author is the current handle. Throws Error{usage} for an unknown template or a bad handle,
+// The author is session.me. Throws Error{usage} for an unknown template or a bad handle,
 // and whatever compose_document throws for the abort paths.
-Written create_writeup(const Workspace& ws, const Env& env, const Config& config, const Clock& clock,
-                       const std::string& author, const NewWriteup& request);
+Written create_writeup(const Session& session, const NewWriteup& request);
 
 // The templates `doc new --template` accepts.
 const std::vector<std::string>& writeup_templates();
