@@ -72,6 +72,16 @@ TEST_CASE("markdown::mention_context") {
     CHECK(async::mention_context(body + "\nAlso @alice.\n", "alice") != async::mention_context(body, "alice"));
 }
 
+namespace {
+Strings places(const std::vector<async::BodyPosition>& positions) {
+    Strings out;
+    for (const auto& p : positions) {
+        out.push_back(std::to_string(p.line) + ":" + std::to_string(p.column));
+    }
+    return out;
+}
+} // namespace
+
 TEST_CASE("markdown::extract_markdown") {
     SUBCASE("open and done actions with owner and due") {
         auto ex = extract_markdown("Intro.\n"
@@ -311,6 +321,8 @@ TEST_CASE("markdown::extract_markdown") {
             "\n"
             "<span>@oscar</span> &#64;peggy @BOB\n");
         CHECK(ex.mentions == Strings{"alice", "bob", "carol_x-1", "dave", "frank", h64, "oscar"});
+        // Where each first appears (its '@'), for check's path:line:col.
+        CHECK(places(ex.mention_positions) == Strings{"1:8", "1:16", "1:26", "2:7", "2:22", "3:89", "9:7"});
     }
 
     SUBCASE("#id links: in text and link targets, not headings, URLs or code") {
@@ -329,6 +341,8 @@ TEST_CASE("markdown::extract_markdown") {
             "#fenced12\n"
             "```\n");
         CHECK(ex.links == Strings{"k3f9q2ma", "zz99", "abcd5678", "link5678"});
+        // The '#' of a reference or of a link's target.
+        CHECK(places(ex.link_positions) == Strings{"3:1", "5:5", "5:16", "9:10"});
         REQUIRE(ex.headings.size() == 1);
         CHECK(ex.headings[0].text == "abcd1234");
         CHECK(ex.headings[0].level == 1);

@@ -109,6 +109,27 @@ TEST_CASE("text::line_col_at") {
     CHECK(at("ab\ncd", 99) == "2:3"); // clamped to the end of the text
 }
 
+TEST_CASE("text::LineIndex agrees with line_col_at and counts CommonMark's line breaks") {
+    auto at = [](std::string_view text, std::size_t offset) {
+        auto lc = async::LineIndex{text}.at(offset);
+        return std::to_string(lc.line) + ":" + std::to_string(lc.column);
+    };
+    for (std::string_view text : {"", "abc", "ab\ncd", "a\n\n\nb", "\xc3\xa9!\nx\n"}) {
+        async::LineIndex index{text};
+        for (std::size_t offset = 0; offset <= text.size() + 1; ++offset) {
+            auto expected = async::line_col_at(text, offset);
+            CHECK(index.at(offset).line == expected.line);
+            CHECK(index.at(offset).column == expected.column);
+            CHECK(index.line_of(offset) == expected.line);
+        }
+    }
+    CHECK(at("ab\r\ncd", 2) == "1:3"); // "\r\n" is one break, its "\r" the end of line 1
+    CHECK(at("ab\r\ncd", 4) == "2:1");
+    CHECK(at("ab\rcd", 3) == "2:1"); // a lone "\r" breaks a line too
+    CHECK(at("a\r\rb", 3) == "3:1");
+    CHECK(at("ab\ncd", 99) == "2:3");
+}
+
 TEST_CASE("text::is_printable_ascii checks every byte value at every place of a word") {
     // Eight bytes are checked at once: each byte value, at each place in and after the first
     // two words (and in a tail shorter than a word), must give the answer of a plain test.

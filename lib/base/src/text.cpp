@@ -300,4 +300,33 @@ std::string one_line(std::string_view text) {
     return out;
 }
 
+LineIndex::LineIndex(std::string_view text) : m_size(text.size()), m_starts{0} {
+    const char* begin = text.data();
+    const char* end = begin + text.size();
+    if (text.find('\r') == std::string_view::npos) {
+        // Every break is a "\n" (the usual case): memchr from one to the next.
+        for (const char* p = begin; (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)))) != nullptr;) {
+            ++p;
+            m_starts.push_back(static_cast<std::size_t>(p - begin));
+        }
+        return;
+    }
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\n' || (text[i] == '\r' && (i + 1 >= text.size() || text[i + 1] != '\n'))) {
+            m_starts.push_back(i + 1);
+        }
+    }
+}
+
+std::size_t LineIndex::line_of(std::size_t offset) const {
+    offset = std::min(offset, m_size);
+    return static_cast<std::size_t>(std::upper_bound(m_starts.begin(), m_starts.end(), offset) - m_starts.begin());
+}
+
+LineCol LineIndex::at(std::size_t offset) const {
+    offset = std::min(offset, m_size);
+    std::size_t line = line_of(offset);
+    return {line, offset - m_starts[line - 1] + 1};
+}
+
 } // namespace async

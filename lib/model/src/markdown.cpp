@@ -350,42 +350,6 @@ std::optional<std::string> attachment_path(std::string_view target) {
     }
 }
 
-// 1-based line of byte offsets in text, counting "\n", "\r\n" and a lone "\r" as one line
-// break each. Queries arrive almost in increasing order, so the cursor moves in O(n) overall.
-class LineCounter {
-public:
-    explicit LineCounter(std::string_view text) : m_text(text), m_has_cr(text.find('\r') != std::string_view::npos) {}
-
-    std::size_t line_at(std::size_t offset) {
-        offset = std::min(offset, m_text.size());
-        if (m_pos < offset && !m_has_cr) {
-            // Every break is a "\n" (the usual case): memchr from one to the next.
-            const char* end = m_text.data() + offset;
-            for (const char* p = m_text.data() + m_pos;
-                 (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)))) != nullptr; ++p) {
-                ++m_line;
-            }
-            m_pos = offset;
-        }
-        for (; m_pos < offset; ++m_pos)
-            m_line += breaks_at(m_pos);
-        for (; m_pos > offset; --m_pos)
-            m_line -= breaks_at(m_pos - 1);
-        return m_line;
-    }
-
-private:
-    std::size_t breaks_at(std::size_t i) const {
-        return m_text[i] == '\n' ||
-               (m_text[i] == '\r' && (i + 1 >= m_text.size() || m_text[i + 1] != '\n'));
-    }
-
-    std::string_view m_text;
-    bool m_has_cr;
-    std::size_t m_pos = 0;
-    std::size_t m_line = 1;
-};
-
 bool is_collector(MD_BLOCKTYPE type) {
     switch (type) {
     case MD_BLOCK_LI:
@@ -498,7 +462,7 @@ private:
                 block.is_task = true;
                 block.done = li->task_mark == 'x' || li->task_mark == 'X';
                 block.task_offset = li->task_mark_offset;
-                block.task_line = m_lines.line_at(li->task_mark_offset);
+                block.task_line = m_lines.line_of(li->task_mark_offset);
                 m_last_offset = li->task_mark_offset;
             }
         }
@@ -535,13 +499,15 @@ private:
         if (detail == nullptr)
             return;
         if (type == MD_SPAN_A) {
-            std::string href = attribute_text(static_cast<MD_SPAN_A_DETAIL*>(detail)->href);
-            note_target(href);
+            const MD_ATTRIBUTE& attr = static_cast<MD_SPAN_A_DETAIL*>(detail)->href;
+            std::string href = attribute_text(attr);
+            note_target(href, attr);
             OpenBlock* c = collector();
             m_open_links.push_back(
                 OpenLink{m_scan.size(), c ? c->text.size() : 0, std::move(href)});
         } else if (type == MD_SPAN_IMG) {
-            note_target(attribute_text(static_cast<MD_SPAN_IMG_DETAIL*>(detail)->src));
+            const MD_ATTRIBUTE& attr = static_cast<MD_SPAN_IMG_DETAIL*>(detail)->src;
+            note_target(attribute_text(attr), attr);
         }
     }
 
@@ -602,20 +568,20 @@ private:
 
         // Pointers into the input give positions; md4c also passes static strings ("\n",
         // indentation), which are not part of the input and have no position.
-        auto base = reinterpret_cast<std::uintptr_t>(m_body.data());
-        auto p = reinterpret_cast<std::uintptr_t>(text);
-        if (!offset && size > 0 && p >= base && p < base + m_body.size())
-            offset = static_cast<std::size_t>(p - base);
+        if (std::size_t in_body = offset_in_body(text); !offset && size > 0 && in_body != k_no_origin)
+            offset = in_body;
         if (offset)
             m_last_offset = *offset;
 
         m_out.plain.append(chunk);
+        // A token's place in the input: chunks passed through unchanged keep their offset.
+        m_scan_origins.emplace_back(m_scan.size(), offset && chunk.data() == text ? *offset : k_no_origin);
         m_scan.append(chunk, opaque);
         if (OpenBlock* c = collector()) {
             c->text.append(chunk, opaque);
             if (!c->first && offset) {
                 c->first = offset;
-                c->first_line = m_lines.line_at(*offset);
+                c->first_line = m_lines.line_of(*offset);
             }
         }
     }
@@ -627,7 +593,7 @@ private:
             return {*block.first, block.first_line};
         if (block.is_task)
             return {block.task_offset, block.task_line};
-        return {m_last_offset, m_lines.line_at(m_last_offset)};
+        return {m_last_offset, m_lines.line_of(m_last_offset)};
     }
 
     // Mentions and "#id" references of the text read since the last block boundary (tokens
@@ -640,31 +606,61 @@ private:
                 m_context += '\n';
                 in_context = true;
             }
-            add_unique(m_out.mentions, m_seen_mentions, std::move(handle.value));
+            if (add_unique(m_out.mentions, m_seen_mentions, std::move(handle.value)))
+                m_out.mention_positions.push_back(position_of(handle.begin));
         }
         std::vector<Token> refs = find_id_refs(m_scan);
+        auto add_link = [this](std::string id, BodyPosition at) {
+            if (add_unique(m_out.links, m_seen_links, std::move(id)))
+                m_out.link_positions.push_back(at);
+        };
         std::size_t t = 0;
-        for (auto& [pos, id] : m_target_ids) {
-            for (; t < refs.size() && refs[t].begin < pos; ++t)
-                add_unique(m_out.links, m_seen_links, std::move(refs[t].value));
-            add_unique(m_out.links, m_seen_links, std::move(id));
+        for (auto& target : m_target_ids) {
+            for (; t < refs.size() && refs[t].begin < target.scan_pos; ++t)
+                add_link(std::move(refs[t].value), position_of(refs[t].begin));
+            add_link(std::move(target.id), target.offset != k_no_origin ? body_position(target.offset)
+                                                                         : position_of(target.scan_pos));
         }
         for (; t < refs.size(); ++t)
-            add_unique(m_out.links, m_seen_links, std::move(refs[t].value));
+            add_link(std::move(refs[t].value), position_of(refs[t].begin));
         m_scan.clear();
+        m_scan_origins.clear();
         m_target_ids.clear();
     }
 
-    static void add_unique(std::vector<std::string>& out, std::unordered_set<std::string>& seen,
-                           std::string value) {
-        if (seen.insert(value).second)
-            out.push_back(std::move(value));
+    // Where the byte at scan_pos of m_scan is in the body ({0, 0} when md4c generated it).
+    BodyPosition position_of(std::size_t scan_pos) const {
+        auto after = std::upper_bound(m_scan_origins.begin(), m_scan_origins.end(), scan_pos,
+                                      [](std::size_t pos, const auto& origin) { return pos < origin.first; });
+        if (after == m_scan_origins.begin() || std::prev(after)->second == k_no_origin)
+            return {};
+        return body_position(std::prev(after)->second + (scan_pos - std::prev(after)->first));
     }
 
-    void note_target(const std::string& target) {
+    BodyPosition body_position(std::size_t offset) const {
+        LineCol at = m_lines.at(offset);
+        return {at.line, at.column};
+    }
+
+    // text's offset in the body when md4c points into it, else k_no_origin.
+    std::size_t offset_in_body(const MD_CHAR* text) const {
+        auto base = reinterpret_cast<std::uintptr_t>(m_body.data());
+        auto p = reinterpret_cast<std::uintptr_t>(text);
+        return text != nullptr && p >= base && p < base + m_body.size() ? static_cast<std::size_t>(p - base) : k_no_origin;
+    }
+
+    static bool add_unique(std::vector<std::string>& out, std::unordered_set<std::string>& seen,
+                           std::string value) {
+        if (!seen.insert(value).second)
+            return false;
+        out.push_back(std::move(value));
+        return true;
+    }
+
+    void note_target(const std::string& target, const MD_ATTRIBUTE& attr) {
         if (target.size() >= 5 && target.size() <= 9 && target[0] == '#' &&
             std::all_of(target.begin() + 1, target.end(), is_id_char))
-            m_target_ids.emplace_back(m_scan.size(), target.substr(1));
+            m_target_ids.push_back({m_scan.size(), target.substr(1), offset_in_body(attr.text)});
         else if (auto path = attachment_path(target))
             add_unique(m_out.attachments, m_seen_attachments, std::move(*path));
     }
@@ -769,11 +765,18 @@ private:
     };
 
     std::string_view m_body;
-    LineCounter m_lines;
+    LineIndex m_lines;
     Extracted m_out;
     std::vector<OpenBlock> m_stack;
     RichText m_scan; // text since the last block boundary, for mentions and "#id"s
-    std::vector<std::pair<std::size_t, std::string>> m_target_ids; // (position in m_scan, id)
+    static constexpr std::size_t k_no_origin = std::numeric_limits<std::size_t>::max();
+    std::vector<std::pair<std::size_t, std::size_t>> m_scan_origins; // (position in m_scan, body offset)
+    struct TargetId {
+        std::size_t scan_pos; // where the link's text begins in m_scan
+        std::string id;
+        std::size_t offset;   // of the target in the body (its '#'), or k_no_origin
+    };
+    std::vector<TargetId> m_target_ids;
     std::vector<OpenLink> m_open_links;
     std::vector<std::pair<std::size_t, Action>> m_actions;     // (input offset, action)
     std::vector<std::pair<std::size_t, Decision>> m_decisions; // (input offset, decision)

@@ -31,9 +31,6 @@ namespace fs = std::filesystem;
 namespace async {
 namespace {
 
-bool is_alnum(char c) {
-    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-}
 bool is_digit(char c) {
     return c >= '0' && c <= '9';
 }
@@ -132,38 +129,6 @@ Finding located_finding(const std::string& path, const std::string& what) {
         f.message = describe_toml_error(trim(rest));
     }
     return f;
-}
-
-// Lines of a Markdown body with the fenced code blocks blanked, so searches for a token's
-// position skip code (where nothing is a mention or link).
-std::vector<std::string_view> prose_lines(std::string_view body) {
-    std::vector<std::string_view> lines = split_lines(body);
-    std::string_view fence;
-    for (auto& line : lines) {
-        std::string_view t = line;
-        std::size_t indent = 0;
-        while (indent < t.size() && indent < 4 && t[indent] == ' ') {
-            ++indent;
-        }
-        t.remove_prefix(indent);
-        bool opens = indent < 4 && (t.starts_with("```") || t.starts_with("~~~"));
-        if (fence.empty()) {
-            if (opens) {
-                std::size_t n = 0;
-                while (n < t.size() && t[n] == t[0]) {
-                    ++n;
-                }
-                fence = t.substr(0, n);
-                line = {};
-            }
-            continue;
-        }
-        if (opens && t.starts_with(fence) && trim(t.substr(fence.size())).empty()) {
-            fence = {};
-        }
-        line = {};
-    }
-    return lines;
 }
 
 class DocumentChecker {
@@ -356,36 +321,16 @@ private:
 
     // File position of the first occurrence of marker+token in prose, where the token ends
     // there; the body's first line when not found.
-    Position find_in_body(const Document& doc, char marker, std::string_view token,
-                          bool case_insensitive) const {
-        std::string needle = std::string(1, marker) + std::string{token};
-        if (case_insensitive) {
-            needle = to_lower_ascii(needle);
+    // A place the Markdown parser reported in the body, as a place in the file.
+    static Position in_file(const Document& doc, BodyPosition at) {
+        if (at.line == 0) {
+            return {doc.body_line(), 1};
         }
-        for (std::size_t i = 0; i < m_prose.size(); ++i) {
-            std::string line{m_prose[i]};
-            if (case_insensitive) {
-                line = to_lower_ascii(line);
-            }
-            for (auto at = line.find(needle); at != std::string::npos;
-                 at = line.find(needle, at + 1)) {
-                std::size_t end = at + needle.size();
-                char next = end < line.size() ? line[end] : ' ';
-                char prev = at > 0 ? line[at - 1] : ' ';
-                bool ends = marker == '@'
-                                ? !(is_alnum(next) || next == '_' || next == '-' || next == '@')
-                                : !(is_alnum(next) || next == '_' || next == '-' || next == '/');
-                if (ends && !is_alnum(prev)) {
-                    return {doc.body_line() + i, at + 1};
-                }
-            }
-        }
-        return {doc.body_line(), 1};
+        return {doc.body_line() + at.line - 1, at.column};
     }
 
     void check_body(const Document& doc) {
         Extracted md = extract_markdown(doc.body());
-        m_prose = prose_lines(doc.body());
         std::vector<std::string_view> lines = split_lines(doc.body());
         for (const auto& action : md.actions) {
             if (action.due) {
@@ -394,17 +339,17 @@ private:
             check_action_due(action, doc, lines);
         }
         if (!m_team.empty()) {
-            for (const auto& handle : md.mentions) {
-                std::string h = normal_handle(handle);
+            for (std::size_t i = 0; i < md.mentions.size(); ++i) {
+                std::string h = normal_handle(md.mentions[i]);
                 if (!in_team(h)) {
-                    add(Severity::warning, find_in_body(doc, '@', h, true),
+                    add(Severity::warning, in_file(doc, md.mention_positions[i]),
                         "unknown person '@" + h + "' (no [people." + h +
                             "] in .async/config.toml)");
                 }
             }
         }
-        for (const auto& target : md.links) {
-            m_result.links.push_back(LinkRef{target, find_in_body(doc, '#', target, false)});
+        for (std::size_t i = 0; i < md.links.size(); ++i) {
+            m_result.links.push_back(LinkRef{md.links[i], in_file(doc, md.link_positions[i])});
         }
     }
 
@@ -444,7 +389,6 @@ private:
     const Document* m_doc = nullptr;
     const std::vector<std::string>& m_team;
     std::map<std::string, Key> m_keys;
-    std::vector<std::string_view> m_prose;
     FileResult m_result;
 };
 

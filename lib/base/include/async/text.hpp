@@ -60,6 +60,21 @@ std::string one_line(std::string_view text);
 // handles live in state files and scripts, so it must never change.
 std::string short_hash(std::string_view text);
 
+// line_col_at for many offsets of one text, where a line break is "\n", "\r\n" or a lone "\r"
+// (as CommonMark counts them, for positions in a Markdown body). Built in one pass; each
+// lookup is a binary search, so k positions cost O(n + k log n), never O(n k).
+class LineIndex {
+public:
+    explicit LineIndex(std::string_view text);
+    // An offset past the end counts as the end.
+    std::size_t line_of(std::size_t offset) const;
+    LineCol at(std::size_t offset) const;
+
+private:
+    std::size_t m_size;
+    std::vector<std::size_t> m_starts; // offset of each line's first byte; m_starts[0] == 0
+};
+
 // short_hash of the parts one after the other, without joining them first.
 std::string short_hash(std::initializer_list<std::string_view> parts);
 

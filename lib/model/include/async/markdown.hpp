@@ -38,13 +38,23 @@ struct Heading {
     std::size_t line = 0;
 };
 
+// A place in the body: 1-based line and byte column; {0, 0} when md4c gave the text no place
+// in the input (text it generated itself).
+struct BodyPosition {
+    std::size_t line = 0;
+    std::size_t column = 0;
+};
+
 struct Extracted {
     std::vector<Action> actions;
     std::vector<Decision> decisions;   // list items or paragraphs starting with "Decision:",
                                        // and list items under a heading named "Decisions"
     std::vector<std::string> mentions; // @handles in text (not in code, not e-mail addresses), unique, in order
+    std::vector<BodyPosition> mention_positions; // where each of mentions first appears (same order)
     std::vector<Heading> headings;
     std::vector<std::string> links;    // "#id" references (4-8 chars [0-9a-z]) in text or link targets, unique, in order
+    std::vector<BodyPosition> link_positions; // where each of links first appears: its '#', or the
+                                              // text of a link whose target is "#id"
     std::vector<std::string> attachments; // relative link targets under attachments/ (images and links)
     std::string plain;                 // the body's text without markup, for full-text search
 };
