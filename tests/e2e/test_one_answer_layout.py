@@ -101,5 +101,36 @@ class SyncAgreesWithTheIndex(LayoutCase):
         self.assertEqual(subject, "async: 1 document, 1 item")
 
 
+class PublishAgreesWithTheIndex(LayoutCase):
+    def test_publish_shows_a_transcript_exactly_when_the_index_holds_it(self):
+        bundle = "docs/2026-11-26-demo"
+        self.put(bundle + "/index.md", DOC.format(id="demo0001", type="post", title="Demo"))
+        self.put(bundle + "/attachments/talk.ogg", "OggS")
+        self.put(bundle + "/attachments/talk.txt", "we talked about the zeppelin\n")
+        # An upper-case extension is not a media file to the layout: its .txt is a plain
+        # attachment, so neither search nor the published page treat it as a transcript.
+        self.put(bundle + "/attachments/LOUD.OGG", "OggS")
+        self.put(bundle + "/attachments/LOUD.txt", "we talked about the quasar\n")
+        self.assertEqual(self.a("index").code, 0)
+
+        def found(word):
+            r = self.a("search", word, "--json")
+            hits = json.loads(r.out)["results"]
+            self.assertEqual(r.code, 0 if hits else 1, r)  # 1: nothing found, as grep
+            return bool(hits)
+
+        self.assertTrue(found("zeppelin"))
+        self.assertFalse(found("quasar"))
+        site = self.tmp / "site"
+        r = self.a("publish", "-o", str(site))
+        self.assertEqual(r.code, 0, r)
+        page = next(p.read_text(encoding="utf-8") for p in site.rglob("*.html")
+                    if "LOUD" in p.read_text(encoding="utf-8"))
+        self.assertIn("zeppelin", page)
+        self.assertIn("Transcript", page)
+        self.assertNotIn("quasar", page)
+        self.assertEqual(page.count("<audio"), 1, page)
+
+
 if __name__ == "__main__":
     harness.main()

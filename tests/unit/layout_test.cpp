@@ -70,7 +70,10 @@ TEST_CASE("layout::media") {
     CHECK(async::is_media_file_name("a.b.mkv"));
     CHECK_FALSE(async::is_media_file_name(".ogg"));
     CHECK_FALSE(async::is_media_file_name("talk.txt"));
-    CHECK(async::is_audio_file_name("TALK.OGG"));
+    CHECK(!async::is_audio_file_name("TALK.OGG")); // as classify() sees media: lower-case extensions
+    CHECK(async::transcript_paths("docs/a/attachments/talk.v2.ogg") ==
+          std::vector<std::string>{"docs/a/attachments/talk.v2.vtt", "docs/a/attachments/talk.v2.srt",
+                                   "docs/a/attachments/talk.v2.txt"});
     CHECK_FALSE(async::is_audio_file_name("talk.mp4"));
     auto siblings = async::media_siblings("docs/x/attachments/a.b.txt");
     CHECK(siblings.front() == "docs/x/attachments/a.b.ogg");

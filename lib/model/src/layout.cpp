@@ -10,6 +10,13 @@ constexpr std::string_view k_media[] = {".ogg",  ".oga",  ".opus", ".mp3", ".m4a
                                         ".flac", ".webm", ".mp4",  ".mkv", ".mov", ".m4v"};
 constexpr std::string_view k_audio[] = {".ogg", ".oga", ".opus", ".mp3", ".m4a", ".wav", ".flac"};
 
+// rel without its extension (the last '.' of the file name on).
+std::string_view stem_of(std::string_view rel) {
+    auto dot = rel.rfind('.');
+    auto slash = rel.rfind('/');
+    return dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash) ? rel : rel.substr(0, dot);
+}
+
 std::vector<std::string_view> split(std::string_view rel) {
     std::vector<std::string_view> parts;
     while (true) {
@@ -166,10 +173,8 @@ bool is_media_file_name(std::string_view name) {
 }
 
 bool is_audio_file_name(std::string_view name) {
-    std::string lowered = to_lower_ascii(name);
-    return std::any_of(std::begin(k_audio), std::end(k_audio), [&](std::string_view ext) {
-        return lowered.size() > ext.size() && lowered.ends_with(ext);
-    });
+    return std::any_of(std::begin(k_audio), std::end(k_audio),
+                       [&](std::string_view ext) { return name.size() > ext.size() && name.ends_with(ext); });
 }
 
 const std::vector<std::string>& transcript_extensions() {
@@ -178,14 +183,17 @@ const std::vector<std::string>& transcript_extensions() {
 }
 
 std::vector<std::string> media_siblings(std::string_view rel) {
-    auto dot = rel.rfind('.');
-    auto slash = rel.rfind('/');
-    std::string_view stem = dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash)
-                                ? rel
-                                : rel.substr(0, dot);
     std::vector<std::string> out;
     for (auto ext : k_media) {
-        out.push_back(std::string{stem} + std::string{ext});
+        out.push_back(std::string{stem_of(rel)} + std::string{ext});
+    }
+    return out;
+}
+
+std::vector<std::string> transcript_paths(std::string_view media_rel) {
+    std::vector<std::string> out;
+    for (const auto& ext : transcript_extensions()) {
+        out.push_back(std::string{stem_of(media_rel)} + ext);
     }
     return out;
 }

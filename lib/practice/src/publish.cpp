@@ -361,7 +361,7 @@ std::string Site::media_section(const Entry& entry) const {
         rels.insert(a.rel);
     }
     for (const auto& a : entry.attachments) {
-        if (!is_media_file_name(a.rel) && !is_audio_file_name(a.rel)) {
+        if (!is_media_file_name(a.rel)) {
             continue;
         }
         std::string url = "attachments/" + encode_path(a.rel);
@@ -371,12 +371,11 @@ std::string Site::media_section(const Entry& entry) const {
         out += std::string{audio ? "<audio" : "<video"} + " controls preload=\"none\" src=\"" + escape_html(url) +
                "\"><a href=\"" + escape_html(url) + "\">" + escape_html(leaf) + "</a>" +
                (audio ? "</audio>" : "</video>") + "\n";
-        std::string stem = a.rel.substr(0, a.rel.size() - fs::path{a.rel}.extension().string().size());
-        for (const auto& ext : transcript_extensions()) {
-            if (!rels.count(stem + ext)) {
+        for (const auto& transcript : transcript_paths(a.rel)) {
+            if (!rels.count(transcript)) {
                 continue;
             }
-            fs::path source = a.source.parent_path() / (fs::path{a.rel}.stem().string() + ext);
+            fs::path source = a.source.parent_path() / fs::path{transcript}.filename();
             std::error_code ec;
             auto size = fs::file_size(source, ec);
             if (ec || size > static_cast<std::uintmax_t>(k_max_file_size)) {

@@ -4,6 +4,7 @@
 #include <async/dates.hpp>
 #include <async/document.hpp>
 #include <async/error.hpp>
+#include <async/layout.hpp>
 #include <async/workspace.hpp>
 
 #include <algorithm>
@@ -69,7 +70,7 @@ void add(std::vector<SampleFile>& files, fs::path rel, const Document& doc) {
 }
 
 void add_pricing(std::vector<SampleFile>& files, const Dates& t) {
-    fs::path dir = fs::path{"docs"} / (t.date(-3) + "-pricing-page-redesign");
+    fs::path dir = fs::path{k_docs} / (t.date(-3) + "-pricing-page-redesign");
     Document doc = make({k_sample_doc_id, "doc", "Pricing page redesign", "alice", t.at(-3, 10, 15)},
                         "Feedback wanted from @bob @carol by " + t.date(1) + ".\n"
                         "\n"
@@ -99,7 +100,7 @@ void add_pricing(std::vector<SampleFile>& files, const Dates& t) {
     doc.set_strings("reviewers", {"bob", "carol"});
     doc.set_time("due", t.at(1, 17, 0));
     doc.set_strings("tags", {"pricing", "web"});
-    add(files, dir / "index.md", doc);
+    add(files, dir / k_bundle_file, doc);
 
     TimePoint when = t.at(-2, 9, 30);
     Document reply = make({"m2b8r4tq", "reply", "", "bob", when},
@@ -111,11 +112,11 @@ void add_pricing(std::vector<SampleFile>& files, const Dates& t) {
                           "\n"
                           "Lead with the yearly price; @carol has the numbers from the beta.\n");
     reply.set_string("reply_to", k_sample_doc_id);
-    add(files, dir / "replies" / (format_utc_stamp(when) + "-bob.md"), reply);
+    add(files, replies_dir(dir / k_bundle_file) / (format_utc_stamp(when) + "-bob.md"), reply);
 }
 
 void add_on_call(std::vector<SampleFile>& files, const Dates& t) {
-    fs::path dir = fs::path{"docs"} / (t.date(-6) + "-on-call-rotation");
+    fs::path dir = fs::path{k_docs} / (t.date(-6) + "-on-call-rotation");
     Document doc = make({"r8d2w5kc", "doc", "On-call rotation", "bob", t.at(-6, 14, 0)},
                         "Feedback wanted from @alice @carol by " + t.date(-1) + ".\n"
                         "\n"
@@ -142,7 +143,7 @@ void add_on_call(std::vector<SampleFile>& files, const Dates& t) {
     doc.set_strings("reviewers", {"alice", "carol"});
     doc.set_time("due", t.at(-1, 17, 0));
     doc.set_strings("tags", {"ops"});
-    add(files, dir / "index.md", doc);
+    add(files, dir / k_bundle_file, doc);
 
     TimePoint when = t.at(-2, 16, 45);
     Document reply = make({"c6h1n3vw", "reply", "", "carol", when},
@@ -150,11 +151,11 @@ void add_on_call(std::vector<SampleFile>& files, const Dates& t) {
                           "\n"
                           "Yes, if the hand-over happens on Monday mornings, not Fridays.\n");
     reply.set_string("reply_to", "r8d2w5kc");
-    add(files, dir / "replies" / (format_utc_stamp(when) + "-carol.md"), reply);
+    add(files, replies_dir(dir / k_bundle_file) / (format_utc_stamp(when) + "-carol.md"), reply);
 }
 
 void add_decision(std::vector<SampleFile>& files, const Dates& t) {
-    fs::path dir = fs::path{"docs"} / (t.date(-12) + "-upgrade-to-postgresql-16");
+    fs::path dir = fs::path{k_docs} / (t.date(-12) + "-upgrade-to-postgresql-16");
     Document doc = make({"p4g1x6db", "decision", "Upgrade to PostgreSQL 16", "carol", t.at(-12, 11, 0)},
                         "Input wanted from @alice @bob by " + t.date(-9) + ".\n"
                         "\n"
@@ -180,7 +181,7 @@ void add_decision(std::vector<SampleFile>& files, const Dates& t) {
     doc.set_time("due", t.at(-9, 17, 0));
     doc.set_strings("tags", {"database"});
     doc.set_time("closed", t.at(-8, 15, 0));
-    add(files, dir / "index.md", doc);
+    add(files, dir / k_bundle_file, doc);
 
     TimePoint when = t.at(-10, 13, 20);
     Document reply = make({"a9k2e7fj", "reply", "", "alice", when},
@@ -188,14 +189,14 @@ void add_decision(std::vector<SampleFile>& files, const Dates& t) {
                           "\n"
                           "Option 1: two hours on a January night is fine for our customers.\n");
     reply.set_string("reply_to", "p4g1x6db");
-    add(files, dir / "replies" / (format_utc_stamp(when) + "-alice.md"), reply);
+    add(files, replies_dir(dir / k_bundle_file) / (format_utc_stamp(when) + "-alice.md"), reply);
     when = t.at(-9, 10, 5);
     reply = make({"w3b5z8nd", "reply", "", "bob", when},
                  "## My answer\n"
                  "\n"
                  "Option 1, and let's rehearse the rollback on staging first.\n");
     reply.set_string("reply_to", "p4g1x6db");
-    add(files, dir / "replies" / (format_utc_stamp(when) + "-bob.md"), reply);
+    add(files, replies_dir(dir / k_bundle_file) / (format_utc_stamp(when) + "-bob.md"), reply);
 }
 
 void add_post_and_sop(std::vector<SampleFile>& files, const Dates& t) {
@@ -211,7 +212,7 @@ void add_post_and_sop(std::vector<SampleFile>& files, const Dates& t) {
                          "the interviews. The notes are linked from #k3f9q2ma.\n");
     post.set_string("status", "open");
     post.set_strings("tags", {"beta", "research"});
-    add(files, fs::path{"docs"} / (t.date(-5) + "-what-we-learned-from-the-beta") / "index.md", post);
+    add(files, fs::path{k_docs} / (t.date(-5) + "-what-we-learned-from-the-beta") / k_bundle_file, post);
 
     Document sop = make({"d3p1oy5s", "sop", "How we deploy", "bob", t.at(-20, 10, 0)},
                         "Everyone who merges to main can deploy. It takes ten minutes.\n"
@@ -227,7 +228,7 @@ void add_post_and_sop(std::vector<SampleFile>& files, const Dates& t) {
                         "- [ ] @bob record a walkthrough of a deploy due:" + t.date(-3) + "\n");
     sop.set_string("status", "open");
     sop.set_strings("tags", {"ops"});
-    add(files, fs::path{"docs"} / (t.date(-20) + "-how-we-deploy") / "index.md", sop);
+    add(files, fs::path{k_docs} / (t.date(-20) + "-how-we-deploy") / k_bundle_file, sop);
 }
 
 Document response(const std::string& id, const std::string& who, TimePoint when,
@@ -238,7 +239,7 @@ Document response(const std::string& id, const std::string& who, TimePoint when,
 }
 
 void add_open_meeting(std::vector<SampleFile>& files, const Dates& t) {
-    fs::path dir = fs::path{"meetings"} / (t.date(-1) + "-launch-sync");
+    fs::path dir = fs::path{k_meetings} / (t.date(-1) + "-launch-sync");
     Document agenda = make({k_sample_meeting_id, "meeting", "Launch sync", "alice", t.at(-1, 9, 0)},
                            "**Goal:** agree the launch date and who does what in launch week.\n"
                            "\n"
@@ -254,8 +255,8 @@ void add_open_meeting(std::vector<SampleFile>& files, const Dates& t) {
     agenda.set_string("status", "open");
     agenda.set_strings("participants", {"alice", "bob", "carol"});
     agenda.set_time("due", t.at(1, 17, 0));
-    add(files, dir / "index.md", agenda);
-    add(files, dir / "responses" / "bob.md",
+    add(files, dir / k_bundle_file, agenda);
+    add(files, responses_dir(dir / k_bundle_file) / "bob.md",
         response("e5r7b2kp", "bob", t.at(-1, 16, 20), k_sample_meeting_id,
                  "## Launch date\n"
                  "\n"
@@ -270,7 +271,7 @@ void add_open_meeting(std::vector<SampleFile>& files, const Dates& t) {
 
 void add_closed_meeting(std::vector<SampleFile>& files, const Dates& t) {
     const std::string id = "q4p1an9s";
-    fs::path dir = fs::path{"meetings"} / (t.date(-9) + "-q4-planning");
+    fs::path dir = fs::path{k_meetings} / (t.date(-9) + "-q4-planning");
     Document agenda = make({id, "meeting", "Q4 planning", "carol", t.at(-9, 9, 0)},
                            "**Goal:** the two things we must finish this quarter, and whom we hire.\n"
                            "\n"
@@ -287,16 +288,16 @@ void add_closed_meeting(std::vector<SampleFile>& files, const Dates& t) {
     agenda.set_strings("participants", {"alice", "bob", "carol"});
     agenda.set_time("due", t.at(-7, 17, 0));
     agenda.set_time("closed", t.at(-6, 17, 30));
-    add(files, dir / "index.md", agenda);
-    add(files, dir / "responses" / "alice.md",
+    add(files, dir / k_bundle_file, agenda);
+    add(files, responses_dir(dir / k_bundle_file) / "alice.md",
         response("h2q9t4mc", "alice", t.at(-8, 11, 0), id,
                  "## Goals\n\nThe pricing page, and the export button from the beta.\n\n"
                  "## Hiring\n\nBackend: the on-call load is there.\n"));
-    add(files, dir / "responses" / "bob.md",
+    add(files, responses_dir(dir / k_bundle_file) / "bob.md",
         response("j7v3x1ge", "bob", t.at(-8, 15, 40), id,
                  "## Goals\n\nThe pricing page and the database upgrade.\n\n"
                  "## Hiring\n\nBackend.\n"));
-    add(files, dir / "responses" / "carol.md",
+    add(files, responses_dir(dir / k_bundle_file) / "carol.md",
         response("n4w6y8sa", "carol", t.at(-7, 9, 10), id,
                  "## Goals\n\nThe pricing page and the export button.\n\n"
                  "## Hiring\n\nBackend, and I will write the job description.\n"));
@@ -332,7 +333,7 @@ void add_closed_meeting(std::vector<SampleFile>& files, const Dates& t) {
                             "- [x] @carol write the backend job description\n"
                             "- [ ] @bob write the Q1 roadmap due:" + t.date(-2) + "\n");
     summary.set_string("summary_of", id);
-    add(files, dir / "summary.md", summary);
+    add(files, summary_file(dir / k_bundle_file), summary);
 }
 
 void add_checkins(std::vector<SampleFile>& files, const Dates& t) {
@@ -352,7 +353,7 @@ void add_checkins(std::vector<SampleFile>& files, const Dates& t) {
                               "\n## What is next?\n\n" + e.next +
                               "\n## Anything in your way?\n\n" + e.blocked);
         d.set_string("week", label);
-        add(files, fs::path{"checkins"} / label / (e.who + ".md"), d);
+        add(files, checkin_file({}, label, e.who), d);
     };
     TimePoint friday = iso_week_start(last_week) + days{4};
     write(last_week, friday + hours{15}, {"alice", "u1c8k5pa", "- Collected the conversion numbers for the pricing page.\n",
@@ -389,15 +390,16 @@ bool has_files(const fs::path& dir) {
 
 bool can_take_sample(const fs::path& dir) {
     std::error_code ec;
-    if (!fs::is_directory(dir / ".async", ec)) {
+    Workspace ws{dir};
+    if (!fs::is_directory(ws.async_dir(), ec)) {
         return true;
     }
-    for (auto sub : {"docs", "meetings", "checkins", "people"}) {
-        if (has_files(dir / sub)) {
+    for (auto section : k_sections) {
+        if (has_files(dir / section)) {
             return false;
         }
     }
-    fs::path config = dir / ".async" / "config.toml";
+    fs::path config = ws.config_file();
     if (!fs::exists(config, ec)) {
         return true;
     }

@@ -104,7 +104,8 @@ std::optional<std::string> unreached_problem(std::string_view rel);
 // (talk.ogg + talk.vtt, .srt or .txt in a bundle's attachments/) is indexed with the bundle.
 bool is_media_file_name(std::string_view name);
 
-// True for audio file names (by extension, any case), which publish plays with <audio>.
+// True for the media file names that are audio (publish plays them with <audio>, the other
+// media with <video>).
 bool is_audio_file_name(std::string_view name);
 
 // The transcript extensions, in order of preference: ".vtt", ".srt", ".txt".
@@ -113,6 +114,11 @@ const std::vector<std::string>& transcript_extensions();
 // The paths rel would have with each media extension instead of its own (talk.txt ->
 // talk.ogg, talk.mp3, …): the files whose presence makes a .txt a transcript.
 std::vector<std::string> media_siblings(std::string_view rel);
+
+// The transcripts a media file rel may have beside it, in order of preference (talk.ogg ->
+// talk.vtt, talk.srt, talk.txt): the first that exists is the one classify() calls its
+// transcript.
+std::vector<std::string> transcript_paths(std::string_view media_rel);
 
 // The folders and files of the bundle whose document is bundle_file (<bundle>/index.md,
 // absolute or relative): <bundle>/replies, <bundle>/responses, <bundle>/summary.md,
