@@ -204,34 +204,7 @@ std::size_t count_commits(const fs::path& root, const std::string& from, const s
 } // namespace
 
 std::string_view change_kind(std::string_view path) {
-    switch (classify(path)) {
-    case FileKind::document:
-        return "document";
-    case FileKind::meeting:
-        return "meeting";
-    case FileKind::reply:
-        return "reply";
-    case FileKind::response:
-        return "response";
-    case FileKind::summary:
-        return "summary";
-    case FileKind::checkin:
-        return "check-in";
-    case FileKind::item:
-        return "item";
-    case FileKind::transcript:
-    case FileKind::attachment:
-        return "attachment";
-    case FileKind::inbox_state:
-        return "inbox state";
-    case FileKind::config:
-        return "config";
-    case FileKind::template_file:
-        return "template";
-    case FileKind::other:
-        break;
-    }
-    return "file";
+    return kind_noun(classify(path));
 }
 
 std::string sync_commit_message(const std::vector<FileChange>& changes) {

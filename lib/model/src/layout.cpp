@@ -2,6 +2,7 @@
 #include <async/text.hpp>
 
 #include <algorithm>
+#include <iterator>
 
 namespace async {
 namespace {
@@ -73,7 +74,7 @@ FileKind classify(std::string_view rel, const SiblingExists& sibling_exists) {
         if (parts[i].empty() || parts[i].front() == '.') {
             return FileKind::other;
         }
-        if (i + 1 < parts.size() && parts[i] == "attachments") {
+        if (i + 1 < parts.size() && parts[i] == k_attachments) {
             in_attachments = true;
         }
     }
@@ -119,23 +120,43 @@ bool is_indexed(FileKind kind) {
     return is_document(kind) || kind == FileKind::transcript;
 }
 
-std::string_view default_type(FileKind kind) {
-    switch (kind) {
-    case FileKind::meeting:
-        return "meeting";
-    case FileKind::reply:
-        return "reply";
-    case FileKind::response:
-        return "response";
-    case FileKind::summary:
-        return "summary";
-    case FileKind::checkin:
-        return "checkin";
-    case FileKind::item:
-        return "item";
-    default:
-        return "doc";
+namespace {
+
+struct KindNames {
+    FileKind kind;
+    std::string_view type; // the default type of a document of this kind
+    std::string_view noun; // what a message calls a file of this kind
+};
+
+// In FileKind's order.
+constexpr KindNames k_kind_names[] = {
+    {FileKind::document, "doc", "document"},    {FileKind::meeting, "meeting", "meeting"},
+    {FileKind::reply, "reply", "reply"},        {FileKind::response, "response", "response"},
+    {FileKind::summary, "summary", "summary"},  {FileKind::checkin, "checkin", "check-in"},
+    {FileKind::item, "item", "item"},           {FileKind::transcript, "doc", "attachment"},
+    {FileKind::attachment, "doc", "attachment"}, {FileKind::inbox_state, "doc", "inbox state"},
+    {FileKind::config, "doc", "config"},        {FileKind::template_file, "doc", "template"},
+    {FileKind::other, "doc", "file"},
+};
+
+constexpr bool in_kind_order() {
+    for (std::size_t i = 0; i < std::size(k_kind_names); ++i) {
+        if (static_cast<std::size_t>(k_kind_names[i].kind) != i) {
+            return false;
+        }
     }
+    return std::size(k_kind_names) == static_cast<std::size_t>(FileKind::other) + 1;
+}
+static_assert(in_kind_order(), "k_kind_names must list every FileKind in order");
+
+} // namespace
+
+std::string_view default_type(FileKind kind) {
+    return k_kind_names[static_cast<std::size_t>(kind)].type;
+}
+
+std::string_view kind_noun(FileKind kind) {
+    return k_kind_names[static_cast<std::size_t>(kind)].noun;
 }
 
 std::string bundle_of(std::string_view rel) {
@@ -211,7 +232,7 @@ std::filesystem::path summary_file(const std::filesystem::path& bundle_file) {
 }
 
 std::filesystem::path attachments_dir(const std::filesystem::path& bundle_file) {
-    return bundle_file.parent_path() / "attachments";
+    return bundle_file.parent_path() / k_attachments;
 }
 
 std::filesystem::path checkins_dir(const std::filesystem::path& root) {

@@ -1,5 +1,6 @@
 #include <async/markdown.hpp>
 #include <async/due.hpp>
+#include <async/layout.hpp>
 
 #include <async/text.hpp>
 
@@ -32,7 +33,6 @@ constexpr unsigned k_md_flags = MD_DIALECT_GITHUB;
 constexpr std::size_t k_max_handle = 64;
 constexpr std::string_view k_replacement = "\xEF\xBF\xBD"; // U+FFFD
 constexpr std::string_view k_decision_prefix = "decision:";
-constexpr std::string_view k_attachments_dir = "attachments/";
 
 bool is_ascii_alnum(char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -321,8 +321,8 @@ int hex_value(char c) {
 std::optional<std::string> attachment_path(std::string_view target) {
     while (target.substr(0, 2) == "./")
         target.remove_prefix(2);
-    if (target.substr(0, k_attachments_dir.size()) != k_attachments_dir ||
-        target.size() == k_attachments_dir.size())
+    if (target.size() <= k_attachments.size() + 1 || !target.starts_with(k_attachments) ||
+        target[k_attachments.size()] != '/')
         return std::nullopt;
     std::string path;
     for (std::size_t i = 0; i < target.size(); ++i) {
@@ -338,7 +338,7 @@ std::optional<std::string> attachment_path(std::string_view target) {
     if (path.find('\0') != std::string::npos || path.find('\\') != std::string::npos)
         return std::nullopt;
     // A file inside the folder: no ".." segment (no way out), no empty segment (no directory).
-    std::string_view rest = std::string_view(path).substr(k_attachments_dir.size());
+    std::string_view rest = std::string_view(path).substr(k_attachments.size() + 1);
     for (;;) {
         std::size_t slash = rest.find('/');
         std::string_view segment = rest.substr(0, slash);

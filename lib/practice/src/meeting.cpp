@@ -2,6 +2,7 @@
 #include <async/dates.hpp>
 #include <async/document.hpp>
 #include <async/error.hpp>
+#include <async/html.hpp>
 #include <async/identity.hpp>
 #include <async/layout.hpp>
 #include <async/markdown.hpp>
@@ -39,19 +40,7 @@ std::string link_text(std::string_view name) {
 
 // A link target for attachments/<name>: everything but unreserved URL characters escaped.
 std::string link_target(std::string_view name) {
-    static constexpr char k_hex[] = "0123456789ABCDEF";
-    std::string out = "attachments/";
-    for (char c : name) {
-        auto u = static_cast<unsigned char>(c);
-        if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out += c;
-        } else {
-            out += '%';
-            out += k_hex[u >> 4];
-            out += k_hex[u & 15];
-        }
-    }
-    return out;
+    return std::string{k_attachments} + "/" + url_encode_segment(name);
 }
 
 // name, or name-2.ext, name-3.ext… : the first free name in dir, claimed by copying source to

@@ -34,6 +34,9 @@ inline constexpr std::string_view k_checkins = "checkins";
 inline constexpr std::string_view k_people = "people";
 inline constexpr std::string_view k_sections[] = {k_docs, k_meetings, k_checkins, k_people};
 
+// The folder of a bundle that holds its linked files (the body links them as attachments/…).
+inline constexpr std::string_view k_attachments = "attachments";
+
 // The file of a bundle that is its document: docs/<bundle>/index.md, meetings/<bundle>/index.md.
 inline constexpr std::string_view k_bundle_file = "index.md";
 
@@ -84,6 +87,11 @@ bool is_document(FileKind kind);
 // The type a document has when its front matter does not say: "doc", "meeting", "reply",
 // "response", "summary", "checkin" or "item". Only for is_document kinds.
 std::string_view default_type(FileKind kind);
+
+// What a message calls a file of kind: "document", "meeting", "reply", "response", "summary",
+// "check-in", "item", "attachment" (transcripts too), "inbox state", "config", "template", or
+// "file" for one that is not the workspace's.
+std::string_view kind_noun(FileKind kind);
 
 // The bundle a path belongs to: docs/2026-11-26-x/replies/a.md -> docs/2026-11-26-x,
 // checkins/2026-W48/alice.md -> checkins/2026-W48; a file directly in a section: the section.
