@@ -137,5 +137,13 @@ void add_agenda_command(CLI::App& app, Context& ctx);
 void add_calendar_command(CLI::App& app, Context& ctx);
 void add_remind_command(CLI::App& app, Context& ctx);
 void add_complete_command(CLI::App& app, Context& ctx); // hidden: async __complete
+void add_help_command(CLI::App& app, Context& ctx);
+
+// Throws Error{usage} "'WORD' is not an async command" (with the closest commands as the hint)
+// when a word of argv where a command belongs names none: CLI11 would say only "A subcommand
+// is required".
+void check_command_words(CLI::App& app, int argc, char** argv);
+// "'async doc' needs a command: new, reply, close": for a command word given alone.
+std::string missing_command(CLI::App& level);
 
 } // namespace async::cmd

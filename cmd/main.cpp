@@ -35,6 +35,7 @@ constexpr async::cmd::CommandAdder k_commands[] = {
     async::cmd::add_sync_command,
     async::cmd::add_publish_command,
     async::cmd::add_complete_command,
+    async::cmd::add_help_command,
 };
 
 // The exit code PRODUCT.md assigns to kind.
@@ -98,6 +99,7 @@ int main(int argc, char** argv) {
     }
 
     try {
+        async::cmd::check_command_words(app, argc, argv);
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
         std::fputs(app.help().c_str(), stdout);
@@ -109,13 +111,16 @@ int main(int argc, char** argv) {
         std::puts(e.what());
         return finish(0);
     } catch (const CLI::ParseError& e) {
-        const auto* failed = &app;
+        CLI::App* failed = &app;
         for (auto* sub = app.get_subcommands().empty() ? nullptr : app.get_subcommands().back(); sub;
              sub = sub->get_subcommands().empty() ? nullptr : sub->get_subcommands().back()) {
             failed = sub;
         }
         std::string name = failed == &app ? "async" : "async " + failed->get_name();
-        print_error(e.what(), "see '" + name + " --help'");
+        bool no_command = e.get_name() == "RequiredError" && failed->get_require_subcommand_min() > 0 &&
+                          failed->get_subcommands().empty();
+        print_error(no_command ? async::cmd::missing_command(*failed) : std::string{e.what()},
+                    "see '" + name + " --help'");
         return finish(2);
     } catch (const async::Error& e) {
         print_error(e.what(), e.hint());

@@ -130,6 +130,20 @@ TEST_CASE("text::LineIndex agrees with line_col_at and counts CommonMark's line 
     CHECK(at("ab\ncd", 99) == "2:3");
 }
 
+TEST_CASE("text::closest_words") {
+    using async::closest_words;
+    using Words = std::vector<std::string>;
+    Words commands{"init", "doc", "inbox", "index", "list", "show"};
+    CHECK(closest_words("dco", commands) == Words{"doc"});   // a swap is one edit
+    CHECK(closest_words("lsit", commands) == Words{"list"});
+    CHECK(closest_words("INIT", commands) == Words{"init"}); // case ignored
+    CHECK(closest_words("in", commands) == Words{"init", "inbox", "index"}); // words it begins
+    CHECK(closest_words("nosuch", commands).empty());
+    CHECK(closest_words("x", commands).empty());             // one letter is too short to guess
+    CHECK(closest_words("", commands).empty());
+    CHECK(closest_words(std::string(100000, 'd'), commands).empty());
+}
+
 TEST_CASE("text::is_printable_ascii checks every byte value at every place of a word") {
     // Eight bytes are checked at once: each byte value, at each place in and after the first
     // two words (and in a tail shorter than a word), must give the answer of a plain test.

@@ -329,4 +329,53 @@ LineCol LineIndex::at(std::size_t offset) const {
     return {line, offset - m_starts[line - 1] + 1};
 }
 
+namespace {
+
+// Optimal string alignment distance (Damerau-Levenshtein without moves across a swap).
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i) {
+        d[i][0] = i;
+    }
+    for (std::size_t j = 0; j <= b.size(); ++j) {
+        d[0][j] = j;
+    }
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    return d[a.size()][b.size()];
+}
+
+} // namespace
+
+std::vector<std::string> closest_words(std::string_view word, const std::vector<std::string>& candidates) {
+    constexpr std::size_t k_max_word = 64; // longer input is no typo of a command name
+    std::vector<std::string> out;
+    if (word.empty() || word.size() > k_max_word) {
+        return out;
+    }
+    std::string lowered = to_lower_ascii(word);
+    std::size_t best = std::min<std::size_t>(2, (lowered.size() - 1) / 2);
+    std::vector<std::size_t> distances;
+    for (const auto& c : candidates) {
+        distances.push_back(c.size() > k_max_word ? k_max_word : edit_distance(lowered, to_lower_ascii(c)));
+    }
+    for (std::size_t d : distances) {
+        best = std::min(best, d);
+    }
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+        bool prefix = lowered.size() >= 2 && to_lower_ascii(candidates[i]).starts_with(lowered);
+        if (distances[i] <= best || prefix) {
+            out.push_back(candidates[i]);
+        }
+    }
+    return out;
+}
+
 } // namespace async

@@ -60,6 +60,12 @@ std::string one_line(std::string_view text);
 // handles live in state files and scripts, so it must never change.
 std::string short_hash(std::string_view text);
 
+// The candidates closest to word, for "did you mean": those at the smallest edit distance
+// (insertions, deletions, substitutions and swaps of neighbours; case ignored) when it is at
+// most 2 and less than half of word's length, plus those that start with word; in the order
+// given. Empty when nothing is close.
+std::vector<std::string> closest_words(std::string_view word, const std::vector<std::string>& candidates);
+
 // line_col_at for many offsets of one text, where a line break is "\n", "\r\n" or a lone "\r"
 // (as CommonMark counts them, for positions in a Markdown body). Built in one pass; each
 // lookup is a binary search, so k positions cost O(n + k log n), never O(n k).
