@@ -2,6 +2,7 @@
 #include <async/env.hpp>
 #include <async/document.hpp>
 #include <async/error.hpp>
+#include <async/lock.hpp>
 #include <async/text.hpp>
 #include <async/workspace.hpp>
 
@@ -310,6 +311,7 @@ std::vector<Person> Config::people() const {
 void config_file_set(const fs::path& file, std::string_view key, std::string_view value) {
     validate_config_key(key);
     std::string literal = typed_literal(value);
+    FileLock lock{file};
     std::error_code ec;
     std::string text = fs::exists(file, ec) ? read_file(file) : std::string{};
     toml::table doc = parse_toml_file(file, text);
@@ -367,12 +369,16 @@ void config_file_set(const fs::path& file, std::string_view key, std::string_vie
         throw Error{ErrorKind::data, "cannot set '" + std::string{key} + "' in '" + file.string() + "'",
                     "edit the file by hand"};
     }
-    write_file_atomic(file, updated);
+    lock.commit(updated);
 }
 
 bool config_file_unset(const fs::path& file, std::string_view key) {
     validate_config_key(key);
     std::error_code ec;
+    if (!fs::exists(file, ec)) {
+        return false;
+    }
+    FileLock lock{file};
     if (!fs::exists(file, ec)) {
         return false;
     }
@@ -388,7 +394,7 @@ bool config_file_unset(const fs::path& file, std::string_view key) {
     std::size_t last = std::min<std::size_t>(src.end.line - 1, lines.size() - 1);
     lines.erase(lines.begin() + static_cast<long>(first),
                 lines.begin() + static_cast<long>(std::max(first, last)) + 1);
-    write_file_atomic(file, join_lines(lines));
+    lock.commit(join_lines(lines));
     return true;
 }
 

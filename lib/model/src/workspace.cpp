@@ -1,6 +1,7 @@
 #include <async/env.hpp>
 #include <async/error.hpp>
 #include <async/layout.hpp>
+#include <async/lock.hpp>
 #include <async/workspace.hpp>
 
 #include <cerrno>
@@ -90,6 +91,7 @@ constexpr std::string_view k_gitignore_lines[] = {".async/index.db*", ".async/lo
 
 void ensure_gitignore(const fs::path& dir) {
     fs::path file = dir / ".gitignore";
+    FileLock lock{file};
     std::string text;
     std::error_code ec;
     if (fs::exists(file, ec)) {
@@ -121,7 +123,7 @@ void ensure_gitignore(const fs::path& dir) {
     if (!text.empty() && text.back() != '\n') {
         text += '\n';
     }
-    write_file_atomic(file, text + added);
+    lock.commit(text + added);
 }
 
 } // namespace
