@@ -8,6 +8,7 @@ import unittest
 from pathlib import Path
 
 import harness
+import test_git
 
 N = 10
 TRIALS = 3
@@ -165,6 +166,144 @@ class HeldLock(harness.AsyncTestCase):
         elapsed = time.monotonic() - start
         self.assertEqual(r.code, 4, r)
         self.assertTrue(4.9 <= elapsed < 8, elapsed)
+
+
+class CommittedPrograms(harness.AsyncTestCase):
+    """Settings that name a program count from the committed config only where trusted."""
+
+    def setUp(self):
+        super().setUp()
+        self.init_ws()
+        self.user_config = self.home / ".config" / "async" / "config.toml"
+
+    def commit_setting(self, text):
+        config = self.ws / ".async" / "config.toml"
+        config.write_text(config.read_text() + "\n" + text + "\n")
+
+    def trust(self, value):
+        self.ok("config", "set", "--global", "trust.workspaces", json.dumps([value]))
+
+    def test_committed_editor_runs_only_once_trusted(self):
+        marker = self.tmp / "MARKER"
+        self.commit_setting(f'[core]\neditor = "touch {marker}; true"')
+        r = self.a("doc", "new", "Plan")
+        self.assertEqual(r.code, 4, r)
+        self.assertFalse(marker.exists())
+        warning = [line for line in r.err.splitlines() if "core.editor" in line]
+        self.assertEqual(len(warning), 1, r.err)
+        self.assertIn("async: warning: ignoring core.editor in the committed '.async/config.toml'", warning[0])
+        self.assertIn(f"async config set --global trust.workspaces '[\"{self.ws}\"]'", warning[0])
+        self.assertNotIn("touch", self.a("config", "get", "core.editor").out)
+        # A committed trust list trusts nothing.
+        self.commit_setting('[trust]\nworkspaces = ["*"]')
+        r = self.a("doc", "new", "Plan")
+        self.assertEqual(r.code, 4, r)
+        self.assertFalse(marker.exists())
+        self.assertIn("ignoring trust.workspaces", r.err)
+        # Trusting another folder is not trusting this one.
+        self.trust(str(self.tmp / "elsewhere"))
+        self.assertEqual(self.a("doc", "new", "Plan").code, 4)
+        self.assertFalse(marker.exists())
+        self.trust(str(self.ws))
+        r = self.a("doc", "new", "Plan")
+        self.assertTrue(marker.exists(), r)
+        self.assertNotIn("core.editor", r.err)
+        marker.unlink()
+        self.trust("*")
+        self.a("doc", "new", "Plan")
+        self.assertTrue(marker.exists())
+
+    def test_my_own_editor_is_kept_and_setting_it_in_the_workspace_warns(self):
+        r = self.a("config", "set", "core.editor", "vim")
+        self.assertEqual(r.code, 0, r)
+        self.assertIn("used only by those who trust the workspace", r.err)
+        self.ok("config", "set", "--global", "core.editor", "nano")
+        r = self.a("config", "get", "core.editor")
+        self.assertEqual(r.out, "nano\n")
+        self.assertIn("ignoring core.editor", r.err)
+
+    def test_committed_sendmail_runs_only_once_trusted(self):
+        sent = self.tmp / "SENT"
+        mine = self.tmp / "MINE"
+        # My own sendmail stands in for the refused one (and keeps the test from mailing anyone).
+        self.ok("config", "set", "--global", "mail.sendmail",
+                json.dumps(["sh", "-c", f"cat >/dev/null; touch {mine}", "sendmail"]))
+        self.commit_setting('[mail]\nfrom = "async@example.org"\nsendmail = ' +
+                            json.dumps(["sh", "-c", f"cat >/dev/null; touch {sent}", "sendmail"]) +
+                            '\n\n[people.alice]\nemail = "alice@example.com"\n\n[people.bob]\nemail = "bob@example.com"')
+        r = self.a("doc", "new", "Pricing", "-r", "alice", "-d", "+1d", "-m", "Which tier?", user="bob")
+        self.assertEqual(r.code, 0, r)
+        r = self.a("remind", "--mail")
+        self.assertEqual(r.code, 0, r)
+        self.assertFalse(sent.exists())
+        self.assertTrue(mine.exists(), r)
+        self.assertIn("ignoring mail.sendmail", r.err)
+        (self.ws / ".async" / "local" / "reminded.toml").unlink()
+        self.trust(str(self.ws))
+        r = self.a("remind", "--mail")
+        self.assertEqual(r.code, 0, r)
+        self.assertTrue(sent.exists(), r)
+
+
+
+class Leftovers(test_git.GitCase):
+    """What a kill -9 leaves mid-write (temp files, a lock) is never shared, and goes."""
+
+    def leave(self, folder, name, age=0):
+        path = folder / name
+        path.write_text("half a file")
+        if age:
+            stamp = time.time() - age
+            os.utime(path, (stamp, stamp))
+        return path
+
+    def test_sync_never_commits_them_and_a_write_removes_the_stale_ones(self):
+        alice, _ = self.make_team()
+        # A workspace made before init wrote the ignore rules: sync alone must keep them out.
+        (alice / ".gitignore").write_text(".async/index.db*\n.async/local/\n")
+        doc_id, path = self.new_doc(alice, "Plan")
+        bundle = alice / Path(path).relative_to("alice").parent
+        self.a_ok(alice, "inbox", "add", "Call the bank")
+        handle = json.loads(self.a_ok(alice, "inbox", "--json").out)["items"][0]["handle"]
+        mine = alice / "people" / "alice"
+        dead = self.leave(bundle, ".index.md.tmp-2147483000-Ab3dE9")
+        old = self.leave(bundle, ".index.md.tmp-Qw3rTy", age=3600)
+        live = self.leave(bundle, f".index.md.tmp-{os.getpid()}-Zx9cVb")
+        lock = self.leave(bundle, "index.md.lock")
+        state_tmp = self.leave(mine, ".state.toml.tmp-2147483000-Ab3dE9")
+        state_lock = self.leave(mine, "state.toml.lock", age=3600)
+        self.a_ok(alice, "check")
+        self.a_ok(alice, "sync")
+        leftovers = [dead, old, live, lock, state_tmp, state_lock]
+        shared = self.git(self.bare, "ls-tree", "-r", "--name-only", "HEAD").stdout.split()
+        names = {p.name for p in leftovers}
+        self.assertEqual([f for f in shared if Path(f).name in names], [])
+        self.assertIn(str(Path(path).relative_to("alice")), shared)
+        self.assertEqual([f for f in self.git(alice, "ls-files").stdout.split() if Path(f).name in names], [])
+
+        # The next write in each folder removes what a killed writer left; a live writer's
+        # temp file and the locks stay (a lock is removed by hand, as the error says).
+        r = self.a(alice, "doc", "close", doc_id)
+        self.assertEqual(r.code, 4, r)
+        self.assertIn(f"remove '{lock}'", r.err)
+        lock.unlink()
+        state_lock.unlink()
+        self.a_ok(alice, "doc", "close", doc_id)
+        self.a_ok(alice, "inbox", "done", handle)
+        self.assertEqual([p.name for p in leftovers if p.exists()], [live.name])
+
+    def test_init_ignores_them(self):
+        ws = self.tmp / "fresh"
+        self.ok("init", "--git", str(ws))
+        self.ok("-C", str(ws), "inbox", "add", "Call the bank")
+        folder = ws / "people" / "alice"
+        self.leave(folder, ".state.toml.tmp-2147483000-Ab3dE9")
+        self.leave(folder, "state.toml.lock")
+        self.leave(ws / ".async", "config.toml.lock")
+        status = self.git(ws, "status", "--porcelain", "--untracked-files=all").stdout
+        self.assertNotIn("tmp-", status)
+        self.assertNotIn(".lock", status)
+        self.assertIn("people/alice/inbox/", status)
 
 
 if __name__ == "__main__":

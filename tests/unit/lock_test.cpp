@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <unistd.h>
 #include <sstream>
 #include <string>
 #include <sys/stat.h>
@@ -115,4 +116,45 @@ TEST_CASE("lock: a lock that cannot be created is a data error") {
     spit(file, "");
     auto e = async_test::error_of([&] { FileLock lock{file / "below"}; });
     CHECK(e.kind() == async::ErrorKind::data);
+}
+
+TEST_CASE("lock: temp files and lock files are told apart from the team's files") {
+    std::string pattern = async::temp_file_pattern("/w/people/al/state.toml");
+    CHECK(pattern == "/w/people/al/.state.toml.tmp-" + std::to_string(::getpid()) + "-XXXXXX");
+    CHECK(async::is_write_leftover_name(".state.toml.tmp-123-abcdef"));
+    CHECK(async::is_write_leftover_name(".index.md.tmp-Ab3dE9"));
+    CHECK(async::is_write_leftover_name("index.md.lock"));
+    CHECK(async::is_write_leftover_name("config.toml.lock"));
+    CHECK_FALSE(async::is_write_leftover_name("index.md"));
+    CHECK_FALSE(async::is_write_leftover_name("notes.tmp-123456.md.txt"));
+    CHECK_FALSE(async::is_write_leftover_name("Cargo.lock"));
+    CHECK_FALSE(async::is_write_leftover_name(".tmp-"));
+}
+
+TEST_CASE("lock: stale temp files go, live ones and locks stay") {
+    async_test::TempDir dir;
+    auto old_time = fs::file_time_type::clock::now() - std::chrono::minutes{11};
+    // A pid that runs (this one) and one that does not (beyond pid_max).
+    fs::path live = dir.path() / (".a.md.tmp-" + std::to_string(::getpid()) + "-abcdef");
+    fs::path dead = dir.path() / ".a.md.tmp-2147483000-abcdef";
+    fs::path old_style_fresh = dir.path() / ".b.md.tmp-QwErTy";
+    fs::path old_style_old = dir.path() / ".c.md.tmp-AsDfGh";
+    fs::path lock = dir.path() / "a.md.lock";
+    fs::path doc = dir.path() / "a.md";
+    for (const auto& p : {live, dead, old_style_fresh, old_style_old, lock, doc}) {
+        spit(p, "x");
+    }
+    fs::last_write_time(old_style_old, old_time);
+    fs::last_write_time(lock, old_time);
+    fs::last_write_time(doc, old_time);
+    async::remove_stale_temp_files(dir.path());
+    CHECK(fs::exists(live));
+    CHECK_FALSE(fs::exists(dead));
+    CHECK(fs::exists(old_style_fresh));
+    CHECK_FALSE(fs::exists(old_style_old));
+    CHECK(fs::exists(lock));
+    CHECK(fs::exists(doc));
+    fs::last_write_time(live, old_time);
+    async::remove_stale_temp_files(dir.path());
+    CHECK_FALSE(fs::exists(live));
 }

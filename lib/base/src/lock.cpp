@@ -2,6 +2,8 @@
 #include <async/lock.hpp>
 
 #include <atomic>
+#include <charconv>
+#include <csignal>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -44,7 +46,54 @@ fs::path folder_of(const fs::path& path) {
     return path.has_parent_path() ? path.parent_path() : fs::path{"."};
 }
 
+constexpr std::string_view k_temp_marker = ".tmp-";
+
 } // namespace
+
+std::string temp_file_pattern(const fs::path& target) {
+    return (folder_of(target) / ("." + target.filename().string() + std::string{k_temp_marker} +
+                                 std::to_string(::getpid()) + "-XXXXXX"))
+        .string();
+}
+
+bool is_write_leftover_name(std::string_view name) {
+    if (name.ends_with(".md.lock") || name.ends_with(".toml.lock")) {
+        return true;
+    }
+    auto marker = name.rfind(k_temp_marker);
+    return name.size() > 1 && name.front() == '.' && marker != std::string_view::npos && marker > 1 &&
+           name.size() - marker - k_temp_marker.size() >= 6;
+}
+
+void remove_stale_temp_files(const fs::path& dir) {
+    std::error_code ec;
+    auto now = fs::file_time_type::clock::now();
+    for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        std::string name = it->path().filename().string();
+        auto marker = name.rfind(k_temp_marker);
+        if (!is_write_leftover_name(name) || marker == std::string::npos || !name.starts_with('.')) {
+            continue;
+        }
+        // ".NAME.tmp-PID-XXXXXX": the pid runs to the last '-'.
+        std::string_view rest = std::string_view{name}.substr(marker + k_temp_marker.size());
+        auto dash = rest.rfind('-');
+        bool dead = false;
+        if (dash != std::string_view::npos && dash > 0) {
+            long pid = 0;
+            auto digits = rest.substr(0, dash);
+            auto [end, err] = std::from_chars(digits.data(), digits.data() + digits.size(), pid);
+            dead = err == std::errc{} && end == digits.data() + digits.size() && pid > 0 &&
+                   ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+        }
+        std::error_code time_ec;
+        auto written = fs::last_write_time(it->path(), time_ec);
+        bool old = !time_ec && now - written > std::chrono::minutes{10};
+        if (dead || old) {
+            std::error_code ignored;
+            fs::remove(it->path(), ignored);
+        }
+    }
+}
 
 void set_lock_wait(std::chrono::milliseconds wait) {
     g_wait_ms = wait.count() < 0 ? 0 : wait.count();
@@ -131,6 +180,7 @@ void FileLock::commit(std::string_view content) {
         throw io_error("write", m_target, err);
     }
     fsync_dir(folder_of(m_target));
+    remove_stale_temp_files(folder_of(m_target));
 }
 
 } // namespace async

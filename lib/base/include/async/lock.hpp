@@ -4,6 +4,7 @@
 // reads TARGET after taking it, so no writer's change is lost to another's.
 #include <chrono>
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 namespace async {
@@ -15,6 +16,24 @@ std::chrono::milliseconds lock_wait();
 
 // TARGET.lock, the lock file of target.
 std::filesystem::path lock_file_of(const std::filesystem::path& target);
+
+// The mkstemp pattern of a temp file beside target: ".NAME.tmp-PID-XXXXXX", hidden, with the
+// writer's pid so a later write can tell one that a killed writer left.
+std::string temp_file_pattern(const std::filesystem::path& target);
+
+// Whether name (a file name) is a temp file of a write (temp_file_pattern, or the
+// ".NAME.tmp-XXXXXX" of older versions) or a lock file of async's (NAME.md.lock,
+// NAME.toml.lock): files git must never be asked to stage.
+bool is_write_leftover_name(std::string_view name);
+
+// Globs of what is_write_leftover_name accepts, for git (init's .gitignore, sync's pathspecs).
+inline constexpr std::string_view k_write_leftover_globs[] = {".*.tmp-*", "*.md.lock", "*.toml.lock"};
+
+// Removes the temp files in dir that killed writers left: named by temp_file_pattern with a
+// pid that no longer runs here, or any temp file older than 10 minutes (a write takes
+// milliseconds). Best effort: errors are ignored. Lock files are never removed (a held lock
+// cannot be told apart from a slow writer).
+void remove_stale_temp_files(const std::filesystem::path& dir);
 
 class FileLock {
 public:
