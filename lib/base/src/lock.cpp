@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <mutex>
+#include <set>
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
@@ -95,6 +97,18 @@ void remove_stale_temp_files(const fs::path& dir) {
     }
 }
 
+void remove_stale_temp_files_once(const fs::path& dir) {
+    static std::mutex mutex;
+    static std::set<fs::path> cleaned;
+    {
+        std::lock_guard guard{mutex};
+        if (!cleaned.insert(dir.lexically_normal()).second) {
+            return;
+        }
+    }
+    remove_stale_temp_files(dir);
+}
+
 void set_lock_wait(std::chrono::milliseconds wait) {
     g_wait_ms = wait.count() < 0 ? 0 : wait.count();
 }
@@ -180,7 +194,7 @@ void FileLock::commit(std::string_view content) {
         throw io_error("write", m_target, err);
     }
     fsync_dir(folder_of(m_target));
-    remove_stale_temp_files(folder_of(m_target));
+    remove_stale_temp_files_once(folder_of(m_target));
 }
 
 } // namespace async

@@ -271,7 +271,7 @@ namespace {
 std::string write_temp_beside(const fs::path& path, std::string_view content) {
     fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path{"."};
     make_dirs(dir);
-    remove_stale_temp_files(dir);
+    remove_stale_temp_files_once(dir);
     std::string tmpl = temp_file_pattern(path);
     int fd = ::mkstemp(tmpl.data());
     if (fd < 0) {

@@ -35,6 +35,10 @@ inline constexpr std::string_view k_write_leftover_globs[] = {".*.tmp-*", "*.md.
 // cannot be told apart from a slow writer).
 void remove_stale_temp_files(const std::filesystem::path& dir);
 
+// remove_stale_temp_files(dir) the first time this process writes in dir, so a command that
+// writes many files into one folder (publish) lists it once. Called by every write.
+void remove_stale_temp_files_once(const std::filesystem::path& dir);
+
 class FileLock {
 public:
     // Takes target's lock file, creating target's missing parent folders; while another
