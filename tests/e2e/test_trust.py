@@ -272,9 +272,11 @@ class Leftovers(test_git.GitCase):
         lock = self.leave(bundle, "index.md.lock")
         state_tmp = self.leave(mine, ".state.toml.tmp-2147483000-Ab3dE9")
         state_lock = self.leave(mine, "state.toml.lock", age=3600)
+        rebuild = self.leave(alice / ".async", "index.db.new-2147483000")
+        rebuild_rows = self.leave(alice / ".async", "index.db.new-2147483000-rows")
         self.a_ok(alice, "check")
         self.a_ok(alice, "sync")
-        leftovers = [dead, old, live, lock, state_tmp, state_lock]
+        leftovers = [dead, old, live, lock, state_tmp, state_lock, rebuild, rebuild_rows]
         shared = self.git(self.bare, "ls-tree", "-r", "--name-only", "HEAD").stdout.split()
         names = {p.name for p in leftovers}
         self.assertEqual([f for f in shared if Path(f).name in names], [])
