@@ -1,7 +1,8 @@
 #pragma once
 // Lock files for read-modify-write, as git does: TARGET.lock is created with O_CREAT|O_EXCL,
 // the new content is written into it, and it is renamed over TARGET. Whoever holds the lock
-// reads TARGET after taking it, so no writer's change is lost to another's.
+// reads TARGET after taking it, so no writer's change is lost to another's. Also the names of
+// every write's temp files, and the removal of those a killed writer left.
 #include <chrono>
 #include <filesystem>
 #include <string>

@@ -2,7 +2,8 @@
 // Settings, layered like git config: built-in < user (~/.config/async/config.toml) <
 // workspace (.async/config.toml) < environment (ASYNC_USER) < command-line flags (applied by
 // the caller). The workspace's settings that name a program count only in a workspace the
-// user trusts (trust.workspaces). Keys are dotted paths into the TOML tables: "core.editor", "people.bob.email".
+// user trusts (trust.workspaces). Keys are dotted paths into the TOML tables: "core.editor",
+// "people.bob.email".
 #include <filesystem>
 #include <optional>
 #include <string>
