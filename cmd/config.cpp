@@ -47,6 +47,12 @@ void run_get(Context& ctx, const ConfigOptions& opts) {
 
 void run_set(Context& ctx, const ConfigOptions& opts) {
     config_file_set(target_file(ctx, opts), opts.key, opts.value);
+    if (!opts.global && opts.key == k_trust_key) {
+        ctx.warn(opts.key + " counts only in your own config: use --global");
+    } else if (!opts.global && names_a_program(opts.key)) {
+        ctx.warn(opts.key + " in the committed workspace config is used only by those who trust the workspace "
+                 "(see async-config(5)); --global sets your own");
+    }
 }
 
 void run_unset(Context& ctx, const ConfigOptions& opts) {

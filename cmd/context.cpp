@@ -70,6 +70,16 @@ const Config& Context::config() {
         // The team's settings are a layer: the workspace is found first, so the config is
         // loaded once and references to it stay valid.
         m_config = Config::load(m_env, workspace().config_file());
+        for (const auto& key : m_config->refused()) {
+            if (key == k_trust_key) {
+                warn("ignoring " + key + " in the committed '.async/config.toml': only your own config "
+                     "(async config set --global) can trust a workspace");
+            } else {
+                warn("ignoring " + key + " in the committed '.async/config.toml': it names a program to run; "
+                     "if you trust this workspace: async config set --global " + std::string{k_trust_key} + " '[" +
+                     toml_quote(workspace().root().string()) + "]'");
+            }
+        }
     }
     return *m_config;
 }

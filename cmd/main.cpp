@@ -2,11 +2,15 @@
 #include "command.hpp"
 
 #include <async/dates.hpp>
+#include <async/env.hpp>
 #include <async/error.hpp>
+#include <async/lock.hpp>
 #include <async/text.hpp>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <malloc.h>
 #include <string>
 
@@ -37,6 +41,21 @@ constexpr async::cmd::CommandAdder k_commands[] = {
     async::cmd::add_complete_command,
     async::cmd::add_help_command,
 };
+
+// ASYNC_LOCK_TIMEOUT: seconds a writer waits for another's lock file (async(1)); anything
+// that is not a number of seconds keeps the default.
+void follow_lock_timeout(const async::Env& env) {
+    auto value = env.get("ASYNC_LOCK_TIMEOUT");
+    if (!value) {
+        return;
+    }
+    char* end = nullptr;
+    double seconds = std::strtod(value->c_str(), &end);
+    if (end == value->c_str() || *end != '\0' || !(seconds >= 0) || seconds > 86400) {
+        return;
+    }
+    async::set_lock_wait(std::chrono::milliseconds{static_cast<long long>(seconds * 1000)});
+}
 
 // The exit code PRODUCT.md assigns to kind.
 int exit_code(async::ErrorKind kind) {
@@ -83,6 +102,7 @@ int main(int argc, char** argv) {
     ::mallopt(M_TRIM_THRESHOLD, 512 << 20);
     async::cmd::Context ctx{async::Env::from_process()};
     async::follow_time_zone(ctx.env());
+    follow_lock_timeout(ctx.env());
     CLI::App app{"async: a terminal-first toolkit for teams that work asynchronously", "async"};
     app.set_version_flag("--version", "async " ASYNC_VERSION);
     app.require_subcommand(1);

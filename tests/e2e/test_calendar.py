@@ -368,6 +368,11 @@ class Remind(CalendarCase):
         text = config.read_text(encoding="utf-8")
         text += f"\n[mail]\nfrom = \"async@example.org\"\nsendmail = {json.dumps(sendmail)}\n"
         config.write_text(text, encoding="utf-8")
+        # A committed sendmail runs only in a workspace I trust (async-config(5)).
+        user = self.home / ".config" / "async" / "config.toml"
+        user.parent.mkdir(parents=True, exist_ok=True)
+        with user.open("a", encoding="utf-8") as f:
+            f.write(f"\n[trust]\nworkspaces = [{json.dumps(str(self.ws))}]\n")
 
     def set_person(self, handle, email_address, name=None):
         config = self.ws / ".async" / "config.toml"

@@ -152,7 +152,7 @@ class DocNew(harness.AsyncTestCase):
         env["VISUAL"] = env.pop("EDITOR")
         env["EDITOR"] = str(harness.EDITORS / "fail.sh")
         self.assertEqual(self.new("Visual", env=env).code, 0)
-        self.ok("-C", str(self.ws), "config", "set", "core.editor", str(harness.EDITORS / "append.sh"))
+        self.ok("-C", str(self.ws), "config", "set", "--global", "core.editor", str(harness.EDITORS / "append.sh"))
         r = self.new("Configured", env={"FAKE_EDITOR_TEXT": "from config", "FAKE_EDITOR_LOG": str(self.tmp / "log2")})
         self.assertEqual(r.code, 0, r)
         self.assertIn("from config", self.written(r).read_text())

@@ -31,7 +31,7 @@ class Init(harness.AsyncTestCase):
         self.ws.mkdir()
         (self.ws / ".gitignore").write_text("build/")
         self.ok("init", str(self.ws))
-        self.assertEqual((self.ws / ".gitignore").read_text(), "build/\n.async/index.db*\n.async/local/\n")
+        self.assertEqual((self.ws / ".gitignore").read_text(), "build/\n.async/index.db*\n.async/local/\n.*.tmp-*\n*.md.lock\n*.toml.lock\n")
 
     def test_init_refuses_to_nest(self):
         self.ok("init", str(self.ws))

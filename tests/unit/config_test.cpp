@@ -319,7 +319,9 @@ TEST_CASE("config::config_file_set") {
         CHECK(config.get("team.size") == "25");
         CHECK(config.get_list("team.tags") == V{"x", "y"});
         CHECK(config.get("team.motto") == "less is more # not a comment");
-        CHECK(config.get("core.editor") == "vi");
+        CHECK(config.get("core.pager") == "less");
+        // Read as a workspace's file, which nobody trusted: its editor is not taken.
+        CHECK(config.refused() == V{"core.editor"});
     }
     SUBCASE("errors leave the file alone") {
         auto bad_array = error_of([&] { async::config_file_set(file, "team.tags", "[unclosed"); });
@@ -369,4 +371,46 @@ TEST_CASE("config::config_file_unset") {
         CHECK(e.kind() == ErrorKind::usage);
         CHECK(read_text(file) == base);
     }
+}
+
+TEST_CASE("config: committed settings that name a program count only in a trusted workspace") {
+    TempDir tmp{"config"};
+    const fs::path home = tmp / "home";
+    const fs::path root = tmp / "ws";
+    const fs::path ws_file = root / ".async/config.toml";
+    const fs::path user_file = home / ".config/async/config.toml";
+    write_text(ws_file, "[core]\neditor = \"touch pwned; true\"\n[mail]\nsendmail = [\"evil\"]\nfrom = \"a@b.c\"\n"
+                        "[trust]\nworkspaces = [\"*\"]\n");
+    const Env env = env_of({{"HOME", home.string()}});
+
+    SUBCASE("untrusted: refused, my own value or the default applies") {
+        write_text(user_file, "[core]\neditor = \"nano\"\n");
+        Config config = Config::load(env, ws_file);
+        CHECK(config.refused() == V{"core.editor", "mail.sendmail", "trust.workspaces"});
+        CHECK(config.get("core.editor") == "nano");
+        CHECK(config.get("mail.sendmail") == "sendmail");
+        CHECK(config.get("mail.from") == "a@b.c");
+        CHECK(config.get("trust.workspaces") == std::nullopt);
+    }
+    SUBCASE("trusting another folder trusts nothing here") {
+        write_text(user_file, "[trust]\nworkspaces = [\"" + (tmp / "other").string() + "\"]\n");
+        CHECK(Config::load(env, ws_file).refused() == V{"core.editor", "mail.sendmail", "trust.workspaces"});
+    }
+    SUBCASE("trusted by its folder, through a symbolic link, by ~/ or by *") {
+        fs::create_directories(home);
+        fs::create_directory_symlink(root, home / "link");
+        for (std::string entry : {root.string(), root.string() + "/", std::string{"~/link"}, std::string{"*"}}) {
+            CAPTURE(entry);
+            write_text(user_file, "[trust]\nworkspaces = [\"" + entry + "\"]\n");
+            Config config = Config::load(env, ws_file);
+            CHECK(config.refused() == V{"trust.workspaces"});
+            CHECK(config.get("core.editor") == "touch pwned; true");
+            CHECK(config.get_list("mail.sendmail") == V{"evil"});
+        }
+    }
+    SUBCASE("no workspace file: nothing refused") {
+        CHECK(Config::load(env, {}).refused().empty());
+    }
+    CHECK(async::names_a_program("core.editor"));
+    CHECK_FALSE(async::names_a_program("mail.from"));
 }

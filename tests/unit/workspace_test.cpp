@@ -85,7 +85,7 @@ TEST_CASE("workspace::init_workspace") {
         }
         CHECK(fs::is_regular_file(dir / ".async/config.toml"));
         CHECK(read_text(dir / ".async/config.toml").find("day = \"fri\"") != std::string::npos);
-        CHECK(read_text(dir / ".gitignore") == ".async/index.db*\n.async/local/\n");
+        CHECK(read_text(dir / ".gitignore") == ".async/index.db*\n.async/local/\n" ".*.tmp-*\n*.md.lock\n*.toml.lock\n");
         CHECK(names_in(dir) == std::vector<std::string>{".async", ".gitignore", "checkins", "docs",
                                                         "meetings", "people"});
         CHECK(names_in(dir / ".async") == std::vector<std::string>{"config.toml", "local", "templates"});
@@ -100,15 +100,15 @@ TEST_CASE("workspace::init_workspace") {
         CHECK(async::init_workspace(dir / "") == async::InitResult::already_there);
         CHECK(read_text(dir / ".async/config.toml") == "# mine\n[team]\nname = \"Ours\"\n");
         CHECK(read_text(dir / "docs/keep.md") == "keep\n");
-        CHECK(read_text(dir / ".gitignore") == ".async/index.db*\n.async/local/\n");
+        CHECK(read_text(dir / ".gitignore") == ".async/index.db*\n.async/local/\n" ".*.tmp-*\n*.md.lock\n*.toml.lock\n");
     }
     SUBCASE("completes an existing .gitignore without repeating lines") {
         fs::path dir = tmp / "repo";
         write_text(dir / ".gitignore", "node_modules\n.async/local/\nbuild");
         CHECK(async::init_workspace(dir) == async::InitResult::created);
-        CHECK(read_text(dir / ".gitignore") == "node_modules\n.async/local/\nbuild\n.async/index.db*\n");
+        CHECK(read_text(dir / ".gitignore") == "node_modules\n.async/local/\nbuild\n.async/index.db*\n" ".*.tmp-*\n*.md.lock\n*.toml.lock\n");
         async::init_workspace(dir);
-        CHECK(read_text(dir / ".gitignore") == "node_modules\n.async/local/\nbuild\n.async/index.db*\n");
+        CHECK(read_text(dir / ".gitignore") == "node_modules\n.async/local/\nbuild\n.async/index.db*\n" ".*.tmp-*\n*.md.lock\n*.toml.lock\n");
     }
     SUBCASE("completes a half-made workspace") {
         fs::path dir = tmp / "half";
@@ -259,7 +259,7 @@ TEST_CASE("workspace::discover_workspace") {
         CHECK(ws.root() == tmp / "xdg/async");
         CHECK(how == Discovery::created);
         CHECK(fs::is_regular_file(tmp / "xdg/async/.async/config.toml"));
-        CHECK(read_text(tmp / "xdg/async/.gitignore") == ".async/index.db*\n.async/local/\n");
+        CHECK(read_text(tmp / "xdg/async/.gitignore") == ".async/index.db*\n.async/local/\n" ".*.tmp-*\n*.md.lock\n*.toml.lock\n");
         auto again = async::discover_workspace(outside, StartedIn::cwd, env, std::nullopt, how);
         CHECK(again.root() == tmp / "xdg/async");
         CHECK(how == Discovery::found);

@@ -1,6 +1,7 @@
 #include <async/error.hpp>
 #include <async/git.hpp>
 #include <async/layout.hpp>
+#include <async/lock.hpp>
 #include <async/sync.hpp>
 #include <async/text.hpp>
 #include <async/workspace.hpp>
@@ -312,6 +313,11 @@ SyncResult sync_workspace(const Workspace& ws, const SyncOptions& options) {
     if (!paths.empty()) {
         std::vector<std::string> add = {"add", "-A", "--"};
         add.insert(add.end(), paths.begin(), paths.end());
+        // What a killed write left (a temp file, a lock) is never shared, even where the
+        // .gitignore predates the rule.
+        for (auto glob : k_write_leftover_globs) {
+            add.push_back(":(exclude,glob)**/" + std::string{glob});
+        }
         must(root, add, options, ErrorKind::environment,
              "'git add' failed in '" + root.string() + "'", "see what git said above");
         std::vector<std::string> diff = {

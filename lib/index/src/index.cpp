@@ -1727,6 +1727,7 @@ RefreshStats Index::refresh_once(RefreshMode mode, const Progress& progress) {
     if (scan.found.empty() && gone.empty() && scan.dir_updates.empty() && scan.dir_gone.empty()) {
         return stats;
     }
+    remove_stale_rebuilds(m_ws.index_file());
     SQLite::Transaction tx{*m_db, SQLite::TransactionBehavior::IMMEDIATE};
     if (m_db->execAndGet("PRAGMA data_version").getInt64() != version) {
         // Another process changed the index while we waited for the lock: compare again.
@@ -1868,6 +1869,9 @@ void Index::install(const fs::path& tmp) {
 }
 
 RefreshStats Index::update(const std::vector<fs::path>& paths) {
+    // After every write, not on the no-op refresh of every read: a killed rebuild leaves a
+    // whole copy of the index behind.
+    remove_stale_rebuilds(m_ws.index_file());
     try {
         return update_paths(*m_db, m_ws.root(), paths);
     } catch (const SQLite::Exception& e) {

@@ -2,6 +2,7 @@
 #include <async/env.hpp>
 #include <async/document.hpp>
 #include <async/error.hpp>
+#include <async/lock.hpp>
 #include <async/text.hpp>
 #include <async/workspace.hpp>
 
@@ -85,10 +86,10 @@ void replace_layer(std::vector<ConfigEntry>& entries, std::vector<ConfigEntry> l
     }
 }
 
-void load_file_layer(const fs::path& file, ConfigScope scope, std::vector<ConfigEntry>& entries) {
+std::vector<ConfigEntry> read_file_layer(const fs::path& file, ConfigScope scope) {
     std::error_code ec;
     if (file.empty() || !fs::exists(file, ec)) {
-        return;
+        return {};
     }
     std::string text = read_file(file);
     if (text.size() > 4 * 1024 * 1024) {
@@ -96,7 +97,38 @@ void load_file_layer(const fs::path& file, ConfigScope scope, std::vector<Config
     }
     std::vector<ConfigEntry> layer;
     flatten(parse_toml_file(file, text), "", scope, layer);
-    replace_layer(entries, std::move(layer));
+    return layer;
+}
+
+// The folder a trust.workspaces entry names, comparable with a workspace root.
+fs::path trusted_folder(const std::string& entry, const Env& env) {
+    fs::path path = entry;
+    if (entry == "~" || entry.starts_with("~/")) {
+        path = fs::path{env.home()} / (entry.size() > 2 ? entry.substr(2) : std::string{});
+    }
+    std::error_code ec;
+    fs::path canonical = fs::weakly_canonical(path, ec);
+    return (ec ? path : canonical).lexically_normal();
+}
+
+// Whether the user's own settings (entries holds no other layer yet) trust the workspace at
+// root: its folder, or "*", is listed in trust.workspaces.
+bool user_trusts(const std::vector<ConfigEntry>& entries, const Env& env, const fs::path& root) {
+    std::error_code ec;
+    fs::path here = fs::weakly_canonical(root, ec);
+    here = (ec ? root : here).lexically_normal();
+    for (const auto& entry : entries) {
+        if (entry.key != k_trust_key) {
+            continue;
+        }
+        std::vector<std::string> listed = entry.is_list ? entry.items : std::vector<std::string>{entry.value};
+        for (const auto& item : listed) {
+            if (item == "*" || (!item.empty() && trusted_folder(item, env) == here)) {
+                return true;
+            }
+        }
+    }
+    return false;
 }
 
 std::vector<std::string> split_key(std::string_view key) {
@@ -233,12 +265,29 @@ Config Config::load(const Env& env, const fs::path& workspace_file) {
     Config config;
     config.set("checkin.day", "fri", ConfigScope::builtin);
     config.set("mail.sendmail", "sendmail", ConfigScope::builtin);
-    load_file_layer(user_config_file(env), ConfigScope::user, config.m_entries);
-    load_file_layer(workspace_file, ConfigScope::workspace, config.m_entries);
+    replace_layer(config.m_entries, read_file_layer(user_config_file(env), ConfigScope::user));
+    auto team = read_file_layer(workspace_file, ConfigScope::workspace);
+    if (!team.empty()) {
+        // A teammate's commit must not choose what runs on my machine: the settings that name
+        // a program count only where I trust the workspace, and trust is mine alone to give.
+        bool trusted = user_trusts(config.m_entries, env, workspace_file.parent_path().parent_path());
+        std::erase_if(team, [&](const ConfigEntry& e) {
+            bool refuse = e.key == k_trust_key || (!trusted && names_a_program(e.key));
+            if (refuse) {
+                config.m_refused.push_back(e.key);
+            }
+            return refuse;
+        });
+    }
+    replace_layer(config.m_entries, std::move(team));
     if (auto user = env.get("ASYNC_USER")) {
         config.set("user.handle", *user, ConfigScope::env);
     }
     return config;
+}
+
+bool names_a_program(std::string_view key) {
+    return std::find(std::begin(k_program_keys), std::end(k_program_keys), key) != std::end(k_program_keys);
 }
 
 void Config::set(std::string key, std::string value, ConfigScope scope) {
@@ -310,6 +359,7 @@ std::vector<Person> Config::people() const {
 void config_file_set(const fs::path& file, std::string_view key, std::string_view value) {
     validate_config_key(key);
     std::string literal = typed_literal(value);
+    FileLock lock{file};
     std::error_code ec;
     std::string text = fs::exists(file, ec) ? read_file(file) : std::string{};
     toml::table doc = parse_toml_file(file, text);
@@ -367,12 +417,16 @@ void config_file_set(const fs::path& file, std::string_view key, std::string_vie
         throw Error{ErrorKind::data, "cannot set '" + std::string{key} + "' in '" + file.string() + "'",
                     "edit the file by hand"};
     }
-    write_file_atomic(file, updated);
+    lock.commit(updated);
 }
 
 bool config_file_unset(const fs::path& file, std::string_view key) {
     validate_config_key(key);
     std::error_code ec;
+    if (!fs::exists(file, ec)) {
+        return false;
+    }
+    FileLock lock{file};
     if (!fs::exists(file, ec)) {
         return false;
     }
@@ -388,7 +442,7 @@ bool config_file_unset(const fs::path& file, std::string_view key) {
     std::size_t last = std::min<std::size_t>(src.end.line - 1, lines.size() - 1);
     lines.erase(lines.begin() + static_cast<long>(first),
                 lines.begin() + static_cast<long>(std::max(first, last)) + 1);
-    write_file_atomic(file, join_lines(lines));
+    lock.commit(join_lines(lines));
     return true;
 }
 

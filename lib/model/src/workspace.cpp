@@ -1,6 +1,7 @@
 #include <async/env.hpp>
 #include <async/error.hpp>
 #include <async/layout.hpp>
+#include <async/lock.hpp>
 #include <async/workspace.hpp>
 
 #include <cerrno>
@@ -9,6 +10,7 @@
 #include <fstream>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
 namespace fs = std::filesystem;
 
@@ -86,17 +88,22 @@ day = "fri"
 #   async config set --global checkin.repos '["~/src/api"]'
 )";
 
+// The index and per-machine state; init adds k_write_leftover_globs too (what a killed write
+// can leave beside a team file), so git never shows them.
 constexpr std::string_view k_gitignore_lines[] = {".async/index.db*", ".async/local/"};
 
 void ensure_gitignore(const fs::path& dir) {
     fs::path file = dir / ".gitignore";
+    FileLock lock{file};
     std::string text;
     std::error_code ec;
     if (fs::exists(file, ec)) {
         text = read_file(file);
     }
+    std::vector<std::string_view> lines{std::begin(k_gitignore_lines), std::end(k_gitignore_lines)};
+    lines.insert(lines.end(), std::begin(k_write_leftover_globs), std::end(k_write_leftover_globs));
     std::string added;
-    for (auto line : k_gitignore_lines) {
+    for (auto line : lines) {
         bool present = false;
         std::size_t pos = 0;
         while (pos <= text.size()) {
@@ -121,7 +128,7 @@ void ensure_gitignore(const fs::path& dir) {
     if (!text.empty() && text.back() != '\n') {
         text += '\n';
     }
-    write_file_atomic(file, text + added);
+    lock.commit(text + added);
 }
 
 } // namespace
@@ -264,7 +271,8 @@ namespace {
 std::string write_temp_beside(const fs::path& path, std::string_view content) {
     fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path{"."};
     make_dirs(dir);
-    std::string tmpl = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
+    remove_stale_temp_files_once(dir);
+    std::string tmpl = temp_file_pattern(path);
     int fd = ::mkstemp(tmpl.data());
     if (fd < 0) {
         throw io_error("write", path, errno);

@@ -4,12 +4,14 @@
 #include <async/env.hpp>
 #include <async/error.hpp>
 #include <async/layout.hpp>
+#include <async/lock.hpp>
 #include <async/text.hpp>
 #include <async/workspace.hpp>
 #include <async/writing.hpp>
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -182,6 +184,14 @@ Document compose_document(const Session& session, const ComposeRequest& request,
 EditOutcome edit_existing(const Session& session, const fs::path& file, const BodyInput& input) {
     const Workspace& ws = session.workspace;
     const TimePoint now = session.now;
+    bool given = input.message || input.file_text;
+    bool open_editor = input.edit == EditChoice::always || (input.edit == EditChoice::automatic && !given);
+    // Without an editor the whole read-modify-write is under the lock; an editor session is
+    // too long to hold it, so that path takes it only to compare and replace.
+    std::optional<FileLock> lock;
+    if (!open_editor) {
+        lock.emplace(file);
+    }
     std::string before = read_file(file);
     std::string proposed = before;
     if (input.file_text && trim(*input.file_text).starts_with("+++")) {
@@ -195,14 +205,12 @@ EditOutcome edit_existing(const Session& session, const fs::path& file, const Bo
         doc.set_body(body);
         proposed = doc.render();
     }
-    bool given = input.message || input.file_text;
-    bool open_editor = input.edit == EditChoice::always || (input.edit == EditChoice::automatic && !given);
     if (!open_editor) {
         Document::parse(proposed, input.file_path == "-" ? std::string{"<stdin>"} : ws.display(file));
         if (proposed == before) {
             return EditOutcome::unchanged;
         }
-        write_file_atomic(file, proposed);
+        lock->commit(proposed);
         return EditOutcome::saved;
     }
     std::string editor = resolve_editor(session.env, session.config);
@@ -225,11 +233,14 @@ EditOutcome edit_existing(const Session& session, const fs::path& file, const Bo
     } catch (const Error& e) {
         throw Error{e.kind(), e.what(), hint};
     }
+    // Compared and replaced under the lock, so a change written by another async between the
+    // two is never overwritten.
+    lock.emplace(file);
     if (read_file(file) != before) {
         throw Error{ErrorKind::no, "'" + ws.display(file) + "' changed on disk while you were editing it; not overwritten",
                     hint};
     }
-    write_file_atomic(file, after);
+    lock->commit(after);
     fs::remove(draft);
     return EditOutcome::saved;
 }

@@ -1,9 +1,11 @@
 #include <async/actions.hpp>
 #include <async/document.hpp>
 #include <async/error.hpp>
+#include <async/lock.hpp>
 #include <async/markdown.hpp>
 #include <async/workspace.hpp>
 
+#include <optional>
 #include <unordered_map>
 
 namespace async {
@@ -25,6 +27,11 @@ MarkResult mark_action(const Workspace& ws, std::string_view path, std::string_v
                        WriteMode mode) {
     auto file = ws.root() / std::string{path};
     std::string shown{path};
+    // Read under the lock, so a box another async ticked meanwhile is kept.
+    std::optional<FileLock> lock;
+    if (mode == WriteMode::write) {
+        lock.emplace(file);
+    }
     std::string text = read_file(file);
     Document doc = Document::parse(text, shown);
     std::string doc_id = doc.get_string("id").value_or("");
@@ -72,7 +79,7 @@ MarkResult mark_action(const Workspace& ws, std::string_view path, std::string_v
         return result;
     }
     text[start + box + 1] = mark == ActionMark::done ? 'x' : ' ';
-    write_file_atomic(file, text);
+    lock->commit(text);
     return result;
 }
 

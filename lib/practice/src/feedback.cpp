@@ -4,6 +4,7 @@
 #include <async/due.hpp>
 #include <async/error.hpp>
 #include <async/layout.hpp>
+#include <async/lock.hpp>
 #include <async/feedback.hpp>
 #include <async/identity.hpp>
 #include <async/markdown.hpp>
@@ -157,6 +158,7 @@ CloseResult close_document(const Workspace& ws, const DocSummary& doc, TimePoint
         }
     }
     fs::path file = ws.root() / doc.path;
+    FileLock lock{file};
     Document d = read_document(ws.root(), doc.path);
     bool was_closed = d.get_string("status").value_or("") == "closed";
     if (was_closed && !outcome) {
@@ -177,7 +179,7 @@ CloseResult close_document(const Workspace& ws, const DocSummary& doc, TimePoint
         body += (body.empty() ? "" : "\n\n") + std::string{in_outcome ? "" : "## Outcome\n\n"} + "Decision: " + decision + "\n";
         d.set_body(body);
     }
-    write_file_atomic(file, d.render());
+    lock.commit(d.render());
     return was_closed ? CloseResult::outcome_added : CloseResult::closed;
 }
 

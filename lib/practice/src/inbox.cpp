@@ -6,6 +6,7 @@
 #include <async/due.hpp>
 #include <async/error.hpp>
 #include <async/layout.hpp>
+#include <async/lock.hpp>
 #include <async/markdown.hpp>
 #include <async/identity.hpp>
 #include <async/index.hpp>
@@ -19,6 +20,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <system_error>
 #include <unordered_map>
@@ -517,7 +519,12 @@ std::vector<DecisionResult> decide(const Session& session, const std::vector<Inb
                 continue;
             }
         }
-        // Read again for every item: each decision is written on its own, at once.
+        // Read again for every item, under the lock: each decision is written on its own, at
+        // once, and none another async wrote meanwhile is lost.
+        std::optional<FileLock> lock;
+        if (!dry_run) {
+            lock.emplace(file);
+        }
         auto log = load_log(file, ws.display(file));
         DecisionResult result{item, true, {}};
         if (item.kind == ItemKind::mention && result.item.version.empty()) {
@@ -581,8 +588,7 @@ std::vector<DecisionResult> decide(const Session& session, const std::vector<Inb
                               (item.path.empty() ? std::string{} : "\n\nSee " + item.path + ".");
                 log.back().handed = ws.display(capture_item(session, handed).path);
             }
-            fs::create_directories(file.parent_path());
-            write_file_atomic(file, render_log(me, log));
+            lock->commit(render_log(me, log));
         }
         out.push_back(std::move(result));
     }

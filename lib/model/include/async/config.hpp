@@ -1,7 +1,9 @@
 #pragma once
 // Settings, layered like git config: built-in < user (~/.config/async/config.toml) <
 // workspace (.async/config.toml) < environment (ASYNC_USER) < command-line flags (applied by
-// the caller). Keys are dotted paths into the TOML tables: "core.editor", "people.bob.email".
+// the caller). The workspace's settings that name a program count only in a workspace the
+// user trusts (trust.workspaces). Keys are dotted paths into the TOML tables: "core.editor",
+// "people.bob.email".
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -49,10 +51,27 @@ public:
     // Sets key in memory at scope (used by tests and flags).
     void set(std::string key, std::string value, ConfigScope scope);
 
+    // The keys of the workspace configuration that load() left out, in file order: those that
+    // name a program (names_a_program) when the user has not trusted the workspace, and
+    // trust.workspaces always (only the user's own configuration grants trust).
+    const std::vector<std::string>& refused() const { return m_refused; }
+
 private:
     const ConfigEntry* find(std::string_view key) const;
     std::vector<ConfigEntry> m_entries; // later layers replace earlier ones
+    std::vector<std::string> m_refused;
 };
+
+// The user configuration's list of trusted workspaces: folders (a leading ~/ is the home
+// folder) whose committed settings may name programs, or "*" for every workspace.
+inline constexpr std::string_view k_trust_key = "trust.workspaces";
+
+// The settings that name a program async runs (the editor, sendmail).
+inline constexpr std::string_view k_program_keys[] = {"core.editor", "mail.sendmail"};
+
+// Whether key is one of k_program_keys: taken from the workspace configuration only when the
+// user trusts the workspace (Config::load).
+bool names_a_program(std::string_view key);
 
 // $XDG_CONFIG_HOME/async/config.toml, else ~/.config/async/config.toml.
 std::filesystem::path user_config_file(const Env& env);
