@@ -35,7 +35,7 @@ constexpr std::array<std::pair<std::string_view, CompletionKind>, 9> k_kinds{{
 }};
 
 // The keys async reads, for `config set` (people.HANDLE.* come from the team's own tables).
-constexpr std::array<std::pair<std::string_view, std::string_view>, 9> k_known_keys{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 10> k_known_keys{{
     {"checkin.day", "the weekly check-in day (mon..sun, default fri)"},
     {"checkin.questions", "the questions of the check-in template (an array)"},
     {"checkin.repos", "git repositories my check-in lists commits from (an array)"},
@@ -45,6 +45,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 9> k_known_k
     {"team.name", "the team's name"},
     {"user.handle", "my handle"},
     {"workspace", "the workspace to use outside any (user config)"},
+    {"workspace.id", "this workspace's id in calendar UIDs (init writes it)"},
 }};
 
 constexpr std::size_t k_description_columns = 80;
