@@ -38,6 +38,7 @@ class ConfigValues(harness.AsyncTestCase):
         self.refused("people.bob.email", "bob@example.com\nBcc: eve@example.com")
         self.refused("mail.from", "nobody")
         self.refused("workspace.id", "Not An Id!", "0-9, a-z")
+        self.refused("user.handle", "!!!", "letters, digits")
         self.assertEqual(self.a("config", "set", "people.bob.email", "bob@example.com").code, 0)
         self.assertEqual(self.a("config", "set", "mail.from", "async@example.com").code, 0)
         # Keys async does not read take anything, as before.

@@ -3,6 +3,7 @@
 #include <async/env.hpp>
 #include <async/document.hpp>
 #include <async/error.hpp>
+#include <async/identity.hpp>
 #include <async/text.hpp>
 #include <async/workspace.hpp>
 
@@ -330,6 +331,12 @@ void validate_config_value(std::string_view key, std::string_view value) {
         if (!weekday_from_name(value)) {
             refuse("use a weekday: monday, tuesday, wednesday, thursday, friday, saturday or sunday "
                    "(or mon..sun)");
+        }
+    } else if (key == "user.handle") {
+        try {
+            (void)normalize_handle(value);
+        } catch (const Error&) {
+            refuse("handles are letters, digits, '.', '_' and '-', starting with a letter or digit");
         }
     } else if (key == "workspace.id") {
         if (!is_workspace_id(value)) {
