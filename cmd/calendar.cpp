@@ -3,6 +3,7 @@
 
 #include <async/agenda.hpp>
 #include <async/calendar.hpp>
+#include <async/config.hpp>
 #include <async/workspace.hpp>
 
 #include <CLI/CLI.hpp>
@@ -23,7 +24,13 @@ void run_calendar(Context& ctx, const CalendarOptions& opts) {
         filter.who = ctx.me();
     }
     auto deadlines = collect_deadlines(ctx.index(), filter);
-    std::string ics = build_calendar(deadlines, checkin_weekday(ctx.config()), ctx.clock().now());
+    if (!ctx.config().workspace_id()) {
+        ctx.notice("no workspace id in .async/config.toml: the UIDs use one derived from this folder's "
+                   "path; for UIDs the same in every clone, run 'async config set workspace.id " +
+                   new_workspace_id() + "' and commit it");
+    }
+    std::string ics = build_calendar(deadlines, checkin_weekday(ctx.config()), ctx.clock().now(),
+                                     workspace_id_or_derived(ctx.config(), ctx.workspace().root()));
     if (opts.output.empty() || opts.output == "-") {
         ctx.print(ics);
         return;

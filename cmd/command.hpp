@@ -107,7 +107,12 @@ void add_body_flags(CLI::App& cmd, BodyFlags& flags);
 async::BodyInput body_input(const BodyFlags& flags);
 
 // Resolves a date typed on the command line and echoes it on stderr ("due Fri 2026-11-27 17:00").
+// A deadline (DateRole::deadline) in the past is also a warning; the caller still uses it.
 TimePoint resolve_date(Context& ctx, const std::string& text, DateRole role, std::string_view label);
+
+// A warning on stderr for each of handles outside the team (unknown_people), named with flag
+// ("--reviewers"): the command still writes them.
+void warn_unknown_people(Context& ctx, const std::vector<std::string>& handles, std::string_view flag);
 
 // Prints what `hook install` did (where: the hooks folder as shown); a warning and the line to
 // chain for each foreign hook. Returns how many hooks were foreign (left alone).

@@ -1,5 +1,7 @@
 #include "command.hpp"
 
+#include <async/dates.hpp>
+#include <async/due.hpp>
 #include <async/error.hpp>
 #include <async/git.hpp>
 #include <async/identity.hpp>
@@ -127,6 +129,9 @@ void Context::report_refresh(const RefreshStats& stats) {
     for (const auto& problem : stats.problems) {
         warn("skipped " + problem);
     }
+    for (const auto& warning : stats.warnings) {
+        warn(warning);
+    }
 }
 
 void Context::warn(std::string_view text) {
@@ -203,9 +208,21 @@ async::BodyInput body_input(const BodyFlags& flags) {
 }
 
 TimePoint resolve_date(Context& ctx, const std::string& text, DateRole role, std::string_view label) {
-    TimePoint at = parse_human_date(text, ctx.clock().now(), role);
+    TimePoint now = ctx.clock().now();
+    TimePoint at = parse_human_date(text, now, role);
     ctx.notice(std::string{label} + " " + format_local(at));
+    if (role == DateRole::deadline && is_overdue(at, now)) {
+        // Written anyway (a record of a missed deadline is legitimate), but rarely meant.
+        ctx.warn(std::string{label} + " " + format_local(at) + " is in the past (" + format_relative(at, now) + ")");
+    }
     return at;
+}
+
+void warn_unknown_people(Context& ctx, const std::vector<std::string>& handles, std::string_view flag) {
+    for (const auto& handle : unknown_people(ctx.config(), handles)) {
+        ctx.warn("unknown person '" + handle + "' in " + std::string{flag} + " (no [people." + handle +
+                 "] in .async/config.toml)");
+    }
 }
 
 } // namespace async::cmd

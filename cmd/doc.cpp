@@ -50,6 +50,7 @@ void run_doc_new(Context& ctx, const DocNewOptions& opts) {
     if (request.title.size() > 500) {
         throw Error{ErrorKind::usage, "the title is too long (over 500 bytes)"};
     }
+    warn_unknown_people(ctx, request.reviewers, "--reviewers");
     print_written(ctx, create_writeup(ctx.session(), request));
 }
 

@@ -46,6 +46,7 @@ void run_open(Context& ctx, const OpenOptions& opts) {
         request.attachments.push_back(fs::absolute(a));
     }
     request.body = body_input(opts.body);
+    warn_unknown_people(ctx, request.participants, "--with");
     OpenedMeeting opened = open_meeting(ctx.session(), request);
     for (const auto& copy : opened.attached) {
         ctx.notice("attached " + ctx.shown_path(copy));

@@ -51,6 +51,11 @@ class CalendarCase(harness.AsyncTestCase):
         self.assertEqual(r.code, 0, r)
         return r
 
+    @property
+    def wsid(self):
+        """The workspace id init wrote, read by Python's own TOML parser."""
+        return tomllib.loads((self.ws / ".async" / "config.toml").read_text())["workspace"]["id"]
+
     def new_doc(self, title, reviewers="alice,carol", due="+2d", body="Text.", user="bob"):
         r = self.a_ok("doc", "new", title, "-r", reviewers, "-d", due, "-m", body, user=user)
         return r.out.split()[0]
@@ -190,19 +195,19 @@ class Calendar(CalendarCase):
         self.assertEqual(str(cal["VERSION"]), "2.0")
         events = self.events(ics)
         action_uids = sorted(u for u in events if u.startswith("action-"))
-        self.assertEqual(set(events), {f"feedback-{self.doc}@async", f"response-{self.meeting}@async",
-                                       "checkin@async", *action_uids})
+        self.assertEqual(set(events), {f"feedback-{self.doc}@{self.wsid}.async", f"response-{self.meeting}@{self.wsid}.async",
+                                       f"checkin@{self.wsid}.async", *action_uids})
         self.assertEqual(len(action_uids), 2)  # the two with a due date; carol's has none
-        feedback = events[f"feedback-{self.doc}@async"]
+        feedback = events[f"feedback-{self.doc}@{self.wsid}.async"]
         self.assertEqual(str(feedback["SUMMARY"]), f"Feedback due: {TRICKY}")
         self.assertEqual(feedback.decoded("DTSTART").isoformat(), "2026-11-28T17:00:00+00:00")
         self.assertIn("DTSTAMP", feedback)
         self.assertIn("@alice @carol", str(feedback["DESCRIPTION"]))
-        self.assertEqual(str(events[f"response-{self.meeting}@async"]["SUMMARY"]), "Responses due: Weekly sync")
+        self.assertEqual(str(events[f"response-{self.meeting}@{self.wsid}.async"]["SUMMARY"]), "Responses due: Weekly sync")
         ship = [events[u] for u in action_uids if "ship it" in str(events[u]["SUMMARY"])][0]
         self.assertEqual(str(ship["SUMMARY"]), "Due (@alice): ship it")
         self.assertEqual(ship.decoded("DTSTART").isoformat(), "2026-11-28")  # all day
-        checkin = events["checkin@async"]
+        checkin = events[f"checkin@{self.wsid}.async"]
         self.assertEqual(checkin["RRULE"]["FREQ"], ["WEEKLY"])
         self.assertEqual(checkin["RRULE"]["BYDAY"], ["FR"])
         self.assertEqual(checkin.decoded("DTSTART").weekday(), 4)
@@ -231,7 +236,7 @@ class Calendar(CalendarCase):
         self.assertEqual(r.out, "")
         self.assertIn("wrote", r.err)
         everything = self.events(out.read_bytes().decode("utf-8"))
-        self.assertEqual(everything["checkin@async"]["RRULE"]["BYDAY"], ["WE"])
+        self.assertEqual(everything[f"checkin@{self.wsid}.async"]["RRULE"]["BYDAY"], ["WE"])
         self.assertIn("Feedback due: Not for me", [str(e["SUMMARY"]) for e in everything.values()])
         mine = self.events(self.export("--mine"))
         summaries = [str(e["SUMMARY"]) for e in mine.values()]
@@ -239,6 +244,44 @@ class Calendar(CalendarCase):
         self.assertIn(f"Feedback due: {TRICKY}", summaries)
         self.assertIn("Weekly check-in", summaries)
         self.assertEqual(len(mine), len(everything) - 1)
+
+    def test_uids_unique_across_workspaces(self):
+        # Two teams with the same document id (and an action of the same text) in one client.
+        self.write_doc("2026-11-26-same", "Same", ["alice"], doc_id="same0001")
+        first_ws = self.ws
+        self.ws = self.tmp / "other"
+        self.init_ws()
+        self.write_doc("2026-11-26-same", "Same", ["alice"], doc_id="same0001")
+        theirs = set(self.events(self.export()))
+        self.ws = first_ws
+        ours = set(self.events(self.export()))
+        self.assertEqual(len(ours), 2)
+        self.assertEqual(ours & theirs, set(), (ours, theirs))
+        self.assertTrue(all(uid.endswith(f"@{self.wsid}.async") for uid in ours), ours)
+        # The same workspace gives the same UIDs again.
+        self.assertEqual(set(self.events(self.export(now=LATER_SAME_DAY))), ours)
+
+    def test_workspace_without_an_id(self):
+        config = self.ws / ".async" / "config.toml"
+        text = config.read_text()
+        start = text.index("[workspace]")
+        config.write_text(text[:start] + text[text.index("[team]"):])
+        self.write_doc("2026-11-26-same", "Same", ["alice"], doc_id="same0001")
+        out = self.tmp / "old.ics"
+        r = self.a_ok("calendar", "-o", str(out))
+        self.assertIn("no workspace id", r.err)
+        derived = set(self.events(out.read_bytes().decode()))
+        self.assertEqual(derived, set(self.events(self.export())))  # stable for this folder
+        self.assertTrue(all("@path-" in uid for uid in derived), derived)
+        # init leaves an existing config alone; the command the notice gives adds an id.
+        self.ok("init", str(self.ws))
+        self.assertNotIn("[workspace]", config.read_text())
+        command = r.err.split("run '", 1)[1].split("'", 1)[0].split()
+        self.assertEqual(command[:3], ["async", "config", "set"])
+        self.a_ok(*command[1:])
+        self.assertIn("# The weekly check-in day", config.read_text())
+        self.assertRegex(self.wsid, "^[0-9a-z]{16}$")
+        self.assertTrue(all(uid.endswith(f"@{self.wsid}.async") for uid in self.events(self.export())))
 
     def test_hostile_titles(self):
         long_title = ("Ünïcödé 🚀, ; \\ " * 20)[:200]
@@ -248,12 +291,12 @@ class Calendar(CalendarCase):
         self.write_doc("2026-11-26-huge", "H" * 20000, ["alice"], doc_id="huge0001")
         ics = self.export()
         events = self.events(ics)
-        self.assertEqual(set(events), {"feedback-long0001@async", "feedback-crlf0001@async",
-                                       "feedback-huge0001@async", "checkin@async"})
-        self.assertEqual(str(events["feedback-long0001@async"]["SUMMARY"]), f"Feedback due: {long_title}")
-        self.assertEqual(str(events["feedback-crlf0001@async"]["SUMMARY"]),
+        self.assertEqual(set(events), {f"feedback-long0001@{self.wsid}.async", f"feedback-crlf0001@{self.wsid}.async",
+                                       f"feedback-huge0001@{self.wsid}.async", f"checkin@{self.wsid}.async"})
+        self.assertEqual(str(events[f"feedback-long0001@{self.wsid}.async"]["SUMMARY"]), f"Feedback due: {long_title}")
+        self.assertEqual(str(events[f"feedback-crlf0001@{self.wsid}.async"]["SUMMARY"]),
                          "Feedback due: Evil END:VEVENT BEGIN:VEVENT UID:x@evil")
-        self.assertEqual(str(events["feedback-huge0001@async"]["SUMMARY"]), "Feedback due: " + "H" * 20000)
+        self.assertEqual(str(events[f"feedback-huge0001@{self.wsid}.async"]["SUMMARY"]), "Feedback due: " + "H" * 20000)
         self.assertTrue(all(len(line.encode()) <= 75 for line in ics.split("\r\n")))
         ics.encode("utf-8")  # folding never splits a character (the parser above would have failed)
 

@@ -538,5 +538,71 @@ class Json(CheckCase):
         self.assertEqual(json.loads(r.out), {"schema": 1, "findings": [], "errors": 0, "warnings": 0})
 
 
+
+CONFLICTED = "\n".join([
+    "- [ ] inventory the Jenkins jobs",  # line 10
+    "<<<<<<< HEAD",                      # line 11
+    "- [ ] @bob migrate the builds",
+    "=======",
+    "- [ ] @carol migrate the builds",
+    ">>>>>>> 3f2a1bc (carol's plan)",
+])
+
+
+class MergeConflicts(CheckCase):
+    """A file git left with conflict markers (issue 18, item 1): check reports it, staged or
+    not (the pre-commit hook), and the index skips it until it is resolved."""
+
+    git = Staged.git
+
+    def setUp(self):
+        super().setUp()
+        self.git("init", "-q")
+        self.doc("docs/a/index.md", "aaaa1111")
+        self.git("add", "-A")
+        self.git("commit", "-q", "-m", "start")
+
+    def test_check_and_staged_report_it(self):
+        self.doc("docs/a/index.md", "aaaa1111", body=CONFLICTED)
+        self.git("add", "docs/a/index.md")  # what git takes for "resolved"
+        for args in ((), ("--staged",), ("docs/a/index.md",)):
+            r = self.check(*args)
+            self.assertEqual(r.code, 1, r)
+            self.assertEqual(self.lines(r), ["docs/a/index.md:11:1: error: unresolved merge conflict"], args)
+
+    def test_a_conflict_in_the_front_matter(self):
+        self.write("docs/a/index.md", GOOD.format(id="aaaa1111", title="A title", body="Text.",
+                                                   extra='<<<<<<< HEAD\ndue = 2026-12-01T17:00:00Z\n=======\n'
+                                                         'due = 2026-12-02T17:00:00Z\n>>>>>>> theirs\n'))
+        r = self.check()
+        self.assertEqual(self.lines(r), ["docs/a/index.md:8:1: error: unresolved merge conflict"])
+
+    def test_the_index_skips_it_until_resolved(self):
+        path = self.doc("docs/a/index.md", "aaaa1111", body=CONFLICTED)
+        r = self.a("actions")
+        self.assertEqual(r.code, 0, r)
+        self.assertEqual(r.err, "async: warning: skipped docs/a/index.md: unresolved merge conflict at line 11\n")
+        self.assertNotIn("Jenkins", r.out)
+        self.assertNotIn("migrate", r.out)
+        r = self.a("actions")
+        self.assertEqual((r.code, r.err), (0, ""), r)  # said once, when the file was read
+        path.write_text(path.read_text().replace("<<<<<<< HEAD\n- [ ] @bob migrate the builds\n=======\n", "")
+                        .replace(">>>>>>> 3f2a1bc (carol's plan)\n", ""))
+        r = self.a("actions", "--all")
+        self.assertEqual((r.code, r.err), (0, ""), r)
+        self.assertEqual(r.out.count("inventory the Jenkins jobs"), 1, r.out)
+        self.assertEqual(r.out.count("migrate the builds"), 1, r.out)
+        self.assertEqual(self.check().code, 0)
+
+    def test_markers_in_code_and_look_alikes_are_no_conflict(self):
+        self.doc("docs/a/index.md", "aaaa1111", body="\n".join([
+            "A heading", "=======", "",
+            "```", "<<<<<<< HEAD", "ours", "=======", "theirs", ">>>>>>> branch", "```", "",
+            "<<<<<<<< eight, not seven", "", "=======", "", ">>>>>>> an unopened end",
+        ]))
+        r = self.check()
+        self.assertEqual((r.code, r.out), (0, ""), r)
+        self.assertEqual(self.a("actions").err, "")
+
 if __name__ == "__main__":
     harness.main()

@@ -56,7 +56,7 @@ class OneHandle(ActionsCase):
         self.assertIn("action:" + handle, [d["key"] for day in agenda["days"] for d in day["deadlines"]])
         r = self.a("calendar")
         self.assertEqual(r.code, 0, r)
-        self.assertIn(f"UID:action-{handle}@async", r.out)
+        self.assertRegex(r.out, f"UID:action-{handle}@[0-9a-z]+\\.async\r?\n")
         for kind in ("items", "actions"):
             r = self.a("__complete", kind)
             self.assertEqual(r.code, 0, r)

@@ -87,6 +87,13 @@ class InitSampleTest(SampleTestCase):
         # The index (built by init --sample) is a cache holding the files' mtimes: not compared.
         first = self.snapshot()
         second = {p: (other / p).read_bytes() for p in self.files_under(other) if not p.startswith(".async/index.db")}
+        # Each workspace gets its own id (calendar UIDs must not collide); nothing else differs.
+        ids = []
+        for files in (first, second):
+            config = files.pop(".async/config.toml").decode()
+            ids.append(tomllib.loads(config)["workspace"]["id"])
+            files["config without its id"] = config.replace(ids[-1], "")
+        self.assertNotEqual(ids[0], ids[1])
         self.assertEqual(first, second)
 
     def test_json(self):

@@ -38,20 +38,21 @@ std::string unfolded(std::string text) {
 } // namespace
 
 TEST_CASE("calendar::calendar_uid") {
-    CHECK(async::calendar_uid(feedback("x")) == "feedback-k3f9q2ma@async");
+    CHECK(async::calendar_uid(feedback("x"), "ws1") == "feedback-k3f9q2ma@ws1.async");
+    CHECK(async::calendar_uid(feedback("x"), "ws2") == "feedback-k3f9q2ma@ws2.async");
     async::Deadline a;
     a.kind = async::DeadlineKind::action;
     a.key = "action:f0e90a7";
-    CHECK(async::calendar_uid(a) == "action-f0e90a7@async");
+    CHECK(async::calendar_uid(a, "ws1") == "action-f0e90a7@ws1.async");
     a.kind = async::DeadlineKind::checkin;
     a.key = "checkin:2026-W48";
-    CHECK(async::calendar_uid(a) == "checkin@async");
+    CHECK(async::calendar_uid(a, "ws1") == "checkin@ws1.async");
 }
 
 TEST_CASE("calendar::build_calendar") {
     auto now = *async::parse_iso8601("2026-11-26T10:15:00Z");
     std::string ics = async::build_calendar(
-        {feedback("Pricing, tiers; a\\b \xF0\x9F\x9A\x80\r\nSUMMARY:evil")}, 3, now);
+        {feedback("Pricing, tiers; a\\b \xF0\x9F\x9A\x80\r\nSUMMARY:evil")}, 3, now, "ws1");
     std::string flat = unfolded(ics);
 
     SUBCASE("lines end in CRLF and are at most 75 octets") {
@@ -64,7 +65,7 @@ TEST_CASE("calendar::build_calendar") {
         }
     }
     SUBCASE("the event") {
-        CHECK(flat.find("UID:feedback-k3f9q2ma@async\r\n") != std::string::npos);
+        CHECK(flat.find("UID:feedback-k3f9q2ma@ws1.async\r\n") != std::string::npos);
         CHECK(flat.find("DTSTAMP:20261126T101500Z\r\n") != std::string::npos);
         CHECK(flat.find("DTSTART:20261128T170000Z\r\n") != std::string::npos);
         // Escaped, one line: the CRLF in the title cannot start a property of its own.
@@ -73,12 +74,12 @@ TEST_CASE("calendar::build_calendar") {
         CHECK(flat.find("\r\nSUMMARY:evil") == std::string::npos);
     }
     SUBCASE("the recurring check-in on the configured day") {
-        CHECK(flat.find("UID:checkin@async\r\n") != std::string::npos);
+        CHECK(flat.find("UID:checkin@ws1.async\r\n") != std::string::npos);
         CHECK(flat.find("RRULE:FREQ=WEEKLY;BYDAY=TH\r\n") != std::string::npos);
         CHECK(flat.find("DTSTART;VALUE=DATE:20260101\r\n") != std::string::npos);
     }
     SUBCASE("the same input gives the same text") {
-        CHECK(async::build_calendar({feedback("Pricing")}, 4, now) ==
-              async::build_calendar({feedback("Pricing")}, 4, now));
+        CHECK(async::build_calendar({feedback("Pricing")}, 4, now, "ws1") ==
+              async::build_calendar({feedback("Pricing")}, 4, now, "ws1"));
     }
 }

@@ -230,16 +230,16 @@ TEST_CASE("checkin::render_digest") {
     SUBCASE("markdown") {
         std::string md = async::render_digest(week, DigestFormat::markdown);
         CHECK(md.starts_with("# Check-ins 2026-W48\n\n2026-11-23 to 2026-11-29: 1 of 3 checked in.\n\n"));
-        CHECK(md.find("Missing: \\@bob\n") != std::string::npos);
-        CHECK(md.find("Could not be read: \\@carol\n") != std::string::npos);
-        CHECK(md.find("## Alice \\<script\\>alert\\(1\\)\\<\\/script\\> \\*A\\* (\\@alice)\n") != std::string::npos);
+        CHECK(md.find("Missing: @bob\n") != std::string::npos);
+        CHECK(md.find("Could not be read: @carol\n") != std::string::npos);
+        CHECK(md.find("## Alice \\<script\\>alert(1)\\</script\\> \\*A\\* (@alice)\n") != std::string::npos);
         CHECK(md.find("\n### Top\n### What have you been working on?\n") != std::string::npos);
         CHECK(md.find("###### deep\n") != std::string::npos);
         CHECK(md.find("\n# not a heading\n```\n") != std::string::npos); // the fence is closed
         CHECK(md.find('\x1b') == std::string::npos);
         CHECK(md.find('\r') == std::string::npos);
-        CHECK(md.find("## \\@carol\n\n*This check-in could not be read: ") != std::string::npos);
-        CHECK(md.find("## \\@bob") == std::string::npos); // missing people get no section
+        CHECK(md.find("## @carol\n\n*This check-in could not be read: ") != std::string::npos);
+        CHECK(md.find("## @bob") == std::string::npos); // missing people get no section
     }
     SUBCASE("html") {
         std::string html = async::render_digest(week, DigestFormat::html);

@@ -240,6 +240,60 @@ TEST_CASE("config::validate_config_key") {
     CHECK(std::string{e.what()} == "invalid config key 'bad^[[2Jkey'");
 }
 
+TEST_CASE("config::validate_config_value") {
+    using async::validate_config_value;
+    for (const char* day : {"monday", "Fri", " SUN ", "thursday"}) {
+        CAPTURE(day);
+        CHECK_NOTHROW(validate_config_value("checkin.day", day));
+    }
+    for (const char* bad : {"daily", "", "fr", "fridays", "7", "[\"fri\"]"}) {
+        CAPTURE(bad);
+        auto e = error_of([&] { validate_config_value("checkin.day", bad); });
+        CHECK(e.kind() == ErrorKind::usage);
+        CHECK(std::string{e.hint()}.find("monday") != std::string::npos);
+    }
+    CHECK_NOTHROW(validate_config_value("people.bob.email", "bob@example.com"));
+    CHECK_NOTHROW(validate_config_value("mail.from", "async@example.com"));
+    CHECK(error_of([] { validate_config_value("people.bob.email", "bob"); }).kind() == ErrorKind::usage);
+    CHECK(error_of([] { validate_config_value("mail.from", "-f@x"); }).kind() == ErrorKind::usage);
+    CHECK_NOTHROW(validate_config_value("user.handle", "@Carol"));
+    CHECK(error_of([] { validate_config_value("user.handle", "!!!"); }).kind() == ErrorKind::usage);
+    CHECK_NOTHROW(validate_config_value("workspace.id", "k3f9q2ma7fq2m4xa"));
+    CHECK(error_of([] { validate_config_value("workspace.id", "Web Team"); }).kind() == ErrorKind::usage);
+    // Keys with no constraint, including a person's other keys, take anything.
+    CHECK_NOTHROW(validate_config_value("people.bob.name", "bob"));
+    CHECK_NOTHROW(validate_config_value("checkin.days", "daily"));
+    CHECK_NOTHROW(validate_config_value("team.name", ""));
+}
+
+TEST_CASE("config::workspace_id") {
+    async_test::TempDir dir;
+    auto file = dir.path() / "config.toml";
+    auto load = [&] { return Config::load(Env{{{"HOME", dir.path().string()}}}, file); };
+    std::string fresh = async::new_workspace_id();
+    CHECK(fresh.size() == 16);
+    CHECK(async::is_workspace_id(fresh));
+    CHECK(fresh != async::new_workspace_id());
+    {
+        std::ofstream{file} << "[workspace]\nid = \"" << fresh << "\"\n";
+    }
+    CHECK(load().workspace_id() == fresh);
+    CHECK(async::workspace_id_or_derived(load(), dir.path()) == fresh);
+    {
+        std::ofstream{file} << "[team]\nname = \"x\"\n";
+    }
+    CHECK_FALSE(load().workspace_id());
+    std::string derived = async::workspace_id_or_derived(load(), dir.path());
+    CHECK(derived.starts_with("path-"));
+    CHECK(async::is_workspace_id(derived));
+    CHECK(derived == async::workspace_id_or_derived(load(), dir.path()));
+    CHECK(derived != async::workspace_id_or_derived(load(), dir.path() / "other"));
+    // Only the committed file counts: an id in memory at another scope is not the workspace's.
+    Config c = load();
+    c.set("workspace.id", "mine", ConfigScope::user);
+    CHECK_FALSE(c.workspace_id());
+}
+
 TEST_CASE("config::config_file_set") {
     TempDir tmp{"config"};
     const fs::path file = tmp / "config.toml";

@@ -505,6 +505,32 @@ TEST_CASE("document::key_infos") {
     CHECK((keys[5].name == "extra" && keys[5].kind == Kind::table));
 }
 
+TEST_CASE("document::find_merge_conflict") {
+    using async::find_merge_conflict;
+    SUBCASE("git's three markers, reported at the first") {
+        CHECK(find_merge_conflict("a\n<<<<<<< HEAD\nours\n=======\ntheirs\n>>>>>>> 3f2a1bc (x)\n") == 2u);
+        CHECK(find_merge_conflict("<<<<<<<\r\n=======\r\n>>>>>>>\r\n") == 1u); // CRLF, no names
+        CHECK(find_merge_conflict("+++\n<<<<<<< HEAD\nid = \"a\"\n=======\nid = \"b\"\n>>>>>>> b\n+++\n") == 2u);
+    }
+    SUBCASE("look-alikes are no conflict") {
+        CHECK_FALSE(find_merge_conflict("Title\n=======\n"));                            // a heading
+        CHECK_FALSE(find_merge_conflict("<<<<<<< HEAD\nours\n=======\ntheirs\n"));        // no end
+        CHECK_FALSE(find_merge_conflict("=======\n>>>>>>> x\n"));                         // no start
+        CHECK_FALSE(find_merge_conflict("<<<<<<<< x\n=======\n>>>>>>> x\n"));             // eight
+        CHECK_FALSE(find_merge_conflict(" <<<<<<< x\n=======\n>>>>>>> x\n"));             // indented
+        CHECK_FALSE(find_merge_conflict("<<<<<<<x\n=======\n>>>>>>> x\n"));               // glued
+        CHECK_FALSE(find_merge_conflict("<<<<<<< x\n======= x\n>>>>>>> x\n"));            // middle not alone
+        CHECK_FALSE(find_merge_conflict(""));
+    }
+    SUBCASE("inside fenced code it is an example") {
+        CHECK_FALSE(find_merge_conflict("```\n<<<<<<< HEAD\n=======\n>>>>>>> x\n```\n"));
+        CHECK_FALSE(find_merge_conflict("~~~~ text\n<<<<<<< HEAD\n~~~\n=======\n>>>>>>> x\n~~~~\n"));
+        CHECK(find_merge_conflict("```\ncode\n```\n<<<<<<< HEAD\n=======\n>>>>>>> x\n") == 4u);
+        // An unclosed fence runs to the end, as in CommonMark.
+        CHECK_FALSE(find_merge_conflict("```\n<<<<<<< HEAD\n=======\n>>>>>>> x\n"));
+    }
+}
+
 TEST_CASE("document::slugify") {
     using async::slugify;
     SUBCASE("path characters never survive") {

@@ -28,6 +28,18 @@ TEST_CASE("due::is_due_date") {
     CHECK_FALSE(async::is_due_date(""));
 }
 
+TEST_CASE("due::unread_due_problem") {
+    auto p = async::unread_due_problem("0000-01-01");
+    CHECK(p.error);
+    CHECK(p.message == "impossible due date 'due:0000-01-01' in an action");
+    CHECK(async::unread_due_problem("2026-02-30").error);
+    CHECK(async::unread_due_problem("2026-02-30T10:00").error);
+    CHECK_FALSE(async::unread_due_problem("friday").error);
+    CHECK_FALSE(async::unread_due_problem("2026-12-18T15:00").error); // a real date with more
+    CHECK_FALSE(async::unread_due_problem("").error);
+    CHECK(async::unread_due_problem("").message.starts_with("'due:' without a date"));
+}
+
 TEST_CASE("due::due_at") {
     SUBCASE("17:00 local that day, the --due rule of the date grammar") {
         async_test::ScopedEnvVar tz{"TZ", "UTC"};

@@ -360,6 +360,35 @@ TEST_CASE("markdown::extract_markdown") {
                                         "attachments/voice note.ogg", "attachments/a b/c.vtt"});
     }
 
+    SUBCASE("a line starting with Decision: is a decision wherever it is") {
+        auto ex = extract_markdown("We looked.\n"                     // 1
+                                   "Decision: use Postgres.\n"        // 2
+                                   "\n"                               // 3
+                                   "- [ ] @bob do it due:2026-12-01\n" // 4
+                                   "Decision: also this one.\n"       // 5
+                                   "- [ ] Decision: both\n"           // 6
+                                   "- item\n"                         // 7
+                                   "  more\n"                         // 8
+                                   "  **Decision:** in an item\n"     // 9
+                                   "\n"                               // 10
+                                   "- [ ] loose\n"                    // 11
+                                   "\n"                               // 12
+                                   "  Decision: its paragraph\n"      // 13
+                                   "\n"                               // 14
+                                   "x\n"                              // 15
+                                   "`Decision:` code\n"               // 16
+                                   "> q\n"                            // 17
+                                   "> Decision: quoted\n");           // 18
+        check_decisions(ex.decisions, {{"use Postgres.", 2},
+                                       {"also this one.", 5},
+                                       {"both", 6},
+                                       {"in an item", 9},
+                                       {"its paragraph", 13}});
+        check_actions(ex.actions, {{"do it", "@bob do it due:2026-12-01", "bob", "2026-12-01", false, 4},
+                                   {"Decision: both", "Decision: both", std::nullopt, std::nullopt, false, 6},
+                                   {"loose", "loose", std::nullopt, std::nullopt, false, 11}});
+    }
+
     SUBCASE("headings and line numbers are exact") {
         auto ex = extract_markdown("Title\n"               // 1
                                    "=====\n"               // 2
@@ -385,8 +414,11 @@ TEST_CASE("markdown::extract_markdown") {
         CHECK(ex.headings[1].text == "Third level");
         CHECK(ex.headings[1].level == 3);
         CHECK(ex.headings[1].line == 7);
-        // "Decision:" in the middle of a paragraph is not a prefix.
-        CHECK(ex.decisions.empty());
+        // A paragraph's line starting with "Decision:" is a decision, at its own line, up to the
+        // paragraph's end.
+        REQUIRE(ex.decisions.size() == 1);
+        CHECK(ex.decisions[0].text == "second line");
+        CHECK(ex.decisions[0].line == 9);
         check_actions(ex.actions,
                       {
                           // the quoted task on line 12 is cited text, not an action

@@ -777,4 +777,17 @@ void follow_time_zone(const Env& env) {
     zone.changed.store(true, std::memory_order_release);
 }
 
+std::optional<int> weekday_from_name(std::string_view text) {
+    std::string lower;
+    for (char c : text) {
+        lower.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+    }
+    std::size_t from = lower.find_first_not_of(" \t");
+    std::size_t to = lower.find_last_not_of(" \t");
+    if (from == std::string::npos) {
+        return std::nullopt;
+    }
+    return weekday_named(std::string_view{lower}.substr(from, to - from + 1));
+}
+
 } // namespace async

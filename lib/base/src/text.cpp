@@ -378,4 +378,29 @@ std::vector<std::string> closest_words(std::string_view word, const std::vector<
     return out;
 }
 
+std::optional<std::string> address_problem(std::string_view address) {
+    if (address.empty()) {
+        return "it is empty";
+    }
+    if (address.front() == '-') {
+        return "it starts with '-'";
+    }
+    if (address.size() > 254) {
+        return "it is longer than 254 characters";
+    }
+    for (unsigned char c : address) {
+        if (c < 0x20 || c == 0x7f) {
+            return "it contains a control character (a newline?)";
+        }
+        if (c == ' ' || std::string_view{"<>()[],;:\\\""}.find(static_cast<char>(c)) != std::string_view::npos) {
+            return "it contains '" + std::string(1, static_cast<char>(c)) + "'";
+        }
+    }
+    auto at = address.rfind('@');
+    if (at == std::string_view::npos || at == 0 || at + 1 == address.size() || address.find('@') != at) {
+        return "it is not of the form name@domain";
+    }
+    return std::nullopt;
+}
+
 } // namespace async

@@ -1,5 +1,6 @@
 #include <async/dates.hpp>
 #include <async/document.hpp>
+#include <async/due.hpp>
 #include <async/error.hpp>
 #include <async/index.hpp>
 #include <async/layout.hpp>
@@ -1166,6 +1167,9 @@ Parsed parse_file(const fs::path& root, FileStat f) {
             }
             p.transcript = std::move(text);
         } else {
+            if (auto line = find_merge_conflict(text)) {
+                throw Error{ErrorKind::data, "unresolved merge conflict at line " + std::to_string(*line)};
+            }
             p.doc = Document::parse(text, p.file.path);
             p.md = extract_markdown(p.doc->body());
         }
@@ -1354,6 +1358,15 @@ void index_files(Writer& writer, ParseAhead& parsed, RefreshStats& stats, const 
                     touched_bundles.push_back(bundle_of(f.path));
                 } else {
                     writer.store_document(f.path, *p.doc, p.md);
+                    for (const auto& action : p.md.actions) {
+                        if (!action.unread_due) {
+                            continue;
+                        }
+                        if (UnreadDueProblem due = unread_due_problem(*action.unread_due); due.error) {
+                            std::size_t line = p.doc->body_line() + action.line - 1;
+                            stats.warnings.push_back(f.path + ":" + std::to_string(line) + ": " + due.message);
+                        }
+                    }
                 }
                 ++stats.parsed;
             } catch (const Error& e) {

@@ -1,7 +1,9 @@
 #include <async/config.hpp>
+#include <async/dates.hpp>
 #include <async/env.hpp>
 #include <async/document.hpp>
 #include <async/error.hpp>
+#include <async/identity.hpp>
 #include <async/lock.hpp>
 #include <async/text.hpp>
 #include <async/workspace.hpp>
@@ -356,8 +358,74 @@ std::vector<Person> Config::people() const {
     return people;
 }
 
+std::optional<std::string> Config::workspace_id() const {
+    for (const auto& e : m_entries) {
+        if (e.key == "workspace.id" && e.scope == ConfigScope::workspace && !e.is_list &&
+            is_workspace_id(e.value)) {
+            return e.value;
+        }
+    }
+    return std::nullopt;
+}
+
+void validate_config_value(std::string_view key, std::string_view value) {
+    auto refuse = [&](std::string_view allowed) {
+        throw Error{ErrorKind::usage,
+                    "invalid value '" + sanitize_for_terminal(value, Newlines::flatten) + "' for " +
+                        std::string{key},
+                    std::string{allowed}};
+    };
+    auto parts = split_key(key);
+    if (key == "checkin.day") {
+        if (!weekday_from_name(value)) {
+            refuse("use a weekday: monday, tuesday, wednesday, thursday, friday, saturday or sunday "
+                   "(or mon..sun)");
+        }
+    } else if (key == "user.handle") {
+        try {
+            (void)normalize_handle(value);
+        } catch (const Error&) {
+            refuse("handles are letters, digits, '.', '_' and '-', starting with a letter or digit");
+        }
+    } else if (key == "workspace.id") {
+        if (!is_workspace_id(value)) {
+            refuse("a workspace id is 1 to 64 of 0-9, a-z, '_' and '-'");
+        }
+    } else if (key == "mail.from" || (parts.size() == 3 && parts[0] == "people" && parts[2] == "email")) {
+        if (auto why = address_problem(value)) {
+            throw Error{ErrorKind::usage,
+                        "invalid value '" + sanitize_for_terminal(value, Newlines::flatten) + "' for " +
+                            std::string{key} + ": " + *why,
+                        "use a plain address such as name@example.com"};
+        }
+    }
+}
+
+bool is_workspace_id(std::string_view text) {
+    return !text.empty() && text.size() <= 64 &&
+           std::all_of(text.begin(), text.end(), [](char c) {
+               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c == '_' || c == '-';
+           });
+}
+
+std::string new_workspace_id() {
+    return new_id() + new_id();
+}
+
+std::string workspace_id_or_derived(const Config& config, const fs::path& root) {
+    if (auto id = config.workspace_id()) {
+        return *id;
+    }
+    std::error_code ec;
+    fs::path canonical = fs::weakly_canonical(root, ec);
+    // Two hashes make 14 hex digits, so two folders of one machine practically never share one.
+    std::string path = (ec ? root : canonical).string();
+    return "path-" + short_hash({"workspace\n", path}) + short_hash({path, "\nworkspace"});
+}
+
 void config_file_set(const fs::path& file, std::string_view key, std::string_view value) {
     validate_config_key(key);
+    validate_config_value(key, value);
     std::string literal = typed_literal(value);
     FileLock lock{file};
     std::error_code ec;

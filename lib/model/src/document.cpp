@@ -363,6 +363,79 @@ std::string Document::render() const {
     return crlf;
 }
 
+namespace {
+
+// Whether line (without its line break) is a merge marker: seven of c at its start, then the
+// line's end or, unless alone, a blank and anything (the branch or commit name).
+bool is_merge_marker(std::string_view line, char c, bool alone) {
+    if (!line.empty() && line.back() == '\r') {
+        line.remove_suffix(1);
+    }
+    if (line.size() < 7 || line.find_first_not_of(c) < 7) {
+        return false;
+    }
+    if (line.size() == 7) {
+        return true;
+    }
+    return !alone && (line[7] == ' ' || line[7] == '\t');
+}
+
+// The fence a line opens or closes (up to three spaces, then three or more ` or ~), or empty.
+std::string_view fence_of(std::string_view line) {
+    std::size_t indent = 0;
+    while (indent < line.size() && indent < 4 && line[indent] == ' ') {
+        ++indent;
+    }
+    if (indent >= 4 || indent >= line.size() || (line[indent] != '`' && line[indent] != '~')) {
+        return {};
+    }
+    std::size_t n = indent;
+    while (n < line.size() && line[n] == line[indent]) {
+        ++n;
+    }
+    return n - indent >= 3 ? line.substr(indent, n - indent) : std::string_view{};
+}
+
+} // namespace
+
+std::optional<std::size_t> find_merge_conflict(std::string_view text) {
+    enum class Seen { nothing, ours, theirs };
+    Seen seen = Seen::nothing;
+    std::size_t opened = 0;
+    std::string_view fence; // the open code fence, outside a conflict
+    std::size_t number = 0;
+    for (std::size_t pos = 0; pos < text.size();) {
+        std::size_t end = text.find('\n', pos);
+        std::string_view line = text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+        pos = end == std::string_view::npos ? text.size() : end + 1;
+        ++number;
+        if (seen == Seen::nothing) {
+            std::string_view f = fence_of(line);
+            if (!fence.empty()) {
+                // A closing fence: at least as long, same character, nothing after it.
+                if (f.size() >= fence.size() && f[0] == fence[0] &&
+                    line.find_first_not_of(" \t\r", line.find(f) + f.size()) == std::string_view::npos) {
+                    fence = {};
+                }
+                continue;
+            }
+            if (!f.empty()) {
+                fence = f;
+                continue;
+            }
+            if (is_merge_marker(line, '<', false)) {
+                seen = Seen::ours;
+                opened = number;
+            }
+        } else if (seen == Seen::ours && is_merge_marker(line, '=', true)) {
+            seen = Seen::theirs;
+        } else if (seen == Seen::theirs && is_merge_marker(line, '>', false)) {
+            return opened;
+        }
+    }
+    return std::nullopt;
+}
+
 std::string describe_toml_error(std::string_view description) {
     constexpr std::string_view k_prefix = "Error while parsing ";
     if (description.starts_with(k_prefix)) {

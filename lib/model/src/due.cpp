@@ -29,6 +29,23 @@ bool is_due_date(std::string_view text) {
     return year >= 1 && ymd.ok();
 }
 
+UnreadDueProblem unread_due_problem(std::string_view value) {
+    auto digits = [&](std::size_t from, std::size_t to) {
+        return std::all_of(value.begin() + static_cast<std::ptrdiff_t>(from),
+                           value.begin() + static_cast<std::ptrdiff_t>(to), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    std::string written = "'due:" + std::string{value} + "'";
+    bool date_shape = value.size() >= 10 && digits(0, 4) && value[4] == '-' && digits(5, 7) &&
+                      value[7] == '-' && digits(8, 10);
+    if (value.empty()) {
+        return {false, "'due:' without a date in an action (write due:YYYY-MM-DD)"};
+    }
+    if (date_shape && !is_due_date(value.substr(0, 10))) {
+        return {true, "impossible due date " + written + " in an action"};
+    }
+    return {false, written + " is not an ISO date (due:YYYY-MM-DD); the action has no due date"};
+}
+
 std::optional<TimePoint> due_at(std::string_view date) {
     if (!is_due_date(date)) {
         return std::nullopt;

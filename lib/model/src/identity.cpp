@@ -4,6 +4,8 @@
 #include <async/identity.hpp>
 #include <async/text.hpp>
 
+#include <algorithm>
+
 namespace async {
 
 std::string normalize_handle(std::string_view handle) {
@@ -52,6 +54,25 @@ std::string current_handle(const Env& env, const Config& config, const GitEmail&
     }
     throw Error{ErrorKind::environment, "cannot tell who you are",
                 "set ASYNC_USER or run 'async config set --global user.handle NAME'"};
+}
+
+std::vector<std::string> unknown_people(const Config& config, const std::vector<std::string>& handles) {
+    std::vector<std::string> team;
+    for (const auto& person : config.people()) {
+        team.push_back(handle_or_lower(person.handle));
+    }
+    std::vector<std::string> out;
+    if (team.empty()) {
+        return out;
+    }
+    for (const auto& h : handles) {
+        std::string handle = handle_or_lower(h);
+        if (!handle.empty() && std::find(team.begin(), team.end(), handle) == team.end() &&
+            std::find(out.begin(), out.end(), handle) == out.end()) {
+            out.push_back(std::move(handle));
+        }
+    }
+    return out;
 }
 
 } // namespace async

@@ -363,6 +363,13 @@ bool is_collector(MD_BLOCKTYPE type) {
     }
 }
 
+// A line of a block's text: where it starts in the text, in the input, and its line number.
+struct LineStart {
+    std::size_t pos = 0;
+    std::size_t offset = 0;
+    std::size_t line = 0;
+};
+
 // One open block on the parser's stack.
 struct OpenBlock {
     MD_BLOCKTYPE type = MD_BLOCK_DOC;
@@ -375,6 +382,10 @@ struct OpenBlock {
     std::size_t task_offset = 0;
     std::size_t task_line = 0;
     bool under_decisions = false; // a top list item of a "Decisions" section
+    // Where each later line of the text starts (after a line break of the input): a line
+    // starting with "Decision:" is a decision of its own.
+    std::vector<LineStart> line_starts;
+    bool at_line_start = false; // a line break was the last text: the next text starts a line
 };
 
 class Extractor {
@@ -578,6 +589,12 @@ private:
         m_scan_origins.emplace_back(m_scan.size(), offset && chunk.data() == text ? *offset : k_no_origin);
         m_scan.append(chunk, opaque);
         if (OpenBlock* c = collector()) {
+            if (type == MD_TEXT_BR || type == MD_TEXT_SOFTBR) {
+                c->at_line_start = true;
+            } else if (c->at_line_start && offset) {
+                c->at_line_start = false;
+                c->line_starts.push_back(LineStart{c->text.size(), *offset, m_lines.line_at(*offset)});
+            }
             c->text.append(chunk, opaque);
             if (!c->first && offset) {
                 c->first = offset;
@@ -668,7 +685,14 @@ private:
     // A loose item's paragraphs are the item's own text.
     void merge_into_item(OpenBlock& item, OpenBlock& paragraph) {
         if (!item.text.text.empty())
-            item.text.append(" ", false);
+            item.text.append("\n", false);
+        std::size_t shift = item.text.size();
+        if (shift > 0 && paragraph.first)
+            item.line_starts.push_back(LineStart{shift, *paragraph.first, paragraph.first_line});
+        for (LineStart start : paragraph.line_starts) {
+            start.pos += shift;
+            item.line_starts.push_back(start);
+        }
         item.text.append(paragraph.text);
         if (!item.first && paragraph.first) {
             item.first = paragraph.first;
@@ -677,18 +701,62 @@ private:
     }
 
     // Quoted text is someone's words being cited, not a decision or action of this document.
-    void add_decision(std::string text, const OpenBlock& block) {
+    void add_decision(std::string text, std::size_t offset, std::size_t line) {
         if (m_quote_depth > 0)
             return;
-        auto [offset, line] = start_of(block);
         m_decisions.push_back({offset, Decision{std::move(text), line, m_outcome_level.has_value()}});
     }
 
+    // Whether the block's text from pos starts with "Decision:" written as text (not code).
+    static bool decision_at(const RichText& rt, std::size_t pos) {
+        std::size_t i = pos;
+        while (i < rt.size() && is_ascii_space(rt.text[i]))
+            ++i;
+        return rt.at(i) != '\0' && has_decision_prefix(std::string_view(rt.text).substr(i));
+    }
+
+    // A block's text cut where its lines starting with "Decision:" begin: the block's own text
+    // before the first of them (all of it when there is none), and each decision line with the
+    // lines after it up to the next decision line. A first line that is a decision counts as
+    // both, so "- [ ] Decision: x" stays an action too.
+    struct DecisionLine {
+        std::size_t begin = 0;
+        std::size_t end = 0;
+        std::size_t offset = 0;
+        std::size_t line = 0;
+    };
+    std::pair<std::size_t, std::vector<DecisionLine>> decision_lines(const OpenBlock& block) {
+        const RichText& rt = block.text;
+        std::vector<DecisionLine> out;
+        std::size_t own_end = rt.size();
+        if (decision_at(rt, 0)) {
+            auto [offset, line] = start_of(block);
+            out.push_back(DecisionLine{0, rt.size(), offset, line});
+        }
+        for (const LineStart& start : block.line_starts) {
+            if (start.pos == 0 || start.pos >= rt.size() || !decision_at(rt, start.pos))
+                continue;
+            if (!out.empty())
+                out.back().end = start.pos;
+            if (own_end == rt.size())
+                own_end = start.pos;
+            out.push_back(DecisionLine{start.pos, rt.size(), start.offset, start.line});
+        }
+        return {own_end, std::move(out)};
+    }
+
+    void add_decisions(const OpenBlock& block, const std::vector<DecisionLine>& lines) {
+        for (const DecisionLine& d : lines) {
+            std::string_view text = std::string_view(block.text.text).substr(d.begin, d.end - d.begin);
+            if (auto stripped = strip_decision_prefix(one_line(text)))
+                add_decision(std::move(*stripped), d.offset, d.line);
+        }
+    }
+
     void finish_paragraph(const OpenBlock& block) {
-        if (!has_decision_prefix(block.text.text))
-            return;
-        if (auto text = strip_decision_prefix(one_line(block.text.text)))
-            add_decision(std::move(*text), block);
+        if (block.line_starts.empty() && !has_decision_prefix(block.text.text))
+            return; // the usual paragraph: one line, no decision
+        add_decisions(block, decision_lines(block).second);
     }
 
     void finish_heading(const OpenBlock& block) {
@@ -708,9 +776,19 @@ private:
     }
 
     void finish_item(const OpenBlock& item) {
-        const RichText& rt = item.text;
-        if (!item.is_task && !item.under_decisions && !has_decision_prefix(rt.text))
+        if (!item.is_task && !item.under_decisions && item.line_starts.empty() &&
+            !has_decision_prefix(item.text.text))
             return; // a plain list item
+        auto [own_end, decision_text] = decision_lines(item);
+        if (!decision_text.empty() && decision_text.front().begin == 0)
+            own_end = decision_text.front().end; // "- [ ] Decision: x": an action too
+        // The lines from the first later "Decision:" line on are decisions, not the item's text.
+        RichText cut;
+        if (own_end < item.text.size()) {
+            cut.text = item.text.text.substr(0, own_end);
+            cut.opaque = item.text.opaque.substr(0, own_end);
+        }
+        const RichText& rt = own_end < item.text.size() ? cut : item.text;
         std::string raw = one_line(rt.text);
         if (item.is_task && m_quote_depth == 0) {
             Action action;
@@ -738,10 +816,11 @@ private:
             action.raw = raw;
             m_actions.push_back({item.task_offset, std::move(action)});
         }
-        if (auto text = strip_decision_prefix(raw))
-            add_decision(std::move(*text), item);
-        else if (item.under_decisions && !raw.empty())
-            add_decision(std::move(raw), item);
+        if (item.under_decisions && !raw.empty() && (decision_text.empty() || decision_text.front().begin > 0)) {
+            auto [offset, line] = start_of(item);
+            add_decision(std::move(raw), offset, line);
+        }
+        add_decisions(item, decision_text);
     }
 
     void finish() {

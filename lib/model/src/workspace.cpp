@@ -1,3 +1,4 @@
+#include <async/config.hpp>
 #include <async/env.hpp>
 #include <async/error.hpp>
 #include <async/layout.hpp>
@@ -69,7 +70,13 @@ mode_t file_mode_for(const fs::path& path) {
     return 0666 & ~mask;
 }
 
-constexpr std::string_view k_config_skeleton = R"(# Team settings for this async workspace: committed and shared. See async-config(1).
+constexpr std::string_view k_config_head = R"(# Team settings for this async workspace: committed and shared. See async-config(1).
+
+[workspace]
+# This workspace's id, created by async init: calendar UIDs include it. Keep it as it is.
+id = ")";
+
+constexpr std::string_view k_config_tail = R"("
 
 [team]
 name = ""
@@ -254,14 +261,24 @@ InitResult init_workspace(const fs::path& dir_in) {
         make_dirs(dir / sub);
     }
     if (!fs::exists(ws.config_file(), ec)) {
-        create_file_exclusive(ws.config_file(), k_config_skeleton);
+        create_file_exclusive(ws.config_file(), config_skeleton(new_workspace_id()));
     }
     ensure_gitignore(dir);
     return existed ? InitResult::already_there : InitResult::created;
 }
 
-std::string_view config_skeleton() {
-    return k_config_skeleton;
+std::string config_skeleton(std::string_view id) {
+    return std::string{k_config_head} + std::string{id} + std::string{k_config_tail};
+}
+
+bool is_config_skeleton(std::string_view text) {
+    if (!text.starts_with(k_config_head)) {
+        return false;
+    }
+    std::string_view rest = text.substr(k_config_head.size());
+    std::size_t quote = rest.find('"');
+    return quote != std::string_view::npos && is_workspace_id(rest.substr(0, quote)) &&
+           rest.substr(quote) == k_config_tail;
 }
 
 namespace {

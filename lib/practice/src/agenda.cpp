@@ -1,5 +1,6 @@
 #include <async/agenda.hpp>
 #include <async/config.hpp>
+#include <async/dates.hpp>
 #include <async/due.hpp>
 #include <async/layout.hpp>
 #include <async/query.hpp>
@@ -125,15 +126,8 @@ std::vector<Deadline> collect_deadlines(Index& index, const DeadlineFilter& filt
 }
 
 int checkin_weekday(const Config& config) {
-    static constexpr std::string_view k_days[] = {"monday", "tuesday",  "wednesday", "thursday",
-                                                  "friday", "saturday", "sunday"};
-    std::string lower = to_lower_ascii(trim(config.get("checkin.day").value_or("friday")));
-    for (int i = 0; i < 7; ++i) {
-        if (lower == k_days[i] || (lower.size() == 3 && k_days[i].starts_with(lower))) {
-            return i;
-        }
-    }
-    return 4;
+    // `config set` refuses other values; one written by hand that names no day counts as Friday.
+    return weekday_from_name(config.get("checkin.day").value_or("friday")).value_or(4);
 }
 
 TimePoint checkin_day(const Config& config, IsoWeek week) {

@@ -91,17 +91,18 @@ std::string description_of(const Deadline& d) {
 
 } // namespace
 
-std::string calendar_uid(const Deadline& deadline) {
+std::string calendar_uid(const Deadline& deadline, std::string_view workspace_id) {
+    std::string domain = "@" + std::string{workspace_id} + ".async";
     if (deadline.kind == DeadlineKind::checkin) {
-        return "checkin@async";
+        return "checkin" + domain;
     }
     auto colon = deadline.key.find(':');
     std::string ref = colon == std::string::npos ? deadline.key : deadline.key.substr(colon + 1);
-    return std::string{to_string(deadline.kind)} + "-" + ref + "@async";
+    return std::string{to_string(deadline.kind)} + "-" + ref + domain;
 }
 
 std::string build_calendar(const std::vector<Deadline>& deadlines, int checkin_weekday,
-                           TimePoint now) {
+                           TimePoint now, std::string_view workspace_id) {
     const IcalLibrary& lib = ical(); // loads libical, or throws
     ComponentPtr cal{lib.icalcomponent_new(ICAL_VCALENDAR_COMPONENT)};
     if (!cal) {
@@ -115,7 +116,7 @@ std::string build_calendar(const std::vector<Deadline>& deadlines, int checkin_w
 
     auto add_event = [&](const Deadline& d, icaltimetype start, bool all_day) {
         icalcomponent* event = lib.icalcomponent_new(ICAL_VEVENT_COMPONENT);
-        lib.icalcomponent_add_property(event, lib.icalproperty_new_uid(calendar_uid(d).c_str()));
+        lib.icalcomponent_add_property(event, lib.icalproperty_new_uid(calendar_uid(d, workspace_id).c_str()));
         lib.icalcomponent_add_property(event, lib.icalproperty_new_dtstamp(stamp));
         add_dates(event, start, all_day);
         lib.icalcomponent_add_property(event, lib.icalproperty_new_summary(summary_of(d).c_str()));

@@ -165,13 +165,17 @@ bool needs_editor(const BodyInput& body) {
 
 // ---- the digest ----------------------------------------------------------------------------
 
-// text as Markdown that renders as exactly that text: one line, punctuation escaped.
+// text as Markdown that renders as exactly that text inside a line (never at its start): one
+// line, with a backslash only before what would start markup there (emphasis, code, links,
+// raw HTML, entities, strikethrough, table cells, a heading's closing #), so a name or a handle
+// reads as written in the mail ("Carol Diaz (@carol)"). A line-start marker (a list's "1.") or
+// '@' needs none: nothing here starts a line, and "(@carol)" is no e-mail address.
 std::string md_escape(std::string_view text) {
+    constexpr std::string_view k_markup = "\\`*_[]<>&~|#";
     std::string flat = strip_controls(text, Newlines::flatten);
     std::string out;
     for (char c : flat) {
-        bool punct = (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') || (c >= '{' && c <= '~');
-        if (punct) {
+        if (k_markup.find(c) != std::string_view::npos) {
             out += '\\';
         }
         out += c;

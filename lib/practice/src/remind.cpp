@@ -305,28 +305,8 @@ void validate_address(std::string_view address, std::string_view whose) {
                         ": " + std::string{why},
                     "fix it in .async/config.toml"};
     };
-    if (address.empty()) {
-        refuse("it is empty");
-    }
-    if (address.front() == '-') {
-        refuse("it starts with '-'");
-    }
-    if (address.size() > 254) {
-        refuse("it is longer than 254 characters");
-    }
-    for (unsigned char c : address) {
-        if (c < 0x20 || c == 0x7f) {
-            refuse("it contains a control character (a newline?)");
-        }
-        if (c == ' ' || std::string_view{"<>()[],;:\\\""}.find(static_cast<char>(c)) !=
-                            std::string_view::npos) {
-            refuse("it contains '" + std::string(1, static_cast<char>(c)) + "'");
-        }
-    }
-    auto at = address.rfind('@');
-    if (at == std::string_view::npos || at == 0 || at + 1 == address.size() ||
-        address.find('@') != at) {
-        refuse("it is not of the form name@domain");
+    if (auto why = address_problem(address)) {
+        refuse(*why);
     }
 }
 

@@ -137,6 +137,11 @@ public:
         : m_path(std::move(path)), m_team(team) {}
 
     FileResult run(std::string_view text) {
+        if (auto line = find_merge_conflict(text)) {
+            // The index skips the file until it is resolved (its parse asks the same question).
+            add(Severity::error, {*line, 1}, "unresolved merge conflict");
+            return std::move(m_result);
+        }
         std::optional<Document> parsed;
         try {
             parsed = Document::parse(text, m_path);
@@ -369,20 +374,8 @@ private:
                 pos.column = col + 1;
             }
         }
-        std::string written = "'due:" + value + "'";
-        bool date_shape = value.size() >= 10 && is_digit(value[0]) && is_digit(value[1]) &&
-                          is_digit(value[2]) && is_digit(value[3]) && value[4] == '-' &&
-                          is_digit(value[5]) && is_digit(value[6]) && value[7] == '-' &&
-                          is_digit(value[8]) && is_digit(value[9]);
-        if (value.empty()) {
-            add(Severity::warning, pos,
-                "'due:' without a date in an action (write due:YYYY-MM-DD)");
-        } else if (date_shape && !is_due_date(std::string_view{value}.substr(0, 10))) {
-            add(Severity::error, pos, "impossible due date " + written + " in an action");
-        } else {
-            add(Severity::warning, pos,
-                written + " is not an ISO date (due:YYYY-MM-DD); the action has no due date");
-        }
+        UnreadDueProblem problem = unread_due_problem(value); // the index warns of the same
+        add(problem.error ? Severity::error : Severity::warning, pos, std::move(problem.message));
     }
 
     std::string m_path;

@@ -46,6 +46,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 10> k_known_
     {"trust.workspaces", "workspaces whose committed config may name programs (user config)"},
     {"user.handle", "my handle"},
     {"workspace", "the workspace to use outside any (user config)"},
+    {"workspace.id", "this workspace's id in calendar UIDs (init writes it)"},
 }};
 
 constexpr std::size_t k_description_columns = 80;

@@ -404,7 +404,7 @@ bool can_take_sample(const fs::path& dir) {
         return true;
     }
     try {
-        return read_file(config) == config_skeleton();
+        return is_config_skeleton(read_file(config));
     } catch (const Error&) {
         return false;
     }

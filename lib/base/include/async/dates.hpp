@@ -31,6 +31,10 @@ enum class DateRole {
 // (12/01/2026) and results out of range (+999999w).
 TimePoint parse_human_date(std::string_view text, TimePoint now, DateRole role);
 
+// The weekday text names (0 = Monday … 6 = Sunday): monday..sunday or their first three letters,
+// in any case, blanks around ignored (the check-in day's grammar); nullopt for anything else.
+std::optional<int> weekday_from_name(std::string_view text);
+
 // Parses a strict ISO 8601 timestamp as written in front matter or ASYNC_NOW:
 // 2026-11-26T10:15:00Z, 2026-11-26T10:15:00+01:00, 2026-11-26T10:15Z, or a date 2026-11-26
 // (midnight UTC). Returns nullopt when text is not one of these.

@@ -55,6 +55,11 @@ std::string toml_quote(std::string_view text);
 // at either end.
 std::string one_line(std::string_view text);
 
+// Why address is not a plain addr-spec (local@domain) fit for a mail header and a sendmail
+// argument ("it is empty", "it starts with '-'", "it contains ' '"…), nullopt when it is one.
+// The one rule for reminder addresses and for `config set` of mail.from and people.*.email.
+std::optional<std::string> address_problem(std::string_view address);
+
 // 7 hex digits of a 64-bit FNV-1a hash of text: the short, stable handles of actions and inbox
 // items. Its offset basis, 1469598103934665603, is FNV's published one without the last digit;
 // handles live in state files and scripts, so it must never change.

@@ -23,15 +23,19 @@ class Workspace;
 
 // Bumped whenever the schema or what is extracted from files changes (2: the dirs table of the
 // folder shortcut; 3: quoted text holds no actions or decisions; 4: actions keep their handle
-// instead of their raw text; 5: decisions carry when they were taken); an index with another
-// version is rebuilt.
-inline constexpr int k_index_schema_version = 5;
+// instead of their raw text; 5: decisions carry when they were taken; 6: a line starting with
+// "Decision:" is a decision anywhere, never part of an action, and a file with merge conflict
+// markers is skipped); an index with another version is rebuilt.
+inline constexpr int k_index_schema_version = 6;
 
 struct RefreshStats {
     std::size_t scanned = 0;   // files looked at
     std::size_t parsed = 0;    // files (re)parsed
     std::size_t removed = 0;   // files gone from the index
     std::vector<std::string> problems; // "path: message" for files skipped as bad (only when parsed)
+    // "path:line: message" for what an indexed file says that nothing can use (an impossible
+    // due: date), only when parsed: the file is indexed without it.
+    std::vector<std::string> warnings;
     std::string rebuilt_because;        // non-empty when the index was rebuilt from scratch
 };
 

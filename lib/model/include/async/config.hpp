@@ -47,6 +47,9 @@ public:
     std::vector<ConfigEntry> entries() const;
     // Team members from [people.HANDLE] tables, sorted by handle.
     std::vector<Person> people() const;
+    // The workspace's id, `workspace.id` of the workspace layer only (the committed
+    // .async/config.toml: a user's own file must not change it), when it is_workspace_id.
+    std::optional<std::string> workspace_id() const;
 
     // Sets key in memory at scope (used by tests and flags).
     void set(std::string key, std::string value, ConfigScope scope);
@@ -79,9 +82,28 @@ std::filesystem::path user_config_file(const Env& env);
 // Throws Error{usage} unless key is a dotted path of [A-Za-z0-9_-] segments.
 void validate_config_key(std::string_view key);
 
+// Throws Error{usage} naming what is allowed when value cannot be key's: checkin.day (a weekday
+// name, weekday_from_name), user.handle (normalize_handle accepts it), workspace.id
+// (is_workspace_id), mail.from and people.HANDLE.email (a plain local@domain,
+// address_problem). Any other key takes any value.
+void validate_config_value(std::string_view key, std::string_view value);
+
+// Whether text can be a workspace id: 1 to 64 of [0-9a-z_-] (it is part of calendar UIDs).
+bool is_workspace_id(std::string_view text);
+
+// A new random workspace id: 16 characters of [0-9a-z] (new_id twice).
+std::string new_workspace_id();
+
+// The id that tells this workspace from every other (calendar UIDs): config's workspace_id(),
+// else one derived from root (the workspace's absolute path made canonical): stable for that
+// folder, but a teammate's clone elsewhere gets another. `async init` writes a real one into a
+// new workspace; an older one gets it with `config set workspace.id`.
+std::string workspace_id_or_derived(const Config& config, const std::filesystem::path& root);
+
 // Writes key = value into the TOML file (created if missing) keeping every other line,
 // comment and formatting as it was. value is typed like git config: true/false and integers
-// stay bare, "[…]" must be a TOML array, anything else becomes a string.
+// stay bare, "[…]" must be a TOML array, anything else becomes a string. Throws Error{usage}
+// when validate_config_value refuses it, before the file is touched.
 void config_file_set(const std::filesystem::path& file, std::string_view key,
                      std::string_view value);
 

@@ -91,6 +91,13 @@ private:
 // Throws Error{data} like Document::parse, and when the file cannot be read.
 Document read_document(const std::filesystem::path& root, std::string_view rel);
 
+// The 1-based line of text's first unresolved merge conflict: a "<<<<<<<" line outside fenced
+// code, followed by a "=======" line and then a ">>>>>>>" line (git's markers, each at the start
+// of its line: the first and last followed by a blank or the line's end, the middle alone).
+// nullopt when there is none. The one test of "unresolved merge conflict" for the index (which
+// skips such a file) and check (which reports it).
+std::optional<std::size_t> find_merge_conflict(std::string_view text);
+
 // A TOML parser's error description in our words: "Error while parsing date: …" becomes
 // "invalid TOML in date: …" (messages already say "error").
 std::string describe_toml_error(std::string_view description);

@@ -16,6 +16,16 @@ namespace async {
 // calendar date, years 0001..9999. The one grammar of `due:` (markdown extracts with it).
 bool is_due_date(std::string_view text);
 
+// What is wrong with value, the text after an action's "due:" that is no due date
+// (Action::unread_due): an impossible date (a YYYY-MM-DD that is_due_date refuses: 0000-01-01,
+// 2026-02-30) is an error; an empty value or another word (due:friday) a warning. Either way
+// the action has no due date. The one wording for check's finding and the index's warning.
+struct UnreadDueProblem {
+    bool error = false;
+    std::string message;
+};
+UnreadDueProblem unread_due_problem(std::string_view value);
+
 // When a due date written as text (YYYY-MM-DD, as is_due_date accepts) falls: 17:00 local time
 // that day, the same rule as a `--due` date without a time. nullopt for any other text.
 std::optional<TimePoint> due_at(std::string_view date);

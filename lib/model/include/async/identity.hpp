@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace async {
 
@@ -27,5 +28,10 @@ std::string normalize_handle(std::string_view handle);
 // normalize_handle(handle), or handle trimmed and lower-cased when it is not a valid handle
 // (for comparing what files say, never throws).
 std::string handle_or_lower(std::string_view handle);
+
+// The handles (handle_or_lower) that have no [people.HANDLE] table in config, in order, each
+// once; none when the config lists nobody (a team not written down yet misses no one). What a
+// command warns about when --reviewers or --with names someone outside the team.
+std::vector<std::string> unknown_people(const Config& config, const std::vector<std::string>& handles);
 
 } // namespace async

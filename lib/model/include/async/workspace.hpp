@@ -65,13 +65,17 @@ std::optional<std::filesystem::path> find_enclosing_workspace(const std::filesys
 
 enum class InitResult { created, already_there };
 
-// Creates (or completes) a workspace in dir: .async/config.toml, .async/templates/,
-// .async/local/, .gitignore entries, docs/ meetings/ checkins/ people/. Idempotent. Throws
-// Error{usage} when dir is inside another workspace.
+// Creates (or completes) a workspace in dir: .async/config.toml (with a new random workspace id),
+// .async/templates/, .async/local/, .gitignore entries, docs/ meetings/ checkins/ people/.
+// Idempotent: an existing config is never changed (one without a workspace id keeps none).
+// Throws Error{usage} when dir is inside another workspace.
 InitResult init_workspace(const std::filesystem::path& dir);
 
-// The text of .async/config.toml as init_workspace writes it (to tell a fresh workspace).
-std::string_view config_skeleton();
+// The text of .async/config.toml as init_workspace writes it with workspace id id.
+std::string config_skeleton(std::string_view id);
+
+// Whether text is config_skeleton of some workspace id (to tell a fresh workspace).
+bool is_config_skeleton(std::string_view text);
 
 // Writes content to path atomically: a temp file in the same folder, fsync, rename, fsync of
 // the folder. Creates missing parent folders. Throws Error{data} with the path on failure.

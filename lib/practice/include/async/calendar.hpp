@@ -9,15 +9,18 @@
 
 namespace async {
 
-// The UID of a deadline's event: "<kind>-<doc id or action handle>@async", and
-// "checkin@async" for the recurring check-in (the same in every workspace and on every run).
-std::string calendar_uid(const Deadline& deadline);
+// The UID of a deadline's event in the workspace with id workspace_id (workspace_id_or_derived):
+// "<kind>-<doc id or action handle>@<workspace id>.async", and "checkin@<workspace id>.async" for
+// the recurring check-in. The same on every run and in every copy of the workspace, and
+// different in another workspace (two teams' calendars in one client never collide).
+std::string calendar_uid(const Deadline& deadline, std::string_view workspace_id);
 
 // A VCALENDAR (CRLF lines, folded and escaped by libical) with one VEVENT per deadline (feedback
 // and response deadlines at their instant in UTC, actions as all-day events on their date) and
 // the weekly check-in as one all-day event recurring on checkin_weekday (0 = Monday … 6 =
-// Sunday). now is the DTSTAMP. Titles are made one line and stripped of control characters.
+// Sunday). now is the DTSTAMP; UIDs are calendar_uid's with workspace_id. Titles are made one
+// line and stripped of control characters.
 std::string build_calendar(const std::vector<Deadline>& deadlines, int checkin_weekday,
-                           TimePoint now);
+                           TimePoint now, std::string_view workspace_id);
 
 } // namespace async
