@@ -593,7 +593,7 @@ private:
                 c->at_line_start = true;
             } else if (c->at_line_start && offset) {
                 c->at_line_start = false;
-                c->line_starts.push_back(LineStart{c->text.size(), *offset, m_lines.line_at(*offset)});
+                c->line_starts.push_back(LineStart{c->text.size(), *offset, m_lines.line_of(*offset)});
             }
             c->text.append(chunk, opaque);
             if (!c->first && offset) {
