@@ -1,5 +1,8 @@
-"""Hostile files: TOML nested past the bound and inputs toml++ 3.3.0 fails on. Nothing here may
-crash or hang async."""
+"""Hostile files: TOML nested past the bound, inputs toml++ 3.3.0 fails on, and check at the
+4 MiB file limit (linear in mentions and links). Nothing here may crash or hang async."""
+import os
+import resource
+
 import harness
 
 HEAD = """+++
@@ -9,6 +12,10 @@ title = "Deep"
 author = "alice"
 created = 2026-11-26T10:15:00Z
 """
+
+# Under ASan and UBSan (scripts/sanitize.sh) every command is several times slower.
+TIME_SCALE = float(os.environ.get("ASYNC_TEST_TIME_SCALE", "1"))
+
 
 class HostileCase(harness.AsyncTestCase):
     def setUp(self):
@@ -115,6 +122,50 @@ class TomlLibraryFailures(HostileCase):
             self.assert_no_crash(r)
             self.assertEqual(r.code, 3, r)
             self.assertTrue(r.err.startswith("async: error: "), r)
+
+
+class LinearCheck(HostileCase):
+    LIMIT = 4 * 1024 * 1024
+    BOUND = 10.0  # CPU seconds; linear takes about 4, the quadratic check took minutes
+
+    def at_limit(self, rel, id, word):
+        head = HEAD.format(id=id) + "+++\n\n"
+        count = (self.LIMIT - len(head) - 1) // len(word(0))
+        body = "".join(word(i) for i in range(count))
+        path = self.write(rel, head + body + "\n")
+        self.assertLessEqual(path.stat().st_size, self.LIMIT)
+        return count
+
+    def timed_check(self):
+        # CPU time, not wall time: the machine's other work must not fail the test.
+        def cpu():
+            usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+            return usage.ru_utime + usage.ru_stime
+        start = cpu()
+        r = self.a("check", timeout=600)
+        spent = cpu() - start
+        self.assert_no_crash(r)
+        self.assertLess(spent, self.BOUND * TIME_SCALE, f"check took {spent:.1f} s of CPU")
+        return r
+
+    def test_unknown_mentions_on_one_line(self):
+        self.write(".async/config.toml", '[people.alice]\nname = "Alice"\n')
+        count = self.at_limit("docs/mentions/index.md", "ment0001", lambda i: f"@u{i:07d} ")
+        r = self.timed_check()
+        self.assertEqual(r.code, 0, r.err[-300:])
+        warnings = r.out.splitlines()
+        self.assertEqual(len(warnings), count)
+        self.assertEqual(warnings[0], "docs/mentions/index.md:9:1: warning: unknown person '@u0000000' "
+                                      "(no [people.u0000000] in .async/config.toml)")
+        self.assertEqual(warnings[-1].split(": ")[0], f"docs/mentions/index.md:9:{(count - 1) * 10 + 1}")
+
+    def test_links_on_one_line(self):
+        count = self.at_limit("docs/links/index.md", "link0001", lambda i: f"#{i:07x}z ")
+        r = self.timed_check()
+        self.assertEqual(r.code, 1, r.err[-300:])
+        errors = r.out.splitlines()
+        self.assertEqual(len(errors), count)
+        self.assertEqual(errors[1], "docs/links/index.md:9:11: error: broken link '#0000001z': no document has this id")
 
 
 if __name__ == "__main__":
