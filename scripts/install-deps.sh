@@ -1,5 +1,8 @@
 #!/bin/sh
 # Install every system package async needs to build, test and benchmark on Debian 12.
+# clang, libclang-rt-14-dev (libFuzzer and clang's sanitizer runtimes, only recommended by
+# clang) and llvm (llvm-symbolizer, for readable sanitizer stacks) serve scripts/fuzz.sh; g++'s
+# own ASan/UBSan runtimes (libasan8, libubsan1) come with build-essential.
 # Idempotent: packages already present are left alone; apt-get runs only when one is missing.
 set -eu
 
@@ -10,6 +13,7 @@ doctest-dev libmd4c-dev libmd4c-html0-dev libkainjow-mustache-dev
 python3 python3-feedparser tmux sqlite3 scdoc mandoc man-db zsh fish bash-completion
 hyperfine ripgrep adr-tools taskwarrior
 libical-dev python3-icalendar khal msmtp python3-aiosmtpd
+clang libclang-rt-14-dev llvm
 "
 
 missing=""

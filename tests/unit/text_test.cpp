@@ -3,7 +3,7 @@
 #include <doctest/doctest.h>
 
 // The library is built against the shared toml++; the test uses it the same way.
-#include <toml++/toml.h>
+#include <async/toml.hpp>
 
 #include <optional>
 #include <string>

@@ -10,7 +10,7 @@
 
 #include <algorithm>
 #include <sstream>
-#include <toml++/toml.h>
+#include <async/toml.hpp>
 
 namespace fs = std::filesystem;
 
@@ -71,7 +71,7 @@ toml::table parse_toml_file(const fs::path& file, const std::string& text) {
                                          std::to_string(at.column) + ": invalid UTF-8"};
     }
     try {
-        return toml::parse(text, file.string());
+        return parse_toml(text, file.string());
     } catch (const toml::parse_error& e) {
         const auto& where = e.source().begin;
         throw Error{ErrorKind::data, file.string() + ":" + std::to_string(where.line) + ":" +
@@ -161,7 +161,7 @@ std::string typed_literal(std::string_view value) {
     }
     if (!value.empty() && value.front() == '[') {
         try {
-            auto doc = toml::parse("v = " + std::string{value});
+            auto doc = parse_toml("v = " + std::string{value}, "value");
             if (doc["v"].as_array()) {
                 return std::string{value};
             }
@@ -474,7 +474,7 @@ void config_file_set(const fs::path& file, std::string_view key, std::string_vie
     std::string updated = join_lines(lines);
     toml::table check;
     try {
-        check = toml::parse(updated, file.string());
+        check = parse_toml(updated, file.string());
     } catch (const toml::parse_error& e) {
         throw Error{ErrorKind::data, "cannot set '" + std::string{key} + "' in '" + file.string() +
                                          "': the result would not parse (" +

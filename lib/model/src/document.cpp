@@ -9,7 +9,7 @@
 #include <sstream>
 #include <tuple>
 #include <sys/random.h>
-#include <toml++/toml.h>
+#include <async/toml.hpp>
 
 namespace async {
 namespace {
@@ -126,7 +126,7 @@ Document Document::from_parts(std::string_view front_matter, std::string body) {
 void Document::reparse(std::string_view origin, std::size_t line_offset) {
     toml::table table;
     try {
-        table = toml::parse(m_front_matter, std::string{origin});
+        table = parse_toml(m_front_matter, origin);
     } catch (const toml::parse_error& e) {
         const auto& where = e.source().begin;
         throw located(origin, where.line + line_offset, where.column, describe_toml_error(e.description()));

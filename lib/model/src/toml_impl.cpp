@@ -1,5 +1,5 @@
-// The one translation unit that compiles toml++'s implementation into async_core, so the
-// binary does not load libtomlplusplus.so at start-up. Everything else includes
-// <toml++/toml.h> with TOML_HEADER_ONLY=0 (set by lib/CMakeLists.txt) and links to this.
+// The one translation unit that compiles toml++'s implementation into async_model, so the
+// binary does not load libtomlplusplus.so at start-up. Everything else includes <async/toml.hpp>
+// (toml++ with TOML_HEADER_ONLY=0, set by lib/CMakeLists.txt, and the checks that throw).
 #define TOML_IMPLEMENTATION
-#include <toml++/toml.h>
+#include <async/toml.hpp>

@@ -15,7 +15,7 @@
 #include <async/text.hpp>
 #include <async/workspace.hpp>
 
-#include <toml++/toml.h>
+#include <async/toml.hpp>
 
 
 #include <algorithm>
@@ -88,7 +88,7 @@ std::vector<LoggedDecision> load_log(const fs::path& file, const std::string& sh
     std::string text = read_file(file);
     toml::table table;
     try {
-        table = toml::parse(text, shown);
+        table = parse_toml(text, shown);
     } catch (const toml::parse_error& e) {
         throw Error{ErrorKind::data,
                     shown + ":" + std::to_string(e.source().begin.line) + ":" + std::to_string(e.source().begin.column) +

@@ -7,7 +7,7 @@
 #include <async/text.hpp>
 #include <async/workspace.hpp>
 
-#include <toml++/toml.h>
+#include <async/toml.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -46,7 +46,7 @@ std::vector<SentEntry> load_sent(const Workspace& ws) {
     std::string shown = ws.display(file);
     toml::table table;
     try {
-        table = toml::parse(read_file(file), shown);
+        table = parse_toml(read_file(file), shown);
     } catch (const toml::parse_error& e) {
         throw Error{ErrorKind::data,
                     "invalid TOML in '" + shown + "': " + std::to_string(e.source().begin.line) +

@@ -324,8 +324,6 @@ private:
         }
     }
 
-    // File position of the first occurrence of marker+token in prose, where the token ends
-    // there; the body's first line when not found.
     // A place the Markdown parser reported in the body, as a place in the file.
     static Position in_file(const Document& doc, BodyPosition at) {
         if (at.line == 0) {

@@ -124,7 +124,8 @@ void keys(const Config& config, CompletionKind kind, std::vector<Candidate>& out
     }
     if (kind == CompletionKind::settable_keys) {
         for (const auto& [key, what] : k_known_keys) {
-            auto same = std::find_if(out.begin(), out.end(), [&](const Candidate& c) { return c.value == key; });
+            // clang++ 14 (the fuzz build) cannot capture a structured binding.
+            auto same = std::find_if(out.begin(), out.end(), [k = key](const Candidate& c) { return c.value == k; });
             if (same == out.end()) {
                 out.push_back({std::string{key}, std::string{what}});
             } else {

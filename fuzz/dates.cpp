@@ -1,0 +1,32 @@
+// libFuzzer harness: the human date grammar (every role), strict ISO 8601 and ISO weeks.
+#include <async/dates.hpp>
+#include <async/error.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    std::string_view text{reinterpret_cast<const char*>(data), size};
+    const auto now = *async::parse_iso8601("2026-11-26T10:15:00Z");
+    for (auto role : {async::DateRole::deadline, async::DateRole::start, async::DateRole::end}) {
+        try {
+            auto t = async::parse_human_date(text, now, role);
+            (void)async::format_utc(t);
+            (void)async::format_local(t);
+            (void)async::format_relative(t, now);
+            (void)async::format_iso_week(async::iso_week_of(t));
+        } catch (const async::Error&) {
+        }
+    }
+    if (auto t = async::parse_iso8601(text)) {
+        (void)async::format_utc(*t);
+    }
+    try {
+        auto week = async::parse_iso_week(text);
+        (void)async::iso_week_start(week);
+        (void)async::format_iso_week(week);
+    } catch (const async::Error&) {
+    }
+    return 0;
+}
