@@ -13,7 +13,7 @@ import harness
 SOURCE_DIR = Path(os.environ.get("ASYNC_SOURCE_DIR", Path(__file__).resolve().parents[2]))
 MAN_SOURCES = SOURCE_DIR / "man"
 COMPLETIONS = SOURCE_DIR / "completions"
-COMMANDS = {"actions", "agenda", "calendar", "check", "checkin", "config", "decisions", "doc", "edit", "hook",
+COMMANDS = {"actions", "agenda", "calendar", "check", "checkin", "config", "decisions", "doc", "edit", "help", "hook",
             "inbox", "index", "init", "list", "meeting", "publish", "remind", "search", "show", "sync",
             "templates"}
 TYPES = {"doc", "decision", "sop", "onboarding", "post", "watercooler", "meeting", "response", "reply",
