@@ -402,7 +402,9 @@ class Paths(CheckCase):
         self.assertIn("notes.txt:1:1: warning: not checked: not a workspace document", r.out)
 
 
-class Staged(CheckCase):
+class InGit(CheckCase):
+    """A workspace that is a git repository with one committed document."""
+
     def git(self, *args):
         env = dict(self.env, GIT_AUTHOR_NAME="A", GIT_AUTHOR_EMAIL="a@example.com",
                    GIT_COMMITTER_NAME="A", GIT_COMMITTER_EMAIL="a@example.com")
@@ -415,6 +417,8 @@ class Staged(CheckCase):
         self.git("add", "-A")
         self.git("commit", "-q", "-m", "start")
 
+
+class Staged(InGit):
     def test_staged_broken_working_tree_fixed(self):
         self.write("docs/b/index.md", "no front matter\n")
         self.git("add", "docs/b/index.md")
@@ -549,18 +553,9 @@ CONFLICTED = "\n".join([
 ])
 
 
-class MergeConflicts(CheckCase):
+class MergeConflicts(InGit):
     """A file git left with conflict markers (issue 18, item 1): check reports it, staged or
     not (the pre-commit hook), and the index skips it until it is resolved."""
-
-    git = Staged.git
-
-    def setUp(self):
-        super().setUp()
-        self.git("init", "-q")
-        self.doc("docs/a/index.md", "aaaa1111")
-        self.git("add", "-A")
-        self.git("commit", "-q", "-m", "start")
 
     def test_check_and_staged_report_it(self):
         self.doc("docs/a/index.md", "aaaa1111", body=CONFLICTED)
