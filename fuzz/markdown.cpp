@@ -1,14 +1,28 @@
 // libFuzzer harness: a Markdown body through the md4c extraction of actions, decisions,
-// mentions, headings and links, and the context of a mention.
+// mentions, headings and links, and the context of a mention. The body is a view into a
+// larger buffer whose next bytes would close an open link and mention someone: nothing past
+// the view may be read.
 #include <async/markdown.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <string>
 #include <string_view>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    std::string_view body{reinterpret_cast<const char*>(data), size};
+    static constexpr std::string_view k_after = ")](x) @pasttheend\n";
+    std::string buffer(reinterpret_cast<const char*>(data), size);
+    buffer.append(k_after);
+    std::string_view body = std::string_view(buffer).substr(0, size);
     auto extracted = async::extract_markdown(body);
+    bool read_past = body.find("pasttheend") == std::string_view::npos &&
+                     std::find(extracted.mentions.begin(), extracted.mentions.end(), "pasttheend") !=
+                         extracted.mentions.end();
+    if (read_past) {
+        std::abort();
+    }
     if (!extracted.mentions.empty()) {
         (void)async::mention_context(body, extracted.mentions.front());
     }

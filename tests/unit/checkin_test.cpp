@@ -266,6 +266,13 @@ TEST_CASE("checkin::render_digest") {
         CHECK(html.find("href=\"#\"") != std::string::npos);
         CHECK(html.find("src=\"#\"") != std::string::npos);
     }
+    SUBCASE("html: a remote image becomes a link, so opening the mail loads nothing") {
+        week.members[0].body = "![chart](https://cdn.example.com/c.png) ![](//tracker.example.com/p.gif)\n";
+        std::string html = async::render_digest(week, DigestFormat::html);
+        CHECK(html.find("<img") == std::string::npos);
+        CHECK(html.find("<a href=\"https://cdn.example.com/c.png\">chart</a>") != std::string::npos);
+        CHECK(html.find("<a href=\"//tracker.example.com/p.gif\">") != std::string::npos);
+    }
 }
 
 TEST_CASE("checkin::write_checkin and gather_prefill") {

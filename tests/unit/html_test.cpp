@@ -86,4 +86,10 @@ TEST_CASE("html::markdown_to_html") {
         CHECK(html.find('\0') == std::string::npos);
         CHECK_FALSE(html.empty());
     }
+    SUBCASE("nothing past the end of the view is read") {
+        std::string buffer = "see [x](y) ) <script>SECRET</script>";
+        auto html = async::markdown_to_html(std::string_view(buffer).substr(0, 9), known);
+        CHECK(html.find("SECRET") == std::string::npos);
+        CHECK(html.find("[x](y") != std::string::npos);
+    }
 }

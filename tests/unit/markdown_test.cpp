@@ -544,3 +544,17 @@ TEST_CASE("markdown::extract_markdown") {
         }
     }
 }
+
+TEST_CASE("markdown::extract_markdown reads nothing past the end of its view") {
+    // md4c 0.4.8 reads beyond a text that ends inside a link; here the bytes after the view
+    // would close the link and go on, or make md4c fault.
+    for (std::string body : {"[x](y", "a [the plan](#7fq2", "Decision: go [plan](#abcd1234"}) {
+        std::string buffer = body + ") @mallory SECRET #zzzz9999 after the end\n" + std::string(4096, 'x');
+        auto extracted = extract_markdown(std::string_view(buffer).substr(0, body.size()));
+        CAPTURE(body);
+        CHECK(extracted.plain.find("SECRET") == std::string::npos);
+        CHECK(extracted.mentions.empty());
+        CHECK(extracted.plain.size() <= body.size());
+        CHECK(async::mention_context(std::string_view(buffer).substr(0, body.size()), "mallory").empty());
+    }
+}

@@ -1,4 +1,5 @@
 #include <async/html.hpp>
+#include <async/md4c_input.hpp>
 
 #include <md4c-html.h>
 #include <md4c.h>
@@ -325,14 +326,14 @@ std::string url_encode_segment(std::string_view text) {
 
 std::string markdown_to_html(std::string_view markdown, const IdResolver& resolve_id,
                              const RelativeUrl& relative_url) {
-    std::string input = clean(markdown, false);
     Sink sink;
     unsigned parser_flags = MD_DIALECT_GITHUB | MD_FLAG_NOHTML;
-    int rc = md_html(input.data(), static_cast<MD_SIZE>(input.size()), append_output, &sink, parser_flags,
+    Md4cInput input(clean(markdown, false));
+    int rc = md_html(input.data(), input.size(), append_output, &sink, parser_flags,
                      MD_HTML_FLAG_SKIP_UTF8_BOM);
     if (rc != 0 || sink.failed) {
         // Shown as text rather than lost.
-        return "<pre>" + escape_html(input) + "</pre>\n";
+        return "<pre>" + escape_html(input.view()) + "</pre>\n";
     }
     return post_process(sink.text, resolve_id, relative_url);
 }

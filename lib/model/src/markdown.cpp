@@ -1,6 +1,7 @@
 #include <async/markdown.hpp>
 #include <async/due.hpp>
 #include <async/layout.hpp>
+#include <async/md4c_input.hpp>
 
 #include <async/text.hpp>
 
@@ -390,7 +391,7 @@ struct OpenBlock {
 
 class Extractor {
 public:
-    explicit Extractor(std::string_view body) : m_body(body), m_lines(body) {}
+    explicit Extractor(std::string_view body) : m_input(std::string(body)), m_body(m_input.view()), m_lines(m_body) {}
 
     // Also collect the text of the blocks that mention handle (see mention_context).
     void collect_context_of(std::string_view handle) { m_context_handle = handle; }
@@ -405,10 +406,7 @@ public:
         parser.enter_span = &Extractor::enter_span_cb;
         parser.leave_span = &Extractor::leave_span_cb;
         parser.text = &Extractor::text_cb;
-        // MD_SIZE is 32 bits; a longer body is only read up to that size.
-        auto size = static_cast<MD_SIZE>(
-            std::min<std::size_t>(m_body.size(), std::numeric_limits<MD_SIZE>::max()));
-        md_parse(m_body.data(), size, &parser, this);
+        md_parse(m_input.data(), m_input.size(), &parser, this);
         finish();
     }
 
@@ -843,7 +841,8 @@ private:
         std::string href;
     };
 
-    std::string_view m_body;
+    Md4cInput m_input;      // what md4c reads: a NUL-ended copy of the body
+    std::string_view m_body; // m_input's text: md4c's pointers are offsets into it
     LineIndex m_lines;
     Extracted m_out;
     std::vector<OpenBlock> m_stack;

@@ -5,6 +5,7 @@
 #include <async/env.hpp>
 #include <async/error.hpp>
 #include <async/git.hpp>
+#include <async/html.hpp>
 #include <async/layout.hpp>
 #include <async/identity.hpp>
 #include <async/index.hpp>
@@ -12,8 +13,6 @@
 #include <async/templates.hpp>
 #include <async/text.hpp>
 #include <async/workspace.hpp>
-
-#include <md4c-html.h>
 
 #include <algorithm>
 #include <map>
@@ -327,61 +326,10 @@ constexpr std::string_view k_digest_css =
     "table{border-collapse:collapse}th,td{border:1px solid #d0d7de;padding:.3em .6em}"
     "li.task-list-item{list-style:none}a{color:#0969da}";
 
-void append_html(const MD_CHAR* text, MD_SIZE size, void* userdata) {
-    static_cast<std::string*>(userdata)->append(text, size);
-}
-
-// True for a URL a mail reader may follow or load: no scheme (relative, #fragment) or http,
-// https, mailto. value is an attribute value as md4c-html wrote it ('&' as "&amp;").
-bool safe_url(std::string_view value) {
-    std::string url;
-    for (std::size_t i = 0; i < value.size(); ++i) {
-        if (value.substr(i).starts_with("&amp;")) {
-            url += '&';
-            i += 4;
-        } else if (static_cast<unsigned char>(value[i]) > 0x20 && value[i] != 0x7f) {
-            url += value[i]; // browsers ignore blanks and controls inside a scheme
-        }
-    }
-    auto end = url.find_first_of(":/?#");
-    if (end == std::string::npos || url[end] != ':') {
-        return true;
-    }
-    std::string scheme = to_lower_ascii(url.substr(0, end));
-    return scheme == "http" || scheme == "https" || scheme == "mailto";
-}
-
-// html with every href and src that is not a safe_url replaced by "#": a javascript: link in a
-// check-in must not become one in a mail. md4c-html escapes '"' in attribute values and in
-// text, so ` href="` only ever starts an attribute.
-std::string neutralise_urls(std::string html) {
-    for (std::string_view attr : {" href=\"", " src=\""}) {
-        std::size_t pos = 0;
-        while ((pos = html.find(attr, pos)) != std::string::npos) {
-            std::size_t start = pos + attr.size();
-            std::size_t end = html.find('"', start);
-            if (end == std::string::npos) {
-                break;
-            }
-            if (!safe_url(std::string_view{html}.substr(start, end - start))) {
-                html.replace(start, end - start, "#");
-                end = start + 1;
-            }
-            pos = end;
-        }
-    }
-    return html;
-}
-
 std::string digest_html(const WeekCheckins& checkins) {
     std::string markdown = digest_markdown(checkins);
-    std::string body;
-    body.reserve(markdown.size() + markdown.size() / 4);
-    if (md_html(markdown.data(), static_cast<MD_SIZE>(markdown.size()), append_html, &body,
-                MD_DIALECT_GITHUB | MD_FLAG_NOHTML, 0) != 0) {
-        throw Error{ErrorKind::data, "cannot render the digest as HTML"};
-    }
-    body = neutralise_urls(std::move(body));
+    // Hostile link schemes become "#" and remote images links: a mail loads nothing.
+    std::string body = markdown_to_html(markdown, [](std::string_view) { return std::optional<std::string>{}; });
     std::string title = "Check-ins " + format_iso_week(checkins.week); // digits and letters only
     return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
