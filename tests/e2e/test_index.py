@@ -157,6 +157,36 @@ class Refresh(IndexCase):
         self.assertEqual(r.code, 1, r)
         self.assertIn("ambiguous", r.err)
 
+    def test_a_symlink_out_of_the_workspace_is_never_read(self):
+        good = self.new("Good", "fine")
+        outside = self.tmp / "outside"
+        outside.mkdir()
+        (outside / "secret.md").write_text(doc_text("5ec12e75", "Secret", "the launch code is marzipan\n"))
+        (self.ws / "docs/2026-11-24-x").mkdir(parents=True)
+        os.symlink(outside / "secret.md", self.ws / "docs/2026-11-24-x/index.md")
+        (self.ws / "docs/2026-11-24-rel").mkdir(parents=True)
+        os.symlink("../../../outside/secret.md", self.ws / "docs/2026-11-24-rel/index.md")
+        # A link that stays inside the workspace is followed.
+        self.put("shared-notes.md", doc_text("1a2b3c4d", "Inside", "linked marzipan\n"))
+        (self.ws / "docs/2026-11-24-in").mkdir(parents=True)
+        os.symlink("../../shared-notes.md", self.ws / "docs/2026-11-24-in/index.md")
+        r = self.a("--json", "list")
+        self.assertEqual(r.code, 0, r)
+        self.assertEqual(sorted(d["id"] for d in json.loads(r.out)["documents"]), sorted([good, "1a2b3c4d"]))
+        for rel in ["docs/2026-11-24-x/index.md", "docs/2026-11-24-rel/index.md"]:
+            self.assertIn(f"{rel}: symbolic link to a file outside the workspace", r.err)
+        self.assertEqual(r.err.count("warning: skipped"), 2, r.err)
+        search = self.a("--json", "search", "marzipan")
+        self.assertEqual(search.code, 0, search)
+        self.assertNotIn("launch code", search.out)
+        self.assertNotIn("5ec12e75", search.out)
+        self.assertEqual(self.a("show", "5ec12e75").code, 1)
+        check = self.a("check")
+        self.assertEqual(check.code, 1, check)
+        for rel in ["docs/2026-11-24-x/index.md", "docs/2026-11-24-rel/index.md"]:
+            self.assertIn(f"{rel}:1:1: error: symbolic link to a file outside the workspace", check.out + check.err)
+        self.assertNotIn("2026-11-24-in", check.out + check.err)
+
     def test_an_unreadable_file_is_skipped_with_a_message(self):
         good = self.new("Good", "fine")
         secret = self.put("docs/secret/index.md", doc_text("ffff6666", "Secret", "hidden\n"))

@@ -607,11 +607,11 @@ void bind_optional_time(SQLite::Statement& st, int index, const std::optional<Ti
     }
 }
 
-std::string read_limited(const fs::path& file, std::int64_t size) {
+std::string read_limited(const fs::path& root, const std::string& rel, std::int64_t size) {
     if (size > k_max_file_size) {
         throw Error{ErrorKind::data, too_large_message(size)};
     }
-    return read_file(file);
+    return read_workspace_file(root, rel);
 }
 
 std::string strip_transcript(const std::string& text) {
@@ -1160,7 +1160,7 @@ Parsed parse_file(const fs::path& root, FileStat f) {
         return p;
     }
     try {
-        std::string text = read_limited(root / p.file.path, p.file.size);
+        std::string text = read_limited(root, p.file.path, p.file.size);
         if (p.file.kind == FileKind::transcript) {
             if (auto bad = find_invalid_utf8(text)) {
                 throw Error{ErrorKind::data, "invalid UTF-8 at byte " + std::to_string(*bad)};

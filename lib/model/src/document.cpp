@@ -526,7 +526,7 @@ std::string slugify(std::string_view title) {
 }
 
 Document read_document(const std::filesystem::path& root, std::string_view rel) {
-    return Document::parse(read_file(root / std::filesystem::path{rel}), rel);
+    return Document::parse(read_workspace_file(root, rel), rel);
 }
 
 } // namespace async

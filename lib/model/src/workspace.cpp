@@ -6,6 +6,8 @@
 #include <async/workspace.hpp>
 
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
@@ -351,11 +353,10 @@ bool create_file_exclusive(const fs::path& path, std::string_view content) {
     return true;
 }
 
-std::string read_file(const fs::path& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        throw io_error("read", path, errno);
-    }
+namespace {
+
+// Reads fd to its end and closes it.
+std::string read_all(int fd, const fs::path& path) {
     std::string out;
     char buf[65536];
     while (true) {
@@ -375,6 +376,68 @@ std::string read_file(const fs::path& path) {
     }
     ::close(fd);
     return out;
+}
+
+// True when path (which exists) resolves to root itself or below it.
+bool resolves_inside(const fs::path& root, const fs::path& path) {
+    char resolved_root[PATH_MAX];
+    char resolved[PATH_MAX];
+    if (::realpath(root.c_str(), resolved_root) == nullptr || ::realpath(path.c_str(), resolved) == nullptr) {
+        return false;
+    }
+    std::string_view base = resolved_root;
+    std::string_view target = resolved;
+    return target.starts_with(base) &&
+           (target.size() == base.size() || base == "/" || target[base.size()] == '/');
+}
+
+} // namespace
+
+std::string read_file(const fs::path& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        throw io_error("read", path, errno);
+    }
+    return read_all(fd, path);
+}
+
+OpenedFile open_workspace_file(const fs::path& root, std::string_view rel, int extra_flags) {
+    fs::path path = root / fs::path{rel};
+    OpenedFile out;
+    out.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | extra_flags);
+    if (out.fd >= 0) {
+        return out;
+    }
+    out.error = errno;
+    struct stat st {};
+    // O_NOFOLLOW refuses a link with ELOOP: resolve it and follow it only to a file inside.
+    if (out.error != ELOOP || ::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) {
+        return out;
+    }
+    if (::stat(path.c_str(), &st) != 0) {
+        out.error = errno; // ENOENT when broken, ELOOP for a loop of links
+        return out;
+    }
+    if (!resolves_inside(root, path)) {
+        out.error = 0;
+        out.outside = true;
+        return out;
+    }
+    out.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | extra_flags);
+    out.error = out.fd < 0 ? errno : 0;
+    return out;
+}
+
+std::string read_workspace_file(const fs::path& root, std::string_view rel) {
+    fs::path path = root / fs::path{rel};
+    OpenedFile file = open_workspace_file(root, rel);
+    if (file.outside) {
+        throw Error{ErrorKind::data, std::string{rel} + ": " + k_outside_link_problem};
+    }
+    if (file.fd < 0) {
+        throw io_error("read", path, file.error);
+    }
+    return read_all(file.fd, path);
 }
 
 } // namespace async

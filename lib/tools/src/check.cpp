@@ -419,9 +419,13 @@ FileResult single_error(const std::string& path, std::string message) {
 FileResult check_disk_file(const fs::path& root, const std::string& rel, FileKind kind,
                            const std::vector<std::string>& team) {
     fs::path file = root / rel;
-    int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    OpenedFile opened = open_workspace_file(root, rel, O_NONBLOCK);
+    if (opened.outside) {
+        return single_error(rel, k_outside_link_problem);
+    }
+    int fd = opened.fd;
     if (fd < 0) {
-        int err = errno;
+        int err = opened.error;
         struct stat lst {};
         if (err == ELOOP) {
             return single_error(rel, "symbolic link loop");

@@ -93,4 +93,24 @@ std::filesystem::path create_file_numbered(const std::filesystem::path& dir, con
 // Reads a whole file. Throws Error{data} "cannot read 'path': reason".
 std::string read_file(const std::filesystem::path& path);
 
+// Why a workspace file that is a symbolic link out of the workspace is not read.
+inline constexpr const char* k_outside_link_problem = "symbolic link to a file outside the workspace";
+
+// A workspace file opened for reading: fd, or -1 with error (an errno) or outside set.
+struct OpenedFile {
+    int fd = -1;
+    int error = 0;
+    bool outside = false; // a symbolic link whose target resolves outside the workspace
+};
+
+// Opens root/rel read-only (O_CLOEXEC and extra_flags, e.g. O_NONBLOCK). A symbolic link is
+// followed only when its target resolves inside root, so a teammate's `ln -s ~/.ssh/id_rsa
+// docs/x/index.md` is never indexed, shown, searched or published. Files that are not links
+// cost no extra system call. The caller closes fd.
+OpenedFile open_workspace_file(const std::filesystem::path& root, std::string_view rel, int extra_flags = 0);
+
+// Reads the whole workspace file root/rel through open_workspace_file. Throws Error{data}
+// "cannot read 'path': reason", or "rel: <k_outside_link_problem>" for a link out.
+std::string read_workspace_file(const std::filesystem::path& root, std::string_view rel);
+
 } // namespace async
