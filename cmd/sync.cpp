@@ -93,6 +93,8 @@ void run_sync(Context& ctx) {
             .value(static_cast<std::int64_t>(result.pulled))
             .key("pushed")
             .value(result.pushed)
+            .key("push_attempts")
+            .value(static_cast<std::int64_t>(result.push_attempts))
             .end_object();
         ctx.print(json.str());
     }

@@ -289,10 +289,17 @@ class Calendar(CalendarCase):
         self.write_doc("2026-11-26-crlf", "Evil\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:x@evil", ["alice"],
                        doc_id="crlf0001")
         self.write_doc("2026-11-26-huge", "H" * 20000, ["alice"], doc_id="huge0001")
+        self.write_doc("2026-11-26-bidi", "Pay \u202eevil\u202c the \u009b31m invoice \u2066x\u2069", ["alice"],
+                       doc_id="bidi0001")
         ics = self.export()
         events = self.events(ics)
         self.assertEqual(set(events), {f"feedback-long0001@{self.wsid}.async", f"feedback-crlf0001@{self.wsid}.async",
-                                       f"feedback-huge0001@{self.wsid}.async", f"checkin@{self.wsid}.async"})
+                                       f"feedback-huge0001@{self.wsid}.async", f"feedback-bidi0001@{self.wsid}.async",
+                                       f"checkin@{self.wsid}.async"})
+        self.assertEqual(str(events[f"feedback-bidi0001@{self.wsid}.async"]["SUMMARY"]),
+                         "Feedback due: Pay evil the 31m invoice x")
+        for bad in ["\u202e", "\u202c", "\u009b", "\u2066", "\u2069"]:
+            self.assertNotIn(bad, ics)
         self.assertEqual(str(events[f"feedback-long0001@{self.wsid}.async"]["SUMMARY"]), f"Feedback due: {long_title}")
         self.assertEqual(str(events[f"feedback-crlf0001@{self.wsid}.async"]["SUMMARY"]),
                          "Feedback due: Evil END:VEVENT BEGIN:VEVENT UID:x@evil")

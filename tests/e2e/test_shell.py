@@ -274,6 +274,13 @@ class CompleteEntryPoint(ShellTestCase):
         self.assertEqual(by_id["aaaa0002"], "new line")
         self.assertTrue(by_id["aaaa0003"].startswith("^[[31mred^["), by_id["aaaa0003"])
         self.assertTrue(by_id["aaaa0004"].endswith("…"))
+        # --json escapes C1 controls and bidirectional formatting; a JSON parser gets them back.
+        r = self.run_async("--json", "list", cwd=ws)
+        self.assertEqual(r.code, 0, r)
+        self.assertIn('"\\u009b31m C1 and \\u202e bidi"', r.out)
+        self.assertFalse(any(0x80 <= ord(c) <= 0x9f or c == "\u202e" for c in r.out), repr(r.out))
+        titles_back = {d["id"]: d["title"] for d in json.loads(r.out)["documents"]}
+        self.assertEqual(titles_back["aaaa0005"], "\u009b31m C1 and \u202e bidi")
 
     def test_stale_index_is_read_as_it_is(self):
         ws = self.init_ws()

@@ -88,13 +88,20 @@ TEST_CASE("json::json_quote") {
         CHECK(json_quote("\x1b[2J") == "\"\\u001b[2J\"");
         CHECK(json_quote("del\x7f") == "\"del\\u007f\"");
     }
+    SUBCASE("C1 controls and bidirectional formatting are escaped") {
+        CHECK(json_quote("\xC2\x9B" "31m") == "\"\\u009b31m\"");
+        CHECK(json_quote("\xC2\x80|\xC2\x9F") == "\"\\u0080|\\u009f\"");
+        CHECK(json_quote("abc\xE2\x80\xAE" "def") == "\"abc\\u202edef\"");
+        CHECK(json_quote("\xE2\x81\xA6x\xE2\x81\xA9\xE2\x80\x8E\xE2\x80\x8F\xD8\x9C") ==
+              "\"\\u2066x\\u2069\\u200e\\u200f\\u061c\"");
+        CHECK(json_quote("\xC2\xA0\xE2\x80\x94") == "\"\xC2\xA0\xE2\x80\x94\""); // NBSP, em dash kept
+    }
     SUBCASE("NUL is escaped, not dropped") {
         CHECK(json_quote("\0"s) == "\"\\u0000\"");
         CHECK(json_quote("a\0b\0"s) == "\"a\\u0000b\\u0000\"");
     }
     SUBCASE("valid UTF-8 passes through") {
         CHECK(json_quote("Crème 😀 日本") == "\"Crème 😀 日本\"");
-        CHECK(json_quote("\xE2\x80\xAE") == "\"\xE2\x80\xAE\"");
     }
     SUBCASE("invalid UTF-8 becomes \\ufffd, one per bad byte") {
         CHECK(json_quote("a\xFF" "b") == "\"a\\ufffdb\"");

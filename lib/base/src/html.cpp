@@ -1,5 +1,6 @@
 #include <async/html.hpp>
 #include <async/md4c_input.hpp>
+#include <async/text.hpp>
 
 #include <md4c-html.h>
 #include <md4c.h>
@@ -11,40 +12,6 @@ namespace async {
 namespace {
 
 constexpr std::string_view k_replacement = "\xEF\xBF\xBD"; // U+FFFD
-
-// Length of the valid UTF-8 sequence at text[i] (1..4), 0 when invalid; cp receives the code
-// point.
-std::size_t utf8_sequence(std::string_view text, std::size_t i, std::uint32_t& cp) {
-    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-    unsigned char b = byte(i);
-    std::size_t len = 0;
-    std::uint32_t min = 0;
-    if (b < 0x80) {
-        cp = b;
-        return 1;
-    } else if ((b & 0xE0) == 0xC0) {
-        len = 2, cp = b & 0x1F, min = 0x80;
-    } else if ((b & 0xF0) == 0xE0) {
-        len = 3, cp = b & 0x0F, min = 0x800;
-    } else if ((b & 0xF8) == 0xF0) {
-        len = 4, cp = b & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (i + len > text.size()) {
-        return 0;
-    }
-    for (std::size_t k = 1; k < len; ++k) {
-        if ((byte(i + k) & 0xC0) != 0x80) {
-            return 0;
-        }
-        cp = (cp << 6) | (byte(i + k) & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-        return 0;
-    }
-    return len;
-}
 
 bool allowed_in_xml(std::uint32_t cp) {
     if (cp < 0x20) {
@@ -59,8 +26,8 @@ std::string clean(std::string_view text, bool escape) {
     std::string out;
     out.reserve(text.size() + text.size() / 16);
     for (std::size_t i = 0; i < text.size();) {
-        std::uint32_t cp = 0;
-        std::size_t len = utf8_sequence(text, i, cp);
+        char32_t cp = 0;
+        std::size_t len = decode_utf8(text, i, cp);
         if (len == 0) {
             out += k_replacement;
             ++i;

@@ -28,24 +28,21 @@ void append_quoted(std::string& out, std::string_view text) {
         }
         auto c = static_cast<unsigned char>(text[i]);
         if (c >= 0x80) {
-            // Bytes of UTF-8 sequences (all 0x80 and up): valid ones are copied, each invalid
-            // byte becomes U+FFFD.
-            std::size_t end = i;
-            while (end < text.size() && static_cast<unsigned char>(text[end]) >= 0x80) {
-                ++end;
+            // A UTF-8 sequence is copied, but C1 controls and bidirectional formatting are
+            // escaped (a reader that prints the value must not be steered by them); each
+            // invalid byte becomes U+FFFD.
+            char32_t cp = 0;
+            std::size_t len = decode_utf8(text, i, cp);
+            if (len == 0) {
+                out += "\\ufffd";
+                ++i;
+            } else if (is_invisible_control(cp)) {
+                out += fmt::format("\\u{:04x}", static_cast<std::uint32_t>(cp));
+                i += len;
+            } else {
+                out.append(text.substr(i, len));
+                i += len;
             }
-            std::string_view run = text.substr(i, end - i);
-            while (!run.empty()) {
-                auto bad = find_invalid_utf8(run);
-                std::size_t good = bad ? *bad : run.size();
-                out.append(run.data(), good);
-                if (bad) {
-                    out += "\\ufffd";
-                    ++good;
-                }
-                run.remove_prefix(good);
-            }
-            i = end;
             continue;
         }
         switch (c) {

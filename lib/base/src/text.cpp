@@ -7,9 +7,14 @@
 namespace async {
 namespace {
 
-// Length of the valid UTF-8 sequence starting at text[i], or 0 when it is invalid
-// (overlong forms, surrogates and code points above U+10FFFF are invalid).
-std::size_t utf8_sequence_length(std::string_view text, std::size_t i, char32_t& cp) {
+bool is_bidi_control(char32_t cp) {
+    return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E ||
+           cp == 0x200F || cp == 0x061C;
+}
+
+} // namespace
+
+std::size_t decode_utf8(std::string_view text, std::size_t i, char32_t& cp) {
     auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
     unsigned char b0 = byte(i);
     std::size_t len = 0;
@@ -45,12 +50,28 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i, char32_t&
     return len;
 }
 
-bool is_bidi_control(char32_t cp) {
-    return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E ||
-           cp == 0x200F || cp == 0x061C;
-}
+bool is_invisible_control(char32_t cp) { return (cp >= 0x80 && cp <= 0x9F) || is_bidi_control(cp); }
 
-} // namespace
+std::string strip_controls(std::string_view text, Newlines newlines) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        char32_t cp = 0;
+        std::size_t len = decode_utf8(text, i, cp);
+        if (len == 0) {
+            out += "\xEF\xBF\xBD";
+            ++i;
+            continue;
+        }
+        if (cp == '\n' || cp == '\t') {
+            out += newlines == Newlines::flatten ? ' ' : static_cast<char>(cp);
+        } else if (cp >= 0x20 && cp != 0x7F && !is_invisible_control(cp)) {
+            out.append(text.substr(i, len));
+        }
+        i += len;
+    }
+    return out;
+}
 
 std::optional<std::size_t> find_invalid_utf8(std::string_view text) {
     constexpr std::uint64_t ones = 0x0101010101010101ULL;
@@ -70,7 +91,7 @@ std::optional<std::size_t> find_invalid_utf8(std::string_view text) {
             break;
         }
         char32_t cp = 0;
-        std::size_t len = utf8_sequence_length(text, i, cp);
+        std::size_t len = decode_utf8(text, i, cp);
         if (len == 0 || cp == 0) {
             return i;
         }
@@ -120,7 +141,7 @@ std::string sanitize_for_terminal(std::string_view text, Newlines newlines) {
     std::size_t i = 0;
     while (i < text.size()) {
         char32_t cp = 0;
-        std::size_t len = utf8_sequence_length(text, i, cp);
+        std::size_t len = decode_utf8(text, i, cp);
         if (len == 0) {
             out += "\xEF\xBF\xBD";
             ++i;
@@ -230,7 +251,7 @@ std::size_t display_width(std::string_view text) {
     std::size_t i = 0;
     while (i < text.size()) {
         char32_t cp = 0;
-        std::size_t len = utf8_sequence_length(text, i, cp);
+        std::size_t len = decode_utf8(text, i, cp);
         width += len == 0 ? 1 : code_point_width(cp);
         i += len == 0 ? 1 : len;
     }
@@ -249,7 +270,7 @@ std::string truncate_to_width(std::string_view text, std::size_t width) {
     std::size_t i = 0;
     while (i < text.size()) {
         char32_t cp = 0;
-        std::size_t len = utf8_sequence_length(text, i, cp);
+        std::size_t len = decode_utf8(text, i, cp);
         std::size_t w = len == 0 ? 1 : code_point_width(cp);
         len = len == 0 ? 1 : len;
         if (used + w > width - 1) {

@@ -8,6 +8,9 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
+#include <random>
+#include <thread>
 #include <map>
 #include <sys/stat.h>
 
@@ -363,9 +366,16 @@ SyncResult sync_workspace(const Workspace& ws, const SyncOptions& options) {
         result.committed_files = changes.size();
     }
 
-    // Pull and push; when the remote moved on between the two, pull again (bounded).
-    constexpr int k_attempts = 3;
+    // Pull and push; when the remote moved on between the two (a teammate pushed first), pull
+    // again after a random pause that doubles each time, so clones racing each other spread out
+    // (bounded: at most about 3 s of pauses in all).
+    constexpr int k_attempts = 6;
+    std::minstd_rand random{std::random_device{}()};
     for (int attempt = 1; attempt <= k_attempts; ++attempt) {
+        if (attempt > 1) {
+            std::uniform_int_distribution<int> pause_ms{0, 50 << (attempt - 2)};
+            std::this_thread::sleep_for(std::chrono::milliseconds{pause_ms(random)});
+        }
         Pulled pulled = pull(repo, up, options, result.pulled);
         if (pulled == Pulled::conflict) {
             result.conflicts = conflicted_files(repo);
@@ -377,6 +387,7 @@ SyncResult sync_workspace(const Workspace& ws, const SyncOptions& options) {
         if (pulled == Pulled::fetched && count_commits(root, "FETCH_HEAD", "HEAD") == 0) {
             break; // the remote has all my commits already
         }
+        result.push_attempts = attempt;
         ProcessResult push =
             run_git(root, {"push", "-q", "--", up.remote, "HEAD:refs/heads/" + up.branch},
                     Capture::combined);

@@ -15,7 +15,8 @@ struct ComponentFree {
 };
 using ComponentPtr = std::unique_ptr<icalcomponent, ComponentFree>;
 
-// Text for a property value: one line, no control characters (libical escapes , ; \ itself).
+// Text for a property value: one line, no control characters, C1 controls or bidirectional
+// formatting (libical escapes , ; \ itself).
 std::string clean(std::string_view text) {
     std::string out;
     out.reserve(text.size());
@@ -28,7 +29,7 @@ std::string clean(std::string_view text) {
         }
         out += static_cast<char>(c);
     }
-    return std::string{trim(out)};
+    return std::string{trim(strip_controls(out, Newlines::flatten))};
 }
 
 icaltimetype utc_time(TimePoint t) {
@@ -86,7 +87,7 @@ std::string description_of(const Deadline& d) {
     for (char c : out) {
         cleaned += (static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == 0x7f ? ' ' : c;
     }
-    return std::string{trim(cleaned)};
+    return std::string{trim(strip_controls(cleaned, Newlines::keep))};
 }
 
 } // namespace

@@ -53,34 +53,6 @@ bool looks_like_week(std::string_view lower) {
     return i < lower.size() && lower[i] == 'w';
 }
 
-// text without control characters (C0 but tab and newline, DEL, C1) and bidirectional
-// overrides, invalid UTF-8 replaced; with Newlines::flatten tabs and newlines become spaces.
-std::string strip_controls(std::string_view text, Newlines newlines) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        auto c = static_cast<unsigned char>(text[i]);
-        auto next = [&](std::size_t k) { return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0; };
-        if (c == '\n' || c == '\t') {
-            out += newlines == Newlines::flatten ? ' ' : static_cast<char>(c);
-        } else if (c < 0x20 || c == 0x7f) {
-            continue;
-        } else if (c == 0xc2 && next(1) >= 0x80 && next(1) <= 0x9f) {
-            ++i; // C1
-        } else if (c == 0xe2 && next(1) == 0x80 && next(2) >= 0xaa && next(2) <= 0xae) {
-            i += 2; // U+202A..U+202E
-        } else if (c == 0xe2 && next(1) == 0x81 && next(2) >= 0xa6 && next(2) <= 0xa9) {
-            i += 2; // U+2066..U+2069
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    if (find_invalid_utf8(out)) {
-        out = sanitize_for_terminal(out, Newlines::keep); // only U+FFFD left to do
-    }
-    return out;
-}
-
 // A commit subject (or any pre-fill line) as one safe line of at most about 200 bytes.
 std::string clean_subject(std::string_view subject) {
     std::string plain = strip_controls(subject, Newlines::flatten);

@@ -26,6 +26,20 @@ enum class Newlines { keep, flatten };
 // sanitize_for_terminal to change.
 bool is_printable_ascii(std::string_view text);
 
+// The code point of the UTF-8 sequence at text[i] in cp and its length (1..4); 0 when the bytes
+// there are not valid UTF-8 (overlong forms, surrogates, code points above U+10FFFF).
+std::size_t decode_utf8(std::string_view text, std::size_t i, char32_t& cp);
+
+// True for code points that are not shown but change how what surrounds them is shown: C1
+// controls (U+0080..U+009F; U+009B starts a terminal escape) and bidirectional formatting
+// (U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069). JSON escapes them; calendars,
+// check-ins and terminals drop them.
+bool is_invisible_control(char32_t cp);
+
+// text without control characters (C0 but tab and newline, DEL) and invisible controls,
+// invalid UTF-8 as U+FFFD; with Newlines::flatten tabs and newlines become spaces.
+std::string strip_controls(std::string_view text, Newlines newlines);
+
 // text made safe for a terminal: control characters (C0 except tab/newline, DEL, C1) are shown
 // in caret notation (ESC -> "^["), bidirectional overrides are removed, invalid UTF-8 becomes
 // U+FFFD. With Newlines::flatten, newlines and tabs become spaces (for one-line cells).

@@ -44,12 +44,14 @@ struct SyncResult {
     std::string prefix;     // the workspace relative to top ("" or "team/")
     std::size_t pulled = 0; // commits brought in from the remote
     bool pushed = false;
+    int push_attempts = 0;  // pushes tried: more than 1 when a teammate pushed first
     std::vector<std::string> conflicts; // non-empty: stopped in a rebase (paths relative to top)
 };
 
 // Runs the sync flow in the git repository around ws: stage k_team_paths (layout.hpp), commit them alone
 // with sync_commit_message, `git pull --rebase --autostash` from the branch's upstream (or the
-// only remote, "origin" first), push (retried after a fresh pull when the remote moved on).
+// only remote, "origin" first), push (retried after a fresh pull and a random pause when the
+// remote moved on, up to 6 pushes).
 // Returns with conflicts set when the pull stopped on conflicts (git is left mid-rebase).
 // Throws Error{environment} without git, a repository or a remote, or when the remote cannot
 // be reached; Error{no} when a rebase or merge is already under way, HEAD is detached, or the
