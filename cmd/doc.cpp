@@ -1,4 +1,5 @@
-// async doc new|reply|close: write-ups and the feedback on them.
+// async doc new|reply|close|status: write-ups and the feedback on them.
+#include "answers.hpp"
 #include "command.hpp"
 #include "output.hpp"
 
@@ -92,6 +93,25 @@ void run_doc_close(Context& ctx, const DocCloseOptions& opts) {
                sanitize_for_terminal(doc.path, Newlines::flatten) + "'");
 }
 
+struct DocStatusOptions {
+    std::string ref;
+};
+
+void run_doc_status(Context& ctx, const DocStatusOptions& opts) {
+    Index& index = ctx.index();
+    DocSummary doc = resolve_ref(index, opts.ref, fs::current_path());
+    if (doc.type == "meeting") {
+        throw Error{ErrorKind::usage, "'" + sanitize_for_terminal(doc.title, Newlines::flatten) + "' is a meeting",
+                    "async meeting status " + doc.id};
+    }
+    if (!doc.parent.empty()) {
+        throw Error{ErrorKind::usage, "'" + sanitize_for_terminal(doc.path, Newlines::flatten) +
+                                          "' answers another document; ask about that one",
+                    "async doc status " + doc.parent};
+    }
+    print_answer_status(ctx, doc, reviews_of(index, doc, ctx.clock().now()), AnswerKind::review);
+}
+
 } // namespace
 
 void add_doc_command(CLI::App& app, Context& ctx) {
@@ -124,6 +144,11 @@ void add_doc_command(CLI::App& app, Context& ctx) {
     close->add_option("-m,--message", close_opts->outcome, "The outcome, recorded as a decision")->type_name("OUTCOME")
         ->each([close_opts](const std::string&) { close_opts->has_outcome = true; });
     close->callback([&ctx, close_opts] { run_doc_close(ctx, *close_opts); });
+
+    auto status_opts = std::make_shared<DocStatusOptions>();
+    auto* status = doc->add_subcommand("status", "Who answered, who is pending or overdue; exit 1 while anyone is");
+    status->add_option("REF", status_opts->ref, "The document: an id, an id prefix (4+ characters) or a path")->required();
+    status->callback([&ctx, status_opts] { run_doc_status(ctx, *status_opts); });
 }
 
 } // namespace async::cmd

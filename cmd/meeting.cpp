@@ -1,4 +1,5 @@
 // async meeting open|respond|status|close: async meetings with mandatory responses.
+#include "answers.hpp"
 #include "command.hpp"
 #include "output.hpp"
 
@@ -76,45 +77,10 @@ void run_respond(Context& ctx, const RefOptions& opts) {
     print_written(ctx, Written{r.id, r.path});
 }
 
-// "bob    responded  Thu 2026-11-26 10:15 (2 hours ago)"
 void run_status(Context& ctx, const RefOptions& opts) {
     DocSummary meeting = resolve_ref(ctx.index(), opts.ref, fs::current_path());
     require_meeting(meeting);
-    TimePoint now = ctx.clock().now();
-    auto states = meeting_status(ctx.index(), meeting, now);
-    bool waiting = std::any_of(states.begin(), states.end(), [](const Review& r) { return r.state != ReviewState::answered; });
-    if (ctx.globals.json) {
-        JsonWriter json;
-        json.begin_object().key("schema").value(k_json_schema);
-        write_doc_fields(json, meeting);
-        json.key("responses").begin_array();
-        for (const auto& r : states) {
-            json.begin_object().key("handle").value(r.handle).key("state").value(std::string{response_state_name(r.state)});
-            if (r.replied) {
-                json.key("responded").value(format_utc(*r.replied));
-            }
-            json.end_object();
-        }
-        json.end_array().end_object();
-        ctx.print(json.str());
-    } else {
-        std::string head = meeting.title + " (" + meeting.id + "), " + meeting.status;
-        if (meeting.due) {
-            head += ", responses due " + format_local(*meeting.due) + " (" + format_relative(*meeting.due, now) + ")";
-        }
-        std::vector<std::vector<std::string>> rows;
-        std::vector<std::string> styles; // overdue rows in red
-        for (const auto& r : states) {
-            std::string when = r.replied ? format_local(*r.replied) : std::string{};
-            rows.push_back({r.handle, std::string{response_state_name(r.state)}, when});
-            styles.push_back(r.state == ReviewState::overdue && ctx.color_enabled() ? "31" : "");
-        }
-        ctx.print(sanitize_for_terminal(head, Newlines::flatten) + "\n" +
-                  format_table(rows, 0, output_width(ctx), styles));
-    }
-    if (waiting) {
-        throw Error{ErrorKind::no, ""}; // "has everyone responded?" no: exit 1, nothing more to say
-    }
+    print_answer_status(ctx, meeting, meeting_status(ctx.index(), meeting, ctx.clock().now()), AnswerKind::response);
 }
 
 void run_close(Context& ctx, const RefOptions& opts) {

@@ -1,4 +1,5 @@
 // async show REF: a document with its replies and responses threaded under it.
+#include "answers.hpp"
 #include "command.hpp"
 #include "output.hpp"
 
@@ -22,39 +23,13 @@ std::string body_of(const Workspace& ws, const DocSummary& d) {
     return read_document(ws.root(), d.path).body();
 }
 
-// "reviews" [{handle, state, replied}] of a document, "responses" [{handle, state, responded}]
-// of a meeting (the shape of `meeting status --json`).
-void write_answers(JsonWriter& json, const std::vector<Review>& answers, bool meeting) {
-    json.key(meeting ? "responses" : "reviews").begin_array();
-    for (const auto& r : answers) {
-        std::string state{meeting ? response_state_name(r.state) : to_string(r.state)};
-        json.begin_object().key("handle").value(r.handle).key("state").value(state);
-        if (r.replied) {
-            json.key(meeting ? "responded" : "replied").value(format_utc(*r.replied));
-        }
-        json.end_object();
-    }
-    json.end_array();
-}
-
-// "review bob: answered Fri 2026-11-27 10:15" (a meeting: "response bob: responded …"), one
-// line per reviewer or participant after the document.
-std::string answer_lines(const std::vector<Review>& answers, bool meeting) {
-    std::string out = answers.empty() ? "" : "\n";
-    for (const auto& r : answers) {
-        std::string state{meeting ? response_state_name(r.state) : to_string(r.state)};
-        out += (meeting ? "response " : "review ") + sanitize_for_terminal(r.handle, Newlines::flatten) + ": " + state +
-               (r.replied ? " " + format_local(*r.replied) : std::string{}) + "\n";
-    }
-    return out;
-}
-
 void run_show(Context& ctx, const ShowOptions& opts) {
     Index& index = ctx.index();
     const Workspace& ws = ctx.workspace();
     DocSummary doc = resolve_ref(index, opts.ref, std::filesystem::current_path());
     auto children = children_of(index, doc);
     bool meeting = doc.type == "meeting";
+    AnswerKind kind = meeting ? AnswerKind::response : AnswerKind::review;
     auto answers = meeting ? meeting_status(index, doc, ctx.clock().now()) : reviews_of(index, doc, ctx.clock().now());
     if (ctx.globals.json) {
         JsonWriter json;
@@ -62,7 +37,7 @@ void run_show(Context& ctx, const ShowOptions& opts) {
         write_doc_fields(json, doc);
         json.key("body").value(body_of(ws, doc));
         if (meeting ? !doc.participants.empty() : !doc.reviewers.empty()) {
-            write_answers(json, answers, meeting);
+            write_answers(json, answers, kind);
         }
         json.key("thread").begin_array();
         for (const auto& c : children) {
@@ -75,7 +50,7 @@ void run_show(Context& ctx, const ShowOptions& opts) {
         ctx.print(json.str());
         return;
     }
-    std::string out = sanitize_for_terminal(read_file(ws.root() / doc.path)) + answer_lines(answers, meeting);
+    std::string out = sanitize_for_terminal(read_file(ws.root() / doc.path)) + answer_lines(answers, kind);
     for (const auto& c : children) {
         std::string when = c.created ? format_local(*c.created) : std::string{};
         out += "\n" + styled(ctx, "── " + c.type + " by " + sanitize_for_terminal(c.author, Newlines::flatten) +

@@ -293,13 +293,15 @@ _async() {
             if [[ $cur == -* ]]; then
                 _async_compgen_words -h --help "$cur"
             else
-                _async_compgen_words new reply close "$cur"
+                _async_compgen_words new reply close status "$cur"
             fi
             ;;
-        reply | close)
+        reply | close | status)
             if [[ $cur == -* ]]; then
                 if [[ $sub == reply ]]; then
                     _async_compgen_words -m --message --file -e --edit --no-edit -h --help "$cur"
+                elif [[ $sub == status ]]; then
+                    _async_compgen_words -h --help "$cur"
                 else
                     _async_compgen_words -m --message -h --help "$cur"
                 fi

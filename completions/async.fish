@@ -181,11 +181,13 @@ complete -c async -n '__async_at doc new' -l file -r -F -d 'Body or whole docume
 complete -c async -n '__async_at doc new' -s e -l edit -d 'Open the editor even with -m or --file'
 complete -c async -n '__async_at doc new' -l no-edit -d 'Write without the editor'
 
-# async doc reply REF, async doc close REF
+# async doc reply REF, async doc close REF, async doc status REF
 complete -c async -n '__async_at doc' -a reply -d 'Write my reply (feedback) to a document in the editor'
 complete -c async -n '__async_at doc' -a close -d 'Mark a document closed, optionally recording the outcome'
+complete -c async -n '__async_at doc' -a status -d 'Who answered, who is pending or overdue'
 complete -c async -n '__async_at doc reply; and test (__async_positionals) -eq 0' -a '(__async_doc_ids)'
 complete -c async -n '__async_at doc close; and test (__async_positionals) -eq 0' -a '(__async_doc_ids)'
+complete -c async -n '__async_at doc status; and test (__async_positionals) -eq 0' -a '(__async_doc_ids)'
 complete -c async -n '__async_at doc reply' -s m -l message -x -d 'Body text (skips the editor)'
 complete -c async -n '__async_at doc reply' -l file -r -F -d 'Body or whole reply from PATH, or - for stdin'
 complete -c async -n '__async_at doc reply' -s e -l edit -d 'Open the editor even with -m or --file'

@@ -44,7 +44,7 @@ class Feedback(harness.AsyncTestCase):
         self.assertEqual(fm["reply_to"], doc_id)
         self.assertEqual(body.strip(), "Three tiers, please.")
         self.assertEqual(self.reviews(doc_id), [
-            {"handle": "bob", "state": "answered", "replied": "2026-11-27T10:15:00Z"},
+            {"handle": "bob", "state": "answered", "replied": "2026-11-27T10:15:00Z", "late": False},
             {"handle": "carol", "state": "pending"}])
         self.assertEqual(self.reviews(doc_id, env={"ASYNC_NOW": AFTER_DUE})[1],
                          {"handle": "carol", "state": "overdue"})
@@ -62,6 +62,41 @@ class Feedback(harness.AsyncTestCase):
         self.assertEqual(fm["status"], "closed")
         self.assertIn("closed", fm)
         self.assertIn("## Outcome\n\nDecision: Go with three tiers\n", body)
+
+    def test_doc_status_answers_has_everyone_answered(self):
+        doc_id, _ = self.new_doc()
+        r = self.a("doc", "status", doc_id)
+        self.assertEqual(r.code, 1, r)
+        self.assertRegex(r.out, r"^Pricing page \(" + doc_id + r"\), open, feedback due Fri 2026-11-27 17:00")
+        self.assertRegex(r.out, r"bob\s+pending")
+        self.assertEqual(r.err, "")
+        self.assertEqual(self.a("doc", "reply", doc_id, "-m", "Yes.", user="bob",
+                                env={"ASYNC_NOW": "2026-11-27T10:15:00Z"}).code, 0)
+        # carol answers after the deadline: answered, but late, in status, show and --json.
+        self.assertEqual(self.a("doc", "reply", doc_id, "-m", "Sorry, late.", user="carol",
+                                env={"ASYNC_NOW": "2026-11-30T09:12:00Z"}).code, 0)
+        r = self.a("doc", "status", doc_id, env={"ASYNC_NOW": "2026-11-30T10:00:00Z"})
+        self.assertEqual(r.code, 0, r)
+        self.assertRegex(r.out, r"bob\s+answered\s+Fri 2026-11-27 10:15")
+        self.assertRegex(r.out, r"carol\s+answered late\s+Mon 2026-11-30 09:12")
+        j = self.a("--json", "doc", "status", doc_id, env={"ASYNC_NOW": "2026-11-30T10:00:00Z"})
+        self.assertEqual(j.code, 0, j)
+        data = json.loads(j.out)
+        self.assertEqual(data["id"], doc_id)
+        self.assertEqual(data["reviews"], [
+            {"handle": "bob", "state": "answered", "replied": "2026-11-27T10:15:00Z", "late": False},
+            {"handle": "carol", "state": "answered", "replied": "2026-11-30T09:12:00Z", "late": True}])
+        self.assertEqual(self.reviews(doc_id), data["reviews"])
+        self.assertIn("review carol: answered late, Mon 2026-11-30 09:12", self.a("show", doc_id).out)
+        # A reply or a meeting is not a write-up to ask about.
+        reply = self.ws / "docs/2026-11-26-pricing-page/replies" / self.replies(self.ws / "docs/2026-11-26-pricing-page/index.md")[0]
+        r = self.a("doc", "status", str(reply))
+        self.assertEqual(r.code, 2, r)
+        self.assertIn("async doc status docs/2026-11-26-pricing-page/index.md", r.err)
+        self.assertEqual(self.a("doc", "status", "nosuch").code, 1)
+        # No reviewers: nobody to wait for.
+        r = self.a("doc", "new", "Notes", "-m", "x")
+        self.assertEqual(self.a("doc", "status", r.out.split()[0]).code, 0)
 
     def test_no_reviews_key_without_reviewers(self):
         r = self.ok("-C", str(self.ws), "doc", "new", "Solo", "-m", "x")

@@ -57,9 +57,9 @@ class Meetings(harness.AsyncTestCase):
         self.assertEqual(code, 1)
         self.assertEqual(st["schema"], 1)
         self.assertEqual(st["responses"], [
-            {"handle": "bob", "state": "responded", "responded": "2026-11-26T10:15:00Z"},
+            {"handle": "bob", "state": "responded", "responded": "2026-11-26T10:15:00Z", "late": False},
             {"handle": "carol", "state": "pending"},
-            {"handle": "dave", "state": "responded", "responded": "2026-11-26T10:15:00Z"}])
+            {"handle": "dave", "state": "responded", "responded": "2026-11-26T10:15:00Z", "late": False}])
         human = self.a("meeting", "status", mid)
         self.assertEqual(human.code, 1)
         self.assertRegex(human.out, r"carol\s+pending")
@@ -128,6 +128,17 @@ class Meetings(harness.AsyncTestCase):
         r = self.a("meeting", "respond", "nope", user="bob", env=self.editor("append.sh"))
         self.assertEqual(r.code, 1)
         self.assertFalse((self.ws / "meetings/2026-11-26-launch-sync/responses").exists())
+
+    def test_a_late_response_is_marked_late(self):
+        mid, _ = self.open_meeting(people="bob")
+        self.respond(mid, "bob", "## Pricing\n\nLate.\n", env={"ASYNC_NOW": "2026-11-30T09:12:00Z"})
+        code, st = self.status(mid, env={"ASYNC_NOW": "2026-11-30T10:00:00Z"})
+        self.assertEqual(code, 0)
+        self.assertEqual(st["responses"], [{"handle": "bob", "state": "responded",
+                                            "responded": "2026-11-30T09:12:00Z", "late": True}])
+        human = self.a("meeting", "status", mid, env={"ASYNC_NOW": "2026-11-30T10:00:00Z"})
+        self.assertRegex(human.out, r"bob\s+responded late\s+Mon 2026-11-30 09:12")
+        self.assertIn("response bob: responded late, Mon 2026-11-30 09:12", self.a("show", mid).out)
 
     def test_respond_again_edits_the_same_file(self):
         mid, agenda = self.open_meeting()

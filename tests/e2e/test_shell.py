@@ -440,10 +440,10 @@ class BashCompletion(CompletionCases, ShellTestCase):
 
     def test_subcommands(self):
         self.assertEqual(self.complete("async actions "), {"done"})
-        self.assertEqual(self.complete("async doc "), {"new", "reply", "close"})
+        self.assertEqual(self.complete("async doc "), {"new", "reply", "close", "status"})
         self.assertEqual(self.complete("async config "), {"get", "set", "unset", "list"})
         self.assertEqual(self.complete("async templates "), {"show"})
-        self.assertEqual(self.complete("async -C somewhere doc "), {"new", "reply", "close"})
+        self.assertEqual(self.complete("async -C somewhere doc "), {"new", "reply", "close", "status"})
         self.assertEqual(self.complete("async hook "), {"install", "uninstall"})
         self.assertEqual(self.complete("async hook install "), set())
 

@@ -43,6 +43,10 @@ class TeamAtScale(GitCase):
         shown = Path(r.out.split()[1])  # relative to the directory async was started in
         return r, str((shown if shown.is_absolute() else self.tmp / shown).relative_to(repo))
 
+    def a(self, repo, *args, user="alice", env=None):
+        # Twenty clones at once on two cores: one command may wait long for the CPU.
+        return self.run_async("-C", str(repo), *args, env=dict({"ASYNC_USER": user}, **(env or {})), timeout=600)
+
     def sync(self, repo, user):
         r = self.a(repo, "--json", "sync", user=user)
         result = json.loads(r.out) if r.code == 0 and r.out.strip() else None

@@ -221,6 +221,7 @@ std::vector<Review> answers_of(Index& index, const DocSummary& doc, const std::v
         if (r.state != ReviewState::answered && doc.due && is_overdue(*doc.due, now)) {
             r.state = ReviewState::overdue;
         }
+        r.late = r.state == ReviewState::answered && doc.due && r.replied && is_overdue(*doc.due, *r.replied);
         out.push_back(r);
     }
     return out;

@@ -55,6 +55,7 @@ struct Review {
     std::string handle;
     ReviewState state = ReviewState::pending;
     std::optional<TimePoint> replied; // the reviewer's first reply, when answered
+    bool late = false;                // answered, but after the deadline (is_overdue at replied)
 };
 
 // One entry per reviewer of doc, in front matter order: answered once a reply by them exists,
@@ -63,7 +64,8 @@ std::vector<Review> reviews_of(Index& index, const DocSummary& doc, TimePoint no
 
 // The same for any people and kind of child document: one entry per person (normalised, each
 // once, in order), answered once a child of doc of child_type written by them exists (replied:
-// the earliest), else overdue when doc's due is before now, else pending.
+// the earliest; late when that was past doc's due), else overdue when doc's due is before now,
+// else pending.
 std::vector<Review> answers_of(Index& index, const DocSummary& doc, const std::vector<std::string>& people,
                                std::string_view child_type, TimePoint now);
 
