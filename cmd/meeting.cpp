@@ -110,7 +110,7 @@ void run_status(Context& ctx, const RefOptions& opts) {
             styles.push_back(r.state == ReviewState::overdue && ctx.color_enabled() ? "31" : "");
         }
         ctx.print(sanitize_for_terminal(head, Newlines::flatten) + "\n" +
-                  format_table(rows, 0, output_width(ctx), styles));
+                  format_table(rows, {0}, output_width(ctx), styles));
     }
     if (waiting) {
         throw Error{ErrorKind::no, ""}; // "has everyone responded?" no: exit 1, nothing more to say
@@ -166,6 +166,7 @@ void add_meeting_command(CLI::App& app, Context& ctx) {
     auto status_opts = std::make_shared<RefOptions>();
     auto* status = meeting->add_subcommand("status", "Who responded, who is pending or overdue; exit 1 while anyone is");
     status->add_option("REF", status_opts->ref, k_ref_help)->required();
+    add_wide_flag(*status, ctx);
     status->callback([&ctx, status_opts] { run_status(ctx, *status_opts); });
 
     auto close_opts = std::make_shared<RefOptions>();
