@@ -54,7 +54,7 @@ void run_list(Context& ctx, const ActionsOptions& opts) {
         table.push_back({r.handle, r.done ? "[x]" : "[ ]", "@" + r.owner, r.due ? "due " + *r.due : std::string{},
                          r.text, r.doc->id + " " + r.doc->title});
     }
-    ctx.print(format_table(table, 4, output_width(ctx)));
+    ctx.print(format_table(table, {5, 4}, output_width(ctx)));
 }
 
 void run_done(Context& ctx, const ActionsOptions& opts) {
@@ -98,6 +98,7 @@ void add_actions_command(CLI::App& app, Context& ctx) {
     cmd->add_flag("--done", opts->done, "Only done actions");
     cmd->add_flag("--all", opts->all, "Open and done actions");
     cmd->add_flag("--overdue", opts->overdue, "Only open actions whose due date has passed");
+    add_wide_flag(*cmd, ctx);
     cmd->callback([&ctx, opts, cmd] {
         if (cmd->get_subcommands().empty()) {
             run_list(ctx, *opts);

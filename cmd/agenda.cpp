@@ -88,7 +88,7 @@ void run_agenda(Context& ctx, const AgendaOptions& opts) {
         for (const auto& d : agenda.overdue) {
             rows.push_back(row_of(d, true));
         }
-        out += styled(ctx, "Overdue", "1;31") + "\n" + format_table(rows, 4, width);
+        out += styled(ctx, "Overdue", "1;31") + "\n" + format_table(rows, {5, 4}, width);
     }
     for (const auto& day : agenda.days) {
         std::vector<std::vector<std::string>> rows;
@@ -98,7 +98,7 @@ void run_agenda(Context& ctx, const AgendaOptions& opts) {
         std::string heading =
             format_local(parse_human_date(day.date, now, DateRole::start)).substr(0, 14);
         out += (out.empty() ? "" : "\n") + styled(ctx, heading, "1") + "\n" +
-               format_table(rows, 4, width);
+               format_table(rows, {5, 4}, width);
     }
     ctx.print(out);
 }
@@ -111,6 +111,7 @@ void add_agenda_command(CLI::App& app, Context& ctx) {
         app.add_subcommand("agenda", "Upcoming deadlines grouped by day, overdue ones first");
     cmd->add_option("--days", opts->days, "How many days ahead, today included (default 7)")
         ->type_name("N");
+    add_wide_flag(*cmd, ctx);
     cmd->callback([&ctx, opts] { run_agenda(ctx, *opts); });
 }
 

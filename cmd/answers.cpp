@@ -71,7 +71,7 @@ void print_answer_status(Context& ctx, const DocSummary& doc, const std::vector<
             styles.push_back(r.state == ReviewState::overdue && ctx.color_enabled() ? "31" : "");
         }
         std::string table = answers.empty() ? std::string{kind == AnswerKind::response ? "no participants\n" : "no reviewers\n"}
-                                            : format_table(rows, 0, output_width(ctx), styles);
+                                            : format_table(rows, {0}, output_width(ctx), styles);
         ctx.print(sanitize_for_terminal(head, Newlines::flatten) + "\n" + table);
     }
     if (waiting) {

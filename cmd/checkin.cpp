@@ -93,7 +93,7 @@ void run_status(Context& ctx, const CheckinOptions& opts) {
             rows.push_back({std::string{to_string(m.state)}, m.handle, m.name,
                             m.created ? format_local(*m.created) : std::string{}});
         }
-        std::string table = format_table(rows, 2, output_width(ctx));
+        std::string table = format_table(rows, {2}, output_width(ctx));
         std::string out = format_iso_week(week) + ": " + std::to_string(checkins.done()) + " of " +
                           std::to_string(checkins.members.size()) + " checked in\n";
         std::size_t row = 0, start = 0;
@@ -148,6 +148,7 @@ void add_checkin_command(CLI::App& app, Context& ctx) {
 
     auto* status = cmd->add_subcommand("status", "Who has and has not checked in; exit 1 when I have not");
     status->add_option("-w,--week", opts->week, week_help)->type_name("WEEK");
+    add_wide_flag(*status, ctx);
     status->callback([&ctx, opts] { run_status(ctx, *opts); });
 
     auto* digest = cmd->add_subcommand("digest", "The team's check-ins as one document, ready to mail");

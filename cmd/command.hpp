@@ -34,6 +34,7 @@ struct GlobalOptions {
     bool json = false;          // --json
     std::string color = "auto"; // --color=auto|always|never
     bool quiet = false;         // -q/--quiet
+    bool wide = false;          // --wide of the commands that print tables (output.hpp)
 };
 
 class Context {
@@ -148,6 +149,8 @@ void add_help_command(CLI::App& app, Context& ctx);
 // when a word of argv where a command belongs names none: CLI11 would say only "A subcommand
 // is required".
 void check_command_words(CLI::App& app, int argc, char** argv);
+// "async meeting open": the command as typed, every level from async down to level.
+std::string full_name(const CLI::App& level);
 // "'async doc' needs a command: new, reply, close": for a command word given alone.
 std::string missing_command(CLI::App& level);
 

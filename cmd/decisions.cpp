@@ -39,7 +39,7 @@ void run_decisions(Context& ctx, const DecisionsOptions& opts) {
         table.push_back({local_date(r.taken), r.text, r.doc.id + " " + r.doc.title,
                          r.doc.path + ":" + std::to_string(r.line)});
     }
-    ctx.print(format_table(table, 1, output_width(ctx)));
+    ctx.print(format_table(table, {3, 2, 1}, output_width(ctx)));
 }
 
 } // namespace
@@ -48,6 +48,7 @@ void add_decisions_command(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<DecisionsOptions>();
     auto* cmd = app.add_subcommand("decisions", "Decisions across the workspace, newest first");
     cmd->add_option("--since", opts->since, "Only decisions taken on or after DATE")->type_name("DATE");
+    add_wide_flag(*cmd, ctx);
     cmd->callback([&ctx, opts] { run_decisions(ctx, *opts); });
 }
 

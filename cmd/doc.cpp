@@ -148,6 +148,7 @@ void add_doc_command(CLI::App& app, Context& ctx) {
     auto status_opts = std::make_shared<DocStatusOptions>();
     auto* status = doc->add_subcommand("status", "Who answered, who is pending or overdue; exit 1 while anyone is");
     status->add_option("REF", status_opts->ref, "The document: an id, an id prefix (4+ characters) or a path")->required();
+    add_wide_flag(*status, ctx);
     status->callback([&ctx, status_opts] { run_doc_status(ctx, *status_opts); });
 }
 

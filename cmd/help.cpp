@@ -37,10 +37,6 @@ bool takes_words(const CLI::App& level) {
     return !level.get_options([](const CLI::Option* o) { return o->get_positional(); }).empty();
 }
 
-std::string full_name(const CLI::App& level) {
-    return level.get_parent() == nullptr ? "async" : full_name(*level.get_parent()) + " " + level.get_name();
-}
-
 [[noreturn]] void not_a_command(CLI::App& level, const std::string& word) {
     std::string where = full_name(level);
     std::string message = "'" + word + "' is not an" + (level.get_parent() ? " '" + where + "'" : std::string{" async"}) + " command";
@@ -80,6 +76,10 @@ void run_help(CLI::App& app, const std::vector<std::string>& words) {
 }
 
 } // namespace
+
+std::string full_name(const CLI::App& level) {
+    return level.get_parent() == nullptr ? "async" : full_name(*level.get_parent()) + " " + level.get_name();
+}
 
 std::string missing_command(CLI::App& level) {
     std::string names;

@@ -106,7 +106,7 @@ void run_inbox(Context& ctx, const InboxOptions& opts) {
                      }};
     bool color = ctx.color_enabled();
     std::string out;
-    lay_out_table(cells, 3, output_width(ctx), [&](std::size_t r, std::string_view line) {
+    lay_out_table(cells, {4, 3}, output_width(ctx), [&](std::size_t r, std::string_view line) {
         const InboxItem& item = items[r];
         bool red = color && item.due && is_overdue(*item.due, now) && item.state == ItemState::open;
         out += red ? "\x1b[31m" : "";
@@ -190,6 +190,7 @@ void add_inbox_command(CLI::App& app, Context& ctx) {
     inbox->require_subcommand(0, 1);
     inbox->add_flag("-a,--all", opts->all, "Also items marked done, snoozed or delegated");
     inbox->add_flag("--explain", opts->explain, "Say why each item ranks where it does");
+    add_wide_flag(*inbox, ctx);
     inbox->callback([&ctx, opts, inbox] {
         if (inbox->get_subcommands().empty()) {
             run_inbox(ctx, *opts);

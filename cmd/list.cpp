@@ -51,7 +51,7 @@ void run_list(Context& ctx, const ListOptions& opts) {
         rows.push_back({d.id, local_date(d.created), d.type, d.status, d.author, d.title,
                         d.due ? "due " + local_date(d.due) : std::string{}});
     }
-    ctx.print(format_table(rows, 5, output_width(ctx)));
+    ctx.print(format_table(rows, {5}, output_width(ctx)));
 }
 
 } // namespace
@@ -71,6 +71,7 @@ void add_list_command(CLI::App& app, Context& ctx) {
     cmd->add_flag("--reverse", opts->reverse, "Reverse the order");
     cmd->add_flag("--all", opts->all, "Include replies, responses and summaries");
     cmd->add_option("-n,--limit", opts->limit, "At most N documents")->type_name("N");
+    add_wide_flag(*cmd, ctx);
     cmd->callback([&ctx, opts] { run_list(ctx, *opts); });
 }
 

@@ -136,7 +136,7 @@ int main(int argc, char** argv) {
              sub = sub->get_subcommands().empty() ? nullptr : sub->get_subcommands().back()) {
             failed = sub;
         }
-        std::string name = failed == &app ? "async" : "async " + failed->get_name();
+        std::string name = async::cmd::full_name(*failed);
         bool no_command = e.get_name() == "RequiredError" && failed->get_require_subcommand_min() > 0 &&
                           failed->get_subcommands().empty();
         print_error(no_command ? async::cmd::missing_command(*failed) : std::string{e.what()},

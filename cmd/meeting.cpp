@@ -132,6 +132,7 @@ void add_meeting_command(CLI::App& app, Context& ctx) {
     auto status_opts = std::make_shared<RefOptions>();
     auto* status = meeting->add_subcommand("status", "Who responded, who is pending or overdue; exit 1 while anyone is");
     status->add_option("REF", status_opts->ref, k_ref_help)->required();
+    add_wide_flag(*status, ctx);
     status->callback([&ctx, status_opts] { run_status(ctx, *status_opts); });
 
     auto close_opts = std::make_shared<RefOptions>();

@@ -6,6 +6,8 @@
 #include <async/text.hpp>
 #include <async/writeup.hpp>
 
+#include <CLI/CLI.hpp>
+
 #include <algorithm>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -35,11 +37,8 @@ std::string local_date(const std::optional<TimePoint>& t) {
 }
 
 std::size_t output_width(const Context& ctx) {
-    if (::isatty(STDOUT_FILENO)) {
-        winsize ws{};
-        if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
-            return ws.ws_col;
-        }
+    if (ctx.globals.wide) {
+        return 0;
     }
     if (auto columns = ctx.env().get("COLUMNS")) {
         try {
@@ -50,10 +49,20 @@ std::size_t output_width(const Context& ctx) {
         } catch (const std::exception&) {
         }
     }
+    if (::isatty(STDOUT_FILENO)) {
+        winsize ws{};
+        if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+            return ws.ws_col;
+        }
+    }
     return 0;
 }
 
-void lay_out_table(const TableCells& table, std::size_t flexible, std::size_t width, const TableLine& emit) {
+void add_wide_flag(CLI::App& cmd, Context& ctx) {
+    cmd.add_flag("--wide", ctx.globals.wide, "Print whole lines, never cut to the terminal's width");
+}
+
+void lay_out_table(const TableCells& table, const GiveWay& give_way, std::size_t width, const TableLine& emit) {
     std::string scratch;
     // A cell as shown, sanitised and flattened to one line (in scratch when it had to change),
     // and its width.
@@ -71,13 +80,34 @@ void lay_out_table(const TableCells& table, std::size_t flexible, std::size_t wi
             widths[c] = std::max(widths[c], shown(r, c).second);
         }
     }
-    if (width > 0 && flexible < table.columns) {
-        std::size_t others = 0;
-        for (std::size_t c = 0; c < table.columns; ++c) {
-            others += c == flexible ? 0 : widths[c] + 2;
+    std::vector<bool> dropped(table.columns, false);
+    if (width > 0 && table.columns > 0) {
+        std::size_t total = 2 * (table.columns - 1);
+        for (std::size_t w : widths) {
+            total += w;
         }
-        std::size_t room = width > others + 8 ? width - others : 8;
-        widths[flexible] = std::min(widths[flexible], room);
+        auto narrow = [&](std::size_t c, std::size_t floor) {
+            floor = std::min(widths[c], floor);
+            std::size_t cut = std::min(total - width, widths[c] - floor);
+            widths[c] -= cut;
+            total -= cut;
+        };
+        std::vector<std::size_t> order; // give_way without columns the table does not have
+        for (std::size_t c : give_way) {
+            if (c < table.columns) {
+                order.push_back(c);
+            }
+        }
+        for (std::size_t i = 0; i + 1 < order.size() && total > width; ++i) {
+            narrow(order[i], k_give_way_floor);
+        }
+        for (std::size_t i = 0; i + 1 < order.size() && total > width; ++i) {
+            dropped[order[i]] = true;
+            total -= widths[order[i]] + 2;
+        }
+        if (!order.empty() && total > width) {
+            narrow(order.back(), 8);
+        }
     }
     std::string line;
     std::string cut;
@@ -85,15 +115,18 @@ void lay_out_table(const TableCells& table, std::size_t flexible, std::size_t wi
         line.clear();
         std::size_t line_width = 0;
         for (std::size_t c = 0; c < table.columns; ++c) {
+            if (dropped[c]) {
+                continue;
+            }
             auto [cell, cell_width] = shown(r, c);
-            if (cell_width > widths[c]) { // only the flexible column can be narrower than its cells
+            if (cell_width > widths[c]) { // only a column that gave way can be narrower than its cells
                 cut = truncate_to_width(cell, widths[c]);
                 cell = cut;
                 cell_width = display_width(cell);
             }
             line += cell;
             line_width += cell_width;
-            if (c + 1 < table.columns) {
+            if (c + 1 < table.columns) { // a separator after the last column shown is trimmed below
                 std::size_t pad = widths[c] - std::min(widths[c], cell_width) + 2;
                 line.append(pad, ' ');
                 line_width += pad;
@@ -110,7 +143,7 @@ void lay_out_table(const TableCells& table, std::size_t flexible, std::size_t wi
     }
 }
 
-std::string format_table(const std::vector<std::vector<std::string>>& rows, std::size_t flexible,
+std::string format_table(const std::vector<std::vector<std::string>>& rows, const GiveWay& give_way,
                          std::size_t width, const std::vector<std::string>& row_sgr) {
     std::size_t columns = 0;
     for (const auto& row : rows) {
@@ -121,7 +154,7 @@ std::string format_table(const std::vector<std::vector<std::string>>& rows, std:
                          return c < rows[r].size() ? rows[r][c] : none;
                      }};
     std::string out;
-    lay_out_table(cells, flexible, width, [&](std::size_t r, std::string_view line) {
+    lay_out_table(cells, give_way, width, [&](std::size_t r, std::string_view line) {
         bool style = r < row_sgr.size() && !row_sgr[r].empty();
         if (style) {
             out += "\x1b[" + row_sgr[r] + "m";

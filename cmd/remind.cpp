@@ -73,7 +73,7 @@ void print_owed(Context& ctx, const std::vector<Reminder>& reminders, TimePoint 
                                      : "nobody owes anything");
         return;
     }
-    ctx.print(format_table(rows, 3, output_width(ctx)));
+    ctx.print(format_table(rows, {3}, output_width(ctx)));
 }
 
 void run_remind(Context& ctx, const RemindOptions& opts) {
@@ -154,6 +154,7 @@ void add_remind_command(CLI::App& app, Context& ctx) {
                   "Send one message per person through sendmail (config [mail])");
     cmd->add_flag("--dry-run", opts->dry_run,
                   "Print the messages --mail would send, send and record nothing");
+    add_wide_flag(*cmd, ctx);
     cmd->callback([&ctx, opts] { run_remind(ctx, *opts); });
 }
 

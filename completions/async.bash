@@ -301,7 +301,7 @@ _async() {
                 if [[ $sub == reply ]]; then
                     _async_compgen_words -m --message --file -e --edit --no-edit -h --help "$cur"
                 elif [[ $sub == status ]]; then
-                    _async_compgen_words -h --help "$cur"
+                    _async_compgen_words --wide -h --help "$cur"
                 else
                     _async_compgen_words -m --message -h --help "$cur"
                 fi
@@ -321,7 +321,7 @@ _async() {
         case $sub in
         "")
             if [[ $cur == -* ]]; then
-                _async_compgen_words -a --all --explain -h --help "$cur"
+                _async_compgen_words -a --all --explain --wide -h --help "$cur"
             else
                 _async_compgen_words add done snooze delegate undo triage "$cur"
             fi
@@ -370,7 +370,7 @@ _async() {
         respond | status | close)
             if [[ $cur == -* ]]; then
                 if [[ $sub == status ]]; then
-                    _async_compgen_words -h --help "$cur"
+                    _async_compgen_words --wide -h --help "$cur"
                 else
                     _async_compgen_words -m --message --file -e --edit --no-edit -h --help "$cur"
                 fi
@@ -418,7 +418,7 @@ _async() {
     list)
         if [[ $cur == -* ]]; then
             _async_compgen_words --type --author --status --tag --since --until --sort \
-                --reverse --all -n --limit -h --help "$cur"
+                --reverse --all -n --limit --wide -h --help "$cur"
         fi
         ;;
     show | edit)
@@ -441,7 +441,7 @@ _async() {
         case $sub in
         "")
             if [[ $cur == -* ]]; then
-                _async_compgen_words --owner --mine --open --done --all --overdue -h --help "$cur"
+                _async_compgen_words --owner --mine --open --done --all --overdue --wide -h --help "$cur"
             else
                 _async_compgen_words done "$cur"
             fi
@@ -462,7 +462,7 @@ _async() {
         ;;
     decisions)
         if [[ $cur == -* ]]; then
-            _async_compgen_words --since -h --help "$cur"
+            _async_compgen_words --since --wide -h --help "$cur"
         fi
         ;;
     checkin)
@@ -476,7 +476,7 @@ _async() {
             ;;
         status)
             if [[ $cur == -* ]]; then
-                _async_compgen_words -w --week -h --help "$cur"
+                _async_compgen_words -w --week --wide -h --help "$cur"
             fi
             ;;
         digest)
@@ -493,7 +493,7 @@ _async() {
         ;;
     agenda)
         if [[ $cur == -* ]]; then
-            _async_compgen_words --days -h --help "$cur"
+            _async_compgen_words --days --wide -h --help "$cur"
         fi
         ;;
     calendar)
@@ -507,7 +507,7 @@ _async() {
         ;;
     remind)
         if [[ $cur == -* ]]; then
-            _async_compgen_words --mail --dry-run -h --help "$cur"
+            _async_compgen_words --mail --dry-run --wide -h --help "$cur"
         fi
         ;;
     help)

@@ -315,3 +315,6 @@ complete -c async -n '__async_at calendar' -l mine -d 'Only deadlines I owe or a
 # async remind [--mail] [--dry-run]
 complete -c async -n '__async_at remind' -l mail -d 'Send one message per person through sendmail'
 complete -c async -n '__async_at remind' -l dry-run -d 'Print the messages, send and record nothing'
+
+# --wide on every command that prints a table
+complete -c async -n '__async_at list; or __async_at actions; or __async_at decisions; or __async_at inbox; or __async_at agenda; or __async_at remind; or __async_at checkin status; or __async_at meeting status; or __async_at doc status' -l wide -d 'Print whole lines, never cut to the terminal\'s width'

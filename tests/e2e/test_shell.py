@@ -458,7 +458,7 @@ class BashCompletion(CompletionCases, ShellTestCase):
         self.assertEqual(self.complete("async search pricing --ty"), {"--type"})
         self.assertEqual(self.complete("async actions --o"), {"--owner", "--open", "--overdue"})
         self.assertEqual(self.complete("async actions done --"), {"--dry-run", "--help"})
-        self.assertEqual(self.complete("async decisions --"), {"--since", "--help"})
+        self.assertEqual(self.complete("async decisions --"), {"--since", "--wide", "--help"})
         self.assertEqual(self.complete("async check --"), {"--staged", "--help"})
         self.assertEqual(self.complete("async sync --"), {"--help"})
         self.assertEqual(self.complete("async hook install --"), {"--help"})
@@ -467,7 +467,7 @@ class BashCompletion(CompletionCases, ShellTestCase):
         self.assertEqual(self.complete("async checkin --week "), {"this", "last", "next"} | WEEKS)
         self.assertEqual(self.complete("async checkin status --week 2026-W4"), WEEKS)
         self.assertEqual(self.complete("async checkin status --week 2026-W45"), {"2026-W45"})
-        self.assertEqual(self.complete("async checkin status --"), {"--week", "--help"})
+        self.assertEqual(self.complete("async checkin status --"), {"--week", "--wide", "--help"})
         self.assertEqual(self.complete("async checkin --week last digest --f"), {"--format"})
         self.assertEqual(self.complete("async checkin digest --format "), {"markdown", "html"})
 

@@ -48,3 +48,26 @@ TEST_CASE("schema::looks_like_id") {
     CHECK_FALSE(async::looks_like_id("k3f\xC3\xA9"));
 }
 
+
+TEST_CASE("schema::display_title") {
+    using async::display_title;
+    const std::string parent = "docs/2026-11-26-x/index.md";
+    SUBCASE("a title is kept") {
+        CHECK(display_title("doc", "Pricing", "alice", "", "") == "Pricing");
+        CHECK(display_title("reply", "My own", "bob", "Pricing", parent) == "My own");
+    }
+    SUBCASE("an untitled reply or response is named after what it answers") {
+        CHECK(display_title("reply", "", "bob", "Pricing", parent) == "Re: Pricing — bob's reply");
+        CHECK(display_title("response", "", "bob", "Weekly sync", parent) == "Re: Weekly sync — bob's response");
+        CHECK(display_title("summary", "", "carol", "Weekly sync", parent) == "Summary: Weekly sync");
+    }
+    SUBCASE("an untitled parent is named by its path; no author, by the type") {
+        CHECK(display_title("reply", "", "bob", "", parent) == "Re: " + parent + " — bob's reply");
+        CHECK(display_title("reply", "", "", "Pricing", parent) == "Re: Pricing — reply");
+        CHECK(display_title("response", "", "bob", "", "") == "bob's response");
+    }
+    SUBCASE("other untitled documents stay untitled") {
+        CHECK(display_title("checkin", "", "bob", "", "").empty());
+        CHECK(display_title("doc", "", "bob", "Pricing", parent).empty());
+    }
+}

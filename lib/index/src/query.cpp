@@ -3,6 +3,7 @@
 #include <async/layout.hpp>
 #include <async/index.hpp>
 #include <async/query.hpp>
+#include <async/schema.hpp>
 #include <async/dates.hpp>
 #include <async/due.hpp>
 #include <async/text.hpp>
@@ -25,8 +26,14 @@ namespace fs = std::filesystem;
 namespace async {
 namespace {
 
+// The last one is the title of the document an untitled reply, response or summary belongs to,
+// which its display_title names (looked up by the unique path only for those rows).
 constexpr const char* k_doc_columns =
-    "d.rowid, d.id, d.path, d.type, d.title, d.author, d.created, d.status, d.due, d.parent";
+    "d.rowid, d.id, d.path, d.type, d.title, d.author, d.created, d.status, d.due, d.parent, "
+    "CASE WHEN d.title = '' AND d.parent IS NOT NULL THEN (SELECT p.title FROM docs p WHERE p.path = d.parent) END";
+
+// How many columns k_doc_columns are: a statement's own columns follow them.
+constexpr int k_doc_column_count = 11;
 
 std::optional<TimePoint> time_column(const SQLite::Column& c) {
     if (c.isNull()) {
@@ -48,12 +55,13 @@ DocSummary read_doc(SQLite::Statement& st, int first = 0) {
     d.id = text_of(st.getColumn(first + 1));
     d.path = text_of(st.getColumn(first + 2));
     d.type = text_of(st.getColumn(first + 3));
-    d.title = text_of(st.getColumn(first + 4));
+    std::string title = text_of(st.getColumn(first + 4));
     d.author = text_of(st.getColumn(first + 5));
     d.created = time_column(st.getColumn(first + 6));
     d.status = text_of(st.getColumn(first + 7));
     d.due = time_column(st.getColumn(first + 8));
     d.parent = text_of(st.getColumn(first + 9)); // NULL: empty
+    d.title = display_title(d.type, title, d.author, text_of(st.getColumn(first + 10)), d.parent);
     return d;
 }
 
@@ -454,7 +462,7 @@ std::vector<SearchHit> search(Index& index, std::string_view query, const Search
     auto read_hit = [](SQLite::Statement& st) {
         SearchHit hit;
         hit.doc = read_doc(st);
-        hit.snippet = st.getColumn(10).getString();
+        hit.snippet = st.getColumn(k_doc_column_count).getString();
         return hit;
     };
     ReadSnapshot snapshot{index};
@@ -490,7 +498,7 @@ std::vector<SearchHit> search(Index& index, std::string_view query, const Search
             }
             while (st.executeStep()) {
                 hits.push_back(read_hit(st));
-                hits.back().rank = st.getColumn(11).getDouble();
+                hits.back().rank = st.getColumn(k_doc_column_count + 1).getDouble();
             }
         }
     } catch (const SQLite::Exception& e) {
@@ -746,9 +754,9 @@ std::vector<DecisionRow> list_decisions(Index& index, std::optional<TimePoint> s
     while (st.executeStep()) {
         DecisionRow row;
         row.doc = read_doc(st);
-        row.line = static_cast<std::size_t>(st.getColumn(10).getInt64());
-        row.text = st.getColumn(11).getString();
-        row.taken = time_column(st.getColumn(12));
+        row.line = static_cast<std::size_t>(st.getColumn(k_doc_column_count).getInt64());
+        row.text = st.getColumn(k_doc_column_count + 1).getString();
+        row.taken = time_column(st.getColumn(k_doc_column_count + 2));
         out.push_back(std::move(row));
     }
     fill_lists_of(db_of(index), out);

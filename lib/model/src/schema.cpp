@@ -46,6 +46,19 @@ bool is_child_type(std::string_view type) {
     return t != nullptr && t->child;
 }
 
+std::string display_title(std::string_view type, std::string_view title, std::string_view author,
+                          std::string_view parent_title, std::string_view parent_path) {
+    if (!title.empty() || !is_child_type(type)) {
+        return std::string{title};
+    }
+    std::string parent{parent_title.empty() ? parent_path : parent_title};
+    if (type == "summary") {
+        return parent.empty() ? "Summary" : "Summary: " + parent;
+    }
+    std::string whose = author.empty() ? std::string{type} : std::string{author} + "'s " + std::string{type};
+    return parent.empty() ? whose : "Re: " + parent + " — " + whose;
+}
+
 bool is_titled_type(std::string_view type) {
     const TypeInfo* t = find_type(type);
     return t != nullptr && t->titled;

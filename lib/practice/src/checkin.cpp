@@ -10,6 +10,7 @@
 #include <async/identity.hpp>
 #include <async/index.hpp>
 #include <async/query.hpp>
+#include <async/schema.hpp>
 #include <async/templates.hpp>
 #include <async/text.hpp>
 #include <async/workspace.hpp>
@@ -481,7 +482,9 @@ CheckinPrefill gather_prefill(Index& index, const Session& session, IsoWeek week
         if (d.type == "checkin") {
             continue;
         }
-        prefill.documents.push_back(clean_subject(d.title + " (" + d.type + " " + d.id + ")"));
+        // A reply's or response's title already says what it is: "Re: Launch sync — bob's response".
+        std::string kind = is_child_type(d.type) ? std::string{} : d.type + " ";
+        prefill.documents.push_back(clean_subject(d.title + " (" + kind + d.id + ")"));
     }
     return prefill;
 }

@@ -22,7 +22,7 @@ struct DocSummary {
     std::string id;
     std::string path;    // relative to the workspace root
     std::string type;
-    std::string title;
+    std::string title;   // display_title (schema.hpp): an untitled reply is "Re: <doc> — bob's reply"
     std::string author;
     std::optional<TimePoint> created;
     std::string status;

@@ -41,6 +41,13 @@ bool is_child_type(std::string_view type);
 // watercooler, meeting).
 bool is_titled_type(std::string_view type);
 
+// What a document is called wherever it is listed (list, search, inbox, agenda, the check-in
+// pre-fill): title when it has one; an untitled reply, response or summary is named after what
+// it answers, "Re: <parent> — <author>'s reply" ("'s response"; "Summary: <parent>"), where
+// parent is parent_title, or parent_path when that is empty too; any other untitled document: "".
+std::string display_title(std::string_view type, std::string_view title, std::string_view author,
+                          std::string_view parent_title, std::string_view parent_path);
+
 // True for draft, open and closed.
 bool is_status(std::string_view status);
 
