@@ -227,10 +227,9 @@ Pulled pull(const GitRepository& repo, const Upstream& up, const SyncOptions& op
         return Pulled::nothing; // the remote has no such branch yet: the push creates it
     }
     auto before = head_commit(root);
-    // diff3 markers carry the common version, which the task box merge asks.
-    ProcessResult r = run_git(root, {"-c", "merge.conflictStyle=diff3", "pull", "--rebase", "--autostash",
-                                     "--no-edit", "-q", "--", up.remote, up.branch},
-                              Capture::combined);
+    ProcessResult r = run_git(
+        root, {"pull", "--rebase", "--autostash", "--no-edit", "-q", "--", up.remote, up.branch},
+        Capture::combined);
     if (r.exit_status != 0) {
         if (rebasing(repo)) {
             return Pulled::conflict;
@@ -277,8 +276,18 @@ bool merge_task_boxes(const GitRepository& repo, std::vector<std::string>& merge
             if (!file.ends_with(".md") || !fs::is_regular_file(fs::symlink_status(path, ec))) {
                 return false;
             }
+            // The markers again with the common version (diff3), which tells an untick from a
+            // tick; a file left to the person gets the markers of their own conflict style.
+            if (run_git(repo.top, {"checkout", "--conflict=diff3", "--", file}, Capture::combined).exit_status != 0) {
+                return false;
+            }
             auto text = resolve_task_box_conflicts(read_file(path));
             if (!text) {
+                ProcessResult style =
+                    run_git(repo.top, {"config", "--get", "merge.conflictStyle"}, Capture::stdout_silent);
+                std::string chosen = style.exit_status == 0 ? trimmed(style.out) : std::string{};
+                run_git(repo.top, {"checkout", "--conflict=" + (chosen.empty() ? std::string{"merge"} : chosen), "--", file},
+                        Capture::combined);
                 return false;
             }
             resolved.emplace_back(path, std::move(*text));
