@@ -69,6 +69,10 @@ void run_sync(Context& ctx) {
     } else {
         ctx.notice("nothing to commit");
     }
+    for (const auto& f : result.merged_boxes) {
+        ctx.notice("merged the task boxes ticked on both sides in " +
+                   sanitize_for_terminal(ctx.shown_path(fs::path{result.top} / f), Newlines::flatten));
+    }
     if (result.pulled > 0) {
         ctx.notice("pulled " + plural(result.pulled, "commit", "commits") + " from '" + upstream +
                    "'");

@@ -68,7 +68,9 @@ class GitCase(harness.AsyncTestCase):
         the hooks installed. Returns (alice, bob)."""
         root = Path(root or self.tmp)
         self.bare = root / "team.git"
-        subprocess.run(["git", "init", "-q", "--bare", str(self.bare)], check=True, env=self.git_env)
+        # Its HEAD names main, the branch `init --git` creates, so a clone checks it out.
+        subprocess.run(["git", "init", "-q", "--bare", "--initial-branch=main", str(self.bare)], check=True,
+                       env=self.git_env)
         alice = root / "alice"
         r = self.run_async("init", "--git", str(alice))
         self.assertEqual(r.code, 0, r)
@@ -583,7 +585,7 @@ class HostilePaths(GitCase):
         root = self.tmp / "it's a \"team\" $HOME `x`"
         root.mkdir()
         binary = self.linked_binary(self.tmp / "bin 'q' \"$(touch pwned)\"")
-        subprocess.run(["git", "init", "-q", "--bare", str(root / "team.git")], check=True, env=self.git_env)
+        subprocess.run(["git", "init", "-q", "--bare", "--initial-branch=main", str(root / "team.git")], check=True, env=self.git_env)
         alice = root / "alice's ws"
         r = self.run_bin(binary, "init", "--git", str(alice))
         self.assertEqual(r.code, 0, r)

@@ -1,6 +1,7 @@
 #include <async/error.hpp>
 #include <async/hooks.hpp>
 #include <async/process.hpp>
+#include <async/text.hpp>
 #include <async/workspace.hpp>
 
 #include <doctest/doctest.h>

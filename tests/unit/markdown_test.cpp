@@ -360,6 +360,20 @@ TEST_CASE("markdown::extract_markdown") {
                                         "attachments/voice note.ogg", "attachments/a b/c.vtt"});
     }
 
+    SUBCASE("file_links: relative link and image targets with where they are written") {
+        auto ex = extract_markdown("[a](notes.pdf) ![b](attachments/x%20y.png?v=2)\n" // 1
+                                   "[c](../other/index.md#intro) [a](notes.pdf)\n"     // 2
+                                   "[web](https://x.com/a) [m](mailto:a@b.c) [t](#top)\n"
+                                   "[id](#k3f9q2ma) [abs](/etc/x) <https://x.com> `[code](gone.md)`\n");
+        CHECK(ex.file_links == Strings{"notes.pdf", "attachments/x y.png", "../other/index.md", "notes.pdf"});
+        REQUIRE(ex.file_link_positions.size() == 4);
+        CHECK(ex.file_link_positions[0].line == 1);
+        CHECK(ex.file_link_positions[0].column == 5);
+        CHECK(ex.file_link_positions[1].column == 21);
+        CHECK(ex.file_link_positions[2].line == 2);
+        CHECK(ex.file_link_positions[2].column == 5);
+    }
+
     SUBCASE("a line starting with Decision: is a decision wherever it is") {
         auto ex = extract_markdown("We looked.\n"                     // 1
                                    "Decision: use Postgres.\n"        // 2

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -86,4 +87,28 @@ TEST_CASE("sync::parse_name_status") {
     CHECK(changes[2].status == 'D');
     CHECK(async::parse_name_status("").empty());
     CHECK(async::parse_name_status(std::string{"A\0trunc", 7}).size() == 1);
+}
+
+TEST_CASE("sync::resolve_task_box_conflicts") {
+    using async::resolve_task_box_conflicts;
+    std::string merge_style = "Plan:\n"
+                              "<<<<<<< HEAD\n- [x] @alice room\n- [ ] @bob food\n"
+                              "=======\n- [ ] @alice room\n- [x] @bob food\n"
+                              ">>>>>>> 0fed0cd (bob)\nEnd.\n";
+    CHECK(resolve_task_box_conflicts(merge_style) == "Plan:\n- [x] @alice room\n- [x] @bob food\nEnd.\n");
+
+    // With the common version, an untick on one side is kept.
+    std::string diff3 = "<<<<<<< HEAD\n- [ ] a\n- [ ] b\n"
+                        "||||||| parent of 0fed0cd (bob)\n- [x] a\n- [ ] b\n"
+                        "=======\n- [x] a\n- [X] b\n>>>>>>> 0fed0cd (bob)\n";
+    CHECK(resolve_task_box_conflicts(diff3) == "- [ ] a\n- [X] b\n");
+    CHECK(resolve_task_box_conflicts("  1. [ ] one\r\n") == std::nullopt); // no markers
+
+    // Anything else than a box differs: left to the person.
+    CHECK_FALSE(resolve_task_box_conflicts("<<<<<<< HEAD\n- [x] a\n=======\n- [ ] b\n>>>>>>> x\n"));
+    CHECK_FALSE(resolve_task_box_conflicts("<<<<<<< HEAD\n- [x] a\n=======\n- [ ] a\n- [ ] c\n>>>>>>> x\n"));
+    CHECK_FALSE(resolve_task_box_conflicts("<<<<<<< HEAD\nStatus: go\n=======\nStatus: stop\n>>>>>>> x\n"));
+    CHECK_FALSE(resolve_task_box_conflicts("<<<<<<< HEAD\n- [x] a\n=======\n- [ ] a\n")); // unterminated
+    CHECK(resolve_task_box_conflicts("<<<<<<< HEAD\n  * [ ] a\n=======\n  * [x] a\n>>>>>>> x\n") ==
+          "  * [x] a\n");
 }

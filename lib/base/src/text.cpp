@@ -203,6 +203,18 @@ std::vector<std::string> split_list(std::string_view text, char sep) {
     return parts;
 }
 
+std::string shell_quote(std::string_view text) {
+    std::string out = "'";
+    for (char c : text) {
+        if (c == '\'') {
+            out += "'\\''";
+        } else {
+            out += c;
+        }
+    }
+    return out + "'";
+}
+
 std::string toml_quote(std::string_view text) {
     static constexpr char k_hex[] = "0123456789ABCDEF";
     std::string out = "\"";

@@ -214,7 +214,14 @@ bool ensure_git_repository(const fs::path& dir) {
             return false;
         }
     }
-    ProcessResult r = run_git(dir, {"init", "-q"}, Capture::combined);
+    // A new repository's branch is main, as the README's examples say, unless the user's git
+    // config chooses one (init.defaultBranch), which git then applies itself.
+    ProcessResult configured = run_git(dir, {"config", "--get", "init.defaultBranch"}, Capture::stdout_only);
+    std::vector<std::string> args{"init", "-q"};
+    if (configured.exit_status != 0 || trim(configured.out).empty()) {
+        args.emplace_back("--initial-branch=main");
+    }
+    ProcessResult r = run_git(dir, args, Capture::combined);
     if (r.exit_status != 0) {
         throw Error{ErrorKind::environment,
                     "'git init' failed in '" + dir.string() + "': " + first_line(r.out)};

@@ -1,5 +1,6 @@
 #include <async/error.hpp>
 #include <async/hooks.hpp>
+#include <async/text.hpp>
 #include <async/workspace.hpp>
 
 #include <cerrno>
@@ -66,18 +67,6 @@ Existing inspect(const fs::path& path, std::string* text) {
 }
 
 } // namespace
-
-std::string shell_quote(std::string_view text) {
-    std::string out = "'";
-    for (char c : text) {
-        if (c == '\'') {
-            out += "'\\''";
-        } else {
-            out += c;
-        }
-    }
-    return out + "'";
-}
 
 std::string hook_script(std::string_view name, const fs::path& binary, std::string_view workspace) {
     if (name == "pre-commit") {

@@ -151,6 +151,64 @@ std::vector<std::string> conflicted_files(const GitRepository& repo) {
     return files;
 }
 
+std::vector<std::string_view> split_lines_kept(std::string_view text) {
+    std::vector<std::string_view> lines;
+    while (!text.empty()) {
+        std::size_t end = text.find('\n');
+        std::size_t len = end == std::string_view::npos ? text.size() : end + 1;
+        lines.push_back(text.substr(0, len));
+        text.remove_prefix(len);
+    }
+    return lines;
+}
+
+// A conflict marker line: seven times c at the line start, then a blank or the line end.
+bool is_marker(std::string_view line, char c) {
+    if (line.size() < 7 || line.find_first_not_of(c) < 7) {
+        return false;
+    }
+    return line.size() == 7 || line[7] == ' ' || line[7] == '\n' || line[7] == '\r';
+}
+
+// Where the box state character of a task item line is ("  - [x] text": 5), npos when the line
+// is no task item.
+std::size_t box_at(std::string_view line) {
+    std::size_t i = line.find_first_not_of(' ');
+    if (i == std::string_view::npos || i > 12) {
+        return std::string_view::npos;
+    }
+    if (line[i] == '-' || line[i] == '*' || line[i] == '+') {
+        ++i;
+    } else {
+        std::size_t digits = line.find_first_not_of("0123456789", i);
+        if (digits == i || digits == std::string_view::npos || digits - i > 9 ||
+            (line[digits] != '.' && line[digits] != ')')) {
+            return std::string_view::npos;
+        }
+        i = digits + 1;
+    }
+    std::size_t open = line.find_first_not_of(' ', i);
+    if (open == i || open == std::string_view::npos || open + 2 >= line.size() || line[open] != '[' ||
+        line[open + 2] != ']') {
+        return std::string_view::npos;
+    }
+    char state = line[open + 1];
+    return state == ' ' || state == 'x' || state == 'X' ? open + 1 : std::string_view::npos;
+}
+
+bool ticked(std::string_view line) {
+    return line[box_at(line)] != ' ';
+}
+
+// Lines a and b are the same task item with different boxes.
+bool only_box_differs(std::string_view a, std::string_view b) {
+    std::size_t at = box_at(a);
+    if (at == std::string_view::npos || at != box_at(b) || a.size() != b.size()) {
+        return false;
+    }
+    return a.substr(0, at) == b.substr(0, at) && a.substr(at + 1) == b.substr(at + 1);
+}
+
 enum class Pulled { nothing, fetched, conflict };
 
 // Pulls with rebase (FETCH_HEAD is then the remote's branch). Counts the commits brought in.
@@ -205,7 +263,139 @@ std::size_t count_commits(const fs::path& root, const std::string& from, const s
     return r.exit_status == 0 ? static_cast<std::size_t>(std::stoul("0" + trimmed(r.out))) : 1;
 }
 
+// Resolves the conflicts of a stopped rebase that are only task boxes, and continues it, as
+// often as the replayed commits stop on such conflicts. True when the rebase finished.
+bool merge_task_boxes(const GitRepository& repo, std::vector<std::string>& merged) {
+    constexpr int k_most_stops = 1000;
+    for (int stop = 0; stop < k_most_stops && rebasing(repo); ++stop) {
+        std::vector<std::string> files = conflicted_files(repo);
+        if (files.empty()) {
+            return false;
+        }
+        std::vector<std::pair<fs::path, std::string>> resolved;
+        for (const auto& file : files) {
+            fs::path path = repo.top / file;
+            std::error_code ec;
+            if (!file.ends_with(".md") || !fs::is_regular_file(fs::symlink_status(path, ec))) {
+                return false;
+            }
+            // The markers again with the common version (diff3), which tells an untick from a
+            // tick; a file left to the person gets the markers of their own conflict style.
+            if (run_git(repo.top, {"checkout", "--conflict=diff3", "--", file}, Capture::combined).exit_status != 0) {
+                return false;
+            }
+            auto text = resolve_task_box_conflicts(read_file(path));
+            if (!text) {
+                ProcessResult style =
+                    run_git(repo.top, {"config", "--get", "merge.conflictStyle"}, Capture::stdout_silent);
+                std::string chosen = style.exit_status == 0 ? trimmed(style.out) : std::string{};
+                run_git(repo.top, {"checkout", "--conflict=" + (chosen.empty() ? std::string{"merge"} : chosen), "--", file},
+                        Capture::combined);
+                return false;
+            }
+            resolved.emplace_back(path, std::move(*text));
+        }
+        for (const auto& [path, text] : resolved) {
+            write_file_atomic(path, text);
+        }
+        std::vector<std::string> add = {"add", "--"};
+        add.insert(add.end(), files.begin(), files.end());
+        if (run_git(repo.top, add, Capture::combined).exit_status != 0) {
+            return false;
+        }
+        for (const auto& file : files) {
+            if (std::find(merged.begin(), merged.end(), file) == merged.end()) {
+                merged.push_back(file);
+            }
+        }
+        // Committed here with the replayed commit's message and author, so that continuing
+        // opens no editor; a resolution equal to what is there already drops the commit.
+        bool nothing = run_git(repo.top, {"diff", "--cached", "--quiet"}, Capture::combined).exit_status == 0;
+        if (!nothing &&
+            run_git(repo.top, {"commit", "-q", "--reuse-message=REBASE_HEAD"}, Capture::combined).exit_status != 0) {
+            return false;
+        }
+        ProcessResult next = run_git(repo.top, {"rebase", nothing ? "--skip" : "--continue"}, Capture::combined);
+        if (next.exit_status != 0 && !rebasing(repo)) {
+            return false;
+        }
+    }
+    return !rebasing(repo);
+}
+
 } // namespace
+
+std::optional<std::string> resolve_task_box_conflicts(std::string_view text) {
+    enum class Part { outside, ours, base, theirs };
+    Part part = Part::outside;
+    std::vector<std::string_view> ours;
+    std::vector<std::string_view> base;
+    std::vector<std::string_view> theirs;
+    bool has_base = false;
+    bool any = false;
+    std::string out;
+    for (std::string_view line : split_lines_kept(text)) {
+        switch (part) {
+        case Part::outside:
+            if (is_marker(line, '<')) {
+                part = Part::ours;
+                ours.clear();
+                base.clear();
+                theirs.clear();
+                has_base = false;
+            } else if (is_marker(line, '=') || is_marker(line, '>') || is_marker(line, '|')) {
+                return std::nullopt;
+            } else {
+                out += line;
+            }
+            break;
+        case Part::ours:
+        case Part::base:
+            if (is_marker(line, '|') && part == Part::ours) {
+                part = Part::base;
+                has_base = true;
+            } else if (is_marker(line, '=')) {
+                part = Part::theirs;
+            } else if (is_marker(line, '<') || is_marker(line, '>') || is_marker(line, '|')) {
+                return std::nullopt;
+            } else {
+                (part == Part::ours ? ours : base).push_back(line);
+            }
+            break;
+        case Part::theirs:
+            if (is_marker(line, '>')) {
+                if (ours.size() != theirs.size()) {
+                    return std::nullopt;
+                }
+                bool three_way = has_base && base.size() == ours.size();
+                for (std::size_t i = 0; i < ours.size(); ++i) {
+                    if (ours[i] == theirs[i]) {
+                        out += ours[i];
+                    } else if (!only_box_differs(ours[i], theirs[i])) {
+                        return std::nullopt;
+                    } else if (three_way && base[i] == ours[i]) {
+                        out += theirs[i];
+                    } else if (three_way && base[i] == theirs[i]) {
+                        out += ours[i];
+                    } else {
+                        out += ticked(ours[i]) ? ours[i] : theirs[i];
+                    }
+                }
+                any = true;
+                part = Part::outside;
+            } else if (is_marker(line, '<') || is_marker(line, '=') || is_marker(line, '|')) {
+                return std::nullopt;
+            } else {
+                theirs.push_back(line);
+            }
+            break;
+        }
+    }
+    if (part != Part::outside || !any) {
+        return std::nullopt;
+    }
+    return out;
+}
 
 std::string_view change_kind(std::string_view path) {
     return kind_noun(classify(path));
@@ -378,8 +568,11 @@ SyncResult sync_workspace(const Workspace& ws, const SyncOptions& options) {
         }
         Pulled pulled = pull(repo, up, options, result.pulled);
         if (pulled == Pulled::conflict) {
-            result.conflicts = conflicted_files(repo);
-            return result;
+            if (!merge_task_boxes(repo, result.merged_boxes)) {
+                result.conflicts = conflicted_files(repo);
+                return result;
+            }
+            result.pulled += count_commits(root, "ORIG_HEAD", "FETCH_HEAD");
         }
         if (!head_commit(root)) {
             return result; // nothing committed anywhere yet: nothing to push

@@ -351,6 +351,32 @@ std::optional<std::string> attachment_path(std::string_view target) {
     }
 }
 
+// target as the relative file path it names ("../a%20b.md#top" -> "../a b.md"), or nullopt
+// for a URL with a scheme (http:, mailto:), an anchor ("#id"), an absolute or network path.
+std::optional<std::string> relative_file_path(std::string_view target) {
+    std::size_t end = target.find_first_of("?#");
+    std::string_view path = target.substr(0, end);
+    if (path.empty() || path.front() == '/' || path.front() == '\\') {
+        return std::nullopt;
+    }
+    if (std::size_t colon = path.find(':'); colon != std::string_view::npos && path.find('/') > colon) {
+        return std::nullopt;
+    }
+    std::string out;
+    for (std::size_t i = 0; i < path.size(); ++i) {
+        if (path[i] == '%' && i + 2 < path.size() && hex_value(path[i + 1]) >= 0 && hex_value(path[i + 2]) >= 0) {
+            out.push_back(static_cast<char>(hex_value(path[i + 1]) * 16 + hex_value(path[i + 2])));
+            i += 2;
+        } else {
+            out.push_back(path[i]);
+        }
+    }
+    if (out.find('\0') != std::string::npos) {
+        return std::nullopt;
+    }
+    return out;
+}
+
 bool is_collector(MD_BLOCKTYPE type) {
     switch (type) {
     case MD_BLOCK_LI:
@@ -678,6 +704,11 @@ private:
             m_target_ids.push_back({m_scan.size(), target.substr(1), offset_in_body(attr.text)});
         else if (auto path = attachment_path(target))
             add_unique(m_out.attachments, m_seen_attachments, std::move(*path));
+        if (auto file = relative_file_path(target)) {
+            std::size_t offset = offset_in_body(attr.text);
+            m_out.file_links.push_back(std::move(*file));
+            m_out.file_link_positions.push_back(offset != k_no_origin ? body_position(offset) : BodyPosition{});
+        }
     }
 
     // A loose item's paragraphs are the item's own text.

@@ -22,14 +22,6 @@ namespace {
 
 bool blank(std::string_view text) { return trim(text).empty(); }
 
-std::string shell_quote(const std::string& text) {
-    std::string out = "'";
-    for (char c : text) {
-        out += c == '\'' ? std::string{"'\\''"} : std::string(1, c);
-    }
-    return out + "'";
-}
-
 std::string resume_hint(const ComposeRequest& request, const fs::path& draft) {
     return "your text is kept in '" + draft.string() + "'; resume with: " + request.resume_command +
            " --file " + shell_quote(draft.string()) + " --edit";
@@ -97,18 +89,24 @@ Document compose_document(const Session& session, const ComposeRequest& request,
     const Workspace& ws = session.workspace;
     const TimePoint now = session.now;
     Document doc = request.initial;
+    // A whole document that does not parse yet, given with --edit: the editor opens on it as it
+    // is (resuming a draft kept after invalid front matter), and only what is saved is checked.
+    std::optional<std::string> unparsed;
     if (input.file_text) {
         if (trim(*input.file_text).starts_with("+++")) {
             std::string origin = input.file_path == "-" ? std::string{"<stdin>"} : input.file_path.string();
             try {
                 doc = merge_whole_document(request, Document::parse(*input.file_text, origin));
             } catch (const Error& e) {
-                if (input.file_path != "-") {
+                if (e.kind() == ErrorKind::data && input.edit == EditChoice::always && !input.message) {
+                    unparsed = *input.file_text;
+                } else if (input.file_path != "-") {
                     throw;
+                } else {
+                    fs::path draft = new_draft_path(ws, now, request.draft_stem);
+                    write_file_atomic(draft, *input.file_text);
+                    throw Error{e.kind(), e.what(), resume_hint(request, draft)};
                 }
-                fs::path draft = new_draft_path(ws, now, request.draft_stem);
-                write_file_atomic(draft, *input.file_text);
-                throw Error{e.kind(), e.what(), resume_hint(request, draft)};
             }
         } else {
             doc.set_body(*input.file_text);
@@ -126,8 +124,10 @@ Document compose_document(const Session& session, const ComposeRequest& request,
 
     if (open_editor) {
         std::string editor = resolve_editor(session.env, session.config);
-        std::string before = doc.render();
-        fs::path draft = new_draft_path(ws, now, request.draft_stem);
+        std::string before = unparsed ? *unparsed : doc.render();
+        // A draft passed back in is edited where it is, so resuming never leaves a second copy.
+        bool resuming = input.file_text && input.file_path != "-" && is_inside(input.file_path, ws.drafts_dir());
+        fs::path draft = resuming ? input.file_path : new_draft_path(ws, now, request.draft_stem);
         write_file_atomic(draft, before);
         int status = 0;
         try {

@@ -172,6 +172,15 @@ TemplateData response_data(const DocSummary& meeting, std::string_view agenda_bo
     return data;
 }
 
+// "bob,carol": handles as --with takes them.
+std::string joined(const std::vector<std::string>& handles) {
+    std::string out;
+    for (const auto& h : handles) {
+        out += (out.empty() ? "" : ",") + h;
+    }
+    return out;
+}
+
 std::string read_body(const Workspace& ws, const std::string& rel) {
     return read_document(ws.root(), rel).body();
 }
@@ -283,7 +292,17 @@ OpenedMeeting open_meeting(const Session& session, const NewMeeting& request) {
         }
     }
 
-    ComposeRequest compose{doc, "async meeting open", slugify(request.title), {"title"}, false};
+    // The resume hint repeats the whole request, so the resumed agenda gets the same
+    // participants, deadline and attachments (its links resolve once the copies are made).
+    std::string resume = "async meeting open " + shell_quote(request.title) + " --with " +
+                         shell_quote(joined(participants));
+    if (request.due) {
+        resume += " --due " + shell_quote(format_utc(*request.due));
+    }
+    for (const auto& source : request.attachments) {
+        resume += " --attach " + shell_quote(fs::absolute(source).string());
+    }
+    ComposeRequest compose{doc, resume, slugify(request.title), {"title"}, false};
     Document agenda = compose_document(session, compose, request.body);
     std::string id = agenda.get_string("id").value_or("");
     if (!is_id(id)) {

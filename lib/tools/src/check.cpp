@@ -97,6 +97,7 @@ struct FileResult {
     std::string id;
     Position id_at;
     std::vector<LinkRef> links;
+    std::vector<LinkRef> file_links; // relative paths, as markdown's file_links
 };
 
 // "origin:L:C: message" from Document::parse as a finding at L:C.
@@ -353,6 +354,9 @@ private:
         }
         for (std::size_t i = 0; i < md.links.size(); ++i) {
             m_result.links.push_back(LinkRef{md.links[i], in_file(doc, md.link_positions[i])});
+        }
+        for (std::size_t i = 0; i < md.file_links.size(); ++i) {
+            m_result.file_links.push_back(LinkRef{md.file_links[i], in_file(doc, md.file_link_positions[i])});
         }
     }
 
@@ -712,6 +716,21 @@ void check_across_files(Index& index, std::vector<Checked>& checked,
     }
 }
 
+// A relative link resolves against the folder of the file that holds it, on disk (a file the
+// link names but nobody added yet is missing for every reader of the repository too).
+void check_file_links(const Workspace& ws, std::vector<Checked>& checked) {
+    for (auto& c : checked) {
+        for (const auto& link : c.result.file_links) {
+            fs::path target = (ws.root() / fs::path{c.path}.parent_path() / link.target).lexically_normal();
+            std::error_code ec;
+            if (!fs::exists(target, ec)) {
+                c.result.findings.push_back(Finding{c.path, link.at.line, link.at.column, Severity::warning,
+                                                    "link to a missing file: " + link.target});
+            }
+        }
+    }
+}
+
 std::vector<std::string> team_of(const Config& config) {
     std::vector<std::string> team;
     for (const auto& person : config.people()) {
@@ -775,6 +794,7 @@ std::vector<Finding> check_workspace(const Workspace& ws, const Config& config, 
                                        ? check_staged(ws, request.paths, team, deleted)
                                        : check_working_tree(ws, index, request.paths, team);
     check_across_files(index, checked, deleted);
+    check_file_links(ws, checked);
     std::vector<Finding> findings;
     for (auto& c : checked) {
         for (auto& f : c.result.findings) {

@@ -65,6 +65,10 @@ std::string truncate_to_width(std::string_view text, std::size_t width);
 // text as a TOML basic string literal, quotes included, with every control character escaped.
 std::string toml_quote(std::string_view text);
 
+// sh single-quoted text ('it'\''s'), safe for any bytes but NUL: what a printed command
+// (a hook, a resume hint) gives sh for a path or a title.
+std::string shell_quote(std::string_view text);
+
 // text on one line: runs of ASCII whitespace (space, tab, CR, LF, FF, VT) become one space, none
 // at either end.
 std::string one_line(std::string_view text);

@@ -33,9 +33,6 @@ struct HookOutcome {
     HookAction action = HookAction::absent;
 };
 
-// sh single-quoted text ('it'\''s'), safe for any bytes but NUL.
-std::string shell_quote(std::string_view text);
-
 // The script of hook name. binary: the absolute path of the async to run (tried first; empty:
 // PATH only); workspace: the workspace folder relative to the top of the working tree ("" or
 // "team/", as GitRepository::prefix).

@@ -2,6 +2,7 @@
 // `async sync`: commit my changes to the workspace's files, `git pull --rebase`, push. Git is
 // always run with an argument vector; a conflict stops in git's own rebase state, nothing lost.
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,14 @@ std::string sync_commit_message(const std::vector<FileChange>& changes);
 // Parses `git diff --name-status -z --no-renames` output.
 std::vector<FileChange> parse_name_status(std::string_view z_output);
 
+// The text of a file git left with conflict markers (merge or diff3 style), resolved when in
+// every conflicting hunk both sides have the same lines except task-list boxes ("- [ ]",
+// "- [x]"): a box only one side changed from the common version (diff3's middle part) takes
+// that side's state, any other difference of boxes is ticked. nullopt when there is no marker
+// or any hunk differs in anything else. `actions done` ticks boxes in other people's
+// documents, so two people ticking neighbouring items must not stop a sync.
+std::optional<std::string> resolve_task_box_conflicts(std::string_view text);
+
 struct SyncOptions {
     // Receives git's own output when a step fails (findings of the pre-commit hook, git's
     // reason), before the error is thrown; may be empty.
@@ -46,13 +55,16 @@ struct SyncResult {
     bool pushed = false;
     int push_attempts = 0;  // pushes tried: more than 1 when a teammate pushed first
     std::vector<std::string> conflicts; // non-empty: stopped in a rebase (paths relative to top)
+    std::vector<std::string> merged_boxes; // files whose conflicting task boxes were merged (relative to top)
 };
 
 // Runs the sync flow in the git repository around ws: stage k_team_paths (layout.hpp), commit them alone
 // with sync_commit_message, `git pull --rebase --autostash` from the branch's upstream (or the
 // only remote, "origin" first), push (retried after a fresh pull and a random pause when the
 // remote moved on, up to 6 pushes).
-// Returns with conflicts set when the pull stopped on conflicts (git is left mid-rebase).
+// A pull that stops on conflicts only in task boxes is resolved (resolve_task_box_conflicts),
+// committed with the original commit's message and author, and the rebase continued.
+// Returns with conflicts set when the pull stopped on other conflicts (git is left mid-rebase).
 // Throws Error{environment} without git, a repository or a remote, or when the remote cannot
 // be reached; Error{no} when a rebase or merge is already under way, HEAD is detached, or the
 // commit was refused (the pre-commit hook).

@@ -56,6 +56,11 @@ struct Extracted {
     std::vector<BodyPosition> link_positions; // where each of links first appears: its '#', or the
                                               // text of a link whose target is "#id"
     std::vector<std::string> attachments; // relative link targets under attachments/ (images and links)
+    // Every link or image whose target is a relative path (no scheme, not "#…", not "/…"): the
+    // path percent-decoded, without "?query" and "#fragment", in order, repeats kept; and where
+    // each target is written (same order). What check looks for on disk.
+    std::vector<std::string> file_links;
+    std::vector<BodyPosition> file_link_positions;
     std::string plain;                 // the body's text without markup, for full-text search
 };
 

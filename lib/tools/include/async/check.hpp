@@ -3,8 +3,8 @@
 // severity, message); the command prints them. What is checked, per file: it can be read and
 // parsed (front matter, TOML, UTF-8, no NUL, at most 4 MiB), the required front matter keys of
 // its type and the TOML types of known keys, the due dates of its actions, the people it names
-// (when the team is listed), and across files: duplicate ids and "#id" links that resolve to
-// no document.
+// (when the team is listed), and across files: duplicate ids, "#id" links that resolve to
+// no document and relative links to a file that does not exist (a warning).
 #include <cstddef>
 #include <filesystem>
 #include <string>
