@@ -557,13 +557,15 @@ SyncResult sync_workspace(const Workspace& ws, const SyncOptions& options) {
     }
 
     // Pull and push; when the remote moved on between the two (a teammate pushed first), pull
-    // again after a random pause that doubles each time, so clones racing each other spread out
-    // (bounded: at most about 3 s of pauses in all).
-    constexpr int k_attempts = 6;
+    // again after a random pause (doubling from 100 ms up to 2 s), so clones racing each other
+    // spread out. Bounded: no new attempt after k_retry_budget, at most k_attempts pushes.
+    constexpr int k_attempts = 30;
+    constexpr auto k_retry_budget = std::chrono::seconds{30};
+    auto started = std::chrono::steady_clock::now();
     std::minstd_rand random{std::random_device{}()};
     for (int attempt = 1; attempt <= k_attempts; ++attempt) {
         if (attempt > 1) {
-            std::uniform_int_distribution<int> pause_ms{0, 50 << (attempt - 2)};
+            std::uniform_int_distribution<int> pause_ms{0, std::min(100 << std::min(attempt - 2, 5), 2000)};
             std::this_thread::sleep_for(std::chrono::milliseconds{pause_ms(random)});
         }
         Pulled pulled = pull(repo, up, options, result.pulled);
@@ -588,7 +590,7 @@ SyncResult sync_workspace(const Workspace& ws, const SyncOptions& options) {
             result.pushed = true;
             break;
         }
-        if (attempt == k_attempts) {
+        if (attempt == k_attempts || std::chrono::steady_clock::now() - started > k_retry_budget) {
             if (options.show_git_output && !push.out.empty()) {
                 options.show_git_output(push.out);
             }

@@ -61,7 +61,7 @@ struct SyncResult {
 // Runs the sync flow in the git repository around ws: stage k_team_paths (layout.hpp), commit them alone
 // with sync_commit_message, `git pull --rebase --autostash` from the branch's upstream (or the
 // only remote, "origin" first), push (retried after a fresh pull and a random pause when the
-// remote moved on, up to 6 pushes).
+// remote moved on, for up to 30 seconds).
 // A pull that stops on conflicts only in task boxes is resolved (resolve_task_box_conflicts),
 // committed with the original commit's message and author, and the rebase continued.
 // Returns with conflicts set when the pull stopped on other conflicts (git is left mid-rebase).
