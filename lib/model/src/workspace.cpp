@@ -21,7 +21,9 @@ namespace {
 std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
 
 Error io_error(const std::string& what, const fs::path& path, int err) {
-    return Error{ErrorKind::data, "cannot " + what + " " + quoted(path) + ": " + std::strerror(err)};
+    ErrorKind kind = io_error_kind(err);
+    return Error{kind, "cannot " + what + " " + quoted(path) + ": " + std::strerror(err),
+                 kind == ErrorKind::environment ? k_io_environment_hint : ""};
 }
 
 bool has_workspace_marker(const fs::path& dir) {
@@ -56,7 +58,7 @@ void make_dirs(const fs::path& dir) {
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) {
-        throw Error{ErrorKind::data, "cannot create folder " + quoted(dir) + ": " + ec.message()};
+        throw Error{io_error_kind(ec.value()), "cannot create folder " + quoted(dir) + ": " + ec.message()};
     }
 }
 
@@ -162,7 +164,7 @@ fs::path default_workspace_dir(const Env& env) {
     if (auto xdg = env.get("XDG_DATA_HOME"); xdg && fs::path{*xdg}.is_absolute()) {
         return fs::path{*xdg} / "async";
     }
-    return fs::path{env.home()} / ".local" / "share" / "async";
+    return fs::path{env.require_home("the default workspace")} / ".local" / "share" / "async";
 }
 
 std::optional<fs::path> find_enclosing_workspace(const fs::path& start) {
@@ -206,7 +208,8 @@ std::optional<Workspace> find_workspace(const fs::path& cwd, StartedIn started, 
     if (config_workspace) {
         fs::path root = *config_workspace;
         if (root.string().starts_with("~/")) {
-            root = fs::path{env.home()} / root.string().substr(2);
+            root = fs::path{env.require_home("the configured workspace '" + root.string() + "'")} /
+                   root.string().substr(2);
         }
         if (!has_workspace_marker(root)) {
             throw Error{ErrorKind::usage,
@@ -214,6 +217,9 @@ std::optional<Workspace> find_workspace(const fs::path& cwd, StartedIn started, 
                         "run 'async init " + root.string() + "' or 'async config unset --global workspace'"};
         }
         return Workspace{root};
+    }
+    if (!env.get("XDG_DATA_HOME") && !env.home()) {
+        return std::nullopt; // no default workspace to find; discover_workspace says why
     }
     fs::path fallback = default_workspace_dir(env);
     if (has_workspace_marker(fallback)) {
