@@ -141,6 +141,8 @@ class Environment(harness.AsyncTestCase):
             for cmd in reads:
                 r = self.a(*cmd, unprivileged=True)
                 self.assertEqual((r.code, r.out, r.err), (0, before[cmd], ""), (cmd, r))
+            r = self.a("index", "--check", unprivileged=True)
+            self.assertEqual((r.code, r.out), (0, ""), r)
             # A file changed since it was indexed: the index cannot catch up, and says so.
             doc = next((self.ws / "docs").glob("*/index.md"))
             os.chmod(doc, 0o644)
@@ -152,6 +154,9 @@ class Environment(harness.AsyncTestCase):
             self.assertIn("the index is out of date (1 file(s) changed since it was indexed) and cannot be "
                           "refreshed", r.err)
             self.assertNotIn("delete", r.err)
+            r = self.a("index", "--check", unprivileged=True)
+            self.assertEqual(r.code, 1, r)
+            self.assertIn("changed since it was indexed", r.out)
         finally:
             subprocess.run(["chmod", "-R", "u+w", str(self.ws)], check=True)
 

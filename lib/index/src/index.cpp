@@ -1134,6 +1134,12 @@ std::string damage_of(SQLite::Database& db) {
     }
 }
 
+// Whether this process may write the index file and create files beside it (its WAL).
+bool writable_index(const fs::path& file) {
+    return ::access(file.parent_path().c_str(), W_OK) == 0 &&
+           (::access(file.c_str(), F_OK) != 0 || ::access(file.c_str(), W_OK) == 0);
+}
+
 void remove_db_files(const fs::path& db) {
     std::error_code ec;
     for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
@@ -1712,7 +1718,7 @@ void Index::open_unwritable(const fs::path& file) {
 
 void Index::open() {
     fs::path file = m_ws.index_file();
-    if (::access(file.parent_path().c_str(), W_OK) != 0 || (::access(file.c_str(), F_OK) == 0 && ::access(file.c_str(), W_OK) != 0)) {
+    if (!writable_index(file)) {
         open_unwritable(file);
         return;
     }
@@ -2033,7 +2039,9 @@ RefreshStats Index::update(const std::vector<fs::path>& paths) {
 std::vector<std::string> Index::check(const Workspace& ws) {
     fs::path file = ws.index_file();
     std::error_code ec;
-    if (fs::exists(file, ec)) {
+    // In a folder it cannot write, SQLite cannot open a WAL index read-only either (no -shm):
+    // Index opens it as it is, and says what is wrong.
+    if (fs::exists(file, ec) && writable_index(file)) {
         std::string why;
         try {
             SQLite::Database db{file, SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX};

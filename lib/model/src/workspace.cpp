@@ -160,11 +160,25 @@ fs::path Workspace::inside(const fs::path& rel) const {
     return m_root / normal;
 }
 
-fs::path default_workspace_dir(const Env& env) {
+namespace {
+
+std::optional<fs::path> default_workspace_location(const Env& env) {
     if (auto xdg = env.get("XDG_DATA_HOME"); xdg && fs::path{*xdg}.is_absolute()) {
         return fs::path{*xdg} / "async";
     }
-    return fs::path{env.require_home("the default workspace")} / ".local" / "share" / "async";
+    if (auto home = env.home()) {
+        return fs::path{*home} / ".local" / "share" / "async";
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+fs::path default_workspace_dir(const Env& env) {
+    if (auto dir = default_workspace_location(env)) {
+        return *dir;
+    }
+    return fs::path{env.require_home("the default workspace")}; // throws
 }
 
 std::optional<fs::path> find_enclosing_workspace(const fs::path& start) {
@@ -218,12 +232,9 @@ std::optional<Workspace> find_workspace(const fs::path& cwd, StartedIn started, 
         }
         return Workspace{root};
     }
-    if (!env.get("XDG_DATA_HOME") && !env.home()) {
-        return std::nullopt; // no default workspace to find; discover_workspace says why
-    }
-    fs::path fallback = default_workspace_dir(env);
-    if (has_workspace_marker(fallback)) {
-        return Workspace{fallback};
+    // Without HOME there is no default workspace to find; discover_workspace says why.
+    if (auto fallback = default_workspace_location(env); fallback && has_workspace_marker(*fallback)) {
+        return Workspace{*fallback};
     }
     return std::nullopt;
 }
