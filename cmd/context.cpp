@@ -89,6 +89,7 @@ const Config& Context::config() {
 Index& Context::index() {
     if (!m_index) {
         m_index = std::make_unique<Index>(workspace());
+        m_index->on_repair([this](const RefreshStats& stats) { report_refresh(stats); });
     }
     if (!m_index_refreshed) {
         RefreshStats stats = m_index->refresh();

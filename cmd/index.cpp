@@ -18,10 +18,8 @@ struct IndexOptions {
 };
 
 void run_index(Context& ctx, const IndexOptions& opts) {
-    Index index{ctx.workspace()};
     if (opts.check) {
-        RefreshStats stats;
-        std::vector<std::string> problems = index.check();
+        std::vector<std::string> problems = Index::check(ctx.workspace());
         if (ctx.globals.json) {
             JsonWriter json;
             json.begin_object().key("schema").value(k_json_schema).key("consistent").value(problems.empty())
@@ -53,7 +51,8 @@ void run_index(Context& ctx, const IndexOptions& opts) {
             std::fflush(stderr);
         };
     }
-    RefreshStats stats = index.refresh(opts.full ? RefreshMode::full : RefreshMode::incremental, progress);
+    Index index{ctx.workspace()};
+    RefreshStats stats = index.refresh(opts.full ? RefreshMode::full : RefreshMode::checked, progress);
     if (bar && stats.parsed + stats.problems.size() > 0) {
         std::fputs("\n", stderr);
     }

@@ -165,8 +165,7 @@ TEST_CASE("index::Index") {
         CHECK(scalar(index, "PRAGMA user_version") == async::k_index_schema_version);
         CHECK(db_of(index).execAndGet("PRAGMA journal_mode").getString() == "wal");
         RefreshStats stats = index.refresh();
-        CHECK(stats.rebuilt_because ==
-              "the index was unreadable (file is not a database); rebuilding it from the files");
+        CHECK(stats.rebuilt_because == "the index was damaged; rebuilt it from the files");
         CHECK(stats.parsed == 1);
         CHECK(all_doc_paths(index) == Strings{"docs/2026-11-01-a/index.md"});
         CHECK(index.refresh().rebuilt_because == "");
@@ -730,15 +729,22 @@ TEST_CASE("index::Index damaged") {
             content[i] = static_cast<char>(i * 7);
         }
         async::write_file_atomic(db_file, content);
-        // A full refresh reads everything, finds the damage and rebuilds the index from the
-        // files. (An incremental refresh only reads the file table, so damage elsewhere shows
-        // up at the next query, whose error points to 'async index --full'.)
-        for (RefreshMode mode : {RefreshMode::full}) {
+        // A full refresh rebuilds the index from the files without reading the damaged one.
+        // An incremental refresh reads only the file table; the damage elsewhere is found by the
+        // first query, which rebuilds the index once (on_repair hears of it) and asks again.
+        // checked reads every page first.
+        for (RefreshMode mode : {RefreshMode::full, RefreshMode::incremental, RefreshMode::checked}) {
             CAPTURE(static_cast<int>(mode));
+            async::write_file_atomic(db_file, content);
+            for (const char* suffix : {"-wal", "-shm"}) {
+                fs::remove(db_file.string() + suffix);
+            }
             std::string error;
             std::size_t listed = 0;
+            std::vector<std::string> repairs;
             try {
                 Index index{f.ws};
+                index.on_repair([&](const RefreshStats& stats) { repairs.push_back(stats.rebuilt_because); });
                 try {
                     index.refresh(mode);
                 } catch (const async::Error& e) {
@@ -753,7 +759,29 @@ TEST_CASE("index::Index damaged") {
             }
             CHECK(error == "");
             CHECK(listed == 20);
+            // Where the incremental refresh itself met the damage, its stats said so instead.
+            CHECK(repairs.size() <= (mode == RefreshMode::incremental ? 1U : 0U));
+            for (const auto& why : repairs) {
+                CHECK(why == async::k_index_damaged_notice);
+            }
         }
+        CHECK(Index::check(f.ws).empty());
+    }
+
+    SUBCASE("--check reports damage and leaves the file as it is") {
+        f.write("docs/2026-11-01-a/index.md", doc("abcd0001", "Alpha"));
+        {
+            Index index{f.ws};
+            REQUIRE(index.refresh().parsed == 1);
+            db_of(index).exec("DROP TABLE tags");
+        }
+        std::string before = async::read_file(db_file);
+        CHECK(Index::check(f.ws) ==
+              Strings{".async/index.db: the index is damaged (the table or index 'tags' is missing)"});
+        CHECK(async::read_file(db_file) == before);
+        Index index{f.ws};
+        CHECK(index.refresh().rebuilt_because == async::k_index_damaged_notice);
+        CHECK(Index::check(f.ws).empty());
     }
 }
 

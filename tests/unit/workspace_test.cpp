@@ -273,6 +273,18 @@ TEST_CASE("workspace::discover_workspace") {
         CHECK(how == Discovery::created);
         CHECK(async::default_workspace_dir(env) == tmp / "xdg/async");
     }
+    SUBCASE("without HOME (unset, empty or relative) nothing is created, and the error says why") {
+        for (const auto& vars : std::vector<std::map<std::string, std::string>>{
+                 {}, {{"HOME", ""}}, {{"HOME", "relative"}}, {{"XDG_DATA_HOME", "relative"}}}) {
+            Env no_home{vars};
+            CHECK(!no_home.home());
+            CHECK(!async::find_workspace(outside, StartedIn::cwd, no_home, std::nullopt));
+            auto e = error_of([&] { (void)async::discover_workspace(outside, StartedIn::cwd, no_home, std::nullopt, how); });
+            CHECK(e.kind() == ErrorKind::environment);
+            CHECK(std::string{e.what()} == "HOME is not set, so the default workspace cannot be found");
+            CHECK(e.hint() == "set HOME to your home folder, or name the workspace with -C DIR or ASYNC_DIR");
+        }
+    }
 }
 
 TEST_CASE("workspace::Workspace") {

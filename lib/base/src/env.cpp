@@ -1,5 +1,7 @@
 #include <async/env.hpp>
 
+#include <async/error.hpp>
+
 extern char** environ;
 
 namespace async {
@@ -25,8 +27,20 @@ std::optional<std::string> Env::get(const std::string& name) const {
     return it->second;
 }
 
-std::string Env::home() const {
-    return get("HOME").value_or("/");
+std::optional<std::string> Env::home() const {
+    auto home = get("HOME");
+    if (!home || home->front() != '/') {
+        return std::nullopt;
+    }
+    return home;
+}
+
+std::string Env::require_home(std::string_view what) const {
+    if (auto home = this->home()) {
+        return *home;
+    }
+    throw Error{ErrorKind::environment, "HOME is not set, so " + std::string{what} + " cannot be found",
+                "set HOME to your home folder, or name the workspace with -C DIR or ASYNC_DIR"};
 }
 
 } // namespace async

@@ -23,7 +23,9 @@ std::atomic<long long> g_wait_ms{5000};
 std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
 
 Error io_error(const std::string& what, const fs::path& path, int err) {
-    return Error{ErrorKind::data, "cannot " + what + " " + quoted(path) + ": " + std::strerror(err)};
+    ErrorKind kind = io_error_kind(err);
+    return Error{kind, "cannot " + what + " " + quoted(path) + ": " + std::strerror(err),
+                 kind == ErrorKind::environment ? k_io_environment_hint : ""};
 }
 
 mode_t mode_for(const fs::path& target) {
@@ -127,7 +129,7 @@ FileLock::FileLock(fs::path target) : m_target(std::move(target)), m_lock(lock_f
     std::error_code ec;
     fs::create_directories(folder_of(m_target), ec);
     if (ec) {
-        throw Error{ErrorKind::data, "cannot create folder " + quoted(folder_of(m_target)) + ": " + ec.message()};
+        throw Error{io_error_kind(ec.value()), "cannot create folder " + quoted(folder_of(m_target)) + ": " + ec.message()};
     }
     using clock = std::chrono::steady_clock;
     auto deadline = clock::now() + lock_wait();

@@ -1092,6 +1092,54 @@ CREATE INDEX links_doc ON links(doc);
 CREATE INDEX attachments_doc ON attachments(doc);
 )sql";
 
+// Every table and index of the schema: a file without one of them is damaged (a dropped table
+// otherwise fails every question with "no such table", which no refresh repairs).
+constexpr const char* k_schema_names[] = {
+    "files", "docs", "dirs", "doc_people", "tags", "actions", "decisions", "mentions", "links",
+    "attachments", "transcripts", "transcripts_bundle", "fts", "docs_id", "docs_parent",
+    "docs_type_created", "doc_people_doc", "doc_people_handle", "tags_doc", "tags_tag",
+    "actions_doc", "actions_owner", "decisions_doc", "mentions_doc", "mentions_handle",
+    "links_doc", "attachments_doc"};
+
+// The first name of the schema db lacks, or "" (one read of sqlite_schema, a page or two).
+std::string missing_from_schema(SQLite::Database& db) {
+    std::vector<std::string> present;
+    SQLite::Statement st{db, "SELECT name FROM sqlite_schema WHERE type IN ('table', 'index')"};
+    while (st.executeStep()) {
+        present.push_back(st.getColumn(0).getString());
+    }
+    for (const char* name : k_schema_names) {
+        if (std::find(present.begin(), present.end(), name) == present.end()) {
+            return name;
+        }
+    }
+    return {};
+}
+
+// What is wrong with the database of an index of the current schema version, or "" when
+// SQLite's own check (every page read: PRAGMA quick_check) and the schema find nothing.
+std::string damage_of(SQLite::Database& db) {
+    try {
+        if (std::string missing = missing_from_schema(db); !missing.empty()) {
+            return "the table or index '" + missing + "' is missing";
+        }
+        std::string verdict;
+        SQLite::Statement st{db, "PRAGMA quick_check(1)"};
+        if (st.executeStep()) {
+            verdict = st.getColumn(0).getString();
+        }
+        return verdict == "ok" ? std::string{} : verdict;
+    } catch (const SQLite::Exception& e) {
+        return e.what();
+    }
+}
+
+// Whether this process may write the index file and create files beside it (its WAL).
+bool writable_index(const fs::path& file) {
+    return ::access(file.parent_path().c_str(), W_OK) == 0 &&
+           (::access(file.c_str(), F_OK) != 0 || ::access(file.c_str(), W_OK) == 0);
+}
+
 void remove_db_files(const fs::path& db) {
     std::error_code ec;
     for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
@@ -1626,8 +1674,54 @@ std::unique_ptr<Index> Index::open_as_is(const Workspace& ws, bool writable) {
     return index;
 }
 
+void Index::throw_unwritable(const std::string& why) const {
+    throw Error{ErrorKind::environment,
+                why + ": '" + m_ws.index_file().parent_path().string() + "' is read-only",
+                "run async as a user who can write the workspace, or make its .async folder writable"};
+}
+
+void Index::open_unwritable(const fs::path& file) {
+    m_read_only = true;
+    std::error_code ec;
+    if (!fs::exists(file, ec)) {
+        throw_unwritable("the workspace has no index yet and it cannot be created");
+    }
+    // immutable: nobody can change the file (this process cannot even make the WAL's shared
+    // memory beside it), so SQLite reads it without locks.
+    std::string uri = "file:";
+    for (char c : file.string()) {
+        if (c == '%' || c == '?' || c == '#') {
+            static constexpr char k_hex[] = "0123456789ABCDEF";
+            uri += '%';
+            uri += k_hex[(static_cast<unsigned char>(c) >> 4) & 0xf];
+            uri += k_hex[static_cast<unsigned char>(c) & 0xf];
+        } else {
+            uri += c;
+        }
+    }
+    uri += "?immutable=1";
+    try {
+        m_db = std::make_unique<SQLite::Database>(uri, SQLite::OPEN_READONLY | SQLite::OPEN_URI | SQLite::OPEN_NOMUTEX);
+        map_pages(*m_db);
+        int version = m_db->execAndGet("PRAGMA user_version").getInt();
+        if (version != k_index_schema_version) {
+            throw_unwritable("the index was made by another version of async (schema " + std::to_string(version) +
+                             ") and cannot be rebuilt");
+        }
+        if (!missing_from_schema(*m_db).empty()) {
+            throw_unwritable("the index is damaged and cannot be rebuilt");
+        }
+    } catch (const SQLite::Exception& e) {
+        throw_unwritable(std::string{"the index is damaged ("} + e.what() + ") and cannot be rebuilt");
+    }
+}
+
 void Index::open() {
     fs::path file = m_ws.index_file();
+    if (!writable_index(file)) {
+        open_unwritable(file);
+        return;
+    }
     int busy_waits = 0;
     for (int attempt = 0; attempt < 2; ++attempt) {
         try {
@@ -1643,8 +1737,14 @@ void Index::open() {
                 return;
             }
             if (version == k_index_schema_version) {
-                m_db->exec("PRAGMA synchronous = NORMAL");
-                return;
+                if (missing_from_schema(*m_db).empty()) {
+                    m_db->exec("PRAGMA synchronous = NORMAL");
+                    return;
+                }
+                m_rebuilt_because = k_index_damaged_notice;
+                m_db.reset();
+                remove_db_files(file);
+                continue;
             }
             m_rebuilt_because = "the index was made by another version of async (schema " +
                                 std::to_string(version) + "); rebuilding it from the files";
@@ -1663,7 +1763,7 @@ void Index::open() {
                 throw Error{ErrorKind::data, "cannot open the index '" + file.string() + "': " + e.what(),
                             "delete it; the next command rebuilds it from the files"};
             }
-            m_rebuilt_because = std::string{"the index was unreadable ("} + e.what() + "); rebuilding it from the files";
+            m_rebuilt_because = k_index_damaged_notice;
         }
         m_db.reset();
         remove_db_files(file);
@@ -1687,23 +1787,59 @@ void Index::create_schema() {
 
 RefreshStats Index::refresh(RefreshMode mode, const Progress& progress) {
     try {
+        if (mode == RefreshMode::checked) {
+            mode = RefreshMode::incremental;
+            if (!damage_of(*m_db).empty()) {
+                RefreshStats stats;
+                if (repair(stats, progress)) {
+                    return stats;
+                }
+            }
+        }
         return refresh_once(mode, progress);
     } catch (const SQLite::Exception& e) {
-        if (e.getErrorCode() != SQLITE_CORRUPT && e.getErrorCode() != SQLITE_NOTADB) {
-            throw Error{ErrorKind::data, std::string{"cannot update the index: "} + e.what(),
-                        "delete .async/index.db; the next command rebuilds it from the files"};
+        if (!is_index_damage(e)) {
+            throw_index_error(e);
         }
         // A damaged index is only a cache: start again from the files, once.
-        m_db.reset();
-        remove_db_files(m_ws.index_file());
-        open();
-        m_rebuilt_because = std::string{"the index was damaged ("} + e.what() + "); rebuilding it from the files";
+        RefreshStats stats;
         try {
-            return refresh_once(RefreshMode::full, progress);
+            if (repair(stats, progress)) {
+                return stats;
+            }
         } catch (const SQLite::Exception& again) {
             throw_index_error(again);
         }
+        throw_index_error(e);
     }
+}
+
+bool Index::repair(RefreshStats& stats, const Progress& progress) {
+    if (m_repaired || m_read_only) {
+        return false;
+    }
+    m_repaired = true;
+    m_db.reset();
+    remove_db_files(m_ws.index_file());
+    open();
+    m_rebuilt_because = k_index_damaged_notice;
+    stats = refresh_once(RefreshMode::full, progress);
+    return true;
+}
+
+bool IndexAccess::repair(Index& index) {
+    RefreshStats stats;
+    try {
+        if (!index.repair(stats, {})) {
+            return false;
+        }
+    } catch (const SQLite::Exception& e) {
+        throw_index_error(e);
+    }
+    if (index.m_on_repair) {
+        index.m_on_repair(stats);
+    }
+    return true;
 }
 
 RefreshStats Index::refresh_once(RefreshMode mode, const Progress& progress) {
@@ -1711,6 +1847,9 @@ RefreshStats Index::refresh_once(RefreshMode mode, const Progress& progress) {
     stats.rebuilt_because = std::exchange(m_rebuilt_because, {});
     const fs::path& root = m_ws.root();
     if (mode == RefreshMode::full) {
+        if (m_read_only) {
+            throw_unwritable("the index cannot be rebuilt");
+        }
         rebuild(stats, Rebuild::always, progress);
         return stats;
     }
@@ -1722,7 +1861,7 @@ RefreshStats Index::refresh_once(RefreshMode mode, const Progress& progress) {
         version = load_and_stat(*m_db, root, known, known_stats);
         read.commit();
     }
-    if (known.empty() && rebuild(stats, Rebuild::if_files, progress)) {
+    if (known.empty() && !m_read_only && rebuild(stats, Rebuild::if_files, progress)) {
         return stats;
     }
     IndexScan scan = scan_changes(root, known, known_stats);
@@ -1739,6 +1878,10 @@ RefreshStats Index::refresh_once(RefreshMode mode, const Progress& progress) {
     stats.scanned = scan.scanned;
     if (scan.found.empty() && gone.empty() && scan.dir_updates.empty() && scan.dir_gone.empty()) {
         return stats;
+    }
+    if (m_read_only) {
+        throw_unwritable("the index is out of date (" + std::to_string(scan.found.size() + gone.size()) +
+                         " file(s) changed since it was indexed) and cannot be refreshed");
     }
     remove_stale_rebuilds(m_ws.index_file());
     SQLite::Transaction tx{*m_db, SQLite::TransactionBehavior::IMMEDIATE};
@@ -1891,6 +2034,32 @@ RefreshStats Index::update(const std::vector<fs::path>& paths) {
         throw Error{ErrorKind::data, std::string{"cannot update the index: "} + e.what(),
                     "the next command that reads the index brings it up to date"};
     }
+}
+
+std::vector<std::string> Index::check(const Workspace& ws) {
+    fs::path file = ws.index_file();
+    std::error_code ec;
+    // In a folder it cannot write, SQLite cannot open a WAL index read-only either (no -shm):
+    // Index opens it as it is, and says what is wrong.
+    if (fs::exists(file, ec) && writable_index(file)) {
+        std::string why;
+        try {
+            SQLite::Database db{file, SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX};
+            int version = db.execAndGet("PRAGMA user_version").getInt();
+            if (version != k_index_schema_version) {
+                why = "made by another version of async (schema " + std::to_string(version) + ")";
+            } else if (std::string damage = damage_of(db); !damage.empty()) {
+                why = "the index is damaged (" + damage + ")";
+            }
+        } catch (const SQLite::Exception& e) {
+            why = std::string{"the index is damaged ("} + e.what() + ")";
+        }
+        if (!why.empty()) {
+            return {fs::relative(file, ws.root(), ec).generic_string() + ": " + why};
+        }
+    }
+    Index index{ws};
+    return index.check();
 }
 
 std::vector<std::string> Index::check() try {

@@ -224,7 +224,8 @@ std::vector<DocSummary> list_documents(Index& index, const ListFilter& filter) t
     }
     return query_docs(db_of(index), where, params, tail);
 } catch (const SQLite::Exception& e) {
-    throw_index_error(e);
+    repair_or_throw(index, e);
+    return list_documents(index, filter);
 }
 
 DocSummary resolve_ref(Index& index, std::string_view ref_in, const fs::path& cwd) try {
@@ -283,13 +284,15 @@ DocSummary resolve_ref(Index& index, std::string_view ref_in, const fs::path& cw
     throw Error{ErrorKind::no, "no document matches '" + ref + "'",
                 "a REF is an id, an id prefix of 4+ characters, or a path; see 'async list'"};
 } catch (const SQLite::Exception& e) {
-    throw_index_error(e);
+    repair_or_throw(index, e);
+    return resolve_ref(index, ref_in, cwd);
 }
 
 std::vector<DocSummary> children_of(Index& index, const DocSummary& doc) try {
     return query_docs(db_of(index), "d.parent = ?", {doc.path}, "ORDER BY d.created, d.path");
 } catch (const SQLite::Exception& e) {
-    throw_index_error(e);
+    repair_or_throw(index, e);
+    return children_of(index, doc);
 }
 
 std::string to_fts_query(std::string_view query) {
@@ -503,14 +506,15 @@ std::vector<SearchHit> search(Index& index, std::string_view query, const Search
         }
     } catch (const SQLite::Exception& e) {
         if ((e.getErrorCode() & 0xff) != SQLITE_ERROR) {
-            throw_index_error(e); // the index, not the query
+            throw; // the index, not the query: the handler below
         }
         throw query_error("cannot search for '" + std::string{query} + "'");
     }
     fill_lists_of(db_of(index), hits);
     return hits;
 } catch (const SQLite::Exception& e) {
-    throw_index_error(e);
+    repair_or_throw(index, e);
+    return search(index, query, filter);
 }
 
 // Once a meeting has a summary, the summary is its record: the actions and decisions of its
@@ -715,7 +719,8 @@ std::vector<ActionRow> list_actions(Index& index, const ActionFilter& filter) tr
     }
     return out;
 } catch (const SQLite::Exception& e) {
-    throw_index_error(e);
+    repair_or_throw(index, e);
+    return list_actions(index, filter);
 }
 
 ActionRow resolve_action(Index& index, std::string_view handle_in) try {
@@ -738,7 +743,8 @@ ActionRow resolve_action(Index& index, std::string_view handle_in) try {
     }
     return matches.front();
 } catch (const SQLite::Exception& e) {
-    throw_index_error(e);
+    repair_or_throw(index, e);
+    return resolve_action(index, handle_in);
 }
 
 std::vector<DecisionRow> list_decisions(Index& index, std::optional<TimePoint> since) try {
@@ -762,7 +768,8 @@ std::vector<DecisionRow> list_decisions(Index& index, std::optional<TimePoint> s
     fill_lists_of(db_of(index), out);
     return out;
 } catch (const SQLite::Exception& e) {
-    throw_index_error(e);
+    repair_or_throw(index, e);
+    return list_decisions(index, since);
 }
 
 std::vector<DocSummary> awaiting_answer(Index& index, std::string_view handle, std::string_view role,
@@ -773,7 +780,8 @@ std::vector<DocSummary> awaiting_answer(Index& index, std::string_view handle, s
                       {std::string{handle}, std::string{role}, std::string{child_type}, std::string{handle}},
                       "ORDER BY d.created, d.path");
 } catch (const SQLite::Exception& e) {
-    throw_index_error(e);
+    repair_or_throw(index, e);
+    return awaiting_answer(index, handle, role, child_type);
 }
 
 std::vector<DocSummary> mentioning(Index& index, std::string_view handle, TimePoint since) try {
@@ -782,7 +790,8 @@ std::vector<DocSummary> mentioning(Index& index, std::string_view handle, TimePo
                           " AND d.rowid IN (SELECT doc FROM mentions WHERE handle = ?)",
                       {std::string{handle}, std::string{handle}}, "ORDER BY d.created, d.path");
 } catch (const SQLite::Exception& e) {
-    throw_index_error(e);
+    repair_or_throw(index, e);
+    return mentioning(index, handle, since);
 }
 
 std::vector<DocSummary> items_for(Index& index, std::string_view handle) try {
@@ -792,7 +801,8 @@ std::vector<DocSummary> items_for(Index& index, std::string_view handle) try {
                           ") = ? OR d.rowid IN (SELECT doc FROM doc_people WHERE handle = ? AND role = 'for'))",
                       {folder, std::string{handle}}, "ORDER BY d.created, d.path");
 } catch (const SQLite::Exception& e) {
-    throw_index_error(e);
+    repair_or_throw(index, e);
+    return items_for(index, handle);
 }
 
 std::vector<IdTitle> ids_by_prefix(Index& index, const std::optional<std::string>& type, std::string_view prefix) try {
@@ -820,7 +830,8 @@ std::vector<IdTitle> ids_by_prefix(Index& index, const std::optional<std::string
     }
     return out;
 } catch (const SQLite::Exception& e) {
-    throw_index_error(e);
+    repair_or_throw(index, e);
+    return ids_by_prefix(index, type, prefix);
 }
 
 std::vector<IndexedFile> indexed_files(Index& index) try {
@@ -832,7 +843,8 @@ std::vector<IndexedFile> indexed_files(Index& index) try {
     }
     return files;
 } catch (const SQLite::Exception& e) {
-    throw_index_error(e);
+    repair_or_throw(index, e);
+    return indexed_files(index);
 }
 
 std::vector<std::pair<std::string, std::string>> document_ids(Index& index) try {
@@ -843,7 +855,8 @@ std::vector<std::pair<std::string, std::string>> document_ids(Index& index) try 
     }
     return out;
 } catch (const SQLite::Exception& e) {
-    throw_index_error(e);
+    repair_or_throw(index, e);
+    return document_ids(index);
 }
 
 } // namespace async

@@ -106,7 +106,11 @@ std::vector<ConfigEntry> read_file_layer(const fs::path& file, ConfigScope scope
 fs::path trusted_folder(const std::string& entry, const Env& env) {
     fs::path path = entry;
     if (entry == "~" || entry.starts_with("~/")) {
-        path = fs::path{env.home()} / (entry.size() > 2 ? entry.substr(2) : std::string{});
+        auto home = env.home();
+        if (!home) {
+            return {}; // trusts nothing: no workspace root is empty
+        }
+        path = fs::path{*home} / (entry.size() > 2 ? entry.substr(2) : std::string{});
     }
     std::error_code ec;
     fs::path canonical = fs::weakly_canonical(path, ec);
@@ -242,11 +246,21 @@ std::string_view to_string(ConfigScope scope) {
     return "built-in";
 }
 
-fs::path user_config_file(const Env& env) {
+std::optional<fs::path> find_user_config_file(const Env& env) {
     if (auto xdg = env.get("XDG_CONFIG_HOME"); xdg && fs::path{*xdg}.is_absolute()) {
         return fs::path{*xdg} / "async" / "config.toml";
     }
-    return fs::path{env.home()} / ".config" / "async" / "config.toml";
+    if (auto home = env.home()) {
+        return fs::path{*home} / ".config" / "async" / "config.toml";
+    }
+    return std::nullopt;
+}
+
+fs::path user_config_file(const Env& env) {
+    if (auto file = find_user_config_file(env)) {
+        return *file;
+    }
+    return fs::path{env.require_home("your own config file")}; // throws
 }
 
 void validate_config_key(std::string_view key) {
@@ -267,7 +281,9 @@ Config Config::load(const Env& env, const fs::path& workspace_file) {
     Config config;
     config.set("checkin.day", "fri", ConfigScope::builtin);
     config.set("mail.sendmail", "sendmail", ConfigScope::builtin);
-    replace_layer(config.m_entries, read_file_layer(user_config_file(env), ConfigScope::user));
+    if (auto file = find_user_config_file(env)) {
+        replace_layer(config.m_entries, read_file_layer(*file, ConfigScope::user));
+    }
     auto team = read_file_layer(workspace_file, ConfigScope::workspace);
     if (!team.empty()) {
         // A teammate's commit must not choose what runs on my machine: the settings that name

@@ -9,33 +9,30 @@
 namespace async {
 
 std::string normalize_handle(std::string_view handle) {
-    handle = trim(handle);
-    if (!handle.empty() && handle.front() == '@') {
-        handle.remove_prefix(1);
-    }
-    std::string out;
-    for (char c : to_lower_ascii(handle)) {
-        bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-        out += ok ? c : '-';
-    }
+    std::string out = handle_or_lower(handle);
+    // Replacing what a handle may not hold (as '-') would make 'a/b', 'a:b' and 'a b' one
+    // person, and a file written by one of them another's: a handle is refused instead.
+    bool valid = !out.empty() && out.size() <= 64 && out.front() != '.' && out.front() != '-';
     bool has_alnum = false;
     for (char c : out) {
-        has_alnum = has_alnum || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        has_alnum = has_alnum || alnum;
+        valid = valid && (alnum || c == '.' || c == '_' || c == '-');
     }
-    if (!has_alnum || out.size() > 64 || out.front() == '.' || out.front() == '-') {
+    if (!valid || !has_alnum) {
         throw Error{ErrorKind::usage,
-                    "invalid handle '" + sanitize_for_terminal(handle, Newlines::flatten) + "'",
+                    "invalid handle '" + sanitize_for_terminal(trim(handle), Newlines::flatten) + "'",
                     "handles are letters, digits, '.', '_' and '-', starting with a letter or digit"};
     }
     return out;
 }
 
 std::string handle_or_lower(std::string_view handle) {
-    try {
-        return normalize_handle(handle);
-    } catch (const Error&) {
-        return to_lower_ascii(trim(handle));
+    handle = trim(handle);
+    if (!handle.empty() && handle.front() == '@') {
+        handle.remove_prefix(1);
     }
+    return to_lower_ascii(handle);
 }
 
 std::string current_handle(const Env& env, const Config& config, const GitEmail& git_email) {

@@ -498,7 +498,8 @@ TemplateSet::TemplateSet(fs::path user_dir, fs::path team_dir)
     : m_user_dir(std::move(user_dir)), m_team_dir(std::move(team_dir)) {}
 
 TemplateSet TemplateSet::in_effect(const Env& env, const Workspace* ws) {
-    return TemplateSet{user_config_file(env).parent_path() / "templates", ws ? ws->templates_dir() : fs::path{}};
+    auto user = find_user_config_file(env);
+    return TemplateSet{user ? user->parent_path() / "templates" : fs::path{}, ws ? ws->templates_dir() : fs::path{}};
 }
 
 std::vector<TemplateInfo> TemplateSet::list() const {

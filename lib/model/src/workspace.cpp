@@ -23,7 +23,9 @@ namespace {
 std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
 
 Error io_error(const std::string& what, const fs::path& path, int err) {
-    return Error{ErrorKind::data, "cannot " + what + " " + quoted(path) + ": " + std::strerror(err)};
+    ErrorKind kind = io_error_kind(err);
+    return Error{kind, "cannot " + what + " " + quoted(path) + ": " + std::strerror(err),
+                 kind == ErrorKind::environment ? k_io_environment_hint : ""};
 }
 
 bool has_workspace_marker(const fs::path& dir) {
@@ -58,7 +60,7 @@ void make_dirs(const fs::path& dir) {
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) {
-        throw Error{ErrorKind::data, "cannot create folder " + quoted(dir) + ": " + ec.message()};
+        throw Error{io_error_kind(ec.value()), "cannot create folder " + quoted(dir) + ": " + ec.message()};
     }
 }
 
@@ -160,11 +162,25 @@ fs::path Workspace::inside(const fs::path& rel) const {
     return m_root / normal;
 }
 
-fs::path default_workspace_dir(const Env& env) {
+namespace {
+
+std::optional<fs::path> default_workspace_location(const Env& env) {
     if (auto xdg = env.get("XDG_DATA_HOME"); xdg && fs::path{*xdg}.is_absolute()) {
         return fs::path{*xdg} / "async";
     }
-    return fs::path{env.home()} / ".local" / "share" / "async";
+    if (auto home = env.home()) {
+        return fs::path{*home} / ".local" / "share" / "async";
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+fs::path default_workspace_dir(const Env& env) {
+    if (auto dir = default_workspace_location(env)) {
+        return *dir;
+    }
+    return fs::path{env.require_home("the default workspace")}; // throws
 }
 
 std::optional<fs::path> find_enclosing_workspace(const fs::path& start) {
@@ -208,7 +224,8 @@ std::optional<Workspace> find_workspace(const fs::path& cwd, StartedIn started, 
     if (config_workspace) {
         fs::path root = *config_workspace;
         if (root.string().starts_with("~/")) {
-            root = fs::path{env.home()} / root.string().substr(2);
+            root = fs::path{env.require_home("the configured workspace '" + root.string() + "'")} /
+                   root.string().substr(2);
         }
         if (!has_workspace_marker(root)) {
             throw Error{ErrorKind::usage,
@@ -217,9 +234,9 @@ std::optional<Workspace> find_workspace(const fs::path& cwd, StartedIn started, 
         }
         return Workspace{root};
     }
-    fs::path fallback = default_workspace_dir(env);
-    if (has_workspace_marker(fallback)) {
-        return Workspace{fallback};
+    // Without HOME there is no default workspace to find; discover_workspace says why.
+    if (auto fallback = default_workspace_location(env); fallback && has_workspace_marker(*fallback)) {
+        return Workspace{*fallback};
     }
     return std::nullopt;
 }

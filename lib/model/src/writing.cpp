@@ -257,10 +257,19 @@ fs::path write_new_bundle(const Workspace& ws, std::string_view section, TimePoi
             if (errno == EEXIST) {
                 continue;
             }
-            throw Error{ErrorKind::data, "cannot create folder '" + ws.display(dir) + "': " + std::strerror(errno)};
+            int err = errno;
+            throw Error{io_error_kind(err), "cannot create folder '" + ws.display(dir) + "': " + std::strerror(err)};
         }
         fs::path file = dir / k_bundle_file;
-        if (!create_file_exclusive(file, doc.render())) {
+        bool written = false;
+        try {
+            written = create_file_exclusive(file, doc.render());
+        } catch (...) {
+            // A full disk: the claimed folder goes too, so no empty bundle is left behind.
+            ::rmdir(dir.c_str());
+            throw;
+        }
+        if (!written) {
             throw Error{ErrorKind::data, "'" + ws.display(file) + "' appeared while it was being written"};
         }
         return file;

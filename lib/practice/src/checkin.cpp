@@ -374,7 +374,7 @@ std::vector<fs::path> checkin_repos(const Workspace& ws, const Env& env, const C
         }
         fs::path path;
         if (text == "~" || text.starts_with("~/")) {
-            path = fs::path{env.home()} / text.substr(std::min<std::size_t>(2, text.size()));
+            path = fs::path{env.require_home("'" + text + "'")} / text.substr(std::min<std::size_t>(2, text.size()));
         } else if (fs::path{text}.is_absolute()) {
             path = text;
         } else {

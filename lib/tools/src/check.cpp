@@ -5,6 +5,7 @@
 #include <async/due.hpp>
 #include <async/error.hpp>
 #include <async/git.hpp>
+#include <async/identity.hpp>
 #include <async/index.hpp>
 #include <async/layout.hpp>
 #include <async/markdown.hpp>
@@ -55,12 +56,9 @@ std::string lowercase_errno(int err) {
     return text;
 }
 
+// Identity's comparison form: a file's handle is reported, never refused, here.
 std::string normal_handle(std::string_view handle) {
-    handle = trim(handle);
-    if (handle.starts_with('@')) {
-        handle.remove_prefix(1);
-    }
-    return to_lower_ascii(handle);
+    return handle_or_lower(handle);
 }
 
 std::vector<std::string_view> split_lines(std::string_view text) {

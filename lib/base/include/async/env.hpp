@@ -3,6 +3,7 @@
 // so tests can construct any environment they need.
 #include <map>
 #include <optional>
+#include <string_view>
 #include <string>
 
 namespace async {
@@ -20,8 +21,12 @@ public:
 
     void set(const std::string& name, std::string value) { m_vars[name] = std::move(value); }
 
-    // $HOME, else "/" (never empty).
-    std::string home() const;
+    // $HOME, or nullopt when it is unset, empty or not an absolute path.
+    std::optional<std::string> home() const;
+
+    // $HOME; throws Error{environment} naming what needed it (e.g. "the default workspace")
+    // when home() is nullopt, never guessing "/" (which made a workspace in /.local/share).
+    std::string require_home(std::string_view what) const;
 
 private:
     std::map<std::string, std::string> m_vars;

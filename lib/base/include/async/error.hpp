@@ -1,5 +1,6 @@
 #pragma once
 // The one exception type of the library. cmd/main.cpp maps each kind to its exit code.
+#include <cerrno>
 #include <stdexcept>
 #include <string>
 
@@ -27,5 +28,15 @@ private:
     ErrorKind m_kind;
     std::string m_hint;
 };
+
+// The kind of a failed file system call by its errno: the machine's (environment: a full disk
+// or quota, a file size limit, a read-only file system) or the file's (data).
+inline ErrorKind io_error_kind(int err) {
+    return err == ENOSPC || err == EDQUOT || err == EFBIG || err == EROFS ? ErrorKind::environment
+                                                                         : ErrorKind::data;
+}
+
+// The hint of an io_error_kind environment error.
+inline constexpr const char* k_io_environment_hint = "free some space, or write to a writable file system";
 
 } // namespace async

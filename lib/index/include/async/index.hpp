@@ -39,17 +39,27 @@ struct RefreshStats {
     std::string rebuilt_because;        // non-empty when the index was rebuilt from scratch
 };
 
-enum class RefreshMode { incremental, full };
+// incremental: only what changed; full: every file again; checked: incremental after reading
+// every page of the database (`PRAGMA quick_check`), rebuilding it when it is damaged (what
+// `async index` does, too slow for every command).
+enum class RefreshMode { incremental, full, checked };
+
+// The notice of a rebuild of a damaged index (RefreshStats::rebuilt_because).
+inline constexpr const char* k_index_damaged_notice = "the index was damaged; rebuilt it from the files";
 
 // Progress while indexing: files done and files to do (to do may be 0 while unknown).
 using Progress = std::function<void(std::size_t done, std::size_t total)>;
 
 class Index {
 public:
-    // Opens (creating if needed) the index of ws. An index of another schema version or one
-    // that is corrupt is deleted and recreated (RefreshStats::rebuilt_because says why on the
+    // Opens (creating if needed) the index of ws. An index of another schema version, one
+    // that is corrupt or one that lacks a table of the schema is deleted and recreated (RefreshStats::rebuilt_because says why on the
     // next refresh). WAL mode and a busy timeout make concurrent processes wait, never fail.
     // Holds a shared lock on .async/index.db.lock while open (see install()).
+    // In a workspace whose .async folder (or index.db) this process cannot write, the index is
+    // opened read-only as it is: refresh() answers when the index matches the files and
+    // throws Error{environment} saying it cannot be refreshed when it does not; an index that
+    // is missing, damaged or of another version throws that at once.
     explicit Index(const Workspace& ws);
     ~Index();
     Index(const Index&) = delete;
@@ -75,6 +85,13 @@ public:
     // when the database itself cannot be written. progress (optional) sees files parsed.
     RefreshStats refresh(RefreshMode mode = RefreshMode::incremental, const Progress& progress = {});
 
+    // Who hears of a rebuild that a question to the index (query.hpp) made after refresh()
+    // returned: SQLite found the index damaged (SQLITE_CORRUPT, SQLITE_NOTADB) only on a page
+    // that question read, so the index was rebuilt from the files, once per Index, and the
+    // question asked again. report gets the stats of that rebuild (rebuilt_because is
+    // k_index_damaged_notice); without one, nobody is told.
+    void on_repair(std::function<void(const RefreshStats&)> report) { m_on_repair = std::move(report); }
+
     // Write-through: brings the index up to date for paths a command has just written or
     // removed (absolute, or relative to the workspace root), without the scan of a refresh.
     // A file is stat'ed and (re)parsed when its size or mtime differ from its row, and removed
@@ -91,6 +108,12 @@ public:
     // lines (missing from index, stale, gone from disk). Empty when db == files.
     std::vector<std::string> check();
 
+    // `async index --check`: the differences of check(), or, when the database of ws is
+    // damaged (unreadable, a table missing, `PRAGMA quick_check` not "ok") or of another
+    // schema version, the one line ".async/index.db: WHY" — without changing it (the next
+    // command rebuilds it). An index that does not exist yet is created, as by Index(ws).
+    static std::vector<std::string> check(const Workspace& ws);
+
     const Workspace& workspace() const { return m_ws; }
 
 private:
@@ -99,8 +122,13 @@ private:
     Index(const Workspace& ws, AsIs);
     static std::unique_ptr<Index> open_as_is(const Workspace& ws, bool writable);
     void open();
+    void open_unwritable(const std::filesystem::path& file);
+    [[noreturn]] void throw_unwritable(const std::string& why) const;
     void create_schema();
     RefreshStats refresh_once(RefreshMode mode, const Progress& progress);
+    // Deletes the damaged index, creates it again and fills it from the files (once per Index:
+    // false when it was already done, and nothing is changed).
+    bool repair(RefreshStats& stats, const Progress& progress);
     enum class Rebuild { always, if_files };
     // Walks the workspace and builds a new index of its files into temporary files (two, on two
     // threads: see lib/index/src/fts_loader.hpp), then installs it; stats gets the counts and
@@ -113,6 +141,10 @@ private:
     int m_lock_fd = -1; // .async/index.db.lock, shared while m_db is open; -1 when unavailable
     std::unique_ptr<SQLite::Database> m_db;
     std::string m_rebuilt_because;
+    bool m_repaired = false;
+    bool m_read_only = false; // opened by open_unwritable
+
+    std::function<void(const RefreshStats&)> m_on_repair;
 };
 
 // One read transaction around several questions to the index: they all see one snapshot of it
@@ -127,7 +159,9 @@ public:
     ReadSnapshot& operator=(const ReadSnapshot&) = delete;
 
 private:
-    SQLite::Database& m_db;
+    // The index, not its connection: a question inside the snapshot may rebuild a damaged
+    // index, which replaces the connection.
+    Index& m_index;
 };
 
 } // namespace async

@@ -76,7 +76,12 @@ inline constexpr std::string_view k_program_keys[] = {"core.editor", "mail.sendm
 // user trusts the workspace (Config::load).
 bool names_a_program(std::string_view key);
 
-// $XDG_CONFIG_HOME/async/config.toml, else ~/.config/async/config.toml.
+// $XDG_CONFIG_HOME/async/config.toml, else ~/.config/async/config.toml; nullopt when neither
+// variable says where that is (Config::load then reads no user config).
+std::optional<std::filesystem::path> find_user_config_file(const Env& env);
+
+// find_user_config_file(env), for a command that must write it (`config set --global`):
+// throws Error{environment} when there is none.
 std::filesystem::path user_config_file(const Env& env);
 
 // Throws Error{usage} unless key is a dotted path of [A-Za-z0-9_-] segments.

@@ -21,12 +21,15 @@ using GitEmail = std::function<std::optional<std::string>()>;
 // when the config answers. Throws Error{environment} when no source gives one.
 std::string current_handle(const Env& env, const Config& config, const GitEmail& git_email);
 
-// handle lower-cased, a leading '@' dropped, characters outside [a-z0-9._-] replaced by '-'.
-// Throws Error{usage} when nothing usable is left or it is longer than 64 characters.
+// The one normalisation of a handle: surrounding blanks and a leading '@' dropped, ASCII
+// lower-cased (so "@Bob" and "bob" are one person). Nothing else is changed, so two different
+// handles never become one: a handle that holds anything outside [A-Za-z0-9._-] ('a/b', 'a:b',
+// 'a b', 'zoë'), starts with '.' or '-', has no letter or digit or is longer than 64
+// characters throws Error{usage} naming it.
 std::string normalize_handle(std::string_view handle);
 
-// normalize_handle(handle), or handle trimmed and lower-cased when it is not a valid handle
-// (for comparing what files say, never throws).
+// handle as normalize_handle compares it (blanks and a leading '@' dropped, lower-cased),
+// whether or not it is valid: for comparing what files say, never throws.
 std::string handle_or_lower(std::string_view handle);
 
 // The handles (handle_or_lower) that have no [people.HANDLE] table in config, in order, each

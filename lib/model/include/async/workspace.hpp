@@ -57,7 +57,8 @@ Workspace discover_workspace(const std::filesystem::path& cwd, StartedIn started
 std::optional<Workspace> find_workspace(const std::filesystem::path& cwd, StartedIn started, const Env& env,
                                         const std::optional<std::string>& config_workspace);
 
-// $XDG_DATA_HOME/async, else ~/.local/share/async.
+// $XDG_DATA_HOME/async, else ~/.local/share/async. Throws Error{environment} ("HOME is not
+// set, …") when neither says where that is: never a folder under "/".
 std::filesystem::path default_workspace_dir(const Env& env);
 
 // The folder holding .async/ at or above start, if any.
