@@ -287,3 +287,19 @@ TEST_CASE("text::toml_quote") {
         }
     }
 }
+
+TEST_CASE("text::strip_controls") {
+    using async::Newlines;
+    using async::strip_controls;
+    CHECK(strip_controls("a\x1b[31mb\x7f", Newlines::keep) == "a[31mb");
+    CHECK(strip_controls("l1\nl2\tx", Newlines::keep) == "l1\nl2\tx");
+    CHECK(strip_controls("l1\nl2\tx", Newlines::flatten) == "l1 l2 x");
+    CHECK(strip_controls("pay \xE2\x80\xAE" "evil\xE2\x80\xAC \xC2\x9B" "31m \xE2\x81\xA6x\xE2\x81\xA9", Newlines::keep) ==
+          "pay evil 31m x");
+    CHECK(strip_controls("bad \xFF byte", Newlines::keep) == "bad \xEF\xBF\xBD byte");
+    CHECK(strip_controls("Crème 😀 — ok", Newlines::keep) == "Crème 😀 — ok");
+    CHECK(async::is_invisible_control(0x9B));
+    CHECK(async::is_invisible_control(0x202E));
+    CHECK(!async::is_invisible_control(0xA0));
+    CHECK(!async::is_invisible_control(0x2014));
+}

@@ -52,24 +52,38 @@ std::size_t decode_utf8(std::string_view text, std::size_t i, char32_t& cp) {
 
 bool is_invisible_control(char32_t cp) { return (cp >= 0x80 && cp <= 0x9F) || is_bidi_control(cp); }
 
-std::string strip_controls(std::string_view text, Newlines newlines) {
-    std::string out;
-    out.reserve(text.size());
+namespace {
+
+constexpr std::string_view k_replacement_character = "\xEF\xBF\xBD"; // U+FFFD
+
+// Calls each(cp, bytes) for every code point of text in order; each invalid byte comes as
+// U+FFFD with the replacement character's bytes.
+template <typename Each> void for_each_code_point(std::string_view text, Each&& each) {
     for (std::size_t i = 0; i < text.size();) {
         char32_t cp = 0;
         std::size_t len = decode_utf8(text, i, cp);
         if (len == 0) {
-            out += "\xEF\xBF\xBD";
+            each(char32_t{0xFFFD}, k_replacement_character);
             ++i;
-            continue;
+        } else {
+            each(cp, text.substr(i, len));
+            i += len;
         }
+    }
+}
+
+} // namespace
+
+std::string strip_controls(std::string_view text, Newlines newlines) {
+    std::string out;
+    out.reserve(text.size());
+    for_each_code_point(text, [&](char32_t cp, std::string_view bytes) {
         if (cp == '\n' || cp == '\t') {
             out += newlines == Newlines::flatten ? ' ' : static_cast<char>(cp);
         } else if (cp >= 0x20 && cp != 0x7F && !is_invisible_control(cp)) {
-            out.append(text.substr(i, len));
+            out.append(bytes);
         }
-        i += len;
-    }
+    });
     return out;
 }
 
@@ -138,15 +152,7 @@ std::string sanitize_for_terminal(std::string_view text, Newlines newlines) {
     }
     std::string out;
     out.reserve(text.size());
-    std::size_t i = 0;
-    while (i < text.size()) {
-        char32_t cp = 0;
-        std::size_t len = decode_utf8(text, i, cp);
-        if (len == 0) {
-            out += "\xEF\xBF\xBD";
-            ++i;
-            continue;
-        }
+    for_each_code_point(text, [&](char32_t cp, std::string_view bytes) {
         if (cp == '\n' || cp == '\t') {
             out += newlines == Newlines::flatten ? ' ' : static_cast<char>(cp);
         } else if (cp == '\r') {
@@ -157,12 +163,11 @@ std::string sanitize_for_terminal(std::string_view text, Newlines newlines) {
             out += '^';
             out += static_cast<char>(cp ^ 0x40);
         } else if (cp >= 0x80 && cp <= 0x9F) {
-            out += "\xEF\xBF\xBD";
+            out += k_replacement_character;
         } else if (!is_bidi_control(cp)) {
-            out.append(text.substr(i, len));
+            out.append(bytes);
         }
-        i += len;
-    }
+    });
     return out;
 }
 
