@@ -5,17 +5,25 @@
 
 #include <async/dates.hpp>
 #include <async/error.hpp>
+#include <async/meeting.hpp>
 #include <async/text.hpp>
 
 #include <algorithm>
 
 namespace async::cmd {
 
+namespace {
+
+// The state's word: "responded" for a meeting's response (meeting's response_state_name),
+// "answered", "pending" or "overdue" otherwise (feedback's to_string).
+std::string_view state_word(ReviewState state, AnswerKind kind) {
+    return kind == AnswerKind::response ? response_state_name(state) : to_string(state);
+}
+
+} // namespace
+
 std::string answer_state(const Review& review, AnswerKind kind) {
-    if (review.state != ReviewState::answered) {
-        return std::string{to_string(review.state)};
-    }
-    std::string state = kind == AnswerKind::response ? "responded" : "answered";
+    std::string state{state_word(review.state, kind)};
     return review.late ? state + " late" : state;
 }
 
@@ -24,8 +32,7 @@ void write_answers(JsonWriter& json, const std::vector<Review>& answers, AnswerK
     json.key(meeting ? "responses" : "reviews").begin_array();
     for (const auto& r : answers) {
         // The state without "late": "late" is its own field.
-        std::string state{r.state == ReviewState::answered ? (meeting ? "responded" : "answered") : to_string(r.state)};
-        json.begin_object().key("handle").value(r.handle).key("state").value(state);
+        json.begin_object().key("handle").value(r.handle).key("state").value(std::string{state_word(r.state, kind)});
         if (r.replied) {
             json.key(meeting ? "responded" : "replied").value(format_utc(*r.replied));
         }
