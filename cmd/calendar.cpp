@@ -29,7 +29,7 @@ void run_calendar(Context& ctx, const CalendarOptions& opts) {
                    "path; for UIDs the same in every clone, run 'async config set workspace.id " +
                    new_workspace_id() + "' and commit it");
     }
-    std::string ics = build_calendar(deadlines, checkin_weekday(ctx.config()), ctx.clock().now(),
+    std::string ics = build_calendar(deadlines, checkin_cadence(ctx.config()), checkin_weekday(ctx.config()), ctx.clock().now(),
                                      workspace_id_or_derived(ctx.config(), ctx.workspace().root()));
     if (opts.output.empty() || opts.output == "-") {
         ctx.print(ics);

@@ -1,4 +1,4 @@
-// async checkin [--week W] · checkin status · checkin digest: the weekly check-in.
+// async checkin [--week W | --day D] · checkin status · checkin digest: the check-in.
 #include "command.hpp"
 #include "output.hpp"
 
@@ -9,25 +9,39 @@
 
 #include <CLI/CLI.hpp>
 
+#include <optional>
+
 namespace async::cmd {
 namespace {
 
 struct CheckinOptions {
-    std::string week = "this";
+    std::optional<std::string> week;
+    std::optional<std::string> day;
     BodyFlags body;
     std::string format;
     std::string output;
 };
 
-IsoWeek week_of(Context& ctx, const CheckinOptions& opts) {
-    return resolve_week(opts.week, ctx.clock().now());
+CheckinPeriod period_of(Context& ctx, const CheckinOptions& opts) {
+    if (opts.week && opts.day) {
+        throw Error{ErrorKind::usage, "--week and --day name the same thing", "give one of them"};
+    }
+    std::string text = opts.day ? *opts.day : opts.week ? *opts.week : "this";
+    return resolve_period(checkin_cadence(ctx.config()), text, ctx.clock().now());
+}
+
+// "week": "2026-W48" or "day": "2026-12-07", and "period" either way, for scripts of both cadences.
+void write_period(JsonWriter& json, const CheckinPeriod& period) {
+    json.key("cadence").value(to_string(period.cadence));
+    json.key("period").value(period.label);
+    json.key(period.cadence == Cadence::daily ? "day" : "week").value(period.label);
 }
 
 void run_checkin(Context& ctx, const CheckinOptions& opts) {
-    IsoWeek week = week_of(ctx, opts);
+    CheckinPeriod period = period_of(ctx, opts);
     BodyInput body = body_input(opts.body);
     const Workspace& ws = ctx.workspace();
-    CheckinWritten written = write_checkin(ctx.index(), ctx.session(), week, body);
+    CheckinWritten written = write_checkin(ctx.index(), ctx.session(), period, body);
     for (const auto& w : written.warnings) {
         ctx.warn(w);
     }
@@ -41,10 +55,9 @@ void run_checkin(Context& ctx, const CheckinOptions& opts) {
         json.begin_object()
             .key("schema").value(k_json_schema)
             .key("id").value(written.id)
-            .key("path").value(ws.display(written.path))
-            .key("week").value(format_iso_week(week))
-            .key("created").value(written.created)
-            .end_object();
+            .key("path").value(ws.display(written.path));
+        write_period(json, period);
+        json.key("created").value(written.created).end_object();
         ctx.print(json.str());
         return;
     }
@@ -58,11 +71,16 @@ void warn_unreadable(Context& ctx, const WeekCheckins& checkins, const std::stri
             ctx.warn(m.problem);
         }
     }
+    if (!ctx.globals.quiet) {
+        for (const auto& problem : checkins.problems) {
+            ctx.warn("comment skipped: " + problem);
+        }
+    }
 }
 
 void run_status(Context& ctx, const CheckinOptions& opts) {
-    IsoWeek week = week_of(ctx, opts);
-    WeekCheckins checkins = week_checkins(ctx.workspace(), ctx.config(), week, ctx.me());
+    CheckinPeriod period = period_of(ctx, opts);
+    WeekCheckins checkins = week_checkins(ctx.workspace(), ctx.config(), period, ctx.me());
     warn_unreadable(ctx, checkins, ctx.me());
     bool mine = false;
     for (const auto& m : checkins.members) {
@@ -71,9 +89,9 @@ void run_status(Context& ctx, const CheckinOptions& opts) {
     if (ctx.globals.json) {
         JsonWriter json;
         json.begin_object()
-            .key("schema").value(k_json_schema)
-            .key("week").value(format_iso_week(week))
-            .key("me").value(ctx.me())
+            .key("schema").value(k_json_schema);
+        write_period(json, period);
+        json.key("me").value(ctx.me())
             .key("checked_in").value(mine)
             .key("people").begin_array();
         for (const auto& m : checkins.members) {
@@ -94,7 +112,7 @@ void run_status(Context& ctx, const CheckinOptions& opts) {
                             m.created ? format_local(*m.created) : std::string{}});
         }
         std::string table = format_table(rows, {2}, output_width(ctx));
-        std::string out = format_iso_week(week) + ": " + std::to_string(checkins.done()) + " of " +
+        std::string out = period.label + ": " + std::to_string(checkins.done()) + " of " +
                           std::to_string(checkins.members.size()) + " checked in\n";
         std::size_t row = 0, start = 0;
         while (start < table.size() && row < rows.size()) {
@@ -119,9 +137,9 @@ void run_digest(Context& ctx, const CheckinOptions& opts) {
         std::string lower = to_lower_ascii(opts.output);
         format = lower.ends_with(".html") || lower.ends_with(".htm") ? "html" : "markdown";
     }
-    IsoWeek week = week_of(ctx, opts);
+    CheckinPeriod period = period_of(ctx, opts);
     // The team's document: whoever runs it (a person, a bot's cron job) is not added to it.
-    WeekCheckins checkins = week_checkins(ctx.workspace(), ctx.config(), week, "");
+    WeekCheckins checkins = week_checkins(ctx.workspace(), ctx.config(), period, "");
     warn_unreadable(ctx, checkins, "");
     std::string text = render_digest(checkins, format == "html" ? DigestFormat::html : DigestFormat::markdown);
     if (opts.output.empty() || opts.output == "-") {
@@ -136,9 +154,14 @@ void run_digest(Context& ctx, const CheckinOptions& opts) {
 
 void add_checkin_command(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<CheckinOptions>();
-    auto* cmd = app.add_subcommand("checkin", "Write or edit my weekly check-in, pre-filled with my week");
+    auto* cmd = app.add_subcommand("checkin", "Write or edit my check-in (weekly, or daily), pre-filled with my work");
     auto week_help = "ISO week (2026-W48), this, last, next or a date in it (default: this week)";
-    cmd->add_option("-w,--week", opts->week, week_help)->type_name("WEEK");
+    auto day_help = "With checkin.cadence = daily: today, last, next or a date (default: today)";
+    auto add_period_options = [&](CLI::App& sub) {
+        sub.add_option("-w,--week", opts->week, week_help)->type_name("WEEK");
+        sub.add_option("-d,--day", opts->day, day_help)->type_name("DAY");
+    };
+    add_period_options(*cmd);
     add_body_flags(*cmd, opts->body);
     cmd->callback([&ctx, opts, cmd] {
         if (cmd->get_subcommands().empty()) {
@@ -147,12 +170,12 @@ void add_checkin_command(CLI::App& app, Context& ctx) {
     });
 
     auto* status = cmd->add_subcommand("status", "Who has and has not checked in; exit 1 when I have not");
-    status->add_option("-w,--week", opts->week, week_help)->type_name("WEEK");
+    add_period_options(*status);
     add_wide_flag(*status, ctx);
     status->callback([&ctx, opts] { run_status(ctx, *opts); });
 
     auto* digest = cmd->add_subcommand("digest", "The team's check-ins as one document, ready to mail");
-    digest->add_option("-w,--week", opts->week, week_help)->type_name("WEEK");
+    add_period_options(*digest);
     digest->add_option("--format", opts->format, "markdown (the default) or html (a self-contained page)")
         ->check(CLI::IsMember({"markdown", "html"}))
         ->type_name("FORMAT");

@@ -167,8 +167,11 @@ void open_item(Context& ctx, RawMode& raw, const InboxItem& item) {
             out("wrote " + ctx.shown_path(w.path) + "\n");
             ctx.index().refresh();
         } else if (item.kind == ItemKind::checkin) {
-            IsoWeek week = parse_iso_week(item.key.substr(item.key.find(':') + 1));
-            auto w = write_checkin(ctx.index(), ctx.session(), week, BodyInput{});
+            auto period = parse_period(item.key.substr(item.key.find(':') + 1));
+            if (!period) {
+                throw Error{ErrorKind::data, "'" + item.key + "' names no check-in period"};
+            }
+            auto w = write_checkin(ctx.index(), ctx.session(), *period, BodyInput{});
             out("wrote " + ctx.shown_path(w.path) + "\n");
             ctx.index().refresh();
         } else if (!item.path.empty()) {

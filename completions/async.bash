@@ -28,7 +28,7 @@ _async_value_options() { # command option
     inbox:-d | inbox:--due | inbox:--for | inbox:-u | inbox:--until | inbox:-t | inbox:--to) return 0 ;;
     meeting:-w | meeting:--with | meeting:-d | meeting:--due | meeting:-a | meeting:--attach | \
         meeting:-m | meeting:--message | meeting:--file) return 0 ;;
-    checkin:-w | checkin:--week | checkin:-m | checkin:--message | checkin:--file | \
+    checkin:-w | checkin:--week | checkin:-d | checkin:--day | checkin:-m | checkin:--message | checkin:--file | \
         checkin:--format | checkin:-o | checkin:--output) return 0 ;;
     esac
     return 1
@@ -160,6 +160,10 @@ _async() {
         ;;
     checkin:-w | checkin:--week)
         _async_compgen_words this last next $(_async_candidates weeks -- "$cur") "$cur"
+        return
+        ;;
+    checkin:-d | checkin:--day)
+        _async_compgen_words today last next yesterday mon tue wed thu fri "$cur"
         return
         ;;
     checkin:--format)
@@ -469,19 +473,19 @@ _async() {
         case $sub in
         "")
             if [[ $cur == -* ]]; then
-                _async_compgen_words -w --week -m --message --file -e --edit --no-edit -h --help "$cur"
+                _async_compgen_words -w --week -d --day -m --message --file -e --edit --no-edit -h --help "$cur"
             else
                 _async_compgen_words status digest "$cur"
             fi
             ;;
         status)
             if [[ $cur == -* ]]; then
-                _async_compgen_words -w --week --wide -h --help "$cur"
+                _async_compgen_words -w --week -d --day --wide -h --help "$cur"
             fi
             ;;
         digest)
             if [[ $cur == -* ]]; then
-                _async_compgen_words -w --week --format -o --output -h --help "$cur"
+                _async_compgen_words -w --week -d --day --format -o --output -h --help "$cur"
             fi
             ;;
         esac

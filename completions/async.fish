@@ -6,7 +6,7 @@
 
 # Options of the commands that take a value (skipped with it when walking the line).
 set -g __async_value_options -C --color -t --template -r --reviewers -d --due --tag -m --message --file \
-    --type --author --status --since --until --sort -n --limit --owner -w --with -a --attach --for -u --to -t --week --format -o --output --title --base-url
+    --type --author --status --since --until --sort -n --limit --owner -w --with -a --attach --for -u --to -t --week --day --format -o --output --title --base-url
 
 # The command path typed so far ("", "doc", "doc new", "config get", "actions done"...),
 # skipping options and their values; other words are positionals.
@@ -290,10 +290,11 @@ complete -c async -n '__async_at check' -F
 # async hook install|uninstall, async sync
 complete -c async -n '__async_at hook' -a install -d 'Install the hooks (never over another tool\'s)'
 complete -c async -n '__async_at hook' -a uninstall -d 'Remove the hooks async installed'
-# async checkin [--week W] [-m|--file|--edit|--no-edit] | status [--week W] | digest [--week W] [--format F] [-o FILE]
+# async checkin [--week W|--day D] [-m|--file|--edit|--no-edit] | status [--week W|--day D] | digest [--week W|--day D] [--format F] [-o FILE]
 complete -c async -n '__async_at checkin' -a status -d 'Who has and has not checked in; exit 1 when I have not'
 complete -c async -n '__async_at checkin' -a digest -d "The team's check-ins as one document"
 complete -c async -n '__async_at checkin; or __async_at checkin status; or __async_at checkin digest' -s w -l week -x -a 'this last next (__async_complete weeks)' -d 'ISO week (2026-W48), this, last, next or a date in it'
+complete -c async -n '__async_at checkin; or __async_at checkin status; or __async_at checkin digest' -s d -l day -x -a 'today last next yesterday mon tue wed thu fri' -d 'With a daily cadence: today, last, next or a date'
 complete -c async -n '__async_at checkin' -s m -l message -x -d 'Body text (skips the editor)'
 complete -c async -n '__async_at checkin' -l file -r -F -d 'Body or whole check-in from PATH, or - for stdin'
 complete -c async -n '__async_at checkin' -s e -l edit -d 'Open the editor even with -m or --file'

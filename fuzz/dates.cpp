@@ -1,4 +1,6 @@
-// libFuzzer harness: the human date grammar (every role), strict ISO 8601 and ISO weeks.
+// libFuzzer harness: the human date grammar (every role), strict ISO 8601, ISO weeks and the
+// check-in periods named by folders and by --week/--day.
+#include <async/cadence.hpp>
 #include <async/dates.hpp>
 #include <async/error.hpp>
 
@@ -27,6 +29,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         (void)async::iso_week_start(week);
         (void)async::format_iso_week(week);
     } catch (const async::Error&) {
+    }
+    if (auto period = async::parse_period(text)) {
+        // A label read back names the same period, whose neighbours are other periods.
+        if (async::parse_period(period->label)->start != period->start ||
+            async::next_period(*period).start < period->end || async::previous_period(*period).end > period->start) {
+            __builtin_trap();
+        }
+    }
+    for (auto cadence : {async::Cadence::weekly, async::Cadence::daily}) {
+        try {
+            auto p = async::resolve_period(cadence, text, now);
+            if (p.cadence != cadence || !(p.start < p.end)) {
+                __builtin_trap();
+            }
+        } catch (const async::Error&) {
+        }
     }
     return 0;
 }

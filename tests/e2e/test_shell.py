@@ -467,7 +467,9 @@ class BashCompletion(CompletionCases, ShellTestCase):
         self.assertEqual(self.complete("async checkin --week "), {"this", "last", "next"} | WEEKS)
         self.assertEqual(self.complete("async checkin status --week 2026-W4"), WEEKS)
         self.assertEqual(self.complete("async checkin status --week 2026-W45"), {"2026-W45"})
-        self.assertEqual(self.complete("async checkin status --"), {"--week", "--wide", "--help"})
+        self.assertEqual(self.complete("async checkin status --"), {"--week", "--day", "--wide", "--help"})
+        self.assertEqual(self.complete("async checkin --day "),
+                         {"today", "last", "next", "yesterday", "mon", "tue", "wed", "thu", "fri"})
         self.assertEqual(self.complete("async checkin --week last digest --f"), {"--format"})
         self.assertEqual(self.complete("async checkin digest --format "), {"markdown", "html"})
 

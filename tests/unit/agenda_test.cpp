@@ -35,15 +35,18 @@ TEST_CASE("agenda::checkin_weekday") {
     CHECK(async::checkin_weekday(with_day("fr")) == 4);
 }
 
-TEST_CASE("agenda::checkin_day") {
+TEST_CASE("agenda::checkin_owed_from") {
     async_test::ScopedEnvVar tz{"TZ", "Europe/Berlin"};
-    async::IsoWeek w48{2026, 48};
-    CHECK(async::format_local(async::checkin_day(with_day(nullptr), w48)) ==
-          "Fri 2026-11-27 00:00");
-    CHECK(async::format_local(async::checkin_day(with_day("mon"), w48)) == "Mon 2026-11-23 00:00");
+    auto owed = [](const char* day, const char* label) {
+        return async::format_local(*async::checkin_owed_from(with_day(day), *async::parse_period(label)));
+    };
+    CHECK(owed(nullptr, "2026-W48") == "Fri 2026-11-27 00:00");
+    CHECK(owed("mon", "2026-W48") == "Mon 2026-11-23 00:00");
     // Across the end of summer time (Sun 2026-10-25): still midnight local on the Sunday.
-    CHECK(async::format_local(async::checkin_day(with_day("sun"), async::IsoWeek{2026, 43})) ==
-          "Sun 2026-10-25 00:00");
+    CHECK(owed("sun", "2026-W43") == "Sun 2026-10-25 00:00");
+    // Daily: the day itself, whatever checkin.day says; nobody owes one on a weekend.
+    CHECK(owed("mon", "2026-10-26") == "Mon 2026-10-26 00:00");
+    CHECK_FALSE(async::checkin_owed_from(with_day(nullptr), *async::parse_period("2026-10-25")));
 }
 
 TEST_CASE("agenda::missing_checkin") {
@@ -69,7 +72,7 @@ TEST_CASE("agenda::missing_checkin") {
         std::filesystem::create_directories(dir.path() / "checkins" / "2026-W48");
         std::ofstream{dir.path() / "checkins" / "2026-W48" / "alice.md"}
             << "+++\ntype = \"checkin\"\n+++\n";
-        CHECK(async::has_checked_in(ws, async::IsoWeek{2026, 48}, "alice"));
+        CHECK(async::has_checked_in(ws, *async::parse_period("2026-W48"), "alice"));
         CHECK_FALSE(async::missing_checkin(ws, config, "alice", friday));
         CHECK(async::missing_checkin(ws, config, "bob", friday));
     }

@@ -52,7 +52,7 @@ TEST_CASE("calendar::calendar_uid") {
 TEST_CASE("calendar::build_calendar") {
     auto now = *async::parse_iso8601("2026-11-26T10:15:00Z");
     std::string ics = async::build_calendar(
-        {feedback("Pricing, tiers; a\\b \xF0\x9F\x9A\x80\r\nSUMMARY:evil")}, 3, now, "ws1");
+        {feedback("Pricing, tiers; a\\b \xF0\x9F\x9A\x80\r\nSUMMARY:evil")}, async::Cadence::weekly, 3, now, "ws1");
     std::string flat = unfolded(ics);
 
     SUBCASE("lines end in CRLF and are at most 75 octets") {
@@ -79,7 +79,7 @@ TEST_CASE("calendar::build_calendar") {
         CHECK(flat.find("DTSTART;VALUE=DATE:20260101\r\n") != std::string::npos);
     }
     SUBCASE("the same input gives the same text") {
-        CHECK(async::build_calendar({feedback("Pricing")}, 4, now, "ws1") ==
-              async::build_calendar({feedback("Pricing")}, 4, now, "ws1"));
+        CHECK(async::build_calendar({feedback("Pricing")}, async::Cadence::weekly, 4, now, "ws1") ==
+              async::build_calendar({feedback("Pricing")}, async::Cadence::weekly, 4, now, "ws1"));
     }
 }

@@ -69,45 +69,57 @@ void commit(const fs::path& repo, const std::string& email, const std::string& d
 
 } // namespace
 
+namespace {
+
+IsoWeek resolve_week(std::string_view text, async::TimePoint now) {
+    return async::parse_iso_week(async::resolve_period(async::Cadence::weekly, text, now).label);
+}
+
+async::CheckinPeriod week_period(int year, int week) {
+    return *async::parse_period(async::format_iso_week({year, week}));
+}
+
+} // namespace
+
 TEST_CASE("checkin::resolve_week") {
     SUBCASE("ISO weeks, strictly") {
-        CHECK(async::resolve_week("2026-W48", k_thursday) == IsoWeek{2026, 48});
-        CHECK(async::resolve_week("2026-w53", k_thursday) == IsoWeek{2026, 53});
-        CHECK(async::resolve_week("2025W01", k_thursday) == IsoWeek{2025, 1});
-        auto e = error_of([] { async::resolve_week("2025-W53", k_thursday); });
+        CHECK(resolve_week("2026-W48", k_thursday) == IsoWeek{2026, 48});
+        CHECK(resolve_week("2026-w53", k_thursday) == IsoWeek{2026, 53});
+        CHECK(resolve_week("2025W01", k_thursday) == IsoWeek{2025, 1});
+        auto e = error_of([] { resolve_week("2025-W53", k_thursday); });
         CHECK(e.kind() == ErrorKind::usage);
         CHECK(std::string{e.what()} == "invalid week '2025-W53': 2025 has no week 53");
-        CHECK(error_of([] { async::resolve_week("2026-W00", k_thursday); }).kind() == ErrorKind::usage);
-        CHECK(error_of([] { async::resolve_week("2026-W54", k_thursday); }).kind() == ErrorKind::usage);
+        CHECK(error_of([] { resolve_week("2026-W00", k_thursday); }).kind() == ErrorKind::usage);
+        CHECK(error_of([] { resolve_week("2026-W54", k_thursday); }).kind() == ErrorKind::usage);
     }
     SUBCASE("this, last, next across a year with 53 weeks") {
-        CHECK(async::resolve_week("this", k_thursday) == IsoWeek{2026, 48});
-        CHECK(async::resolve_week("LAST", k_thursday) == IsoWeek{2026, 47});
-        CHECK(async::resolve_week("next", k_thursday) == IsoWeek{2026, 49});
-        CHECK(async::resolve_week("next", utc(2026, 12, 24)) == IsoWeek{2026, 53});
-        CHECK(async::resolve_week("next", utc(2026, 12, 30)) == IsoWeek{2027, 1});
-        CHECK(async::resolve_week("last", utc(2027, 1, 5)) == IsoWeek{2026, 53});
-        CHECK(async::resolve_week("last", utc(2025, 1, 1)) == IsoWeek{2024, 52});
+        CHECK(resolve_week("this", k_thursday) == IsoWeek{2026, 48});
+        CHECK(resolve_week("LAST", k_thursday) == IsoWeek{2026, 47});
+        CHECK(resolve_week("next", k_thursday) == IsoWeek{2026, 49});
+        CHECK(resolve_week("next", utc(2026, 12, 24)) == IsoWeek{2026, 53});
+        CHECK(resolve_week("next", utc(2026, 12, 30)) == IsoWeek{2027, 1});
+        CHECK(resolve_week("last", utc(2027, 1, 5)) == IsoWeek{2026, 53});
+        CHECK(resolve_week("last", utc(2025, 1, 1)) == IsoWeek{2024, 52});
     }
     SUBCASE("a date names the week it is in") {
-        CHECK(async::resolve_week("2027-01-01", k_thursday) == IsoWeek{2026, 53});
-        CHECK(async::resolve_week("2024-12-30", k_thursday) == IsoWeek{2025, 1});
-        CHECK(async::resolve_week("-7d", k_thursday) == IsoWeek{2026, 47});
+        CHECK(resolve_week("2027-01-01", k_thursday) == IsoWeek{2026, 53});
+        CHECK(resolve_week("2024-12-30", k_thursday) == IsoWeek{2025, 1});
+        CHECK(resolve_week("-7d", k_thursday) == IsoWeek{2026, 47});
     }
     SUBCASE("anything else is a usage error quoting the text") {
         for (const char* bad : {"", "  ", "week 48", "2026-W", "2026-W4x", "48", "lastweek", "2026-13-01",
                                 "\x1b[31mred"}) {
-            auto e = error_of([bad] { async::resolve_week(bad, k_thursday); });
+            auto e = error_of([bad] { resolve_week(bad, k_thursday); });
             CHECK(e.kind() == ErrorKind::usage);
             CHECK(std::string{e.what()}.find('\x1b') == std::string::npos);
         }
-        CHECK(std::string{error_of([] { async::resolve_week("soon", k_thursday); }).what()} == "invalid week 'soon'");
+        CHECK(std::string{error_of([] { resolve_week("soon", k_thursday); }).what()} == "invalid week 'soon'");
     }
 }
 
 TEST_CASE("checkin::checkin_file") {
     Fixture f;
-    CHECK(async::checkin_file(f.ws, {2026, 5}, "alice") == f.ws.root() / "checkins/2026-W05/alice.md");
+    CHECK(async::checkin_file(f.ws, week_period(2026, 5), "alice") == f.ws.root() / "checkins/2026-W05/alice.md");
 }
 
 TEST_CASE("checkin::commits_by") {
@@ -176,7 +188,7 @@ TEST_CASE("checkin::week_checkins") {
     f.write("checkins/2026-W48/Not A Handle.md", "+++\n+++\nx\n");
     f.write("checkins/2026-W47/carol.md", "+++\nid = \"c1c2c3c4\"\n+++\nLast week.\n");
 
-    auto week = async::week_checkins(f.ws, config, {2026, 48}, "dave");
+    auto week = async::week_checkins(f.ws, config, week_period(2026, 48), "dave");
     REQUIRE(week.members.size() == 5);
     CHECK(week.members[0].handle == "alice");
     CHECK(week.members[0].name == "Alice A.");
@@ -197,20 +209,20 @@ TEST_CASE("checkin::week_checkins") {
     CHECK(week.done() == 2);
 
     SUBCASE("without me, only the team and who checked in") {
-        auto team = async::week_checkins(f.ws, config, {2026, 48}, "");
+        auto team = async::week_checkins(f.ws, config, week_period(2026, 48), "");
         REQUIRE(team.members.size() == 4);
         CHECK(team.members[3].handle == "erin");
     }
     SUBCASE("a symbolic link is not a check-in") {
         fs::create_symlink(f.ws.root() / "checkins/2026-W48/alice.md", f.ws.root() / "checkins/2026-W48/carol.md");
-        auto again = async::week_checkins(f.ws, config, {2026, 48}, "dave");
+        auto again = async::week_checkins(f.ws, config, week_period(2026, 48), "dave");
         CHECK(again.members[2].state == CheckinState::invalid);
     }
 }
 
 TEST_CASE("checkin::render_digest") {
     async::WeekCheckins week;
-    week.week = {2026, 48};
+    week.period = week_period(2026, 48);
     async::MemberCheckin alice;
     alice.handle = "alice";
     alice.name = "Alice <script>alert(1)</script> *A*";
@@ -290,7 +302,7 @@ TEST_CASE("checkin::write_checkin and gather_prefill") {
     index.refresh();
     async::Clock clock{k_thursday};
 
-    auto prefill = async::gather_prefill(index, async::Session{f.ws, f.env, config, k_thursday, "alice"}, {2026, 48});
+    auto prefill = async::gather_prefill(index, async::Session{f.ws, f.env, config, k_thursday, "alice"}, week_period(2026, 48));
     CHECK(!prefill.since);
     CHECK(prefill.commits.empty());
     REQUIRE(prefill.done_actions.size() == 1);
@@ -300,7 +312,7 @@ TEST_CASE("checkin::write_checkin and gather_prefill") {
 
     async::BodyInput none;
     none.edit = async::EditChoice::never;
-    auto written = async::write_checkin(index, async::Session{f.ws, f.env, config, clock.now(), "alice"}, {2026, 48}, none);
+    auto written = async::write_checkin(index, async::Session{f.ws, f.env, config, clock.now(), "alice"}, week_period(2026, 48), none);
     CHECK(written.created);
     CHECK(written.path == f.ws.root() / "checkins/2026-W48/alice.md");
     std::string text = async::read_file(written.path);
@@ -313,17 +325,17 @@ TEST_CASE("checkin::write_checkin and gather_prefill") {
     SUBCASE("again: the same file is edited") {
         async::BodyInput message;
         message.message = "Replaced.";
-        auto again = async::write_checkin(index, async::Session{f.ws, f.env, config, clock.now(), "alice"}, {2026, 48}, message);
+        auto again = async::write_checkin(index, async::Session{f.ws, f.env, config, clock.now(), "alice"}, week_period(2026, 48), message);
         CHECK(!again.created);
         CHECK(again.changed);
         CHECK(again.id == written.id);
         CHECK(async::read_file(written.path).ends_with("+++\nReplaced.\n"));
-        auto unchanged = async::write_checkin(index, async::Session{f.ws, f.env, config, clock.now(), "alice"}, {2026, 48}, message);
+        auto unchanged = async::write_checkin(index, async::Session{f.ws, f.env, config, clock.now(), "alice"}, week_period(2026, 48), message);
         CHECK(!unchanged.changed);
     }
     SUBCASE("next week: done actions already listed are not listed again") {
         index.refresh();
-        auto next = async::gather_prefill(index, async::Session{f.ws, f.env, config, k_thursday, "alice"}, {2026, 49});
+        auto next = async::gather_prefill(index, async::Session{f.ws, f.env, config, k_thursday, "alice"}, week_period(2026, 49));
         CHECK(next.since == k_thursday);
         CHECK(next.done_actions.empty());
         CHECK(next.documents.empty());
@@ -331,7 +343,7 @@ TEST_CASE("checkin::write_checkin and gather_prefill") {
     SUBCASE("no editor and no terminal fails before writing anything") {
         if (!async::has_terminal()) {
             async::BodyInput editor;
-            auto e = error_of([&] { async::write_checkin(index, async::Session{f.ws, f.env, config, clock.now(), "alice"}, {2026, 50}, editor); });
+            auto e = error_of([&] { async::write_checkin(index, async::Session{f.ws, f.env, config, clock.now(), "alice"}, week_period(2026, 50), editor); });
             CHECK(e.kind() == ErrorKind::environment);
             CHECK(!fs::exists(f.ws.root() / "checkins/2026-W50"));
         }

@@ -63,6 +63,27 @@ TEST_CASE("layout::bundles") {
     CHECK(async::parent_of("meetings/m/responses/bob.md") == "meetings/m/index.md");
     CHECK(async::parent_of("docs/x/index.md").empty());
     CHECK(async::parent_of("checkins/2026-W48/replies/a.md").empty());
+    // A comment on a check-in belongs to the check-in; only that shape does.
+    CHECK(async::parent_of("checkins/2026-W48/alice/replies/a.md") == "checkins/2026-W48/alice.md");
+    CHECK(async::parent_of("checkins/2026-12-07/alice/replies/a.md") == "checkins/2026-12-07/alice.md");
+    CHECK(async::parent_of("checkins/2026-W48/alice/replies/x/a.md").empty());
+    CHECK(async::parent_of("checkins/2026-W48/alice/replies/a.txt").empty());
+    CHECK(async::classify("checkins/2026-W48/alice/replies/a.md") == async::FileKind::reply);
+}
+
+TEST_CASE("layout::replies_folder") {
+    CHECK(async::replies_folder("docs/x/index.md") == "docs/x/replies");
+    CHECK(async::replies_folder("meetings/m/index.md") == "meetings/m/replies");
+    CHECK(async::replies_folder("checkins/2026-W48/alice.md") == "checkins/2026-W48/alice/replies");
+    for (const char* none : {"docs/x/replies/a.md", "docs/loose.md", "meetings/m/summary.md", "docs/x/other.md",
+                             "people/alice/inbox/a.md", "checkins/2026-W48/alice/replies/a.md", "docs/.x/index.md",
+                             "checkins/2026-W48/.md", "notes/x/index.md"}) {
+        CHECK_MESSAGE(!async::replies_folder(none), none);
+    }
+    // Every folder it names holds files the index files under the document it was asked about.
+    CHECK(async::parent_of(*async::replies_folder("checkins/2026-W48/alice.md") + "/b.md") ==
+          "checkins/2026-W48/alice.md");
+    CHECK(async::parent_of(*async::replies_folder("docs/x/index.md") + "/b.md") == "docs/x/index.md");
 }
 
 TEST_CASE("layout::media") {

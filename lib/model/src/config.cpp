@@ -397,6 +397,10 @@ void validate_config_value(std::string_view key, std::string_view value) {
             refuse("use a weekday: monday, tuesday, wednesday, thursday, friday, saturday or sunday "
                    "(or mon..sun)");
         }
+    } else if (key == "checkin.cadence") {
+        if (value != "weekly" && value != "daily") {
+            refuse("use weekly (one check-in a week, the default) or daily (a stand-up, Monday to Friday)");
+        }
     } else if (key == "user.handle") {
         try {
             (void)normalize_handle(value);

@@ -167,6 +167,13 @@ std::string bundle_of(std::string_view rel) {
 }
 
 std::string parent_of(std::string_view rel) {
+    if (rel.starts_with("checkins/")) {
+        std::vector<std::string_view> parts = split(rel);
+        if (parts.size() == 5 && parts[3] == "replies" && parts[4].ends_with(".md")) {
+            return std::string{k_checkins} + "/" + std::string{parts[1]} + "/" + std::string{parts[2]} + ".md";
+        }
+        return {};
+    }
     if (!(rel.starts_with("docs/") || rel.starts_with("meetings/"))) {
         return {};
     }
@@ -174,6 +181,20 @@ std::string parent_of(std::string_view rel) {
     std::string_view rest = rel.size() > bundle.size() ? rel.substr(bundle.size() + 1) : std::string_view{};
     bool child = rest.starts_with("replies/") || rest.starts_with("responses/") || rest == "summary.md";
     return child ? bundle + "/index.md" : std::string{};
+}
+
+std::optional<std::string> replies_folder(std::string_view rel) {
+    std::vector<std::string_view> parts = split(rel);
+    if (parts.size() != 3 || parts[1].empty() || parts[1].front() == '.') {
+        return std::nullopt;
+    }
+    if ((parts[0] == k_docs || parts[0] == k_meetings) && parts[2] == k_bundle_file) {
+        return std::string{parts[0]} + "/" + std::string{parts[1]} + "/replies";
+    }
+    if (parts[0] == k_checkins && parts[2].size() > 3 && parts[2].ends_with(".md") && parts[2].front() != '.') {
+        return std::string{rel.substr(0, rel.size() - 3)} + "/replies";
+    }
+    return std::nullopt;
 }
 
 std::optional<std::string> folder_problem(std::string_view rel) {

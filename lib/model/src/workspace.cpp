@@ -91,6 +91,8 @@ name = ""
 # email = "alice@example.com"
 
 [checkin]
+# How often everyone checks in: weekly (on the day below) or daily (a stand-up, Monday to Friday).
+cadence = "weekly"
 # The weekly check-in day (mon..sun).
 day = "fri"
 # The check-in's questions (the checkin template's three when unset), see async-checkin(1):

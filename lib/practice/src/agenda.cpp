@@ -125,41 +125,35 @@ std::vector<Deadline> collect_deadlines(Index& index, const DeadlineFilter& filt
     return out;
 }
 
-int checkin_weekday(const Config& config) {
-    // `config set` refuses other values; one written by hand that names no day counts as Friday.
-    return weekday_from_name(config.get("checkin.day").value_or("friday")).value_or(4);
-}
-
-TimePoint checkin_day(const Config& config, IsoWeek week) {
-    TimePoint day = iso_week_start(week);
-    // Step by local calendar days (36 hours then back to midnight) so a DST change cannot skew it.
-    for (int i = 0; i < checkin_weekday(config); ++i) {
-        day =
-            parse_human_date(format_local_date(day + std::chrono::hours{36}), day, DateRole::start);
-    }
-    return day;
-}
-
-bool has_checked_in(const Workspace& ws, IsoWeek week, std::string_view handle) {
+bool has_checked_in(const Workspace& ws, const CheckinPeriod& period, std::string_view handle) {
     std::error_code ec;
-    return fs::exists(
-        checkin_file(ws.root(), format_iso_week(week), handle), ec);
+    return fs::exists(checkin_file(ws.root(), period.label, handle), ec);
 }
+
+namespace {
+
+// The check-in deadline of period, owed from `from` (00:00 of the day), due 17:00 that day.
+Deadline checkin_deadline(const CheckinPeriod& period, TimePoint from) {
+    Deadline d;
+    d.kind = DeadlineKind::checkin;
+    d.key = "checkin:" + period.label;
+    d.title = checkin_title(period);
+    d.date = format_local_date(from);
+    d.due = due_at(d.date).value_or(from);
+    d.all_day = true;
+    return d;
+}
+
+} // namespace
 
 std::optional<Deadline> missing_checkin(const Workspace& ws, const Config& config,
                                         std::string_view handle, TimePoint now) {
-    IsoWeek week = iso_week_of(now);
-    TimePoint day = checkin_day(config, week);
-    if (now < day || has_checked_in(ws, week, handle)) {
+    CheckinPeriod period = period_of(checkin_cadence(config), now);
+    auto from = checkin_owed_from(config, period);
+    if (!from || now < *from || has_checked_in(ws, period, handle)) {
         return std::nullopt;
     }
-    Deadline d;
-    d.kind = DeadlineKind::checkin;
-    d.key = "checkin:" + format_iso_week(week);
-    d.title = "Check-in for " + format_iso_week(week);
-    d.date = format_local_date(day);
-    d.due = due_at(d.date).value_or(day);
-    d.all_day = true;
+    Deadline d = checkin_deadline(period, *from);
     d.owed_by = {std::string{handle}};
     return d;
 }
@@ -176,32 +170,28 @@ Agenda build_agenda(Index& index, const Session& session, int days) {
         }
         all.push_back(std::move(d));
     }
-    // Check-in days from this week's until the end of the window; this week's is overdue while
-    // mine is missing after 17:00 that day.
+    // Check-in days from this period's until the end of the window; this period's is overdue
+    // while mine is missing after 17:00 that day.
     std::string today = format_local_date(now);
     std::string last_day = format_local_date(now + std::chrono::hours{24} * std::max(days - 1, 0));
-    IsoWeek week = iso_week_of(now);
-    for (int i = 0; i < 60; ++i) {
-        TimePoint day = checkin_day(config, week);
-        std::string date = format_local_date(day);
+    CheckinPeriod period = period_of(checkin_cadence(config), now);
+    for (int i = 0; i < 400; ++i, period = next_period(period)) {
+        auto from = checkin_owed_from(config, period);
+        if (!from) {
+            continue;
+        }
+        std::string date = format_local_date(*from);
         if (date > last_day) {
             break;
         }
-        bool done = has_checked_in(ws, week, me);
+        bool done = has_checked_in(ws, period, me);
         if (!done || date >= today) {
-            Deadline d;
-            d.kind = DeadlineKind::checkin;
-            d.key = "checkin:" + format_iso_week(week);
-            d.title = "Check-in for " + format_iso_week(week);
-            d.date = date;
-            d.due = due_at(date).value_or(day);
-            d.all_day = true;
+            Deadline d = checkin_deadline(period, *from);
             if (!done) {
                 d.owed_by = {me};
             }
             all.push_back(std::move(d));
         }
-        week = iso_week_of(day + std::chrono::hours{24 * 7});
     }
     std::stable_sort(all.begin(), all.end(), earlier);
 

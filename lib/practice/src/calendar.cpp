@@ -62,7 +62,7 @@ std::string summary_of(const Deadline& d) {
     switch (d.kind) {
     case DeadlineKind::response: return "Responses due: " + clean(d.title);
     case DeadlineKind::action: return "Due (@" + clean(d.author) + "): " + clean(d.title);
-    case DeadlineKind::checkin: return "Weekly check-in";
+    case DeadlineKind::checkin: return d.title.empty() ? "Weekly check-in" : clean(d.title);
     case DeadlineKind::feedback: break;
     }
     return "Feedback due: " + clean(d.title);
@@ -102,7 +102,7 @@ std::string calendar_uid(const Deadline& deadline, std::string_view workspace_id
     return std::string{to_string(deadline.kind)} + "-" + ref + domain;
 }
 
-std::string build_calendar(const std::vector<Deadline>& deadlines, int checkin_weekday,
+std::string build_calendar(const std::vector<Deadline>& deadlines, Cadence cadence, int checkin_weekday,
                            TimePoint now, std::string_view workspace_id) {
     const IcalLibrary& lib = ical(); // loads libical, or throws
     ComponentPtr cal{lib.icalcomponent_new(ICAL_VCALENDAR_COMPONENT)};
@@ -144,8 +144,14 @@ std::string build_calendar(const std::vector<Deadline>& deadlines, int checkin_w
     checkin.kind = DeadlineKind::checkin;
     icaltimetype first = date_value("2025-12-29"); // Monday of 2026-W01
     lib.icaltime_adjust(&first, day, 0, 0, 0);
-    icalcomponent* event = add_event(checkin, first, true);
     std::string rule = std::string{"FREQ=WEEKLY;BYDAY="} + k_byday[day];
+    if (cadence == Cadence::daily) {
+        // A stand-up: every working day, from the anchor Monday on.
+        lib.icaltime_adjust(&first, -day, 0, 0, 0);
+        checkin.title = "Daily check-in";
+        rule = "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR";
+    }
+    icalcomponent* event = add_event(checkin, first, true);
     lib.icalcomponent_add_property(
         event, lib.icalproperty_new_rrule(lib.icalrecurrencetype_from_string(rule.c_str())));
     lib.icalcomponent_add_property(event,

@@ -28,32 +28,6 @@ namespace {
 constexpr auto k_max_checkin_size = static_cast<std::uintmax_t>(k_max_file_size);
 constexpr std::size_t k_max_commits = 100;                      // pre-filled at most
 
-IsoWeek next_week(IsoWeek w) {
-    return w.week >= iso_weeks_in_year(w.year) ? IsoWeek{w.year + 1, 1} : IsoWeek{w.year, w.week + 1};
-}
-
-TimePoint week_end(IsoWeek w) {
-    // The Monday after; the last week of 9999 has none, so its end is a week after its start.
-    if (w.year >= 9999 && w.week >= iso_weeks_in_year(w.year)) {
-        return iso_week_start(w) + std::chrono::days{7};
-    }
-    return iso_week_start(next_week(w));
-}
-
-bool looks_like_week(std::string_view lower) {
-    std::size_t i = 0;
-    while (i < lower.size() && i < 4 && lower[i] >= '0' && lower[i] <= '9') {
-        ++i;
-    }
-    if (i != 4) {
-        return false;
-    }
-    if (i < lower.size() && lower[i] == '-') {
-        ++i;
-    }
-    return i < lower.size() && lower[i] == 'w';
-}
-
 // A commit subject (or any pre-fill line) as one safe line of at most about 200 bytes.
 std::string clean_subject(std::string_view subject) {
     std::string plain = strip_controls(subject, Newlines::flatten);
@@ -64,13 +38,14 @@ std::string clean_subject(std::string_view subject) {
 }
 
 struct PastCheckin {
-    IsoWeek week;
+    CheckinPeriod period;
     std::optional<TimePoint> created;
     std::vector<std::string> done_lines; // "- Done: …" items, without the prefix
 };
 
-// My earlier check-ins (weeks before week) that can be read, oldest first.
-std::vector<PastCheckin> past_checkins(const Workspace& ws, const std::string& me, IsoWeek week) {
+// My earlier check-ins (periods that started before period, of either cadence) that can be
+// read, oldest first.
+std::vector<PastCheckin> past_checkins(const Workspace& ws, const std::string& me, const CheckinPeriod& period) {
     std::vector<PastCheckin> out;
     std::error_code ec;
     fs::directory_iterator it{checkins_dir(ws.root()), ec};
@@ -78,13 +53,8 @@ std::vector<PastCheckin> past_checkins(const Workspace& ws, const std::string& m
         return out;
     }
     for (const auto& entry : it) {
-        IsoWeek w;
-        try {
-            w = parse_iso_week(entry.path().filename().string());
-        } catch (const Error&) {
-            continue;
-        }
-        if (!(w < week)) {
+        auto p = parse_period(entry.path().filename().string());
+        if (!p || p->start >= period.start) {
             continue;
         }
         fs::path file = entry.path() / (me + ".md");
@@ -95,7 +65,7 @@ std::vector<PastCheckin> past_checkins(const Workspace& ws, const std::string& m
         }
         try {
             Document doc = Document::parse(read_file(file), ws.display(file));
-            PastCheckin past{w, doc.get_time("created"), {}};
+            PastCheckin past{*p, doc.get_time("created"), {}};
             std::string_view body = doc.body();
             while (!body.empty()) {
                 auto eol = body.find('\n');
@@ -110,7 +80,7 @@ std::vector<PastCheckin> past_checkins(const Workspace& ws, const std::string& m
             continue; // an unreadable old check-in only means less pre-fill
         }
     }
-    std::sort(out.begin(), out.end(), [](const PastCheckin& a, const PastCheckin& b) { return a.week < b.week; });
+    std::sort(out.begin(), out.end(), [](const PastCheckin& a, const PastCheckin& b) { return a.period.start < b.period.start; });
     return out;
 }
 
@@ -155,9 +125,13 @@ std::string md_escape(std::string_view text) {
     return out;
 }
 
+std::string person_label(std::string_view handle_text, std::string_view name) {
+    std::string handle = "@" + std::string{handle_text};
+    return name.empty() ? md_escape(handle) : md_escape(name) + " (" + md_escape(handle) + ")";
+}
+
 std::string person_label(const MemberCheckin& m) {
-    std::string handle = "@" + m.handle;
-    return m.name.empty() ? md_escape(handle) : md_escape(m.name) + " (" + md_escape(handle) + ")";
+    return person_label(m.handle, m.name);
 }
 
 struct Fence {
@@ -236,13 +210,46 @@ std::string digest_body(std::string_view body) {
     return out;
 }
 
+// The comments under a check-in: who wrote each and when, then its text quoted (headings below
+// the person's, fences closed), so a comment can never pass for part of the check-in.
+std::string digest_comments(const std::vector<CheckinComment>& comments) {
+    if (comments.empty()) {
+        return {};
+    }
+    std::string out = "### Comments\n\n";
+    for (const auto& c : comments) {
+        out += "**" + person_label(c.author, c.name) + "**";
+        if (c.created) {
+            out += ", " + format_local(*c.created);
+        }
+        out += ":\n\n";
+        std::string body = digest_body(c.body);
+        if (trim(body).empty()) {
+            body = "*(empty)*";
+        }
+        std::string_view rest = body;
+        while (!rest.empty()) {
+            auto eol = rest.find('\n');
+            std::string_view line = rest.substr(0, eol);
+            out += line.empty() ? ">\n" : "> " + std::string{line} + "\n";
+            rest = eol == std::string_view::npos ? std::string_view{} : rest.substr(eol + 1);
+        }
+        out += "\n";
+    }
+    return out;
+}
+
 std::string digest_markdown(const WeekCheckins& checkins) {
-    std::string label = format_iso_week(checkins.week);
-    TimePoint start = iso_week_start(checkins.week);
-    TimePoint last_day = week_end(checkins.week) - std::chrono::hours{12};
-    std::string out = "# Check-ins " + label + "\n\n";
-    out += format_local_date(start) + " to " + format_local_date(last_day) + ": " + std::to_string(checkins.done()) +
-           " of " + std::to_string(checkins.members.size()) + " checked in.\n\n";
+    const CheckinPeriod& period = checkins.period;
+    std::string out = "# Check-ins " + period.label + "\n\n";
+    if (period.cadence == Cadence::daily) {
+        out += format_local(period.start).substr(0, 3) + " " + period.label;
+    } else {
+        TimePoint last_day = period.end - std::chrono::hours{12};
+        out += format_local_date(period.start) + " to " + format_local_date(last_day);
+    }
+    out += ": " + std::to_string(checkins.done()) + " of " + std::to_string(checkins.members.size()) +
+           " checked in.\n\n";
     std::vector<std::string> missing, invalid;
     for (const auto& m : checkins.members) {
         if (m.state == CheckinState::missing) {
@@ -277,8 +284,9 @@ std::string digest_markdown(const WeekCheckins& checkins) {
         if (trim(body).empty()) {
             out += "*(empty)*\n\n";
         } else {
-            out += body + "\n\n";
+            out += body + "\n";
         }
+        out += digest_comments(m.comments);
     }
     while (out.ends_with("\n\n")) {
         out.pop_back();
@@ -303,7 +311,7 @@ std::string digest_html(const WeekCheckins& checkins) {
     std::string markdown = digest_markdown(checkins);
     // Hostile link schemes become "#" and remote images links: a mail loads nothing.
     std::string body = markdown_to_html(markdown, [](std::string_view) { return std::optional<std::string>{}; });
-    std::string title = "Check-ins " + format_iso_week(checkins.week); // digits and letters only
+    std::string title = "Check-ins " + checkins.period.label; // digits, letters and '-' only
     return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
            title + "</title>\n<style>" + std::string{k_digest_css} + "</style>\n</head>\n<body>\n" + body +
@@ -312,34 +320,8 @@ std::string digest_html(const WeekCheckins& checkins) {
 
 } // namespace
 
-IsoWeek resolve_week(std::string_view text, TimePoint now) {
-    std::string lower = to_lower_ascii(trim(text));
-    IsoWeek this_week = iso_week_of(now);
-    if (lower == "this") {
-        return this_week;
-    }
-    if (lower == "last") {
-        return iso_week_of(iso_week_start(this_week) - std::chrono::hours{12});
-    }
-    if (lower == "next") {
-        return iso_week_of(week_end(this_week) + std::chrono::hours{12});
-    }
-    if (looks_like_week(lower)) {
-        return parse_iso_week(text);
-    }
-    try {
-        if (lower.empty()) {
-            throw Error{ErrorKind::usage, "empty"};
-        }
-        return iso_week_of(parse_human_date(text, now, DateRole::start));
-    } catch (const Error&) {
-        throw Error{ErrorKind::usage, "invalid week '" + sanitize_for_terminal(text, Newlines::flatten) + "'",
-                    "use an ISO week (2026-W48), this, last, next or a date in that week"};
-    }
-}
-
-fs::path checkin_file(const Workspace& ws, IsoWeek week, std::string_view handle) {
-    return checkin_file(ws.root(), format_iso_week(week), handle);
+fs::path checkin_file(const Workspace& ws, const CheckinPeriod& period, std::string_view handle) {
+    return checkin_file(ws.root(), period.label, handle);
 }
 
 std::vector<Commit> commits_by(const fs::path& repo, const std::vector<std::string>& emails, TimePoint since,
@@ -402,14 +384,14 @@ std::vector<std::string> my_emails(const Workspace& ws, const Config& config, st
     return out;
 }
 
-CheckinPrefill gather_prefill(Index& index, const Session& session, IsoWeek week) {
+CheckinPrefill gather_prefill(Index& index, const Session& session, const CheckinPeriod& period) {
     const Workspace& ws = session.workspace;
     const Config& config = session.config;
     const std::string& me = session.me;
     CheckinPrefill prefill;
-    TimePoint start = iso_week_start(week);
-    TimePoint end = week_end(week);
-    auto past = past_checkins(ws, me, week);
+    TimePoint start = period.start;
+    TimePoint end = period.end;
+    auto past = past_checkins(ws, me, period);
     std::set<std::string> already_done;
     for (const auto& p : past) {
         if (p.created) {
@@ -489,7 +471,8 @@ CheckinPrefill gather_prefill(Index& index, const Session& session, IsoWeek week
     return prefill;
 }
 
-CheckinWritten write_checkin(Index& index, const Session& session, IsoWeek week, const BodyInput& body) {
+CheckinWritten write_checkin(Index& index, const Session& session, const CheckinPeriod& period,
+                             const BodyInput& body) {
     const Workspace& ws = session.workspace;
     const Config& config = session.config;
     const std::string& me = session.me;
@@ -497,8 +480,11 @@ CheckinWritten write_checkin(Index& index, const Session& session, IsoWeek week,
         resolve_editor(session.env, config); // no editor and no terminal (cron): fail before any work
     }
     TimePoint now = session.now;
-    fs::path file = checkin_file(ws, week, me);
-    std::string label = format_iso_week(week);
+    fs::path file = checkin_file(ws, period, me);
+    const std::string& label = period.label;
+    // The front matter names the period as the path does: week = "2026-W48" or day = "2026-12-07".
+    const char* period_key = period.cadence == Cadence::daily ? "day" : "week";
+    std::string option = period.cadence == Cadence::daily ? "--day " : "--week ";
     CheckinWritten written;
     written.path = file;
     std::error_code ec;
@@ -519,7 +505,7 @@ CheckinWritten write_checkin(Index& index, const Session& session, IsoWeek week,
             }
             given.set_string("type", "checkin");
             given.set_string("author", me);
-            given.set_string("week", label);
+            given.set_string(period_key, label);
             input.file_text = given.render();
         }
         written.changed = edit_existing(session, file, input) == EditOutcome::saved;
@@ -531,11 +517,12 @@ CheckinWritten write_checkin(Index& index, const Session& session, IsoWeek week,
         return written;
     }
 
-    CheckinPrefill prefill = gather_prefill(index, session, week);
+    CheckinPrefill prefill = gather_prefill(index, session, period);
     written.warnings = prefill.warnings;
     TemplateSet templates = TemplateSet::in_effect(session.env, &ws);
     TemplateData data;
-    data.strings["week"] = label;
+    data.strings["week"] = label; // the period's label, whatever the cadence
+    data.strings["period"] = label;
     data.strings["author"] = me;
     data.strings["date"] = format_local_date(now);
     data.strings["since"] = prefill.since ? format_local(*prefill.since) : std::string{};
@@ -557,13 +544,13 @@ CheckinWritten write_checkin(Index& index, const Session& session, IsoWeek week,
     doc.set_string("title", "Check-in " + label);
     doc.set_string("author", me);
     doc.set_time("created", now);
-    doc.set_string("week", label);
-    ComposeRequest request{doc, "async checkin --week " + label, "checkin-" + to_lower_ascii(label), {}};
+    doc.set_string(period_key, label);
+    ComposeRequest request{doc, "async checkin " + option + label, "checkin-" + to_lower_ascii(label), {}};
     Document final_doc = compose_document(session, request, body);
-    // The path says whose check-in for which week this is: the front matter agrees with it.
+    // The path says whose check-in for which period this is: the front matter agrees with it.
     final_doc.set_string("type", "checkin");
     final_doc.set_string("author", me);
-    final_doc.set_string("week", label);
+    final_doc.set_string(period_key, label);
     std::string id = final_doc.get_string("id").value_or("");
     if (!is_id(id)) {
         id = new_id();
@@ -573,7 +560,7 @@ CheckinWritten write_checkin(Index& index, const Session& session, IsoWeek week,
         fs::path draft = ws.drafts_dir() / ("checkin-" + to_lower_ascii(label) + "-" + id + ".md");
         write_file_atomic(draft, final_doc.render());
         throw Error{ErrorKind::data, "'" + ws.display(file) + "' appeared while the check-in was being written",
-                    "your text is kept in '" + draft.string() + "'; run 'async checkin --week " + label +
+                    "your text is kept in '" + draft.string() + "'; run 'async checkin " + option + label +
                         "' to edit the file"};
     }
     written.id = id;
@@ -590,12 +577,76 @@ std::string_view to_string(CheckinState state) {
     return "missing";
 }
 
+namespace {
+
+// Why the file at p (workspace-relative shown) cannot be read as a document, or nullopt.
+std::optional<std::string> unreadable_problem(const fs::path& p, const std::string& shown) {
+    std::error_code ec;
+    auto status = fs::symlink_status(p, ec);
+    if (ec || status.type() != fs::file_type::regular) {
+        return "'" + shown + "' is not a regular file";
+    }
+    if (fs::file_size(p, ec) > k_max_checkin_size || ec) {
+        return "'" + shown + "' is too large (over 4 MiB)";
+    }
+    return std::nullopt;
+}
+
+// The comments on m's check-in (the .md files of its replies folder), oldest first: reply file
+// names start with their UTC time.
+void read_comments(const Workspace& ws, const std::map<std::string, std::string>& names, MemberCheckin& m,
+                   std::vector<std::string>& problems) {
+    auto folder = replies_folder(m.path);
+    if (!folder) {
+        return;
+    }
+    std::error_code ec;
+    std::vector<fs::path> files;
+    for (fs::directory_iterator it{ws.root() / *folder, ec}, end; !ec && it != end; it.increment(ec)) {
+        std::string name = it->path().filename().string();
+        if (name.ends_with(".md") && !name.starts_with(".")) {
+            files.push_back(it->path());
+        }
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& file : files) {
+        std::string shown = ws.display(file);
+        if (auto problem = unreadable_problem(file, shown)) {
+            problems.push_back(*problem);
+            continue;
+        }
+        try {
+            Document doc = Document::parse(read_file(file), shown);
+            CheckinComment c;
+            c.path = shown;
+            c.created = doc.get_time("created");
+            c.body = doc.body();
+            std::string stem = file.stem().string();
+            std::string author = doc.get_string("author").value_or(stem.substr(stem.rfind('-') + 1));
+            try {
+                c.author = normalize_handle(author);
+            } catch (const Error&) {
+                c.author = strip_controls(author, Newlines::flatten);
+            }
+            if (auto it = names.find(c.author); it != names.end()) {
+                c.name = it->second;
+            }
+            m.comments.push_back(std::move(c));
+        } catch (const Error& e) {
+            problems.push_back(e.what());
+        }
+    }
+}
+
+} // namespace
+
 std::size_t WeekCheckins::done() const {
     return static_cast<std::size_t>(std::count_if(members.begin(), members.end(),
                                                   [](const MemberCheckin& m) { return m.state == CheckinState::done; }));
 }
 
-WeekCheckins week_checkins(const Workspace& ws, const Config& config, IsoWeek week, const std::string& me) {
+WeekCheckins week_checkins(const Workspace& ws, const Config& config, const CheckinPeriod& period,
+                           const std::string& me) {
     std::map<std::string, std::string> names; // handle -> name
     for (const auto& p : config.people()) {
         try {
@@ -607,7 +658,7 @@ WeekCheckins week_checkins(const Workspace& ws, const Config& config, IsoWeek we
     if (!me.empty()) {
         names.emplace(me, std::string{});
     }
-    fs::path dir = week_dir(ws.root(), format_iso_week(week));
+    fs::path dir = week_dir(ws.root(), period.label);
     std::error_code ec;
     fs::directory_iterator it{dir, ec};
     if (!ec) {
@@ -627,7 +678,7 @@ WeekCheckins week_checkins(const Workspace& ws, const Config& config, IsoWeek we
         }
     }
     WeekCheckins out;
-    out.week = week;
+    out.period = period;
     for (const auto& [handle, name] : names) {
         MemberCheckin m;
         m.handle = handle;
@@ -640,6 +691,7 @@ WeekCheckins week_checkins(const Workspace& ws, const Config& config, IsoWeek we
             continue;
         }
         m.path = ws.display(file);
+        read_comments(ws, names, m, out.problems);
         if (status.type() != fs::file_type::regular) {
             m.state = CheckinState::invalid;
             m.problem = "'" + m.path + "' is not a regular file";

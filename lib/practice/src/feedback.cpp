@@ -28,16 +28,15 @@ std::string comment_safe(std::string_view text) {
     return out;
 }
 
-// Replies live in the folder of a bundle's own index.md (docs/<name>/index.md), which is where
-// the index looks for the document they belong to.
+// Replies live where layout says the index looks for the document they belong to.
 fs::path replies_dir_of(const Workspace& ws, const DocSummary& doc) {
-    bool in_section = doc.path.starts_with("docs/") || doc.path.starts_with("meetings/");
-    bool bundle_index = std::count(doc.path.begin(), doc.path.end(), '/') == 2 && doc.path.ends_with("/index.md");
-    if (!in_section || !bundle_index) {
-        throw Error{ErrorKind::usage, "cannot reply to '" + doc.path + "': it is not a document's index.md in a bundle folder",
-                    "replies belong to documents like docs/<name>/index.md"};
+    auto folder = replies_folder(doc.path);
+    if (!folder) {
+        throw Error{ErrorKind::usage,
+                    "cannot reply to '" + doc.path + "': it is not a document's index.md in a bundle folder or a check-in",
+                    "replies belong to documents like docs/<name>/index.md and to check-ins"};
     }
-    return replies_dir(ws.root() / doc.path);
+    return ws.root() / *folder;
 }
 
 } // namespace

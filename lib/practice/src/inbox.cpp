@@ -304,7 +304,7 @@ std::vector<InboxItem> gather_inbox(Index& index, const Session& session, bool a
         owed_docs[doc.path] = true;
     }
 
-    // My check-in, from the check-in day of this week on, until I have written it.
+    // My check-in, from the day this period's is owed on, until I have written it.
     if (auto missing = missing_checkin(ws, config, me, now)) {
         InboxItem item;
         item.key = missing->key;
@@ -312,7 +312,7 @@ std::vector<InboxItem> gather_inbox(Index& index, const Session& session, bool a
         item.kind = ItemKind::checkin;
         item.title = missing->title;
         item.due = missing->due;
-        item.since = checkin_day(config, iso_week_of(now));
+        item.since = checkin_owed_from(config, period_of(checkin_cadence(config), now));
         items.push_back(item);
     }
 

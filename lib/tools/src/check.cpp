@@ -1,3 +1,4 @@
+#include <async/cadence.hpp>
 #include <async/check.hpp>
 #include <async/config.hpp>
 #include <async/dates.hpp>
@@ -258,6 +259,15 @@ private:
                 } catch (const Error&) {
                     add(Severity::error, k->at,
                         "'week' must be an ISO week such as 2026-W48, not " + shown(*v));
+                }
+            }
+        }
+        // A daily check-in names its day; other types may use "day" for anything.
+        if (const Key* k = type == "checkin" ? key("day") : nullptr) {
+            if (auto v = string_value("day", *k)) {
+                auto period = parse_period(*v);
+                if (!period || period->cadence != Cadence::daily) {
+                    add(Severity::error, k->at, "'day' must be a date such as 2026-12-07, not " + shown(*v));
                 }
             }
         }

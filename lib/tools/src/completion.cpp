@@ -35,7 +35,8 @@ constexpr std::array<std::pair<std::string_view, CompletionKind>, 9> k_kinds{{
 }};
 
 // The keys async reads, for `config set` (people.HANDLE.* come from the team's own tables).
-constexpr std::array<std::pair<std::string_view, std::string_view>, 11> k_known_keys{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 12> k_known_keys{{
+    {"checkin.cadence", "how often everyone checks in: weekly (default) or daily"},
     {"checkin.day", "the weekly check-in day (mon..sun, default fri)"},
     {"checkin.questions", "the questions of the check-in template (an array)"},
     {"checkin.repos", "git repositories my check-in lists commits from (an array)"},

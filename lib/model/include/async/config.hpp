@@ -88,7 +88,7 @@ std::filesystem::path user_config_file(const Env& env);
 void validate_config_key(std::string_view key);
 
 // Throws Error{usage} naming what is allowed when value cannot be key's: checkin.day (a weekday
-// name, weekday_from_name), user.handle (normalize_handle accepts it), workspace.id
+// name, weekday_from_name), checkin.cadence (weekly or daily), user.handle (normalize_handle accepts it), workspace.id
 // (is_workspace_id), mail.from and people.HANDLE.email (a plain local@domain,
 // address_problem). Any other key takes any value.
 void validate_config_value(std::string_view key, std::string_view value);

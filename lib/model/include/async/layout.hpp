@@ -9,7 +9,8 @@
 //   meetings/<bundle>/summary.md        the summary written by `meeting close`
 //   <section>/<bundle>/attachments/…    linked files; a .vtt or .srt, or a .txt beside an audio
 //                                       or video file of the same name, is a transcript
-//   checkins/<week>/<handle>.md         a check-in
+//   checkins/<period>/<handle>.md       a check-in (period: 2026-W48, or 2026-12-07 when daily)
+//   checkins/<period>/<handle>/replies/<file>.md   a comment on it (a reply)
 //   people/<handle>/inbox/…, *.md       captured items
 //   people/<handle>/state.toml          that person's triage decisions
 //   .async/config.toml, .async/templates/…
@@ -98,8 +99,15 @@ std::string_view kind_noun(FileKind kind);
 std::string bundle_of(std::string_view rel);
 
 // The document a reply, response or summary belongs to (<bundle>/index.md, under docs/ and
-// meetings/ only); empty for every other path.
+// meetings/; checkins/<period>/<handle>.md for a comment on a check-in); empty for every other
+// path.
 std::string parent_of(std::string_view rel);
+
+// The folder (workspace-relative) that holds the replies to the document rel: <bundle>/replies
+// for a bundle's index.md under docs/ or meetings/, checkins/<period>/<handle>/replies for a
+// check-in; nullopt for a document that takes no replies (a reply, a response, a summary, an
+// item, a file directly in a section).
+std::optional<std::string> replies_folder(std::string_view rel);
 
 // Why the index does not walk the folder rel (more than k_max_folder_depth levels), or nullopt.
 std::optional<std::string> folder_problem(std::string_view rel);

@@ -1,7 +1,8 @@
 #pragma once
 // Practice 6, the shared calendar: the deadlines of the workspace (feedback and meeting response
-// deadlines, due actions, the weekly check-in day), collected once for `agenda`, `calendar` and
+// deadlines, due actions, the check-in days), collected once for `agenda`, `calendar` and
 // `remind`; and the check-in day rule shared with the inbox.
+#include <async/cadence.hpp>
 #include <async/clock.hpp>
 #include <async/session.hpp>
 #include <async/dates.hpp>
@@ -25,8 +26,8 @@ std::string_view to_string(DeadlineKind kind);
 struct Deadline {
     DeadlineKind kind = DeadlineKind::feedback;
     std::string key;      // stable: "feedback:<doc id>", "response:<doc id>", "action:<handle>",
-                          // "checkin:<ISO week>"
-    std::string title;    // the document's title, the action's text, "Check-in for 2026-W48"
+                          // "checkin:<period label>" (2026-W48, 2026-12-07)
+    std::string title;    // the document's title, the action's text, checkin_title
     TimePoint due{};      // the instant (an action's due: date is 17:00 local that day)
     bool all_day = false; // actions and the check-in day have a date, not a time
     std::string date;     // the local date of due, "2026-11-27"
@@ -43,21 +44,15 @@ struct DeadlineFilter {
 
 // Every deadline of open documents, open meetings and open actions with a due date, sorted by
 // due instant (then key). Feedback/response deadlines list who has not yet answered. The
-// check-in is not included (see checkin_day).
+// check-in is not included (see missing_checkin).
 std::vector<Deadline> collect_deadlines(Index& index, const DeadlineFilter& filter);
 
-// 00:00 local of the team's check-in day (config checkin.day: monday..sunday or mon..sun;
-// friday when unset or not a day name) in ISO week `week`.
-TimePoint checkin_day(const Config& config, IsoWeek week);
+// True when handle has written checkins/<period>/<handle>.md.
+bool has_checked_in(const Workspace& ws, const CheckinPeriod& period, std::string_view handle);
 
-// The weekday (0 = Monday … 6 = Sunday) config checkin.day names; 4 (Friday) by default.
-int checkin_weekday(const Config& config);
-
-// True when handle has written checkins/<week>/<handle>.md.
-bool has_checked_in(const Workspace& ws, IsoWeek week, std::string_view handle);
-
-// The check-in deadline of the week containing now for handle, when now is on or after the
-// check-in day and the check-in is missing: key "checkin:<week>", due 17:00 local that day.
+// The check-in deadline of the period (config checkin.cadence) containing now for handle, when
+// now is on or after the day it is owed from (checkin_owed_from) and the check-in is missing:
+// key "checkin:<period label>", due 17:00 local that day.
 std::optional<Deadline> missing_checkin(const Workspace& ws, const Config& config,
                                         std::string_view handle, TimePoint now);
 

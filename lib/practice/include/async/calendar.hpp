@@ -17,10 +17,10 @@ std::string calendar_uid(const Deadline& deadline, std::string_view workspace_id
 
 // A VCALENDAR (CRLF lines, folded and escaped by libical) with one VEVENT per deadline (feedback
 // and response deadlines at their instant in UTC, actions as all-day events on their date) and
-// the weekly check-in as one all-day event recurring on checkin_weekday (0 = Monday … 6 =
-// Sunday). now is the DTSTAMP; UIDs are calendar_uid's with workspace_id. Titles are made one
+// the check-in as one all-day event recurring on checkin_weekday (0 = Monday … 6 = Sunday) for
+// the weekly cadence, every Monday to Friday for the daily one. now is the DTSTAMP; UIDs are calendar_uid's with workspace_id. Titles are made one
 // line and stripped of control characters.
-std::string build_calendar(const std::vector<Deadline>& deadlines, int checkin_weekday,
+std::string build_calendar(const std::vector<Deadline>& deadlines, Cadence cadence, int checkin_weekday,
                            TimePoint now, std::string_view workspace_id);
 
 } // namespace async

@@ -1,7 +1,10 @@
 #pragma once
-// Practice 9, the weekly check-in: my check-in for an ISO week as checkins/<week>/<me>.md,
-// pre-filled with my commits, the actions I ticked off and the documents I wrote; who has and
-// has not checked in; and the team's check-ins collected into one digest (Markdown or HTML).
+// Practice 9, the check-in: my check-in for a period (an ISO week, or a day when the team checks
+// in daily; see cadence.hpp) as checkins/<period>/<me>.md, pre-filled with my commits, the
+// actions I ticked off and the documents I wrote; who has and has not checked in; comments on
+// check-ins (replies, checkins/<period>/<handle>/replies/); and the team's check-ins with their
+// comments collected into one digest (Markdown or HTML).
+#include <async/cadence.hpp>
 #include <async/clock.hpp>
 #include <async/session.hpp>
 #include <async/dates.hpp>
@@ -20,13 +23,8 @@ class Env;
 class Index;
 class Workspace;
 
-// The week --week names: an ISO week ("2026-W48", strictly: "2025-W53" is an error), "this",
-// "last" or "next", or any date of the human grammar (the week containing it, in local time).
-// Throws Error{usage} quoting text for anything else.
-IsoWeek resolve_week(std::string_view text, TimePoint now);
-
-// checkins/<week>/<handle>.md under the root of ws.
-std::filesystem::path checkin_file(const Workspace& ws, IsoWeek week, std::string_view handle);
+// checkins/<period>/<handle>.md under the root of ws.
+std::filesystem::path checkin_file(const Workspace& ws, const CheckinPeriod& period, std::string_view handle);
 
 struct Commit {
     std::string repo;    // the repository's folder name
@@ -51,19 +49,19 @@ std::vector<std::filesystem::path> checkin_repos(const Workspace& ws, const Env&
 std::vector<std::string> my_emails(const Workspace& ws, const Config& config, std::string_view me);
 
 struct CheckinPrefill {
-    std::optional<TimePoint> since; // when my last check-in before this week was created
+    std::optional<TimePoint> since; // when my last check-in before this period was created
     std::vector<std::string> commits;      // "repo hash subject", the newest 100 at most
     std::vector<std::string> done_actions; // "text (document title)"
     std::vector<std::string> documents;    // "title (type id)"
     std::vector<std::string> warnings;     // repositories skipped and why
 };
 
-// What my check-in for week starts with: commits in the repos since my last check-in (else
-// since the week's start) until the week's end, oldest first (over 100: the newest 100 after
+// What my check-in for period starts with: commits in the repos since my last check-in (else
+// since the period's start) until the period's end, oldest first (over 100: the newest 100 after
 // an "N earlier commits left out" line); done actions I own, outside check-ins, in
 // files changed since then and not already listed as "Done:" in one of my earlier check-ins;
-// documents I wrote (created) during the week, check-ins left out. index must be refreshed.
-CheckinPrefill gather_prefill(Index& index, const Session& session, IsoWeek week);
+// documents I wrote (created) during the period, check-ins left out. index must be refreshed.
+CheckinPrefill gather_prefill(Index& index, const Session& session, const CheckinPeriod& period);
 
 struct CheckinWritten {
     std::string id;
@@ -73,19 +71,28 @@ struct CheckinWritten {
     std::vector<std::string> warnings;
 };
 
-// Writes my check-in for week: a new file from the "checkin" template (questions from config
+// Writes my check-in for period: a new file from the "checkin" template (questions from config
 // [checkin] questions) through the shared editor flow, or, when it exists, edit_existing on
 // it (a whole document given with --file keeps the file's id and created unless it sets them;
-// type, author and week always follow the path). Fails before anything else when the editor
+// type, author and week or day always follow the path). Fails before anything else when the editor
 // is needed but none is set and there is no terminal (Error{environment}). Throws what
 // compose_document/edit_existing throw for the abort paths, Error{data} when the file
 // appeared meanwhile.
-CheckinWritten write_checkin(Index& index, const Session& session, IsoWeek week, const BodyInput& body);
+CheckinWritten write_checkin(Index& index, const Session& session, const CheckinPeriod& period,
+                             const BodyInput& body);
 
 enum class CheckinState { done, missing, invalid };
 
 // "done", "missing", "invalid".
 std::string_view to_string(CheckinState state);
+
+struct CheckinComment {
+    std::string author;   // the reply's author handle (front matter; else the file name's)
+    std::string name;     // from the team config; may be empty
+    std::string path;     // relative to the workspace root
+    std::optional<TimePoint> created;
+    std::string body;     // Markdown
+};
 
 struct MemberCheckin {
     std::string handle;
@@ -95,24 +102,29 @@ struct MemberCheckin {
     std::optional<TimePoint> created;
     std::string body;    // the check-in's Markdown body when done
     std::string problem; // why the file could not be read when invalid
+    std::vector<CheckinComment> comments; // replies to it, oldest first
 };
 
 struct WeekCheckins {
-    IsoWeek week;
+    CheckinPeriod period;
     std::vector<MemberCheckin> members; // sorted by handle
+    std::vector<std::string> problems;  // comments that could not be read, and why
     std::size_t done() const;
 };
 
-// Who has checked in for week: the team (config people), me (unless empty), and anyone else
-// with a file in checkins/<week>/, sorted by handle. Files are read directly (no index): a file that cannot
-// be read or parsed, or is over 4 MiB, is CheckinState::invalid with the reason.
-WeekCheckins week_checkins(const Workspace& ws, const Config& config, IsoWeek week, const std::string& me);
+// Who has checked in for period: the team (config people), me (unless empty), and anyone else
+// with a file in checkins/<period>/, sorted by handle, with the comments on each check-in.
+// Files are read directly (no index): a check-in that cannot be read or parsed, or is over
+// 4 MiB, is CheckinState::invalid with the reason; such a comment is left out and named in
+// problems.
+WeekCheckins week_checkins(const Workspace& ws, const Config& config, const CheckinPeriod& period,
+                           const std::string& me);
 
 enum class DigestFormat { markdown, html };
 
 // The team's check-ins as one document: a title, who is missing, then one section per person
-// who checked in (their headings one level down, unclosed code fences closed), the unreadable
-// ones named. Control characters and bidirectional overrides are removed; names are escaped
+// who checked in (their headings one level down, unclosed code fences closed) followed by the
+// comments on it (quoted, with who wrote them and when), the unreadable ones named. Control characters and bidirectional overrides are removed; names are escaped
 // so they are never Markdown. HTML is that Markdown rendered by md4c with raw HTML escaped,
 // in a self-contained page with inline CSS.
 std::string render_digest(const WeekCheckins& checkins, DigestFormat format);
