@@ -278,7 +278,7 @@ _async() {
             _async_compgen_words -C --json --color= -q --quiet -h --help --version "$cur"
             [[ ${COMPREPLY[*]} == --color= ]] && compopt -o nospace 2>/dev/null
         else
-            _async_compgen_words init doc meeting inbox config templates index list show edit search \
+            _async_compgen_words init doc meeting inbox config templates index list show edit search pick \
                 actions decisions check hook sync checkin publish agenda calendar remind help "$cur"
         fi
         ;;
@@ -441,6 +441,11 @@ _async() {
             _async_compgen_words --type --author -n --limit -h --help "$cur"
         fi
         ;;
+    pick)
+        if [[ $cur == -* ]]; then
+            _async_compgen_words -m --multi -a --all --no-preview -h --help "$cur"
+        fi
+        ;;
     actions)
         case $sub in
         "")
@@ -515,7 +520,7 @@ _async() {
         fi
         ;;
     help)
-        _async_compgen_words init doc meeting inbox config templates index list show edit search \
+        _async_compgen_words init doc meeting inbox config templates index list show edit search pick \
             actions decisions check hook sync checkin publish agenda calendar remind "$cur"
         ;;
     check)
