@@ -25,7 +25,7 @@ struct Noun {
 };
 
 // The order kinds appear in a commit subject.
-constexpr std::array<Noun, 12> k_nouns = {{
+constexpr std::array<Noun, 13> k_nouns = {{
     {"document", "documents"},
     {"reply", "replies"},
     {"meeting", "meetings"},
@@ -34,6 +34,7 @@ constexpr std::array<Noun, 12> k_nouns = {{
     {"check-in", "check-ins"},
     {"item", "items"},
     {"inbox state", "inbox states"},
+    {"reminder record", "reminder records"},
     {"attachment", "attachments"},
     {"template", "templates"},
     {"config", "config"},
