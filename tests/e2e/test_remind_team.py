@@ -123,6 +123,10 @@ class RemindTeam(GitCase):
         self.assertEqual(self.received(), {
             who: ["2026-11-26", "2026-11-27", "2026-11-28"]
             for who in ("alice@example.com", "bob@example.com", "carol@example.com")})
+        # One claim commit per day reached the remote: a losing clone took its claim back.
+        subjects = self.git(self.bare, "log", "--format=%s", "main").stdout.splitlines()
+        claims = sorted(s.split(",")[0] for s in subjects if "claimed by" in s)
+        self.assertEqual(claims, ["async: remind 2026-11-26", "async: remind 2026-11-27", "async: remind 2026-11-28"])
         # Both clones converge on the remote's history, with no claim left uncommitted.
         for repo in (self.alice, self.bob):
             self.git(repo, "pull", "-q", "--rebase")
