@@ -215,7 +215,7 @@ class Undo(ActionsFirst):
         r = self.a("actions", "undo", "not-hex")
         self.assertEqual(r.code, 2, r)
         # Enough actions that two handles share their first four digits.
-        body = "".join(f"- [ ] @alice task {n}\n" for n in range(700))
+        body = "".join(f"- [ ] @alice task {n}\n" for n in range(2500))
         self.new_doc(body)
         seen, prefix = {}, None
         for row in self.actions():
@@ -224,7 +224,7 @@ class Undo(ActionsFirst):
                 prefix = p
                 break
             seen[p] = row["handle"]
-        self.assertIsNotNone(prefix, "no shared 4-digit prefix among 700 handles")
+        self.assertIsNotNone(prefix, "no shared 4-digit prefix among 2500 handles (chance e^-47)")
         r = self.a("actions", "undo", prefix)
         self.assertEqual(r.code, 1, r)
         self.assertIn("async: error: ", r.err)

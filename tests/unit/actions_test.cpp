@@ -92,6 +92,11 @@ TEST_CASE("actions::add_action") {
         CHECK(added.handle == async::action_handle("aaaa0001", "@bob four due:2026-12-01", 1));
         CHECK(added.text == "four");
     }
+    SUBCASE("after the list's later plain items of a loose ordered list") {
+        write(file, k_front + "1. [ ] a\n\n2. plain\n   more\n\nAfter.\n");
+        async::add_action(me, {"b", "", std::nullopt, path});
+        CHECK(read(file) == k_front + "1. [ ] a\n\n2. plain\n   more\n1. [ ] @bob b\n\nAfter.\n");
+    }
     SUBCASE("a second identical action gets its own handle") {
         write(file, k_front + "- [ ] @bob same\n");
         auto added = async::add_action(me, {"same", "", std::nullopt, path});

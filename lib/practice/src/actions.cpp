@@ -65,6 +65,18 @@ std::size_t box_in(std::string_view line) {
     return std::string_view::npos;
 }
 
+// Whether line starts with a list marker: "- ", "* ", "+ ", or digits and ". " or ") ".
+bool starts_list_item(std::string_view line) {
+    if (line.size() >= 2 && std::string_view{"-*+"}.find(line[0]) != std::string_view::npos && line[1] == ' ') {
+        return true;
+    }
+    std::size_t i = 0;
+    while (i < line.size() && i < 9 && std::isdigit(static_cast<unsigned char>(line[i]))) {
+        ++i;
+    }
+    return i > 0 && i + 1 < line.size() && (line[i] == '.' || line[i] == ')') && line[i + 1] == ' ';
+}
+
 // A line that ends a list item's lazy continuation: a heading, a fence, a thematic break or
 // front matter's delimiter.
 bool interrupts(std::string_view line) {
@@ -264,9 +276,7 @@ AddedAction add_action(const Session& session, const NewAction& request) {
             if (is_blank(l)) {
                 continue;
             }
-            bool item_or_more = indent_of(l) > indent ||
-                                (indent_of(l) == indent && l.size() > indent + 1 &&
-                                 std::string_view{"-*+"}.find(l[indent]) != std::string_view::npos && l[indent + 1] == ' ');
+            bool item_or_more = indent_of(l) > indent || (indent_of(l) == indent && starts_list_item(l.substr(indent)));
             bool blank_before = is_blank(line_at(content, n - 1));
             if (interrupts(l) && !item_or_more) {
                 break;

@@ -555,7 +555,16 @@ std::vector<Delivery> deliver_reminders(const Workspace& ws, const Config& confi
     }
     std::string today = format_local_date(now);
     if (mode == DeliveryMode::send && !sender.empty()) {
-        if (auto remote = team_remote(ws)) {
+        std::optional<TeamRemote> remote;
+        try {
+            remote = team_remote(ws);
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::environment) {
+                throw;
+            }
+            // No git on this machine: nothing to share through, as before there was a record.
+        }
+        if (remote) {
             return deliver_shared(ws, *remote, normalize_handle(sender), reminders, mail, now);
         }
     }
