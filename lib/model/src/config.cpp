@@ -397,7 +397,7 @@ void validate_config_value(std::string_view key, std::string_view value) {
             refuse("use a weekday: monday, tuesday, wednesday, thursday, friday, saturday or sunday "
                    "(or mon..sun)");
         }
-    } else if (key == "user.handle") {
+    } else if (key == "user.handle" || key == "remind.sender") {
         try {
             (void)normalize_handle(value);
         } catch (const Error&) {
