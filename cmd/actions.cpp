@@ -163,15 +163,7 @@ void run_due(Context& ctx, const ActionsOptions& opts) {
 }
 
 void run_done(Context& ctx, const ActionsOptions& opts) {
-    Index& index = ctx.index();
-    std::vector<ActionRow> rows;
-    for (const auto& ref : opts.refs) {
-        ActionRow row = resolve_action(index, ref); // resolve every one before changing any file
-        bool seen = std::any_of(rows.begin(), rows.end(), [&](const ActionRow& r) { return r.handle == row.handle; });
-        if (!seen) {
-            rows.push_back(std::move(row));
-        }
-    }
+    std::vector<ActionRow> rows = resolve_all(ctx, opts.refs);
     std::vector<std::filesystem::path> ticked;
     for (const auto& row : rows) {
         if (row.done) {
