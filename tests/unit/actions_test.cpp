@@ -113,6 +113,21 @@ TEST_CASE("actions::add_action") {
         CHECK_THROWS_AS(async::add_action(alice, {"x", "", std::nullopt, path}), async::Error);
         CHECK(read(file) == k_front + "- [ ] one\n");
     }
+    SUBCASE("not into the agenda or a response of a meeting that has a summary") {
+        const std::string agenda = "meetings/m/index.md";
+        const std::string response = "meetings/m/responses/bob.md";
+        write(dir.path() / agenda, k_front + "## Item\n");
+        write(dir.path() / response, k_front + "- [ ] mine\n");
+        async::add_action(me, {"before", "", std::nullopt, response});
+        write(dir.path() / "meetings/m/summary.md", k_front + "## Actions\n\n- [ ] @bob y\n");
+        for (const auto& p : {agenda, response}) {
+            CAPTURE(p);
+            std::string before = read(dir.path() / p);
+            CHECK_THROWS_AS(async::add_action(me, {"x", "", std::nullopt, p}), async::Error);
+            CHECK(read(dir.path() / p) == before);
+        }
+        CHECK(async::add_action(me, {"x", "", std::nullopt, "meetings/m/summary.md"}).line == 10);
+    }
     SUBCASE("the capture file is created once") {
         auto first = async::add_action(me, {"x", "", std::nullopt, ""});
         CHECK(first.created_file);

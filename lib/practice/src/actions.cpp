@@ -218,6 +218,18 @@ AddedAction add_action(const Session& session, const NewAction& request) {
     }
 
     bool capture = request.path.empty();
+    if (!capture) {
+        // Once a meeting has a summary, its agenda's and responses' actions are no longer
+        // listed (query's list_actions): a new one there would be written and never seen.
+        FileKind kind = classify(request.path);
+        std::string agenda = kind == FileKind::meeting ? request.path : kind == FileKind::response ? parent_of(request.path) : "";
+        std::error_code exists_ec;
+        if (!agenda.empty() && std::filesystem::exists(summary_file(ws.root() / agenda), exists_ec)) {
+            std::string summary = summary_file(std::filesystem::path{agenda}).generic_string();
+            throw Error{ErrorKind::no, "the meeting of '" + request.path + "' is closed: its actions are in '" + summary + "'",
+                        "add it there: async actions add \"TEXT\" --in " + summary};
+        }
+    }
     std::filesystem::path file = capture ? actions_file(ws.root(), me) : ws.root() / request.path;
     std::string rel = capture ? file.lexically_relative(ws.root()).generic_string() : request.path;
     FileLock lock{file};
