@@ -5,6 +5,7 @@
 #include <async/dates.hpp>
 #include <async/due.hpp>
 #include <async/error.hpp>
+#include <async/identity.hpp>
 #include <async/remind.hpp>
 #include <async/text.hpp>
 
@@ -84,7 +85,15 @@ void run_remind(Context& ctx, const RemindOptions& opts) {
         return;
     }
     auto mode = opts.dry_run ? DeliveryMode::dry_run : DeliveryMode::send;
-    auto deliveries = deliver_reminders(ctx.workspace(), ctx.config(), reminders, now, mode);
+    const std::string& me = ctx.me();
+    if (auto sender = ctx.config().get("remind.sender"); sender && !trim(*sender).empty() && !opts.dry_run) {
+        std::string elected = normalize_handle(*sender);
+        if (elected != me) {
+            ctx.notice("reminders are sent by @" + elected + " (remind.sender); nothing sent");
+            return;
+        }
+    }
+    auto deliveries = deliver_reminders(ctx.workspace(), ctx.config(), reminders, now, mode, me);
     bool failed = false, refused = false;
     std::string out;
     JsonWriter json;

@@ -23,7 +23,7 @@ _async_value_options() { # command option
     list:--type | list:--author | list:--status | list:--tag | list:--since | list:--until | \
         list:--sort | list:-n | list:--limit) return 0 ;;
     search:--type | search:--author | search:-n | search:--limit) return 0 ;;
-    actions:--owner | decisions:--since | agenda:--days | calendar:-o | calendar:--output) return 0 ;;
+    actions:--owner | actions:--for | actions:--due | actions:--in | decisions:--since | agenda:--days | calendar:-o | calendar:--output) return 0 ;;
     publish:-o | publish:--output | publish:--title | publish:--base-url) return 0 ;;
     inbox:-d | inbox:--due | inbox:--for | inbox:-u | inbox:--until | inbox:-t | inbox:--to) return 0 ;;
     meeting:-w | meeting:--with | meeting:-d | meeting:--due | meeting:-a | meeting:--attach | \
@@ -232,6 +232,23 @@ _async() {
             return
             ;;
         -m | --message | --tag)
+            return
+            ;;
+        esac
+    fi
+
+    if [[ $cmd == actions && $sub == add ]]; then
+        case $opt in
+        --due)
+            _async_compgen_words $_async_date_words "$cur"
+            return
+            ;;
+        --for)
+            _async_compgen_words $(_async_candidates handles) "$cur"
+            return
+            ;;
+        --in)
+            _async_compgen_words $(_async_candidates ids -- "$cur") "$cur"
             return
             ;;
         esac
@@ -452,7 +469,26 @@ _async() {
             if [[ $cur == -* ]]; then
                 _async_compgen_words --owner --mine --open --done --all --overdue --wide -h --help "$cur"
             else
-                _async_compgen_words done "$cur"
+                _async_compgen_words done undo add due "$cur"
+            fi
+            ;;
+        add)
+            if [[ $cur == -* ]]; then
+                _async_compgen_words --for --due --in -h --help "$cur"
+            fi
+            ;;
+        undo)
+            if [[ $cur == -* ]]; then
+                _async_compgen_words --dry-run -h --help "$cur"
+            fi
+            ;;
+        due)
+            if [[ $cur == -* ]]; then
+                _async_compgen_words --dry-run -h --help "$cur"
+            elif ((${#args[@]} == 0)); then
+                _async_compgen_words $(_async_candidates actions -- "$cur") "$cur"
+            else
+                _async_compgen_words none $_async_date_words "$cur"
             fi
             ;;
         done)

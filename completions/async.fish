@@ -273,7 +273,7 @@ complete -c async -n '__async_at edit' -l no-edit -d 'Never open the editor'
 # async show REF, async edit REF
 complete -c async -n '__async_at show; or __async_at edit; and test (__async_positionals) -eq 0' -a '(__async_doc_ids)'
 
-# async actions [--owner H] [--mine] [--open|--done|--all] [--overdue] | done ACTION...
+# async actions [--owner H] [--mine] [--open|--done|--all] [--overdue] | done|undo ACTION... | add TEXT | due ACTION DATE
 complete -c async -n '__async_at actions' -a done -d 'Tick off actions by their handles'
 complete -c async -n '__async_at actions' -l owner -x -a '(__async_handles)' -d 'Only actions owned by HANDLE'
 complete -c async -n '__async_at actions' -l mine -d 'Only my actions'
@@ -283,6 +283,16 @@ complete -c async -n '__async_at actions' -l all -d 'Open and done actions'
 complete -c async -n '__async_at actions' -l overdue -d 'Only open actions whose due date has passed'
 complete -c async -n '__async_at actions done' -l dry-run -d 'Show what would be ticked, change nothing'
 complete -c async -n '__async_at actions done' -a '(__async_handles_not_given actions)'
+complete -c async -n '__async_at actions' -a undo -d 'Reopen done actions'
+complete -c async -n '__async_at actions' -a add -d 'Add an action to my list or a document of mine'
+complete -c async -n '__async_at actions' -a due -d 'Set, change or clear an action\'s due date'
+complete -c async -n '__async_at actions undo' -l dry-run -d 'Show what would be unticked, change nothing'
+complete -c async -n '__async_at actions add' -l for -x -a '(__async_handles)' -d 'Whose action it is (default: me)'
+complete -c async -n '__async_at actions add' -l due -x -a 'today tomorrow friday eow' -d 'When it is due'
+complete -c async -n '__async_at actions add' -l in -x -a '(__async_doc_ids)' -d 'The document whose task list gets it'
+complete -c async -n '__async_at actions due' -l dry-run -d 'Show what would change, change nothing'
+complete -c async -n '__async_at actions due; and test (__async_positionals) -eq 0' -x -a '(__async_handles_not_given actions)'
+complete -c async -n '__async_at actions due; and test (__async_positionals) -eq 1' -x -a 'none today tomorrow friday eow'
 
 # async decisions [--since D]
 complete -c async -n '__async_at decisions' -l since -x -a "$__async_filter_dates" -d 'From documents created on or after DATE'

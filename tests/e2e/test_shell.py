@@ -439,7 +439,9 @@ class BashCompletion(CompletionCases, ShellTestCase):
         self.assertEqual(self.complete("async --color = al"), {"always"})
 
     def test_subcommands(self):
-        self.assertEqual(self.complete("async actions "), {"done"})
+        self.assertEqual(self.complete("async actions "), {"done", "undo", "add", "due"})
+        self.assertEqual(self.complete("async actions add x --f"), {"--for"})
+        self.assertEqual(self.complete("async actions due --d"), {"--dry-run"})
         self.assertEqual(self.complete("async doc "), {"new", "reply", "close", "status"})
         self.assertEqual(self.complete("async config "), {"get", "set", "unset", "list"})
         self.assertEqual(self.complete("async templates "), {"show"})
@@ -511,6 +513,7 @@ class BashCompletion(CompletionCases, ShellTestCase):
         self.assertEqual(self.complete("async list --author ", cwd=ws), {"bob"})
         self.assertEqual(self.complete("async search x --author b", cwd=ws), {"bob"})
         self.assertEqual(self.complete("async actions --owner ", cwd=ws), {"bob"})
+        self.assertEqual(self.complete("async actions add x --for ", cwd=ws), {"bob"})
 
     def test_show_and_edit_complete_document_ids(self):
         ids, _ = self.make_documents()
@@ -584,13 +587,16 @@ class FishCompletion(CompletionCases, ShellTestCase):
         self.assertEqual(self.complete("async config get ", cwd=ws), self.config_keys(ws))
         self.assertEqual(self.complete("async doc new -r ", cwd=ws), {"bob"})
         self.assertEqual(self.complete("async actions --owner ", cwd=ws), {"bob"})
+        self.assertEqual(self.complete("async actions add x --for ", cwd=ws), {"bob"})
 
     def test_new_commands(self):
         self.assertEqual(self.complete("async list --so"), {"--sort"})
         self.assertEqual(self.complete("async list --sort "), {"created", "due", "title", "type"})
         self.assertEqual(self.complete("async list --type "), TYPES)
         self.assertEqual(self.complete("async search pricing --ty"), {"--type"})
-        self.assertEqual(self.complete("async actions "), {"done"})
+        self.assertEqual(self.complete("async actions "), {"done", "undo", "add", "due"})
+        self.assertEqual(self.complete("async actions add x --f"), {"--for"})
+        self.assertEqual(self.complete("async actions due --d"), {"--dry-run"})
         self.assertEqual(self.complete("async actions done --d"), {"--dry-run"})
         self.assertEqual(self.complete("async hook "), {"install", "uninstall"})
         self.assertEqual(self.complete("async checkin "), {"status", "digest"})
@@ -715,12 +721,15 @@ class ZshCompletion(CompletionCases, ShellTestCase):
         self.assertEqual(self.complete("async config get ", cwd=ws), self.config_keys(ws))
         self.assertEqual(self.complete("async list --author ", cwd=ws), {"bob"})
         self.assertEqual(self.complete("async actions --owner ", cwd=ws), {"bob"})
+        self.assertEqual(self.complete("async actions add x --for ", cwd=ws), {"bob"})
 
     def test_new_commands(self):
         self.assertEqual(self.complete("async list --so"), {"--sort"})
         self.assertEqual(self.complete("async list --sort "), {"created", "due", "title", "type"})
         self.assertEqual(self.complete("async list --type "), TYPES)
-        self.assertEqual(self.complete("async actions "), {"done"})
+        self.assertEqual(self.complete("async actions "), {"done", "undo", "add", "due"})
+        self.assertEqual(self.complete("async actions add x --f"), {"--for"})
+        self.assertEqual(self.complete("async actions due --d"), {"--dry-run"})
         self.assertEqual(self.complete("async actions done --d"), {"--dry-run"})
         self.assertEqual(self.complete("async hook "), {"install", "uninstall"})
 

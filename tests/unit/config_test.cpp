@@ -258,6 +258,8 @@ TEST_CASE("config::validate_config_value") {
     CHECK(error_of([] { validate_config_value("mail.from", "-f@x"); }).kind() == ErrorKind::usage);
     CHECK_NOTHROW(validate_config_value("user.handle", "@Carol"));
     CHECK(error_of([] { validate_config_value("user.handle", "!!!"); }).kind() == ErrorKind::usage);
+    CHECK_NOTHROW(validate_config_value("remind.sender", "@Alice"));
+    CHECK(error_of([] { validate_config_value("remind.sender", "a/b"); }).kind() == ErrorKind::usage);
     CHECK_NOTHROW(validate_config_value("workspace.id", "k3f9q2ma7fq2m4xa"));
     CHECK(error_of([] { validate_config_value("workspace.id", "Web Team"); }).kind() == ErrorKind::usage);
     // Keys with no constraint, including a person's other keys, take anything.

@@ -125,6 +125,13 @@ TEST_CASE("layout::paths") {
     CHECK(async::inbox_dir(root, "bob") == "/ws/people/bob/inbox");
     CHECK(async::inbox_state_file(root, "bob") == "/ws/people/bob/state.toml");
     CHECK(classify("people/bob/state.toml") == FileKind::inbox_state);
+    CHECK(async::actions_file(root, "bob") == "/ws/people/bob/actions.md");
+    CHECK(classify("people/bob/actions.md") == FileKind::item);
+    CHECK(async::reminded_file(root, "bob") == "/ws/people/bob/reminded.toml");
+    CHECK(classify("people/bob/reminded.toml") == FileKind::reminded);
+    CHECK(classify("people/bob/inbox/reminded.toml") == FileKind::other);
+    CHECK(async::kind_noun(FileKind::reminded) == "reminder record");
+    CHECK_FALSE(async::is_indexed(FileKind::reminded));
     CHECK(async::is_inbox_file("people/bob/inbox/20261126-x.md"));
     CHECK_FALSE(async::is_inbox_file("people/bob/inbox/sub/x.md"));
     CHECK_FALSE(async::is_inbox_file("docs/bob/inbox/x.md"));

@@ -25,7 +25,7 @@ struct Noun {
 };
 
 // The order kinds appear in a commit subject.
-constexpr std::array<Noun, 12> k_nouns = {{
+constexpr std::array<Noun, 13> k_nouns = {{
     {"document", "documents"},
     {"reply", "replies"},
     {"meeting", "meetings"},
@@ -34,6 +34,7 @@ constexpr std::array<Noun, 12> k_nouns = {{
     {"check-in", "check-ins"},
     {"item", "items"},
     {"inbox state", "inbox states"},
+    {"reminder record", "reminder records"},
     {"attachment", "attachments"},
     {"template", "templates"},
     {"config", "config"},
@@ -606,6 +607,65 @@ SyncResult sync_workspace(const Workspace& ws, const SyncOptions& options) {
                 Capture::combined);
     }
     return result;
+}
+
+std::optional<TeamRemote> team_remote(const Workspace& ws) {
+    auto repo = find_git_repository(ws.root());
+    if (!repo || !head_commit(repo->top)) {
+        return std::nullopt;
+    }
+    ProcessResult branch = run_git(repo->top, {"symbolic-ref", "-q", "--short", "HEAD"}, Capture::stdout_silent);
+    std::string local_branch = trimmed(branch.out);
+    if (branch.exit_status != 0 || local_branch.empty()) {
+        return std::nullopt;
+    }
+    try {
+        Upstream up = find_upstream(repo->top, local_branch);
+        return TeamRemote{repo->top.string(), up.remote, up.branch};
+    } catch (const Error&) {
+        return std::nullopt; // no remote, or several and none chosen: nothing to share through
+    }
+}
+
+void pull_team(const TeamRemote& remote) {
+    auto repo = find_git_repository(remote.top);
+    if (!repo) {
+        throw Error{ErrorKind::environment, "'" + remote.top + "' is no longer a git repository"};
+    }
+    if (rebasing(*repo)) {
+        throw Error{ErrorKind::no, "a rebase is under way in '" + remote.top + "'",
+                    "finish it first ('git status'), then run the command again"};
+    }
+    std::size_t pulled = 0;
+    if (pull(*repo, Upstream{remote.remote, remote.branch, true}, SyncOptions{}, pulled) == Pulled::conflict) {
+        run_git(repo->top, {"rebase", "--abort"}, Capture::combined);
+        throw Error{ErrorKind::no, "pulling from '" + remote.remote + "' stopped on a conflict",
+                    "run 'async sync' and resolve it, then run the command again"};
+    }
+}
+
+bool commit_and_push_alone(const TeamRemote& remote, const fs::path& path, const std::string& message) {
+    const fs::path top{remote.top};
+    std::string rel = path.lexically_relative(top).generic_string();
+    ProcessResult add = run_git(top, {"add", "--", rel}, Capture::combined);
+    ProcessResult commit = add.exit_status != 0 ? add
+                                                : run_git(top, {"commit", "-q", "--no-verify", "--no-edit", "-m", message, "--", rel},
+                                                          Capture::combined);
+    if (commit.exit_status != 0) {
+        throw Error{ErrorKind::environment, "cannot commit '" + escape_path(rel) + "': " + first_line(commit.out),
+                    "see 'git status' in '" + remote.top + "'"};
+    }
+    ProcessResult push =
+        run_git(top, {"push", "-q", "--", remote.remote, "HEAD:refs/heads/" + remote.branch}, Capture::combined);
+    if (push.exit_status == 0) {
+        return true;
+    }
+    ProcessResult back = run_git(top, {"reset", "-q", "--keep", "HEAD~1"}, Capture::combined);
+    if (back.exit_status != 0) {
+        throw Error{ErrorKind::environment, "cannot take back the unpushed commit of '" + escape_path(rel) + "'",
+                    "see 'git log' and 'git status' in '" + remote.top + "'"};
+    }
+    return false;
 }
 
 } // namespace async

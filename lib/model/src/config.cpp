@@ -401,7 +401,7 @@ void validate_config_value(std::string_view key, std::string_view value) {
         if (value != "weekly" && value != "daily") {
             refuse("use weekly (one check-in a week, the default) or daily (a stand-up, Monday to Friday)");
         }
-    } else if (key == "user.handle") {
+    } else if (key == "user.handle" || key == "remind.sender") {
         try {
             (void)normalize_handle(value);
         } catch (const Error&) {

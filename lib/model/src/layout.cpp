@@ -98,6 +98,9 @@ FileKind classify(std::string_view rel, const SiblingExists& sibling_exists) {
     if (parts.size() == 3 && parts[0] == "people" && name == "state.toml") {
         return FileKind::inbox_state;
     }
+    if (parts.size() == 3 && parts[0] == "people" && name == "reminded.toml") {
+        return FileKind::reminded;
+    }
     return FileKind::other;
 }
 
@@ -135,6 +138,7 @@ constexpr KindNames k_kind_names[] = {
     {FileKind::summary, "summary", "summary"},  {FileKind::checkin, "checkin", "check-in"},
     {FileKind::item, "item", "item"},           {FileKind::transcript, "doc", "attachment"},
     {FileKind::attachment, "doc", "attachment"}, {FileKind::inbox_state, "doc", "inbox state"},
+    {FileKind::reminded, "doc", "reminder record"},
     {FileKind::config, "doc", "config"},        {FileKind::template_file, "doc", "template"},
     {FileKind::other, "doc", "file"},
 };
@@ -275,6 +279,14 @@ std::filesystem::path inbox_dir(const std::filesystem::path& root, std::string_v
 
 std::filesystem::path inbox_state_file(const std::filesystem::path& root, std::string_view handle) {
     return root / k_people / handle / "state.toml";
+}
+
+std::filesystem::path actions_file(const std::filesystem::path& root, std::string_view handle) {
+    return root / k_people / handle / "actions.md";
+}
+
+std::filesystem::path reminded_file(const std::filesystem::path& root, std::string_view handle) {
+    return root / k_people / handle / "reminded.toml";
 }
 
 bool is_inbox_file(std::string_view rel) {

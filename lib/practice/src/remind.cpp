@@ -1,9 +1,12 @@
 #include <async/agenda.hpp>
 #include <async/dates.hpp>
 #include <async/error.hpp>
+#include <async/identity.hpp>
+#include <async/layout.hpp>
 #include <async/process.hpp>
 #include <async/query.hpp>
 #include <async/remind.hpp>
+#include <async/sync.hpp>
 #include <async/text.hpp>
 #include <async/workspace.hpp>
 
@@ -15,8 +18,10 @@
 #include <ctime>
 #include <fcntl.h>
 #include <map>
+#include <random>
 #include <set>
 #include <sys/file.h>
+#include <thread>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -37,8 +42,7 @@ fs::path log_file(const Workspace& ws) {
     return ws.local_dir() / "reminded.toml";
 }
 
-std::vector<SentEntry> load_sent(const Workspace& ws) {
-    fs::path file = log_file(ws);
+std::vector<SentEntry> load_sent_file(const Workspace& ws, const fs::path& file) {
     std::error_code ec;
     if (!fs::exists(file, ec)) {
         return {};
@@ -70,14 +74,40 @@ std::vector<SentEntry> load_sent(const Workspace& ws) {
     return out;
 }
 
-void save_sent(const Workspace& ws, const std::vector<SentEntry>& entries) {
+std::vector<SentEntry> load_sent(const Workspace& ws) {
+    return load_sent_file(ws, log_file(ws));
+}
+
+std::string render_sent(const std::vector<SentEntry>& entries, std::string_view header) {
     std::string out = "# Reminders sent by async remind --mail (person, item, local date), kept " +
-                      std::to_string(k_log_days) + " days.\n# Per machine; never committed.\n";
+                      std::to_string(k_log_days) + " days.\n" + std::string{header};
     for (const auto& e : entries) {
         out += "\n[[sent]]\nperson = " + toml_quote(e.person) + "\nitem = " + toml_quote(e.item) +
                "\ndate = " + toml_quote(e.date) + "\n";
     }
-    write_file_atomic(log_file(ws), out);
+    return out;
+}
+
+void save_sent(const Workspace& ws, const std::vector<SentEntry>& entries) {
+    write_file_atomic(log_file(ws), render_sent(entries, "# Per machine; never committed.\n"));
+}
+
+// Every teammate's committed record (people/<handle>/reminded.toml), the dates of today only.
+std::set<std::string> shared_sent_on(const Workspace& ws, const std::string& date) {
+    std::set<std::string> out;
+    std::error_code ec;
+    for (fs::directory_iterator it{ws.root() / k_people, ec}, end; !ec && it != end; it.increment(ec)) {
+        fs::path file = reminded_file(ws.root(), it->path().filename().string());
+        if (!it->is_directory(ec) || it->is_symlink(ec) || !fs::is_regular_file(fs::symlink_status(file, ec))) {
+            continue;
+        }
+        for (const auto& e : load_sent_file(ws, file)) {
+            if (e.date == date) {
+                out.insert(e.person + "\n" + e.item);
+            }
+        }
+    }
+    return out;
 }
 
 // An exclusive lock on .async/local/reminded.lock for the life of the object.
@@ -363,25 +393,13 @@ std::string_view to_string(DeliveryStatus status) {
     return "nothing-new";
 }
 
-std::vector<Delivery> deliver_reminders(const Workspace& ws, const Config& config,
-                                        const std::vector<Reminder>& reminders, TimePoint now,
-                                        DeliveryMode mode) {
-    MailSettings mail = mail_settings(config);
-    std::optional<LogLock> lock;
-    if (mode == DeliveryMode::send) {
-        lock.emplace(ws);
-    }
-    std::string today = format_local_date(now);
-    std::vector<SentEntry> log = load_sent(ws);
-    std::string oldest = format_local_date(now - std::chrono::hours{24 * k_log_days});
-    std::erase_if(log, [&](const SentEntry& e) { return e.date < oldest; });
-    std::set<std::string> sent_today;
-    for (const auto& e : log) {
-        if (e.date == today) {
-            sent_today.insert(e.person + "\n" + e.item);
-        }
-    }
+namespace {
 
+// The deliveries reminders call for, given what was reminded today: each with the items not yet
+// reminded and a status (nothing_new, no_address, refused; would_send with its message for the
+// rest).
+std::vector<Delivery> plan_deliveries(const std::vector<Reminder>& reminders, const std::set<std::string>& sent_today,
+                                      const MailSettings& mail, TimePoint now) {
     std::vector<Delivery> out;
     for (const auto& r : reminders) {
         Delivery d;
@@ -393,51 +411,191 @@ std::vector<Delivery> deliver_reminders(const Workspace& ws, const Config& confi
         }
         if (d.items.empty()) {
             d.status = DeliveryStatus::nothing_new;
-            out.push_back(std::move(d));
-            continue;
-        }
-        if (trim(r.person.email).empty()) {
+        } else if (trim(r.person.email).empty()) {
             d.status = DeliveryStatus::no_address;
             d.error = "no email address for '" + r.person.handle + "'";
-            out.push_back(std::move(d));
-            continue;
-        }
-        try {
-            validate_address(r.person.email, "'" + r.person.handle + "'");
-        } catch (const Error& e) {
-            d.status = DeliveryStatus::refused;
-            d.error = e.what();
-            out.push_back(std::move(d));
-            continue;
-        }
-        d.message = render_message(r, d.items, mail, now);
-        if (mode == DeliveryMode::dry_run) {
-            d.status = DeliveryStatus::would_send;
-            out.push_back(std::move(d));
-            continue;
-        }
-        std::vector<std::string> argv = mail.sendmail;
-        argv.push_back("-t");
-        argv.push_back("-oi");
-        // sendmail's own output is captured: our stdout carries only the answer.
-        auto result = run_process_with_input(argv, d.message, Capture::stdout_only);
-        if (!result || result->exit_status != 0) {
-            d.status = DeliveryStatus::failed;
-            d.error = !result ? "cannot run '" + argv.front() + "'"
-                              : "'" + argv.front() + "' failed with exit status " +
-                                    std::to_string(result->exit_status);
-            if (result && !trim(result->out).empty()) {
-                d.error += ": " + mail_line(result->out).substr(0, 300);
+        } else {
+            try {
+                validate_address(r.person.email, "'" + r.person.handle + "'");
+                d.message = render_message(r, d.items, mail, now);
+                d.status = DeliveryStatus::would_send;
+            } catch (const Error& e) {
+                d.status = DeliveryStatus::refused;
+                d.error = e.what();
             }
-            out.push_back(std::move(d));
+        }
+        out.push_back(std::move(d));
+    }
+    return out;
+}
+
+// Pipes d's message to sendmail: d becomes sent or failed.
+void send(Delivery& d, const MailSettings& mail) {
+    std::vector<std::string> argv = mail.sendmail;
+    argv.push_back("-t");
+    argv.push_back("-oi");
+    // sendmail's own output is captured: our stdout carries only the answer.
+    auto result = run_process_with_input(argv, d.message, Capture::stdout_only);
+    if (!result || result->exit_status != 0) {
+        d.status = DeliveryStatus::failed;
+        d.error = !result ? "cannot run '" + argv.front() + "'"
+                          : "'" + argv.front() + "' failed with exit status " + std::to_string(result->exit_status);
+        if (result && !trim(result->out).empty()) {
+            d.error += ": " + mail_line(result->out).substr(0, 300);
+        }
+        return;
+    }
+    d.status = DeliveryStatus::sent;
+}
+
+// The shared protocol (remind.hpp): claim in my committed record, push, send only once pushed.
+std::vector<Delivery> deliver_shared(const Workspace& ws, const TeamRemote& remote, const std::string& sender,
+                                     const std::vector<Reminder>& reminders, const MailSettings& mail,
+                                     TimePoint now) {
+    constexpr int k_claim_attempts = 12;
+    std::string today = format_local_date(now);
+    std::string oldest = format_local_date(now - std::chrono::hours{24 * k_log_days});
+    fs::path mine = reminded_file(ws.root(), sender);
+    std::string header = "# Written only by " + sender + "'s async remind --mail; committed, so that every clone\n"
+                         "# of the workspace sends each reminder once a day.\n";
+    // What this machine sent before the record was shared counts as well.
+    std::set<std::string> local_today;
+    for (const auto& e : load_sent(ws)) {
+        if (e.date == today) {
+            local_today.insert(e.person + "\n" + e.item);
+        }
+    }
+    std::minstd_rand random{std::random_device{}()};
+    for (int attempt = 1; attempt <= k_claim_attempts; ++attempt) {
+        if (attempt > 1) {
+            // Clones racing each other spread out (doubling from 50 ms, at most 1.6 s).
+            std::uniform_int_distribution<int> pause_ms{0, 50 << std::min(attempt - 2, 5)};
+            std::this_thread::sleep_for(std::chrono::milliseconds{pause_ms(random)});
+        }
+        pull_team(remote);
+        std::set<std::string> sent_today = shared_sent_on(ws, today);
+        sent_today.insert(local_today.begin(), local_today.end());
+        std::vector<Delivery> plan = plan_deliveries(reminders, sent_today, mail, now);
+        std::vector<SentEntry> record;
+        std::error_code ec;
+        if (fs::exists(mine, ec)) {
+            record = load_sent_file(ws, mine);
+        }
+        std::erase_if(record, [&](const SentEntry& e) { return e.date < oldest; });
+        std::size_t claimed = 0;
+        for (const auto& d : plan) {
+            if (d.status == DeliveryStatus::would_send) {
+                for (const auto& item : d.items) {
+                    record.push_back(SentEntry{d.handle, item.key, today});
+                    ++claimed;
+                }
+            }
+        }
+        if (claimed == 0) {
+            return plan; // everything owed today was reminded by someone already
+        }
+        std::optional<std::string> before;
+        if (fs::exists(mine, ec)) {
+            before = read_file(mine);
+        }
+        fs::create_directories(mine.parent_path());
+        write_file_atomic(mine, render_sent(record, header));
+        std::string message = "async: remind " + today + ", " + std::to_string(claimed) +
+                              (claimed == 1 ? " item" : " items") + " claimed by " + sender;
+        bool pushed = false;
+        try {
+            pushed = commit_and_push_alone(remote, mine, message);
+        } catch (const Error&) {
+            // Claims that never reached a commit must not read as sent on the next run.
+            before ? write_file_atomic(mine, *before) : void(fs::remove(mine, ec));
+            throw;
+        }
+        if (!pushed) {
+            continue; // someone pushed first: their claims may cover mine
+        }
+        bool failed = false;
+        for (auto& d : plan) {
+            if (d.status == DeliveryStatus::would_send) {
+                send(d, mail);
+                failed = failed || d.status == DeliveryStatus::failed;
+            }
+        }
+        if (failed) {
+            // Withdraw the claims of the mails that did not go, so a later run sends them.
+            std::set<std::string> unsent;
+            for (const auto& d : plan) {
+                if (d.status == DeliveryStatus::failed) {
+                    unsent.insert(d.handle);
+                }
+            }
+            std::erase_if(record, [&](const SentEntry& e) { return e.date == today && unsent.contains(e.person); });
+            write_file_atomic(mine, render_sent(record, header));
+            try {
+                commit_and_push_alone(remote, mine, "async: remind " + today + ", claims of unsent reminders withdrawn");
+            } catch (const Error&) {
+                // The claim stays: no second mail today rather than two.
+            }
+        }
+        return plan;
+    }
+    throw Error{ErrorKind::environment,
+                "cannot record the reminders: the remote '" + remote.remote + "' kept moving",
+                "nothing was sent; run 'async remind --mail' again"};
+}
+
+} // namespace
+
+std::vector<Delivery> deliver_reminders(const Workspace& ws, const Config& config,
+                                        const std::vector<Reminder>& reminders, TimePoint now,
+                                        DeliveryMode mode, std::string_view sender) {
+    MailSettings mail = mail_settings(config);
+    std::optional<LogLock> lock;
+    if (mode == DeliveryMode::send) {
+        lock.emplace(ws);
+    }
+    std::string today = format_local_date(now);
+    if (mode == DeliveryMode::send && !sender.empty()) {
+        std::optional<TeamRemote> remote;
+        try {
+            remote = team_remote(ws);
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::environment) {
+                throw;
+            }
+            // No git on this machine: nothing to share through, as before there was a record.
+        }
+        if (remote) {
+            return deliver_shared(ws, *remote, normalize_handle(sender), reminders, mail, now);
+        }
+    }
+    std::vector<SentEntry> log = load_sent(ws);
+    std::string oldest = format_local_date(now - std::chrono::hours{24 * k_log_days});
+    std::erase_if(log, [&](const SentEntry& e) { return e.date < oldest; });
+    std::set<std::string> sent_today;
+    for (const auto& e : log) {
+        if (e.date == today) {
+            sent_today.insert(e.person + "\n" + e.item);
+        }
+    }
+    if (mode == DeliveryMode::dry_run && !sender.empty()) {
+        std::set<std::string> shared = shared_sent_on(ws, today);
+        sent_today.insert(shared.begin(), shared.end());
+    }
+    std::vector<Delivery> out = plan_deliveries(reminders, sent_today, mail, now);
+    if (mode == DeliveryMode::dry_run) {
+        return out;
+    }
+    for (auto& d : out) {
+        if (d.status != DeliveryStatus::would_send) {
             continue;
         }
-        d.status = DeliveryStatus::sent;
-        for (const auto& item : d.items) {
-            log.push_back(SentEntry{r.person.handle, item.key, today});
+        send(d, mail);
+        if (d.status == DeliveryStatus::sent) {
+            for (const auto& item : d.items) {
+                log.push_back(SentEntry{d.handle, item.key, today});
+            }
+            save_sent(ws, log); // after every message, so a later failure never causes a resend
         }
-        save_sent(ws, log); // after every message, so a later failure never causes a resend
-        out.push_back(std::move(d));
     }
     return out;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // `async sync`: commit my changes to the workspace's files, `git pull --rebase`, push. Git is
 // always run with an argument vector; a conflict stops in git's own rebase state, nothing lost.
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -57,6 +58,33 @@ struct SyncResult {
     std::vector<std::string> conflicts; // non-empty: stopped in a rebase (paths relative to top)
     std::vector<std::string> merged_boxes; // files whose conflicting task boxes were merged (relative to top)
 };
+
+// The remote a workspace's shared records (remind's sent mails) travel through: the repository,
+// the branch's upstream (or the only remote, "origin" first, as sync chooses).
+struct TeamRemote {
+    std::string top;    // the top of the working tree
+    std::string remote; // "origin"
+    std::string branch; // the remote's branch, "main"
+};
+
+// The remote of the repository around ws, or nullopt when there is none to share through: no
+// repository, no commit yet, HEAD detached, no remote, or several and none chosen. Throws
+// Error{environment} when git cannot be run.
+std::optional<TeamRemote> team_remote(const Workspace& ws);
+
+// Brings the remote's commits in as sync does (`git pull --rebase --autostash`; nothing when the
+// remote has no such branch yet). Throws Error{environment} when the remote cannot be reached or
+// the pull fails, Error{no} when a rebase is under way or the pull stopped on a conflict (the
+// rebase is then aborted: the repository is as it was).
+void pull_team(const TeamRemote& remote);
+
+// Commits the file at path (absolute, inside the working tree) alone with message and pushes
+// HEAD to the remote's branch. True when the push succeeded. When it was refused (a teammate
+// pushed first) the commit is taken back (`git reset --keep HEAD~1`: the file is as before it,
+// other local changes kept) and false is returned, so the caller pulls and decides again.
+// Throws Error{environment} when the commit fails or cannot be taken back.
+bool commit_and_push_alone(const TeamRemote& remote, const std::filesystem::path& path,
+                           const std::string& message);
 
 // Runs the sync flow in the git repository around ws: stage k_team_paths (layout.hpp), commit them alone
 // with sync_commit_message, `git pull --rebase --autostash` from the branch's upstream (or the

@@ -13,6 +13,8 @@
 //   checkins/<period>/<handle>/replies/<file>.md   a comment on it (a reply)
 //   people/<handle>/inbox/…, *.md       captured items
 //   people/<handle>/state.toml          that person's triage decisions
+//   people/<handle>/actions.md          that person's captured actions (`actions add`), an item
+//   people/<handle>/reminded.toml       the reminder mails that person's `remind --mail` sent
 //   .async/config.toml, .async/templates/…
 //
 // Every .md file under a section is indexed (its default type comes from where it lies);
@@ -65,6 +67,7 @@ enum class FileKind {
     transcript,  // indexed with its bundle's document for search
     attachment,  // any other file in an attachments/ folder
     inbox_state, // people/<handle>/state.toml
+    reminded,    // people/<handle>/reminded.toml
     config,      // .async/config.toml
     template_file, // .async/templates/…
     other,       // not the workspace's (README.md at the root, code, hidden files)
@@ -90,7 +93,7 @@ bool is_document(FileKind kind);
 std::string_view default_type(FileKind kind);
 
 // What a message calls a file of kind: "document", "meeting", "reply", "response", "summary",
-// "check-in", "item", "attachment" (transcripts too), "inbox state", "config", "template", or
+// "check-in", "item", "attachment" (transcripts too), "inbox state", "reminder record", "config", "template", or
 // "file" for one that is not the workspace's.
 std::string_view kind_noun(FileKind kind);
 
@@ -154,6 +157,12 @@ std::filesystem::path checkin_file(const std::filesystem::path& root, std::strin
 std::filesystem::path inbox_dir(const std::filesystem::path& root, std::string_view handle);
 std::filesystem::path inbox_state_file(const std::filesystem::path& root, std::string_view handle);
 
+// root/people/<handle>/actions.md: the capture file `actions add` writes without --in (an item,
+// indexed like any people/ Markdown file).
+std::filesystem::path actions_file(const std::filesystem::path& root, std::string_view handle);
+// root/people/<handle>/reminded.toml: the reminder mails that person's `remind --mail` sent,
+// committed so every clone of the workspace sends each mail once (remind.hpp).
+std::filesystem::path reminded_file(const std::filesystem::path& root, std::string_view handle);
 // True when the workspace-relative path rel is a file directly in someone's inbox folder
 // (people/<handle>/inbox/<file>).
 bool is_inbox_file(std::string_view rel);

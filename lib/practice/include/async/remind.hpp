@@ -1,8 +1,9 @@
 #pragma once
 // Reminders: what each team member owes (reviews, meeting responses, a missing check-in,
 // overdue actions), rendered as one RFC 5322 message per person and sent through
-// `sendmail -t -oi` (config [mail]); .async/local/reminded.toml records what was sent so the
-// same reminder never goes out twice on the same day.
+// `sendmail -t -oi` (config [mail]); the committed people/<handle>/reminded.toml of every
+// sender (in a git workspace with a remote) or .async/local/reminded.toml records what was
+// sent, so the same reminder never goes out twice on the same day.
 #include <async/clock.hpp>
 #include <async/config.hpp>
 
@@ -70,12 +71,24 @@ struct Delivery {
 enum class DeliveryMode { send, dry_run };
 
 // For each reminder with items not yet reminded today (local date of now): renders the message
-// and, in DeliveryMode::send, pipes it to sendmail and records the items in
-// .async/local/reminded.toml (under a lock, so two runs at once never both send). A refused
-// address or a failed sendmail is reported in its Delivery and does not stop the others.
-// Throws Error{usage} for missing [mail] from, Error{data} for an unreadable log.
+// and, in DeliveryMode::send, pipes it to sendmail and records the items (under an flock on
+// .async/local/reminded.lock, so two runs in one clone never both send). A refused address or
+// a failed sendmail is reported in its Delivery and does not stop the others.
+//
+// Where the record is: with a sender (my handle) and a workspace in a git repository with a
+// remote (sync's team_remote), the team's committed records people/<handle>/reminded.toml,
+// shared by every clone: pull; read every record (and this machine's old local log); claim the
+// items nobody reminded today in my own record, commit it alone and push; when the push is
+// refused, take the claim commit back, pull and decide again (another clone's claim for the same
+// person and item wins); only once my push succeeded, send. Pushes are linear, so one clone wins
+// each item. A mail sendmail refused has its claims withdrawn (commit and push, best effort).
+// Without a sender or a remote: .async/local/reminded.toml, this machine's log. In dry_run the
+// shared records count as well, and nothing is pulled or written.
+// Throws Error{usage} for missing [mail] from, Error{data} for an unreadable record,
+// Error{environment} when git fails or the remote kept moving for 12 claims, Error{no} when the
+// pull stopped on a conflict.
 std::vector<Delivery> deliver_reminders(const Workspace& ws, const Config& config,
                                         const std::vector<Reminder>& reminders, TimePoint now,
-                                        DeliveryMode mode);
+                                        DeliveryMode mode, std::string_view sender = {});
 
 } // namespace async
