@@ -69,7 +69,9 @@ void run_search(Context& ctx, const SearchOptions& opts) {
         for (const auto& h : hits) {
             out += styled(ctx, h.doc.id, "33") + "  " + sanitize_for_terminal(h.doc.type, Newlines::flatten) + "  " +
                    sanitize_for_terminal(h.doc.title, Newlines::flatten) + "  " + styled(ctx, h.doc.path, "2") + "\n";
-            out += "    " + render_snippet(ctx, h.snippet) + "\n";
+            if (!h.snippet.empty()) { // a query of field terms only has no text to show
+                out += "    " + render_snippet(ctx, h.snippet) + "\n";
+            }
         }
         ctx.print(out);
     }
@@ -82,7 +84,7 @@ void run_search(Context& ctx, const SearchOptions& opts) {
 
 void add_search_command(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<SearchOptions>();
-    auto* cmd = app.add_subcommand("search", "Full-text search: words, \"phrases\", OR, -not, prefix*");
+    auto* cmd = app.add_subcommand("search", "Full-text search: words, \"phrases\", OR, -not, prefix*, tag:, type:, author:, status:");
     // A word starting with '-' would read as a flag: quote the query ('pricing -draft') or
     // put it after --.
     cmd->add_option("QUERY", opts->words, "What to find; quote it when it has -exclusions: 'pricing -draft'")

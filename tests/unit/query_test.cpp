@@ -117,7 +117,7 @@ Strings listed(Index& index, const async::ListFilter& filter) {
 }
 
 const std::string k_search_hint =
-    "search takes words, \"exact phrases\", OR between alternatives, -word to exclude, prefix*";
+    "search takes words, \"exact phrases\", OR between alternatives, -word to exclude, prefix*, and tag:, type:, author:, status:";
 
 } // namespace
 
@@ -189,6 +189,40 @@ TEST_CASE("query::to_fts_query") {
             CHECK(e.kind() == ErrorKind::usage);
             CHECK(std::string{e.what()} == message);
             CHECK(e.hint() == k_search_hint);
+        }
+    }
+
+    SUBCASE("field terms") {
+        auto q = async::parse_search_query("pricing tag:web -TAG:draft Type:decision author:Bob status:open");
+        CHECK(q.fts == "(\"pricing\")");
+        REQUIRE(q.fields.size() == 5);
+        CHECK((q.fields[0].field == "tag" && q.fields[0].value == "web" && !q.fields[0].negated));
+        CHECK((q.fields[1].field == "tag" && q.fields[1].value == "draft" && q.fields[1].negated));
+        CHECK((q.fields[2].field == "type" && q.fields[2].value == "decision"));
+        CHECK((q.fields[3].field == "author" && q.fields[3].value == "bob")); // a handle: lower-case
+        CHECK((q.fields[4].field == "status" && q.fields[4].value == "open"));
+        // Fields only: a listing, no FTS query.
+        CHECK(async::parse_search_query("tag:web").fts.empty());
+        CHECK(async::parse_search_query("-tag:web").fields.size() == 1);
+        // Other words with a colon stay words; a quoted field is a phrase.
+        CHECK(async::to_fts_query("title:zebra 10:30 http://x") == "(\"title:zebra\" AND \"10:30\" AND \"http://x\")");
+        CHECK(async::to_fts_query("\"tag:web\"") == "(\"tag:web\")");
+        CHECK(async::parse_search_query("\"tag:web\"").fields.empty());
+        // The value is a parameter of the SQL, never part of it; FTS5 never sees it.
+        auto hostile = async::parse_search_query("x tag:'); DROP TABLE docs;--");
+        CHECK(hostile.fts == "(\"x\" AND \"DROP\" AND \"TABLE\" AND \"docs;--\")");
+        CHECK(hostile.fields.front().value == "');");
+        for (const auto& [input, message] : std::vector<std::pair<std::string, std::string>>{
+                 {"tag:", "'tag:' needs a value, as in tag:web"},
+                 {"a author:", "'author:' needs a value, as in author:bob"},
+                 {"tag:web OR x", "OR joins words, not field terms such as tag:web (every field term must hold)"},
+                 {"x OR tag:web", "OR joins words, not field terms such as tag:web (every field term must hold)"},
+                 {"-x tag:web", "a search needs at least one word to find, not only words to exclude"},
+             }) {
+            CAPTURE(input);
+            auto e = error_of([&] { async::parse_search_query(input); });
+            CHECK(e.kind() == ErrorKind::usage);
+            CHECK(std::string{e.what()} == message);
         }
     }
 

@@ -155,6 +155,7 @@ struct Term {
     bool prefix = false;
     bool negated = false;
     bool is_or = false;
+    std::optional<FieldTerm> field;
 };
 
 std::string fts_term(const Term& t) {
@@ -168,7 +169,37 @@ std::string fts_term(const Term& t) {
 
 Error query_error(const std::string& message) {
     return Error{ErrorKind::usage, message,
-                 "search takes words, \"exact phrases\", OR between alternatives, -word to exclude, prefix*"};
+                 "search takes words, \"exact phrases\", OR between alternatives, -word to exclude, prefix*, and tag:, type:, author:, status:"};
+}
+
+constexpr std::string_view k_fields[] = {"tag", "type", "author", "status"};
+
+// The field term a word is (tag:web), or nullopt for an ordinary word (http://x, 10:30).
+std::optional<FieldTerm> field_term(std::string_view word) {
+    auto colon = word.find(':');
+    if (colon == std::string_view::npos) {
+        return std::nullopt;
+    }
+    std::string name = to_lower_ascii(word.substr(0, colon));
+    if (std::find(std::begin(k_fields), std::end(k_fields), name) == std::end(k_fields)) {
+        return std::nullopt;
+    }
+    FieldTerm f{name, std::string{word.substr(colon + 1)}, false};
+    if (f.value.empty()) {
+        throw query_error("'" + name + ":' needs a value, as in " + name +
+                          (name == "tag" ? ":web" : name == "type" ? ":decision" : name == "author" ? ":bob" : ":open"));
+    }
+    if (name == "author") {
+        f.value = to_lower_ascii(f.value);
+    }
+    return f;
+}
+
+// The SQL condition (on docs d) of a field term, with its parameter.
+std::string field_condition(const FieldTerm& f, std::vector<std::string>& params) {
+    params.push_back(f.value);
+    std::string condition = f.field == "tag" ? "d.rowid IN (SELECT doc FROM tags WHERE tag = ?)" : "d." + f.field + " = ?";
+    return f.negated ? "NOT (" + condition + ")" : condition;
 }
 
 } // namespace
@@ -296,6 +327,11 @@ std::vector<DocSummary> children_of(Index& index, const DocSummary& doc) try {
 }
 
 std::string to_fts_query(std::string_view query) {
+    return parse_search_query(query).fts;
+}
+
+SearchQuery parse_search_query(std::string_view query) {
+    SearchQuery parsed;
     std::vector<Term> terms;
     std::size_t i = 0;
     if (query.size() > 4096) {
@@ -336,6 +372,8 @@ std::string to_fts_query(std::string_view query) {
             i = end == std::string_view::npos ? query.size() : end;
             if (!t.negated && t.text == "OR") {
                 t.is_or = true;
+            } else if ((t.field = field_term(t.text))) {
+                t.field->negated = t.negated;
             } else if (t.text.ends_with("*")) {
                 t.text.pop_back();
                 t.prefix = true;
@@ -352,7 +390,16 @@ std::string to_fts_query(std::string_view query) {
     std::vector<std::vector<const Term*>> groups;
     std::vector<const Term*> negatives;
     bool pending_or = false;
-    for (const auto& t : terms) {
+    for (std::size_t n = 0; n < terms.size(); ++n) {
+        const Term& t = terms[n];
+        bool beside_field = (n > 0 && terms[n - 1].field) || (n + 1 < terms.size() && terms[n + 1].field);
+        if (t.is_or && beside_field) {
+            throw query_error("OR joins words, not field terms such as tag:web (every field term must hold)");
+        }
+        if (t.field) {
+            parsed.fields.push_back(*t.field);
+            continue;
+        }
         if (t.is_or) {
             if (groups.empty() || pending_or) {
                 throw query_error("OR needs a word on each side");
@@ -378,6 +425,9 @@ std::string to_fts_query(std::string_view query) {
         throw query_error("OR needs a word on each side");
     }
     if (groups.empty()) {
+        if (!parsed.fields.empty() && negatives.empty()) {
+            return parsed; // fields only: a listing
+        }
         throw query_error(negatives.empty() ? "empty search query" : "a search needs at least one word to find, not only words to exclude");
     }
     std::string out = "(";
@@ -397,7 +447,8 @@ std::string to_fts_query(std::string_view query) {
     for (const auto* n : negatives) {
         out += " NOT " + fts_term(*n);
     }
-    return out;
+    parsed.fts = std::move(out);
+    return parsed;
 }
 
 namespace {
@@ -449,17 +500,35 @@ std::optional<std::vector<std::pair<std::int64_t, double>>> best_candidates(SQLi
 } // namespace
 
 std::vector<SearchHit> search(Index& index, std::string_view query, const SearchFilter& filter) try {
-    std::string match = to_fts_query(query);
-    std::string where = "WHERE fts MATCH ?";
-    std::vector<std::string> params{match};
+    SearchQuery parsed = parse_search_query(query);
+    const std::string& match = parsed.fts;
+    std::string fields;
+    std::vector<std::string> field_params;
     if (filter.type) {
-        where += " AND d.type = ?";
-        params.push_back(*filter.type);
+        parsed.fields.push_back({"type", *filter.type, false});
     }
     if (filter.author) {
-        where += " AND d.author = ?";
-        params.push_back(*filter.author);
+        parsed.fields.push_back({"author", *filter.author, false});
     }
+    for (const auto& f : parsed.fields) {
+        fields += " AND " + field_condition(f, field_params);
+    }
+    if (match.empty()) {
+        // Fields only: the documents that match them, newest first, as a listing.
+        std::string tail = "ORDER BY d.created DESC, d.path";
+        if (filter.limit > 0) {
+            tail += " LIMIT " + std::to_string(filter.limit);
+        }
+        std::vector<SearchHit> hits;
+        for (auto& doc : query_docs(db_of(index), "1" + fields, field_params, tail)) {
+            hits.push_back(SearchHit{std::move(doc), {}, 0});
+        }
+        fill_lists_of(db_of(index), hits);
+        return hits;
+    }
+    std::string where = "WHERE fts MATCH ?" + fields;
+    std::vector<std::string> params{match};
+    params.insert(params.end(), field_params.begin(), field_params.end());
     const std::string columns = std::string{"SELECT "} + k_doc_columns + ", snippet(fts, -1, char(2), char(3), '…', 16)";
     const std::string from = " FROM fts JOIN docs d ON d.rowid = fts.rowid ";
     auto read_hit = [](SQLite::Statement& st) {
@@ -473,7 +542,7 @@ std::vector<SearchHit> search(Index& index, std::string_view query, const Search
     try {
         std::optional<std::vector<std::pair<std::int64_t, double>>> candidates;
         if (filter.limit > 0) {
-            candidates = best_candidates(db_of(index), where, params, filter.type || filter.author, filter.limit);
+            candidates = best_candidates(db_of(index), where, params, !parsed.fields.empty(), filter.limit);
         }
         if (candidates) {
             // Snippets and docs rows for the few candidates only, each found by its rowid (and

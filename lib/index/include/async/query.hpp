@@ -71,11 +71,32 @@ struct SearchHit {
     double rank = 0;        // bm25: lower is better
 };
 
-// Translates the user's query language (words, "phrases", OR, -not, prefix*) to FTS5 syntax.
-// Throws Error{usage} with a message in our words for malformed queries.
+// A field term of the query language: tag:web, type:decision, author:bob, status:open, each
+// negated with a leading '-' (-tag:draft). Field names are case-insensitive; the value is
+// compared as written (author: as a handle, lower-case).
+struct FieldTerm {
+    std::string field; // "tag", "type", "author", "status"
+    std::string value;
+    bool negated = false;
+};
+
+struct SearchQuery {
+    std::string fts;               // the words in FTS5 syntax; empty when the query is fields only
+    std::vector<FieldTerm> fields; // every one must hold (AND), in the order written
+};
+
+// Translates the user's query language (words, "phrases", OR, -not, prefix*, and the field
+// terms) to FTS5 syntax and field terms. Throws Error{usage} with a message in our words for
+// malformed queries: among them OR beside a field term, an empty field value, and a query
+// with nothing to find (no word and no field).
+SearchQuery parse_search_query(std::string_view query);
+
+// The FTS5 part of parse_search_query (empty for a query of fields only).
 std::string to_fts_query(std::string_view query);
 
-// Ranked full-text search (title weighted above body and transcripts).
+// Ranked full-text search (title weighted above body and transcripts), narrowed by the query's
+// field terms and filter; a query of field terms only lists the documents that match them,
+// newest first, without a snippet.
 std::vector<SearchHit> search(Index& index, std::string_view query, const SearchFilter& filter);
 
 enum class ActionState { open, done, all };
