@@ -35,13 +35,16 @@ constexpr std::array<std::pair<std::string_view, CompletionKind>, 9> k_kinds{{
 }};
 
 // The keys async reads, for `config set` (people.HANDLE.* come from the team's own tables).
-constexpr std::array<std::pair<std::string_view, std::string_view>, 11> k_known_keys{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 14> k_known_keys{{
     {"checkin.day", "the weekly check-in day (mon..sun, default fri)"},
     {"checkin.questions", "the questions of the check-in template (an array)"},
     {"checkin.repos", "git repositories my check-in lists commits from (an array)"},
     {"core.editor", "the editor when neither VISUAL nor EDITOR is set"},
     {"mail.from", "the From: address of reminders"},
     {"mail.sendmail", "the sendmail program (or an array with its arguments)"},
+    {"publish.base_url", "the URL the published site is served from"},
+    {"publish.dir", "the folder async publish writes the site into"},
+    {"publish.title", "the published site's title (default: team.name)"},
     {"team.name", "the team's name"},
     {"trust.workspaces", "workspaces whose committed config may name programs (user config)"},
     {"user.handle", "my handle"},
