@@ -140,6 +140,7 @@ void add_hook_command(CLI::App& app, Context& ctx);
 void add_sync_command(CLI::App& app, Context& ctx);
 void add_checkin_command(CLI::App& app, Context& ctx);
 void add_publish_command(CLI::App& app, Context& ctx);
+void add_attach_command(CLI::App& app, Context& ctx);
 void add_agenda_command(CLI::App& app, Context& ctx);
 void add_calendar_command(CLI::App& app, Context& ctx);
 void add_remind_command(CLI::App& app, Context& ctx);

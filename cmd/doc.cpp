@@ -11,6 +11,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+
 namespace fs = std::filesystem;
 
 namespace async::cmd {
@@ -23,8 +25,30 @@ struct DocNewOptions {
     std::string due;
     bool has_due = false;
     std::vector<std::string> tags;
+    std::vector<std::string> attach;
     BodyFlags body;
 };
+
+// Says what was copied and prints "ID PATH", updating the index for the document and the
+// folders of its attachments.
+void print_with_attachments(Context& ctx, const Written& written) {
+    std::vector<fs::path> folders;
+    for (const auto& copy : written.attached) {
+        ctx.notice("attached " + ctx.shown_path(copy));
+        if (std::find(folders.begin(), folders.end(), copy.parent_path()) == folders.end()) {
+            folders.push_back(copy.parent_path());
+        }
+    }
+    print_written(ctx, written, folders);
+}
+
+std::vector<fs::path> attach_paths(const std::vector<std::string>& attach) {
+    std::vector<fs::path> out;
+    for (const auto& a : attach) {
+        out.push_back(fs::absolute(a));
+    }
+    return out;
+}
 
 void run_doc_new(Context& ctx, const DocNewOptions& opts) {
     NewWriteup request;
@@ -43,6 +67,7 @@ void run_doc_new(Context& ctx, const DocNewOptions& opts) {
     if (opts.has_due) {
         request.due = resolve_date(ctx, opts.due, DateRole::deadline, "due");
     }
+    request.attachments = attach_paths(opts.attach);
     request.body = body_input(opts.body);
     bool whole_document = request.body.file_text && trim(*request.body.file_text).starts_with("+++");
     if (request.title.empty() && !whole_document) {
@@ -52,11 +77,12 @@ void run_doc_new(Context& ctx, const DocNewOptions& opts) {
         throw Error{ErrorKind::usage, "the title is too long (over 500 bytes)"};
     }
     warn_unknown_people(ctx, request.reviewers, "--reviewers");
-    print_written(ctx, create_writeup(ctx.session(), request));
+    print_with_attachments(ctx, create_writeup(ctx.session(), request));
 }
 
 struct DocReplyOptions {
     std::string ref;
+    std::vector<std::string> attach;
     BodyFlags body;
 };
 
@@ -66,8 +92,7 @@ void run_doc_reply(Context& ctx, const DocReplyOptions& opts) {
     if (doc.status == "closed") {
         ctx.notice("note: '" + sanitize_for_terminal(doc.title, Newlines::flatten) + "' is closed; replying anyway");
     }
-    Written written = create_reply(ctx.session(), doc, body);
-    print_written(ctx, written);
+    print_with_attachments(ctx, create_reply(ctx.session(), doc, body, attach_paths(opts.attach)));
 }
 
 struct DocCloseOptions {
@@ -129,12 +154,16 @@ void add_doc_command(CLI::App& app, Context& ctx) {
         ->each([opts](const std::string&) { opts->has_due = true; });
     add->add_option("--tag", opts->tags, "A tag (repeatable, or a,b)")->type_name("TAG")->delimiter(',')
         ->allow_extra_args(false);
+    add->add_option("-a,--attach", opts->attach, "A file to copy into attachments/ and link (repeatable)")
+        ->type_name("FILE")->allow_extra_args(false);
     add_body_flags(*add, opts->body);
     add->callback([&ctx, opts] { run_doc_new(ctx, *opts); });
 
     auto reply_opts = std::make_shared<DocReplyOptions>();
     auto* reply = doc->add_subcommand("reply", "Write my reply (feedback) to a document in the editor");
     reply->add_option("REF", reply_opts->ref, "The document: an id, an id prefix (4+ characters) or a path")->required();
+    reply->add_option("-a,--attach", reply_opts->attach, "A file to copy beside the reply and link (repeatable)")
+        ->type_name("FILE")->allow_extra_args(false);
     add_body_flags(*reply, reply_opts->body);
     reply->callback([&ctx, reply_opts] { run_doc_reply(ctx, *reply_opts); });
 

@@ -10,6 +10,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+
 namespace fs = std::filesystem;
 
 namespace async::cmd {
@@ -61,7 +63,13 @@ struct RefOptions {
     BodyFlags body;
 };
 
-void run_respond(Context& ctx, const RefOptions& opts) {
+struct RespondOptions {
+    std::string ref;
+    std::vector<std::string> attach;
+    BodyFlags body;
+};
+
+void run_respond(Context& ctx, const RespondOptions& opts) {
     BodyInput body = body_input(opts.body);
     DocSummary meeting = resolve_ref(ctx.index(), opts.ref, fs::current_path());
     if (!meeting.participants.empty() &&
@@ -69,12 +77,23 @@ void run_respond(Context& ctx, const RefOptions& opts) {
         ctx.notice("note: you are not a participant of '" + sanitize_for_terminal(meeting.title, Newlines::flatten) +
                    "'; responding anyway");
     }
-    Response r = respond_to_meeting(ctx.session(), meeting, body);
+    std::vector<fs::path> attachments;
+    for (const auto& a : opts.attach) {
+        attachments.push_back(fs::absolute(a));
+    }
+    Response r = respond_to_meeting(ctx.session(), meeting, body, attachments);
+    std::vector<fs::path> folders;
+    for (const auto& copy : r.attached) {
+        ctx.notice("attached " + ctx.shown_path(copy));
+        if (std::find(folders.begin(), folders.end(), copy.parent_path()) == folders.end()) {
+            folders.push_back(copy.parent_path());
+        }
+    }
     if (r.outcome == ResponseOutcome::unchanged) {
         ctx.notice("no changes to " + ctx.shown_path(r.path));
         return;
     }
-    print_written(ctx, Written{r.id, r.path});
+    print_written(ctx, Written{r.id, r.path}, folders);
 }
 
 void run_status(Context& ctx, const RefOptions& opts) {
@@ -123,9 +142,12 @@ void add_meeting_command(CLI::App& app, Context& ctx) {
     add_body_flags(*open, open_opts->body);
     open->callback([&ctx, open_opts] { run_open(ctx, *open_opts); });
 
-    auto respond_opts = std::make_shared<RefOptions>();
+    auto respond_opts = std::make_shared<RespondOptions>();
     auto* respond = meeting->add_subcommand("respond", "Write (or edit) my response, one section per agenda item");
     respond->add_option("REF", respond_opts->ref, k_ref_help)->required();
+    respond->add_option("-a,--attach", respond_opts->attach,
+                        "A file (a voice note…) to copy beside the response and link (repeatable)")
+        ->type_name("FILE")->allow_extra_args(false);
     add_body_flags(*respond, respond_opts->body);
     respond->callback([&ctx, respond_opts] { run_respond(ctx, *respond_opts); });
 

@@ -1,4 +1,4 @@
-// async publish -o DIR [--title T] [--base-url URL]: the internal blog as a static HTML site.
+// async publish [-o DIR] [--title T] [--base-url URL]: the internal blog as a static HTML site.
 #include "command.hpp"
 
 #include <async/json.hpp>
@@ -13,14 +13,28 @@ struct PublishCommandOptions {
     std::string out;
     std::string title;
     std::string base_url;
+    bool has_out = false;
+    bool has_title = false;
+    bool has_base_url = false;
 };
 
 void run_publish(Context& ctx, const PublishCommandOptions& opts) {
     const Workspace& ws = ctx.workspace(); // applies -C first, so a relative -o follows it
-    PublishOptions options;
-    options.out_dir = std::filesystem::absolute(opts.out);
-    options.title = opts.title;
-    options.base_url = opts.base_url;
+    PublishFlags flags;
+    if (opts.has_out) {
+        flags.out_dir = std::filesystem::absolute(opts.out);
+    }
+    if (opts.has_title) {
+        flags.title = opts.title;
+    }
+    if (opts.has_base_url) {
+        flags.base_url = opts.base_url;
+    }
+    std::optional<std::filesystem::path> home;
+    if (auto h = ctx.env().home()) {
+        home = *h;
+    }
+    PublishOptions options = publish_options(ctx.config(), ws.root(), home, flags);
     PublishStats stats = publish_site(ctx.index(), ws, options);
     for (const auto& w : stats.warnings) {
         ctx.warn(w);
@@ -46,12 +60,17 @@ void run_publish(Context& ctx, const PublishCommandOptions& opts) {
 void add_publish_command(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<PublishCommandOptions>();
     auto* cmd = app.add_subcommand("publish", "Write the internal blog: a static HTML site with an Atom feed");
-    cmd->add_option("-o,--output", opts->out, "Folder to write the site into (new, empty, or an earlier publish)")
+    cmd->add_option("-o,--output", opts->out,
+                    "Folder to write the site into (new, empty, or an earlier publish; default: publish.dir)")
         ->type_name("DIR")
-        ->required();
-    cmd->add_option("--title", opts->title, "Site title (default: the workspace folder's name)")->type_name("TEXT");
-    cmd->add_option("--base-url", opts->base_url, "URL the site is served from, for absolute links in the feed")
-        ->type_name("URL");
+        ->each([opts](const std::string&) { opts->has_out = true; });
+    cmd->add_option("--title", opts->title, "Site title (default: publish.title, team.name, the workspace folder's name)")
+        ->type_name("TEXT")
+        ->each([opts](const std::string&) { opts->has_title = true; });
+    cmd->add_option("--base-url", opts->base_url,
+                    "URL the site is served from, for absolute links in the feed (default: publish.base_url)")
+        ->type_name("URL")
+        ->each([opts](const std::string&) { opts->has_base_url = true; });
     cmd->callback([&ctx, opts] { run_publish(ctx, *opts); });
 }
 

@@ -19,7 +19,7 @@ _async_types="doc decision sop onboarding post watercooler meeting response repl
 _async_value_options() { # command option
     case $1:$2 in
     doc:-t | doc:--template | doc:-r | doc:--reviewers | doc:-d | doc:--due | doc:--tag | \
-        doc:-m | doc:--message | doc:--file) return 0 ;;
+        doc:-m | doc:--message | doc:--file | doc:-a | doc:--attach) return 0 ;;
     list:--type | list:--author | list:--status | list:--tag | list:--since | list:--until | \
         list:--sort | list:-n | list:--limit) return 0 ;;
     search:--type | search:--author | search:-n | search:--limit) return 0 ;;
@@ -170,7 +170,7 @@ _async() {
         _async_compgen_words markdown html "$cur"
         return
         ;;
-    checkin:--file | checkin:-o | checkin:--output)
+    checkin:--file | checkin:-o | checkin:--output | doc:-a | doc:--attach)
         compopt -o filenames 2>/dev/null
         local IFS=$'\n'
         COMPREPLY=($(compgen -f -- "$cur"))
@@ -295,7 +295,7 @@ _async() {
             _async_compgen_words -C --json --color= -q --quiet -h --help --version "$cur"
             [[ ${COMPREPLY[*]} == --color= ]] && compopt -o nospace 2>/dev/null
         else
-            _async_compgen_words init doc meeting inbox config templates index list show edit search pick \
+            _async_compgen_words init doc meeting attach inbox config templates index list show edit search pick \
                 actions decisions check hook sync checkin publish agenda calendar remind help "$cur"
         fi
         ;;
@@ -320,7 +320,7 @@ _async() {
         reply | close | status)
             if [[ $cur == -* ]]; then
                 if [[ $sub == reply ]]; then
-                    _async_compgen_words -m --message --file -e --edit --no-edit -h --help "$cur"
+                    _async_compgen_words -a --attach -m --message --file -e --edit --no-edit -h --help "$cur"
                 elif [[ $sub == status ]]; then
                     _async_compgen_words --wide -h --help "$cur"
                 else
@@ -332,7 +332,7 @@ _async() {
             ;;
         new)
             if [[ $cur == -* ]]; then
-                _async_compgen_words -t --template -r --reviewers -d --due --tag \
+                _async_compgen_words -t --template -r --reviewers -d --due --tag -a --attach \
                     -m --message --file -e --edit --no-edit -h --help "$cur"
             fi
             ;;
@@ -392,6 +392,8 @@ _async() {
             if [[ $cur == -* ]]; then
                 if [[ $sub == status ]]; then
                     _async_compgen_words --wide -h --help "$cur"
+                elif [[ $sub == respond ]]; then
+                    _async_compgen_words -a --attach -m --message --file -e --edit --no-edit -h --help "$cur"
                 else
                     _async_compgen_words -m --message --file -e --edit --no-edit -h --help "$cur"
                 fi
@@ -440,6 +442,17 @@ _async() {
         if [[ $cur == -* ]]; then
             _async_compgen_words --type --author --status --tag --since --until --sort \
                 --reverse --all -n --limit --wide -h --help "$cur"
+        fi
+        ;;
+    attach)
+        if [[ $cur == -* ]]; then
+            _async_compgen_words -h --help "$cur"
+        elif ((${#args[@]} == 0)); then
+            _async_compgen_words $(_async_candidates ids -- "$cur") "$cur"
+        else
+            compopt -o filenames 2>/dev/null
+            local IFS=$'\n'
+            COMPREPLY=($(compgen -f -- "$cur"))
         fi
         ;;
     show | edit)
@@ -557,7 +570,7 @@ _async() {
         ;;
     help)
         _async_compgen_words init doc meeting inbox config templates index list show edit search pick \
-            actions decisions check hook sync checkin publish agenda calendar remind "$cur"
+            attach actions decisions check hook sync checkin publish agenda calendar remind "$cur"
         ;;
     check)
         if [[ $cur == -* ]]; then

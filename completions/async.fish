@@ -147,6 +147,10 @@ complete -c async -n '__async_at ""' -a config -d 'Read and write settings'
 complete -c async -n '__async_at ""' -a templates -d 'List templates and print one'
 complete -c async -n '__async_at ""' -a index -d 'Refresh the index, or check it matches the files'
 complete -c async -n '__async_at ""' -a meeting -d 'Async meetings: agenda, responses, summary'
+complete -c async -n '__async_at ""' -a attach -d 'Copy files into my document and link them'
+# async attach REF FILE…
+complete -c async -n '__async_at attach; and test (__async_positionals) -eq 0' -x -a '(__async_doc_ids)'
+complete -c async -n '__async_at attach; and test (__async_positionals) -ge 1' -r -F
 complete -c async -n '__async_at ""' -a inbox -d 'Everything that needs me; triage it'
 complete -c async -n '__async_at ""' -a list -d 'List documents with filters'
 complete -c async -n '__async_at ""' -a show -d 'Print a document with its replies and responses'
@@ -167,7 +171,7 @@ complete -c async -n '__async_at ""' -a agenda -d 'Upcoming deadlines grouped by
 complete -c async -n '__async_at ""' -a calendar -d 'Deadlines and the check-in day as iCalendar'
 complete -c async -n '__async_at ""' -a remind -d 'Who owes what; mail each person a reminder'
 complete -c async -n '__async_at ""' -a help -d 'Show the manual of a command'
-complete -c async -n '__async_at help' -x -a 'init doc meeting inbox checkin config templates index list show edit search pick actions decisions check agenda calendar remind hook sync publish'
+complete -c async -n '__async_at help' -x -a 'init doc meeting attach inbox checkin config templates index list show edit search pick actions decisions check agenda calendar remind hook sync publish'
 
 # async init [DIR] [--git] [--sample]
 complete -c async -n '__async_at init' -l git -d 'Also make it a git repository, hooks installed'
@@ -180,6 +184,7 @@ complete -c async -n '__async_at doc new' -s t -l template -x -a '(__async_compl
 complete -c async -n '__async_at doc new' -s r -l reviewers -x -a '(__async_handles)' -d 'People whose feedback is wanted (a,b)'
 complete -c async -n '__async_at doc new' -s d -l due -x -d 'Feedback deadline' -a 'today tomorrow yesterday eod eow now mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday +1d +2d +3d +1w +2w'
 complete -c async -n '__async_at doc new' -l tag -x -d 'A tag (repeatable)'
+complete -c async -n '__async_at doc new' -s a -l attach -r -F -d 'A file to copy into attachments/ and link'
 complete -c async -n '__async_at doc new' -s m -l message -x -d 'Body text (skips the editor)'
 complete -c async -n '__async_at doc new' -l file -r -F -d 'Body or whole document from PATH, or - for stdin'
 complete -c async -n '__async_at doc new' -s e -l edit -d 'Open the editor even with -m or --file'
@@ -192,6 +197,7 @@ complete -c async -n '__async_at doc' -a status -d 'Who answered, who is pending
 complete -c async -n '__async_at doc reply; and test (__async_positionals) -eq 0' -a '(__async_doc_ids)'
 complete -c async -n '__async_at doc close; and test (__async_positionals) -eq 0' -a '(__async_doc_ids)'
 complete -c async -n '__async_at doc status; and test (__async_positionals) -eq 0' -a '(__async_doc_ids)'
+complete -c async -n '__async_at doc reply' -s a -l attach -r -F -d 'A file to copy beside the reply and link'
 complete -c async -n '__async_at doc reply' -s m -l message -x -d 'Body text (skips the editor)'
 complete -c async -n '__async_at doc reply' -l file -r -F -d 'Body or whole reply from PATH, or - for stdin'
 complete -c async -n '__async_at doc reply' -s e -l edit -d 'Open the editor even with -m or --file'
@@ -224,6 +230,7 @@ complete -c async -n '__async_at meeting' -a close -d 'Compile the responses int
 complete -c async -n '__async_at meeting open' -s w -l with -x -a '(__async_handles)' -d 'Participants who must respond (a,b)'
 complete -c async -n '__async_at meeting open' -s d -l due -x -d 'Response deadline' -a 'today tomorrow yesterday eod eow now mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday +1d +2d +3d +1w +2w'
 complete -c async -n '__async_at meeting open' -s a -l attach -r -F -d 'A file to copy into attachments/ and link'
+complete -c async -n '__async_at meeting respond' -s a -l attach -r -F -d 'A file (a voice note) to copy beside the response and link'
 for sub in respond status close
     complete -c async -n "__async_at meeting $sub; and test (__async_positionals) -eq 0" -a '(__async_doc_ids meetings)'
 end
@@ -315,7 +322,7 @@ complete -c async -n '__async_at checkin' -s e -l edit -d 'Open the editor even 
 complete -c async -n '__async_at checkin' -l no-edit -d 'Write the pre-filled template without the editor'
 complete -c async -n '__async_at checkin digest' -l format -x -a 'markdown html' -d 'The format'
 complete -c async -n '__async_at checkin digest' -s o -l output -r -F -d 'Write to FILE instead of standard output'
-# async publish -o DIR [--title T] [--base-url URL]
+# async publish [-o DIR] [--title T] [--base-url URL]
 complete -c async -n '__async_at publish' -s o -l output -x -a '(__fish_complete_directories)' -d 'Folder to write the site into'
 complete -c async -n '__async_at publish' -l title -x -d 'Site title'
 complete -c async -n '__async_at publish' -l base-url -x -d 'URL the site is served from'

@@ -13,7 +13,7 @@ import harness
 SOURCE_DIR = Path(os.environ.get("ASYNC_SOURCE_DIR", Path(__file__).resolve().parents[2]))
 MAN_SOURCES = SOURCE_DIR / "man"
 COMPLETIONS = SOURCE_DIR / "completions"
-COMMANDS = {"actions", "agenda", "calendar", "check", "checkin", "config", "decisions", "doc", "edit", "help", "hook",
+COMMANDS = {"actions", "agenda", "attach", "calendar", "check", "checkin", "config", "decisions", "doc", "edit", "help", "hook",
             "inbox", "index", "init", "list", "meeting", "pick", "publish", "remind", "search", "show", "sync",
             "templates"}
 TYPES = {"doc", "decision", "sop", "onboarding", "post", "watercooler", "meeting", "response", "reply",
@@ -379,6 +379,10 @@ class CompletionCases:
         self.assertEqual(self.complete("async meeting "), {"open", "respond", "status", "close"})
         self.assertEqual(self.complete("async meeting open Sync --wi"), {"--with"})
         self.assertEqual(self.complete("async meeting open Sync --at"), {"--attach"})
+        self.assertEqual(self.complete("async meeting respond --at"), {"--attach"})
+        self.assertEqual(self.complete("async doc reply --at"), {"--attach"})
+        self.assertEqual(self.complete("async doc new Title --at"), {"--attach"})
+        self.assertIn(mid, self.complete("async attach ", cwd=ws))
         self.assertEqual(self.complete("async meeting open Sync --with ", cwd=ws), {"bob"})
         for sub in ("respond", "status", "close"):
             self.assertEqual(self.complete(f"async meeting {sub} ", cwd=ws), {mid})

@@ -94,20 +94,6 @@ TEST_CASE("meeting::compile_summary") {
     }
 }
 
-TEST_CASE("meeting::attachment_name") {
-    async_test::TempDir tmp{"meeting"};
-    std::ofstream{tmp.path() / "voice note.ogg"} << "x";
-    CHECK(async::attachment_name(tmp.path() / "voice note.ogg") == "voice note.ogg");
-    auto missing = error_of([&] { async::attachment_name(tmp.path() / "nope.ogg"); });
-    CHECK(missing.kind() == ErrorKind::usage);
-    CHECK(std::string{missing.what()}.find("no such file") != std::string::npos);
-    auto folder = error_of([&] { async::attachment_name(tmp.path()); });
-    CHECK(std::string{folder.what()}.find("not a regular file") != std::string::npos);
-    std::ofstream{tmp.path() / "tab\there.ogg"} << "x";
-    auto control = error_of([&] { async::attachment_name(tmp.path() / "tab\there.ogg"); });
-    CHECK(std::string{control.what()}.find("control characters") != std::string::npos);
-}
-
 TEST_CASE("meeting::require_meeting") {
     async::DocSummary doc;
     doc.type = "meeting";

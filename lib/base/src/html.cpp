@@ -5,6 +5,7 @@
 #include <md4c-html.h>
 #include <md4c.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -303,6 +304,26 @@ std::string markdown_to_html(std::string_view markdown, const IdResolver& resolv
         return "<pre>" + escape_html(input.view()) + "</pre>\n";
     }
     return post_process(sink.text, resolve_id, relative_url);
+}
+
+std::optional<std::string> base_url_problem(std::string_view url) {
+    std::string lowered = to_lower_ascii(url);
+    if (!lowered.starts_with("http://") && !lowered.starts_with("https://")) {
+        return "not an http(s) URL";
+    }
+    bool clean = std::none_of(url.begin(), url.end(), [](char c) {
+        auto b = static_cast<unsigned char>(c);
+        return b <= 0x20 || b == 0x7F || c == '"' || c == '\'' || c == '<' || c == '>' || c == '?' || c == '#' ||
+               c == '\\';
+    });
+    if (!clean) {
+        return "it holds blanks, quotes, a query or a fragment";
+    }
+    std::size_t host = url.find("://");
+    if (host + 3 >= url.size() || url[host + 3] == '/') {
+        return "it names no host";
+    }
+    return std::nullopt;
 }
 
 } // namespace async

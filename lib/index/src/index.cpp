@@ -879,7 +879,7 @@ public:
             m_update_fts->reset();
         } else {
             // A new index file stores transcripts as it meets them; refresh_extra joins them.
-            std::string extra = m_fresh ? std::string{} : transcripts_of(bundle, path);
+            std::string extra = m_fresh ? std::string{} : transcripts_of(path);
             if (m_fts != nullptr) {
                 m_fts->insert(id, std::move(title), std::move(md.plain), std::move(extra));
             } else {
@@ -943,16 +943,17 @@ public:
         }
     }
 
-    // The transcripts' text goes into the 'extra' column of the bundle document's search row.
-    void refresh_extra(const std::string& bundle) {
-        std::string owner = bundle + "/index.md";
+    // The transcripts' text goes into the 'extra' column of the search row of the document
+    // they belong to (layout's attachment_owner: a bundle's index.md, or a reply, response or
+    // check-in for the files in its own attachments/<stem>/).
+    void refresh_extra(const std::string& owner) {
         if (auto rowid = doc_rowid(owner)) {
             if (m_fts != nullptr) {
-                m_fts->set_extra(*rowid, transcripts_of(bundle, owner));
+                m_fts->set_extra(*rowid, transcripts_of(owner));
                 return;
             }
             SQLite::Statement st{m_db, "UPDATE fts SET extra = ? WHERE rowid = ?"};
-            st.bind(1, transcripts_of(bundle, owner));
+            st.bind(1, transcripts_of(owner));
             st.bind(2, *rowid);
             st.exec();
         }
@@ -960,7 +961,7 @@ public:
 
     void store_transcript(const std::string& path, const std::string& text) {
         m_store_transcript.bind(1, path);
-        m_store_transcript.bind(2, bundle_of(path));
+        m_store_transcript.bind(2, attachment_owner(path));
         m_store_transcript.bind(3, strip_transcript(text));
         m_store_transcript.exec();
         m_store_transcript.reset();
@@ -973,11 +974,8 @@ public:
     }
 
 private:
-    std::string transcripts_of(const std::string& bundle, const std::string& owner) {
-        if (owner != bundle + "/index.md") {
-            return {};
-        }
-        m_transcripts.bind(1, bundle);
+    std::string transcripts_of(const std::string& owner) {
+        m_transcripts.bind(1, owner);
         std::string out;
         while (m_transcripts.executeStep()) {
             out += m_transcripts.getColumn(0).getString();
@@ -1403,7 +1401,7 @@ void index_files(Writer& writer, ParseAhead& parsed, RefreshStats& stats, const 
             try {
                 if (f.kind == FileKind::transcript) {
                     writer.store_transcript(f.path, p.transcript);
-                    touched_bundles.push_back(bundle_of(f.path));
+                    touched_bundles.push_back(attachment_owner(f.path));
                 } else {
                     writer.store_document(f.path, *p.doc, p.md);
                     for (const auto& action : p.md.actions) {
@@ -1591,7 +1589,7 @@ RefreshStats update_paths(SQLite::Database& db, const fs::path& root, const std:
     for (const auto& path : removed) {
         writer.remove_doc(path);
         writer.remove_transcript(path);
-        touched_bundles.push_back(bundle_of(path));
+        touched_bundles.push_back(attachment_owner(path));
         forget_file.bind(1, path);
         forget_file.exec();
         forget_file.reset();
@@ -1899,7 +1897,7 @@ RefreshStats Index::refresh_once(RefreshMode mode, const Progress& progress) {
     for (const auto& path : gone) {
         writer.remove_doc(path);
         writer.remove_transcript(path);
-        touched_bundles.push_back(bundle_of(path));
+        touched_bundles.push_back(attachment_owner(path));
         forget_file.bind(1, path);
         forget_file.exec();
         forget_file.reset();

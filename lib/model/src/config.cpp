@@ -3,7 +3,9 @@
 #include <async/env.hpp>
 #include <async/document.hpp>
 #include <async/error.hpp>
+#include <async/html.hpp>
 #include <async/identity.hpp>
+#include <async/layout.hpp>
 #include <async/lock.hpp>
 #include <async/text.hpp>
 #include <async/workspace.hpp>
@@ -384,6 +386,25 @@ std::optional<std::string> Config::workspace_id() const {
     return std::nullopt;
 }
 
+std::optional<std::string> publish_dir_problem(std::string_view value) {
+    if (trim(value).empty()) {
+        return "it is empty";
+    }
+    if (std::any_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+        return "it holds control characters";
+    }
+    std::filesystem::path p = std::filesystem::path{std::string{value}}.lexically_normal();
+    if (p.is_absolute() || value.starts_with("~/")) {
+        return std::nullopt;
+    }
+    std::string first = p.begin() == p.end() ? std::string{} : p.begin()->string();
+    if (first.empty() || first == "." || first == ".." || first == ".async" ||
+        std::find(std::begin(k_sections), std::end(k_sections), first) != std::end(k_sections)) {
+        return "the site cannot go into the workspace's root, its document folders, .async/ or above it";
+    }
+    return std::nullopt;
+}
+
 void validate_config_value(std::string_view key, std::string_view value) {
     auto refuse = [&](std::string_view allowed) {
         throw Error{ErrorKind::usage,
@@ -410,6 +431,20 @@ void validate_config_value(std::string_view key, std::string_view value) {
     } else if (key == "workspace.id") {
         if (!is_workspace_id(value)) {
             refuse("a workspace id is 1 to 64 of 0-9, a-z, '_' and '-'");
+        }
+    } else if (key == "publish.base_url") {
+        if (auto why = base_url_problem(value)) {
+            throw Error{ErrorKind::usage,
+                        "invalid value '" + sanitize_for_terminal(value, Newlines::flatten) + "' for " + std::string{key} +
+                            ": " + *why,
+                        "use the site's address, such as https://intranet.example/blog/"};
+        }
+    } else if (key == "publish.dir") {
+        if (auto why = publish_dir_problem(value)) {
+            throw Error{ErrorKind::usage,
+                        "invalid value '" + sanitize_for_terminal(value, Newlines::flatten) + "' for " + std::string{key} +
+                            ": " + *why,
+                        "use a folder outside the documents, such as site or ~/public_html/blog"};
         }
     } else if (key == "mail.from" || (parts.size() == 3 && parts[0] == "people" && parts[2] == "email")) {
         if (auto why = address_problem(value)) {

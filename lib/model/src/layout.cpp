@@ -7,9 +7,26 @@
 namespace async {
 namespace {
 
-constexpr std::string_view k_media[] = {".ogg",  ".oga",  ".opus", ".mp3", ".m4a", ".wav",
-                                        ".flac", ".webm", ".mp4",  ".mkv", ".mov", ".m4v"};
-constexpr std::string_view k_audio[] = {".ogg", ".oga", ".opus", ".mp3", ".m4a", ".wav", ".flac"};
+struct MediaType {
+    std::string_view ext;
+    std::string_view mime;
+};
+
+// Audio first, then video; the MIME types podcast apps and browsers expect.
+constexpr MediaType k_media[] = {
+    {".ogg", "audio/ogg"},   {".oga", "audio/ogg"},   {".opus", "audio/ogg"},        {".mp3", "audio/mpeg"},
+    {".m4a", "audio/mp4"},   {".wav", "audio/wav"},   {".flac", "audio/flac"},       {".webm", "video/webm"},
+    {".mp4", "video/mp4"},   {".mkv", "video/x-matroska"}, {".mov", "video/quicktime"}, {".m4v", "video/mp4"},
+};
+
+const MediaType* media_type_of(std::string_view name) {
+    for (const auto& m : k_media) {
+        if (name.size() > m.ext.size() && name.ends_with(m.ext)) {
+            return &m;
+        }
+    }
+    return nullptr;
+}
 
 // rel without its extension (the last '.' of the file name on).
 std::string_view stem_of(std::string_view rel) {
@@ -214,13 +231,17 @@ std::optional<std::string> unreached_problem(std::string_view rel) {
 }
 
 bool is_media_file_name(std::string_view name) {
-    return std::any_of(std::begin(k_media), std::end(k_media),
-                       [&](std::string_view ext) { return name.size() > ext.size() && name.ends_with(ext); });
+    return media_type_of(name) != nullptr;
 }
 
 bool is_audio_file_name(std::string_view name) {
-    return std::any_of(std::begin(k_audio), std::end(k_audio),
-                       [&](std::string_view ext) { return name.size() > ext.size() && name.ends_with(ext); });
+    const MediaType* m = media_type_of(name);
+    return m != nullptr && m->mime.starts_with("audio/");
+}
+
+std::string_view media_type(std::string_view name) {
+    const MediaType* m = media_type_of(name);
+    return m == nullptr ? std::string_view{} : m->mime;
 }
 
 const std::vector<std::string>& transcript_extensions() {
@@ -230,8 +251,8 @@ const std::vector<std::string>& transcript_extensions() {
 
 std::vector<std::string> media_siblings(std::string_view rel) {
     std::vector<std::string> out;
-    for (auto ext : k_media) {
-        out.push_back(std::string{stem_of(rel)} + std::string{ext});
+    for (const auto& m : k_media) {
+        out.push_back(std::string{stem_of(rel)} + std::string{m.ext});
     }
     return out;
 }
@@ -258,6 +279,56 @@ std::filesystem::path summary_file(const std::filesystem::path& bundle_file) {
 
 std::filesystem::path attachments_dir(const std::filesystem::path& bundle_file) {
     return bundle_file.parent_path() / k_attachments;
+}
+
+namespace {
+
+// True for a bundle folder whose document is its index.md: docs/<b>, meetings/<b>.
+bool is_bundle_folder(const std::vector<std::string_view>& parts, std::size_t count) {
+    return count == 2 && (parts[0] == k_docs || parts[0] == k_meetings);
+}
+
+} // namespace
+
+std::string own_attachments_link(std::string_view rel) {
+    std::vector<std::string_view> parts = split(rel);
+    if (parts.size() < 2 || !is_section(parts.front()) || !parts.back().ends_with(".md") ||
+        parts.back().size() <= 3 || std::find(parts.begin(), parts.end(), k_attachments) != parts.end()) {
+        return {};
+    }
+    if (parts.back() == k_bundle_file && is_bundle_folder(parts, parts.size() - 1)) {
+        return std::string{k_attachments};
+    }
+    std::string_view stem = parts.back().substr(0, parts.back().size() - 3);
+    if (stem.front() == '.') {
+        return {};
+    }
+    return std::string{k_attachments} + "/" + std::string{stem};
+}
+
+std::string attachment_owner(std::string_view rel) {
+    std::vector<std::string_view> parts = split(rel);
+    auto at = std::find(parts.begin(), parts.end(), k_attachments);
+    if (at == parts.end() || at == parts.begin() || !is_section(parts.front()) || at + 1 == parts.end()) {
+        return {};
+    }
+    auto folder_parts = static_cast<std::size_t>(at - parts.begin());
+    std::string folder;
+    for (std::size_t i = 0; i < folder_parts; ++i) {
+        folder += std::string{parts[i]} + "/";
+    }
+    if (is_bundle_folder(parts, folder_parts)) {
+        return folder + std::string{k_bundle_file};
+    }
+    if (at + 2 >= parts.end()) {
+        return {}; // a file directly in attachments/ of a folder that has no index.md of its own
+    }
+    return folder + std::string{*(at + 1)} + ".md";
+}
+
+std::string attachment_too_large_message(std::int64_t size) {
+    return "attachment is too large (" + std::to_string(size / (1024 * 1024)) + " MiB; the limit is " +
+           std::to_string(k_max_attachment_size / (1024 * 1024)) + " MiB)";
 }
 
 std::filesystem::path checkins_dir(const std::filesystem::path& root) {

@@ -153,14 +153,14 @@ Document compose_document(const Session& session, const ComposeRequest& request,
         } catch (const Error& e) {
             throw Error{e.kind(), e.what(), resume_hint(request, draft)};
         }
-        if (blank(doc.body())) {
+        if (blank(doc.body()) && !request.allow_empty_body) {
             fs::remove(draft);
             throw Error{ErrorKind::no, "aborted: empty body"};
         }
         check_required(request, doc, resume_hint(request, draft));
         fs::remove(draft);
     } else {
-        if (blank(doc.body())) {
+        if (blank(doc.body()) && !request.allow_empty_body) {
             throw Error{ErrorKind::no, "aborted: empty body"};
         }
         try {

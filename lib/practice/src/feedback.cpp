@@ -1,3 +1,4 @@
+#include <async/attachments.hpp>
 #include <async/config.hpp>
 #include <async/dates.hpp>
 #include <async/document.hpp>
@@ -84,7 +85,8 @@ std::string strip_reply_context(std::string_view body) {
     return out.empty() ? out : out + "\n";
 }
 
-Written create_reply(const Session& session, const DocSummary& doc, const BodyInput& body) {
+Written create_reply(const Session& session, const DocSummary& doc, const BodyInput& body,
+                     const std::vector<fs::path>& attachments) {
     const Workspace& ws = session.workspace;
     const std::string& author = session.me;
     if (is_child_type(doc.type)) {
@@ -92,6 +94,7 @@ Written create_reply(const Session& session, const DocSummary& doc, const BodyIn
                     "reply to the document it belongs to"};
     }
     fs::path dir = replies_dir_of(ws, doc);
+    std::vector<AttachmentFile> files = plan_attachments(attachments);
     TimePoint now = session.now;
     std::string doc_body = read_document(ws.root(), doc.path).body();
 
@@ -125,10 +128,13 @@ Written create_reply(const Session& session, const DocSummary& doc, const BodyIn
         *input.message += "\n\n" + reply_context_block(doc, doc_body);
     }
     std::string ref = doc.id.empty() ? doc.path : doc.id;
-    ComposeRequest compose{initial, "async doc reply " + ref, "reply-" + slugify(doc.title), {}, false};
+    ComposeRequest compose{initial, with_attach_flags("async doc reply " + ref, attachments), "reply-" + slugify(doc.title),
+                           {}, false};
+    compose.keep_unchanged = !files.empty();
+    compose.allow_empty_body = !files.empty();
     Document reply = compose_document(session, compose, input);
     reply.set_body(strip_reply_context(reply.body()));
-    if (trim(reply.body()).empty()) {
+    if (trim(reply.body()).empty() && files.empty()) {
         throw Error{ErrorKind::no, "aborted: empty body"};
     }
     std::string id = reply.get_string("id").value_or("");
@@ -140,7 +146,11 @@ Written create_reply(const Session& session, const DocSummary& doc, const BodyIn
         reply.set_string("reply_to", doc.id);
     }
     fs::path path = create_file_numbered(dir, format_utc_stamp(now) + "-" + author, reply.render());
-    return Written{id, path};
+    Written out{id, path, {}};
+    for (const auto& copy : attach_to_document(ws.root(), path, files).files) {
+        out.attached.push_back(copy.path);
+    }
+    return out;
 }
 
 CloseResult close_document(const Workspace& ws, const DocSummary& doc, TimePoint now,

@@ -1,3 +1,4 @@
+#include <async/attachments.hpp>
 #include <async/config.hpp>
 #include <async/dates.hpp>
 #include <async/document.hpp>
@@ -36,51 +37,6 @@ std::string link_text(std::string_view name) {
         out += c;
     }
     return out;
-}
-
-// A link target for attachments/<name>: everything but unreserved URL characters escaped.
-std::string link_target(std::string_view name) {
-    return std::string{k_attachments} + "/" + url_encode_segment(name);
-}
-
-// name, or name-2.ext, name-3.ext… : the first free name in dir, claimed by copying source to
-// it (copy_file refuses an existing target, so two writers never share a name).
-fs::path copy_unique(const fs::path& source, const fs::path& dir, const std::string& name) {
-    fs::path wanted{name};
-    std::string stem = wanted.stem().string();
-    std::string ext = wanted.extension().string();
-    if (stem.empty()) {
-        stem = name;
-        ext.clear();
-    }
-    for (int n = 1;; ++n) {
-        fs::path target = dir / (n == 1 ? name : stem + "-" + std::to_string(n) + ext);
-        std::error_code ec;
-        if (fs::copy_file(source, target, fs::copy_options::none, ec)) {
-            return target;
-        }
-        if (ec != std::errc::file_exists) {
-            fs::remove(target, ec);
-            throw Error{ErrorKind::data, "cannot copy '" + source.string() + "' into '" + dir.string() + "': " +
-                                             ec.message()};
-        }
-    }
-}
-
-// The transcript lying beside an audio or video file (talk.ogg → talk.vtt), if any.
-std::optional<fs::path> transcript_beside(const fs::path& media) {
-    if (!is_media_file_name(media.filename().string())) {
-        return std::nullopt;
-    }
-    for (const auto& ext : transcript_extensions()) {
-        fs::path candidate = media;
-        candidate.replace_extension(ext);
-        std::error_code ec;
-        if (fs::is_regular_file(candidate, ec)) {
-            return candidate;
-        }
-    }
-    return std::nullopt;
 }
 
 // The lines of text, without their line ends ("\n", "\r\n").
@@ -187,27 +143,6 @@ std::string read_body(const Workspace& ws, const std::string& rel) {
 
 } // namespace
 
-std::string attachment_name(const fs::path& source) {
-    std::string shown = sanitize_for_terminal(source.string(), Newlines::flatten);
-    std::error_code ec;
-    if (!fs::is_regular_file(source, ec)) {
-        throw Error{ErrorKind::usage, "cannot attach '" + shown + "': " +
-                                          (fs::exists(source, ec) ? "not a regular file" : "no such file")};
-    }
-    if (::access(source.c_str(), R_OK) != 0) {
-        throw Error{ErrorKind::usage, "cannot attach '" + shown + "': not readable"};
-    }
-    std::string name = source.filename().string();
-    bool control = std::any_of(name.begin(), name.end(), [](char c) {
-        return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-    });
-    if (name.empty() || control || find_invalid_utf8(name).has_value()) {
-        throw Error{ErrorKind::usage, "cannot attach '" + shown + "': its name holds control characters or is not UTF-8",
-                    "rename the file first"};
-    }
-    return name;
-}
-
 std::vector<std::string> agenda_items(std::string_view agenda_body) {
     std::vector<std::string> out;
     for (const auto& h : extract_markdown(agenda_body).headings) {
@@ -241,24 +176,8 @@ OpenedMeeting open_meeting(const Session& session, const NewMeeting& request) {
     if (participants.empty()) {
         throw Error{ErrorKind::usage, "a meeting needs participants", "async meeting open \"TITLE\" --with bob,carol"};
     }
-    // Everything to copy, checked before the editor opens: (source, name in attachments/).
-    std::vector<std::pair<fs::path, std::string>> files;
-    std::set<fs::path> named(request.attachments.begin(), request.attachments.end());
-    for (const auto& source : request.attachments) {
-        files.emplace_back(source, attachment_name(source));
-        if (auto transcript = transcript_beside(source); transcript && !named.contains(*transcript)) {
-            named.insert(*transcript);
-            files.emplace_back(*transcript, attachment_name(*transcript));
-        }
-    }
-    // Two files of one name (from different folders) get name-2.ext… in the fresh folder.
-    std::set<std::string> taken;
-    for (auto& [source, name] : files) {
-        fs::path wanted{name};
-        for (int n = 2; !taken.insert(name).second; ++n) {
-            name = wanted.stem().string() + "-" + std::to_string(n) + wanted.extension().string();
-        }
-    }
+    // Everything to copy, checked before the editor opens; named as in the fresh folder.
+    std::vector<AttachmentFile> files = plan_attachments(request.attachments);
 
     TimePoint now = session.now;
     TemplateSet templates = TemplateSet::in_effect(session.env, &ws);
@@ -268,8 +187,9 @@ OpenedMeeting open_meeting(const Session& session, const NewMeeting& request) {
     data.strings["date"] = format_local_date(now);
     data.strings["due"] = request.due ? format_local(*request.due) : std::string{};
     data.lists["participants"] = participants;
-    for (const auto& [source, name] : files) {
-        data.records["attachments"].push_back({{"name", link_text(name)}, {"link", link_target(name)}});
+    for (const auto& f : files) {
+        data.records["attachments"].push_back(
+            {{"name", attachment_link_text(f.name)}, {"link", attachment_link_target(k_attachments, f.name)}});
     }
     std::string rendered = render_template(templates.text("meeting"), data, "meeting");
     auto [defaults, body] = split_rendered_template(rendered, "meeting");
@@ -311,39 +231,17 @@ OpenedMeeting open_meeting(const Session& session, const NewMeeting& request) {
     }
     // The copies are linked from the agenda unless the edited text already links them (a team
     // template may place them itself); a copy renamed on a clash is linked under its new name.
-    std::string agenda_text = agenda.body();
     fs::path index_md = write_new_bundle(ws, k_meetings, now, slugify(agenda.get_string("title").value_or(request.title)), agenda);
     OpenedMeeting out;
-    std::vector<std::string> missing_links;
-    if (!files.empty()) {
-        fs::path dir = attachments_dir(index_md);
-        fs::create_directories(dir);
-        for (const auto& [source, name] : files) {
-            fs::path copy = copy_unique(source, dir, name);
-            out.attached.push_back(copy);
-            std::string copied = copy.filename().string();
-            if (agenda_text.find(link_target(copied)) == std::string::npos) {
-                missing_links.push_back(copied);
-            }
-        }
-    }
-    if (!missing_links.empty()) {
-        std::string linked = agenda_text;
-        while (!linked.empty() && (linked.back() == '\n' || linked.back() == ' ')) {
-            linked.pop_back();
-        }
-        linked += "\n\n**Attachments:**\n\n";
-        for (const auto& name : missing_links) {
-            linked += "- [" + link_text(name) + "](" + link_target(name) + ")\n";
-        }
-        agenda.set_body(linked);
-        write_file_atomic(index_md, agenda.render());
+    for (const auto& copy : attach_to_document(ws.root(), index_md, files).files) {
+        out.attached.push_back(copy.path);
     }
     out.agenda = Written{id, index_md};
     return out;
 }
 
-Response respond_to_meeting(const Session& session, const DocSummary& meeting, const BodyInput& body) {
+Response respond_to_meeting(const Session& session, const DocSummary& meeting, const BodyInput& body,
+                            const std::vector<fs::path>& attachments) {
     const Workspace& ws = session.workspace;
     const std::string& me = session.me;
     require_meeting(meeting);
@@ -351,14 +249,22 @@ Response respond_to_meeting(const Session& session, const DocSummary& meeting, c
         throw Error{ErrorKind::no, "'" + meeting.title + "' is closed: it takes no more responses",
                     "read its summary with 'async show " + meeting.id + "'"};
     }
+    std::vector<AttachmentFile> files = plan_attachments(attachments);
     fs::path dir = responses_dir(ws.root() / meeting.path);
     fs::path file = dir / (me + ".md");
     TimePoint now = session.now;
     std::error_code ec;
     if (fs::exists(file, ec)) {
         EditOutcome edited = edit_existing(session, file, body);
+        Attached attached = attach_to_document(ws.root(), file, files);
         std::string id = Document::parse(read_file(file), ws.display(file)).get_string("id").value_or("");
-        return Response{edited == EditOutcome::saved ? ResponseOutcome::edited : ResponseOutcome::unchanged, id, file};
+        bool changed = edited == EditOutcome::saved || attached.relinked ||
+                       std::any_of(attached.files.begin(), attached.files.end(), [](const AttachedFile& f) { return !f.already_there; });
+        Response out{changed ? ResponseOutcome::edited : ResponseOutcome::unchanged, id, file, {}};
+        for (const auto& copy : attached.files) {
+            out.attached.push_back(copy.path);
+        }
+        return out;
     }
     std::string agenda_body = read_body(ws, meeting.path);
     TemplateData data = response_data(meeting, agenda_body);
@@ -373,8 +279,12 @@ Response respond_to_meeting(const Session& session, const DocSummary& meeting, c
     initial.set_string("author", me);
     initial.set_time("created", now);
     initial.set_string("response_to", meeting.id);
-    ComposeRequest compose{initial, "async meeting respond " + (meeting.id.empty() ? meeting.path : meeting.id),
+    ComposeRequest compose{initial,
+                           with_attach_flags("async meeting respond " + (meeting.id.empty() ? meeting.path : meeting.id),
+                                             attachments),
                            "response-" + slugify(meeting.title), {}, false};
+    compose.keep_unchanged = !files.empty();
+    compose.allow_empty_body = !files.empty();
     Document response = compose_document(session, compose, body);
     std::string id = response.get_string("id").value_or("");
     if (!is_id(id)) {
@@ -386,7 +296,11 @@ Response respond_to_meeting(const Session& session, const DocSummary& meeting, c
         throw Error{ErrorKind::no, "'" + ws.display(file) + "' appeared while you were writing; nothing overwritten",
                     "run the command again to edit it"};
     }
-    return Response{ResponseOutcome::created, id, file};
+    Response out{ResponseOutcome::created, id, file, {}};
+    for (const auto& copy : attach_to_document(ws.root(), file, files).files) {
+        out.attached.push_back(copy.path);
+    }
+    return out;
 }
 
 std::vector<Review> meeting_status(Index& index, const DocSummary& meeting, TimePoint now) {

@@ -1,6 +1,8 @@
 #include <async/publish.hpp>
 
+#include <async/config.hpp>
 #include <async/dates.hpp>
+#include <async/identity.hpp>
 #include <async/document.hpp>
 #include <async/error.hpp>
 #include <async/html.hpp>
@@ -148,6 +150,8 @@ private:
     std::string tags_index_page() const;
     std::string tag_page(const std::string& tag) const;
     std::string feed(const std::map<std::string, std::string>& content) const;
+    // The person's name from config for an author's handle, else the handle as written.
+    std::string name_of(const std::string& author) const;
     // The folder name (under docs/) of the published document an id or unique prefix names.
     std::optional<std::string> resolve(std::string_view id) const;
     struct Rendered {
@@ -321,7 +325,7 @@ std::string Site::doc_list(const std::vector<const Entry*>& entries, std::string
                "/index.html\">" + escape_html(e->doc.title.empty() ? e->doc.id : e->doc.title) + "</a>";
         out += "<span class=\"type\">" + escape_html(type_label(e->doc)) + "</span>";
         if (!e->doc.author.empty()) {
-            out += " <span class=\"meta\">by " + escape_html(e->doc.author) + "</span>";
+            out += " <span class=\"meta\">by " + escape_html(name_of(e->doc.author)) + "</span>";
         }
         out += "</li>\n";
     }
@@ -405,7 +409,7 @@ std::string Site::doc_page(const Entry& entry, const std::string& body_html) con
     std::string title = doc.title.empty() ? doc.id : doc.title;
     std::string main = "<article>\n<h1>" + escape_html(title) + "</h1>\n<p class=\"meta\">";
     if (!doc.author.empty()) {
-        main += "By <span class=\"author\">" + escape_html(doc.author) + "</span> · ";
+        main += "By <span class=\"author\">" + escape_html(name_of(doc.author)) + "</span> · ";
     }
     if (doc.created) {
         main += html_date(doc.created) + " · ";
@@ -456,6 +460,11 @@ Site::Rendered Site::render(Entry& entry, bool for_feed) const {
     return out;
 }
 
+std::string Site::name_of(const std::string& author) const {
+    auto it = m_options.names.find(handle_or_lower(author));
+    return it == m_options.names.end() || trim(it->second).empty() ? author : it->second;
+}
+
 std::string Site::feed(const std::map<std::string, std::string>& content) const {
     std::string base = m_options.base_url;
     std::string feed_id = base.empty() ? "urn:async:feed:" + hex_hash(m_title) : base;
@@ -489,9 +498,19 @@ std::string Site::feed(const std::map<std::string, std::string>& content) const 
         out += "<published>" + format_utc(*doc.created) + "</published>\n";
         out += "<updated>" + format_utc(e->updated ? *e->updated : *doc.created) + "</updated>\n";
         if (!doc.author.empty()) {
-            out += "<author><name>" + escape_html(doc.author) + "</name></author>\n";
+            out += "<author><name>" + escape_html(name_of(doc.author)) + "</name></author>\n";
         }
         out += "<link rel=\"alternate\" type=\"text/html\" href=\"" + escape_html(page_dir) + "index.html\"/>\n";
+        for (const auto& a : e->attachments) {
+            std::string_view type = media_type(a.rel);
+            std::error_code ec;
+            auto length = fs::file_size(a.source, ec);
+            if (type.empty() || ec) {
+                continue;
+            }
+            out += "<link rel=\"enclosure\" type=\"" + escape_html(type) + "\" length=\"" + std::to_string(length) +
+                   "\" href=\"" + escape_html(page_dir + "attachments/" + encode_path(a.rel)) + "\"/>\n";
+        }
         for (const auto& tag : doc.tags) {
             out += "<category term=\"" + escape_html(tag) + "\"/>\n";
         }
@@ -749,21 +768,61 @@ std::string normalise_base_url(std::string_view base_url) {
     if (base_url.empty()) {
         return {};
     }
-    std::string lowered = to_lower_ascii(base_url);
-    bool scheme_ok = lowered.starts_with("http://") || lowered.starts_with("https://");
-    bool clean = std::none_of(base_url.begin(), base_url.end(), [](char c) {
-        auto b = static_cast<unsigned char>(c);
-        return b <= 0x20 || b == 0x7F || c == '"' || c == '\'' || c == '<' || c == '>' || c == '?' || c == '#' ||
-               c == '\\';
-    });
-    std::size_t host = base_url.find("://");
-    if (!scheme_ok || !clean || host == std::string_view::npos || host + 3 >= base_url.size() || base_url[host + 3] == '/') {
-        throw Error{ErrorKind::usage, "'" + std::string{base_url} + "' is not an http(s) URL",
+    if (base_url_problem(base_url)) {
+        throw Error{ErrorKind::usage, "'" + sanitize_for_terminal(base_url, Newlines::flatten) + "' is not an http(s) URL",
                     "--base-url https://intranet.example/blog/"};
     }
     std::string out{base_url};
     if (!out.ends_with("/")) {
         out += "/";
+    }
+    return out;
+}
+
+PublishOptions publish_options(const Config& config, const fs::path& root, const std::optional<fs::path>& home,
+                               const PublishFlags& flags) {
+    PublishOptions out;
+    auto setting = [&](std::string_view key) -> std::optional<std::string> {
+        auto value = config.get(key);
+        if (value) {
+            validate_config_value(key, *value);
+        }
+        return value;
+    };
+    if (flags.out_dir) {
+        out.out_dir = *flags.out_dir;
+    } else if (auto dir = setting("publish.dir")) {
+        if (dir->starts_with("~/")) {
+            if (!home) {
+                throw Error{ErrorKind::usage, "publish.dir '" + sanitize_for_terminal(*dir, Newlines::flatten) +
+                                                  "' starts with ~/ but there is no home folder",
+                            "set HOME, or give -o DIR"};
+            }
+            out.out_dir = *home / dir->substr(2);
+        } else {
+            out.out_dir = root / *dir;
+        }
+        out.out_dir = out.out_dir.lexically_normal();
+    } else {
+        throw Error{ErrorKind::usage, "no folder to publish to",
+                    "give -o DIR, or set one for the team: async config set publish.dir site"};
+    }
+    if (flags.title) {
+        out.title = *flags.title;
+    } else if (auto title = setting("publish.title"); title && !trim(*title).empty()) {
+        out.title = *title;
+    } else if (auto team = config.get("team.name"); team && !trim(*team).empty()) {
+        out.title = *team;
+    }
+    if (flags.base_url) {
+        out.base_url = *flags.base_url;
+    } else if (auto base = setting("publish.base_url")) {
+        out.base_url = *base;
+    }
+    for (const auto& p : config.people()) {
+        if (!trim(p.name).empty()) {
+            out.names[handle_or_lower(p.handle)] = strip_controls(p.name, Newlines::flatten);
+        }
     }
     return out;
 }

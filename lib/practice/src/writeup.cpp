@@ -1,3 +1,4 @@
+#include <async/attachments.hpp>
 #include <async/config.hpp>
 #include <async/dates.hpp>
 #include <async/error.hpp>
@@ -21,6 +22,36 @@ std::string type_for_template(const std::string& name) {
 
 } // namespace
 
+std::string with_attach_flags(std::string base, const std::vector<std::filesystem::path>& attachments) {
+    for (const auto& a : attachments) {
+        base += " --attach " + shell_quote(std::filesystem::absolute(a).string());
+    }
+    return base;
+}
+
+Attached attach_files(const Session& session, const DocSummary& doc, const std::vector<std::filesystem::path>& attachments) {
+    const Workspace& ws = session.workspace;
+    std::filesystem::path file = ws.root() / doc.path;
+    if (handle_or_lower(doc.author) != handle_or_lower(session.me)) {
+        std::string ref = doc.id.empty() ? doc.path : doc.id;
+        std::string top = doc.parent.empty() ? ref : doc.parent;
+        std::string hint = doc.type == "meeting" || doc.type == "response"
+                               ? "respond with them instead: async meeting respond " + top + " --attach FILE"
+                               : "reply with them instead: async doc reply " + top + " --attach FILE";
+        throw Error{ErrorKind::usage,
+                    "'" + sanitize_for_terminal(doc.path, Newlines::flatten) + "' is " +
+                        (doc.author.empty() ? std::string{"nobody's"} : sanitize_for_terminal(doc.author, Newlines::flatten) + "'s") +
+                        ": only its author writes to it",
+                    hint};
+    }
+    own_attachments_dir(ws.root(), file); // refuses a document without a folder of its own
+    std::vector<AttachmentFile> files = plan_attachments(attachments);
+    if (files.empty()) {
+        throw Error{ErrorKind::usage, "nothing to attach", "async attach REF FILE…"};
+    }
+    return attach_to_document(ws.root(), file, files);
+}
+
 const std::vector<std::string>& writeup_templates() {
     static const std::vector<std::string> k_names = {"doc", "decision", "sop", "onboarding", "post", "watercooler"};
     return k_names;
@@ -34,6 +65,7 @@ Written create_writeup(const Session& session, const NewWriteup& request) {
     if (!templates.find(request.template_name)) {
         throw Error{ErrorKind::usage, "no template '" + request.template_name + "'", "see 'async templates'"};
     }
+    std::vector<AttachmentFile> files = plan_attachments(request.attachments);
     std::vector<std::string> reviewers;
     for (const auto& r : request.reviewers) {
         reviewers.push_back(normalize_handle(r));
@@ -72,7 +104,8 @@ Written create_writeup(const Session& session, const NewWriteup& request) {
         }
     }
 
-    ComposeRequest compose{doc, "async doc new", slugify(request.title), {"title"}, false};
+    ComposeRequest compose{doc, with_attach_flags("async doc new", request.attachments), slugify(request.title),
+                           {"title"}, false};
     Document final_doc = compose_document(session, compose, request.body);
     std::string id = final_doc.get_string("id").value_or("");
     if (!is_id(id)) {
@@ -81,7 +114,11 @@ Written create_writeup(const Session& session, const NewWriteup& request) {
     }
     std::string title = final_doc.get_string("title").value_or("");
     auto path = write_new_bundle(ws, k_docs, now, slugify(title), final_doc);
-    return Written{id, path};
+    Written out{id, path, {}};
+    for (const auto& copy : attach_to_document(ws.root(), path, files).files) {
+        out.attached.push_back(copy.path);
+    }
+    return out;
 }
 
 } // namespace async

@@ -35,7 +35,7 @@ constexpr std::array<std::pair<std::string_view, CompletionKind>, 9> k_kinds{{
 }};
 
 // The keys async reads, for `config set` (people.HANDLE.* come from the team's own tables).
-constexpr std::array<std::pair<std::string_view, std::string_view>, 13> k_known_keys{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 16> k_known_keys{{
     {"checkin.cadence", "how often everyone checks in: weekly (default) or daily"},
     {"checkin.day", "the weekly check-in day (mon..sun, default fri)"},
     {"checkin.questions", "the questions of the check-in template (an array)"},
@@ -43,6 +43,9 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 13> k_known_
     {"core.editor", "the editor when neither VISUAL nor EDITOR is set"},
     {"mail.from", "the From: address of reminders"},
     {"mail.sendmail", "the sendmail program (or an array with its arguments)"},
+    {"publish.base_url", "the URL the published site is served from"},
+    {"publish.dir", "the folder async publish writes the site into"},
+    {"publish.title", "the published site's title (default: team.name)"},
     {"remind.sender", "the one teammate whose remind --mail sends"},
     {"team.name", "the team's name"},
     {"trust.workspaces", "workspaces whose committed config may name programs (user config)"},

@@ -20,6 +20,10 @@ std::string safe_url(std::string_view url);
 // True for URLs with a scheme that loads from elsewhere (http:, https:, "//host").
 bool is_remote_url(std::string_view url);
 
+// Why url cannot be a site's base URL (an absolute http or https URL with a host, without
+// query, fragment, quotes, backslashes or blanks), or nullopt when it can.
+std::optional<std::string> base_url_problem(std::string_view url);
+
 // text percent-encoded for one path segment of a URL (unreserved characters kept).
 std::string url_encode_segment(std::string_view text);
 

@@ -25,8 +25,10 @@ class Workspace;
 // folder shortcut; 3: quoted text holds no actions or decisions; 4: actions keep their handle
 // instead of their raw text; 5: decisions carry when they were taken; 6: a line starting with
 // "Decision:" is a decision anywhere, never part of an action, and a file with merge conflict
-// markers is skipped); an index with another version is rebuilt.
-inline constexpr int k_index_schema_version = 6;
+// markers is skipped; 7: a transcript belongs to the document layout's attachment_owner names,
+// so a reply's or response's own recordings are searched as part of it); an index with another
+// version is rebuilt.
+inline constexpr int k_index_schema_version = 7;
 
 struct RefreshStats {
     std::size_t scanned = 0;   // files looked at

@@ -90,8 +90,15 @@ void validate_config_key(std::string_view key);
 // Throws Error{usage} naming what is allowed when value cannot be key's: checkin.day (a weekday
 // name, weekday_from_name), checkin.cadence (weekly or daily), user.handle (normalize_handle accepts it), workspace.id
 // (is_workspace_id), mail.from and people.HANDLE.email (a plain local@domain,
-// address_problem). Any other key takes any value.
+// address_problem), publish.base_url (base_url_problem), publish.dir (publish_dir_problem).
+// Any other key takes any value.
 void validate_config_value(std::string_view key, std::string_view value);
+
+// Why value cannot be publish.dir, or nullopt: empty, control characters, or a relative folder
+// (relative to the workspace root) that is the root, above it, .async/ or a document folder
+// (docs/, meetings/, checkins/, people/). Absolute and ~/ folders are checked by publish when
+// it runs (it knows where the workspace is).
+std::optional<std::string> publish_dir_problem(std::string_view value);
 
 // Whether text can be a workspace id: 1 to 64 of [0-9a-z_-] (it is part of calendar UIDs).
 bool is_workspace_id(std::string_view text);

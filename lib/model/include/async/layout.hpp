@@ -9,6 +9,8 @@
 //   meetings/<bundle>/summary.md        the summary written by `meeting close`
 //   <section>/<bundle>/attachments/…    linked files; a .vtt or .srt, or a .txt beside an audio
 //                                       or video file of the same name, is a transcript
+//   <folder>/attachments/<stem>/…       the linked files of <folder>/<stem>.md when that is not a
+//                                       bundle's index.md: a reply, a response, a check-in
 //   checkins/<period>/<handle>.md       a check-in (period: 2026-W48, or 2026-12-07 when daily)
 //   checkins/<period>/<handle>/replies/<file>.md   a comment on it (a reply)
 //   people/<handle>/inbox/…, *.md       captured items
@@ -52,6 +54,10 @@ inline constexpr std::string_view k_team_paths[] = {
 // Files bigger than this are not read (the index skips them with a warning, check reports them,
 // publish leaves transcripts out): nobody writes a 4 MiB memo by hand.
 inline constexpr std::int64_t k_max_file_size = 4 * 1024 * 1024;
+
+// Attachments bigger than this are refused: a git host refuses files of 100 MiB and more, and
+// an hour of voice or a short screen recording fits well below it.
+inline constexpr std::int64_t k_max_attachment_size = 100 * 1024 * 1024;
 
 // Folders nested deeper than this many levels below the workspace root are not walked.
 inline constexpr std::size_t k_max_folder_depth = 32;
@@ -127,6 +133,10 @@ bool is_media_file_name(std::string_view name);
 // media with <video>).
 bool is_audio_file_name(std::string_view name);
 
+// The MIME type of an audio or video file name ("audio/ogg", "video/mp4"; publish's feed
+// enclosures), empty for any other name.
+std::string_view media_type(std::string_view name);
+
 // The transcript extensions, in order of preference: ".vtt", ".srt", ".txt".
 const std::vector<std::string>& transcript_extensions();
 
@@ -146,6 +156,22 @@ std::filesystem::path replies_dir(const std::filesystem::path& bundle_file);
 std::filesystem::path responses_dir(const std::filesystem::path& bundle_file);
 std::filesystem::path summary_file(const std::filesystem::path& bundle_file);
 std::filesystem::path attachments_dir(const std::filesystem::path& bundle_file);
+
+// The folder, relative to the folder of the document rel (workspace-relative), that holds
+// rel's own attachments, as its body links them: "attachments" for a bundle's index.md
+// (docs/<b>/index.md, meetings/<b>/index.md), "attachments/<stem>" for any other document
+// (docs/<b>/replies/<stem>.md, checkins/<week>/<handle>.md), so each writer has a folder of
+// their own. Empty when rel is no .md file under a section.
+std::string own_attachments_link(std::string_view rel);
+
+// The workspace-relative document a file in an attachments/ folder belongs to (the inverse of
+// own_attachments_link): docs/<b>/attachments/x.ogg -> docs/<b>/index.md,
+// docs/<b>/replies/attachments/<stem>/x.ogg -> docs/<b>/replies/<stem>.md. Empty for a path
+// outside any attachments/ folder. Transcripts are searched as part of this document.
+std::string attachment_owner(std::string_view rel);
+
+// "attachment is too large (N MiB; the limit is 100 MiB)".
+std::string attachment_too_large_message(std::int64_t size);
 
 // root/checkins, root/checkins/<week> and root/checkins/<week>/<handle>.md (week as 2026-W48).
 std::filesystem::path checkins_dir(const std::filesystem::path& root);

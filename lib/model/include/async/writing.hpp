@@ -37,11 +37,13 @@ struct ComposeRequest {
     std::vector<std::string> required_keys; // front matter strings that must not end up empty
     bool keep_unchanged = false; // the initial text is already a result (a compiled summary):
                                  // saving it unchanged is not an abort
+    bool allow_empty_body = false; // attachments are the content (a voice note): an empty
+                                   // body is not an abort
 };
 
 // Produces the document to write from request and input, opening the editor when asked.
 // Throws Error{no} "aborted: no changes" (unchanged template unless keep_unchanged, or blank
-// body, nothing kept),
+// body unless allow_empty_body, nothing kept),
 // Error{no} when the editor fails (text kept as a draft, resume hint; Error{interrupted} when
 // it was interrupted), Error{data} with "draft:line:col" when the front matter is invalid and
 // Error{usage} when a required key is empty (text kept as a draft in both). On success the

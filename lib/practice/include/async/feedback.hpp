@@ -32,9 +32,13 @@ std::string strip_reply_context(std::string_view body);
 
 // Writes my reply to doc as <bundle>/replies/<UTC stamp>-<author>.md (-2, -3… when a file of
 // that name exists) through the shared editor flow; resume_ref names doc in the resume hint.
-// Throws Error{usage} when doc is a reply, response or summary, or not a bundle's index.md,
-// and whatever compose_document throws for the abort paths (nothing is written then).
-Written create_reply(const Session& session, const DocSummary& doc, const BodyInput& body);
+// attachments are checked before the editor opens and copied beside the reply
+// (replies/attachments/<its stem>/, own_attachments_link) and linked; with attachments the reply
+// may have no text of its own (a voice note). Throws Error{usage} when doc is a reply, response
+// or summary, or not a bundle's index.md, or for a bad attachment, and whatever
+// compose_document throws for the abort paths (nothing is written then).
+Written create_reply(const Session& session, const DocSummary& doc, const BodyInput& body,
+                     const std::vector<std::filesystem::path>& attachments = {});
 
 enum class CloseResult { closed, already_closed, outcome_added };
 

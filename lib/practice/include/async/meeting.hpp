@@ -35,11 +35,6 @@ struct OpenedMeeting {
     std::vector<std::filesystem::path> attached;  // the copies in attachments/, transcripts included
 };
 
-// The name a file gets in a bundle's attachments/ folder: its own file name. Throws
-// Error{usage} when source is not a readable regular file or its name holds a control
-// character (a newline would break the link written for it).
-std::string attachment_name(const std::filesystem::path& source);
-
 // Writes meetings/<date>-<slug>/index.md from the meeting template (participants and due in
 // front matter) through the editor flow, then copies each attachment into the bundle's
 // attachments/ folder (a second file of one name gets -2, -3…) and links it from the agenda
@@ -61,12 +56,17 @@ struct Response {
     ResponseOutcome outcome = ResponseOutcome::created;
     std::string id;  // the response's id
     std::filesystem::path path;
+    std::vector<std::filesystem::path> attached = {};  // the copies of its attachments, transcripts included
 };
 
 // Writes my response to meeting as <bundle>/responses/<me>.md, one "## " section per agenda
-// item (from the response template), or edits it when it exists. Refused with Error{no} when
-// the meeting is closed; the abort paths of compose_document/edit_existing apply.
-Response respond_to_meeting(const Session& session, const DocSummary& meeting, const BodyInput& body);
+// item (from the response template), or edits it when it exists. attachments are checked
+// before the editor opens, copied beside the response (responses/attachments/<me>/) and linked;
+// with attachments a response may keep the template or have no text (a voice note instead).
+// Refused with Error{no} when the meeting is closed; the abort paths of
+// compose_document/edit_existing apply.
+Response respond_to_meeting(const Session& session, const DocSummary& meeting, const BodyInput& body,
+                            const std::vector<std::filesystem::path>& attachments = {});
 
 // One entry per participant: answered (responded, when) once their response exists, else
 // overdue after the deadline, else pending.

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -15,6 +16,7 @@
 
 namespace async {
 
+class Config;
 class Index;
 class Workspace;
 
@@ -22,7 +24,24 @@ struct PublishOptions {
     std::filesystem::path out_dir; // absolute
     std::string title;             // site title; empty: the workspace folder's name
     std::string base_url;          // absolute http(s) URL the site is served from; empty: relative links
+    std::map<std::string, std::string> names; // handle (lower-case) -> the person's name, shown for authors
 };
+
+// What the command line said; nullopt where it said nothing.
+struct PublishFlags {
+    std::optional<std::filesystem::path> out_dir; // absolute
+    std::optional<std::string> title;
+    std::optional<std::string> base_url;
+};
+
+// The options of a run: each flag, else its setting: publish.dir (relative to root; "~/" is
+// home), publish.title (else team.name, else the workspace folder's name), publish.base_url;
+// and the names of the people in config ([people.HANDLE] name), so pages and the feed show
+// names instead of handles. Throws Error{usage} when neither -o nor publish.dir names a folder,
+// when a setting is invalid (validate_config_value), or publish.dir starts with "~/" without a
+// home folder.
+PublishOptions publish_options(const Config& config, const std::filesystem::path& root,
+                               const std::optional<std::filesystem::path>& home, const PublishFlags& flags);
 
 struct PublishStats {
     std::size_t documents = 0; // pages of documents
@@ -35,7 +54,9 @@ struct PublishStats {
 // The manifest publish keeps in its output folder: the files it wrote, one relative path a line.
 inline constexpr std::string_view k_publish_manifest = ".async-publish";
 
-// Newest posts the feed carries.
+// Newest posts the feed carries. Each post's audio and video attachments are its enclosures
+// (<link rel="enclosure"> with the file's length and layout's media_type), so podcast apps
+// can follow the feed.
 inline constexpr std::size_t k_feed_limit = 50;
 
 // Builds the site of the workspace ws (index, refreshed by the caller) in options.out_dir.

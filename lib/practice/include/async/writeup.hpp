@@ -1,7 +1,9 @@
 #pragma once
 // Practice 1, write-ups instead of meetings: documents from the doc-new templates (doc,
 // decision, sop, onboarding, post, watercooler) with reviewers and a feedback deadline.
+#include <async/attachments.hpp>
 #include <async/clock.hpp>
+#include <async/query.hpp>
 #include <async/session.hpp>
 #include <async/writing.hpp>
 
@@ -22,18 +24,35 @@ struct NewWriteup {
     std::vector<std::string> reviewers; // handles, normalised by the callee
     std::optional<TimePoint> due;
     std::vector<std::string> tags;
+    std::vector<std::filesystem::path> attachments; // copied into the bundle's attachments/ and linked
     BodyInput body;
 };
 
 struct Written {
     std::string id;
     std::filesystem::path path;
+    std::vector<std::filesystem::path> attached = {}; // the copies of its attachments, transcripts included
 };
 
-// Renders the template, runs the editor flow and writes docs/<date>-<slug>/index.md.
-// The author is session.me. Throws Error{usage} for an unknown template or a bad handle,
-// and whatever compose_document throws for the abort paths.
+// The resume command of a composer with attachments: base followed by " --attach PATH" for each
+// (absolute, quoted for sh), so a resumed draft gets the same files.
+std::string with_attach_flags(std::string base, const std::vector<std::filesystem::path>& attachments);
+
+// Renders the template, runs the editor flow and writes docs/<date>-<slug>/index.md, then
+// copies the attachments (checked before the editor opens: plan_attachments) into its
+// attachments/ folder and links them. The author is session.me. Throws Error{usage} for an
+// unknown template, a bad handle or a bad attachment, and whatever compose_document throws for
+// the abort paths.
 Written create_writeup(const Session& session, const NewWriteup& request);
+
+// Copies attachments into doc's own attachments folder (own_attachments_link: a bundle's
+// attachments/, a reply's replies/attachments/<stem>/) and links the ones its body does not link
+// yet, for `async attach`. One writer per file: doc must be session.me's (its author), else
+// Error{usage} with the hint to reply or respond with the files instead. Error{usage} too for a
+// document that cannot have attachments of its own (a summary) and for a bad attachment (all
+// checked before anything is copied). A file already there with the same name and content is
+// not copied again (AttachedFile::already_there).
+Attached attach_files(const Session& session, const DocSummary& doc, const std::vector<std::filesystem::path>& attachments);
 
 // The templates `doc new --template` accepts.
 const std::vector<std::string>& writeup_templates();
