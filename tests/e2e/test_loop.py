@@ -178,5 +178,86 @@ class AuthorsHearBack(harness.AsyncTestCase):
         self.assertEqual(kinds, ["close", "replied"])
 
 
+class WhoAmI(harness.AsyncTestCase):
+    def setUp(self):
+        super().setUp()
+        self.init_ws()
+
+    def git_config(self, key, value):
+        # The private HOME's ~/.gitconfig, which is what `git config` reads there.
+        subprocess.run(["git", "config", "--global", key, value], env=self.env, check=True)
+
+    def whoami(self, env=None):
+        r = self.a("--json", "whoami", env=env)
+        self.assertEqual(r.code, 0, r)
+        doc = json.loads(r.out)
+        self.assertEqual(doc["schema"], 1)
+        return {k: (doc[k]["value"], doc[k]["source"], doc[k]["key"]) for k in ("handle", "name", "email")}
+
+    def test_each_source(self):
+        # ASYNC_USER, normalised.
+        self.assertEqual(self.whoami(env={"ASYNC_USER": "@Alice"}),
+                         {"handle": ("alice", "env", "ASYNC_USER"), "name": (None, "unset", None),
+                          "email": (None, "unset", None)})
+        human = self.a("whoami")
+        self.assertEqual(human.code, 0, human)
+        self.assertEqual(human.out.splitlines(), ["handle  alice  (environment ASYNC_USER)",
+                                                  "name    -      (unset)",
+                                                  "email   -      (unset)"])
+        self.assertEqual(human.err, "")
+        # $USER when nothing else says.
+        self.assertEqual(self.whoami(env={"ASYNC_USER": None})["handle"], ("tester", "env", "USER"))
+        # git's user.email (its local part) before $USER, and git's name and email.
+        self.git_config("user.email", "Dana@example.com")
+        self.git_config("user.name", "Dana Git")
+        self.assertEqual(self.whoami(env={"ASYNC_USER": None}),
+                         {"handle": ("dana", "git-config", "user.email"), "name": ("Dana Git", "git-config", "user.name"),
+                          "email": ("Dana@example.com", "git-config", "user.email")})
+        # My own config's user.handle before git; the team's people table before git.
+        r = self.a("config", "set", "--global", "user.handle", "erin", env={"ASYNC_USER": None})
+        self.assertEqual(r.code, 0, r)
+        self.a("config", "set", "people.erin.name", "Erin Team")
+        self.a("config", "set", "people.erin.email", "erin@example.com")
+        self.assertEqual(self.whoami(env={"ASYNC_USER": None}),
+                         {"handle": ("erin", "user-config", "user.handle"),
+                          "name": ("Erin Team", "workspace-config", "people.erin.name"),
+                          "email": ("erin@example.com", "workspace-config", "people.erin.email")})
+        # The workspace's user.handle over my own.
+        self.a("config", "set", "user.handle", "frank", env={"ASYNC_USER": None})
+        self.assertEqual(self.whoami(env={"ASYNC_USER": None})["handle"],
+                         ("frank", "workspace-config", "user.handle"))
+        # And ASYNC_USER over everything; the same handle the other commands use.
+        self.assertEqual(self.whoami(env={"ASYNC_USER": "erin"})["handle"], ("erin", "env", "ASYNC_USER"))
+        r = self.a("doc", "new", "Mine", "-m", "x", env={"ASYNC_USER": None})
+        self.assertEqual(self.front_matter(self.written(r))[0]["author"], "frank")
+
+    def test_no_identity_is_an_error_with_a_hint(self):
+        r = self.a("whoami", env={"ASYNC_USER": None, "USER": None})
+        self.assertEqual(r.code, 4, r)
+        self.assertEqual(r.out, "")
+        self.assertEqual(r.err.splitlines(), [
+            "async: error: cannot tell who you are",
+            "hint: set ASYNC_USER or run 'async config set --global user.handle NAME'"])
+
+    def test_hostile_values(self):
+        r = self.a("whoami", env={"ASYNC_USER": "a/b"})
+        self.assertEqual(r.code, 2, r)
+        self.assertIn("invalid handle 'a/b'", r.err)
+        self.a("config", "set", "people.alice.name", "Evil \x1b]0;owned\x07 " + "x" * 5000)
+        r = self.a("whoami", "--wide")
+        self.assertEqual(r.code, 2, r)  # whoami takes no flags of its own
+        r = self.a("whoami")
+        self.assertEqual(r.code, 0, r)
+        self.assertNotIn("\x1b", r.out)
+        self.assertNotIn("\x07", r.out)
+        self.assertTrue(self.whoami()["name"][0].startswith("Evil \x1b]0;owned\x07 x"))
+
+    def test_help(self):
+        r = self.a("help", "whoami")
+        self.assertEqual(r.code, 0, r)
+        self.assertIn("Usage: async whoami", r.out)
+        self.assertIn("whoami", self.a("--help").out)
+
+
 if __name__ == "__main__":
     harness.main()
