@@ -178,6 +178,71 @@ class AuthorsHearBack(harness.AsyncTestCase):
         self.assertEqual(kinds, ["close", "replied"])
 
 
+AGENDA = ("**Goal:** agree the launch.\n\n"
+          "## Launch date\n\nShip on **Monday** or wait a week?\n\n- option A\n- option B\n\n"
+          "## Hiring\n\n"
+          "## Budget\n\nWe have 10k left.\n\n```\n---\n```\n\n"
+          "---\n*Respond with async meeting respond.*\n")
+INSTRUCTIONS = ("Under each item", "how to respond", "Propose a decision", "<!--", "Respond with")
+
+
+class ResponseTemplate(harness.AsyncTestCase):
+    def setUp(self):
+        super().setUp()
+        self.init_ws()
+        r = self.a("meeting", "open", "Weekly sync", "--with", "bob,carol", "-d", "fri", "-m", AGENDA)
+        self.assertEqual(r.code, 0, r)
+        self.meeting = r.out.split()[0]
+        self.responses = self.written(r).parent / "responses"
+
+    def expected_body(self, written=""):
+        return ("## Launch date\n\n> Ship on **Monday** or wait a week?\n>\n> - option A\n> - option B\n\n"
+                "## Hiring\n\n"
+                "## Budget\n\n> We have 10k left.\n>\n> ```\n> ---\n> ```\n" + written)
+
+    def test_no_edit_repeats_each_item_and_no_instructions(self):
+        r = self.a("meeting", "respond", self.meeting, "--no-edit", user="bob")
+        self.assertEqual(r.code, 0, r)
+        fm, body = self.front_matter(self.responses / "bob.md")
+        self.assertEqual(body, self.expected_body())
+        for text in INSTRUCTIONS:
+            self.assertNotIn(text, body)
+        # show and the index read the same body.
+        shown = json.loads(self.a("show", fm["id"], "--json").out)
+        self.assertEqual(shown["body"], body)
+        found = self.a("search", "Monday", "--type", "response", "--json")
+        self.assertEqual(found.code, 0, found)
+        self.assertIn(fm["id"], found.out)
+
+    def test_the_editor_sees_the_guidance_and_saves_without_it(self):
+        unchanged = self.a("meeting", "respond", self.meeting, env=self.editor("unchanged.sh"), user="bob")
+        self.assertEqual(unchanged.code, 1, unchanged)
+        self.assertIn("aborted: no changes", unchanged.err)
+        self.assertFalse((self.responses / "bob.md").exists())
+
+        seen = self.tmp / "seen.md"
+        editor = self.tmp / "copy-and-append.sh"
+        editor.write_text(f"#!/bin/sh\ncp \"$1\" {seen}\nprintf 'Monday works.\\n' >> \"$1\"\n")
+        editor.chmod(0o755)
+        r = self.a("meeting", "respond", self.meeting, env={"EDITOR": str(editor)}, user="carol")
+        self.assertEqual(r.code, 0, r)
+        self.assertIn("Under each item", seen.read_text())  # the guidance, while writing
+        fm, body = self.front_matter(self.responses / "carol.md")
+        self.assertEqual(body, self.expected_body("\nMonday works.\n"))
+        for text in INSTRUCTIONS:
+            self.assertNotIn(text, body)
+
+    def test_summary_shows_each_item_once(self):
+        self.a("meeting", "respond", self.meeting, "--no-edit", user="bob")
+        self.a("meeting", "respond", self.meeting, "-m", "## Launch date\n\nMonday.", user="carol")
+        r = self.a("meeting", "close", self.meeting, "--no-edit")
+        self.assertEqual(r.code, 0, r)
+        summary = (self.responses.parent / "summary.md").read_text()
+        self.assertNotIn("Ship on", summary)  # bob wrote nothing of his own
+        self.assertIn("**carol**:\n\n> Monday.", summary)
+        self.assertNotIn("**bob**:", summary.split("## Decisions")[0].split("Other remarks")[0])
+
+
 class WhoAmI(harness.AsyncTestCase):
     def setUp(self):
         super().setUp()
