@@ -280,9 +280,12 @@ std::string_view to_string(ItemState state) {
     return "open";
 }
 
-std::vector<ReadyToClose> ready_to_close(Index& index, std::string_view author, TimePoint now) {
+namespace {
+
+// ready_to_close among docs, an author's open documents.
+std::vector<ReadyToClose> ready_among(Index& index, std::vector<DocSummary> docs, TimePoint now) {
     std::vector<ReadyToClose> out;
-    for (auto& doc : open_documents_by(index, handle_or_lower(author))) {
+    for (auto& doc : docs) {
         bool meeting = doc.type == "meeting";
         if (meeting ? doc.participants.empty() : doc.reviewers.empty()) {
             continue;
@@ -311,6 +314,12 @@ std::vector<ReadyToClose> ready_to_close(Index& index, std::string_view author, 
         out.push_back(std::move(ready));
     }
     return out;
+}
+
+} // namespace
+
+std::vector<ReadyToClose> ready_to_close(Index& index, std::string_view author, TimePoint now) {
+    return ready_among(index, open_documents_by(index, handle_or_lower(author)), now);
 }
 
 std::string close_it_title(const ReadyToClose& ready) {
@@ -383,7 +392,8 @@ std::vector<InboxItem> gather_inbox(Index& index, const Session& session, bool a
     }
     // Hearing back on what I wrote: every reply by someone else to an open document of mine, and
     // each document or meeting of mine that is ready to close.
-    for (const auto& doc : open_documents_by(index, me)) {
+    auto my_open = open_documents_by(index, me);
+    for (const auto& doc : my_open) {
         for (const auto& reply : children_of(index, doc)) {
             std::string who = handle_or_lower(reply.author);
             if (reply.type != "reply" || who == me) {
@@ -398,7 +408,7 @@ std::vector<InboxItem> gather_inbox(Index& index, const Session& session, bool a
             owed_docs[reply.path] = true; // its mention of me is this item
         }
     }
-    for (auto& ready : ready_to_close(index, me, now)) {
+    for (auto& ready : ready_among(index, std::move(my_open), now)) {
         InboxItem item = from_doc(ItemKind::close, "close:" + (ready.doc.id.empty() ? ready.doc.path : ready.doc.id),
                                   ready.doc, close_it_title(ready));
         item.from.clear();
