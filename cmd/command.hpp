@@ -144,6 +144,7 @@ void add_attach_command(CLI::App& app, Context& ctx);
 void add_agenda_command(CLI::App& app, Context& ctx);
 void add_calendar_command(CLI::App& app, Context& ctx);
 void add_remind_command(CLI::App& app, Context& ctx);
+void add_whoami_command(CLI::App& app, Context& ctx);
 void add_complete_command(CLI::App& app, Context& ctx); // hidden: async __complete
 void add_help_command(CLI::App& app, Context& ctx);
 

@@ -296,7 +296,7 @@ _async() {
             [[ ${COMPREPLY[*]} == --color= ]] && compopt -o nospace 2>/dev/null
         else
             _async_compgen_words init doc meeting attach inbox config templates index list show edit search pick \
-                actions decisions check hook sync checkin publish agenda calendar remind help "$cur"
+                actions decisions check hook sync checkin publish agenda calendar remind whoami help "$cur"
         fi
         ;;
     init)
@@ -568,9 +568,14 @@ _async() {
             _async_compgen_words --mail --dry-run --wide -h --help "$cur"
         fi
         ;;
+    whoami)
+        if [[ $cur == -* ]]; then
+            _async_compgen_words -h --help "$cur"
+        fi
+        ;;
     help)
         _async_compgen_words init doc meeting inbox config templates index list show edit search pick \
-            attach actions decisions check hook sync checkin publish agenda calendar remind "$cur"
+            attach actions decisions check hook sync checkin publish agenda calendar remind whoami "$cur"
         ;;
     check)
         if [[ $cur == -* ]]; then

@@ -170,8 +170,9 @@ complete -c async -n '__async_at ""' -a publish -d 'Write the internal blog: a s
 complete -c async -n '__async_at ""' -a agenda -d 'Upcoming deadlines grouped by day'
 complete -c async -n '__async_at ""' -a calendar -d 'Deadlines and the check-in day as iCalendar'
 complete -c async -n '__async_at ""' -a remind -d 'Who owes what; mail each person a reminder'
+complete -c async -n '__async_at ""' -a whoami -d 'My handle, name and email and where each came from'
 complete -c async -n '__async_at ""' -a help -d 'Show the manual of a command'
-complete -c async -n '__async_at help' -x -a 'init doc meeting attach inbox checkin config templates index list show edit search pick actions decisions check agenda calendar remind hook sync publish'
+complete -c async -n '__async_at help' -x -a 'init doc meeting attach inbox checkin config templates index list show edit search pick actions decisions check agenda calendar remind whoami hook sync publish'
 
 # async init [DIR] [--git] [--sample]
 complete -c async -n '__async_at init' -l git -d 'Also make it a git repository, hooks installed'

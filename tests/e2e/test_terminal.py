@@ -158,10 +158,18 @@ class ReplyAndResponseTitles(harness.AsyncTestCase):
         self.assertIn(f"{self.response_id}  response  Re: Weekly sync — bob's response  ", out)
 
     def test_the_inbox_names_a_mention_in_a_reply(self):
+        # A reply to a document of mine is one item, the reply (issue 20), even when it mentions me.
         out = self.a("inbox", "--wide").out
+        self.assertEqual([line for line in out.splitlines() if " mention " in line], [], out)
+        self.assertIn("bob replied to Pricing page", out)
+        self.assertNotIn("replies/", out)
+        # A mention in a reply to someone else's document is a mention, named as the reply.
+        r = self.a("doc", "reply", self.doc_id, "-m", "Agreed, @bob.", user="carol")
+        self.assertEqual(r.code, 0, r)
+        out = self.a("inbox", "--wide", user="bob").out
         mention = [line for line in out.splitlines() if " mention " in line]
         self.assertEqual(len(mention), 1, out)
-        self.assertIn("Re: Pricing page — bob's reply", mention[0])
+        self.assertIn("Re: Pricing page — carol's reply", mention[0])
         self.assertNotIn("replies/", out)
 
     def test_the_checkin_prefill_names_what_i_wrote(self):

@@ -124,3 +124,51 @@ TEST_CASE("identity::current_handle") {
         CHECK(e.hint() == "set ASYNC_USER or run 'async config set --global user.handle NAME'");
     }
 }
+
+TEST_CASE("identity::resolve_identity") {
+    using async::IdentitySource;
+    FakeGit git{"Git.Person@example.com"};
+    int names_asked = 0;
+    async::GitName git_name = [&]() -> std::optional<std::string> {
+        ++names_asked;
+        return "Git Person";
+    };
+
+    SUBCASE("each field says where it came from; the team's table before git") {
+        Config config;
+        config.set("user.handle", "Dave", ConfigScope::env);
+        config.set("people.dave.name", "Dave Team", ConfigScope::workspace);
+        config.set("people.dave.email", "dave@example.com", ConfigScope::user);
+        auto me = async::resolve_identity(env_of({{"USER", "erin"}}), config, git.source(), git_name);
+        CHECK(me.handle.value == "dave");
+        CHECK(me.handle.source == IdentitySource::env);
+        CHECK(me.handle.key == "ASYNC_USER");
+        CHECK(me.name.value == "Dave Team");
+        CHECK(me.name.source == IdentitySource::workspace_config);
+        CHECK(me.name.key == "people.dave.name");
+        CHECK(me.email.source == IdentitySource::user_config);
+        CHECK(git.asked == 0);
+        CHECK(names_asked == 0);
+    }
+    SUBCASE("git answers what the config does not") {
+        Config config;
+        auto me = async::resolve_identity(env_of({{"USER", "erin"}}), config, git.source(), git_name);
+        CHECK(me.handle.value == "git.person");
+        CHECK(me.handle.source == IdentitySource::git);
+        CHECK(me.name.value == "Git Person");
+        CHECK(me.name.key == "user.name");
+        CHECK(me.email.value == "Git.Person@example.com");
+        CHECK(me.email.source == IdentitySource::git);
+    }
+    SUBCASE("$USER, and nothing else known") {
+        git.email = std::nullopt;
+        Config config;
+        auto me = async::resolve_identity(env_of({{"USER", "Erin"}}), config, git.source(), {});
+        CHECK(me.handle.value == "erin");
+        CHECK(me.handle.key == "USER");
+        CHECK(me.name.source == IdentitySource::unset);
+        CHECK(me.name.value.empty());
+        CHECK(me.email.key.empty());
+        CHECK(async::to_string(me.email.source) == "unset");
+    }
+}

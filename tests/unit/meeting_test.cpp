@@ -52,6 +52,17 @@ TEST_CASE("meeting::compile_summary") {
     src.participants = {person("bob", ReviewState::answered), person("carol", ReviewState::pending)};
     src.response_preamble = "*Under each item: write.*\n";
 
+    SUBCASE("the agenda text a response repeats is left out, the rest kept") {
+        src.responses = {
+            {"bob", std::nullopt, "## Pricing\n\n> Which price?\n\n$12.\n\n## Launch\n\n> When?\n>\n> - [ ] book the room\n"},
+            {"carol", std::nullopt, "## Pricing\n\n> Which price? Edited.\n"},
+        };
+        std::string out = async::compile_summary(src);
+        CHECK(between(out, "\n## Pricing\n", "\n## ") ==
+              "\n**bob**:\n\n> $12.\n\n**carol**:\n\n> > Which price? Edited.\n");
+        CHECK(between(out, "\n## Launch\n", "\n## ").find("bob") == std::string::npos);
+    }
+
     SUBCASE("every response section lands quoted under its agenda item") {
         src.responses = {
             {"bob", std::nullopt,

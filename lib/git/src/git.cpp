@@ -36,17 +36,29 @@ std::vector<std::string_view> split_z(std::string_view out) {
     return records;
 }
 
-std::optional<std::string> git_user_email(const fs::path& dir) {
+namespace {
+
+std::optional<std::string> git_config_value(const char* key, const fs::path& dir) {
     // Not run_git: a missing git only means "no answer from git" here.
-    auto r = run_process({"git", "config", "user.email"}, Capture::stdout_only, dir);
+    auto r = run_process({"git", "config", key}, Capture::stdout_only, dir);
     if (!r || r->exit_status != 0) {
         return std::nullopt;
     }
-    std::string email{trim(r->out)};
-    if (email.empty()) {
+    std::string value{trim(r->out)};
+    if (value.empty()) {
         return std::nullopt;
     }
-    return email;
+    return value;
+}
+
+} // namespace
+
+std::optional<std::string> git_user_email(const fs::path& dir) {
+    return git_config_value("user.email", dir);
+}
+
+std::optional<std::string> git_user_name(const fs::path& dir) {
+    return git_config_value("user.name", dir);
 }
 
 std::optional<fs::path> git_dir_of(const fs::path& dir) {

@@ -853,6 +853,14 @@ std::vector<DocSummary> awaiting_answer(Index& index, std::string_view handle, s
     return awaiting_answer(index, handle, role, child_type);
 }
 
+std::vector<DocSummary> open_documents_by(Index& index, std::string_view handle) try {
+    return query_docs(db_of(index), "d.parent IS NULL AND d.status != 'closed' AND lower(d.author) = ?",
+                      {std::string{handle}}, "ORDER BY d.created, d.path");
+} catch (const SQLite::Exception& e) {
+    repair_or_throw(index, e);
+    return open_documents_by(index, handle);
+}
+
 std::vector<DocSummary> mentioning(Index& index, std::string_view handle, TimePoint since) try {
     return query_docs(db_of(index),
                       "lower(d.author) != ? AND d.created >= " + std::to_string(since.time_since_epoch().count()) +

@@ -35,22 +35,78 @@ std::string handle_or_lower(std::string_view handle) {
     return to_lower_ascii(handle);
 }
 
-std::string current_handle(const Env& env, const Config& config, const GitEmail& git_email) {
+namespace {
+
+// The scope of the config's entry for key, for saying where a value came from.
+IdentitySource source_of(const Config& config, std::string_view key) {
+    for (const auto& e : config.entries()) {
+        if (e.key == key) {
+            switch (e.scope) {
+            case ConfigScope::env: return IdentitySource::env;
+            case ConfigScope::user: return IdentitySource::user_config;
+            case ConfigScope::workspace: return IdentitySource::workspace_config;
+            case ConfigScope::builtin: break;
+            }
+        }
+    }
+    return IdentitySource::unset;
+}
+
+IdentityField handle_field(const Env& env, const Config& config, const GitEmail& git_email) {
     if (auto handle = config.get("user.handle")) {
-        return normalize_handle(*handle);
+        IdentitySource source = source_of(config, "user.handle");
+        return {normalize_handle(*handle), source, source == IdentitySource::env ? "ASYNC_USER" : "user.handle"};
     }
     if (auto answer = git_email ? git_email() : std::nullopt) {
         std::string_view email = trim(*answer);
         auto at = email.find('@');
         if (at != std::string_view::npos && at > 0) {
-            return normalize_handle(email.substr(0, at));
+            return {normalize_handle(email.substr(0, at)), IdentitySource::git, "user.email"};
         }
     }
     if (auto user = env.get("USER")) {
-        return normalize_handle(*user);
+        return {normalize_handle(*user), IdentitySource::env, "USER"};
     }
     throw Error{ErrorKind::environment, "cannot tell who you are",
                 "set ASYNC_USER or run 'async config set --global user.handle NAME'"};
+}
+
+// people.<handle>.<field> of the config, else what git says.
+IdentityField person_field(const Config& config, const std::string& handle, std::string_view field,
+                           const std::function<std::optional<std::string>()>& git, std::string_view git_key) {
+    std::string key = "people." + handle + "." + std::string{field};
+    if (auto value = config.get(key); value && !trim(*value).empty()) {
+        return {std::string{trim(*value)}, source_of(config, key), key};
+    }
+    if (auto answer = git ? git() : std::nullopt; answer && !trim(*answer).empty()) {
+        return {std::string{trim(*answer)}, IdentitySource::git, std::string{git_key}};
+    }
+    return {};
+}
+
+} // namespace
+
+std::string_view to_string(IdentitySource source) {
+    switch (source) {
+    case IdentitySource::env: return "env";
+    case IdentitySource::user_config: return "user-config";
+    case IdentitySource::workspace_config: return "workspace-config";
+    case IdentitySource::git: return "git-config";
+    case IdentitySource::unset: break;
+    }
+    return "unset";
+}
+
+std::string current_handle(const Env& env, const Config& config, const GitEmail& git_email) {
+    return handle_field(env, config, git_email).value;
+}
+
+Identity resolve_identity(const Env& env, const Config& config, const GitEmail& git_email, const GitName& git_name) {
+    Identity me;
+    me.handle = handle_field(env, config, git_email);
+    me.name = person_field(config, me.handle.value, "name", git_name, "user.name");
+    me.email = person_field(config, me.handle.value, "email", git_email, "user.email");
+    return me;
 }
 
 std::vector<std::string> unknown_people(const Config& config, const std::vector<std::string>& handles) {

@@ -5,9 +5,11 @@
 #include <async/document.hpp>
 #include <async/due.hpp>
 #include <async/error.hpp>
+#include <async/feedback.hpp>
 #include <async/layout.hpp>
 #include <async/lock.hpp>
 #include <async/markdown.hpp>
+#include <async/meeting.hpp>
 #include <async/identity.hpp>
 #include <async/index.hpp>
 #include <async/inbox.hpp>
@@ -261,6 +263,8 @@ std::string_view to_string(ItemKind kind) {
     case ItemKind::checkin: return "checkin";
     case ItemKind::action: return "action";
     case ItemKind::mention: return "mention";
+    case ItemKind::replied: return "replied";
+    case ItemKind::close: return "close";
     case ItemKind::item: break;
     }
     return "item";
@@ -274,6 +278,59 @@ std::string_view to_string(ItemState state) {
     case ItemState::open: break;
     }
     return "open";
+}
+
+namespace {
+
+// ready_to_close among docs, an author's open documents.
+std::vector<ReadyToClose> ready_among(Index& index, std::vector<DocSummary> docs, TimePoint now) {
+    std::vector<ReadyToClose> out;
+    for (auto& doc : docs) {
+        bool meeting = doc.type == "meeting";
+        if (meeting ? doc.participants.empty() : doc.reviewers.empty()) {
+            continue;
+        }
+        auto answers = meeting ? meeting_status(index, doc, now) : reviews_of(index, doc, now);
+        bool everyone = true;
+        bool overdue = false;
+        std::optional<TimePoint> last;
+        std::string states;
+        for (const auto& a : answers) {
+            everyone = everyone && a.state == ReviewState::answered;
+            overdue = overdue || a.state == ReviewState::overdue;
+            if (a.replied && (!last || *last < *a.replied)) {
+                last = a.replied;
+            }
+            states += a.handle + "=" + std::string{to_string(a.state)} + "\n";
+        }
+        if (answers.empty() || (!everyone && !overdue)) {
+            continue;
+        }
+        ReadyToClose ready;
+        ready.reason = everyone ? CloseReason::answered : CloseReason::deadline_passed;
+        ready.since = everyone ? last : doc.due;
+        ready.version = "answers:" + short_hash(states);
+        ready.doc = std::move(doc);
+        out.push_back(std::move(ready));
+    }
+    return out;
+}
+
+} // namespace
+
+std::vector<ReadyToClose> ready_to_close(Index& index, std::string_view author, TimePoint now) {
+    return ready_among(index, open_documents_by(index, handle_or_lower(author)), now);
+}
+
+std::string close_it_title(const ReadyToClose& ready) {
+    const DocSummary& doc = ready.doc;
+    std::string title = one_line(doc.title.empty() ? doc.path : doc.title);
+    if (doc.type != "meeting") {
+        // A write-up's deadline only ends the wait: what came in is the feedback there is.
+        return title + ": feedback is in — close it";
+    }
+    return title + (ready.reason == CloseReason::answered ? ": responses are in — close it"
+                                                          : ": deadline passed — close it");
 }
 
 fs::path state_file(const Workspace& ws, const std::string& me) {
@@ -333,6 +390,33 @@ std::vector<InboxItem> gather_inbox(Index& index, const Session& session, bool a
         }
         items.push_back(std::move(item));
     }
+    // Hearing back on what I wrote: every reply by someone else to an open document of mine, and
+    // each document or meeting of mine that is ready to close.
+    auto my_open = open_documents_by(index, me);
+    for (const auto& doc : my_open) {
+        for (const auto& reply : children_of(index, doc)) {
+            std::string who = handle_or_lower(reply.author);
+            if (reply.type != "reply" || who == me) {
+                continue;
+            }
+            std::string title = (who.empty() ? std::string{"someone"} : who) + " replied to " +
+                                one_line(doc.title.empty() ? doc.path : doc.title);
+            InboxItem item = from_doc(ItemKind::replied, "replied:" + (reply.id.empty() ? reply.path : reply.id), reply,
+                                      std::move(title));
+            item.due.reset();
+            items.push_back(std::move(item));
+            owed_docs[reply.path] = true; // its mention of me is this item
+        }
+    }
+    for (auto& ready : ready_among(index, std::move(my_open), now)) {
+        InboxItem item = from_doc(ItemKind::close, "close:" + (ready.doc.id.empty() ? ready.doc.path : ready.doc.id),
+                                  ready.doc, close_it_title(ready));
+        item.from.clear();
+        item.due.reset(); // closing has no deadline of its own
+        item.since = ready.since ? ready.since : ready.doc.created;
+        item.version = std::move(ready.version);
+        items.push_back(std::move(item));
+    }
     for (const auto& doc : mentioning(index, me, now - k_mention_window)) {
         if (owed_docs.contains(doc.path)) {
             continue;
@@ -369,7 +453,10 @@ std::vector<InboxItem> gather_inbox(Index& index, const Session& session, bool a
         if (item.kind == ItemKind::mention && d->verb == TriageVerb::done) {
             item.version = mention_version(ws, item.path, me); // read only for the few decided
         }
-        if (d->verb == TriageVerb::done && (item.kind != ItemKind::mention || d->version == item.version)) {
+        // A mention's or close-it's done holds while its version does (the text that mentions me;
+        // who has answered).
+        bool versioned = item.kind == ItemKind::mention || item.kind == ItemKind::close;
+        if (d->verb == TriageVerb::done && (!versioned || d->version == item.version)) {
             item.state = ItemState::done;
         } else if (d->verb == TriageVerb::snooze && d->until && now < *d->until) {
             item.state = ItemState::snoozed;

@@ -116,14 +116,106 @@ std::string quote_lines(std::string_view text) {
     return out;
 }
 
+// A thematic break ("---", "***", "___", spaced or longer) on a line of its own.
+bool is_thematic_break(std::string_view line) {
+    line = trim(line);
+    std::size_t marks = 0;
+    for (char c : line) {
+        if (c == line.front() && (c == '-' || c == '*' || c == '_')) {
+            ++marks;
+        } else if (c != ' ' && c != '\t') {
+            return false;
+        }
+    }
+    return marks >= 3;
+}
+
+// text up to its first thematic break outside a code fence: what follows a break at the end of
+// the last item (the agenda template's closing note) is about the whole meeting.
+std::string before_break(const std::string& text) {
+    auto lines = lines_of(text);
+    bool fenced = false;
+    bool after_blank = true;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        std::string_view line = trim(lines[i]);
+        if (line.starts_with("```") || line.starts_with("~~~")) {
+            fenced = !fenced;
+        }
+        // After a paragraph line, "---" underlines a heading instead (sections_of cut there).
+        if (!fenced && after_blank && is_thematic_break(line)) {
+            return join_lines(lines, 0, i);
+        }
+        after_blank = line.empty();
+    }
+    return text;
+}
+
+// The text of each agenda item (agenda_items order), quoted ("> "): the agenda's words under
+// its heading up to the next heading or thematic break; empty for an item without text.
+std::vector<std::string> quoted_item_texts(std::string_view agenda_body) {
+    auto items = agenda_items(agenda_body);
+    auto sections = sections_of(agenda_body);
+    std::vector<bool> used(sections.size(), false);
+    std::vector<std::string> out;
+    for (const auto& item : items) {
+        std::string text;
+        for (std::size_t i = 1; i < sections.size(); ++i) {
+            if (!used[i] && sections[i].heading == item) {
+                used[i] = true;
+                text = before_break(sections[i].text);
+                break;
+            }
+        }
+        out.push_back(text.empty() ? std::string{} : quote_lines(text));
+    }
+    return out;
+}
+
+// Guidance comments of a template ("<!-- async: … -->"), which are for the writer and removed
+// from what is saved.
+inline constexpr std::string_view k_guide_start = "<!-- async:";
+
+// text without its guidance comments, and without the blank lines they leave at either end.
+std::string strip_guidance(std::string_view text) {
+    std::string out;
+    std::size_t pos = 0;
+    while (true) {
+        auto start = text.find(k_guide_start, pos);
+        if (start == std::string_view::npos) {
+            out += text.substr(pos);
+            break;
+        }
+        auto end = text.find("-->", start);
+        if (end == std::string_view::npos) {
+            out += text.substr(pos);
+            break;
+        }
+        out += text.substr(pos, start - pos);
+        pos = end + 3;
+        if (pos < text.size() && text[pos] == '\n') {
+            ++pos;
+        }
+    }
+    std::string_view kept = out;
+    while (!kept.empty() && (kept.front() == '\n' || kept.front() == '\r')) {
+        kept.remove_prefix(1);
+    }
+    while (kept.size() > 1 && kept.back() == '\n' && kept[kept.size() - 2] == '\n') {
+        kept.remove_suffix(1);
+    }
+    return std::string{kept};
+}
+
 TemplateData response_data(const DocSummary& meeting, std::string_view agenda_body) {
     TemplateData data;
     data.strings["meeting_title"] = meeting.title;
     data.strings["meeting_id"] = meeting.id;
     data.strings["title"] = meeting.title;
     data.strings["due"] = meeting.due ? format_local(*meeting.due) : std::string{};
-    for (const auto& item : agenda_items(agenda_body)) {
-        data.records["items"].push_back({{"heading", item}});
+    auto items = agenda_items(agenda_body);
+    auto texts = quoted_item_texts(agenda_body);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        data.records["items"].push_back({{"heading", items[i]}, {"text", texts[i]}});
     }
     return data;
 }
@@ -286,6 +378,10 @@ Response respond_to_meeting(const Session& session, const DocSummary& meeting, c
     compose.keep_unchanged = !files.empty();
     compose.allow_empty_body = !files.empty();
     Document response = compose_document(session, compose, body);
+    response.set_body(strip_guidance(response.body()));
+    if (trim(response.body()).empty()) {
+        throw Error{ErrorKind::no, "aborted: empty body"};
+    }
     std::string id = response.get_string("id").value_or("");
     if (!is_id(id)) {
         id = new_id();
@@ -318,6 +414,9 @@ std::string compile_summary(const SummarySource& source) {
         item_keys.push_back(lower_trimmed(item));
     }
     std::vector<std::string> per_item(items.size());
+    // Each response repeats its item's text (the response template quotes it): the summary
+    // shows the item once, as its heading, and only what each person wrote under it.
+    auto item_texts = quoted_item_texts(source.agenda_body);
     std::string other;
     std::string preamble = one_line(source.response_preamble);
     for (const auto& r : source.responses) {
@@ -336,7 +435,15 @@ std::string compile_summary(const SummarySource& source) {
             if (it == item_keys.end()) {
                 other += "\n" + who + " (under \"" + one_line(section.heading) + "\"):\n\n" + quote_lines(section.text);
             } else {
-                per_item[static_cast<std::size_t>(it - item_keys.begin())] += "\n" + who + ":\n\n" + quote_lines(section.text);
+                auto k = static_cast<std::size_t>(it - item_keys.begin());
+                std::string own = section.text;
+                if (!item_texts[k].empty() && own.starts_with(item_texts[k])) {
+                    own = std::string{trim(std::string_view{own}.substr(item_texts[k].size()))};
+                    own += own.empty() ? "" : "\n";
+                }
+                if (!own.empty()) {
+                    per_item[k] += "\n" + who + ":\n\n" + quote_lines(own);
+                }
             }
         }
     }
@@ -441,7 +548,7 @@ ClosedMeeting close_meeting(const Session& session, Index& index, const DocSumma
         TemplateData data = response_data(meeting, agenda_body);
         auto [defaults, text] = split_rendered_template(
             render_template(TemplateSet::in_effect(session.env, &ws).text("response"), data, "response"), "response");
-        source.response_preamble = sections_of(text).front().text;
+        source.response_preamble = sections_of(strip_guidance(text)).front().text;
 
         Document initial = Document::from_parts("", compile_summary(source));
         initial.set_string("id", new_id());

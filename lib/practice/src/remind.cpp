@@ -3,6 +3,7 @@
 #include <async/error.hpp>
 #include <async/identity.hpp>
 #include <async/layout.hpp>
+#include <async/inbox.hpp>
 #include <async/process.hpp>
 #include <async/query.hpp>
 #include <async/remind.hpp>
@@ -234,6 +235,8 @@ std::string line_for(const OwedItem& item) {
         out = "Your response to the meeting " + title;
     } else if (item.kind == "checkin") {
         out = "Your check-in: " + mail_line(item.title);
+    } else if (item.kind == "close") {
+        out = truncate_to_width(mail_line(item.title), k_title_width);
     } else {
         out = "Action: " + title;
     }
@@ -246,6 +249,8 @@ std::string line_for(const OwedItem& item) {
     if (!item.doc_id.empty()) {
         std::string verb = item.kind == "review"     ? "async doc reply "
                            : item.kind == "response" ? "async meeting respond "
+                           : item.kind == "close"    ? (item.path.starts_with("meetings/") ? "async meeting close "
+                                                                                         : "async doc close ")
                                                      : "async show ";
         out += "\r\n    " + verb + mail_line(item.doc_id);
     } else if (item.kind == "checkin") {
@@ -299,6 +304,15 @@ std::vector<Reminder> gather_reminders(Index& index, const Workspace& ws, const 
             item.key = missing->key;
             item.title = missing->title;
             item.due = missing->due;
+            r.items.push_back(std::move(item));
+        }
+        // My own documents and meetings that are ready to close (not each reply: those are news
+        // for the inbox, not something owed).
+        for (const auto& ready : ready_to_close(index, h, now)) {
+            OwedItem item = owed_from("close", ready.doc);
+            item.title = close_it_title(ready);
+            item.due.reset();
+            item.from.clear();
             r.items.push_back(std::move(item));
         }
         for (const auto* a : overdue_by_owner[h]) {

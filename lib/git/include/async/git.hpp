@@ -49,6 +49,9 @@ std::vector<std::string_view> split_z(std::string_view out);
 // nullopt when it is unset or empty, or when git cannot be run.
 std::optional<std::string> git_user_email(const std::filesystem::path& dir = {});
 
+// `git config user.name`, the same way.
+std::optional<std::string> git_user_name(const std::filesystem::path& dir = {});
+
 // The git folder of the repository whose top dir is (dir/.git), or dir itself when it is a
 // bare repository; nullopt when it is neither. Looks at the files only, without git.
 std::optional<std::filesystem::path> git_dir_of(const std::filesystem::path& dir);

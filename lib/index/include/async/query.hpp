@@ -158,6 +158,10 @@ std::vector<std::pair<std::string, std::string>> document_ids(Index& index);
 std::vector<DocSummary> awaiting_answer(Index& index, std::string_view handle, std::string_view role,
                                         std::string_view child_type);
 
+// Open top-level documents (status not closed, no parent) written by handle (compared
+// lower-cased), oldest first: what an author waits to hear back on.
+std::vector<DocSummary> open_documents_by(Index& index, std::string_view handle);
+
 // Documents by others, created at or after since, that mention @handle; oldest first.
 std::vector<DocSummary> mentioning(Index& index, std::string_view handle, TimePoint since);
 

@@ -1,6 +1,7 @@
 #pragma once
 // Who "me" is: ASYNC_USER, else config user.handle, else the local part of
-// `git config user.email`, else $USER.
+// `git config user.email`, else $USER; and, for `async whoami`, my name and email and where
+// each of the three came from.
 #include <functional>
 #include <optional>
 #include <string>
@@ -15,6 +16,33 @@ class Env;
 // Asked for git's user.email only when the config does not say who "me" is; nullopt when git
 // has none. The caller supplies it (the git module sits above this one).
 using GitEmail = std::function<std::optional<std::string>()>;
+
+// Asked for git's user.name (whoami only); nullopt when git has none.
+using GitName = std::function<std::optional<std::string>()>;
+
+enum class IdentitySource { unset, env, user_config, workspace_config, git };
+
+// "unset", "env", "user-config", "workspace-config", "git-config".
+std::string_view to_string(IdentitySource source);
+
+struct IdentityField {
+    std::string value;                             // empty when unset
+    IdentitySource source = IdentitySource::unset;
+    std::string key;  // what gave it: "ASYNC_USER", "USER", "user.handle", "people.alice.name",
+                      // "user.email" (git's), "user.name" (git's); empty when unset
+};
+
+struct Identity {
+    IdentityField handle;
+    IdentityField name;
+    IdentityField email;
+};
+
+// Who I am and where each part came from. handle: as current_handle finds it. name: config
+// people.<handle>.name (the team's table, or my own config), else git's user.name. email:
+// config people.<handle>.email, else git's user.email. git_email and git_name are asked only
+// when the config does not answer. Throws what current_handle throws when there is no handle.
+Identity resolve_identity(const Env& env, const Config& config, const GitEmail& git_email, const GitName& git_name);
 
 // The current user's handle, normalised (see normalize_handle): config user.handle (which
 // ASYNC_USER sets), else the local part of git_email(), else $USER. git_email is not called

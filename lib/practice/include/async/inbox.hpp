@@ -1,10 +1,12 @@
 #pragma once
 // Practice 3, inbox zero: everything that needs me, derived from the index (reviews and meeting
-// responses I owe, my check-in when due, my open actions, mentions of me) plus items captured
+// responses I owe, my check-in when due, my open actions, mentions of me, replies to my open
+// documents, and my documents and meetings that are ready to close) plus items captured
 // for me (people/<me>/inbox/), ranked most urgent first; and my triage decisions (done, snooze,
 // delegate, undo), kept in people/<me>/state.toml, a file only I write.
 #include <async/clock.hpp>
 #include <async/session.hpp>
+#include <async/query.hpp>
 #include <async/writeup.hpp>
 
 #include <filesystem>
@@ -19,9 +21,9 @@ class Config;
 class Index;
 class Workspace;
 
-enum class ItemKind { review, response, checkin, action, mention, item };
+enum class ItemKind { review, response, checkin, action, mention, item, replied, close };
 
-// "review", "response", "checkin", "action", "mention", "item".
+// "review", "response", "checkin", "action", "mention", "item", "replied", "close".
 std::string_view to_string(ItemKind kind);
 
 enum class ItemState { open, done, snoozed, delegated };
@@ -47,10 +49,34 @@ struct InboxItem {
     std::string delegated_to;
 };
 
+enum class CloseReason { answered, deadline_passed };
+
+// An open document or meeting whose author has heard back: everyone asked has answered, or the
+// deadline has passed with someone still pending.
+struct ReadyToClose {
+    DocSummary doc;
+    CloseReason reason = CloseReason::answered;
+    std::optional<TimePoint> since; // the last answer (answered) or the deadline (deadline_passed)
+    std::string version;            // changes whenever someone's answer state changes
+};
+
+// The documents of author (a handle) that are ready to close, oldest first: open top-level
+// documents with reviewers (reviews_of) and meetings with participants (meeting_status), each
+// once everyone has answered or anyone is overdue. Who answered is feedback's answer, never
+// computed here.
+std::vector<ReadyToClose> ready_to_close(Index& index, std::string_view author, TimePoint now);
+
+// "Pricing page: feedback is in — close it"; a meeting: "Weekly sync: responses are in — close
+// it" or "Weekly sync: deadline passed — close it".
+std::string close_it_title(const ReadyToClose& ready);
+
 // Everything that needs me, most urgent first: overdue (most overdue first), then by due date,
 // then the rest oldest first (due and overdue as due.hpp says). Items I have marked done,
 // snoozed (until their date) or delegated, and my ticked actions, are left out unless all is set. The checkin day comes from config checkin.day (default
-// friday); mentions count in documents written by others in the last 14 days.
+// friday); mentions count in documents written by others in the last 14 days. Each reply by
+// someone else to an open document of mine is an item ("bob replied to Pricing page"; done
+// stays done); each of ready_to_close(me) is one ("… — close it"; done stays done until
+// someone's answer changes; gone once the document is closed).
 std::vector<InboxItem> gather_inbox(Index& index, const Session& session, bool all);
 
 // Why item ranks where it does: "overdue by 2 days (due Thu 2026-11-26 17:00); asked by bob;

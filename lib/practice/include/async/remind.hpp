@@ -1,7 +1,7 @@
 #pragma once
 // Reminders: what each team member owes (reviews, meeting responses, a missing check-in,
-// overdue actions), rendered as one RFC 5322 message per person and sent through
-// `sendmail -t -oi` (config [mail]); the committed people/<handle>/reminded.toml of every
+// overdue actions, documents ready to close), rendered as one RFC 5322 message per person and
+// sent through `sendmail -t -oi` (config [mail]); the committed people/<handle>/reminded.toml of every
 // sender (in a git workspace with a remote) or .async/local/reminded.toml records what was
 // sent, so the same reminder never goes out twice on the same day.
 #include <async/clock.hpp>
@@ -18,8 +18,9 @@ class Index;
 class Workspace;
 
 struct OwedItem {
-    std::string kind; // "review", "response", "checkin", "action"
-    std::string key;  // "review:<doc id>", "response:<doc id>", "checkin:<week>", "action:<handle>"
+    std::string kind; // "review", "response", "checkin", "action", "close"
+    std::string key;  // "review:<doc id>", "response:<doc id>", "checkin:<week>", "action:<handle>",
+                      // "close:<doc id>"
     std::string title;
     std::optional<TimePoint> due;
     std::string doc_id; // empty for the check-in
@@ -33,8 +34,9 @@ struct Reminder {
 };
 
 // For every team member of config people(): pending reviews, pending meeting responses, the
-// check-in when missing on or after the check-in day, and overdue actions. People who owe
-// nothing are included with no items.
+// check-in when missing on or after the check-in day, overdue actions, and their own documents
+// and meetings that are ready to close (inbox's ready_to_close). People who owe nothing are
+// included with no items.
 std::vector<Reminder> gather_reminders(Index& index, const Workspace& ws, const Config& config,
                                        TimePoint now);
 
