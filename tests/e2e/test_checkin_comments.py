@@ -104,8 +104,8 @@ class Comments(Base):
 
         found = self.a("--json", "search", "tiers")
         self.assertEqual([h["path"] for h in json.loads(found.out)["results"]], [path], found)
-        # The mention reaches alice like any other; the comment is no check-in of bob's.
-        self.assertIn("bob's reply", self.a("inbox", user="alice").out)
+        # The author hears back, as for any document of hers; the comment is no check-in of bob's.
+        self.assertIn("bob replied to Check-in 2026-W48", self.a("inbox", user="alice").out)
         status = self.a("--json", "checkin", "status", user="bob")
         self.assertEqual(status.code, 1, status)
         states = {p["handle"]: p["state"] for p in json.loads(status.out)["people"]}

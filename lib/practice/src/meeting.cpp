@@ -379,7 +379,7 @@ Response respond_to_meeting(const Session& session, const DocSummary& meeting, c
     compose.allow_empty_body = !files.empty();
     Document response = compose_document(session, compose, body);
     response.set_body(strip_guidance(response.body()));
-    if (trim(response.body()).empty()) {
+    if (trim(response.body()).empty() && files.empty()) { // a voice note alone is a response
         throw Error{ErrorKind::no, "aborted: empty body"};
     }
     std::string id = response.get_string("id").value_or("");
