@@ -295,7 +295,7 @@ _async() {
             _async_compgen_words -C --json --color= -q --quiet -h --help --version "$cur"
             [[ ${COMPREPLY[*]} == --color= ]] && compopt -o nospace 2>/dev/null
         else
-            _async_compgen_words init doc meeting attach inbox config templates index list show edit search pick \
+            _async_compgen_words init doc meeting attach inbox config templates index list show edit search pick tag \
                 actions decisions check hook sync checkin publish agenda calendar remind whoami help "$cur"
         fi
         ;;
@@ -471,6 +471,12 @@ _async() {
             _async_compgen_words --type --author -n --limit -h --help "$cur"
         fi
         ;;
+    tag)
+        if ((${#args[@]} == 0)); then
+            local IFS=$'\n'
+            _async_compgen_words $(_async_candidates ids -- "$cur") "$cur"
+        fi
+        ;;
     pick)
         if [[ $cur == -* ]]; then
             _async_compgen_words -m --multi -a --all --no-preview -h --help "$cur"
@@ -574,7 +580,7 @@ _async() {
         fi
         ;;
     help)
-        _async_compgen_words init doc meeting inbox config templates index list show edit search pick \
+        _async_compgen_words init doc meeting inbox config templates index list show edit search pick tag \
             attach actions decisions check hook sync checkin publish agenda calendar remind whoami "$cur"
         ;;
     check)

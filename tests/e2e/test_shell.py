@@ -14,7 +14,7 @@ SOURCE_DIR = Path(os.environ.get("ASYNC_SOURCE_DIR", Path(__file__).resolve().pa
 MAN_SOURCES = SOURCE_DIR / "man"
 COMPLETIONS = SOURCE_DIR / "completions"
 COMMANDS = {"actions", "agenda", "attach", "calendar", "check", "checkin", "config", "decisions", "doc", "edit", "help", "hook",
-            "inbox", "index", "init", "list", "meeting", "pick", "publish", "remind", "search", "show", "sync", "whoami",
+            "inbox", "index", "init", "list", "meeting", "pick", "publish", "tag", "remind", "search", "show", "sync", "whoami",
             "templates"}
 TYPES = {"doc", "decision", "sop", "onboarding", "post", "watercooler", "meeting", "response", "reply",
          "summary", "checkin", "item"}
@@ -435,7 +435,7 @@ class BashCompletion(CompletionCases, ShellTestCase):
         self.assertEqual(self.complete("async co"), {"config"})
         self.assertEqual(self.complete("async c"), {"config", "check", "checkin", "calendar"})
         self.assertEqual(self.complete("async s"), {"search", "show", "sync"})
-        self.assertEqual(self.complete("async --json -q t"), {"templates"})
+        self.assertEqual(self.complete("async --json -q t"), {"templates", "tag"})
 
     def test_global_flags(self):
         self.assertEqual(self.complete("async --co"), {"--color="})

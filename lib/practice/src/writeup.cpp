@@ -1,8 +1,10 @@
 #include <async/attachments.hpp>
 #include <async/config.hpp>
 #include <async/dates.hpp>
+#include <async/document.hpp>
 #include <async/error.hpp>
 #include <async/layout.hpp>
+#include <async/lock.hpp>
 #include <async/identity.hpp>
 #include <async/templates.hpp>
 #include <async/text.hpp>
@@ -32,24 +34,88 @@ std::string with_attach_flags(std::string base, const std::vector<std::filesyste
 Attached attach_files(const Session& session, const DocSummary& doc, const std::vector<std::filesystem::path>& attachments) {
     const Workspace& ws = session.workspace;
     std::filesystem::path file = ws.root() / doc.path;
-    if (handle_or_lower(doc.author) != handle_or_lower(session.me)) {
-        std::string ref = doc.id.empty() ? doc.path : doc.id;
-        std::string top = doc.parent.empty() ? ref : doc.parent;
-        std::string hint = doc.type == "meeting" || doc.type == "response"
-                               ? "respond with them instead: async meeting respond " + top + " --attach FILE"
-                               : "reply with them instead: async doc reply " + top + " --attach FILE";
-        throw Error{ErrorKind::usage,
-                    "'" + sanitize_for_terminal(doc.path, Newlines::flatten) + "' is " +
-                        (doc.author.empty() ? std::string{"nobody's"} : sanitize_for_terminal(doc.author, Newlines::flatten) + "'s") +
-                        ": only its author writes to it",
-                    hint};
-    }
+    std::string ref = doc.id.empty() ? doc.path : doc.id;
+    std::string top = doc.parent.empty() ? ref : doc.parent;
+    require_own_document(session, doc,
+                         doc.type == "meeting" || doc.type == "response"
+                             ? "respond with them instead: async meeting respond " + top + " --attach FILE"
+                             : "reply with them instead: async doc reply " + top + " --attach FILE");
     own_attachments_dir(ws.root(), file); // refuses a document without a folder of its own
     std::vector<AttachmentFile> files = plan_attachments(attachments);
     if (files.empty()) {
         throw Error{ErrorKind::usage, "nothing to attach", "async attach REF FILE…"};
     }
     return attach_to_document(ws.root(), file, files);
+}
+
+void require_own_document(const Session& session, const DocSummary& doc, const std::string& hint) {
+    if (handle_or_lower(doc.author) == handle_or_lower(session.me)) {
+        return;
+    }
+    throw Error{ErrorKind::usage,
+                "'" + sanitize_for_terminal(doc.path, Newlines::flatten) + "' is " +
+                    (doc.author.empty() ? std::string{"nobody's"} : sanitize_for_terminal(doc.author, Newlines::flatten) + "'s") +
+                    ": only its author writes to it",
+                hint};
+}
+
+std::optional<std::string> tag_problem(std::string_view text) {
+    if (text.empty()) {
+        return "a tag cannot be empty";
+    }
+    if (text.size() > 64) {
+        return "a tag is at most 64 bytes";
+    }
+    if (find_invalid_utf8(text)) {
+        return "a tag must be valid UTF-8";
+    }
+    if (text.front() == '+' || text.front() == '-') {
+        return "a tag cannot start with '+' or '-' (they add and remove tags)";
+    }
+    if (strip_controls(text, Newlines::flatten) != text) {
+        return "a tag cannot hold control or invisible characters";
+    }
+    for (char c : text) {
+        if (c == ' ' || c == '\t' || c == ',') {
+            return "a tag cannot hold spaces or commas";
+        }
+    }
+    return std::nullopt;
+}
+
+TagEdit edit_tags(const Session& session, const DocSummary& doc, const std::vector<std::string>& add,
+                  const std::vector<std::string>& remove) {
+    for (const auto& list : {&add, &remove}) {
+        for (const auto& tag : *list) {
+            if (auto problem = tag_problem(tag)) {
+                throw Error{ErrorKind::usage, "invalid tag '" + sanitize_for_terminal(tag, Newlines::flatten) + "': " + *problem,
+                            "async tag REF +TAG -TAG, as in async tag " + (doc.id.empty() ? doc.path : doc.id) + " +web -draft"};
+            }
+        }
+    }
+    require_own_document(session, doc, "ask its author, or mention the topic in a reply: async doc reply " +
+                                           (doc.id.empty() ? doc.path : doc.id));
+    std::filesystem::path file = session.workspace.root() / doc.path;
+    FileLock lock{file};
+    Document d = read_document(session.workspace.root(), doc.path);
+    TagEdit out;
+    for (auto& tag : d.get_strings("tags")) {
+        if (std::find(remove.begin(), remove.end(), tag) == remove.end() &&
+            std::find(out.tags.begin(), out.tags.end(), tag) == out.tags.end()) {
+            out.tags.push_back(std::move(tag));
+        }
+    }
+    for (const auto& tag : add) {
+        if (std::find(out.tags.begin(), out.tags.end(), tag) == out.tags.end()) {
+            out.tags.push_back(tag);
+        }
+    }
+    out.changed = out.tags != d.get_strings("tags");
+    if (out.changed) {
+        d.set_strings("tags", out.tags);
+        lock.commit(d.render());
+    }
+    return out;
 }
 
 const std::vector<std::string>& writeup_templates() {

@@ -54,6 +54,27 @@ Written create_writeup(const Session& session, const NewWriteup& request);
 // not copied again (AttachedFile::already_there).
 Attached attach_files(const Session& session, const DocSummary& doc, const std::vector<std::filesystem::path>& attachments);
 
+// The one-writer rule for a document's own file: throws Error{usage} "'PATH' is bob's: only its
+// author writes to it" with hint unless session.me wrote doc.
+void require_own_document(const Session& session, const DocSummary& doc, const std::string& hint);
+
+struct TagEdit {
+    std::vector<std::string> tags; // the document's tags afterwards, in front matter order
+    bool changed = false;
+};
+
+// Why text cannot be a tag (empty, over 64 bytes, whitespace, a comma, a control or invisible
+// character, invalid UTF-8, a leading '+' or '-'), or nullopt.
+std::optional<std::string> tag_problem(std::string_view text);
+
+// Edits the tags of doc (front matter "tags", every other line kept): removes those in remove,
+// then appends those in add it does not have yet. Under the file's lock, atomic. Only the
+// author's file (require_own_document); Error{usage} for a bad tag (tag_problem, all checked
+// before anything is read), Error{data} when the file cannot be read or parsed. Nothing is
+// written when nothing changes.
+TagEdit edit_tags(const Session& session, const DocSummary& doc, const std::vector<std::string>& add,
+                  const std::vector<std::string>& remove);
+
 // The templates `doc new --template` accepts.
 const std::vector<std::string>& writeup_templates();
 
