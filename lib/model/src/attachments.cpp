@@ -1,4 +1,5 @@
 #include <async/attachments.hpp>
+#include <async/markdown.hpp>
 #include <async/document.hpp>
 #include <async/error.hpp>
 #include <async/html.hpp>
@@ -327,17 +328,6 @@ std::string attachment_link_target(std::string_view link_folder, std::string_vie
     return out + url_encode_segment(name);
 }
 
-std::string attachment_link_text(std::string_view name) {
-    std::string out;
-    for (char c : name) {
-        if (std::ispunct(static_cast<unsigned char>(c))) {
-            out += '\\';
-        }
-        out += c;
-    }
-    return out;
-}
-
 std::string link_attachments(std::string_view body, std::string_view link_folder, const std::vector<std::string>& names) {
     std::vector<std::string> missing;
     for (const auto& name : names) {
@@ -357,7 +347,7 @@ std::string link_attachments(std::string_view body, std::string_view link_folder
     }
     out += out.empty() ? "**Attachments:**\n\n" : "\n\n**Attachments:**\n\n";
     for (const auto& name : missing) {
-        out += "- [" + attachment_link_text(name) + "](" + attachment_link_target(link_folder, name) + ")\n";
+        out += "- [" + markdown_literal(name) + "](" + attachment_link_target(link_folder, name) + ")\n";
     }
     return out;
 }

@@ -8,6 +8,7 @@
 #include <md4c.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <chrono>
 #include <cstdint>
@@ -928,6 +929,17 @@ Extracted extract_markdown(std::string_view body) {
     } catch (...) {
         return {};
     }
+}
+
+std::string markdown_literal(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        if (std::ispunct(static_cast<unsigned char>(c))) {
+            out += '\\';
+        }
+        out += c;
+    }
+    return out;
 }
 
 } // namespace async

@@ -27,18 +27,6 @@ std::string lower_trimmed(std::string_view text) {
     return to_lower_ascii(trim(text));
 }
 
-// Markdown link text showing name literally: every ASCII punctuation character escaped.
-std::string link_text(std::string_view name) {
-    std::string out;
-    for (char c : name) {
-        if (std::ispunct(static_cast<unsigned char>(c))) {
-            out += '\\';
-        }
-        out += c;
-    }
-    return out;
-}
-
 // The lines of text, without their line ends ("\n", "\r\n").
 std::vector<std::string_view> lines_of(std::string_view text) {
     std::vector<std::string_view> out;
@@ -281,7 +269,7 @@ OpenedMeeting open_meeting(const Session& session, const NewMeeting& request) {
     data.lists["participants"] = participants;
     for (const auto& f : files) {
         data.records["attachments"].push_back(
-            {{"name", attachment_link_text(f.name)}, {"link", attachment_link_target(k_attachments, f.name)}});
+            {{"name", markdown_literal(f.name)}, {"link", attachment_link_target(k_attachments, f.name)}});
     }
     std::string rendered = render_template(templates.text("meeting"), data, "meeting");
     auto [defaults, body] = split_rendered_template(rendered, "meeting");
@@ -420,7 +408,7 @@ std::string compile_summary(const SummarySource& source) {
     std::string other;
     std::string preamble = one_line(source.response_preamble);
     for (const auto& r : source.responses) {
-        std::string who = "**" + link_text(r.author) + "**";
+        std::string who = "**" + markdown_literal(r.author) + "**";
         for (const auto& section : sections_of(r.body)) {
             if (section.text.empty()) {
                 continue;
@@ -456,7 +444,7 @@ std::string compile_summary(const SummarySource& source) {
     std::string missing;
     for (const auto& p : source.participants) {
         std::string& list = p.state == ReviewState::answered ? responded : missing;
-        list += (list.empty() ? "" : ", ") + link_text(p.handle) +
+        list += (list.empty() ? "" : ", ") + markdown_literal(p.handle) +
                 (p.state == ReviewState::answered && p.replied ? " (" + format_local(*p.replied) + ")" : "");
     }
     out += "**Responded:** " + (responded.empty() ? std::string{"nobody"} : responded) + "\n";

@@ -45,8 +45,6 @@ std::vector<AttachedFile> copy_attachments(const std::vector<AttachmentFile>& fi
 // "attachments/<stem>", own_attachments_link), each segment percent-encoded.
 std::string attachment_link_target(std::string_view link_folder, std::string_view name);
 
-// Markdown link text that shows name literally (ASCII punctuation escaped).
-std::string attachment_link_text(std::string_view name);
 
 // body with a link to each name under link_folder that body does not link yet, listed under
 // "**Attachments:**" at its end; body as it is when every name is linked already.

@@ -73,4 +73,8 @@ Extracted extract_markdown(std::string_view body);
 // none does. What a mention of someone says, so that an edit elsewhere leaves it alone.
 std::string mention_context(std::string_view body, std::string_view handle);
 
+// text as Markdown inline text that shows it literally (every ASCII punctuation character
+// escaped): a file name as link text, a handle beside bold markers.
+std::string markdown_literal(std::string_view text);
+
 } // namespace async
