@@ -72,6 +72,10 @@ TEST_CASE("cadence::next_and_previous") {
     CHECK(async::next_period(*async::parse_period("2026-W53")).label == "2027-W01");
     CHECK(async::previous_period(*async::parse_period("2027-W01")).label == "2026-W53");
     CHECK(async::next_period(*async::parse_period("2026-12-31")).label == "2027-01-01");
+    // The ends of the supported years: an Error, never a period of year 10000.
+    CHECK(async::parse_period("9999-12-30"));
+    CHECK_THROWS_AS(async::next_period(*async::parse_period("9999-12-30")), async::Error);
+    CHECK_FALSE(async::parse_period("9999-W52"));
 }
 
 TEST_CASE("cadence::resolve_period") {
