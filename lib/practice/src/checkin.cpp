@@ -579,7 +579,8 @@ std::string_view to_string(CheckinState state) {
 
 namespace {
 
-// Why the file at p (workspace-relative shown) cannot be read as a document, or nullopt.
+// Why the check-in or comment at p (shown as its workspace-relative path) cannot be read as a
+// document, or nullopt.
 std::optional<std::string> unreadable_problem(const fs::path& p, const std::string& shown) {
     std::error_code ec;
     auto status = fs::symlink_status(p, ec);
@@ -692,12 +693,9 @@ WeekCheckins week_checkins(const Workspace& ws, const Config& config, const Chec
         }
         m.path = ws.display(file);
         read_comments(ws, names, m, out.problems);
-        if (status.type() != fs::file_type::regular) {
+        if (auto problem = unreadable_problem(file, m.path)) {
             m.state = CheckinState::invalid;
-            m.problem = "'" + m.path + "' is not a regular file";
-        } else if (fs::file_size(file, fec) > k_max_checkin_size) {
-            m.state = CheckinState::invalid;
-            m.problem = "'" + m.path + "' is too large (over 4 MiB)";
+            m.problem = *problem;
         } else {
             try {
                 Document doc = Document::parse(read_file(file), m.path);
