@@ -4,6 +4,7 @@
 
 #include <async/check.hpp>
 #include <async/error.hpp>
+#include <async/history.hpp>
 #include <async/json.hpp>
 #include <async/text.hpp>
 
@@ -85,21 +86,24 @@ void run_check(Context& ctx, const CheckOptions& opts) {
     if (!config_in_scope) {
         findings.clear();
     }
+    // Without a readable config there is no team: people are then not checked.
+    Config no_team;
+    const Config& team = config_ok ? ctx.config() : no_team;
     Index index{ws};
+    index.set_note_history(note_history(ws, team));
     RefreshStats stats = index.refresh();
     if (!stats.rebuilt_because.empty()) {
         ctx.notice(stats.rebuilt_because);
     }
-    // Without a readable config there is no team: people are then not checked.
-    Config no_team;
     std::vector<Finding> found =
-        check_workspace(ws, config_ok ? ctx.config() : no_team, index, request);
+        check_workspace(ws, team, index, request);
     findings.insert(findings.end(), found.begin(), found.end());
 
     std::size_t errors = 0;
     std::size_t warnings = 0;
+    std::size_t infos = 0;
     for (const auto& f : findings) {
-        (f.severity == Severity::error ? errors : warnings) += 1;
+        (f.severity == Severity::error ? errors : f.severity == Severity::warning ? warnings : infos) += 1;
     }
     if (ctx.globals.json) {
         JsonWriter json;
@@ -123,18 +127,33 @@ void run_check(Context& ctx, const CheckOptions& opts) {
             .value(static_cast<std::int64_t>(errors))
             .key("warnings")
             .value(static_cast<std::int64_t>(warnings))
+            .key("info")
+            .value(static_cast<std::int64_t>(infos))
             .end_object();
         ctx.print(json.str());
     } else {
+        // Info (a plain Markdown note) is shown for the paths asked about; a whole workspace of
+        // notes would bury the errors, so it is then one line.
+        bool show_info = !opts.paths.empty();
         std::string out;
         for (const auto& f : findings) {
+            if (f.severity == Severity::info && !show_info) {
+                continue;
+            }
             std::string_view severity = to_string(f.severity);
             out += sanitize_for_terminal(f.path, Newlines::flatten) + ":" + std::to_string(f.line) +
                    ":" + std::to_string(f.column) + ": " +
-                   styled(ctx, severity, f.severity == Severity::error ? "1;31" : "1;33") + ": " +
+                   styled(ctx, severity, f.severity == Severity::error     ? "1;31"
+                                         : f.severity == Severity::warning ? "1;33"
+                                                                           : "1;36") +
+                   ": " +
                    sanitize_for_terminal(f.message, Newlines::flatten) + "\n";
         }
         ctx.print(out);
+        if (infos > 0 && !show_info) {
+            ctx.notice(plural(infos, "file") + " without front matter indexed as read-only notes "
+                       "('async check PATH' lists them, 'async import PATH' adopts them)");
+        }
     }
     if (errors > 0) {
         std::string summary = plural(errors, "error");

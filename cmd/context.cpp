@@ -4,6 +4,7 @@
 #include <async/due.hpp>
 #include <async/error.hpp>
 #include <async/git.hpp>
+#include <async/history.hpp>
 #include <async/identity.hpp>
 #include <async/text.hpp>
 
@@ -89,6 +90,7 @@ const Config& Context::config() {
 Index& Context::index() {
     if (!m_index) {
         m_index = std::make_unique<Index>(workspace());
+        m_index->set_note_history(note_history(workspace(), config()));
         m_index->on_repair([this](const RefreshStats& stats) { report_refresh(stats); });
     }
     if (!m_index_refreshed) {
@@ -116,6 +118,7 @@ void Context::wrote(const std::vector<fs::path>& paths) {
             if (!m_index) {
                 return;
             }
+            m_index->set_note_history(note_history(workspace(), config()));
         }
         report_refresh(m_index->update(paths));
     } catch (const std::exception& e) {

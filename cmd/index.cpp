@@ -2,6 +2,7 @@
 #include "command.hpp"
 
 #include <async/error.hpp>
+#include <async/history.hpp>
 #include <async/json.hpp>
 #include <async/text.hpp>
 
@@ -52,6 +53,7 @@ void run_index(Context& ctx, const IndexOptions& opts) {
         };
     }
     Index index{ctx.workspace()};
+    index.set_note_history(note_history(ctx.workspace(), ctx.config()));
     RefreshStats stats = index.refresh(opts.full ? RefreshMode::full : RefreshMode::checked, progress);
     if (bar && stats.parsed + stats.problems.size() > 0) {
         std::fputs("\n", stderr);

@@ -62,14 +62,14 @@ class Clean(CheckCase):
 
     def test_fresh_checkout_without_an_index(self):
         self.doc("docs/a/index.md", "aaaa1111")
-        self.write("docs/bad.md", "no front matter\n")
+        self.write("docs/bad.md", "+++\nnot closed\n")
         self.ok("-C", str(self.ws), "index")
         for f in (self.ws / ".async").glob("index.db*"):
             f.unlink()
         r = self.check()
         self.assertEqual(r.code, 1, r)
         # Reported once, as a finding; no "skipped" warning from the index refresh as well.
-        self.assertEqual(self.lines(r), ["docs/bad.md:1:1: error: no front matter (the first line must be '+++')"])
+        self.assertEqual(self.lines(r), ["docs/bad.md:1:1: error: front matter is not closed (no second '+++' line)"])
         self.assertNotIn("skipped", r.err)
         self.assertIn("async: error: check found 1 error", r.err)
         self.assertTrue((self.ws / ".async" / "index.db").exists())
@@ -98,11 +98,15 @@ class BadFiles(CheckCase):
         self.assertEqual(r.code, 1, r)
         self.assertRegex(r.out, r"^docs/a\.md:8:\d+: error: .*date")
 
-    def test_no_front_matter(self):
+    def test_no_front_matter_is_a_note(self):
         self.write("docs/a.md", "# Just markdown\n")
         r = self.check()
-        self.assertEqual(r.code, 1, r)
-        self.assertEqual(r.out, "docs/a.md:1:1: error: no front matter (the first line must be '+++')\n")
+        self.assertEqual((r.code, r.out), (0, ""), r)
+        self.assertIn("1 file without front matter indexed as read-only notes", r.err)
+        r = self.check("docs/a.md")
+        self.assertEqual(r.code, 0, r)
+        self.assertEqual(r.out, "docs/a.md:1:1: info: no front matter: indexed as a read-only note "
+                                "(async import adopts it)\n")
 
     def test_unclosed_front_matter(self):
         self.write("docs/a.md", '+++\nid = "aaaa1111"\n')
@@ -112,9 +116,9 @@ class BadFiles(CheckCase):
 
     def test_empty_file(self):
         self.write("docs/a.md", "")
-        r = self.check()
-        self.assertEqual(r.code, 1, r)
-        self.assertIn("docs/a.md:1:1: error: no front matter", r.out)
+        r = self.check("docs/a.md")
+        self.assertEqual(r.code, 0, r)
+        self.assertIn("docs/a.md:1:1: info: no front matter", r.out)
 
     def test_invalid_utf8(self):
         text = GOOD.format(id="aaaa1111", title="T", extra="", body="caf\xe9 ok").encode("utf-8")
@@ -189,7 +193,7 @@ class BadFiles(CheckCase):
         self.assertEqual(r.out, "docs/a/attachments/call.vtt:3:7: error: invalid UTF-8\n")
 
     def test_every_bad_file_is_reported_once(self):
-        self.write("docs/a.md", "nope\n")
+        self.write("docs/a.md", "+++\nnope\n")
         self.write("docs/b.md", b"+++\n\xff\n+++\n")
         self.doc("docs/c.md", "cccc3333")
         r = self.check()
@@ -236,7 +240,7 @@ class FrontMatter(CheckCase):
         self.assertEqual(self.lines(r), [
             "docs/a.md:2:1: error: 'id' must be 8 characters of 0-9 and a-z, not 'ABC'",
             "docs/a.md:3:1: error: unknown type 'memo' (one of doc, decision, sop, onboarding, post, watercooler, "
-            "meeting, response, reply, summary, checkin, item)",
+            "meeting, response, reply, summary, checkin, item, note)",
             "docs/a.md:4:1: error: 'title' must be a string",
             "docs/a.md:6:1: error: 'created' must be a date-time such as 2026-11-26T10:15:00Z, not 'yesterday'",
             "docs/a.md:7:1: error: 'status' must be draft, open or closed, not 'done'",
@@ -355,9 +359,9 @@ class People(CheckCase):
 class Paths(CheckCase):
     def setUp(self):
         super().setUp()
-        self.write("docs/a/index.md", "bad a\n")
-        self.write("docs/b/index.md", "bad b\n")
-        self.write("meetings/m/index.md", "bad m\n")
+        self.write("docs/a/index.md", "+++\nbad a\n")
+        self.write("docs/b/index.md", "+++\nbad b\n")
+        self.write("meetings/m/index.md", "+++\nbad m\n")
 
     def files(self, r):
         return sorted({l.split(":")[0] for l in self.lines(r)})
@@ -420,25 +424,25 @@ class InGit(CheckCase):
 
 class Staged(InGit):
     def test_staged_broken_working_tree_fixed(self):
-        self.write("docs/b/index.md", "no front matter\n")
+        self.write("docs/b/index.md", "+++\nnot closed\n")
         self.git("add", "docs/b/index.md")
         self.doc("docs/b/index.md", "bbbb2222")
         self.assertEqual(self.check().code, 0)
         r = self.check("--staged")
         self.assertEqual(r.code, 1, r)
-        self.assertEqual(self.lines(r), ["docs/b/index.md:1:1: error: no front matter (the first line must be '+++')"])
+        self.assertEqual(self.lines(r), ["docs/b/index.md:1:1: error: front matter is not closed (no second '+++' line)"])
         self.assertIn("git add", r.err)
 
     def test_staged_fixed_working_tree_broken(self):
         self.doc("docs/b/index.md", "bbbb2222")
         self.git("add", "docs/b/index.md")
-        self.write("docs/b/index.md", "no front matter\n")
+        self.write("docs/b/index.md", "+++\nnot closed\n")
         self.assertEqual(self.check().code, 1)
         r = self.check("--staged")
         self.assertEqual((r.code, r.out, r.err), (0, "", ""), r)
 
     def test_only_staged_files_are_checked(self):
-        self.write("docs/unstaged.md", "broken\n")
+        self.write("docs/unstaged.md", "+++\nbroken\n")
         self.write("src/main.c", "int main(void) { return 0; }\n")
         self.git("add", "src/main.c")
         r = self.check("--staged")
@@ -470,21 +474,21 @@ class Staged(InGit):
         self.assertEqual((r.code, r.out), (0, ""), r)
 
     def test_staged_with_paths(self):
-        self.write("docs/b/index.md", "broken\n")
-        self.write("meetings/m/index.md", "broken\n")
+        self.write("docs/b/index.md", "+++\nbroken\n")
+        self.write("meetings/m/index.md", "+++\nbroken\n")
         self.git("add", "-A")
         r = self.check("--staged", "meetings")
-        self.assertEqual(self.lines(r), ["meetings/m/index.md:1:1: error: no front matter (the first line must be '+++')"])
+        self.assertEqual(self.lines(r), ["meetings/m/index.md:1:1: error: front matter is not closed (no second '+++' line)"])
 
     def test_workspace_in_a_subfolder_of_the_repository(self):
         outer = self.tmp / "repo"
         outer.mkdir()
         subprocess.run(["git", "init", "-q", str(outer)], check=True, env=self.env)
         self.ok("init", str(outer / "team"))
-        (outer / "team" / "docs" / "x.md").write_text("broken\n")
+        (outer / "team" / "docs" / "x.md").write_text("+++\nbroken\n")
         subprocess.run(["git", "-C", str(outer), "add", "-A"], check=True, env=self.env)
         r = self.run_async("-C", str(outer / "team"), "check", "--staged")
-        self.assertEqual(self.lines(r), ["docs/x.md:1:1: error: no front matter (the first line must be '+++')"])
+        self.assertEqual(self.lines(r), ["docs/x.md:1:1: error: front matter is not closed (no second '+++' line)"])
 
     def test_as_a_pre_commit_hook(self):
         hook = self.ws / ".git" / "hooks" / "pre-commit"
@@ -493,12 +497,12 @@ class Staged(InGit):
         hook.chmod(0o755)
         env = dict(self.env, GIT_AUTHOR_NAME="A", GIT_AUTHOR_EMAIL="a@example.com",
                    GIT_COMMITTER_NAME="A", GIT_COMMITTER_EMAIL="a@example.com")
-        self.write("docs/a/index.md", "broken\n")
+        self.write("docs/a/index.md", "+++\nbroken\n")
         # `commit -a` stages into a temporary index (GIT_INDEX_FILE): that is what is checked.
         r = subprocess.run(["git", "commit", "-q", "-a", "-m", "x"], cwd=self.ws, env=env,
                            capture_output=True, text=True)
         self.assertEqual(r.returncode, 1, r)
-        self.assertIn("docs/a/index.md:1:1: error: no front matter", r.stdout + r.stderr)
+        self.assertIn("docs/a/index.md:1:1: error: front matter is not closed", r.stdout + r.stderr)
         self.doc("docs/a/index.md", "aaaa1111", title="Fixed")
         r = subprocess.run(["git", "commit", "-q", "-a", "-m", "x"], cwd=self.ws, env=env,
                            capture_output=True, text=True)
@@ -521,7 +525,7 @@ class Staged(InGit):
 class Json(CheckCase):
     def test_json(self):
         self.team("alice")
-        self.write("docs/a.md", "nope\n")
+        self.write("docs/a.md", "+++\nnope\n")
         self.doc("docs/b.md", "bbbb2222", body="Hi @zed")
         r = self.run_async("-C", str(self.ws), "--json", "check")
         self.assertEqual(r.code, 1, r)
@@ -531,7 +535,7 @@ class Json(CheckCase):
         self.assertEqual(data["warnings"], 1)
         self.assertEqual(data["findings"], [
             {"path": "docs/a.md", "line": 1, "column": 1, "severity": "error",
-             "message": "no front matter (the first line must be '+++')"},
+             "message": "front matter is not closed (no second '+++' line)"},
             {"path": "docs/b.md", "line": 10, "column": 4, "severity": "warning",
              "message": "unknown person '@zed' (no [people.zed] in .async/config.toml)"},
         ])
@@ -539,7 +543,7 @@ class Json(CheckCase):
     def test_json_clean(self):
         r = self.run_async("-C", str(self.ws), "--json", "check")
         self.assertEqual(r.code, 0, r)
-        self.assertEqual(json.loads(r.out), {"schema": 1, "findings": [], "errors": 0, "warnings": 0})
+        self.assertEqual(json.loads(r.out), {"schema": 1, "findings": [], "errors": 0, "warnings": 0, "info": 0})
 
 
 

@@ -410,10 +410,10 @@ class SyncErrors(GitCase):
         alice, _ = self.make_team()
         bad = alice / "docs" / "bad"
         bad.mkdir()
-        (bad / "index.md").write_text("no front matter\n")
+        (bad / "index.md").write_text("+++\nno closing line\n")
         r = self.a(alice, "sync")
         self.assertEqual(r.code, 1, r)
-        self.assertIn("docs/bad/index.md:1:1: error: no front matter", r.err)
+        self.assertIn("docs/bad/index.md:1:1: error: front matter is not closed", r.err)
         self.assertIn("the commit was refused", r.err)
         self.assertEqual(self.subject(alice), "async: config, 1 file")
         self.assertIn("A  docs/bad/index.md", self.git(alice, "status", "--porcelain").stdout)
@@ -446,7 +446,7 @@ class Hooks(GitCase):
     def broken_commit(self, *extra, env=None):
         bad = self.ws / "docs" / "bad"
         bad.mkdir(parents=True, exist_ok=True)
-        (bad / "index.md").write_text("no front matter\n")
+        (bad / "index.md").write_text("+++\nno closing line\n")
         self.git(self.ws, "add", "-A")
         return self.git(self.ws, "commit", "-q", "-m", "broken", *extra, check=False, env=env)
 
@@ -454,7 +454,7 @@ class Hooks(GitCase):
         self.a_ok(self.ws, "hook", "install")
         r = self.broken_commit()
         self.assertEqual(r.returncode, 1, r)
-        self.assertIn("docs/bad/index.md:1:1: error: no front matter", r.stdout + r.stderr)
+        self.assertIn("docs/bad/index.md:1:1: error: front matter is not closed", r.stdout + r.stderr)
         self.assertNotEqual(self.git(self.ws, "rev-parse", "-q", "--verify", "HEAD", check=False).returncode, 0)
         r = self.broken_commit("--no-verify")
         self.assertEqual(r.returncode, 0, r)
@@ -540,7 +540,7 @@ class Hooks(GitCase):
         on_path = self.linked_binary(self.tmp / "bin")
         env = {"PATH": f"{on_path.parent}:/usr/bin:/bin"}
         (self.ws / "docs" / "bad2").mkdir()
-        (self.ws / "docs" / "bad2" / "index.md").write_text("broken\n")
+        (self.ws / "docs" / "bad2" / "index.md").write_text("+++\nbroken\n")
         self.git(self.ws, "add", "-A")
         r = self.git(self.ws, "commit", "-q", "-m", "x", check=False, env=env)
         self.assertEqual(r.returncode, 1, r)
@@ -551,7 +551,7 @@ class Hooks(GitCase):
         self.git(self.ws, "commit", "-q", "--allow-empty", "-m", "one")
         # A damaged index and a broken file: the hook still exits 0, silently.
         (self.ws / ".async" / "index.db").write_text("not a database")
-        (self.ws / "docs" / "x.md").write_text("broken\n")
+        (self.ws / "docs" / "x.md").write_text("+++\nbroken\n")
         r = self.git(self.ws, "checkout", "-q", "-b", "two")
         self.assertEqual(r.stdout + r.stderr, "")
         r = subprocess.run(["sh", str(self.hooks / "post-merge"), "0"], cwd=self.ws, env=self.env,
@@ -573,7 +573,7 @@ class Hooks(GitCase):
         self.ok("init", str(team))
         self.a_ok(team, "hook", "install")
         self.assertIn("cd 'team docs/'", (repo / ".git" / "hooks" / "pre-commit").read_text())
-        (team / "docs" / "x.md").write_text("broken\n")
+        (team / "docs" / "x.md").write_text("+++\nbroken\n")
         self.git(repo, "add", "-A")
         r = self.git(repo, "commit", "-q", "-m", "x", check=False)
         self.assertEqual(r.returncode, 1, r)
@@ -603,7 +603,7 @@ class HostilePaths(GitCase):
         self.assertEqual(self.run_bin(binary, "-C", str(alice), "sync").code, 0)
         self.git(bob, "pull", "-q", "--no-rebase", env=no_async)
         self.a_ok(bob, "index", "--check", user="bob")  # post-merge ran
-        (bob / "docs" / "bad.md").write_text("broken\n")
+        (bob / "docs" / "bad.md").write_text("+++\nbroken\n")
         self.git(bob, "add", "-A")
         r = self.git(bob, "commit", "-q", "-m", "x", check=False, env=no_async)
         self.assertEqual(r.returncode, 1, r)

@@ -77,9 +77,12 @@ TEST_CASE("check::check_document_text") {
         CHECK(f[0].column == 13);
         CHECK(f[0].severity == Severity::error);
         CHECK(f[0].message.find("'y'") != std::string::npos);
-        CHECK(shown(check_document_text("a.md", "body only\n", {})) ==
+        CHECK(shown(check_document_text("docs/a.md", "body only\n", {})) ==
               std::vector<std::string>{
-                  "a.md:1:1: error: no front matter (the first line must be '+++')"});
+                  "docs/a.md:1:1: info: no front matter: indexed as a read-only note (async import adopts it)"});
+        CHECK(shown(check_document_text("meetings/m/index.md", "body only\n", {})) ==
+              std::vector<std::string>{
+                  "meetings/m/index.md:1:1: error: no front matter (the first line must be '+++')"});
         CHECK(shown(check_document_text("a.md", std::string{"+++\n+++\na\0b\n", 12}, {})) ==
               std::vector<std::string>{"a.md:3:2: error: NUL byte in file"});
     }
@@ -167,10 +170,10 @@ TEST_CASE("check::check_workspace") {
                 "docs/a/index.md:2:1: error: duplicate id 'aaaa1111' (also in 'docs/b/index.md')"});
     }
     SUBCASE("bad files are findings, once each, wherever they are named") {
-        write_text(fx.dir / "docs/a.md", "nope\n");
+        write_text(fx.dir / "docs/a.md", "+++\nnope\n");
         write_text(fx.dir / "people/bob/inbox/x.md", "+++\n");
         auto expected = std::vector<std::string>{
-            "docs/a.md:1:1: error: no front matter (the first line must be '+++')",
+            "docs/a.md:1:1: error: front matter is not closed (no second '+++' line)",
             "people/bob/inbox/x.md:1:1: error: front matter is not closed (no second '+++' line)"};
         CHECK(shown(fx.check()) == expected);
         CHECK(shown(fx.check({"docs", "docs/a.md", "", "people/bob"})) == expected);

@@ -209,11 +209,11 @@ TEST_CASE("document::read_document") {
     SUBCASE("messages name the workspace-relative path") {
         {
             std::ofstream out{dir / "docs/x/index.md"};
-            out << "# no front matter\n";
+            out << "+++\nno closing line\n";
         }
         auto e = error_of([&] { (void)async::read_document(dir.path(), "docs/x/index.md"); });
         CHECK(e.kind() == ErrorKind::data);
-        CHECK(std::string{e.what()} == "docs/x/index.md:1:1: no front matter (the first line must be '+++')");
+        CHECK(std::string{e.what()} == "docs/x/index.md:1:1: front matter is not closed (no second '+++' line)");
     }
     SUBCASE("a missing file is a data error") {
         auto e = error_of([&] { (void)async::read_document(dir.path(), "docs/gone/index.md"); });

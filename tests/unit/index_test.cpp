@@ -372,7 +372,7 @@ TEST_CASE("index::refresh") {
 TEST_CASE("index::refresh bad files") {
     Fixture f;
     const std::string big_path = "docs/d-big/index.md";
-    f.write("docs/a-nofm/index.md", "Just text, no front matter.\n");
+    f.write("docs/a-nofm/index.md", "+++\nJust text, front matter not closed.\n");
     f.write("docs/b-toml/index.md", "+++\nid = \"abcd0002\"\ntitle = oops\n+++\nBody.\n");
     f.write("docs/c-nul/index.md", "+++\nid = \"abcd0003\"\n+++\nab\0c\n"s);
     f.write(big_path, doc("abcd0004", "Big", "", std::string(5 * 1024 * 1024, 'x') + "\n"));
@@ -381,7 +381,7 @@ TEST_CASE("index::refresh bad files") {
     f.write("docs/f-utf8/index.md", "+++\nid = \"abcd0006\"\ntitle = \"caf\xe9\"\n+++\n");
     f.write("docs/g-good/index.md", doc("abcd0007", "Good"));
     const Strings expected_problems{
-        "docs/a-nofm/index.md:1:1: no front matter (the first line must be '+++')",
+        "docs/a-nofm/index.md:1:1: front matter is not closed (no second '+++' line)",
         "docs/b-toml/index.md:3:9: invalid TOML in value: could not determine value type",
         "docs/c-nul/index.md:4:3: NUL byte in file",
         "docs/d-big/index.md: file is too large (5 MiB; the limit is 4 MiB)",
@@ -587,7 +587,7 @@ TEST_CASE("index::check") {
     SUBCASE("an indexed file that became invalid without a size or mtime change") {
         auto mtime = fs::last_write_time(f.tmp / a);
         std::string broken = doc("abcd0001", "Alpha");
-        broken[0] = '#';
+        broken[broken.find('=')] = '#'; // id # "abcd0001": invalid TOML, the same size
         async::write_file_atomic(f.tmp / a, broken);
         fs::last_write_time(f.tmp / a, mtime);
         CHECK(index.check() == Strings{a + ": indexed but no longer valid"});
@@ -1135,7 +1135,7 @@ TEST_CASE("index::refresh many files") {
     for (int i = 0; i < n; ++i) {
         fs::create_directories(f.tmp / bundle(i));
         std::ofstream out{f.tmp / (bundle(i) + "/index.md")};
-        out << (i == 500 ? std::string{"no front matter\n"}
+        out << (i == 500 ? std::string{"+++\nfront matter not closed\n"}
                          : doc("d" + std::to_string(100000 + i), "Doc " + std::to_string(i), "",
                                "- [ ] @bob task " + std::to_string(i) + "\n"));
     }
@@ -1259,7 +1259,7 @@ TEST_CASE("index::update") {
         CHECK(ids() == Strings{"aaaa1111"});
     }
     SUBCASE("a bad file is a problem, like in a refresh") {
-        fs::path bad = f.write("docs/c/index.md", "no front matter\n");
+        fs::path bad = f.write("docs/c/index.md", "+++\nnot closed\n");
         RefreshStats stats = index.update({bad});
         REQUIRE(stats.problems.size() == 1);
         CHECK(stats.problems[0].starts_with("docs/c/index.md:"));

@@ -572,3 +572,13 @@ TEST_CASE("markdown::extract_markdown reads nothing past the end of its view") {
         CHECK(async::mention_context(std::string_view(buffer).substr(0, body.size()), "mallory").empty());
     }
 }
+
+TEST_CASE("markdown::extract_markdown heading anchors are not ids") {
+    async::Extracted ex = extract_markdown("[summary]: #summary\n\n# Summary\n\nSee [the summary](#summary), #abcd1234 and "
+                                    "[motive](#motive).\n\n## Unresolved questions\n");
+    CHECK(ex.links == std::vector<std::string>{"abcd1234", "motive"});
+    CHECK(ex.link_positions.size() == 2);
+    CHECK(ex.link_positions[0].line == 5);
+    // Without the heading, "#summary" could be a document's id.
+    CHECK(extract_markdown("See [it](#summary).\n").links == std::vector<std::string>{"summary"});
+}

@@ -304,7 +304,7 @@ std::string short_hash(std::string_view text) {
     return short_hash({text});
 }
 
-std::string short_hash(std::initializer_list<std::string_view> parts) {
+std::uint64_t fnv1a_64(std::initializer_list<std::string_view> parts) {
     std::uint64_t h = 1469598103934665603ULL;
     for (std::string_view part : parts) {
         for (unsigned char c : part) {
@@ -312,6 +312,11 @@ std::string short_hash(std::initializer_list<std::string_view> parts) {
             h *= 1099511628211ULL;
         }
     }
+    return h;
+}
+
+std::string short_hash(std::initializer_list<std::string_view> parts) {
+    std::uint64_t h = fnv1a_64(parts);
     static constexpr char k_hex[] = "0123456789abcdef";
     std::string out;
     for (int i = 0; i < 7; ++i) {

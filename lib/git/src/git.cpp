@@ -3,6 +3,8 @@
 #include <async/text.hpp>
 #include <async/workspace.hpp>
 
+#include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <map>
 
@@ -70,6 +72,87 @@ std::optional<fs::path> git_dir_of(const fs::path& dir) {
         return dir; // a bare repository
     }
     return std::nullopt;
+}
+
+std::unordered_map<std::string, FileAddition> first_additions(const fs::path& dir,
+                                                              const std::vector<std::string>& folders) {
+    std::unordered_map<std::string, FileAddition> out;
+    // The folder's place in its working tree, from the files (no second git process).
+    fs::path top = fs::absolute(dir).lexically_normal();
+    std::string prefix;
+    while (!git_dir_of(top)) {
+        if (!top.has_relative_path()) {
+            return out;
+        }
+        prefix = top.filename().string() + "/" + prefix;
+        top = top.parent_path();
+    }
+    // The whole history, oldest first, renames detected: a folder moved into the workspace
+    // (git mv text docs/rfcs) keeps its files' first authors, which a pathspec would lose (a
+    // rename from outside it looks like an addition).
+    ProcessResult r = run_git(top, {"-c", "log.showSignature=false", "log", "--reverse", "--no-color", "-M",
+                                    "--diff-filter=ADR", "--name-status", "-z", "--format=%x1e%aE%x1f%at"},
+                              Capture::stdout_silent);
+    if (r.exit_status != 0) {
+        return out;
+    }
+    std::unordered_map<std::string, FileAddition> origin; // by path from the top, as it stands
+    std::optional<FileAddition> current;
+    std::vector<std::string_view> records = split_z(r.out);
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        std::string_view record = records[i];
+        if (record.starts_with('\x1e')) {
+            record.remove_prefix(1);
+            current.reset();
+            auto sep = record.find('\x1f');
+            long long seconds = 0;
+            if (sep != std::string_view::npos) {
+                std::string_view digits = record.substr(sep + 1);
+                auto [end, err] = std::from_chars(digits.data(), digits.data() + digits.size(), seconds);
+                if (err == std::errc{}) {
+                    current = FileAddition{std::string{record.substr(0, sep)}, TimePoint{std::chrono::seconds{seconds}}};
+                }
+            }
+            continue;
+        }
+        while (record.starts_with('\n')) {
+            record.remove_prefix(1);
+        }
+        if (record.empty() || !current) {
+            continue;
+        }
+        char status = record.front();
+        if ((status == 'A' || status == 'D') && i + 1 < records.size()) {
+            std::string path{records[++i]};
+            if (status == 'A') {
+                origin.insert_or_assign(std::move(path), *current);
+            } else {
+                origin.erase(path);
+            }
+        } else if (status == 'R' && i + 2 < records.size()) {
+            std::string from{records[++i]};
+            std::string to{records[++i]};
+            auto it = origin.find(from);
+            FileAddition first = it != origin.end() ? it->second : *current;
+            if (it != origin.end()) {
+                origin.erase(it);
+            }
+            origin.insert_or_assign(std::move(to), std::move(first));
+        }
+    }
+    for (auto& [path, added] : origin) {
+        if (!path.starts_with(prefix)) {
+            continue;
+        }
+        std::string_view rel = std::string_view{path}.substr(prefix.size());
+        bool wanted = std::any_of(folders.begin(), folders.end(), [&](const std::string& folder) {
+            return rel.size() > folder.size() && rel.starts_with(folder) && rel[folder.size()] == '/';
+        });
+        if (wanted) {
+            out.emplace(std::string{rel}, std::move(added));
+        }
+    }
+    return out;
 }
 
 std::vector<GitCommit> list_commits(const fs::path& repo, TimePoint since) {

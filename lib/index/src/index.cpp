@@ -5,6 +5,7 @@
 #include <async/index.hpp>
 #include <async/layout.hpp>
 #include <async/markdown.hpp>
+#include <async/note.hpp>
 #include <async/text.hpp>
 #include <async/workspace.hpp>
 
@@ -835,9 +836,39 @@ public:
     }
 
     // md.plain may be moved away (to the search row).
-    void store_document(const std::string& path, const Document& doc, Extracted& md) {
+    // Where notes' authors and created times come from; null: nowhere.
+    void use_note_history(const NoteHistory* history) { m_note_history = history; }
+
+    // The origin history gives path, asking it the first time a note needs one.
+    const NoteOrigin* note_origin(const std::string& path) {
+        if (!m_origins) {
+            m_origins.emplace();
+            if (m_note_history != nullptr && *m_note_history) {
+                *m_origins = (*m_note_history)();
+            }
+        }
+        auto it = m_origins->find(path);
+        return it == m_origins->end() ? nullptr : &it->second;
+    }
+
+    void store_document(const std::string& path, const Document& doc, Extracted& md, std::int64_t mtime_ns) {
         std::string author = doc.get_string("author").value_or("");
-        std::string title = doc.get_string("title").value_or("");
+        DocumentNames names = names_of(doc, path, md.headings);
+        std::string title = std::move(names.title);
+        std::string doc_id = std::move(names.id);
+        std::optional<TimePoint> created = doc.get_time("created");
+        if (doc.front_matter_kind() != Document::FrontMatter::toml) {
+            // A note: who wrote it and when, unless its front matter says, are history's.
+            const NoteOrigin* origin = note_origin(path);
+            if (author.empty()) {
+                author = origin ? origin->author : std::string{k_unknown_author};
+            }
+            if (!created) {
+                created = origin ? origin->created
+                                 : TimePoint{std::chrono::duration_cast<std::chrono::seconds>(
+                                       std::chrono::nanoseconds{mtime_ns})};
+            }
+        }
         std::string bundle = bundle_of(path);
         std::string parent = parent_of(path);
         std::optional<std::int64_t> rowid;
@@ -849,11 +880,11 @@ public:
         if (!rowid) {
             st.bind(i++, path);
         }
-        st.bind(i++, doc.get_string("id").value_or(""));
-        st.bind(i++, doc.get_string("type").value_or(std::string{default_type(classify(path))}));
+        st.bind(i++, doc_id);
+        st.bind(i++, names.type);
         st.bind(i++, title);
         st.bind(i++, author);
-        bind_optional_time(st, i++, doc.get_time("created"));
+        bind_optional_time(st, i++, created);
         st.bind(i++, doc.get_string("status").value_or(""));
         bind_optional_time(st, i++, doc.get_time("due"));
         st.bind(i++, bundle);
@@ -900,7 +931,6 @@ public:
             add_row(m_tags, id, tag);
         }
         std::string author_handle = to_lower_ascii(author);
-        std::string doc_id = doc.get_string("id").value_or("");
         std::unordered_map<std::string_view, std::size_t> same_raw; // occurrences so far, by raw text
         for (const auto& a : md.actions) {
             m_actions.add(id);
@@ -918,7 +948,6 @@ public:
         }
         // A decision was taken when its file was written, except an outcome `doc close`
         // recorded: that one was taken when the document was closed.
-        std::optional<TimePoint> created = doc.get_time("created");
         std::optional<TimePoint> closed = doc.get_time("closed");
         for (const auto& d : md.decisions) {
             m_decisions.add(id);
@@ -1023,6 +1052,8 @@ private:
     SQLite::Statement m_transcripts, m_store_transcript;
     RowBatch m_dirs;
     SQLite::Statement m_delete_dir;
+    const NoteHistory* m_note_history = nullptr;
+    std::optional<std::unordered_map<std::string, NoteOrigin>> m_origins; // asked once
 };
 
 // The tables, with the indexes their lookups need while they are filled.
@@ -1216,7 +1247,7 @@ Parsed parse_file(const fs::path& root, FileStat f) {
             if (auto line = find_merge_conflict(text)) {
                 throw Error{ErrorKind::data, "unresolved merge conflict at line " + std::to_string(*line)};
             }
-            p.doc = Document::parse(text, p.file.path);
+            p.doc = parse_workspace_document(text, p.file.path);
             p.md = extract_markdown(p.doc->body());
         }
     } catch (const Error& e) {
@@ -1403,7 +1434,7 @@ void index_files(Writer& writer, ParseAhead& parsed, RefreshStats& stats, const 
                     writer.store_transcript(f.path, p.transcript);
                     touched_bundles.push_back(attachment_owner(f.path));
                 } else {
-                    writer.store_document(f.path, *p.doc, p.md);
+                    writer.store_document(f.path, *p.doc, p.md, f.mtime);
                     for (const auto& action : p.md.actions) {
                         if (!action.unread_due) {
                             continue;
@@ -1478,7 +1509,8 @@ std::string indexed_path(int root_fd, const fs::path& root, const fs::path& path
 
 // Index::update: finds what paths name (files, folders listed), then stores only what differs
 // from the index, in one transaction.
-RefreshStats update_paths(SQLite::Database& db, const fs::path& root, const std::vector<fs::path>& paths) {
+RefreshStats update_paths(SQLite::Database& db, const fs::path& root, const std::vector<fs::path>& paths,
+                          const NoteHistory& history) {
     RefreshStats stats;
     std::vector<FileStat> found;
     std::vector<std::string> gone;
@@ -1584,6 +1616,7 @@ RefreshStats update_paths(SQLite::Database& db, const fs::path& root, const std:
     } restore{db};
     SQLite::Transaction tx{db, SQLite::TransactionBehavior::IMMEDIATE};
     Writer writer{db, Tables::filled};
+    writer.use_note_history(&history);
     std::vector<std::string> touched_bundles;
     SQLite::Statement forget_file{db, "DELETE FROM files WHERE path = ?"};
     for (const auto& path : removed) {
@@ -1891,6 +1924,7 @@ RefreshStats Index::refresh_once(RefreshMode mode, const Progress& progress) {
         stats.scanned = scan.scanned;
     }
     Writer writer{*m_db, Tables::filled};
+    writer.use_note_history(&m_note_history);
     std::vector<std::string> touched_bundles;
     SQLite::Statement forget_file{*m_db, "DELETE FROM files WHERE path = ?"};
     ParseAhead parsed{root, scan.found};
@@ -1937,6 +1971,7 @@ bool Index::rebuild(RefreshStats& stats, Rebuild when, const Progress& progress)
                 SQLite::Transaction tx{db};
                 {
                     Writer writer{db, Tables::empty, &fts};
+                    writer.use_note_history(&m_note_history);
                     std::vector<std::string> touched_bundles;
                     ParseAhead parsed{m_ws.root()};
                     index_files(writer, parsed, stats, progress, touched_bundles);
@@ -2027,7 +2062,7 @@ RefreshStats Index::update(const std::vector<fs::path>& paths) {
     // whole copy of the index behind.
     remove_stale_rebuilds(m_ws.index_file());
     try {
-        return update_paths(*m_db, m_ws.root(), paths);
+        return update_paths(*m_db, m_ws.root(), paths, m_note_history);
     } catch (const SQLite::Exception& e) {
         throw Error{ErrorKind::data, std::string{"cannot update the index: "} + e.what(),
                     "the next command that reads the index brings it up to date"};
@@ -2094,8 +2129,8 @@ std::vector<std::string> Index::check() try {
         }
         try {
             Document doc = read_document(m_ws.root(), path);
-            if (doc.get_string("id").value_or("") != docs.getColumn(1).getString() ||
-                doc.get_string("title").value_or("") != docs.getColumn(2).getString() ||
+            DocumentNames names = names_of(doc, path, extract_markdown(doc.body()).headings);
+            if (names.id != docs.getColumn(1).getString() || names.title != docs.getColumn(2).getString() ||
                 docs.getColumn(3).isNull()) {
                 out.push_back(path + ": the index disagrees with the file");
             }

@@ -1,6 +1,7 @@
 #include <async/dates.hpp>
 #include <async/document.hpp>
 #include <async/error.hpp>
+#include <async/note.hpp>
 #include <async/text.hpp>
 #include <async/workspace.hpp>
 
@@ -61,6 +62,14 @@ std::optional<TimePoint> from_toml_date(const toml::date& d) {
 } // namespace
 
 Document Document::parse(std::string_view text, std::string_view origin) {
+    return parse_text(text, origin, false);
+}
+
+Document Document::parse_any(std::string_view text, std::string_view origin) {
+    return parse_text(text, origin, true);
+}
+
+Document Document::parse_text(std::string_view text, std::string_view origin, bool plain) {
     if (text.starts_with("\xEF\xBB\xBF")) {
         text.remove_prefix(3);
     }
@@ -70,6 +79,7 @@ Document Document::parse(std::string_view text, std::string_view origin) {
                       text[*bad] == '\0' ? "NUL byte in file" : "invalid UTF-8");
     }
     Document doc;
+    doc.m_origin = std::string{origin};
     std::string normal;
     if (text.find("\r\n") != std::string_view::npos) {
         doc.m_crlf = true;
@@ -83,6 +93,11 @@ Document Document::parse(std::string_view text, std::string_view origin) {
         text = normal;
     }
     auto first_end = text.find('\n');
+    if (!is_fence(text.substr(0, first_end)) && plain) {
+        doc.m_kind = FrontMatter::none;
+        doc.m_body = std::string{text};
+        return doc;
+    }
     if (!is_fence(text.substr(0, first_end))) {
         throw located(origin, 1, 1, "no front matter (the first line must be '+++')");
     }
@@ -258,7 +273,16 @@ std::vector<std::string> Document::get_strings(std::string_view key) const {
     return {};
 }
 
+void Document::require_own_front_matter() const {
+    if (m_kind != FrontMatter::toml) {
+        std::string name = m_origin.empty() ? std::string{"the file"} : m_origin;
+        throw Error{ErrorKind::usage, name + " is plain Markdown: async does not add front matter to it",
+                    "adopt it first: async import " + name};
+    }
+}
+
 void Document::set_literal(std::string_view key, std::string_view literal) {
+    require_own_front_matter();
     auto lines = lines_of(m_front_matter);
     std::vector<std::string> out(lines.begin(), lines.end());
     std::string key_text = std::string{key};
@@ -326,6 +350,7 @@ void Document::set_strings(std::string_view key, const std::vector<std::string>&
 }
 
 void Document::remove(std::string_view key) {
+    require_own_front_matter();
     auto found = std::find_if(m_values.begin(), m_values.end(), [&](const auto& kv) { return kv.first == key; });
     if (found == m_values.end()) {
         return;
@@ -343,11 +368,14 @@ void Document::remove(std::string_view key) {
 }
 
 std::string Document::render() const {
-    std::string out = "+++\n" + m_front_matter;
-    if (!m_front_matter.empty() && m_front_matter.back() != '\n') {
-        out += '\n';
+    std::string out;
+    if (m_kind == FrontMatter::toml) {
+        out = "+++\n" + m_front_matter;
+        if (!m_front_matter.empty() && m_front_matter.back() != '\n') {
+            out += '\n';
+        }
+        out += "+++\n";
     }
-    out += "+++\n";
     out += m_body;
     if (!m_crlf) {
         return out;
@@ -526,7 +554,7 @@ std::string slugify(std::string_view title) {
 }
 
 Document read_document(const std::filesystem::path& root, std::string_view rel) {
-    return Document::parse(read_workspace_file(root, rel), rel);
+    return parse_workspace_document(read_workspace_file(root, rel), rel);
 }
 
 } // namespace async

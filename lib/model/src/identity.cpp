@@ -37,6 +37,15 @@ std::string handle_or_lower(std::string_view handle) {
 
 namespace {
 
+std::optional<std::string_view> email_local_part(std::string_view email) {
+    email = trim(email);
+    auto at = email.find('@');
+    if (at == std::string_view::npos || at == 0) {
+        return std::nullopt;
+    }
+    return email.substr(0, at);
+}
+
 // The scope of the config's entry for key, for saying where a value came from.
 IdentitySource source_of(const Config& config, std::string_view key) {
     for (const auto& e : config.entries()) {
@@ -58,10 +67,8 @@ IdentityField handle_field(const Env& env, const Config& config, const GitEmail&
         return {normalize_handle(*handle), source, source == IdentitySource::env ? "ASYNC_USER" : "user.handle"};
     }
     if (auto answer = git_email ? git_email() : std::nullopt) {
-        std::string_view email = trim(*answer);
-        auto at = email.find('@');
-        if (at != std::string_view::npos && at > 0) {
-            return {normalize_handle(email.substr(0, at)), IdentitySource::git, "user.email"};
+        if (auto local = email_local_part(*answer)) {
+            return {normalize_handle(*local), IdentitySource::git, "user.email"};
         }
     }
     if (auto user = env.get("USER")) {
@@ -95,6 +102,24 @@ std::string_view to_string(IdentitySource source) {
     case IdentitySource::unset: break;
     }
     return "unset";
+}
+
+std::optional<std::string> handle_for_email(const Config& config, std::string_view email) {
+    std::string wanted = to_lower_ascii(trim(email));
+    for (const auto& person : config.people()) {
+        if (!person.email.empty() && to_lower_ascii(trim(person.email)) == wanted) {
+            return handle_or_lower(person.handle);
+        }
+    }
+    auto local = email_local_part(email);
+    if (!local) {
+        return std::nullopt;
+    }
+    try {
+        return normalize_handle(*local);
+    } catch (const Error&) {
+        return std::nullopt;
+    }
 }
 
 std::string current_handle(const Env& env, const Config& config, const GitEmail& git_email) {

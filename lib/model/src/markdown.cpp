@@ -921,11 +921,56 @@ std::string mention_context(std::string_view body, std::string_view handle) {
     }
 }
 
+namespace {
+
+// The anchor a heading gets on a forge's page ("Unresolved questions" -> "unresolved-questions"):
+// lower-cased, punctuation dropped, blanks made '-'.
+std::string heading_anchor(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        auto u = static_cast<unsigned char>(c);
+        if (std::isalnum(u) || u >= 0x80 || c == '-' || c == '_') {
+            out += static_cast<char>(std::tolower(u));
+        } else if (c == ' ') {
+            out += '-';
+        }
+    }
+    return out;
+}
+
+// "#summary" in a document with a "Summary" heading is a jump within the page (RFCs write
+// `[summary]: #summary`), not a reference to a document whose id is "summary".
+void drop_heading_anchors(Extracted& md) {
+    if (md.headings.empty() || md.links.empty()) {
+        return;
+    }
+    std::unordered_set<std::string> anchors;
+    for (const auto& h : md.headings) {
+        anchors.insert(heading_anchor(h.text));
+    }
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < md.links.size(); ++i) {
+        if (anchors.count(md.links[i]) == 0) {
+            if (kept != i) {
+                md.links[kept] = std::move(md.links[i]);
+                md.link_positions[kept] = md.link_positions[i];
+            }
+            ++kept;
+        }
+    }
+    md.links.resize(kept);
+    md.link_positions.resize(kept);
+}
+
+} // namespace
+
 Extracted extract_markdown(std::string_view body) {
     try {
         Extractor extractor(body);
         extractor.run();
-        return extractor.take();
+        Extracted md = extractor.take();
+        drop_heading_anchors(md);
+        return md;
     } catch (...) {
         return {};
     }

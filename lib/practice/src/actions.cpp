@@ -6,6 +6,7 @@
 #include <async/layout.hpp>
 #include <async/lock.hpp>
 #include <async/markdown.hpp>
+#include <async/note.hpp>
 #include <async/text.hpp>
 #include <async/workspace.hpp>
 
@@ -144,8 +145,8 @@ MarkResult mark_action(const Workspace& ws, std::string_view path, std::string_v
         lock.emplace(file);
     }
     std::string text = read_file(file);
-    Document doc = Document::parse(text, shown);
-    std::string doc_id = doc.get_string("id").value_or("");
+    Document doc = parse_workspace_document(text, shown);
+    std::string doc_id = document_id(doc, shown);
     // The handles exactly as the index computes them, so the action is the one it listed.
     std::unordered_map<std::string_view, std::size_t> same_raw;
     Extracted md = extract_markdown(doc.body());
@@ -341,8 +342,8 @@ DueResult set_action_due(const Session& session, std::string_view path, std::str
         lock.emplace(file);
     }
     std::string text = read_file(file);
-    Document doc = Document::parse(text, rel);
-    std::string doc_id = doc.get_string("id").value_or("");
+    Document doc = parse_workspace_document(text, rel);
+    std::string doc_id = document_id(doc, rel);
     std::size_t offset = doc.body_line() - 1;
     Extracted md = extract_markdown(doc.body());
     std::unordered_map<std::string_view, std::size_t> same_raw;
@@ -412,7 +413,7 @@ DueResult set_action_due(const Session& session, std::string_view path, std::str
     }
     text.replace(start, current.size(), line);
 
-    Document written = Document::parse(text, rel);
+    Document written = parse_workspace_document(text, rel);
     Extracted rewritten = extract_markdown(written.body());
     Located now = locate(rewritten, doc_id, found->line);
     if (now.action == nullptr || now.action->due != due) {

@@ -10,6 +10,7 @@
 #include <async/index.hpp>
 #include <async/layout.hpp>
 #include <async/markdown.hpp>
+#include <async/note.hpp>
 #include <async/query.hpp>
 #include <async/schema.hpp>
 #include <async/text.hpp>
@@ -144,7 +145,7 @@ public:
         }
         std::optional<Document> parsed;
         try {
-            parsed = Document::parse(text, m_path);
+            parsed = parse_workspace_document(text, m_path);
         } catch (const Error& e) {
             m_result.findings.push_back(located_finding(m_path, e.what()));
             return std::move(m_result);
@@ -152,6 +153,13 @@ public:
         const Document& doc = *parsed;
         m_doc = &doc;
         m_result.parsed = true;
+        if (doc.front_matter_kind() == Document::FrontMatter::none) {
+            // The index reads it as a note (model/note): nothing is wrong with it.
+            add(Severity::info, {1, 1}, "no front matter: indexed as a read-only note (async import adopts it)");
+            m_result.id = note_id(m_path);
+            check_body(doc);
+            return std::move(m_result);
+        }
         for (const auto& info : doc.key_infos()) {
             m_keys.emplace(info.name, Key{info.kind, {info.line, info.column}});
         }
@@ -751,7 +759,12 @@ std::vector<std::string> team_of(const Config& config) {
 } // namespace
 
 std::string_view to_string(Severity severity) {
-    return severity == Severity::error ? "error" : "warning";
+    switch (severity) {
+    case Severity::error: return "error";
+    case Severity::warning: return "warning";
+    case Severity::info: break;
+    }
+    return "info";
 }
 
 std::string resolve_check_path(const Workspace& ws, const fs::path& cwd, std::string_view arg,

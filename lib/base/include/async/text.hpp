@@ -2,6 +2,7 @@
 // Text hygiene: UTF-8 validation and the one sanitiser every piece of file text passes through
 // before it reaches a terminal.
 #include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -106,5 +107,9 @@ private:
 
 // short_hash of the parts one after the other, without joining them first.
 std::string short_hash(std::initializer_list<std::string_view> parts);
+
+// The 64-bit FNV-1a hash short_hash shows 7 hex digits of (same offset basis): for other stable
+// names derived from text, such as a plain Markdown file's id.
+std::uint64_t fnv1a_64(std::initializer_list<std::string_view> parts);
 
 } // namespace async

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace async {
@@ -68,6 +69,20 @@ struct GitCommit {
 // earlier), newest first. Throws Error{data} when repo is not a git repository or git log
 // fails there, Error{environment} when git cannot be run.
 std::vector<GitCommit> list_commits(const std::filesystem::path& repo, TimePoint since);
+
+// The commit that added a file under its present name.
+struct FileAddition {
+    std::string email;  // the author's (mailmap applied)
+    TimePoint authored{};
+};
+
+// For every file now under one of folders (relative to dir), the commit of HEAD's history that
+// first added it, following renames (a file moved in keeps its first author), keyed by the path
+// relative to dir. One `git log` of the whole history for all files. Empty when dir is in no
+// repository, HEAD has no commit yet, or git fails. Throws Error{environment} only when git
+// cannot be run.
+std::unordered_map<std::string, FileAddition> first_additions(const std::filesystem::path& dir,
+                                                              const std::vector<std::string>& folders);
 
 // A file in the index (staging area) that differs from HEAD.
 struct StagedFile {

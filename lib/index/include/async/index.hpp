@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace SQLite {
@@ -48,6 +49,16 @@ enum class RefreshMode { incremental, full, checked };
 
 // The notice of a rebuild of a damaged index (RefreshStats::rebuilt_because).
 inline constexpr const char* k_index_damaged_notice = "the index was damaged; rebuilt it from the files";
+
+// Who added a note (a file without async front matter) and when: its first commit.
+struct NoteOrigin {
+    std::string author; // a handle
+    TimePoint created{};
+};
+
+// The origins of the workspace's files that history knows, by workspace-relative path. Asked at
+// most once per refresh, rebuild or update, and only when one stores a note.
+using NoteHistory = std::function<std::unordered_map<std::string, NoteOrigin>()>;
 
 // Progress while indexing: files done and files to do (to do may be 0 while unknown).
 using Progress = std::function<void(std::size_t done, std::size_t total)>;
@@ -93,6 +104,11 @@ public:
     // question asked again. report gets the stats of that rebuild (rebuilt_because is
     // k_index_damaged_notice); without one, nobody is told.
     void on_repair(std::function<void(const RefreshStats&)> report) { m_on_repair = std::move(report); }
+
+    // Where the author and created time of notes come from (cmd/ hands in git's first
+    // additions). Without it, or for a file it does not know, a note's author is "unknown" and
+    // its created time the file's modification time.
+    void set_note_history(NoteHistory history) { m_note_history = std::move(history); }
 
     // Write-through: brings the index up to date for paths a command has just written or
     // removed (absolute, or relative to the workspace root), without the scan of a refresh.
@@ -147,6 +163,7 @@ private:
     bool m_read_only = false; // opened by open_unwritable
 
     std::function<void(const RefreshStats&)> m_on_repair;
+    NoteHistory m_note_history;
 };
 
 // One read transaction around several questions to the index: they all see one snapshot of it

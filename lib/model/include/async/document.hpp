@@ -1,6 +1,8 @@
 #pragma once
 // A workspace file: TOML front matter between "+++" lines, then a Markdown body. Rewrites keep
-// every other line of the front matter (unknown keys, comments, formatting) as it was.
+// every other line of the front matter (unknown keys, comments, formatting) as it was. A file
+// the team already had may have no front matter at all (plain Markdown, read as a note): it is
+// read, and its body may change, but async never gives it front matter of its own.
 #include <async/clock.hpp>
 #include <async/schema.hpp>
 
@@ -19,6 +21,12 @@ public:
     // "origin:line:col: message" for a missing or unclosed front matter, invalid UTF-8, NUL
     // bytes or invalid TOML. A UTF-8 BOM is skipped; CRLF input is accepted and kept.
     static Document parse(std::string_view text, std::string_view origin);
+    // Like parse, but text without front matter is a plain Markdown document (front_matter_kind()
+    // none, no keys, the whole text its body): what the index, check and readers accept.
+    static Document parse_any(std::string_view text, std::string_view origin);
+
+    enum class FrontMatter { toml, none };
+    FrontMatter front_matter_kind() const { return m_kind; }
 
     // A document from front matter TOML text (without the +++ lines) and a body.
     static Document from_parts(std::string_view front_matter, std::string body);
@@ -49,7 +57,9 @@ public:
     // order: the positions check reports findings at.
     const std::vector<KeyInfo>& key_infos() const { return m_key_infos; }
 
-    // Setters rewrite only the key's own lines (appending new keys before any [table]).
+    // Setters rewrite only the key's own lines (appending new keys before any [table]). On a
+    // document without TOML front matter they throw Error{usage} naming the file, with the
+    // hint to adopt it with `async import`: async does not add front matter to a team's file.
     void set_string(std::string_view key, std::string_view value);
     void set_time(std::string_view key, TimePoint value);
     void set_strings(std::string_view key, const std::vector<std::string>& values);
@@ -76,19 +86,24 @@ private:
         std::size_t last_line = 0;
     };
 
+    static Document parse_text(std::string_view text, std::string_view origin, bool plain);
     void reparse(std::string_view origin, std::size_t line_offset);
+    void require_own_front_matter() const;
 
     std::string m_front_matter;
     std::string m_body;
     std::size_t m_body_line = 1;
     bool m_crlf = false;
+    FrontMatter m_kind = FrontMatter::toml;
+    std::string m_origin;
     std::vector<std::pair<std::string, Value>> m_values; // top-level, file order
     std::vector<KeyInfo> m_key_infos;                    // top-level, tables too, file order
 };
 
 // The document at root/rel, read and parsed; rel (workspace-relative, as the index and a query
 // give it) names the file in messages. The one way to re-read a document a query returned.
-// Throws Error{data} like Document::parse, and when the file cannot be read.
+// Plain Markdown is a note where parse_workspace_document (model/note) says so. Throws Error{data} like
+// Document::parse, and when the file cannot be read.
 Document read_document(const std::filesystem::path& root, std::string_view rel);
 
 // The 1-based line of text's first unresolved merge conflict: a "<<<<<<<" line outside fenced

@@ -49,6 +49,11 @@ Identity resolve_identity(const Env& env, const Config& config, const GitEmail& 
 // when the config answers. Throws Error{environment} when no source gives one.
 std::string current_handle(const Env& env, const Config& config, const GitEmail& git_email);
 
+// The handle of the person whose address email is (a git author's): the team's person whose
+// people.<handle>.email it is (case ignored), else its local part as current_handle takes it
+// from git's user.email; nullopt when neither gives a valid handle.
+std::optional<std::string> handle_for_email(const Config& config, std::string_view email);
+
 // The one normalisation of a handle: surrounding blanks and a leading '@' dropped, ASCII
 // lower-cased (so "@Bob" and "bob" are one person). Nothing else is changed, so two different
 // handles never become one: a handle that holds anything outside [A-Za-z0-9._-] ('a/b', 'a:b',

@@ -52,7 +52,9 @@ struct Extracted {
     std::vector<std::string> mentions; // @handles in text (not in code, not e-mail addresses), unique, in order
     std::vector<BodyPosition> mention_positions; // where each of mentions first appears (same order)
     std::vector<Heading> headings;
-    std::vector<std::string> links;    // "#id" references (4-8 chars [0-9a-z]) in text or link targets, unique, in order
+    // "#id" references (4-8 chars [0-9a-z]) in text or link targets, unique, in order; not one
+    // that names a heading of the body ("#summary" under "# Summary" jumps within the page)
+    std::vector<std::string> links;
     std::vector<BodyPosition> link_positions; // where each of links first appears: its '#', or the
                                               // text of a link whose target is "#id"
     std::vector<std::string> attachments; // relative link targets under attachments/ (images and links)

@@ -17,9 +17,11 @@ class Config;
 class Index;
 class Workspace;
 
-enum class Severity { error, warning };
+// info: nothing is wrong, but the file is read differently from async's own (a plain Markdown
+// note).
+enum class Severity { error, warning, info };
 
-// "error", "warning".
+// "error", "warning", "info".
 std::string_view to_string(Severity severity);
 
 struct Finding {
