@@ -128,6 +128,10 @@ class InsideGit(ImportCase):
         self.assertEqual(r.code, 0, r)
         self.assertIn("nothing to import: 3 files already imported", r.err)
         self.assertEqual(r.out.count("already"), 3, r.out)
+        # The imported documents themselves are not imported again either.
+        r = self.a("import", str(self.ws / "docs"))
+        self.assertEqual(r.code, 0, r)
+        self.assertIn("3 files already imported", r.err)
         # A file named again is recognised too, though it has moved.
         r = self.a("import", str(adr / "0002-use-postgresql-for-storage.md"))
         self.assertEqual(r.code, 0, r)

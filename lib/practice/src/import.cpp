@@ -464,7 +464,8 @@ private:
         std::string hash = import_hash(text);
         std::string name = file.filename().string();
         for (const auto& p : m_past) {
-            if (p.origin == origin || (p.hash == hash && p.file_name == name)) {
+            if (p.origin == origin || (p.hash == hash && p.file_name == name) ||
+                canonical_or_self(p.path) == canonical_or_self(file)) {
                 return already(p, file);
             }
         }
