@@ -453,6 +453,9 @@ private:
         std::string text;
         try {
             std::error_code ec;
+            if (!fs::is_regular_file(file, ec)) {
+                return skipped(file, origin, "not a regular file"); // a FIFO would never end
+            }
             auto size = fs::file_size(file, ec);
             if (!ec && size > static_cast<std::uintmax_t>(k_max_file_size)) {
                 return skipped(file, origin, "larger than 4 MiB");
