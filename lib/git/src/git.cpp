@@ -264,9 +264,6 @@ std::string escape_path(std::string_view path) {
     return out;
 }
 
-} // namespace async
-
-namespace async {
 
 namespace {
 

@@ -93,9 +93,6 @@ std::string first_line(std::string_view text);
 // backslashes C-escaped (\n, \t, \\, \ooo), so a hostile name stays on one line.
 std::string escape_path(std::string_view path);
 
-} // namespace async
-
-namespace async {
 
 // True when path (absolute, inside the working tree whose top is top) is tracked by git there
 // (`git ls-files --error-unmatch`). Throws Error{environment} when git cannot be run.
