@@ -134,6 +134,7 @@ void add_edit_command(CLI::App& app, Context& ctx);
 void add_search_command(CLI::App& app, Context& ctx);
 void add_pick_command(CLI::App& app, Context& ctx);
 void add_tag_command(CLI::App& app, Context& ctx);
+void add_import_command(CLI::App& app, Context& ctx);
 void add_actions_command(CLI::App& app, Context& ctx);
 void add_decisions_command(CLI::App& app, Context& ctx);
 void add_check_command(CLI::App& app, Context& ctx);

@@ -32,6 +32,7 @@ constexpr async::cmd::CommandAdder k_commands[] = {
     async::cmd::add_search_command,
     async::cmd::add_pick_command,
     async::cmd::add_tag_command,
+    async::cmd::add_import_command,
     async::cmd::add_actions_command,
     async::cmd::add_decisions_command,
     async::cmd::add_check_command,

@@ -296,7 +296,7 @@ _async() {
             [[ ${COMPREPLY[*]} == --color= ]] && compopt -o nospace 2>/dev/null
         else
             _async_compgen_words init doc meeting attach inbox config templates index list show edit search pick tag \
-                actions decisions check hook sync checkin publish agenda calendar remind whoami help "$cur"
+                import actions decisions check hook sync checkin publish agenda calendar remind whoami help "$cur"
         fi
         ;;
     init)
@@ -482,6 +482,15 @@ _async() {
             _async_compgen_words -m --multi -a --all --no-preview -h --help "$cur"
         fi
         ;;
+    import)
+        if [[ $cur == -* ]]; then
+            _async_compgen_words -n --dry-run --wide -h --help "$cur"
+        else
+            compopt -o filenames 2>/dev/null
+            local IFS=$'\n'
+            COMPREPLY=($(compgen -f -- "$cur"))
+        fi
+        ;;
     actions)
         case $sub in
         "")
@@ -581,7 +590,7 @@ _async() {
         ;;
     help)
         _async_compgen_words init doc meeting inbox config templates index list show edit search pick tag \
-            attach actions decisions check hook sync checkin publish agenda calendar remind whoami "$cur"
+            import attach actions decisions check hook sync checkin publish agenda calendar remind whoami "$cur"
         ;;
     check)
         if [[ $cur == -* ]]; then

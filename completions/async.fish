@@ -158,6 +158,10 @@ complete -c async -n '__async_at ""' -a edit -d 'Edit a document in the editor'
 complete -c async -n '__async_at ""' -a search -d 'Full-text search'
 complete -c async -n '__async_at ""' -a pick -d 'Choose documents in fzf and print their ids'
 complete -c async -n '__async_at ""' -a tag -d 'Add and remove the tags of my document'
+complete -c async -n '__async_at ""' -a import -d 'Adopt Markdown files and ADR folders as documents'
+complete -c async -n '__async_at import' -s n -l dry-run -d 'Print the plan; write nothing'
+complete -c async -n '__async_at import' -l wide -d 'Do not cut the table to the terminal'
+complete -c async -n '__async_at import' -F
 complete -c async -n '__async_at pick' -s m -l multi -d 'Choose several'
 complete -c async -n '__async_at pick' -s a -l all -d 'Offer replies, responses and summaries too'
 complete -c async -n '__async_at pick' -l no-preview -d 'Do not show the highlighted document'
@@ -173,7 +177,7 @@ complete -c async -n '__async_at ""' -a calendar -d 'Deadlines and the check-in 
 complete -c async -n '__async_at ""' -a remind -d 'Who owes what; mail each person a reminder'
 complete -c async -n '__async_at ""' -a whoami -d 'My handle, name and email and where each came from'
 complete -c async -n '__async_at ""' -a help -d 'Show the manual of a command'
-complete -c async -n '__async_at help' -x -a 'init doc meeting attach inbox checkin config templates index list show edit search pick tag actions decisions check agenda calendar remind whoami hook sync publish'
+complete -c async -n '__async_at help' -x -a 'init doc meeting attach inbox checkin config templates index list show edit search pick tag import actions decisions check agenda calendar remind whoami hook sync publish'
 
 # async init [DIR] [--git] [--sample]
 complete -c async -n '__async_at init' -l git -d 'Also make it a git repository, hooks installed'

@@ -347,4 +347,56 @@ std::string escape_path(std::string_view path) {
     return out;
 }
 
+
+namespace {
+
+std::string relative_to_top(const fs::path& top, const fs::path& path) {
+    return path.lexically_relative(top).generic_string();
+}
+
+} // namespace
+
+bool is_tracked(const fs::path& top, const fs::path& path) {
+    ProcessResult r = run_git(top, {"ls-files", "--error-unmatch", "--", ":(literal)" + relative_to_top(top, path)},
+                              Capture::stdout_silent);
+    return r.exit_status == 0;
+}
+
+void git_move(const fs::path& top, const fs::path& from, const fs::path& to) {
+    ProcessResult r = run_git(top, {"mv", "--", relative_to_top(top, from), relative_to_top(top, to)},
+                              Capture::combined);
+    if (r.exit_status != 0) {
+        throw Error{ErrorKind::data, "git mv " + escape_path(relative_to_top(top, from)) + " failed: " +
+                                         first_line(sanitize_for_terminal(r.out, Newlines::flatten))};
+    }
+}
+
+std::optional<FirstCommit> first_commit_of(const fs::path& top, const fs::path& path) {
+    // Newest first: the last record is the commit that added the file.
+    ProcessResult r = run_git(top, {"log", "--format=%at%x09%ae", "-z", "--", ":(literal)" + relative_to_top(top, path)},
+                              Capture::stdout_silent);
+    if (r.exit_status != 0) {
+        return std::nullopt;
+    }
+    auto records = split_z(r.out);
+    while (!records.empty() && trim(records.back()).empty()) {
+        records.pop_back();
+    }
+    if (records.empty()) {
+        return std::nullopt;
+    }
+    std::string_view last = trim(records.back());
+    auto tab = last.find('\t');
+    if (tab == std::string_view::npos) {
+        return std::nullopt;
+    }
+    long long seconds = 0;
+    try {
+        seconds = std::stoll(std::string{last.substr(0, tab)});
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+    return FirstCommit{std::string{last.substr(tab + 1)}, TimePoint{std::chrono::seconds{seconds}}};
+}
+
 } // namespace async

@@ -245,8 +245,8 @@ EditOutcome edit_existing(const Session& session, const fs::path& file, const Bo
     return EditOutcome::saved;
 }
 
-fs::path write_new_bundle(const Workspace& ws, std::string_view section, TimePoint created,
-                          std::string_view slug, const Document& doc) {
+fs::path claim_bundle_folder(const Workspace& ws, std::string_view section, TimePoint created,
+                             std::string_view slug) {
     fs::path parent = ws.root() / section;
     std::error_code ec;
     fs::create_directories(parent, ec);
@@ -260,21 +260,27 @@ fs::path write_new_bundle(const Workspace& ws, std::string_view section, TimePoi
             int err = errno;
             throw Error{io_error_kind(err), "cannot create folder '" + ws.display(dir) + "': " + std::strerror(err)};
         }
-        fs::path file = dir / k_bundle_file;
-        bool written = false;
-        try {
-            written = create_file_exclusive(file, doc.render());
-        } catch (...) {
-            // A full disk: the claimed folder goes too, so no empty bundle is left behind.
-            ::rmdir(dir.c_str());
-            throw;
-        }
-        if (!written) {
-            throw Error{ErrorKind::data, "'" + ws.display(file) + "' appeared while it was being written"};
-        }
-        return file;
+        return dir;
     }
     throw Error{ErrorKind::data, "too many documents named '" + base + "' in '" + std::string{section} + "'"};
+}
+
+fs::path write_new_bundle(const Workspace& ws, std::string_view section, TimePoint created,
+                          std::string_view slug, const Document& doc) {
+    fs::path dir = claim_bundle_folder(ws, section, created, slug);
+    fs::path file = dir / k_bundle_file;
+    bool written = false;
+    try {
+        written = create_file_exclusive(file, doc.render());
+    } catch (...) {
+        // A full disk: the claimed folder goes too, so no empty bundle is left behind.
+        ::rmdir(dir.c_str());
+        throw;
+    }
+    if (!written) {
+        throw Error{ErrorKind::data, "'" + ws.display(file) + "' appeared while it was being written"};
+    }
+    return file;
 }
 
 } // namespace async

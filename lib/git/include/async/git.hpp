@@ -108,4 +108,25 @@ std::string first_line(std::string_view text);
 // backslashes C-escaped (\n, \t, \\, \ooo), so a hostile name stays on one line.
 std::string escape_path(std::string_view path);
 
+
+// True when path (absolute, inside the working tree whose top is top) is tracked by git there
+// (`git ls-files --error-unmatch`). Throws Error{environment} when git cannot be run.
+bool is_tracked(const std::filesystem::path& top, const std::filesystem::path& path);
+
+// Moves the tracked file from to the new path to inside the working tree at top with `git mv`,
+// so its history follows it (`git log --follow`); to must not exist yet. Throws Error{data}
+// with git's message when git refuses, Error{environment} when git cannot be run.
+void git_move(const std::filesystem::path& top, const std::filesystem::path& from,
+              const std::filesystem::path& to);
+
+// The first commit that added path (absolute, inside the working tree at top).
+struct FirstCommit {
+    std::string email;    // the author's, as written
+    TimePoint authored{}; // the author date
+};
+
+// The oldest commit of the current branch touching path, nullopt when it has none (untracked,
+// or git fails there). Throws Error{environment} when git cannot be run.
+std::optional<FirstCommit> first_commit_of(const std::filesystem::path& top, const std::filesystem::path& path);
+
 } // namespace async

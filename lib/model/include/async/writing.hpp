@@ -66,6 +66,12 @@ enum class EditOutcome { saved, unchanged };
 // says where the edited text is kept.
 EditOutcome edit_existing(const Session& session, const std::filesystem::path& file, const BodyInput& input);
 
+// Claims section/<local date of created>-<slug>/ with mkdir (suffixes -2, -3… when taken), so
+// two writers never share one; returns the new, empty folder. Throws Error{data} after 9,999
+// names, Error{environment|data} when the folder cannot be made.
+std::filesystem::path claim_bundle_folder(const Workspace& ws, std::string_view section,
+                                          TimePoint created, std::string_view slug);
+
 // Creates section/<local date of created>-<slug>/ (suffixes -2, -3… when taken, claimed with
 // mkdir so two writers never share one) and writes doc as its index.md. Returns the path.
 std::filesystem::path write_new_bundle(const Workspace& ws, std::string_view section,
