@@ -145,7 +145,7 @@ std::unordered_map<std::string, FileAddition> first_additions(const fs::path& di
             continue;
         }
         std::string_view rel = std::string_view{path}.substr(prefix.size());
-        bool wanted = std::any_of(folders.begin(), folders.end(), [&](const std::string& folder) {
+        bool wanted = folders.empty() || std::any_of(folders.begin(), folders.end(), [&](const std::string& folder) {
             return rel.size() > folder.size() && rel.starts_with(folder) && rel[folder.size()] == '/';
         });
         if (wanted) {
@@ -369,34 +369,6 @@ void git_move(const fs::path& top, const fs::path& from, const fs::path& to) {
         throw Error{ErrorKind::data, "git mv " + escape_path(relative_to_top(top, from)) + " failed: " +
                                          first_line(sanitize_for_terminal(r.out, Newlines::flatten))};
     }
-}
-
-std::optional<FirstCommit> first_commit_of(const fs::path& top, const fs::path& path) {
-    // Newest first: the last record is the commit that added the file.
-    ProcessResult r = run_git(top, {"log", "--format=%at%x09%ae", "-z", "--", ":(literal)" + relative_to_top(top, path)},
-                              Capture::stdout_silent);
-    if (r.exit_status != 0) {
-        return std::nullopt;
-    }
-    auto records = split_z(r.out);
-    while (!records.empty() && trim(records.back()).empty()) {
-        records.pop_back();
-    }
-    if (records.empty()) {
-        return std::nullopt;
-    }
-    std::string_view last = trim(records.back());
-    auto tab = last.find('\t');
-    if (tab == std::string_view::npos) {
-        return std::nullopt;
-    }
-    long long seconds = 0;
-    try {
-        seconds = std::stoll(std::string{last.substr(0, tab)});
-    } catch (const std::exception&) {
-        return std::nullopt;
-    }
-    return FirstCommit{std::string{last.substr(tab + 1)}, TimePoint{std::chrono::seconds{seconds}}};
 }
 
 } // namespace async

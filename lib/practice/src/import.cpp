@@ -9,6 +9,7 @@
 #include <async/index.hpp>
 #include <async/layout.hpp>
 #include <async/markdown.hpp>
+#include <async/note.hpp>
 #include <async/query.hpp>
 #include <async/schema.hpp>
 #include <async/text.hpp>
@@ -20,6 +21,8 @@
 #include <cstring>
 #include <map>
 #include <set>
+
+#include <unordered_map>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -300,23 +303,6 @@ std::string first_line_of(std::string_view text) {
     return std::string{trim(text.substr(0, text.find('\n')))};
 }
 
-std::optional<std::string> handle_from_email(std::string_view email, const Config& config) {
-    for (const auto& p : config.people()) {
-        if (!p.email.empty() && to_lower_ascii(p.email) == to_lower_ascii(email)) {
-            return p.handle;
-        }
-    }
-    auto at = email.find('@');
-    if (at == std::string_view::npos || at == 0) {
-        return std::nullopt;
-    }
-    try {
-        return normalize_handle(email.substr(0, at));
-    } catch (const Error&) {
-        return std::nullopt;
-    }
-}
-
 std::optional<std::string> valid_handle(std::string_view text) {
     try {
         return normalize_handle(text);
@@ -560,12 +546,7 @@ private:
             item.kind = "markdown";
             item.type = "doc";
             item.status = "open";
-            for (const auto& h : extract_markdown(content).headings) {
-                if (h.level == 1) {
-                    item.title = clean_field(h.text);
-                    break;
-                }
-            }
+            item.title = clean_field(note_title(file.string(), extract_markdown(content).headings));
         }
         if (item.title.empty()) {
             item.title = clean_field(file.stem().string());
@@ -589,21 +570,20 @@ private:
     void fill_history(const fs::path& file, std::optional<TimePoint> created, std::optional<std::string> author,
                       ImportItem& item) {
         if (!created || !author) {
-            std::optional<FirstCommit> first;
             fs::path real = canonical_or_self(file);
             if (m_repo && is_inside(real, m_repo->top)) {
-                try {
-                    first = first_commit_of(m_repo->top, real);
-                } catch (const Error&) {
-                    first.reset();
+                if (!m_additions) {
+                    // One git log for every file of the import, not one per file.
+                    m_additions = first_additions(m_repo->top, {});
                 }
-            }
-            if (first) {
-                if (!created) {
-                    created = first->authored;
-                }
-                if (!author) {
-                    author = handle_from_email(first->email, m_session.config);
+                auto first = m_additions->find(real.lexically_relative(m_repo->top).generic_string());
+                if (first != m_additions->end()) {
+                    if (!created) {
+                        created = first->second.authored;
+                    }
+                    if (!author) {
+                        author = handle_for_email(m_session.config, first->second.email);
+                    }
                 }
             }
         }
@@ -628,12 +608,7 @@ private:
         item.type = type;
         item.title = clean_field(doc.get_string("title").value_or(""));
         if (item.title.empty()) {
-            for (const auto& h : extract_markdown(doc.body()).headings) {
-                if (h.level == 1) {
-                    item.title = clean_field(h.text);
-                    break;
-                }
-            }
+            item.title = clean_field(note_title(item.source.string(), extract_markdown(doc.body()).headings));
         }
         if (item.title.empty()) {
             item.title = clean_field(item.source.stem().string());
@@ -670,12 +645,7 @@ private:
         item.type = type;
         item.title = clean_field(yaml.get_string("title").value_or(""));
         if (item.title.empty()) {
-            for (const auto& h : extract_markdown(yaml.body()).headings) {
-                if (h.level == 1) {
-                    item.title = clean_field(h.text);
-                    break;
-                }
-            }
+            item.title = clean_field(note_title(item.source.string(), extract_markdown(yaml.body()).headings));
         }
         if (item.title.empty()) {
             item.title = clean_field(item.source.stem().string());
@@ -735,6 +705,7 @@ private:
     const ImportRequest& m_request;
     std::vector<PastImport> m_past;
     std::optional<GitRepository> m_repo;
+    std::optional<std::unordered_map<std::string, FileAddition>> m_additions; // asked once
 };
 
 } // namespace

@@ -76,9 +76,9 @@ struct FileAddition {
     TimePoint authored{};
 };
 
-// For every file now under one of folders (relative to dir), the commit of HEAD's history that
-// first added it, following renames (a file moved in keeps its first author), keyed by the path
-// relative to dir. One `git log` of the whole history for all files. Empty when dir is in no
+// For every file now under one of folders (relative to dir; every file when folders is empty),
+// the commit of HEAD's history that first added it, following renames (a file moved in keeps
+// its first author), keyed by the path relative to dir. One `git log` of the whole history for all files. Empty when dir is in no
 // repository, HEAD has no commit yet, or git fails. Throws Error{environment} only when git
 // cannot be run.
 std::unordered_map<std::string, FileAddition> first_additions(const std::filesystem::path& dir,
@@ -118,15 +118,5 @@ bool is_tracked(const std::filesystem::path& top, const std::filesystem::path& p
 // with git's message when git refuses, Error{environment} when git cannot be run.
 void git_move(const std::filesystem::path& top, const std::filesystem::path& from,
               const std::filesystem::path& to);
-
-// The first commit that added path (absolute, inside the working tree at top).
-struct FirstCommit {
-    std::string email;    // the author's, as written
-    TimePoint authored{}; // the author date
-};
-
-// The oldest commit of the current branch touching path, nullopt when it has none (untracked,
-// or git fails there). Throws Error{environment} when git cannot be run.
-std::optional<FirstCommit> first_commit_of(const std::filesystem::path& top, const std::filesystem::path& path);
 
 } // namespace async
