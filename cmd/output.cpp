@@ -32,6 +32,27 @@ void write_doc_fields(JsonWriter& json, const DocSummary& doc) {
     json.key("participants").value(doc.participants);
 }
 
+void write_linked_from(JsonWriter& json, const std::vector<Backlink>& from) {
+    json.key("linked_from").begin_array();
+    for (const auto& b : from) {
+        json.begin_object();
+        json.key("kind").value(to_string(b.kind));
+        json.key("line").value(static_cast<std::int64_t>(b.line));
+        json.key("document").begin_object();
+        write_doc_fields(json, b.doc);
+        json.end_object().end_object();
+    }
+    json.end_array();
+}
+
+std::string linked_from_table(const std::vector<Backlink>& from, std::size_t width) {
+    std::vector<std::vector<std::string>> table;
+    for (const auto& b : from) {
+        table.push_back({" ", b.doc.id, b.doc.title, b.doc.path + ":" + std::to_string(b.line)});
+    }
+    return format_table(table, {3, 2}, width);
+}
+
 std::string local_date(const std::optional<TimePoint>& t) {
     return t ? format_local_date(*t) : std::string{};
 }
