@@ -746,8 +746,8 @@ void check_across_files(Index& index, std::vector<Checked>& checked,
                 c.path, link.at.line, link.at.column, Severity::warning,
                 to.empty() ? "broken link '[[" + link.target + "]]': no document has this id, title or file name"
                            : "ambiguous link '[[" + link.target + "]]': " + std::to_string(to.size()) +
-                                 " documents have this " + (std::string{"title or file name ("}) +
-                                 others_list(to, {}) + "); use an id"});
+                                 " documents have this title or file name (" + others_list(to, {}) +
+                                 "); use an id"});
         }
     }
 }
