@@ -84,12 +84,12 @@ void run_links(Context& ctx, const LinksOptions& opts) {
         for (const auto& l : to) {
             std::string line = std::to_string(l.line);
             if (l.doc) {
-                table.push_back({" " + line, l.doc->id, l.doc->title, l.doc->path});
+                table.push_back({line, l.doc->id, l.doc->title, l.doc->path});
             } else {
-                table.push_back({" " + line, written_form(l), unresolved_reason(l), ""});
+                table.push_back({line, written_form(l), unresolved_reason(l), ""});
             }
         }
-        out += format_table(table, {3, 2}, width);
+        out += indented_table(table, {3, 2}, width);
     }
     out += "Linked from:\n";
     out += from.empty() ? "  none\n" : linked_from_table(from, width);

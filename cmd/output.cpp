@@ -45,12 +45,26 @@ void write_linked_from(JsonWriter& json, const std::vector<Backlink>& from) {
     json.end_array();
 }
 
+std::string indented_table(const std::vector<std::vector<std::string>>& rows, const GiveWay& give_way,
+                           std::size_t width) {
+    std::string out;
+    std::string table = format_table(rows, give_way, width > 2 ? width - 2 : width);
+    for (std::size_t start = 0; start < table.size();) {
+        std::size_t end = table.find('\n', start);
+        end = end == std::string::npos ? table.size() : end + 1;
+        out += "  ";
+        out.append(table, start, end - start);
+        start = end;
+    }
+    return out;
+}
+
 std::string linked_from_table(const std::vector<Backlink>& from, std::size_t width) {
     std::vector<std::vector<std::string>> table;
     for (const auto& b : from) {
-        table.push_back({" ", b.doc.id, b.doc.title, b.doc.path + ":" + std::to_string(b.line)});
+        table.push_back({b.doc.id, b.doc.title, b.doc.path + ":" + std::to_string(b.line)});
     }
-    return format_table(table, {3, 2}, width);
+    return indented_table(table, {2, 1}, width);
 }
 
 std::string local_date(const std::optional<TimePoint>& t) {

@@ -80,6 +80,10 @@ void print_written(Context& ctx, const Written& written, std::vector<std::filesy
 // kind and line of its link.
 void write_linked_from(JsonWriter& json, const std::vector<Backlink>& from);
 
+// format_table of rows with every line indented by two spaces, the whole fitting width.
+std::string indented_table(const std::vector<std::vector<std::string>>& rows, const GiveWay& give_way,
+                           std::size_t width);
+
 // The lines under "Linked from:" of `links` and `show`: id, title, path:line of each linking
 // document, indented, laid out to width.
 std::string linked_from_table(const std::vector<Backlink>& from, std::size_t width);

@@ -69,13 +69,13 @@ class Resolve(LinksCase):
         self.assertEqual(r.code, 0, r)
         lines = r.out.splitlines()
         self.assertEqual(lines[0], "Links to:")
-        self.assertRegex(r.out, r"10 +aaaa1111 +Pricing page +docs/pricing/index.md")
-        self.assertRegex(r.out, r"11 +\[\[Nowhere\]\] +not found")
+        self.assertRegex(r.out, r"\n  10  aaaa1111 +Pricing page +docs/pricing/index.md\n")
+        self.assertRegex(r.out, r"\n  11  \[\[Nowhere\]\] +not found\n")
         self.assertEqual(lines[-2:], ["Linked from:", "  none"])
         r = self.a("links", "docs/pricing", env={"COLUMNS": "200"})
         self.assertEqual(r.code, 0, r)
         self.assertEqual(r.out.splitlines()[:2], ["Links to:", "  none"])
-        self.assertRegex(r.out, r"Linked from:\n +cccc3333 +Launch plan +docs/launch/index.md:10\n$")
+        self.assertRegex(r.out, r"Linked from:\n  cccc3333  Launch plan  docs/launch/index.md:10\n$")
 
     def test_backlinks_in_links_and_show(self):
         out = self.links_json("bbbb2222")
