@@ -130,6 +130,7 @@ void add_templates_command(CLI::App& app, Context& ctx);
 void add_index_command(CLI::App& app, Context& ctx);
 void add_list_command(CLI::App& app, Context& ctx);
 void add_show_command(CLI::App& app, Context& ctx);
+void add_links_command(CLI::App& app, Context& ctx);
 void add_edit_command(CLI::App& app, Context& ctx);
 void add_search_command(CLI::App& app, Context& ctx);
 void add_pick_command(CLI::App& app, Context& ctx);

@@ -28,6 +28,7 @@ constexpr async::cmd::CommandAdder k_commands[] = {
     async::cmd::add_index_command,
     async::cmd::add_list_command,
     async::cmd::add_show_command,
+    async::cmd::add_links_command,
     async::cmd::add_edit_command,
     async::cmd::add_search_command,
     async::cmd::add_pick_command,

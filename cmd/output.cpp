@@ -32,6 +32,41 @@ void write_doc_fields(JsonWriter& json, const DocSummary& doc) {
     json.key("participants").value(doc.participants);
 }
 
+void write_linked_from(JsonWriter& json, const std::vector<Backlink>& from) {
+    json.key("linked_from").begin_array();
+    for (const auto& b : from) {
+        json.begin_object();
+        json.key("kind").value(to_string(b.kind));
+        json.key("line").value(static_cast<std::int64_t>(b.line));
+        json.key("document").begin_object();
+        write_doc_fields(json, b.doc);
+        json.end_object().end_object();
+    }
+    json.end_array();
+}
+
+std::string indented_table(const std::vector<std::vector<std::string>>& rows, const GiveWay& give_way,
+                           std::size_t width) {
+    std::string out;
+    std::string table = format_table(rows, give_way, width > 2 ? width - 2 : width);
+    for (std::size_t start = 0; start < table.size();) {
+        std::size_t end = table.find('\n', start);
+        end = end == std::string::npos ? table.size() : end + 1;
+        out += "  ";
+        out.append(table, start, end - start);
+        start = end;
+    }
+    return out;
+}
+
+std::string linked_from_table(const std::vector<Backlink>& from, std::size_t width) {
+    std::vector<std::vector<std::string>> table;
+    for (const auto& b : from) {
+        table.push_back({b.doc.id, b.doc.title, b.doc.path + ":" + std::to_string(b.line)});
+    }
+    return indented_table(table, {2, 1}, width);
+}
+
 std::string local_date(const std::optional<TimePoint>& t) {
     return t ? format_local_date(*t) : std::string{};
 }

@@ -76,6 +76,18 @@ std::string format_table(const std::vector<std::vector<std::string>>& rows, cons
 // index is updated for it and for the other paths the command wrote (Context::wrote).
 void print_written(Context& ctx, const Written& written, std::vector<std::filesystem::path> also = {});
 
+// The "linked_from" array of `links --json` and `show --json`: each linking document with the
+// kind and line of its link.
+void write_linked_from(JsonWriter& json, const std::vector<Backlink>& from);
+
+// format_table of rows with every line indented by two spaces, the whole fitting width.
+std::string indented_table(const std::vector<std::vector<std::string>>& rows, const GiveWay& give_way,
+                           std::size_t width);
+
+// The lines under "Linked from:" of `links` and `show`: id, title, path:line of each linking
+// document, indented, laid out to width.
+std::string linked_from_table(const std::vector<Backlink>& from, std::size_t width);
+
 // Wraps text in an ANSI style when colour is on.
 std::string styled(const Context& ctx, std::string_view text, std::string_view sgr);
 

@@ -31,6 +31,7 @@ void run_show(Context& ctx, const ShowOptions& opts) {
     bool meeting = doc.type == "meeting";
     AnswerKind kind = meeting ? AnswerKind::response : AnswerKind::review;
     auto answers = meeting ? meeting_status(index, doc, ctx.clock().now()) : reviews_of(index, doc, ctx.clock().now());
+    std::vector<Backlink> backlinks = linked_from(index, doc);
     if (ctx.globals.json) {
         JsonWriter json;
         json.begin_object().key("schema").value(k_json_schema);
@@ -39,6 +40,7 @@ void run_show(Context& ctx, const ShowOptions& opts) {
         if (meeting ? !doc.participants.empty() : !doc.reviewers.empty()) {
             write_answers(json, answers, kind);
         }
+        write_linked_from(json, backlinks);
         json.key("thread").begin_array();
         for (const auto& c : children) {
             json.begin_object();
@@ -51,6 +53,9 @@ void run_show(Context& ctx, const ShowOptions& opts) {
         return;
     }
     std::string out = sanitize_for_terminal(read_file(ws.root() / doc.path)) + answer_lines(answers, kind);
+    if (!backlinks.empty()) {
+        out += "\nLinked from:\n" + linked_from_table(backlinks, output_width(ctx));
+    }
     for (const auto& c : children) {
         std::string when = c.created ? format_local(*c.created) : std::string{};
         out += "\n" + styled(ctx, "── " + c.type + " by " + sanitize_for_terminal(c.author, Newlines::flatten) +

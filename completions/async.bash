@@ -295,7 +295,7 @@ _async() {
             _async_compgen_words -C --json --color= -q --quiet -h --help --version "$cur"
             [[ ${COMPREPLY[*]} == --color= ]] && compopt -o nospace 2>/dev/null
         else
-            _async_compgen_words init doc meeting attach inbox config templates index list show edit search pick tag \
+            _async_compgen_words init doc meeting attach inbox config templates index list show links edit search pick tag \
                 import actions decisions check hook sync checkin publish agenda calendar remind whoami help "$cur"
         fi
         ;;
@@ -455,10 +455,12 @@ _async() {
             COMPREPLY=($(compgen -f -- "$cur"))
         fi
         ;;
-    show | edit)
+    show | edit | links)
         if [[ $cur == -* ]]; then
             if [[ $cmd == edit ]]; then
                 _async_compgen_words -m --message --file -e --edit --no-edit -h --help "$cur"
+            elif [[ $cmd == links ]]; then
+                _async_compgen_words --wide -h --help "$cur"
             else
                 _async_compgen_words -h --help "$cur"
             fi
@@ -589,7 +591,7 @@ _async() {
         fi
         ;;
     help)
-        _async_compgen_words init doc meeting inbox config templates index list show edit search pick tag \
+        _async_compgen_words init doc meeting inbox config templates index list show links edit search pick tag \
             import attach actions decisions check hook sync checkin publish agenda calendar remind whoami "$cur"
         ;;
     check)

@@ -154,6 +154,7 @@ complete -c async -n '__async_at attach; and test (__async_positionals) -ge 1' -
 complete -c async -n '__async_at ""' -a inbox -d 'Everything that needs me; triage it'
 complete -c async -n '__async_at ""' -a list -d 'List documents with filters'
 complete -c async -n '__async_at ""' -a show -d 'Print a document with its replies and responses'
+complete -c async -n '__async_at ""' -a links -d 'What a document links to and what links to it'
 complete -c async -n '__async_at ""' -a edit -d 'Edit a document in the editor'
 complete -c async -n '__async_at ""' -a search -d 'Full-text search'
 complete -c async -n '__async_at ""' -a pick -d 'Choose documents in fzf and print their ids'
@@ -177,7 +178,7 @@ complete -c async -n '__async_at ""' -a calendar -d 'Deadlines and the check-in 
 complete -c async -n '__async_at ""' -a remind -d 'Who owes what; mail each person a reminder'
 complete -c async -n '__async_at ""' -a whoami -d 'My handle, name and email and where each came from'
 complete -c async -n '__async_at ""' -a help -d 'Show the manual of a command'
-complete -c async -n '__async_at help' -x -a 'init doc meeting attach inbox checkin config templates index list show edit search pick tag import actions decisions check agenda calendar remind whoami hook sync publish'
+complete -c async -n '__async_at help' -x -a 'init doc meeting attach inbox checkin config templates index list show links edit search pick tag import actions decisions check agenda calendar remind whoami hook sync publish'
 
 # async init [DIR] [--git] [--sample]
 complete -c async -n '__async_at init' -l git -d 'Also make it a git repository, hooks installed'
@@ -283,8 +284,8 @@ complete -c async -n '__async_at edit' -s m -l message -x -d 'Replace the body (
 complete -c async -n '__async_at edit' -l file -r -d 'Replace the body or whole document from PATH or -'
 complete -c async -n '__async_at edit' -s e -l edit -d 'Open the editor even with -m or --file'
 complete -c async -n '__async_at edit' -l no-edit -d 'Never open the editor'
-# async show REF, async edit REF
-complete -c async -n '__async_at show; or __async_at edit; and test (__async_positionals) -eq 0' -a '(__async_doc_ids)'
+# async show REF, async edit REF, async links REF
+complete -c async -n '__async_at show; or __async_at edit; or __async_at links; and test (__async_positionals) -eq 0' -a '(__async_doc_ids)'
 
 # async actions [--owner H] [--mine] [--open|--done|--all] [--overdue] | done|undo ACTION... | add TEXT | due ACTION DATE
 complete -c async -n '__async_at actions' -a done -d 'Tick off actions by their handles'
@@ -345,4 +346,4 @@ complete -c async -n '__async_at remind' -l mail -d 'Send one message per person
 complete -c async -n '__async_at remind' -l dry-run -d 'Print the messages, send and record nothing'
 
 # --wide on every command that prints a table
-complete -c async -n '__async_at list; or __async_at actions; or __async_at decisions; or __async_at inbox; or __async_at agenda; or __async_at remind; or __async_at checkin status; or __async_at meeting status; or __async_at doc status' -l wide -d 'Print whole lines, never cut to the terminal\'s width'
+complete -c async -n '__async_at list; or __async_at links; or __async_at actions; or __async_at decisions; or __async_at inbox; or __async_at agenda; or __async_at remind; or __async_at checkin status; or __async_at meeting status; or __async_at doc status' -l wide -d 'Print whole lines, never cut to the terminal\'s width'

@@ -374,6 +374,47 @@ TEST_CASE("markdown::extract_markdown") {
         CHECK(ex.file_link_positions[2].column == 5);
     }
 
+    SUBCASE("wiki_links: targets before '#' and '|', with where each [[ is") {
+        auto ex = extract_markdown("See [[Design Notes]] and [[k3f9q2ma|the plan]].\n" // 1
+                                   "Also [[ Other doc #Intro ]], [[a#h|label]] again [[Design Notes]]\n" // 2
+                                   "`[[in code]]` and [[#local heading]] and [[]]\n" // 3
+                                   "```\n[[fenced]]\n```\n" // 4-6
+                                   "    [[indented code]]\n\n" // 7
+                                   "\\[[escaped]] [[a]b]] [[open] and ]] [[x\n"); // 9
+        CHECK(ex.wiki_links == Strings{"Design Notes", "k3f9q2ma", "Other doc", "a", "Design Notes"});
+        REQUIRE(ex.wiki_link_positions.size() == 5);
+        CHECK(ex.wiki_link_positions[0].line == 1);
+        CHECK(ex.wiki_link_positions[0].column == 5);
+        CHECK(ex.wiki_link_positions[1].column == 26);
+        CHECK(ex.wiki_link_positions[2].line == 2);
+        CHECK(ex.wiki_link_positions[2].column == 6);
+        CHECK(ex.wiki_link_positions[4].column == 50);
+        // The shown text stays searchable: the label when there is one.
+        CHECK(ex.plain.find("the plan") != std::string::npos);
+    }
+
+    SUBCASE("wiki_links: nested, malformed, in a table, in a quote") {
+        CHECK(extract_markdown("[[ [[inner]] ]]\n").wiki_links == Strings{"inner"});
+        CHECK(extract_markdown("[[\n]]\n[[a\nb]]\n]] [[\n").wiki_links.empty());
+        CHECK(extract_markdown("| a | b |\n|---|---|\n| [[x\\|y]] | z |\n").wiki_links == Strings{"x"});
+        CHECK(extract_markdown("> quoted [[q]]\n").wiki_links == Strings{"q"});
+        CHECK(extract_markdown("[[" + std::string(101, 'a') + "]]\n").wiki_links.empty());
+        CHECK(extract_markdown("[[" + std::string(100, 'a') + "]]\n").wiki_links == Strings{std::string(100, 'a')});
+    }
+
+    SUBCASE("wiki_links: 10,000 on one line, and a huge line without an end") {
+        std::string line;
+        for (int i = 0; i < 10000; ++i)
+            line += "[[doc " + std::to_string(i) + "]] ";
+        auto ex = extract_markdown(line + "\n");
+        REQUIRE(ex.wiki_links.size() == 10000);
+        CHECK(ex.wiki_links[9999] == "doc 9999");
+        CHECK(ex.wiki_link_positions[9999].line == 1);
+        CHECK(ex.wiki_link_positions[1].column == 11);
+        CHECK(extract_markdown(std::string(1 << 20, '[') + "x").wiki_links.empty());
+        CHECK(extract_markdown("[[x" + std::string(1 << 20, ']')).wiki_links == Strings{"x"});
+    }
+
     SUBCASE("a line starting with Decision: is a decision wherever it is") {
         auto ex = extract_markdown("We looked.\n"                     // 1
                                    "Decision: use Postgres.\n"        // 2

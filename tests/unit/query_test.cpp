@@ -955,3 +955,48 @@ TEST_CASE("query: a damaged index leaves the query functions as Error{data} with
     check_damaged(error_of([&] { async::list_documents(index, {}); }));
     check_damaged(error_of([&] { async::resolve_action(index, "abcd"); }));
 }
+
+TEST_CASE("query::link_key") {
+    using async::LinkKind;
+    using async::link_key;
+    CHECK(link_key(LinkKind::wiki, "Pricing PAGE", "docs/a/index.md") == "pricing page");
+    CHECK(link_key(LinkKind::reference, "k3f9", "docs/a/index.md") == "k3f9");
+    CHECK(link_key(LinkKind::file, "../b/index.md", "docs/a/index.md") == "docs/b/index.md");
+    CHECK(link_key(LinkKind::file, "./replies/x.md", "docs/a/index.md") == "docs/a/replies/x.md");
+    CHECK(link_key(LinkKind::file, "../../README.md", "docs/a/index.md") == "README.md");
+    // Out of the workspace: no key, so it names no document.
+    CHECK(link_key(LinkKind::file, "../../../etc/x.md", "docs/a/index.md").empty());
+    CHECK(link_key(LinkKind::file, "../..", "docs/a/index.md").empty());
+}
+
+TEST_CASE("query::LinkTargets::resolve") {
+    using async::LinkKind;
+    using Paths = std::vector<std::string>;
+    async::LinkTargets targets{{
+        {"docs/2026-11-26-pricing/index.md", "aaaa1111", "Pricing page"},
+        {"docs/b/index.md", "aaaa2222", "Same"},
+        {"docs/c/index.md", "cccc3333", "Same"},
+        {"docs/c/replies/notes.md", "dddd4444", ""},
+        {"docs/e/index.md", "", "pricing page 2"},
+    }};
+    SUBCASE("wiki: id, then title, then file name; case-insensitive") {
+        CHECK(targets.resolve(LinkKind::wiki, "aaaa1111") == Paths{"docs/2026-11-26-pricing/index.md"});
+        CHECK(targets.resolve(LinkKind::wiki, "pricing page") == Paths{"docs/2026-11-26-pricing/index.md"});
+        CHECK(targets.resolve(LinkKind::wiki, "2026-11-26-pricing") == Paths{"docs/2026-11-26-pricing/index.md"});
+        CHECK(targets.resolve(LinkKind::wiki, "notes") == Paths{"docs/c/replies/notes.md"});
+        CHECK(targets.resolve(LinkKind::wiki, "same").size() == 2); // ambiguous
+        CHECK(targets.resolve(LinkKind::wiki, "aaaa").empty());     // no prefixes for wiki links
+        CHECK(targets.resolve(LinkKind::wiki, "nothing").empty());
+        CHECK(targets.resolve(LinkKind::wiki, "").empty());
+    }
+    SUBCASE("reference: id, else the ids it is a prefix of") {
+        CHECK(targets.resolve(LinkKind::reference, "cccc") == Paths{"docs/c/index.md"});
+        CHECK(targets.resolve(LinkKind::reference, "aaaa").size() == 2);
+        CHECK(targets.resolve(LinkKind::reference, "aaaa2222") == Paths{"docs/b/index.md"});
+    }
+    SUBCASE("file: the indexed path") {
+        CHECK(targets.resolve(LinkKind::file, "docs/b/index.md") == Paths{"docs/b/index.md"});
+        CHECK(targets.resolve(LinkKind::file, "docs/b").empty());
+        CHECK(targets.resolve(LinkKind::file, "").empty());
+    }
+}

@@ -6,6 +6,7 @@
 #include <async/layout.hpp>
 #include <async/markdown.hpp>
 #include <async/note.hpp>
+#include <async/query.hpp>
 #include <async/text.hpp>
 #include <async/workspace.hpp>
 
@@ -764,7 +765,7 @@ public:
           m_actions(db, "INSERT OR FAIL INTO actions(doc, line, owner, due, done, text, handle) VALUES ", 7),
           m_decisions(db, "INSERT OR FAIL INTO decisions(doc, line, text, taken) VALUES ", 4),
           m_mentions(db, "INSERT OR FAIL INTO mentions(doc, handle) VALUES ", 2),
-          m_links(db, "INSERT OR FAIL INTO links(doc, target) VALUES ", 2),
+          m_links(db, "INSERT OR FAIL INTO links(doc, kind, target, key, line, col) VALUES ", 6),
           m_attachments(db, "INSERT OR FAIL INTO attachments(doc, path) VALUES ", 2),
           m_transcripts(db, "SELECT text FROM transcripts WHERE bundle = ? ORDER BY path"),
           m_store_transcript(db, "INSERT INTO transcripts(path, bundle, text) VALUES (?, ?, ?) "
@@ -964,9 +965,7 @@ public:
         for (const auto& m : md.mentions) {
             add_row(m_mentions, id, m);
         }
-        for (const auto& l : md.links) {
-            add_row(m_links, id, l);
-        }
+        store_links(id, path, doc, md);
         for (const auto& a : md.attachments) {
             add_row(m_attachments, id, a);
         }
@@ -1027,6 +1026,35 @@ private:
             out += std::string{c} + " = excluded." + c + (c == *(columns.end() - 1) ? "" : ", ");
         }
         return out;
+    }
+
+    // The links as written, with the key each is looked up by (link_key): resolving them when
+    // asked lets a document created later answer a link written before it.
+    void store_links(std::int64_t id, const std::string& path, const Document& doc, const Extracted& md) {
+        auto add = [&](LinkKind kind, const std::string& target, const BodyPosition& at) {
+            m_links.add(id);
+            m_links.add(to_string(kind));
+            m_links.add(target);
+            m_links.add(link_key(kind, target, path));
+            m_links.add(static_cast<std::int64_t>(at.line == 0 ? doc.body_line() : at.line + doc.body_line() - 1));
+            m_links.add(static_cast<std::int64_t>(at.line == 0 ? 1 : at.column));
+            m_links.end_row();
+        };
+        for (std::size_t i = 0; i < md.links.size(); ++i) {
+            add(LinkKind::reference, md.links[i], md.link_positions[i]);
+        }
+        for (std::size_t i = 0; i < md.wiki_links.size(); ++i) {
+            add(LinkKind::wiki, md.wiki_links[i], md.wiki_link_positions[i]);
+        }
+        for (std::size_t i = 0; i < md.file_links.size(); ++i) {
+            if (is_markdown_link(md.file_links[i])) {
+                add(LinkKind::file, md.file_links[i], md.file_link_positions[i]);
+            }
+        }
+    }
+
+    static bool is_markdown_link(std::string_view target) {
+        return target.size() > 3 && to_lower_ascii(target.substr(target.size() - 3)) == ".md";
     }
 
     static void add_row(RowBatch& batch, std::int64_t id, std::string_view value) {
@@ -1091,7 +1119,8 @@ CREATE TABLE actions(doc INTEGER NOT NULL, line INTEGER NOT NULL, owner TEXT NOT
                      done INTEGER NOT NULL, text TEXT NOT NULL, handle TEXT NOT NULL);
 CREATE TABLE decisions(doc INTEGER NOT NULL, line INTEGER NOT NULL, text TEXT NOT NULL, taken INTEGER);
 CREATE TABLE mentions(doc INTEGER NOT NULL, handle TEXT NOT NULL);
-CREATE TABLE links(doc INTEGER NOT NULL, target TEXT NOT NULL);
+CREATE TABLE links(doc INTEGER NOT NULL, kind TEXT NOT NULL, target TEXT NOT NULL, key TEXT NOT NULL,
+                   line INTEGER NOT NULL, col INTEGER NOT NULL);
 CREATE TABLE attachments(doc INTEGER NOT NULL, path TEXT NOT NULL);
 CREATE TABLE transcripts(path TEXT PRIMARY KEY, bundle TEXT NOT NULL, text TEXT NOT NULL) WITHOUT ROWID;
 CREATE INDEX transcripts_bundle ON transcripts(bundle);
@@ -1118,6 +1147,7 @@ CREATE INDEX decisions_doc ON decisions(doc);
 CREATE INDEX mentions_doc ON mentions(doc);
 CREATE INDEX mentions_handle ON mentions(handle);
 CREATE INDEX links_doc ON links(doc);
+CREATE INDEX links_key ON links(key);
 CREATE INDEX attachments_doc ON attachments(doc);
 )sql";
 
@@ -1128,7 +1158,7 @@ constexpr const char* k_schema_names[] = {
     "attachments", "transcripts", "transcripts_bundle", "fts", "docs_id", "docs_parent",
     "docs_type_created", "doc_people_doc", "doc_people_handle", "tags_doc", "tags_tag",
     "actions_doc", "actions_owner", "decisions_doc", "mentions_doc", "mentions_handle",
-    "links_doc", "attachments_doc"};
+    "links_doc", "links_key", "attachments_doc"};
 
 // The first name of the schema db lacks, or "" (one read of sqlite_schema, a page or two).
 std::string missing_from_schema(SQLite::Database& db) {

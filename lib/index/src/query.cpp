@@ -924,16 +924,242 @@ std::vector<IndexedFile> indexed_files(Index& index) try {
     return indexed_files(index);
 }
 
-std::vector<std::pair<std::string, std::string>> document_ids(Index& index) try {
-    std::vector<std::pair<std::string, std::string>> out;
-    SQLite::Statement st{db_of(index), "SELECT path, id FROM docs"};
+std::vector<LinkableDoc> document_ids(Index& index) try {
+    std::vector<LinkableDoc> out;
+    SQLite::Statement st{db_of(index), "SELECT path, id, title FROM docs"};
     while (st.executeStep()) {
-        out.emplace_back(st.getColumn(0).getString(), st.getColumn(1).getString());
+        out.push_back({text_of(st.getColumn(0)), text_of(st.getColumn(1)), text_of(st.getColumn(2))});
     }
     return out;
 } catch (const SQLite::Exception& e) {
     repair_or_throw(index, e);
     return document_ids(index);
+}
+
+std::string_view to_string(LinkKind kind) {
+    switch (kind) {
+    case LinkKind::reference: return "reference";
+    case LinkKind::wiki: return "wiki";
+    case LinkKind::file: return "file";
+    }
+    return "wiki";
+}
+
+std::string link_key(LinkKind kind, std::string_view target, std::string_view from_path) {
+    switch (kind) {
+    case LinkKind::reference: return std::string{target};
+    case LinkKind::wiki: return to_lower_ascii(target);
+    case LinkKind::file: break;
+    }
+    fs::path joined = (fs::path{std::string{from_path}}.parent_path() / std::string{target}).lexically_normal();
+    std::string out = joined.generic_string();
+    if (out.empty() || out == "." || joined.is_absolute() || out == ".." || out.starts_with("../")) {
+        return {};
+    }
+    return out;
+}
+
+namespace {
+
+// The name a wiki link may give a file: "docs/x/notes.md" is "notes", a bundle's
+// "docs/2026-01-05-plan/index.md" is "2026-01-05-plan"; lower-cased.
+std::string file_stem_key(std::string_view path) {
+    fs::path p{std::string{path}};
+    if (p.filename() == k_bundle_file && p.has_parent_path()) {
+        return to_lower_ascii(p.parent_path().filename().string());
+    }
+    std::string name = p.filename().string();
+    if (name.size() > 3 && name.ends_with(".md")) {
+        name.resize(name.size() - 3);
+    }
+    return to_lower_ascii(name);
+}
+
+LinkKind link_kind_of(std::string_view column) {
+    if (column == "reference") {
+        return LinkKind::reference;
+    }
+    return column == "file" ? LinkKind::file : LinkKind::wiki;
+}
+
+} // namespace
+
+LinkTargets::LinkTargets(const std::vector<LinkableDoc>& docs) {
+    for (const auto& d : docs) {
+        if (!d.id.empty()) {
+            m_by_id[d.id].push_back(d.path);
+        }
+        if (!d.title.empty()) {
+            m_by_title[to_lower_ascii(d.title)].push_back(d.path);
+        }
+        m_by_stem[file_stem_key(d.path)].push_back(d.path);
+        m_paths.insert(d.path);
+    }
+}
+
+std::vector<std::string> LinkTargets::resolve(LinkKind kind, std::string_view key) const {
+    if (key.empty()) {
+        return {};
+    }
+    if (kind == LinkKind::file) {
+        if (m_paths.contains(std::string{key})) {
+            return {std::string{key}};
+        }
+        return {};
+    }
+    if (auto exact = m_by_id.find(key); exact != m_by_id.end()) {
+        return exact->second;
+    }
+    if (kind == LinkKind::reference) {
+        std::vector<std::string> out;
+        for (auto it = m_by_id.lower_bound(key); it != m_by_id.end() && it->first.starts_with(key); ++it) {
+            out.insert(out.end(), it->second.begin(), it->second.end());
+        }
+        return out;
+    }
+    for (const auto* by : {&m_by_title, &m_by_stem}) {
+        if (auto found = by->find(std::string{key}); found != by->end()) {
+            return found->second;
+        }
+    }
+    return {};
+}
+
+namespace {
+
+// The documents at paths, by path (fill_lists done).
+std::unordered_map<std::string, DocSummary> docs_at(SQLite::Database& db, const std::unordered_set<std::string>& paths) {
+    std::unordered_map<std::string, DocSummary> out;
+    SQLite::Statement st{db, std::string{"SELECT "} + k_doc_columns + " FROM docs d WHERE d.path = ?"};
+    std::vector<DocSummary*> filled;
+    for (const auto& path : paths) {
+        st.bind(1, path);
+        if (st.executeStep()) {
+            out.emplace(path, read_doc(st));
+        }
+        st.reset();
+    }
+    for (auto& [path, doc] : out) {
+        filled.push_back(&doc);
+    }
+    fill_lists(db, filled);
+    return out;
+}
+
+} // namespace
+
+std::vector<LinkRow> links_from(Index& index, const DocSummary& doc) try {
+    SQLite::Database& db = db_of(index);
+    SQLite::Statement st{db, "SELECT l.kind, l.target, l.key, l.line FROM links l JOIN docs d ON d.rowid = l.doc "
+                             "WHERE d.path = ? ORDER BY l.line, l.col, l.rowid"};
+    st.bind(1, doc.path);
+    std::vector<std::pair<LinkRow, std::string>> rows; // with each link's key
+    while (st.executeStep()) {
+        LinkRow row;
+        row.kind = link_kind_of(text_of(st.getColumn(0)));
+        row.target = text_of(st.getColumn(1));
+        row.line = static_cast<std::size_t>(st.getColumn(3).getInt64());
+        rows.emplace_back(std::move(row), text_of(st.getColumn(2)));
+    }
+    if (rows.empty()) {
+        return {};
+    }
+    LinkTargets targets{document_ids(index)};
+    std::vector<std::vector<std::string>> resolved;
+    std::unordered_set<std::string> wanted;
+    for (const auto& [row, key] : rows) {
+        resolved.push_back(targets.resolve(row.kind, key));
+        if (resolved.back().size() == 1) {
+            wanted.insert(resolved.back().front());
+        }
+    }
+    std::unordered_map<std::string, DocSummary> found = docs_at(db, wanted);
+    std::vector<LinkRow> out;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        LinkRow row = std::move(rows[i].first);
+        row.candidates = resolved[i].size();
+        if (row.candidates == 1) {
+            if (auto d = found.find(resolved[i].front()); d != found.end()) {
+                row.doc = d->second;
+            }
+        }
+        out.push_back(std::move(row));
+    }
+    return out;
+} catch (const SQLite::Exception& e) {
+    repair_or_throw(index, e);
+    return links_from(index, doc);
+}
+
+std::vector<Backlink> linked_from(Index& index, const DocSummary& doc) try {
+    SQLite::Database& db = db_of(index);
+    // The keys that could name doc (each candidate is then resolved the one way): its path,
+    // its id and the prefixes a reference may use, its title and file name.
+    std::vector<std::string> keys{doc.path, file_stem_key(doc.path)};
+    std::string title;
+    {
+        SQLite::Statement t{db, "SELECT title FROM docs WHERE path = ?"};
+        t.bind(1, doc.path);
+        if (t.executeStep()) {
+            title = text_of(t.getColumn(0));
+        }
+    }
+    if (!title.empty()) {
+        keys.push_back(to_lower_ascii(title));
+    }
+    if (!doc.id.empty()) {
+        keys.push_back(to_lower_ascii(doc.id));
+        for (std::size_t n = 4; n <= doc.id.size(); ++n) {
+            keys.push_back(doc.id.substr(0, n));
+        }
+    }
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    std::string sql = "SELECT d.path, l.kind, l.key, l.line FROM links l JOIN docs d ON d.rowid = l.doc "
+                      "WHERE d.path <> ? AND l.key IN (";
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        sql += i == 0 ? "?" : ", ?";
+    }
+    sql += ") ORDER BY d.path, l.line, l.col, l.rowid";
+    SQLite::Statement st{db, sql};
+    st.bind(1, doc.path);
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        st.bind(static_cast<int>(i + 2), keys[i]);
+    }
+    struct Candidate {
+        std::string path;
+        LinkKind kind;
+        std::string key;
+        std::size_t line;
+    };
+    std::vector<Candidate> candidates;
+    while (st.executeStep()) {
+        candidates.push_back({text_of(st.getColumn(0)), link_kind_of(text_of(st.getColumn(1))),
+                              text_of(st.getColumn(2)), static_cast<std::size_t>(st.getColumn(3).getInt64())});
+    }
+    if (candidates.empty()) {
+        return {};
+    }
+    LinkTargets targets{document_ids(index)};
+    std::vector<std::pair<std::string, Candidate*>> linking; // first link of each linking path
+    std::unordered_set<std::string> wanted;
+    for (auto& c : candidates) {
+        std::vector<std::string> to = targets.resolve(c.kind, c.key);
+        if (to.size() == 1 && to.front() == doc.path && wanted.insert(c.path).second) {
+            linking.emplace_back(c.path, &c);
+        }
+    }
+    std::unordered_map<std::string, DocSummary> found = docs_at(db, wanted);
+    std::vector<Backlink> out;
+    for (const auto& [path, c] : linking) {
+        if (auto d = found.find(path); d != found.end()) {
+            out.push_back(Backlink{d->second, c->kind, c->line});
+        }
+    }
+    return out;
+} catch (const SQLite::Exception& e) {
+    repair_or_throw(index, e);
+    return linked_from(index, doc);
 }
 
 } // namespace async

@@ -29,8 +29,9 @@ namespace {
 // they turn bare URLs and e-mail addresses into autolinks whose text we can then keep out of
 // mention and #id scanning ("https://x.com/@bob", "alice@example.com").
 // PERMISSIVEATXHEADERS stays off so that "#k3f9q2ma" at the start of a line is a reference,
-// not a heading.
-constexpr unsigned k_md_flags = MD_DIALECT_GITHUB;
+// not a heading. WIKILINKS: md4c finds "[[target|label]]" outside code, with escapes and
+// reference definitions handled as for any link, so no second scanner reads the text.
+constexpr unsigned k_md_flags = MD_DIALECT_GITHUB | MD_FLAG_WIKILINKS;
 
 constexpr std::size_t k_max_handle = 64;
 constexpr std::string_view k_replacement = "\xEF\xBF\xBD"; // U+FFFD
@@ -544,6 +545,8 @@ private:
         } else if (type == MD_SPAN_IMG) {
             const MD_ATTRIBUTE& attr = static_cast<MD_SPAN_IMG_DETAIL*>(detail)->src;
             note_target(attribute_text(attr), attr);
+        } else if (type == MD_SPAN_WIKILINK) {
+            note_wiki_link(static_cast<MD_SPAN_WIKILINK_DETAIL*>(detail)->target);
         }
     }
 
@@ -710,6 +713,23 @@ private:
             m_out.file_links.push_back(std::move(*file));
             m_out.file_link_positions.push_back(offset != k_no_origin ? body_position(offset) : BodyPosition{});
         }
+    }
+
+    // "[[target#heading|label]]": the target is what comes before '#' and '|' (md4c stops at the
+    // first '|', but in a table cell the escaped "\\|" stays in its target); "[[#heading]]"
+    // names a place in this document and is no link to another.
+    void note_wiki_link(const MD_ATTRIBUTE& attr) {
+        std::string target = attribute_text(attr);
+        std::string_view name = trim(std::string_view(target).substr(0, target.find_first_of("#|")));
+        if (!name.empty() && name.back() == '\\')
+            name.remove_suffix(1);
+        name = trim(name);
+        if (name.empty())
+            return;
+        std::size_t offset = offset_in_body(attr.text);
+        m_out.wiki_links.emplace_back(name);
+        m_out.wiki_link_positions.push_back(offset != k_no_origin && offset >= 2 ? body_position(offset - 2)
+                                                                                 : BodyPosition{});
     }
 
     // A loose item's paragraphs are the item's own text.

@@ -98,6 +98,8 @@ struct FileResult {
     Position id_at;
     std::vector<LinkRef> links;
     std::vector<LinkRef> file_links; // relative paths, as markdown's file_links
+    std::string title;               // the front matter's, when it has one
+    std::vector<LinkRef> wiki_links; // targets, as markdown's wiki_links
 };
 
 // "origin:L:C: message" from Document::parse as a finding at L:C.
@@ -156,10 +158,13 @@ public:
         if (doc.front_matter_kind() == Document::FrontMatter::none) {
             // The index reads it as a note (model/note): nothing is wrong with it.
             add(Severity::info, {1, 1}, "no front matter: indexed as a read-only note (async import adopts it)");
-            m_result.id = note_id(m_path);
+            DocumentNames names = names_of(doc, m_path, extract_markdown(doc.body()).headings);
+            m_result.id = std::move(names.id);
+            m_result.title = std::move(names.title);
             check_body(doc);
             return std::move(m_result);
         }
+        m_result.title = doc.get_string("title").value_or("");
         for (const auto& info : doc.key_infos()) {
             m_keys.emplace(info.name, Key{info.kind, {info.line, info.column}});
         }
@@ -373,6 +378,9 @@ private:
         }
         for (std::size_t i = 0; i < md.file_links.size(); ++i) {
             m_result.file_links.push_back(LinkRef{md.file_links[i], in_file(doc, md.file_link_positions[i])});
+        }
+        for (std::size_t i = 0; i < md.wiki_links.size(); ++i) {
+            m_result.wiki_links.push_back(LinkRef{md.wiki_links[i], in_file(doc, md.wiki_link_positions[i])});
         }
     }
 
@@ -671,24 +679,33 @@ void check_across_files(Index& index, std::vector<Checked>& checked,
                         const std::vector<std::string>& deleted) {
     // Which file has which id: the index (the working tree), with the checked versions and the
     // staged deletions applied.
-    std::unordered_map<std::string, std::string> id_of;
-    for (auto& [path, id] : document_ids(index)) {
-        id_of.emplace(std::move(path), std::move(id));
+    std::unordered_map<std::string, LinkableDoc> doc_at;
+    for (auto& doc : document_ids(index)) {
+        std::string path = doc.path;
+        doc_at.emplace(std::move(path), std::move(doc));
     }
     for (const auto& path : deleted) {
-        id_of.erase(path);
+        doc_at.erase(path);
     }
     for (const auto& c : checked) {
         if (c.result.parsed) {
-            id_of[c.path] = c.result.id;
+            LinkableDoc& doc = doc_at[c.path];
+            doc.path = c.path;
+            doc.id = c.result.id;
+            if (!c.result.title.empty()) {
+                doc.title = c.result.title;
+            }
         }
     }
     std::map<std::string, std::vector<std::string>> paths_of;
-    for (const auto& [path, id] : id_of) {
-        if (!id.empty()) {
-            paths_of[id].push_back(path);
+    std::vector<LinkableDoc> docs;
+    for (const auto& [path, doc] : doc_at) {
+        if (!doc.id.empty()) {
+            paths_of[doc.id].push_back(path);
         }
+        docs.push_back(doc);
     }
+    LinkTargets targets{docs};
     for (auto& [id, paths] : paths_of) {
         std::sort(paths.begin(), paths.end());
     }
@@ -728,6 +745,19 @@ void check_across_files(Index& index, std::vector<Checked>& checked,
                             "ambiguous link '#" + link.target + "': " + std::to_string(matches) +
                                 " documents have ids starting with it; use the full id"});
             }
+        }
+        for (const auto& link : r.wiki_links) {
+            std::vector<std::string> to = targets.resolve(LinkKind::wiki, link_key(LinkKind::wiki, link.target, c.path));
+            if (to.size() == 1) {
+                continue;
+            }
+            std::sort(to.begin(), to.end());
+            r.findings.push_back(Finding{
+                c.path, link.at.line, link.at.column, Severity::warning,
+                to.empty() ? "broken link '[[" + link.target + "]]': no document has this id, title or file name"
+                           : "ambiguous link '[[" + link.target + "]]': " + std::to_string(to.size()) +
+                                 " documents have this title or file name (" + others_list(to, {}) +
+                                 "); use an id"});
         }
     }
 }

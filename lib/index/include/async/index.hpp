@@ -27,9 +27,11 @@ class Workspace;
 // instead of their raw text; 5: decisions carry when they were taken; 6: a line starting with
 // "Decision:" is a decision anywhere, never part of an action, and a file with merge conflict
 // markers is skipped; 7: a transcript belongs to the document layout's attachment_owner names,
-// so a reply's or response's own recordings are searched as part of it); an index with another
-// version is rebuilt.
-inline constexpr int k_index_schema_version = 7;
+// so a reply's or response's own recordings are searched as part of it; 8: the links table
+// holds wiki links and relative .md links beside "#id" references, with their kind, lookup key
+// line and column); 9: a Markdown file without front matter under docs/ is a note (model/note),
+// no longer a skipped file); an index with another version is rebuilt.
+inline constexpr int k_index_schema_version = 9;
 
 struct RefreshStats {
     std::size_t scanned = 0;   // files looked at

@@ -6,10 +6,14 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -150,8 +154,74 @@ struct IndexedFile {
 // Every file and unreadable folder the index knows, sorted by path (byte order).
 std::vector<IndexedFile> indexed_files(Index& index);
 
-// The path and id of every document row (id empty when the file has none), in no order.
-std::vector<std::pair<std::string, std::string>> document_ids(Index& index);
+// A document as links name it: its path, id (empty when the file has none) and title as
+// written in the file (not display_title).
+struct LinkableDoc {
+    std::string path;
+    std::string id;
+    std::string title;
+};
+
+// Every document row of the index as links name it, in no order (check's ids and titles).
+std::vector<LinkableDoc> document_ids(Index& index);
+
+enum class LinkKind {
+    reference, // "#id": an id or a unique id prefix
+    wiki,      // "[[target]]": an id, else a title, else a file name
+    file,      // a relative link to a .md file
+};
+
+// "reference", "wiki", "file" (the index's column and the --json value).
+std::string_view to_string(LinkKind kind);
+
+// What a link of kind is looked up by: a reference's id as written; a wiki target lower-cased
+// (ASCII letters); a file link's target (a decoded relative path) joined to the folder of
+// from_path, the linking file's workspace path, and made normal ("" when it leaves the
+// workspace, which names no document).
+std::string link_key(LinkKind kind, std::string_view target, std::string_view from_path);
+
+// The documents links can name, looked up the one way the index, `links`, `show` and `check`
+// resolve them (link_key's keys):
+// - reference: the document with that id, else every document whose id starts with it;
+// - wiki: the documents with that id, else those with that title, else those whose file name
+//   without ".md" (a bundle's index.md: its folder's name) is it, case-insensitively (ASCII);
+// - file: the document at that path.
+// One path: resolved; several: ambiguous (it names none of them); none: not found.
+class LinkTargets {
+public:
+    explicit LinkTargets(const std::vector<LinkableDoc>& docs);
+    std::vector<std::string> resolve(LinkKind kind, std::string_view key) const;
+
+private:
+    std::map<std::string, std::vector<std::string>, std::less<>> m_by_id; // sorted: prefixes
+    std::unordered_map<std::string, std::vector<std::string>> m_by_title;
+    std::unordered_map<std::string, std::vector<std::string>> m_by_stem;
+    std::unordered_set<std::string> m_paths;
+};
+
+// A link written in a document.
+struct LinkRow {
+    LinkKind kind = LinkKind::wiki;
+    std::string target;               // as written: the wiki target, the id, the relative path
+    std::size_t line = 0;             // line in the linking file
+    std::optional<DocSummary> doc;    // the document it resolves to
+    std::size_t candidates = 0;       // documents it could name: 0 not found, 2+ ambiguous
+};
+
+// The links written in doc, in the order of the file (line, then column), each resolved now
+// against the index (a document created after doc was indexed resolves without reindexing doc).
+std::vector<LinkRow> links_from(Index& index, const DocSummary& doc);
+
+// A document linking to another.
+struct Backlink {
+    DocSummary doc;       // the linking document
+    LinkKind kind = LinkKind::wiki;
+    std::size_t line = 0; // the link's line in it
+};
+
+// The documents whose links resolve to doc (not doc itself), one row per linking document (its
+// first link to doc), ordered by path.
+std::vector<Backlink> linked_from(Index& index, const DocSummary& doc);
 
 // Open documents (status not closed) that list handle under role ("reviewers", "participants")
 // and have no child of child_type ("reply", "response") written by handle, oldest first.

@@ -63,6 +63,12 @@ struct Extracted {
     // each target is written (same order). What check looks for on disk.
     std::vector<std::string> file_links;
     std::vector<BodyPosition> file_link_positions;
+    // Every wiki link "[[target]]", "[[target|label]]", "[[target#heading]]" outside code (md4c's
+    // wiki links: the target at most 100 bytes, on one line): the target before '#' and '|',
+    // trimmed, in order, repeats kept; and where each "[[" is (same order). "[[#heading]]"
+    // is not one.
+    std::vector<std::string> wiki_links;
+    std::vector<BodyPosition> wiki_link_positions;
     std::string plain;                 // the body's text without markup, for full-text search
 };
 

@@ -4,7 +4,8 @@
 // parsed (front matter, TOML, UTF-8, no NUL, at most 4 MiB), the required front matter keys of
 // its type and the TOML types of known keys, the due dates of its actions, the people it names
 // (when the team is listed), and across files: duplicate ids, "#id" links that resolve to
-// no document and relative links to a file that does not exist (a warning).
+// no document, relative links to a file that does not exist and "[[wiki links]]" that resolve
+// to no document or to several (LinkTargets, query.hpp; warnings).
 #include <cstddef>
 #include <filesystem>
 #include <string>
