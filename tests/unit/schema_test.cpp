@@ -8,7 +8,7 @@
 TEST_CASE("schema::known_types") {
     CHECK(async::known_types() == std::vector<std::string>{"doc", "decision", "sop", "onboarding", "post",
                                           "watercooler", "meeting", "response", "reply", "summary",
-                                          "checkin", "item"});
+                                          "checkin", "item", "note"});
 }
 
 TEST_CASE("schema::types") {

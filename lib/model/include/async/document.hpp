@@ -1,6 +1,8 @@
 #pragma once
 // A workspace file: TOML front matter between "+++" lines, then a Markdown body. Rewrites keep
 // every other line of the front matter (unknown keys, comments, formatting) as it was.
+// A file whose front matter is YAML between "---" lines (Jekyll, Hugo, MkDocs, Obsidian, zk) is
+// read into the same values and never rewritten.
 #include <async/clock.hpp>
 #include <async/schema.hpp>
 
@@ -17,8 +19,20 @@ class Document {
 public:
     // Parses text; origin names the file in messages. Throws Error{data} with
     // "origin:line:col: message" for a missing or unclosed front matter, invalid UTF-8, NUL
-    // bytes or invalid TOML. A UTF-8 BOM is skipped; CRLF input is accepted and kept.
+    // bytes, invalid TOML or invalid YAML (parse_yaml's refusals). A UTF-8 BOM is skipped; CRLF
+    // input is accepted and kept.
+    // YAML front matter: a first line "---", YAML, then a "---" or "..." line. Its top-level
+    // keys become the values below (a scalar is a string, a plain date or date-time such as
+    // 2026-01-05 or 2026-01-05 10:00:00 a time, read as UTC without an offset; a sequence of
+    // scalars a list; a nested mapping or sequence a string of its flow text). Where the file
+    // does not say them: `created` is `date`, `author` is the first of `authors`, and `type` is
+    // "note" unless `type` names a known type (schema). These derived keys are values but not
+    // key_infos(): they are written nowhere.
     static Document parse(std::string_view text, std::string_view origin);
+
+    // Which front matter the file has.
+    enum class FrontMatter { toml, yaml };
+    FrontMatter front_matter_kind() const { return m_kind; }
 
     // A document from front matter TOML text (without the +++ lines) and a body.
     static Document from_parts(std::string_view front_matter, std::string body);
@@ -49,7 +63,9 @@ public:
     // order: the positions check reports findings at.
     const std::vector<KeyInfo>& key_infos() const { return m_key_infos; }
 
-    // Setters rewrite only the key's own lines (appending new keys before any [table]).
+    // Setters rewrite only the key's own lines (appending new keys before any [table]). On a
+    // YAML document every setter, set_body too, throws Error{usage} naming the file, with a
+    // hint to adopt it with `async import` first: async never rewrites a file it did not write.
     void set_string(std::string_view key, std::string_view value);
     void set_time(std::string_view key, TimePoint value);
     void set_strings(std::string_view key, const std::vector<std::string>& values);
@@ -59,11 +75,12 @@ public:
 
     const std::string& front_matter() const { return m_front_matter; }
     const std::string& body() const { return m_body; }
-    void set_body(std::string body) { m_body = std::move(body); }
+    void set_body(std::string body);
     // 1-based line of the file where the body starts.
     std::size_t body_line() const { return m_body_line; }
 
-    // The whole file text (CRLF again when the input used CRLF).
+    // The whole file text (CRLF again when the input used CRLF); a YAML document's front matter
+    // and its "---" lines as they were read.
     std::string render() const;
 
 private:
@@ -77,11 +94,17 @@ private:
     };
 
     void reparse(std::string_view origin, std::size_t line_offset);
+    void read_yaml(std::string_view origin);
+    void require_writable() const;
 
     std::string m_front_matter;
     std::string m_body;
     std::size_t m_body_line = 1;
     bool m_crlf = false;
+    FrontMatter m_kind = FrontMatter::toml;
+    std::string m_origin;      // a YAML document's file, for the setters' refusal
+    std::string m_open_fence;  // a YAML document's "---" lines as written (trailing blanks kept)
+    std::string m_close_fence; // its closing line ("---" or "...")
     std::vector<std::pair<std::string, Value>> m_values; // top-level, file order
     std::vector<KeyInfo> m_key_infos;                    // top-level, tables too, file order
 };
