@@ -13,7 +13,7 @@ _async_date_words="today tomorrow yesterday eod eow now
 mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday
 +1d +2d +3d +1w +2w"
 
-_async_types="doc decision sop onboarding post watercooler meeting response reply summary checkin item"
+_async_types="doc decision sop onboarding post watercooler meeting response reply summary checkin item note"
 
 # Options that take a value, per command (the value is skipped when walking the line).
 _async_value_options() { # command option

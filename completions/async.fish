@@ -262,7 +262,7 @@ complete -c async -n '__async_at index' -l full -d 'Re-read every file'
 complete -c async -n '__async_at index' -l check -d 'Exit 1 and list the differences between the index and the files'
 
 # async list [filters]
-set -l __async_types doc decision sop onboarding post watercooler meeting response reply summary checkin item
+set -l __async_types doc decision sop onboarding post watercooler meeting response reply summary checkin item note
 set -l __async_filter_dates today yesterday tomorrow eod eow now mon tue wed thu fri sat sun -1d -3d -1w -2w
 complete -c async -n '__async_at list; or __async_at search' -l type -x -a "$__async_types" -d 'Only this type'
 complete -c async -n '__async_at list; or __async_at search' -l author -x -a '(__async_handles)' -d 'Only documents by this handle'
