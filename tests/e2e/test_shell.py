@@ -17,7 +17,7 @@ COMMANDS = {"actions", "agenda", "attach", "calendar", "check", "checkin", "conf
             "inbox", "index", "init", "list", "meeting", "pick", "publish", "tag", "remind", "search", "show", "sync", "whoami",
             "templates"}
 TYPES = {"doc", "decision", "sop", "onboarding", "post", "watercooler", "meeting", "response", "reply",
-         "summary", "checkin", "item"}
+         "summary", "checkin", "item", "note"}
 DATE_WORDS = {"today", "tomorrow", "yesterday", "eod", "eow", "now", "fri", "friday", "+1d", "+1w"}
 # ISO weeks `async __complete weeks` offers at harness.NOW (Thursday of 2026-W48): next week, this
 # week and four before.
