@@ -9,7 +9,7 @@ set -eu
 packages="
 build-essential cmake ninja-build pkg-config git
 libcli11-dev libfmt-dev libsqlitecpp-dev libsqlite3-dev libtomlplusplus-dev
-doctest-dev libmd4c-dev libmd4c-html0-dev libkainjow-mustache-dev
+libfyaml-dev doctest-dev libmd4c-dev libmd4c-html0-dev libkainjow-mustache-dev
 python3 python3-feedparser tmux fzf sqlite3 scdoc mandoc man-db zsh fish bash-completion
 hyperfine ripgrep adr-tools taskwarrior
 libical-dev python3-icalendar khal msmtp python3-aiosmtpd

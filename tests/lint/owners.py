@@ -7,7 +7,9 @@
   connection (lib/index/src/index_access.hpp; the layers keep that header out of sight too);
 - toml++ is included through lib/model/include/async/toml.hpp alone, which makes the library's
   internal checks throw and bounds nesting (parse_toml): every file, tests and fuzzers too,
-  compiles toml++'s inline functions the same way.
+  compiles toml++'s inline functions the same way;
+- libfyaml is included by lib/model/src/yaml.cpp alone, which bounds nesting and aliases and
+  checks duplicate keys itself (parse_yaml): nothing else parses YAML another way.
 
 Usage: owners.py SOURCE_DIR. Exit status 1 and one line per offence when a rule is broken.
 """
@@ -17,6 +19,7 @@ import sys
 
 GIT_RUNNER = "lib/git/src/git.cpp"
 TOML_BOUNDARY = "lib/model/include/async/toml.hpp"
+YAML_BOUNDARY = "lib/model/src/yaml.cpp"
 INDEX_LAYER = "lib/index/"
 
 RULES = [
@@ -31,6 +34,8 @@ RULES = [
      "speaks SQL outside the index layer: ask an index or query function instead"),
     (re.compile(r'#include\s+["<]toml\+\+/'), ("lib/", "cmd/", "tests/", "fuzz/"), {TOML_BOUNDARY},
      "includes toml++ directly: include <async/toml.hpp> (its checks throw) instead"),
+    (re.compile(r'#include\s+["<](libfyaml\.h|yaml-cpp/|yaml\.h)'), ("lib/", "cmd/", "tests/", "fuzz/"),
+     {YAML_BOUNDARY}, "includes a YAML library directly: call parse_yaml (async/yaml.hpp) instead"),
 ]
 
 

@@ -4,6 +4,7 @@
 #include <async/note.hpp>
 #include <async/text.hpp>
 #include <async/workspace.hpp>
+#include <async/yaml.hpp>
 
 #include <algorithm>
 #include <cstring>
@@ -22,6 +23,66 @@ Error located(std::string_view origin, std::size_t line, std::size_t column, std
 
 bool is_fence(std::string_view line) {
     return trim(line) == "+++";
+}
+
+std::string_view trim_right(std::string_view line) {
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) {
+        line.remove_suffix(1);
+    }
+    return line;
+}
+
+// A YAML front matter's opening line, and (with "...") its closing one: at the start of the line.
+bool is_yaml_fence(std::string_view line, bool closing) {
+    auto t = trim_right(line);
+    return t == "---" || (closing && t == "...");
+}
+
+// A plain YAML date (2026-01-05) or date-time (2026-01-05 10:00:00, 2026-01-05T10:00:00.5Z,
+// 2026-01-05 10:00:00 +01:00, Jekyll's 2026-01-05 10:00:00 +0100) as a time; one without an offset is UTC, as TOML's local times.
+std::optional<TimePoint> yaml_time(std::string_view text) {
+    if (auto t = parse_iso8601(text)) {
+        return t;
+    }
+    if (text.size() < 16 || (text[10] != ' ' && text[10] != 't' && text[10] != '\t' && text[10] != 'T')) {
+        return std::nullopt;
+    }
+    std::string normal{text.substr(0, 10)};
+    normal += 'T';
+    std::size_t i = 11;
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) {
+        ++i;
+    }
+    std::size_t time_start = i;
+    while (i < text.size() && ((text[i] >= '0' && text[i] <= '9') || text[i] == ':')) {
+        ++i;
+    }
+    normal += text.substr(time_start, i - time_start);
+    if (i < text.size() && text[i] == '.') { // fractions of a second: async keeps seconds
+        ++i;
+        while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+            ++i;
+        }
+    }
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) {
+        ++i;
+    }
+    std::string_view zone = text.substr(i);
+    if (zone.empty()) {
+        normal += 'Z';
+    } else if (zone == "z") {
+        normal += 'Z';
+    } else if ((zone[0] == '+' || zone[0] == '-') && zone.size() <= 3) {
+        normal += std::string{zone} + ":00"; // +1 or +01
+        if (zone.size() == 2) {
+            normal.insert(normal.size() - 4, "0");
+        }
+    } else if ((zone[0] == '+' || zone[0] == '-') && zone.size() == 5 && zone.find(':') == std::string_view::npos) {
+        normal += std::string{zone.substr(0, 3)} + ":" + std::string{zone.substr(3)}; // Jekyll's +0100
+    } else {
+        normal += zone;
+    }
+    return parse_iso8601(normal);
 }
 
 std::vector<std::string_view> lines_of(std::string_view text) {
@@ -93,6 +154,38 @@ Document Document::parse_text(std::string_view text, std::string_view origin, bo
         text = normal;
     }
     auto first_end = text.find('\n');
+    if (is_yaml_fence(text.substr(0, first_end), false)) {
+        doc.m_kind = FrontMatter::yaml;
+        doc.m_origin = std::string{origin};
+        doc.m_open_fence = std::string{text.substr(0, first_end)};
+        std::size_t pos = first_end == std::string_view::npos ? text.size() : first_end + 1;
+        std::size_t line = 2;
+        while (true) {
+            if (pos >= text.size()) {
+                if (plain) {
+                    // A "---" that nothing closes is Markdown's thematic break, not front matter.
+                    doc.m_kind = FrontMatter::none;
+                    doc.m_open_fence.clear();
+                    doc.m_body = std::string{text};
+                    return doc;
+                }
+                throw located(origin, 1, 1, "front matter is not closed (no second '---' line)");
+            }
+            auto end = text.find('\n', pos);
+            auto current = text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+            if (is_yaml_fence(current, true)) {
+                doc.m_front_matter = std::string{text.substr(first_end + 1, pos - first_end - 1)};
+                doc.m_close_fence = std::string{current};
+                doc.m_body = end == std::string_view::npos ? std::string{} : std::string{text.substr(end + 1)};
+                doc.m_body_line = line + 1;
+                break;
+            }
+            pos = end == std::string_view::npos ? text.size() : end + 1;
+            ++line;
+        }
+        doc.read_yaml(origin);
+        return doc;
+    }
     if (!is_fence(text.substr(0, first_end)) && plain) {
         doc.m_kind = FrontMatter::none;
         doc.m_body = std::string{text};
@@ -204,6 +297,82 @@ void Document::reparse(std::string_view origin, std::size_t line_offset) {
     });
 }
 
+void Document::read_yaml(std::string_view origin) {
+    YamlNode root = parse_yaml(m_front_matter, origin, 1);
+    m_values.clear();
+    m_key_infos.clear();
+    for (std::size_t i = 0; i < root.keys.size() && i < root.items.size(); ++i) {
+        const YamlNode& key = root.keys[i];
+        const YamlNode& node = root.items[i];
+        if (key.kind != YamlNode::Kind::scalar) {
+            continue; // a complex key (? [a, b]) names nothing async can ask for
+        }
+        KeyInfo info{key.text, ValueKind::other, key.line + 1, key.column};
+        Value value;
+        value.first_line = key.line - 1;
+        value.last_line = value.first_line;
+        if (node.kind == YamlNode::Kind::scalar) {
+            if (node.is_null()) {
+                value.kind = Value::Kind::other;
+            } else {
+                value.text = node.text;
+                value.time = yaml_time(node.text);
+                value.kind = node.plain && value.time ? Value::Kind::time : Value::Kind::string;
+                info.kind = value.kind == Value::Kind::time ? ValueKind::time : ValueKind::string;
+                if (value.kind == Value::Kind::time) {
+                    value.text = format_utc(*value.time);
+                }
+            }
+        } else if (node.kind == YamlNode::Kind::sequence) {
+            value.kind = Value::Kind::list;
+            bool scalars = true;
+            for (const auto& item : node.items) {
+                if (item.kind == YamlNode::Kind::scalar && !item.is_null()) {
+                    value.items.push_back(item.text);
+                } else {
+                    scalars = false;
+                }
+            }
+            info.kind = scalars ? ValueKind::string_list : ValueKind::other_list;
+        } else {
+            value.text = yaml_flow_text(node);
+            info.kind = ValueKind::table;
+        }
+        m_key_infos.push_back(std::move(info));
+        m_values.emplace_back(key.text, std::move(value));
+    }
+    // What the conventions of other tools call async's keys, where the file does not say them.
+    auto derive = [&](std::string_view name, Value value) {
+        if (!has(name)) {
+            m_values.emplace_back(std::string{name}, std::move(value));
+        }
+    };
+    if (auto date = std::find_if(m_values.begin(), m_values.end(), [](const auto& kv) { return kv.first == "date"; });
+        date != m_values.end() && date->second.time) {
+        derive("created", date->second);
+    }
+    if (auto authors = get_strings("authors"); !authors.empty()) {
+        Value first;
+        first.kind = Value::Kind::string;
+        first.text = authors.front();
+        derive("author", std::move(first));
+    }
+    auto type = get_string("type");
+    const auto& known = known_types();
+    if (!type || std::find(known.begin(), known.end(), *type) == known.end()) {
+        m_values.erase(std::remove_if(m_values.begin(), m_values.end(), [](const auto& kv) { return kv.first == "type"; }),
+                       m_values.end());
+        Value note;
+        note.kind = Value::Kind::string;
+        note.text = "note";
+        m_values.emplace_back("type", std::move(note));
+    }
+}
+
+void Document::set_body(std::string body) {
+    m_body = std::move(body);
+}
+
 bool Document::has(std::string_view key) const {
     return std::any_of(m_values.begin(), m_values.end(), [&](const auto& kv) { return kv.first == key; });
 }
@@ -220,6 +389,9 @@ std::optional<std::string> Document::literal(std::string_view key) const {
     for (const auto& [k, v] : m_values) {
         if (k != key) {
             continue;
+        }
+        if (m_kind == FrontMatter::yaml) {
+            return v.kind == Value::Kind::list ? std::optional<std::string>{} : v.text;
         }
         auto lines = lines_of(m_front_matter);
         std::string text;
@@ -274,11 +446,14 @@ std::vector<std::string> Document::get_strings(std::string_view key) const {
 }
 
 void Document::require_own_front_matter() const {
-    if (m_kind != FrontMatter::toml) {
-        std::string name = m_origin.empty() ? std::string{"the file"} : m_origin;
-        throw Error{ErrorKind::usage, name + " is plain Markdown: async does not add front matter to it",
-                    "adopt it first: async import " + name};
+    if (m_kind == FrontMatter::toml) {
+        return;
     }
+    std::string name = sanitize_for_terminal(m_origin.empty() ? std::string{"the file"} : m_origin, Newlines::flatten);
+    throw Error{ErrorKind::usage,
+                name + (m_kind == FrontMatter::yaml ? " has YAML front matter, which async reads but never rewrites"
+                                                    : " is plain Markdown: async does not add front matter to it"),
+                "adopt it first: async import " + name};
 }
 
 void Document::set_literal(std::string_view key, std::string_view literal) {
@@ -369,12 +544,14 @@ void Document::remove(std::string_view key) {
 
 std::string Document::render() const {
     std::string out;
-    if (m_kind == FrontMatter::toml) {
-        out = "+++\n" + m_front_matter;
+    if (m_kind != FrontMatter::none) {
+        bool yaml = m_kind == FrontMatter::yaml;
+        out = (yaml ? m_open_fence : std::string{"+++"}) + "\n" + m_front_matter;
         if (!m_front_matter.empty() && m_front_matter.back() != '\n') {
             out += '\n';
         }
-        out += "+++\n";
+        out += yaml ? m_close_fence : std::string{"+++"};
+        out += '\n';
     }
     out += m_body;
     if (!m_crlf) {

@@ -154,6 +154,7 @@ public:
         }
         const Document& doc = *parsed;
         m_doc = &doc;
+        m_yaml = doc.front_matter_kind() == Document::FrontMatter::yaml;
         m_result.parsed = true;
         if (doc.front_matter_kind() == Document::FrontMatter::none) {
             // The index reads it as a note (model/note): nothing is wrong with it.
@@ -169,6 +170,14 @@ public:
             m_keys.emplace(info.name, Key{info.kind, {info.line, info.column}});
         }
         check_front_matter();
+        if (m_yaml) {
+            // What the index stores for it: a note's id and title where the YAML has none.
+            DocumentNames names = names_of(doc, m_path, extract_markdown(doc.body()).headings);
+            if (m_result.id.empty()) {
+                m_result.id = std::move(names.id);
+            }
+            m_result.title = std::move(names.title);
+        }
         check_body(doc);
         return std::move(m_result);
     }
@@ -200,8 +209,10 @@ private:
     }
 
     void check_front_matter() {
+        // A file with YAML front matter is another tool's (async reads it, never writes it): none
+        // of async's keys is required, and a type async does not know makes it a note.
         for (auto name : k_required_keys) {
-            if (!key(name)) {
+            if (!m_yaml && !key(name)) {
                 add(Severity::error, {1, 1}, "missing required key '" + std::string{name} + "'");
             }
         }
@@ -209,7 +220,9 @@ private:
         if (const Key* k = key("type")) {
             if (auto v = string_value("type", *k)) {
                 const auto& known = known_types();
-                if (std::find(known.begin(), known.end(), *v) == known.end()) {
+                if (m_yaml && std::find(known.begin(), known.end(), *v) == known.end()) {
+                    type = "note";
+                } else if (std::find(known.begin(), known.end(), *v) == known.end()) {
                     std::string list;
                     for (const auto& t : known) {
                         list += (list.empty() ? "" : ", ") + t;
@@ -251,7 +264,7 @@ private:
         }
         if (const Key* k = key("status")) {
             if (auto v = string_value("status", *k); v && !is_status(*v)) {
-                add(Severity::error, k->at,
+                add(m_yaml ? Severity::warning : Severity::error, k->at,
                     "'status' must be draft, open or closed, not " + shown(*v));
             }
         }
@@ -293,6 +306,9 @@ private:
         }
         std::string label = "'" + std::string{name} + "'";
         if (auto s = k.kind == ValueKind::string ? m_doc->get_string(name) : std::nullopt) {
+            if (m_doc->get_time(name) && m_yaml) {
+                return; // YAML's quotes around a date-time are no mistake async can advise on
+            }
             if (m_doc->get_time(name)) {
                 add(Severity::warning, k.at,
                     label + " is a quoted string; write the date-time without quotes: " +
@@ -315,6 +331,8 @@ private:
         }
         if (k.kind == ValueKind::string_list) {
             values = m_doc->get_strings(name);
+        } else if (k.kind == ValueKind::string && m_yaml) {
+            values.push_back(m_doc->get_string(name).value_or("")); // `tags: web`: a list of one
         } else if (k.kind == ValueKind::string) {
             std::string s = m_doc->get_string(name).value_or("");
             add(Severity::warning, k.at,
@@ -406,6 +424,7 @@ private:
 
     std::string m_path;
     const Document* m_doc = nullptr;
+    bool m_yaml = false; // the front matter is YAML
     const std::vector<std::string>& m_team;
     std::map<std::string, Key> m_keys;
     FileResult m_result;

@@ -1,8 +1,9 @@
 #pragma once
 // A workspace file: TOML front matter between "+++" lines, then a Markdown body. Rewrites keep
 // every other line of the front matter (unknown keys, comments, formatting) as it was. A file
-// the team already had may have no front matter at all (plain Markdown, read as a note): it is
-// read, and its body may change, but async never gives it front matter of its own.
+// the team already had may have YAML front matter between "---" lines (Jekyll, Hugo, MkDocs,
+// Obsidian, zk), read into the same values, or none at all (plain Markdown, read as a note):
+// async never rewrites their front matter, but their body may change (a ticked task box).
 #include <async/clock.hpp>
 #include <async/schema.hpp>
 
@@ -19,13 +20,22 @@ class Document {
 public:
     // Parses text; origin names the file in messages. Throws Error{data} with
     // "origin:line:col: message" for a missing or unclosed front matter, invalid UTF-8, NUL
-    // bytes or invalid TOML. A UTF-8 BOM is skipped; CRLF input is accepted and kept.
+    // bytes, invalid TOML or invalid YAML (parse_yaml's refusals). A UTF-8 BOM is skipped; CRLF
+    // input is accepted and kept.
+    // YAML front matter: a first line "---", YAML, then a "---" or "..." line. Its top-level
+    // keys become the values below (a scalar is a string, a plain date or date-time such as
+    // 2026-01-05 or 2026-01-05 10:00:00 a time, read as UTC without an offset; a sequence of
+    // scalars a list; a nested mapping or sequence a string of its flow text). Where the file
+    // does not say them: `created` is `date`, `author` is the first of `authors`, and `type` is
+    // "note" unless `type` names a known type (schema). These derived keys are values but not
+    // key_infos(): they are written nowhere.
     static Document parse(std::string_view text, std::string_view origin);
     // Like parse, but text without front matter is a plain Markdown document (front_matter_kind()
     // none, no keys, the whole text its body): what the index, check and readers accept.
     static Document parse_any(std::string_view text, std::string_view origin);
 
-    enum class FrontMatter { toml, none };
+    // Which front matter the file has (none: plain Markdown, from parse_any only).
+    enum class FrontMatter { toml, yaml, none };
     FrontMatter front_matter_kind() const { return m_kind; }
 
     // A document from front matter TOML text (without the +++ lines) and a body.
@@ -58,8 +68,9 @@ public:
     const std::vector<KeyInfo>& key_infos() const { return m_key_infos; }
 
     // Setters rewrite only the key's own lines (appending new keys before any [table]). On a
-    // document without TOML front matter they throw Error{usage} naming the file, with the
-    // hint to adopt it with `async import`: async does not add front matter to a team's file.
+    // document without TOML front matter (YAML, or plain Markdown) they throw Error{usage}
+    // naming the file, with the hint to adopt it with `async import`: async never rewrites
+    // front matter it did not write, nor adds any to a team's file.
     void set_string(std::string_view key, std::string_view value);
     void set_time(std::string_view key, TimePoint value);
     void set_strings(std::string_view key, const std::vector<std::string>& values);
@@ -69,11 +80,12 @@ public:
 
     const std::string& front_matter() const { return m_front_matter; }
     const std::string& body() const { return m_body; }
-    void set_body(std::string body) { m_body = std::move(body); }
+    void set_body(std::string body);
     // 1-based line of the file where the body starts.
     std::size_t body_line() const { return m_body_line; }
 
-    // The whole file text (CRLF again when the input used CRLF).
+    // The whole file text (CRLF again when the input used CRLF); a YAML document's front matter
+    // and its "---" lines as they were read.
     std::string render() const;
 
 private:
@@ -88,6 +100,7 @@ private:
 
     static Document parse_text(std::string_view text, std::string_view origin, bool plain);
     void reparse(std::string_view origin, std::size_t line_offset);
+    void read_yaml(std::string_view origin);
     void require_own_front_matter() const;
 
     std::string m_front_matter;
@@ -95,7 +108,9 @@ private:
     std::size_t m_body_line = 1;
     bool m_crlf = false;
     FrontMatter m_kind = FrontMatter::toml;
-    std::string m_origin;
+    std::string m_origin;      // the file, for the setters' refusal
+    std::string m_open_fence;  // a YAML document's "---" lines as written (trailing blanks kept)
+    std::string m_close_fence; // its closing line ("---" or "...")
     std::vector<std::pair<std::string, Value>> m_values; // top-level, file order
     std::vector<KeyInfo> m_key_infos;                    // top-level, tables too, file order
 };
