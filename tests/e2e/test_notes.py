@@ -196,7 +196,7 @@ class NotesTest(AsyncTestCase):
         r = self.a("tag", doc["id"], "+harbour")
         self.assertEqual(r.code, 2, r)
         self.assertIn("plain Markdown", r.err)
-        self.assertIn("async import docs/plan.md", r.err)
+        self.assertIn("hint: adopt it first: async import 'docs/plan.md'", r.err)
         self.assertEqual(note.read_bytes(), before)
         # Ticking its box edits the body only: the file stays plain Markdown, CRLF kept.
         r = self.a("--json", "actions")

@@ -137,7 +137,7 @@ class Yaml(harness.AsyncTestCase):
         r = self.a("tag", "docs/obsidian-vault/Pricing experiments.md", "+web")
         self.assertNotEqual(r.code, 0, r)
         self.assertIn("has YAML front matter, which async reads but never rewrites", r.err)
-        self.assertIn("adopt it first with `async import docs/obsidian-vault/Pricing experiments.md`", r.err)
+        self.assertIn("hint: adopt it first: async import 'docs/obsidian-vault/Pricing experiments.md'", r.err)
         self.assertEqual(path.read_bytes(), before)
         # Listing its tags reads only.
         r = self.a("tag", "docs/obsidian-vault/Pricing experiments.md")

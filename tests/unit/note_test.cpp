@@ -81,8 +81,8 @@ TEST_CASE("note::plain documents are never given front matter") {
         FAIL("set_strings on a plain document must throw");
     } catch (const Error& e) {
         CHECK(e.kind() == ErrorKind::usage);
-        CHECK(std::string{e.what()} == "docs/p.md is plain Markdown: async does not add front matter to it");
-        CHECK(e.hint() == "adopt it first: async import docs/p.md");
+        CHECK(std::string{e.what()} == "'docs/p.md' is plain Markdown: async does not add front matter to it");
+        CHECK(e.hint() == "adopt it first: async import 'docs/p.md'");
     }
     CHECK_THROWS_AS(doc.remove("tags"), Error);
     CHECK_THROWS_AS(doc.set_string("title", "x"), Error);

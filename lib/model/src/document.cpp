@@ -449,11 +449,12 @@ void Document::require_own_front_matter() const {
     if (m_kind == FrontMatter::toml) {
         return;
     }
-    std::string name = sanitize_for_terminal(m_origin.empty() ? std::string{"the file"} : m_origin, Newlines::flatten);
+    std::string name = sanitize_for_terminal(m_origin, Newlines::flatten);
     throw Error{ErrorKind::usage,
-                name + (m_kind == FrontMatter::yaml ? " has YAML front matter, which async reads but never rewrites"
-                                                    : " is plain Markdown: async does not add front matter to it"),
-                "adopt it first: async import " + name};
+                "'" + name + "'" +
+                    (m_kind == FrontMatter::yaml ? " has YAML front matter, which async reads but never rewrites"
+                                                 : " is plain Markdown: async does not add front matter to it"),
+                "adopt it first: async import " + shell_quote(m_origin)};
 }
 
 void Document::set_literal(std::string_view key, std::string_view literal) {
