@@ -90,8 +90,12 @@ std::unordered_map<std::string, FileAddition> first_additions(const fs::path& di
     // The whole history, oldest first, renames detected: a folder moved into the workspace
     // (git mv text docs/rfcs) keeps its files' first authors, which a pathspec would lose (a
     // rename from outside it looks like an addition).
-    ProcessResult r = run_git(top, {"-c", "log.showSignature=false", "log", "--reverse", "--no-color", "-M",
-                                    "--diff-filter=ADR", "--name-status", "-z", "--format=%x1e%aE%x1f%at"},
+    // Merges show what they brought in (against the first parent): a file a merge named or
+    // renamed while resolving is added there, and one its branch added keeps the branch's
+    // author (the first addition wins). Parents before children (--topo-order).
+    ProcessResult r = run_git(top, {"-c", "log.showSignature=false", "log", "--reverse", "--topo-order", "--no-color",
+                                    "-M", "--diff-merges=first-parent", "--diff-filter=ADR", "--name-status", "-z",
+                                    "--format=%x1e%aE%x1f%at"},
                               Capture::stdout_silent);
     if (r.exit_status != 0) {
         return out;
@@ -125,7 +129,7 @@ std::unordered_map<std::string, FileAddition> first_additions(const fs::path& di
         if ((status == 'A' || status == 'D') && i + 1 < records.size()) {
             std::string path{records[++i]};
             if (status == 'A') {
-                origin.insert_or_assign(std::move(path), *current);
+                origin.emplace(std::move(path), *current);
             } else {
                 origin.erase(path);
             }
@@ -133,11 +137,13 @@ std::unordered_map<std::string, FileAddition> first_additions(const fs::path& di
             std::string from{records[++i]};
             std::string to{records[++i]};
             auto it = origin.find(from);
-            FileAddition first = it != origin.end() ? it->second : *current;
             if (it != origin.end()) {
+                FileAddition first = std::move(it->second);
                 origin.erase(it);
+                origin.insert_or_assign(std::move(to), std::move(first));
+            } else {
+                origin.emplace(std::move(to), *current); // a merge repeating its branch's rename
             }
-            origin.insert_or_assign(std::move(to), std::move(first));
         }
     }
     for (auto& [path, added] : origin) {

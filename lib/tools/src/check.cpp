@@ -100,6 +100,7 @@ struct FileResult {
     std::vector<LinkRef> file_links; // relative paths, as markdown's file_links
     std::string title;               // the front matter's, when it has one
     std::vector<LinkRef> wiki_links; // targets, as markdown's wiki_links
+    bool foreign = false;            // YAML or no front matter: another tool's file
 };
 
 // "origin:L:C: message" from Document::parse as a finding at L:C.
@@ -156,6 +157,7 @@ public:
         m_doc = &doc;
         m_yaml = doc.front_matter_kind() == Document::FrontMatter::yaml;
         m_result.parsed = true;
+        m_result.foreign = doc.front_matter_kind() != Document::FrontMatter::toml;
         if (doc.front_matter_kind() == Document::FrontMatter::none) {
             // The index reads it as a note (model/note): nothing is wrong with it.
             add(Severity::info, {1, 1}, "no front matter: indexed as a read-only note (async import adopts it)");
@@ -753,10 +755,11 @@ void check_across_files(Index& index, std::vector<Checked>& checked,
             }
             bool number = std::all_of(link.target.begin(), link.target.end(), is_digit);
             if (matches == 0) {
-                // "#1234" is more often an issue number than a document id.
+                // "#1234" is more often an issue number than a document id, and another tool's
+                // file means an anchor (an RFC's <a name="overload">) more often than an id.
                 r.findings.push_back(
                     Finding{c.path, link.at.line, link.at.column,
-                            number ? Severity::warning : Severity::error,
+                            number || r.foreign ? Severity::warning : Severity::error,
                             "broken link '#" + link.target + "': no document has this id"});
             } else {
                 r.findings.push_back(
