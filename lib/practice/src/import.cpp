@@ -595,31 +595,32 @@ private:
         item.author = author.value_or(m_session.me);
     }
 
-    Document from_toml(Document doc, ImportItem& item) {
+    // What src's front matter (TOML, or YAML as Document reads it: `date` for created, the
+    // first of `authors` for author) says, made async's and written into doc: a known type of
+    // its own (else doc; a note is what async calls a file it did not write), the title (else
+    // a note's), created and author (else history's), the status (else open), a new id.
+    void adopt_front_matter(const Document& src, ImportItem& item, Document& doc) {
         item.kind = "document";
-        std::string type = doc.get_string("type").value_or("doc");
-        if (doc.has("id") && origin_is_inside(item.origin)) {
-            throw Error{ErrorKind::data, "already an async document"};
-        }
+        std::string type = src.get_string("type").value_or("doc");
         const auto& types = known_types();
-        if (std::find(types.begin(), types.end(), type) == types.end() || is_child_type(type)) {
+        if (type == k_note_type || std::find(types.begin(), types.end(), type) == types.end() ||
+            is_child_type(type)) {
             type = "doc";
         }
         item.type = type;
-        item.title = clean_field(doc.get_string("title").value_or(""));
+        item.title = clean_field(src.get_string("title").value_or(""));
         if (item.title.empty()) {
-            item.title = clean_field(note_title(item.source.string(), extract_markdown(doc.body()).headings));
+            item.title = clean_field(note_title(item.source.string(), extract_markdown(src.body()).headings));
         }
         if (item.title.empty()) {
             item.title = clean_field(item.source.stem().string());
         }
-        std::optional<TimePoint> created = doc.get_time("created");
         std::optional<std::string> author;
-        if (auto a = doc.get_string("author")) {
+        if (auto a = src.get_string("author")) {
             author = valid_handle(*a);
         }
-        fill_history(item.source, created, author, item);
-        item.status = doc.get_string("status").value_or("open");
+        fill_history(item.source, src.get_time("created"), author, item);
+        item.status = src.get_string("status").value_or("open");
         if (!is_status(item.status)) {
             item.status = "open";
         }
@@ -631,59 +632,35 @@ private:
         doc.set_time("created", item.created);
         doc.set_string("status", item.status);
         item.id = *doc.get_string("id");
+    }
+
+    Document from_toml(Document doc, ImportItem& item) {
+        if (doc.has("id") && origin_is_inside(item.origin)) {
+            throw Error{ErrorKind::data, "already an async document"};
+        }
+        Document source = doc;
+        adopt_front_matter(source, item, doc);
         return doc;
     }
 
     Document from_yaml(const Document& yaml, ImportItem& item) {
-        item.kind = "document";
         Document doc = Document::from_parts("", yaml.body());
-        std::string type = yaml.get_string("type").value_or("doc");
-        const auto& types = known_types();
-        if (std::find(types.begin(), types.end(), type) == types.end() || is_child_type(type)) {
-            type = "doc";
-        }
-        item.type = type;
-        item.title = clean_field(yaml.get_string("title").value_or(""));
-        if (item.title.empty()) {
-            item.title = clean_field(note_title(item.source.string(), extract_markdown(yaml.body()).headings));
-        }
-        if (item.title.empty()) {
-            item.title = clean_field(item.source.stem().string());
-        }
-        std::optional<TimePoint> created = yaml.get_time("created");
-        if (!created) {
-            created = yaml.get_time("date");
-        }
-        std::optional<std::string> author;
-        if (auto a = yaml.get_string("author")) {
-            author = valid_handle(*a);
-        } else if (auto list = yaml.get_strings("authors"); !list.empty()) {
-            author = valid_handle(list.front());
-        }
-        fill_history(item.source, created, author, item);
-        item.status = yaml.get_string("status").value_or("open");
-        if (!is_status(item.status)) {
-            item.status = "open";
-        }
-        doc.set_string("id", new_id());
-        doc.set_string("type", item.type);
-        doc.set_string("title", item.title);
-        doc.set_string("author", item.author);
-        doc.set_time("created", item.created);
-        doc.set_string("status", item.status);
+        adopt_front_matter(yaml, item, doc);
         if (auto tags = yaml.get_strings("tags"); !tags.empty()) {
             doc.set_strings("tags", tags);
         }
         if (auto due = yaml.get_time("due")) {
             doc.set_time("due", *due);
         }
-        for (const auto& key : yaml.keys()) {
+        for (const auto& info : yaml.key_infos()) {
+            const std::string& key = info.name;
             if (is_own_key(key) || !is_bare_key(key)) {
                 continue;
             }
             try {
-                if (auto list = yaml.get_strings(key); !list.empty()) {
-                    doc.set_strings(key, list);
+                // A list stays a list and a scalar a scalar ("publish: false" is no ["false"]).
+                if (info.kind == Document::ValueKind::string_list) {
+                    doc.set_strings(key, yaml.get_strings(key));
                 } else if (auto value = yaml.get_string(key)) {
                     doc.set_string(key, *value);
                 }
@@ -692,7 +669,6 @@ private:
                 // left where it was).
             }
         }
-        item.id = *doc.get_string("id");
         return doc;
     }
 
