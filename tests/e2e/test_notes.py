@@ -188,6 +188,24 @@ class NotesTest(AsyncTestCase):
         self.assertIn(("ravi", "draft the API review"),
                       [(x["owner"], x["text"]) for x in json.loads(r.out)["actions"]])
 
+    def test_adr_folder_indexes_as_notes(self):
+        # Before `async import` adopts them, ADRs copied in are notes: titled by their heading,
+        # their links to each other resolved.
+        self.git_workspace()
+        self.copy_fixture("adr-tools/doc/adr", "adr")
+        self.commit_as("erin@example.org", "2017-02-03T12:00:00Z", "ADRs")
+        r = self.a("--json", "index")
+        self.assertEqual(json.loads(r.out)["problems"], [])
+        docs = self.listed()
+        self.assertEqual(sorted(d["title"] for d in docs.values()),
+                         ["1. Record architecture decisions", "2. Use PostgreSQL for storage",
+                          "3. Use SQLite for storage"])
+        self.assertEqual({d["author"] for d in docs.values()}, {"erin"})
+        r = self.a("--json", "search", "point-in-time")
+        self.assertEqual([d["path"] for d in json.loads(r.out)["results"]], ["docs/adr/0002-use-postgresql-for-storage.md"])
+        r = self.a("check")
+        self.assertEqual((r.code, r.out), (0, ""), r)
+
     def test_writers_never_add_front_matter(self):
         self.git_workspace()
         note = self.ws / "docs" / "plan.md"
