@@ -75,7 +75,7 @@ TEST_CASE("note::plain documents are never given front matter") {
     CHECK(doc.front_matter_kind() == Document::FrontMatter::none);
     CHECK(doc.keys().empty());
     CHECK(doc.body_line() == 1);
-    CHECK(doc.render() == "# Plan\r\n\r\n- [ ] task\r\n");
+    CHECK(doc.render() == "\xEF\xBB\xBF# Plan\r\n\r\n- [ ] task\r\n");
     try {
         doc.set_strings("tags", {"web"});
         FAIL("set_strings on a plain document must throw");
@@ -87,7 +87,7 @@ TEST_CASE("note::plain documents are never given front matter") {
     CHECK_THROWS_AS(doc.remove("tags"), Error);
     CHECK_THROWS_AS(doc.set_string("title", "x"), Error);
     doc.set_body("# Plan\n\n- [x] task\n");
-    CHECK(doc.render() == "# Plan\r\n\r\n- [x] task\r\n");
+    CHECK(doc.render() == "\xEF\xBB\xBF# Plan\r\n\r\n- [x] task\r\n");
     // The strict parser still refuses it.
     CHECK_THROWS_AS(Document::parse("# Plan\n", "docs/p.md"), Error);
 }

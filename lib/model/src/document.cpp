@@ -131,7 +131,8 @@ Document Document::parse_any(std::string_view text, std::string_view origin) {
 }
 
 Document Document::parse_text(std::string_view text, std::string_view origin, bool plain) {
-    if (text.starts_with("\xEF\xBB\xBF")) {
+    bool bom = text.starts_with("\xEF\xBB\xBF");
+    if (bom) {
         text.remove_prefix(3);
     }
     if (auto bad = find_invalid_utf8(text)) {
@@ -141,6 +142,7 @@ Document Document::parse_text(std::string_view text, std::string_view origin, bo
     }
     Document doc;
     doc.m_origin = std::string{origin};
+    doc.m_bom = bom;
     std::string normal;
     if (text.find("\r\n") != std::string_view::npos) {
         doc.m_crlf = true;
@@ -544,10 +546,11 @@ void Document::remove(std::string_view key) {
 }
 
 std::string Document::render() const {
-    std::string out;
+    // A byte order mark the file began with stays: a ticked box is the only change.
+    std::string out = m_bom ? "\xEF\xBB\xBF" : "";
     if (m_kind != FrontMatter::none) {
         bool yaml = m_kind == FrontMatter::yaml;
-        out = (yaml ? m_open_fence : std::string{"+++"}) + "\n" + m_front_matter;
+        out += (yaml ? m_open_fence : std::string{"+++"}) + "\n" + m_front_matter;
         if (!m_front_matter.empty() && m_front_matter.back() != '\n') {
             out += '\n';
         }

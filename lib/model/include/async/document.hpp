@@ -84,8 +84,8 @@ public:
     // 1-based line of the file where the body starts.
     std::size_t body_line() const { return m_body_line; }
 
-    // The whole file text (CRLF again when the input used CRLF); a YAML document's front matter
-    // and its "---" lines as they were read.
+    // The whole file text (CRLF again when the input used CRLF, the byte order mark kept); a
+    // YAML document's front matter and its "---" lines as they were read.
     std::string render() const;
 
 private:
@@ -107,6 +107,7 @@ private:
     std::string m_body;
     std::size_t m_body_line = 1;
     bool m_crlf = false;
+    bool m_bom = false; // the file began with a UTF-8 byte order mark (render keeps it)
     FrontMatter m_kind = FrontMatter::toml;
     std::string m_origin;      // the file, for the setters' refusal
     std::string m_open_fence;  // a YAML document's "---" lines as written (trailing blanks kept)
