@@ -209,3 +209,21 @@ TEST_CASE("yaml: a YAML document is never rewritten") {
     doc.set_body("- [x] body\n");
     CHECK(doc.render() == "---\r\ntitle: Kept\r\ntags: [a]\r\n--- \r\n- [x] body\r\n");
 }
+
+TEST_CASE("yaml: what libfyaml must never see is refused first") {
+    auto message = [](std::string_view text) {
+        try {
+            (void)async::parse_yaml(text, "docs/x.md", 1);
+        } catch (const async::Error& e) {
+            return std::string{e.what()};
+        }
+        return std::string{"accepted"};
+    };
+    // An explicit key once crashed the parser's cleanup; a lone CR moved every later line.
+    CHECK(message("a: 1\n? - x\n: y\n") == "docs/x.md:3:1: invalid YAML: explicit keys ('? ') are not read in front matter");
+    CHECK(message("a: [1, ? b]\n") == "docs/x.md:2:8: invalid YAML: explicit keys ('? ') are not read in front matter");
+    CHECK(message("a: x\rb: y\n") == "docs/x.md:2:5: invalid YAML: a carriage return without a line feed");
+    CHECK(message(std::string_view{"%a\xff\x00\n", 5}) == "docs/x.md:2:3: invalid YAML: invalid UTF-8");
+    // A question mark inside text is text.
+    CHECK(message("title: Why? Because\nnote: \"? quoted\"\n") == "accepted");
+}

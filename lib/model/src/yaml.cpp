@@ -1,4 +1,5 @@
 #include <async/error.hpp>
+#include <async/text.hpp>
 #include <async/yaml.hpp>
 
 #include <map>
@@ -45,9 +46,21 @@ std::string token_text(fy_token* token) {
     if (token == nullptr) {
         return {};
     }
-    std::size_t len = 0;
-    const char* text = fy_token_get_text(token, &len);
-    return text == nullptr ? std::string{} : std::string{text, len};
+    // Chunk by chunk through a token iterator of our own: fy_token_get_text's formatting into
+    // the token's cache leaks its growing buffer on some quoted scalars (libfyaml 0.7.12, found
+    // by fuzz/yaml.cpp), and the iterator frees what it grew when destroyed.
+    std::unique_ptr<fy_token_iter, decltype(&fy_token_iter_destroy)> iter{fy_token_iter_create(token),
+                                                                          &fy_token_iter_destroy};
+    if (!iter) {
+        throw Error{ErrorKind::environment, "cannot read a YAML scalar (out of memory)"};
+    }
+    std::string text;
+    const fy_iter_chunk* chunk = nullptr;
+    int error = 0;
+    while ((chunk = fy_token_iter_chunk_next(iter.get(), chunk, &error)) != nullptr) {
+        text.append(chunk->str, chunk->len);
+    }
+    return text;
 }
 
 std::size_t count_nodes(const YamlNode& node) {
@@ -269,6 +282,52 @@ bool YamlNode::is_null() const {
 }
 
 YamlNode parse_yaml(std::string_view text, std::string_view origin, std::size_t line_offset) {
+    // libfyaml 0.7.12 can loop without end on invalid UTF-8 in a directive ("%a\xff…"): it is
+    // refused before the library sees it, as Document::parse refuses it for a whole file.
+    if (auto bad = find_invalid_utf8(text)) {
+        LineCol at = line_col_at(text, *bad);
+        throw Error{ErrorKind::data, std::string{origin} + ":" + std::to_string(at.line + line_offset) + ":" +
+                                         std::to_string(at.column) + ": invalid YAML: " +
+                                         (text[*bad] == '\0' ? "NUL byte" : "invalid UTF-8")};
+    }
+    // An explicit key ("? key" in a block, "{? key: v}" in a flow) can leave libfyaml 0.7.12's
+    // parser in a state its own cleanup crashes on (found by fuzz/yaml.cpp); front matter never
+    // needs one, so it is refused before the library sees it.
+    {
+        std::size_t line = 1;
+        std::size_t line_start = 0;
+        char before = '\n'; // the last non-blank character, '\n' at a line's start
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            char c = text[i];
+            if (c == '\n') {
+                ++line;
+                line_start = i + 1;
+                before = '\n';
+                continue;
+            }
+            if (c == ' ' || c == '\t') {
+                continue;
+            }
+            bool indicator = c == '?' && (i + 1 == text.size() || text[i + 1] == ' ' || text[i + 1] == '\t' ||
+                                          text[i + 1] == '\n' || text[i + 1] == '\r');
+            if (indicator && (before == '\n' || before == '-' || before == '{' || before == '[' || before == ',')) {
+                throw Error{ErrorKind::data, std::string{origin} + ":" + std::to_string(line + line_offset) + ":" +
+                                                 std::to_string(i - line_start + 1) +
+                                                 ": invalid YAML: explicit keys ('? ') are not read in front matter"};
+            }
+            before = c;
+        }
+    }
+    // YAML ends a line at a lone CR too, async's positions only at LF (CRLF is made LF before):
+    // such a line end would put every later key on another line than check reports.
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n')) {
+            LineCol at = line_col_at(text, i);
+            throw Error{ErrorKind::data, std::string{origin} + ":" + std::to_string(at.line + line_offset) + ":" +
+                                             std::to_string(at.column) +
+                                             ": invalid YAML: a carriage return without a line feed"};
+        }
+    }
     return Builder{origin, line_offset}.run(text);
 }
 

@@ -33,7 +33,7 @@ struct YamlNode {
 // Parses text as one YAML document whose top level is a mapping (an empty text is an empty
 // mapping). origin names the text in messages and line_offset is added to its line numbers
 // (the lines of the file before the text). Throws Error{data} "origin:line:col: invalid YAML:
-// ..." for malformed YAML, a top level that is not a mapping, more than one document, a
+// ..." for invalid UTF-8, a NUL byte, a lone carriage return or an explicit key ("? k"), malformed YAML, a top level that is not a mapping, more than one document, a
 // duplicate key, nesting deeper than k_yaml_max_depth, and aliases that would copy more than
 // k_yaml_max_alias_nodes nodes.
 YamlNode parse_yaml(std::string_view text, std::string_view origin, std::size_t line_offset);
