@@ -552,17 +552,23 @@ private:
             item.title = clean_field(file.stem().string());
         }
         fill_history(file, created, author, item);
-        doc.set_string("id", new_id());
+        write_own_keys(item, doc);
+        if (item.kind == "adr") {
+            doc.set_string("adr_status", item.adr_status);
+        }
+        return doc;
+    }
+
+    // The keys async owns, as item says them, and a new id (a copy must not share its id with
+    // the document it was copied from).
+    static void write_own_keys(ImportItem& item, Document& doc) {
+        item.id = new_id();
+        doc.set_string("id", item.id);
         doc.set_string("type", item.type);
         doc.set_string("title", item.title);
         doc.set_string("author", item.author);
         doc.set_time("created", item.created);
         doc.set_string("status", item.status);
-        if (item.kind == "adr") {
-            doc.set_string("adr_status", item.adr_status);
-        }
-        item.id = *doc.get_string("id");
-        return doc;
     }
 
     // created and author from what the file said, else git's first commit, else the file's
@@ -624,14 +630,7 @@ private:
         if (!is_status(item.status)) {
             item.status = "open";
         }
-        // A copy must not share its id with the document it was copied from.
-        doc.set_string("id", new_id());
-        doc.set_string("type", item.type);
-        doc.set_string("title", item.title);
-        doc.set_string("author", item.author);
-        doc.set_time("created", item.created);
-        doc.set_string("status", item.status);
-        item.id = *doc.get_string("id");
+        write_own_keys(item, doc);
     }
 
     Document from_toml(Document doc, ImportItem& item) {
