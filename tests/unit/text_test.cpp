@@ -303,3 +303,33 @@ TEST_CASE("text::strip_controls") {
     CHECK(!async::is_invisible_control(0xA0));
     CHECK(!async::is_invisible_control(0x2014));
 }
+
+TEST_CASE("text::split_lines") {
+    using V = std::vector<std::string_view>;
+    CHECK(async::split_lines("") == V{});
+    CHECK(async::split_lines("a") == V{"a"});
+    CHECK(async::split_lines("a\n") == V{"a"});
+    CHECK(async::split_lines("a\n\nb") == V{"a", "", "b"});
+    CHECK(async::split_lines("\n") == V{""});
+    CHECK(async::split_lines("a\r\nb\r\n") == V{"a\r", "b\r"});
+}
+
+TEST_CASE("text::fnv1a_64 and leading_hex") {
+    // FNV's published test values, so imported_hash stays what other tools compute.
+    CHECK(async::fnv1a_64({""}, async::k_fnv1a_offset_basis) == 0xcbf29ce484222325ULL);
+    CHECK(async::fnv1a_64({"a"}, async::k_fnv1a_offset_basis) == 0xaf63dc4c8601ec8cULL);
+    // async's own basis: parts hash as if joined, and ids stay what they were.
+    CHECK(async::fnv1a_64({"ab", "c"}) == async::fnv1a_64({"abc"}));
+    CHECK(async::fnv1a_64({""}) == async::k_async_hash_basis);
+    CHECK(async::leading_hex(0xcbf29ce484222325ULL, 7) == "cbf29ce");
+    CHECK(async::leading_hex(0xcbf29ce484222325ULL, 16) == "cbf29ce484222325");
+    CHECK(async::leading_hex(0x1ULL, 20) == "0000000000000001");
+    CHECK(async::short_hash("abc") == async::leading_hex(async::fnv1a_64({"abc"}), 7));
+}
+
+TEST_CASE("text::is_ascii_digit") {
+    CHECK(async::is_ascii_digit('0'));
+    CHECK(async::is_ascii_digit('9'));
+    CHECK_FALSE(async::is_ascii_digit('a'));
+    CHECK_FALSE(async::is_ascii_digit('\xd9')); // a UTF-8 byte of an Arabic-Indic digit
+}

@@ -1,6 +1,7 @@
 #include <async/dates.hpp>
 
 #include <async/error.hpp>
+#include <async/text.hpp>
 
 #include <time.h>
 
@@ -78,14 +79,14 @@ bool is_blank(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 bool is_control(char c) {
     const auto byte = static_cast<unsigned char>(c);
     return byte < 0x20 || byte == 0x7f;
 }
 
-std::string_view trim(std::string_view text) {
+// Every isspace() blank, \v and \f too (text.hpp's trim keeps those): a date never carries them.
+std::string_view trim_space(std::string_view text) {
     while (!text.empty() && is_blank(text.front()))
         text.remove_prefix(1);
     while (!text.empty() && is_blank(text.back()))
@@ -101,14 +102,6 @@ bool has_control(std::string_view text) {
 }
 
 // ASCII only: std::tolower depends on the locale.
-std::string ascii_lower(std::string_view text) {
-    std::string out{text};
-    for (char &c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
-
 // The user's text, safe to print: control bytes become '?', long input is cut on a UTF-8
 // boundary.
 std::string quoted(std::string_view text) {
@@ -179,7 +172,7 @@ class Cursor {
         int value = 0;
         for (std::size_t i = 0; i < count; ++i) {
             const char c = m_text[m_pos + i];
-            if (!is_digit(c))
+            if (!is_ascii_digit(c))
                 return std::nullopt;
             value = value * 10 + (c - '0');
         }
@@ -454,7 +447,7 @@ bool looks_like_ambiguous_date(std::string_view lower) {
     bool has_digit = false;
     bool has_separator = false;
     for (const char c : lower) {
-        if (is_digit(c))
+        if (is_ascii_digit(c))
             has_digit = true;
         else if (c == '/' || c == '.')
             has_separator = true;
@@ -481,7 +474,7 @@ std::optional<Relative> scan_relative(std::string_view lower) {
         return std::nullopt;
     relative.digits = lower.substr(1, lower.size() - 2);
     for (const char c : relative.digits)
-        if (!is_digit(c))
+        if (!is_ascii_digit(c))
             return std::nullopt;
     // Leading zeros do not count against the digit limit.
     while (relative.digits.size() > 1 && relative.digits.front() == '0')
@@ -547,10 +540,10 @@ std::string format_date(year_month_day date) {
 } // namespace
 
 TimePoint parse_human_date(std::string_view text, TimePoint now, DateRole role) {
-    const std::string_view trimmed = trim(text);
+    const std::string_view trimmed = trim_space(text);
     if (trimmed.empty() || trimmed.size() > k_max_text_length || has_control(trimmed))
         throw_invalid_date(trimmed);
-    const std::string lower = ascii_lower(trimmed);
+    const std::string lower = to_lower_ascii(trimmed);
 
     if (lower == "now")
         return now;
@@ -734,10 +727,10 @@ IsoWeek iso_week_of(TimePoint t) {
 }
 
 IsoWeek parse_iso_week(std::string_view text) {
-    const std::string_view trimmed = trim(text);
+    const std::string_view trimmed = trim_space(text);
     if (trimmed.empty() || trimmed.size() > k_max_text_length || has_control(trimmed))
         throw_invalid_week(trimmed);
-    const auto week = scan_iso_week(ascii_lower(trimmed));
+    const auto week = scan_iso_week(to_lower_ascii(trimmed));
     if (!week)
         throw_invalid_week(trimmed);
     if (!week_exists(*week))

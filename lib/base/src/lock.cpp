@@ -22,12 +22,6 @@ std::atomic<long long> g_wait_ms{5000};
 
 std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
 
-Error io_error(const std::string& what, const fs::path& path, int err) {
-    ErrorKind kind = io_error_kind(err);
-    return Error{kind, "cannot " + what + " " + quoted(path) + ": " + std::strerror(err),
-                 kind == ErrorKind::environment ? k_io_environment_hint : ""};
-}
-
 mode_t mode_for(const fs::path& target) {
     struct stat st {};
     if (::stat(target.c_str(), &st) == 0) {
@@ -129,7 +123,7 @@ FileLock::FileLock(fs::path target) : m_target(std::move(target)), m_lock(lock_f
     std::error_code ec;
     fs::create_directories(folder_of(m_target), ec);
     if (ec) {
-        throw Error{io_error_kind(ec.value()), "cannot create folder " + quoted(folder_of(m_target)) + ": " + ec.message()};
+        throw io_error("create folder", folder_of(m_target).string(), ec.value());
     }
     using clock = std::chrono::steady_clock;
     auto deadline = clock::now() + lock_wait();
@@ -143,7 +137,7 @@ FileLock::FileLock(fs::path target) : m_target(std::move(target)), m_lock(lock_f
             continue;
         }
         if (errno != EEXIST) {
-            throw io_error("create the lock", m_lock, errno);
+            throw io_error("create the lock", m_lock.string(), errno);
         }
         auto now = clock::now();
         if (now >= deadline) {
@@ -171,7 +165,7 @@ void FileLock::commit(std::string_view content) {
         ::close(m_fd);
         m_fd = -1;
         ::unlink(m_lock.c_str());
-        return io_error("write", m_target, err);
+        return io_error("write", m_target.string(), err);
     };
     // open() applied the umask: the target's own permissions are what it keeps.
     ::fchmod(m_fd, mode_for(m_target));
@@ -193,7 +187,7 @@ void FileLock::commit(std::string_view content) {
     if (::close(fd) != 0 || ::rename(m_lock.c_str(), m_target.c_str()) != 0) {
         int err = errno;
         ::unlink(m_lock.c_str());
-        throw io_error("write", m_target, err);
+        throw io_error("write", m_target.string(), err);
     }
     fsync_dir(folder_of(m_target));
     remove_stale_temp_files_once(folder_of(m_target));

@@ -304,8 +304,8 @@ std::string short_hash(std::string_view text) {
     return short_hash({text});
 }
 
-std::uint64_t fnv1a_64(std::initializer_list<std::string_view> parts) {
-    std::uint64_t h = 1469598103934665603ULL;
+std::uint64_t fnv1a_64(std::initializer_list<std::string_view> parts, std::uint64_t basis) {
+    std::uint64_t h = basis;
     for (std::string_view part : parts) {
         for (unsigned char c : part) {
             h ^= c;
@@ -315,14 +315,30 @@ std::uint64_t fnv1a_64(std::initializer_list<std::string_view> parts) {
     return h;
 }
 
-std::string short_hash(std::initializer_list<std::string_view> parts) {
-    std::uint64_t h = fnv1a_64(parts);
+std::string leading_hex(std::uint64_t value, int digits) {
     static constexpr char k_hex[] = "0123456789abcdef";
     std::string out;
-    for (int i = 0; i < 7; ++i) {
-        out += k_hex[(h >> (60 - 4 * i)) & 0xF];
+    for (int i = 0; i < digits && i < 16; ++i) {
+        out += k_hex[(value >> (60 - 4 * i)) & 0xF];
     }
     return out;
+}
+
+std::string short_hash(std::initializer_list<std::string_view> parts) {
+    return leading_hex(fnv1a_64(parts), 7);
+}
+
+std::vector<std::string_view> split_lines(std::string_view text) {
+    std::vector<std::string_view> lines;
+    while (!text.empty()) {
+        std::size_t end = text.find('\n');
+        lines.push_back(text.substr(0, end));
+        if (end == std::string_view::npos) {
+            break;
+        }
+        text.remove_prefix(end + 1);
+    }
+    return lines;
 }
 
 std::string one_line(std::string_view text) {

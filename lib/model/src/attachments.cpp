@@ -122,10 +122,7 @@ std::string numbered(const std::string& name, int n) {
 }
 
 [[noreturn]] void io_failure(const char* what, const fs::path& path, int err) {
-    ErrorKind kind = io_error_kind(err);
-    throw Error{kind, "cannot " + std::string{what} + " '" + shown(path) + "': " +
-                          std::error_code(err, std::generic_category()).message(),
-                kind == ErrorKind::environment ? k_io_environment_hint : ""};
+    throw io_error(what, shown(path), err);
 }
 
 class Fd {

@@ -179,19 +179,10 @@ std::string typed_literal(std::string_view value) {
     return toml_quote(value);
 }
 
-std::vector<std::string> split_lines(const std::string& text) {
-    std::vector<std::string> lines;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        auto end = text.find('\n', pos);
-        if (end == std::string::npos) {
-            lines.push_back(text.substr(pos));
-            break;
-        }
-        lines.push_back(text.substr(pos, end - pos));
-        pos = end + 1;
-    }
-    return lines;
+// The lines of text as strings, to be edited and joined again.
+std::vector<std::string> line_strings(std::string_view text) {
+    std::vector<std::string_view> views = split_lines(text);
+    return {views.begin(), views.end()};
 }
 
 std::string join_lines(const std::vector<std::string>& lines) {
@@ -492,7 +483,7 @@ void config_file_set(const fs::path& file, std::string_view key, std::string_vie
     for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
         table_name += (i ? "." : "") + parts[i];
     }
-    std::vector<std::string> lines = split_lines(text);
+    std::vector<std::string> lines = line_strings(text);
     std::string new_line = leaf + " = " + literal;
     toml::node_view existing = doc.at_path(key);
     if (existing && !existing.is_table()) {
@@ -560,7 +551,7 @@ bool config_file_unset(const fs::path& file, std::string_view key) {
         return false;
     }
     const auto& src = existing.node()->source();
-    std::vector<std::string> lines = split_lines(text);
+    std::vector<std::string> lines = line_strings(text);
     std::size_t first = src.begin.line - 1;
     std::size_t last = std::min<std::size_t>(src.end.line - 1, lines.size() - 1);
     lines.erase(lines.begin() + static_cast<long>(first),

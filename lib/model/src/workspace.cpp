@@ -22,12 +22,6 @@ namespace {
 
 std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
 
-Error io_error(const std::string& what, const fs::path& path, int err) {
-    ErrorKind kind = io_error_kind(err);
-    return Error{kind, "cannot " + what + " " + quoted(path) + ": " + std::strerror(err),
-                 kind == ErrorKind::environment ? k_io_environment_hint : ""};
-}
-
 bool has_workspace_marker(const fs::path& dir) {
     std::error_code ec;
     return fs::is_directory(dir / ".async", ec);
@@ -42,7 +36,7 @@ void write_all(int fd, std::string_view content, const fs::path& path) {
             }
             int err = errno;
             ::close(fd);
-            throw io_error("write", path, err);
+            throw io_error("write", path.string(), err);
         }
         content.remove_prefix(static_cast<std::size_t>(n));
     }
@@ -60,7 +54,7 @@ void make_dirs(const fs::path& dir) {
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) {
-        throw Error{io_error_kind(ec.value()), "cannot create folder " + quoted(dir) + ": " + ec.message()};
+        throw io_error("create folder", dir.string(), ec.value());
     }
 }
 
@@ -313,7 +307,7 @@ std::string write_temp_beside(const fs::path& path, std::string_view content) {
     std::string tmpl = temp_file_pattern(path);
     int fd = ::mkstemp(tmpl.data());
     if (fd < 0) {
-        throw io_error("write", path, errno);
+        throw io_error("write", path.string(), errno);
     }
     ::fchmod(fd, file_mode_for(path));
     try {
@@ -325,7 +319,7 @@ std::string write_temp_beside(const fs::path& path, std::string_view content) {
     if (::fsync(fd) != 0 || ::close(fd) != 0) {
         int err = errno;
         ::unlink(tmpl.c_str());
-        throw io_error("write", path, err);
+        throw io_error("write", path.string(), err);
     }
     return tmpl;
 }
@@ -341,7 +335,7 @@ void write_file_atomic(const fs::path& path, std::string_view content) {
     if (::rename(tmp.c_str(), path.c_str()) != 0) {
         int err = errno;
         ::unlink(tmp.c_str());
-        throw io_error("write", path, err);
+        throw io_error("write", path.string(), err);
     }
     fsync_dir(folder_of(path));
 }
@@ -366,7 +360,7 @@ bool create_file_exclusive(const fs::path& path, std::string_view content) {
         if (err == EEXIST) {
             return false;
         }
-        throw io_error("write", path, err);
+        throw io_error("write", path.string(), err);
     }
     fsync_dir(folder_of(path));
     return true;
@@ -386,7 +380,7 @@ std::string read_all(int fd, const fs::path& path) {
             }
             int err = errno;
             ::close(fd);
-            throw io_error("read", path, err);
+            throw io_error("read", path.string(), err);
         }
         if (n == 0) {
             break;
@@ -415,7 +409,7 @@ bool resolves_inside(const fs::path& root, const fs::path& path) {
 std::string read_file(const fs::path& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        throw io_error("read", path, errno);
+        throw io_error("read", path.string(), errno);
     }
     return read_all(fd, path);
 }
@@ -454,7 +448,7 @@ std::string read_workspace_file(const fs::path& root, std::string_view rel) {
         throw Error{ErrorKind::data, std::string{rel} + ": " + k_outside_link_problem};
     }
     if (file.fd < 0) {
-        throw io_error("read", path, file.error);
+        throw io_error("read", path.string(), file.error);
     }
     return read_all(file.fd, path);
 }

@@ -258,7 +258,7 @@ fs::path claim_bundle_folder(const Workspace& ws, std::string_view section, Time
                 continue;
             }
             int err = errno;
-            throw Error{io_error_kind(err), "cannot create folder '" + ws.display(dir) + "': " + std::strerror(err)};
+            throw io_error("create folder", ws.display(dir), err);
         }
         return dir;
     }

@@ -49,35 +49,14 @@ std::string clean_field(std::string_view text) {
     return out;
 }
 
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
-
 bool is_fence_line(std::string_view line) {
     line = trim(line);
     return line.starts_with("```") || line.starts_with("~~~");
 }
 
-std::vector<std::string_view> split_lines(std::string_view text) {
-    std::vector<std::string_view> lines;
-    while (!text.empty()) {
-        auto nl = text.find('\n');
-        std::string_view line = text.substr(0, nl);
-        if (line.ends_with('\r')) {
-            line.remove_suffix(1);
-        }
-        lines.push_back(line);
-        if (nl == std::string_view::npos) {
-            break;
-        }
-        text.remove_prefix(nl + 1);
-    }
-    return lines;
-}
-
 bool is_iso_date(std::string_view s) {
-    return s.size() == 10 && is_digit(s[0]) && is_digit(s[1]) && is_digit(s[2]) && is_digit(s[3]) && s[4] == '-' &&
-           is_digit(s[5]) && is_digit(s[6]) && s[7] == '-' && is_digit(s[8]) && is_digit(s[9]);
+    return s.size() == 10 && is_ascii_digit(s[0]) && is_ascii_digit(s[1]) && is_ascii_digit(s[2]) && is_ascii_digit(s[3]) && s[4] == '-' &&
+           is_ascii_digit(s[5]) && is_ascii_digit(s[6]) && s[7] == '-' && is_ascii_digit(s[8]) && is_ascii_digit(s[9]);
 }
 
 bool starts_with_word(std::string_view text, std::string_view word) {
@@ -92,7 +71,7 @@ std::optional<AdrRecord> parse_adr(std::string_view file_name, std::string_view 
         return std::nullopt;
     }
     for (int i = 0; i < 4; ++i) {
-        if (!is_digit(file_name[static_cast<std::size_t>(i)])) {
+        if (!is_ascii_digit(file_name[static_cast<std::size_t>(i)])) {
             return std::nullopt;
         }
     }
@@ -102,6 +81,9 @@ std::optional<AdrRecord> parse_adr(std::string_view file_name, std::string_view 
     enum class Status { before, blank, paragraph, done } status = Status::before;
     std::string status_text;
     for (std::string_view line : split_lines(text)) {
+        if (line.ends_with('\r')) {
+            line.remove_suffix(1);
+        }
         if (is_fence_line(line)) {
             in_fence = !in_fence;
             if (status == Status::blank || status == Status::paragraph) {
@@ -129,7 +111,7 @@ std::optional<AdrRecord> parse_adr(std::string_view file_name, std::string_view 
             std::string_view heading = trim(line.substr(2));
             // "N. Title": the number is the file's, the rest is the title.
             std::size_t digits = 0;
-            while (digits < heading.size() && is_digit(heading[digits])) {
+            while (digits < heading.size() && is_ascii_digit(heading[digits])) {
                 ++digits;
             }
             if (digits > 0 && digits < heading.size() && heading[digits] == '.') {
@@ -175,17 +157,7 @@ std::string status_of_adr(std::string_view adr_status) {
 }
 
 std::string import_hash(std::string_view bytes) {
-    std::uint64_t h = 14695981039346656037ULL;
-    for (unsigned char c : bytes) {
-        h ^= c;
-        h *= 1099511628211ULL;
-    }
-    static constexpr char k_hex[] = "0123456789abcdef";
-    std::string out = "fnv1a64:";
-    for (int shift = 60; shift >= 0; shift -= 4) {
-        out += k_hex[(h >> shift) & 0xF];
-    }
-    return out;
+    return "fnv1a64:" + leading_hex(fnv1a_64({bytes}, k_fnv1a_offset_basis), 16);
 }
 
 namespace {

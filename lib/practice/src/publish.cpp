@@ -43,23 +43,8 @@ audio,video{width:100%}
 pre.transcript{white-space:pre-wrap}
 )";
 
-std::uint64_t fnv1a(std::string_view text) {
-    std::uint64_t h = 1469598103934665603ULL;
-    for (char c : text) {
-        h ^= static_cast<unsigned char>(c);
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 std::string hex_hash(std::string_view text) {
-    static constexpr char k_hex[] = "0123456789abcdef";
-    std::uint64_t h = fnv1a(text);
-    std::string out;
-    for (int i = 0; i < 8; ++i) {
-        out.push_back(k_hex[(h >> (60 - 4 * i)) & 0xF]);
-    }
-    return out;
+    return leading_hex(fnv1a_64({text}), 8);
 }
 
 bool only_chars(std::string_view text, std::string_view extra) {

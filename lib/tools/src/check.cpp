@@ -34,10 +34,6 @@ namespace fs = std::filesystem;
 namespace async {
 namespace {
 
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
-
 // Long values are cut in messages: a finding is one line.
 std::string shown(std::string_view text) {
     if (text.size() <= 60) {
@@ -61,23 +57,6 @@ std::string lowercase_errno(int err) {
 // Identity's comparison form: a file's handle is reported, never refused, here.
 std::string normal_handle(std::string_view handle) {
     return handle_or_lower(handle);
-}
-
-std::vector<std::string_view> split_lines(std::string_view text) {
-    std::vector<std::string_view> lines;
-    std::size_t pos = 0;
-    while (pos <= text.size()) {
-        auto end = text.find('\n', pos);
-        if (end == std::string_view::npos) {
-            if (pos < text.size()) {
-                lines.push_back(text.substr(pos));
-            }
-            break;
-        }
-        lines.push_back(text.substr(pos, end - pos));
-        pos = end + 1;
-    }
-    return lines;
 }
 
 struct Position {
@@ -114,7 +93,7 @@ Finding located_finding(const std::string& path, const std::string& what) {
     auto number = [&rest](std::size_t& out) {
         std::size_t n = 0;
         std::size_t digits = 0;
-        while (digits < rest.size() && is_digit(rest[digits]) && digits < 9) {
+        while (digits < rest.size() && is_ascii_digit(rest[digits]) && digits < 9) {
             n = n * 10 + static_cast<std::size_t>(rest[digits] - '0');
             ++digits;
         }
@@ -753,7 +732,7 @@ void check_across_files(Index& index, std::vector<Checked>& checked,
             if (matches == 1) {
                 continue;
             }
-            bool number = std::all_of(link.target.begin(), link.target.end(), is_digit);
+            bool number = std::all_of(link.target.begin(), link.target.end(), is_ascii_digit);
             if (matches == 0) {
                 // "#1234" is more often an issue number than a document id, and another tool's
                 // file means an anchor (an RFC's <a name="overload">) more often than an id.

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace async {
 
@@ -38,5 +39,10 @@ inline ErrorKind io_error_kind(int err) {
 
 // The hint of an io_error_kind environment error.
 inline constexpr const char* k_io_environment_hint = "free some space, or write to a writable file system";
+
+// The error of a failed file system call: "cannot WHAT 'PATH': strerror(err)", of
+// io_error_kind(err), with k_io_environment_hint when the machine is to blame. path is shown as
+// given (callers pass the form the user knows: relative to the workspace where they can).
+Error io_error(std::string_view what, std::string_view path, int err);
 
 } // namespace async

@@ -108,8 +108,25 @@ private:
 // short_hash of the parts one after the other, without joining them first.
 std::string short_hash(std::initializer_list<std::string_view> parts);
 
-// The 64-bit FNV-1a hash short_hash shows 7 hex digits of (same offset basis): for other stable
-// names derived from text, such as a plain Markdown file's id.
-std::uint64_t fnv1a_64(std::initializer_list<std::string_view> parts);
+// The offset basis async's ids have always been derived with (short_hash, note ids, action
+// handles). It is not FNV's published basis, but changing it would rename every id.
+inline constexpr std::uint64_t k_async_hash_basis = 1469598103934665603ULL;
+// FNV's published 64-bit offset basis, for hashes other tools may recompute (imported_hash).
+inline constexpr std::uint64_t k_fnv1a_offset_basis = 14695981039346656037ULL;
+
+// The 64-bit FNV-1a hash of the parts one after the other, from basis: for stable names derived
+// from text, such as a plain Markdown file's id.
+std::uint64_t fnv1a_64(std::initializer_list<std::string_view> parts,
+                       std::uint64_t basis = k_async_hash_basis);
+
+// The first digits (at most 16) of value in lowercase hexadecimal, most significant first.
+std::string leading_hex(std::uint64_t value, int digits);
+
+// Whether c is one of the ASCII digits 0-9 (never locale-dependent).
+constexpr bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
+
+// The lines of text without their '\n' ("\r" stays): a final line without '\n' counts, and a
+// final '\n' starts no empty line. The views point into text.
+std::vector<std::string_view> split_lines(std::string_view text);
 
 } // namespace async
