@@ -653,6 +653,19 @@ std::string describe_toml_error(std::string_view description) {
     return std::string{description};
 }
 
+Document new_document(std::string_view type, std::string_view title, std::string_view author,
+                      TimePoint created, std::string body, std::string_view template_keys) {
+    Document doc = Document::from_parts(template_keys, std::move(body));
+    doc.set_string("id", new_id());
+    doc.set_string("type", type);
+    if (!title.empty()) {
+        doc.set_string("title", title);
+    }
+    doc.set_string("author", author);
+    doc.set_time("created", created);
+    return doc;
+}
+
 std::string new_id() {
     static constexpr char k_alphabet[] = "0123456789abcdefghijklmnopqrstuvwxyz";
     std::string id;

@@ -1,4 +1,5 @@
 #include <async/config.hpp>
+#include <async/dates.hpp>
 #include <async/error.hpp>
 #include <async/templates.hpp>
 #include <async/text.hpp>
@@ -588,6 +589,16 @@ std::vector<std::string> builtin_template_names() {
     }
     std::sort(names.begin(), names.end());
     return names;
+}
+
+TemplateData new_document_data(std::string_view title, std::string_view author, TimePoint now,
+                               const std::optional<TimePoint>& due) {
+    TemplateData data;
+    data.strings["title"] = std::string{title};
+    data.strings["author"] = std::string{author};
+    data.strings["date"] = format_local_date(now);
+    data.strings["due"] = due ? format_local(*due) : std::string{};
+    return data;
 }
 
 std::string render_template(std::string_view text, const TemplateData& data,

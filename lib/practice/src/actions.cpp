@@ -243,13 +243,7 @@ AddedAction add_action(const Session& session, const NewAction& request) {
     result.path = rel;
     std::string content;
     if (!exists) {
-        Document doc = Document::from_parts("", "");
-        doc.set_string("id", new_id());
-        doc.set_string("type", "item");
-        doc.set_string("title", "Actions");
-        doc.set_string("author", me);
-        doc.set_time("created", session.now);
-        content = doc.render();
+        content = new_document("item", "Actions", me, session.now, "").render();
         result.created_file = true;
     } else {
         content = read_file(file);

@@ -538,12 +538,7 @@ CheckinWritten write_checkin(Index& index, const Session& session, const Checkin
     data.lists["documents"] = prefill.documents;
     std::string text = render_template(templates.text("checkin"), data, "checkin");
 
-    Document doc = Document::from_parts("", template_body(text));
-    doc.set_string("id", new_id());
-    doc.set_string("type", "checkin");
-    doc.set_string("title", "Check-in " + label);
-    doc.set_string("author", me);
-    doc.set_time("created", now);
+    Document doc = new_document("checkin", "Check-in " + label, me, now, template_body(text));
     doc.set_string(period_key, label);
     ComposeRequest request{doc, "async checkin " + option + label, "checkin-" + to_lower_ascii(label), {}};
     Document final_doc = compose_document(session, request, body);

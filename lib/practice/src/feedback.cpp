@@ -99,13 +99,9 @@ Written create_reply(const Session& session, const DocSummary& doc, const BodyIn
     std::string doc_body = read_document(ws.root(), doc.path).body();
 
     TemplateSet templates = TemplateSet::in_effect(session.env, &ws);
-    TemplateData data;
+    TemplateData data = new_document_data(doc.title, author, now, doc.due);
     data.strings["doc_title"] = doc.title;
     data.strings["doc_id"] = doc.id;
-    data.strings["title"] = doc.title;
-    data.strings["author"] = author;
-    data.strings["date"] = format_local_date(now);
-    data.strings["due"] = doc.due ? format_local(*doc.due) : std::string{};
     data.lists["reviewers"] = doc.reviewers;
     std::string rendered = render_template(templates.text("reply"), data, "reply");
     while (rendered.starts_with("\n")) {
@@ -115,11 +111,7 @@ Written create_reply(const Session& session, const DocSummary& doc, const BodyIn
         rendered += "\n";
     }
 
-    Document initial = Document::from_parts("", rendered + "\n" + reply_context_block(doc, doc_body));
-    initial.set_string("id", new_id());
-    initial.set_string("type", "reply");
-    initial.set_string("author", author);
-    initial.set_time("created", now);
+    Document initial = new_document("reply", "", author, now, rendered + "\n" + reply_context_block(doc, doc_body));
     initial.set_string("reply_to", doc.id);
 
     BodyInput input = body;

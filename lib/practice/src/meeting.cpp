@@ -261,11 +261,7 @@ OpenedMeeting open_meeting(const Session& session, const NewMeeting& request) {
 
     TimePoint now = session.now;
     TemplateSet templates = TemplateSet::in_effect(session.env, &ws);
-    TemplateData data;
-    data.strings["title"] = request.title;
-    data.strings["author"] = organiser;
-    data.strings["date"] = format_local_date(now);
-    data.strings["due"] = request.due ? format_local(*request.due) : std::string{};
+    TemplateData data = new_document_data(request.title, organiser, now, request.due);
     data.lists["participants"] = participants;
     for (const auto& f : files) {
         data.records["attachments"].push_back(
@@ -274,12 +270,7 @@ OpenedMeeting open_meeting(const Session& session, const NewMeeting& request) {
     std::string rendered = render_template(templates.text("meeting"), data, "meeting");
     auto [defaults, body] = split_rendered_template(rendered, "meeting");
 
-    Document doc = Document::from_parts("", body);
-    doc.set_string("id", new_id());
-    doc.set_string("type", "meeting");
-    doc.set_string("title", request.title);
-    doc.set_string("author", organiser);
-    doc.set_time("created", now);
+    Document doc = new_document("meeting", request.title, organiser, now, body);
     doc.set_string("status", "open");
     doc.set_strings("participants", participants);
     if (request.due) {
@@ -353,11 +344,7 @@ Response respond_to_meeting(const Session& session, const DocSummary& meeting, c
     std::string rendered = render_template(TemplateSet::in_effect(session.env, &ws).text("response"), data, "response");
     auto [defaults, text] = split_rendered_template(rendered, "response");
 
-    Document initial = Document::from_parts(defaults, text);
-    initial.set_string("id", new_id());
-    initial.set_string("type", "response");
-    initial.set_string("author", me);
-    initial.set_time("created", now);
+    Document initial = new_document("response", "", me, now, text, defaults);
     initial.set_string("response_to", meeting.id);
     ComposeRequest compose{initial,
                            with_attach_flags("async meeting respond " + (meeting.id.empty() ? meeting.path : meeting.id),
@@ -538,12 +525,7 @@ ClosedMeeting close_meeting(const Session& session, Index& index, const DocSumma
             render_template(TemplateSet::in_effect(session.env, &ws).text("response"), data, "response"), "response");
         source.response_preamble = sections_of(strip_guidance(text)).front().text;
 
-        Document initial = Document::from_parts("", compile_summary(source));
-        initial.set_string("id", new_id());
-        initial.set_string("type", "summary");
-        initial.set_string("title", "Summary: " + meeting.title);
-        initial.set_string("author", me);
-        initial.set_time("created", now);
+        Document initial = new_document("summary", "Summary: " + meeting.title, me, now, compile_summary(source));
         initial.set_string("summary_of", meeting.id);
         BodyInput input = body;
         if (input.message) {

@@ -137,22 +137,13 @@ Written create_writeup(const Session& session, const NewWriteup& request) {
         reviewers.push_back(normalize_handle(r));
     }
 
-    TemplateData data;
-    data.strings["title"] = request.title;
-    data.strings["author"] = author;
-    data.strings["date"] = format_local_date(now);
-    data.strings["due"] = request.due ? format_local(*request.due) : std::string{};
+    TemplateData data = new_document_data(request.title, author, now, request.due);
     data.lists["reviewers"] = reviewers;
     data.lists["tags"] = request.tags;
     std::string rendered = render_template(templates.text(request.template_name), data, request.template_name);
     auto [defaults, body] = split_rendered_template(rendered, request.template_name);
 
-    Document doc = Document::from_parts("", body);
-    doc.set_string("id", new_id());
-    doc.set_string("type", type_for_template(request.template_name));
-    doc.set_string("title", request.title);
-    doc.set_string("author", author);
-    doc.set_time("created", now);
+    Document doc = new_document(type_for_template(request.template_name), request.title, author, now, body);
     Document template_keys = Document::from_parts(defaults, "");
     doc.set_literal("status", template_keys.literal("status").value_or("\"open\""));
     if (!reviewers.empty()) {

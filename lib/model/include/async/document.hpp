@@ -136,6 +136,12 @@ std::string describe_toml_error(std::string_view description);
 // A new random id: 8 characters of [0-9a-z] from the system's CSPRNG (no coordination needed).
 std::string new_id();
 
+// A new document as every writer of a new file starts it: the keys of template_keys (a rendered
+// template's front matter, may be empty), then a new id, type, title (left out when empty), author
+// and created; the body as given. The caller adds the keys of its own type.
+Document new_document(std::string_view type, std::string_view title, std::string_view author,
+                      TimePoint created, std::string body, std::string_view template_keys = {});
+
 // A safe ASCII file name part from a title: lower-case letters, digits and '-', at most 50
 // characters, common Latin accents folded; "untitled" when nothing is left.
 std::string slugify(std::string_view title);

@@ -1,6 +1,8 @@
 #pragma once
 // Mustache templates: built-ins compiled into the binary, overridden per user
 // (~/.config/async/templates/NAME.md) and per team (.async/templates/NAME.md); the team's wins.
+#include <async/clock.hpp>
+
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -73,6 +75,11 @@ std::vector<std::string> builtin_template_names();
 // non-variable tag that renders blank is left out. Partials render as nothing. Throws
 // Error{data} naming template_name when the text is not valid Mustache (with the line and
 // column), nests sections over 64 deep, holds a NUL byte or would render over 64 MiB.
+// The values every new document's template may use: {{title}}, {{author}}, {{date}} (now's local
+// date) and {{due}} (local date and time, empty without a due).
+TemplateData new_document_data(std::string_view title, std::string_view author, TimePoint now,
+                               const std::optional<TimePoint>& due);
+
 std::string render_template(std::string_view text, const TemplateData& data,
                             std::string_view template_name);
 
