@@ -297,8 +297,7 @@ std::string markdown_to_html(std::string_view markdown, const IdResolver& resolv
     Sink sink;
     unsigned parser_flags = MD_DIALECT_GITHUB | MD_FLAG_NOHTML;
     Md4cInput input(clean(markdown, false));
-    int rc = md_html(input.data(), input.size(), append_output, &sink, parser_flags,
-                     MD_HTML_FLAG_SKIP_UTF8_BOM);
+    int rc = md4c_html(input, append_output, &sink, parser_flags, MD_HTML_FLAG_SKIP_UTF8_BOM);
     if (rc != 0 || sink.failed) {
         // Shown as text rather than lost.
         return "<pre>" + escape_html(input.view()) + "</pre>\n";

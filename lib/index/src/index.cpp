@@ -1281,7 +1281,13 @@ Parsed parse_file(const fs::path& root, FileStat f) {
             p.md = extract_markdown(p.doc->body());
         }
     } catch (const Error& e) {
-        p.problem = e.what();
+        if (e.kind() == ErrorKind::environment) {
+            // The machine's fault (md4c missing): no file could be read, so the refresh fails
+            // instead of remembering this file as skipped until it changes.
+            p.error = std::current_exception();
+        } else {
+            p.problem = e.what();
+        }
     } catch (...) {
         p.error = std::current_exception();
     }

@@ -1,6 +1,7 @@
 #include <async/markdown.hpp>
 #include <async/due.hpp>
 #include <async/layout.hpp>
+#include <async/error.hpp>
 #include <async/md4c_input.hpp>
 
 #include <async/text.hpp>
@@ -434,7 +435,7 @@ public:
         parser.enter_span = &Extractor::enter_span_cb;
         parser.leave_span = &Extractor::leave_span_cb;
         parser.text = &Extractor::text_cb;
-        md_parse(m_input.data(), m_input.size(), &parser, this);
+        md4c_parse(m_input, parser, this);
         finish();
     }
 
@@ -991,6 +992,11 @@ Extracted extract_markdown(std::string_view body) {
         Extracted md = extractor.take();
         drop_heading_anchors(md);
         return md;
+    } catch (const Error& e) {
+        if (e.kind() == ErrorKind::environment) {
+            throw; // md4c could not be loaded: no text can be read, so nothing may be stored as read
+        }
+        return {};
     } catch (...) {
         return {};
     }
