@@ -22,10 +22,11 @@ namespace fs = std::filesystem;
 namespace async {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, CompletionKind>, 9> k_kinds{{
+constexpr std::array<std::pair<std::string_view, CompletionKind>, 10> k_kinds{{
     {"ids", CompletionKind::ids},
     {"meetings", CompletionKind::meetings},
     {"handles", CompletionKind::handles},
+    {"teams", CompletionKind::teams},
     {"templates", CompletionKind::templates},
     {"weeks", CompletionKind::weeks},
     {"items", CompletionKind::items},
@@ -78,6 +79,16 @@ void document_ids(Index& index, const std::optional<std::string>& type, const st
 void handles(const Config& config, std::vector<Candidate>& out) {
     for (const auto& person : config.people()) {
         out.push_back({person.handle, !person.name.empty() ? person.name : person.email});
+    }
+}
+
+void teams(const Config& config, std::vector<Candidate>& out) {
+    for (const auto& team : config.teams()) {
+        std::string members;
+        for (const auto& m : team.members) {
+            members += (members.empty() ? "" : ", ") + m;
+        }
+        out.push_back({team.name, members});
     }
 }
 
@@ -155,6 +166,7 @@ std::vector<Candidate> gather(const CompletionRequest& request, const Completion
     std::optional<Workspace> ws = workspace_of(place);
     switch (kind) {
     case CompletionKind::handles: handles(config_of(place, ws), out); return out;
+    case CompletionKind::teams: teams(config_of(place, ws), out); return out;
     case CompletionKind::templates: templates(place, ws, out); return out;
     case CompletionKind::keys:
     case CompletionKind::settable_keys: keys(config_of(place, ws), kind, out); return out;

@@ -33,6 +33,11 @@ struct Person {
     std::string email;
 };
 
+struct Team {
+    std::string name;                 // NAME of [teams.NAME]
+    std::vector<std::string> members; // its members, as handle_or_lower compares them
+};
+
 class Config {
 public:
     // Loads the layers. workspace_file may be empty (no workspace yet). A file that does not
@@ -47,6 +52,8 @@ public:
     std::vector<ConfigEntry> entries() const;
     // Team members from [people.HANDLE] tables, sorted by handle.
     std::vector<Person> people() const;
+    // The teams from [teams.NAME] tables (`members = ["alice", "bob"]`), sorted by name.
+    std::vector<Team> teams() const;
     // The workspace's id, `workspace.id` of the workspace layer only (the committed
     // .async/config.toml: a user's own file must not change it), when it is_workspace_id.
     std::optional<std::string> workspace_id() const;
@@ -99,6 +106,10 @@ void validate_config_value(std::string_view key, std::string_view value);
 // (docs/, meetings/, checkins/, people/). Absolute and ~/ folders are checked by publish when
 // it runs (it knows where the workspace is).
 std::optional<std::string> publish_dir_problem(std::string_view value);
+
+// The members of the team named name (Config::teams). Throws Error{usage} naming the teams
+// there are when the config has no such team.
+std::vector<std::string> team_members(const Config& config, std::string_view name);
 
 // Whether text can be a workspace id: 1 to 64 of [0-9a-z_-] (it is part of calendar UIDs).
 bool is_workspace_id(std::string_view text);
