@@ -157,6 +157,7 @@ void add_calendar_command(CLI::App& app, Context& ctx);
 void add_remind_command(CLI::App& app, Context& ctx);
 void add_whoami_command(CLI::App& app, Context& ctx);
 void add_away_command(CLI::App& app, Context& ctx);
+void add_watercooler_command(CLI::App& app, Context& ctx);
 void add_complete_command(CLI::App& app, Context& ctx); // hidden: async __complete
 void add_help_command(CLI::App& app, Context& ctx);
 

@@ -297,7 +297,7 @@ _async() {
             [[ ${COMPREPLY[*]} == --color= ]] && compopt -o nospace 2>/dev/null
         else
             _async_compgen_words init doc meeting attach inbox config templates index list show links edit search pick tag \
-                import actions decisions check hook sync checkin publish agenda calendar away remind whoami help "$cur"
+                import actions decisions check hook sync checkin publish agenda calendar away remind watercooler whoami help "$cur"
         fi
         ;;
     init)
@@ -595,14 +595,14 @@ _async() {
             _async_compgen_words --mail --dry-run --wide -h --help "$cur"
         fi
         ;;
-    whoami)
+    whoami | watercooler)
         if [[ $cur == -* ]]; then
             _async_compgen_words -h --help "$cur"
         fi
         ;;
     help)
         _async_compgen_words init doc meeting inbox config templates index list show links edit search pick tag \
-            import attach actions decisions check hook sync checkin publish agenda calendar away remind whoami "$cur"
+            import attach actions decisions check hook sync checkin publish agenda calendar away remind watercooler whoami "$cur"
         ;;
     check)
         if [[ $cur == -* ]]; then

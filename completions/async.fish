@@ -177,9 +177,10 @@ complete -c async -n '__async_at ""' -a agenda -d 'Upcoming deadlines grouped by
 complete -c async -n '__async_at ""' -a calendar -d 'Deadlines and the check-in day as iCalendar'
 complete -c async -n '__async_at ""' -a remind -d 'Who owes what; mail each person a reminder'
 complete -c async -n '__async_at ""' -a away -d 'Say when I am away, clear it, or list who is'
+complete -c async -n '__async_at ""' -a watercooler -d 'On the watercooler day, create the week\'s non-work thread'
 complete -c async -n '__async_at ""' -a whoami -d 'My handle, name and email and where each came from'
 complete -c async -n '__async_at ""' -a help -d 'Show the manual of a command'
-complete -c async -n '__async_at help' -x -a 'init doc meeting attach inbox checkin config templates index list show links edit search pick tag import actions decisions check agenda calendar away remind whoami hook sync publish'
+complete -c async -n '__async_at help' -x -a 'init doc meeting attach inbox checkin config templates index list show links edit search pick tag import actions decisions check agenda calendar away remind watercooler whoami hook sync publish'
 
 # async init [DIR] [--git] [--sample]
 complete -c async -n '__async_at init' -l git -d 'Also make it a git repository, hooks installed'

@@ -16,6 +16,7 @@ import unittest
 
 import harness
 from test_calendar import Sink, free_port
+from test_git import GitCase
 
 try:
     import icalendar
@@ -315,6 +316,57 @@ class TeamsCase(LeaveBase):
         self.a_ok("config", "set", "teams.ops.members", '["carol", "zed"]')
         r = self.a("check")
         self.assertIn("team 'ops' names 'zed'", r.out + r.err)
+
+
+class WatercoolerCase(GitCase):
+    """The weekly prompt (issue 23 item 6): created once even when two clones both run it."""
+
+    def test_two_clones_create_it_and_sync_to_one_thread(self):
+        alice, bob = self.make_team()
+        self.a_ok(alice, "config", "set", "watercooler.day", "thu")  # harness.NOW is a Thursday
+        self.a_ok(alice, "config", "set", "watercooler.prompts", '["Best snack?", "Favourite bird?"]')
+        for who in ("alice", "bob", "carol"):
+            self.a_ok(alice, "config", "set", f"people.{who}.email", f"{who}@example.com")
+        self.a_ok(alice, "sync")
+        self.a_ok(bob, "sync", user="bob")
+        # Not the day: nothing.
+        r = self.a_ok(alice, "watercooler", env={"ASYNC_NOW": "2026-11-25T10:00:00Z"})
+        self.assertIn("the watercooler day is thu", r.err)
+        self.assertFalse((alice / "docs" / "2026-W48-watercooler").exists())
+        # Both clones create it (as from cron), then both sync.
+        first = self.a_ok(alice, "watercooler")
+        self.assertEqual(first.out.split()[0], "w2026w48")
+        self.a_ok(bob, "watercooler", user="bob")
+        again = self.a_ok(alice, "watercooler")
+        self.assertIn("there already", again.err)
+        rel = "docs/2026-W48-watercooler/index.md"
+        self.assertEqual((alice / rel).read_bytes(), (bob / rel).read_bytes())
+        self.a_ok(alice, "sync")
+        self.a_ok(bob, "sync", user="bob")
+        self.a_ok(alice, "sync")
+        for repo, user in ((alice, "alice"), (bob, "bob")):
+            docs = json.loads(self.a_ok(repo, "--json", "list", "--type", "watercooler", user=user).out)["documents"]
+            self.assertEqual([d["id"] for d in docs], ["w2026w48"], repo)
+            self.assertEqual(self.git(repo, "status", "--porcelain").stdout, "")
+        self.assertEqual(self.git(alice, "rev-parse", "HEAD").stdout, self.git(bob, "rev-parse", "HEAD").stdout)
+        text = (alice / rel).read_text()
+        self.assertIn("## This week's question", text)
+        self.assertTrue("Best snack?" in text or "Favourite bird?" in text)
+        # Optional in everyone's inbox: no due date, never overdue; never in remind.
+        inbox = json.loads(self.a_ok(bob, "--json", "inbox", user="carol",
+                                     env={"ASYNC_NOW": "2026-11-27T20:00:00Z"}).out)
+        items = [i for i in inbox["items"] if i["kind"] == "watercooler"]
+        self.assertEqual(len(items), 1, inbox)
+        self.assertIsNone(items[0].get("due"))
+        self.assertFalse(items[0].get("overdue", False))
+        owed = json.loads(self.a_ok(bob, "--json", "remind", user="bob").out)
+        self.assertNotIn("watercooler", json.dumps(owed))
+        # A reply takes it off my list.
+        self.a_ok(bob, "doc", "reply", "w2026w48", "-m", "Pretzels.", user="carol")
+        inbox = json.loads(self.a_ok(bob, "--json", "inbox", user="carol").out)
+        self.assertEqual([i for i in inbox["items"] if i["kind"] == "watercooler"], [])
+        # check takes the workspace's own author.
+        self.assertNotIn("unknown person", self.a(alice, "check").out)
 
 
 if __name__ == "__main__":

@@ -450,7 +450,7 @@ void validate_config_value(std::string_view key, std::string_view value) {
                     std::string{allowed}};
     };
     auto parts = split_key(key);
-    if (key == "checkin.day") {
+    if (key == "checkin.day" || key == "watercooler.day") {
         if (!weekday_from_name(value)) {
             refuse("use a weekday: monday, tuesday, wednesday, thursday, friday, saturday or sunday "
                    "(or mon..sun)");

@@ -2,6 +2,7 @@
 
 #include <async/dates.hpp>
 #include <async/error.hpp>
+#include <async/identity.hpp>
 #include <async/layout.hpp>
 #include <async/lock.hpp>
 #include <async/text.hpp>
@@ -228,7 +229,7 @@ Absences load_absences(const Workspace& ws) {
 }
 
 std::optional<Absence> away_at(const Absences& absences, std::string_view handle, TimePoint t) {
-    std::string h = to_lower_ascii(handle);
+    std::string h = handle_or_lower(handle);
     std::optional<Absence> found;
     for (const auto& a : absences.all) {
         if (a.handle == h && a.start <= t && t <= a.end) {
@@ -262,7 +263,7 @@ std::vector<Absence> away_between(const Absences& absences, TimePoint from, Time
             continue;
         }
         if (!handles.empty() &&
-            std::none_of(handles.begin(), handles.end(), [&](const std::string& h) { return to_lower_ascii(h) == a.handle; })) {
+            std::none_of(handles.begin(), handles.end(), [&](const std::string& h) { return handle_or_lower(h) == a.handle; })) {
             continue;
         }
         out.push_back(a);

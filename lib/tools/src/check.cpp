@@ -10,6 +10,7 @@
 #include <async/index.hpp>
 #include <async/layout.hpp>
 #include <async/leave.hpp>
+#include <async/watercooler.hpp>
 #include <async/markdown.hpp>
 #include <async/note.hpp>
 #include <async/query.hpp>
@@ -360,6 +361,9 @@ private:
     }
 
     void check_person(const std::string& handle, std::string_view where, Position at) {
+        if (where == "author" && handle == k_watercooler_author) {
+            return; // the watercooler thread is the workspace's own
+        }
         if (!handle.empty() && !in_team(handle)) {
             add(Severity::warning, at,
                 "unknown person " + shown(handle) + " in '" + std::string{where} +

@@ -36,7 +36,7 @@ constexpr std::array<std::pair<std::string_view, CompletionKind>, 10> k_kinds{{
 }};
 
 // The keys async reads, for `config set` (people.HANDLE.* come from the team's own tables).
-constexpr std::array<std::pair<std::string_view, std::string_view>, 16> k_known_keys{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 18> k_known_keys{{
     {"checkin.cadence", "how often everyone checks in: weekly (default) or daily"},
     {"checkin.day", "the weekly check-in day (mon..sun, default fri)"},
     {"checkin.questions", "the questions of the check-in template (an array)"},
@@ -51,6 +51,8 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 16> k_known_
     {"team.name", "the team's name"},
     {"trust.workspaces", "workspaces whose committed config may name programs (user config)"},
     {"user.handle", "my handle"},
+    {"watercooler.day", "the day async watercooler creates the week's non-work thread"},
+    {"watercooler.prompts", "the questions the watercooler threads take in turn (an array)"},
     {"workspace", "the workspace to use outside any (user config)"},
     {"workspace.id", "this workspace's id in calendar UIDs (init writes it)"},
 }};

@@ -94,8 +94,8 @@ std::filesystem::path user_config_file(const Env& env);
 // Throws Error{usage} unless key is a dotted path of [A-Za-z0-9_-] segments.
 void validate_config_key(std::string_view key);
 
-// Throws Error{usage} naming what is allowed when value cannot be key's: checkin.day (a weekday
-// name, weekday_from_name), checkin.cadence (weekly or daily), user.handle (normalize_handle accepts it), workspace.id
+// Throws Error{usage} naming what is allowed when value cannot be key's: checkin.day and
+// watercooler.day (a weekday name, weekday_from_name), checkin.cadence (weekly or daily), user.handle (normalize_handle accepts it), workspace.id
 // (is_workspace_id), mail.from and people.HANDLE.email (a plain local@domain,
 // address_problem), publish.base_url (base_url_problem), publish.dir (publish_dir_problem).
 // Any other key takes any value.
