@@ -1,10 +1,13 @@
-// async agenda [--days N]: upcoming deadlines grouped by day, overdue ones first.
+// async agenda [--days N] [--team NAME]: upcoming deadlines grouped by day, overdue ones first,
+// and who is away in those days.
 #include "command.hpp"
 #include "output.hpp"
 
 #include <async/agenda.hpp>
 #include <async/dates.hpp>
+#include <async/config.hpp>
 #include <async/error.hpp>
+#include <async/leave.hpp>
 #include <async/text.hpp>
 
 #include <CLI/CLI.hpp>
@@ -14,6 +17,7 @@ namespace {
 
 struct AgendaOptions {
     int days = 7;
+    std::string team;
 };
 
 // One key and its value per line.
@@ -49,6 +53,30 @@ std::vector<std::string> row_of(const Deadline& d, bool with_date) {
     return {"", when, std::string{to_string(d.kind)}, d.doc_id, d.title, who};
 }
 
+// The absences that overlap the agenda's days (today and days-1 more), of members when
+// by_team, else everyone's: the agenda is the shared calendar.
+std::vector<Absence> away_in_window(Context& ctx, TimePoint now, int days, const std::vector<std::string>& members,
+                                    bool by_team) {
+    Absences absences = load_absences(ctx.workspace());
+    warn_absence_problems(ctx, absences);
+    TimePoint from = parse_human_date(format_local_date(now), now, DateRole::start);
+    TimePoint to = parse_human_date(format_local_date(now + std::chrono::hours{24} * (days - 1)), now, DateRole::end);
+    if (by_team && members.empty()) {
+        return {};
+    }
+    return away_between(absences, from, to, members);
+}
+
+// "away": [{handle, from, to, note}].
+void write_away(JsonWriter& json, const std::vector<Absence>& away) {
+    json.key("away").begin_array();
+    for (const auto& a : away) {
+        json.begin_object().key("handle").value(a.handle).key("from").value(a.from).key("to").value(a.to)
+            .key("note").value(a.note).end_object();
+    }
+    json.end_array();
+}
+
 void run_agenda(Context& ctx, const AgendaOptions& opts) {
     if (opts.days < 1 || opts.days > 366) {
         throw Error{ErrorKind::usage,
@@ -58,6 +86,12 @@ void run_agenda(Context& ctx, const AgendaOptions& opts) {
     TimePoint now = session.now;
     Agenda agenda =
         build_agenda(ctx.index(), session, opts.days);
+    std::vector<std::string> members;
+    if (!opts.team.empty()) {
+        members = team_members(ctx.config(), opts.team);
+        keep_team(agenda, members);
+    }
+    std::vector<Absence> away = away_in_window(ctx, now, opts.days, members, !opts.team.empty());
     if (ctx.globals.json) {
         JsonWriter json;
         json.begin_object().key("schema").value(k_json_schema).key("overdue").begin_array();
@@ -72,11 +106,13 @@ void run_agenda(Context& ctx, const AgendaOptions& opts) {
             }
             json.end_array().end_object();
         }
-        json.end_array().end_object();
+        json.end_array();
+        write_away(json, away);
+        json.end_object();
         ctx.print(json.str());
         return;
     }
-    if (agenda.overdue.empty() && agenda.days.empty()) {
+    if (agenda.overdue.empty() && agenda.days.empty() && away.empty()) {
         ctx.notice("no deadlines in the next " + std::to_string(opts.days) +
                    (opts.days == 1 ? " day" : " days"));
         return;
@@ -100,6 +136,17 @@ void run_agenda(Context& ctx, const AgendaOptions& opts) {
         out += (out.empty() ? "" : "\n") + styled(ctx, heading, "1") + "\n" +
                format_table(rows, {5, 4}, width);
     }
+    if (!away.empty()) {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& a : away) {
+            std::string days = format_local(a.start).substr(0, 14);
+            if (a.to != a.from) {
+                days += " .. " + format_local(a.end).substr(0, 14);
+            }
+            rows.push_back({"", "@" + a.handle, days, a.note});
+        }
+        out += (out.empty() ? "" : "\n") + styled(ctx, "Away", "1") + "\n" + format_table(rows, {3}, width);
+    }
     ctx.print(out);
 }
 
@@ -111,6 +158,8 @@ void add_agenda_command(CLI::App& app, Context& ctx) {
         app.add_subcommand("agenda", "Upcoming deadlines grouped by day, overdue ones first");
     cmd->add_option("--days", opts->days, "How many days ahead, today included (default 7)")
         ->type_name("N");
+    cmd->add_option("--team", opts->team, "Only the deadlines and absences of the team's members ([teams.NAME])")
+        ->type_name("NAME");
     add_wide_flag(*cmd, ctx);
     cmd->callback([&ctx, opts] { run_agenda(ctx, *opts); });
 }

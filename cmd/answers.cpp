@@ -23,6 +23,9 @@ std::string_view state_word(ReviewState state, AnswerKind kind) {
 } // namespace
 
 std::string answer_state(const Review& review, AnswerKind kind) {
+    if (review.state == ReviewState::away && review.away_until) {
+        return "away until " + format_local(*review.away_until).substr(0, 14);
+    }
     std::string state{state_word(review.state, kind)};
     return review.late ? state + " late" : state;
 }
@@ -38,6 +41,9 @@ void write_answers(JsonWriter& json, const std::vector<Review>& answers, AnswerK
         }
         if (r.state == ReviewState::answered) {
             json.key("late").value(r.late);
+        }
+        if (r.away_until) {
+            json.key("away_until").value(format_local_date(*r.away_until));
         }
         json.end_object();
     }

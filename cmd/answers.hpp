@@ -16,11 +16,12 @@ class Context;
 // ("responded").
 enum class AnswerKind { review, response };
 
-// "answered", "responded late", "pending", "overdue".
+// "answered", "responded late", "pending", "overdue", "away until Mon 2026-12-14".
 std::string answer_state(const Review& review, AnswerKind kind);
 
-// "reviews" [{handle, state, replied, late}] or "responses" [{handle, state, responded, late}];
-// replied/responded and late only once answered.
+// "reviews" [{handle, state, replied, late, away_until}] or "responses" [{handle, state,
+// responded, late, away_until}]; replied/responded and late only once answered, away_until (the
+// last day away) only when away.
 void write_answers(JsonWriter& json, const std::vector<Review>& answers, AnswerKind kind);
 
 // "review bob: answered late, Mon 2026-11-30 09:12", one line per person, after a blank line.

@@ -25,6 +25,7 @@ class App;
 
 namespace async {
 struct HookOutcome;
+struct Absences;
 }
 
 namespace async::cmd {
@@ -115,6 +116,13 @@ TimePoint resolve_date(Context& ctx, const std::string& text, DateRole role, std
 // ("--reviewers"): the command still writes them.
 void warn_unknown_people(Context& ctx, const std::vector<std::string>& handles, std::string_view flag);
 
+// One warning per away.toml (or entry of one) that load_absences skipped (cmd/away.cpp).
+void warn_absence_problems(Context& ctx, const Absences& absences);
+
+// A warning on stderr for each of handles who is away (practice/leave) at due, named with flag
+// ("--reviewers"): the command still writes them.
+void warn_away_people(Context& ctx, const std::vector<std::string>& handles, TimePoint due, std::string_view flag);
+
 // Prints what `hook install` did (where: the hooks folder as shown); a warning and the line to
 // chain for each foreign hook. Returns how many hooks were foreign (left alone).
 std::size_t report_install(Context& ctx, const std::vector<HookOutcome>& hooks, const std::string& where,
@@ -148,6 +156,8 @@ void add_agenda_command(CLI::App& app, Context& ctx);
 void add_calendar_command(CLI::App& app, Context& ctx);
 void add_remind_command(CLI::App& app, Context& ctx);
 void add_whoami_command(CLI::App& app, Context& ctx);
+void add_away_command(CLI::App& app, Context& ctx);
+void add_watercooler_command(CLI::App& app, Context& ctx);
 void add_complete_command(CLI::App& app, Context& ctx); // hidden: async __complete
 void add_help_command(CLI::App& app, Context& ctx);
 

@@ -77,6 +77,9 @@ void run_doc_new(Context& ctx, const DocNewOptions& opts) {
         throw Error{ErrorKind::usage, "the title is too long (over 500 bytes)"};
     }
     warn_unknown_people(ctx, request.reviewers, "--reviewers");
+    if (request.due) {
+        warn_away_people(ctx, request.reviewers, *request.due, "--reviewers");
+    }
     print_with_attachments(ctx, create_writeup(ctx.session(), request));
 }
 

@@ -41,6 +41,8 @@ constexpr async::cmd::CommandAdder k_commands[] = {
     async::cmd::add_calendar_command,
     async::cmd::add_remind_command,
     async::cmd::add_whoami_command,
+    async::cmd::add_away_command,
+    async::cmd::add_watercooler_command,
     async::cmd::add_hook_command,
     async::cmd::add_sync_command,
     async::cmd::add_publish_command,

@@ -50,6 +50,9 @@ void run_open(Context& ctx, const OpenOptions& opts) {
     }
     request.body = body_input(opts.body);
     warn_unknown_people(ctx, request.participants, "--with");
+    if (request.due) {
+        warn_away_people(ctx, request.participants, *request.due, "--with");
+    }
     OpenedMeeting opened = open_meeting(ctx.session(), request);
     for (const auto& copy : opened.attached) {
         ctx.notice("attached " + ctx.shown_path(copy));

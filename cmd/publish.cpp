@@ -1,7 +1,11 @@
-// async publish [-o DIR] [--title T] [--base-url URL]: the internal blog as a static HTML site.
+// async publish [-o DIR] [--title T] [--base-url URL]: the internal blog as a static HTML site,
+// with the workspace's calendar and one per team to subscribe to.
 #include "command.hpp"
 
+#include <async/calendar.hpp>
+#include <async/config.hpp>
 #include <async/json.hpp>
+#include <async/leave.hpp>
 #include <async/publish.hpp>
 
 #include <CLI/CLI.hpp>
@@ -17,6 +21,22 @@ struct PublishCommandOptions {
     bool has_title = false;
     bool has_base_url = false;
 };
+
+// calendar.ics with everything, and calendars/<team>.ics for each [teams.NAME].
+void add_calendars(Context& ctx, PublishOptions& options) {
+    Absences absences = load_absences(ctx.workspace());
+    warn_absence_problems(ctx, absences);
+    std::string id = workspace_id_or_derived(ctx.config(), ctx.workspace().root());
+    TimePoint now = ctx.clock().now();
+    options.calendars.push_back(
+        {"calendar.ics", "Everything", workspace_calendar(ctx.index(), ctx.config(), absences, {}, now, id).ics});
+    for (const auto& team : ctx.config().teams()) {
+        CalendarScope scope;
+        scope.members = team.members;
+        options.calendars.push_back({team_calendar_file(team.name), team.name,
+                                     workspace_calendar(ctx.index(), ctx.config(), absences, scope, now, id).ics});
+    }
+}
 
 void run_publish(Context& ctx, const PublishCommandOptions& opts) {
     const Workspace& ws = ctx.workspace(); // applies -C first, so a relative -o follows it
@@ -35,6 +55,7 @@ void run_publish(Context& ctx, const PublishCommandOptions& opts) {
         home = *h;
     }
     PublishOptions options = publish_options(ctx.config(), ws.root(), home, flags);
+    add_calendars(ctx, options);
     PublishStats stats = publish_site(ctx.index(), ws, options);
     for (const auto& w : stats.warnings) {
         ctx.warn(w);

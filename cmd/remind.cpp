@@ -50,8 +50,11 @@ void print_owed(Context& ctx, const std::vector<Reminder>& reminders, TimePoint 
                 .key("name")
                 .value(r.person.name)
                 .key("email")
-                .value(r.person.email)
-                .key("items");
+                .value(r.person.email);
+            if (r.away_until) {
+                json.key("away_until").value(format_local_date(*r.away_until));
+            }
+            json.key("items");
             write_items(json, r.items);
             json.end_object();
         }
@@ -65,6 +68,9 @@ void print_owed(Context& ctx, const std::vector<Reminder>& reminders, TimePoint 
             std::string when;
             if (item.due) {
                 when = (is_overdue(*item.due, now) ? "overdue since " : "due ") + format_local(*item.due);
+            }
+            if (r.away_until) {
+                when = "away until " + format_local(*r.away_until).substr(0, 14);
             }
             rows.push_back({"@" + r.person.handle, item.kind, when, item.title, item.doc_id});
         }
@@ -122,6 +128,7 @@ void run_remind(Context& ctx, const RemindOptions& opts) {
                        (d.items.size() == 1 ? " item" : " items"));
             break;
         case DeliveryStatus::nothing_new: break;
+        case DeliveryStatus::away: ctx.notice("not reminding " + d.handle + ": away"); break;
         case DeliveryStatus::no_address:
             ctx.warn(d.error + " (add email under [people." + d.handle + "])");
             break;

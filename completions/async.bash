@@ -24,6 +24,7 @@ _async_value_options() { # command option
         list:--sort | list:-n | list:--limit) return 0 ;;
     search:--type | search:--author | search:-n | search:--limit) return 0 ;;
     actions:--owner | actions:--for | actions:--due | actions:--in | decisions:--since | agenda:--days | calendar:-o | calendar:--output) return 0 ;;
+    agenda:--team | calendar:--team | away:--note) return 0 ;;
     publish:-o | publish:--output | publish:--title | publish:--base-url) return 0 ;;
     inbox:-d | inbox:--due | inbox:--for | inbox:-u | inbox:--until | inbox:-t | inbox:--to) return 0 ;;
     meeting:-w | meeting:--with | meeting:-d | meeting:--due | meeting:-a | meeting:--attach | \
@@ -296,7 +297,7 @@ _async() {
             [[ ${COMPREPLY[*]} == --color= ]] && compopt -o nospace 2>/dev/null
         else
             _async_compgen_words init doc meeting attach inbox config templates index list show links edit search pick tag \
-                import actions decisions check hook sync checkin publish agenda calendar remind whoami help "$cur"
+                import actions decisions check hook sync checkin publish agenda calendar away remind watercooler whoami help "$cur"
         fi
         ;;
     init)
@@ -567,17 +568,26 @@ _async() {
         fi
         ;;
     agenda)
+        if [[ $prev == --team ]]; then
+            _async_compgen_words $(_async_candidates teams) "$cur"
+        elif [[ $cur == -* ]]; then
+            _async_compgen_words --days --team --wide -h --help "$cur"
+        fi
+        ;;
+    away)
         if [[ $cur == -* ]]; then
-            _async_compgen_words --days --wide -h --help "$cur"
+            _async_compgen_words --note --clear --all --wide -h --help "$cur"
         fi
         ;;
     calendar)
-        if [[ $prev == -o || $prev == --output ]]; then
+        if [[ $prev == --team ]]; then
+            _async_compgen_words $(_async_candidates teams) "$cur"
+        elif [[ $prev == -o || $prev == --output ]]; then
             compopt -o filenames 2>/dev/null
             local IFS=$'\n'
             COMPREPLY=($(compgen -f -- "$cur"))
         elif [[ $cur == -* ]]; then
-            _async_compgen_words -o --output --mine -h --help "$cur"
+            _async_compgen_words -o --output --mine --team -h --help "$cur"
         fi
         ;;
     remind)
@@ -585,14 +595,14 @@ _async() {
             _async_compgen_words --mail --dry-run --wide -h --help "$cur"
         fi
         ;;
-    whoami)
+    whoami | watercooler)
         if [[ $cur == -* ]]; then
             _async_compgen_words -h --help "$cur"
         fi
         ;;
     help)
         _async_compgen_words init doc meeting inbox config templates index list show links edit search pick tag \
-            import attach actions decisions check hook sync checkin publish agenda calendar remind whoami "$cur"
+            import attach actions decisions check hook sync checkin publish agenda calendar away remind watercooler whoami "$cur"
         ;;
     check)
         if [[ $cur == -* ]]; then

@@ -176,9 +176,11 @@ complete -c async -n '__async_at ""' -a publish -d 'Write the internal blog: a s
 complete -c async -n '__async_at ""' -a agenda -d 'Upcoming deadlines grouped by day'
 complete -c async -n '__async_at ""' -a calendar -d 'Deadlines and the check-in day as iCalendar'
 complete -c async -n '__async_at ""' -a remind -d 'Who owes what; mail each person a reminder'
+complete -c async -n '__async_at ""' -a away -d 'Say when I am away, clear it, or list who is'
+complete -c async -n '__async_at ""' -a watercooler -d 'On the watercooler day, create the week\'s non-work thread'
 complete -c async -n '__async_at ""' -a whoami -d 'My handle, name and email and where each came from'
 complete -c async -n '__async_at ""' -a help -d 'Show the manual of a command'
-complete -c async -n '__async_at help' -x -a 'init doc meeting attach inbox checkin config templates index list show links edit search pick tag import actions decisions check agenda calendar remind whoami hook sync publish'
+complete -c async -n '__async_at help' -x -a 'init doc meeting attach inbox checkin config templates index list show links edit search pick tag import actions decisions check agenda calendar away remind watercooler whoami hook sync publish'
 
 # async init [DIR] [--git] [--sample]
 complete -c async -n '__async_at init' -l git -d 'Also make it a git repository, hooks installed'
@@ -336,14 +338,21 @@ complete -c async -n '__async_at publish' -l base-url -x -d 'URL the site is ser
 
 # async agenda [--days N]
 complete -c async -n '__async_at agenda' -l days -x -d 'How many days ahead, today included'
+complete -c async -n '__async_at agenda' -l team -x -a '(__async_complete teams)' -d 'Only the team\'s deadlines and absences'
+
+# async away [FROM..TO [--note TEXT]] [--clear [DATE]] [--all]
+complete -c async -n '__async_at away' -l note -x -d 'A line about the absence'
+complete -c async -n '__async_at away' -l clear -d 'Remove my absence on DATE, or all from today on'
+complete -c async -n '__async_at away' -l all -d 'List everyone\'s absences'
 
 # async calendar [-o FILE] [--mine]
 complete -c async -n '__async_at calendar' -s o -l output -r -F -d 'Write to FILE instead of standard output'
 complete -c async -n '__async_at calendar' -l mine -d 'Only deadlines I owe or asked for, and my actions'
+complete -c async -n '__async_at calendar' -l team -x -a '(__async_complete teams)' -d 'Only the team\'s deadlines and absences'
 
 # async remind [--mail] [--dry-run]
 complete -c async -n '__async_at remind' -l mail -d 'Send one message per person through sendmail'
 complete -c async -n '__async_at remind' -l dry-run -d 'Print the messages, send and record nothing'
 
 # --wide on every command that prints a table
-complete -c async -n '__async_at list; or __async_at links; or __async_at actions; or __async_at decisions; or __async_at inbox; or __async_at agenda; or __async_at remind; or __async_at checkin status; or __async_at meeting status; or __async_at doc status' -l wide -d 'Print whole lines, never cut to the terminal\'s width'
+complete -c async -n '__async_at list; or __async_at links; or __async_at actions; or __async_at decisions; or __async_at inbox; or __async_at agenda; or __async_at away; or __async_at remind; or __async_at checkin status; or __async_at meeting status; or __async_at doc status' -l wide -d 'Print whole lines, never cut to the terminal\'s width'

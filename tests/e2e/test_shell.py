@@ -14,7 +14,7 @@ SOURCE_DIR = Path(os.environ.get("ASYNC_SOURCE_DIR", Path(__file__).resolve().pa
 MAN_SOURCES = SOURCE_DIR / "man"
 COMPLETIONS = SOURCE_DIR / "completions"
 COMMANDS = {"actions", "agenda", "attach", "calendar", "check", "checkin", "config", "decisions", "doc", "edit", "help", "hook",
-            "import", "inbox", "index", "init", "links", "list", "meeting", "pick", "publish", "tag", "remind", "search", "show", "sync", "whoami",
+            "import", "inbox", "index", "init", "links", "list", "meeting", "pick", "publish", "tag", "remind", "search", "show", "sync", "whoami", "away", "watercooler",
             "templates"}
 TYPES = {"doc", "decision", "sop", "onboarding", "post", "watercooler", "meeting", "response", "reply",
          "summary", "checkin", "item", "note"}

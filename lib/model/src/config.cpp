@@ -367,6 +367,43 @@ std::vector<Person> Config::people() const {
     return people;
 }
 
+std::vector<Team> Config::teams() const {
+    std::vector<Team> teams;
+    for (const auto& entry : entries()) {
+        if (!entry.key.starts_with("teams.")) {
+            continue;
+        }
+        auto rest = std::string_view{entry.key}.substr(6);
+        auto dot = rest.find('.');
+        if (dot == std::string_view::npos || rest.substr(dot + 1) != "members") {
+            continue;
+        }
+        Team team{std::string{rest.substr(0, dot)}, {}};
+        for (const auto& m : entry.is_list ? entry.items : std::vector<std::string>{entry.value}) {
+            std::string handle = handle_or_lower(m);
+            if (!handle.empty() && std::find(team.members.begin(), team.members.end(), handle) == team.members.end()) {
+                team.members.push_back(handle);
+            }
+        }
+        teams.push_back(std::move(team));
+    }
+    std::sort(teams.begin(), teams.end(), [](const Team& a, const Team& b) { return a.name < b.name; });
+    return teams;
+}
+
+std::vector<std::string> team_members(const Config& config, std::string_view name) {
+    std::string names;
+    for (const auto& team : config.teams()) {
+        if (team.name == name) {
+            return team.members;
+        }
+        names += (names.empty() ? "" : ", ") + team.name;
+    }
+    throw Error{ErrorKind::usage, "no team '" + std::string{name} + "' in the config",
+                names.empty() ? "add one: async config set teams." + std::string{name} + ".members '[\"alice\", \"bob\"]'"
+                              : "the teams are: " + names};
+}
+
 std::optional<std::string> Config::workspace_id() const {
     for (const auto& e : m_entries) {
         if (e.key == "workspace.id" && e.scope == ConfigScope::workspace && !e.is_list &&
@@ -404,7 +441,7 @@ void validate_config_value(std::string_view key, std::string_view value) {
                     std::string{allowed}};
     };
     auto parts = split_key(key);
-    if (key == "checkin.day") {
+    if (key == "checkin.day" || key == "watercooler.day") {
         if (!weekday_from_name(value)) {
             refuse("use a weekday: monday, tuesday, wednesday, thursday, friday, saturday or sunday "
                    "(or mon..sun)");

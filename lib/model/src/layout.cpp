@@ -118,6 +118,9 @@ FileKind classify(std::string_view rel, const SiblingExists& sibling_exists) {
     if (parts.size() == 3 && parts[0] == "people" && name == "reminded.toml") {
         return FileKind::reminded;
     }
+    if (parts.size() == 3 && parts[0] == "people" && name == "away.toml") {
+        return FileKind::away;
+    }
     return FileKind::other;
 }
 
@@ -155,7 +158,7 @@ constexpr KindNames k_kind_names[] = {
     {FileKind::summary, "summary", "summary"},  {FileKind::checkin, "checkin", "check-in"},
     {FileKind::item, "item", "item"},           {FileKind::transcript, "doc", "attachment"},
     {FileKind::attachment, "doc", "attachment"}, {FileKind::inbox_state, "doc", "inbox state"},
-    {FileKind::reminded, "doc", "reminder record"},
+    {FileKind::reminded, "doc", "reminder record"}, {FileKind::away, "doc", "absences"},
     {FileKind::config, "doc", "config"},        {FileKind::template_file, "doc", "template"},
     {FileKind::other, "doc", "file"},
 };
@@ -358,6 +361,10 @@ std::filesystem::path actions_file(const std::filesystem::path& root, std::strin
 
 std::filesystem::path reminded_file(const std::filesystem::path& root, std::string_view handle) {
     return root / k_people / handle / "reminded.toml";
+}
+
+std::filesystem::path away_file(const std::filesystem::path& root, std::string_view handle) {
+    return root / k_people / handle / "away.toml";
 }
 
 bool is_inbox_file(std::string_view rel) {

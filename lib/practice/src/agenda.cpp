@@ -2,6 +2,7 @@
 #include <async/config.hpp>
 #include <async/dates.hpp>
 #include <async/due.hpp>
+#include <async/identity.hpp>
 #include <async/layout.hpp>
 #include <async/query.hpp>
 #include <async/text.hpp>
@@ -211,6 +212,19 @@ Agenda build_agenda(Index& index, const Session& session, int days) {
         agenda.days.back().deadlines.push_back(std::move(d));
     }
     return agenda;
+}
+
+bool concerns_team(const Deadline& d, const std::vector<std::string>& members) {
+    auto member = [&](std::string_view h) { return contains(members, handle_or_lower(h)); };
+    return member(d.author) || std::any_of(d.owed_by.begin(), d.owed_by.end(), member);
+}
+
+void keep_team(Agenda& agenda, const std::vector<std::string>& members) {
+    std::erase_if(agenda.overdue, [&](const Deadline& d) { return !concerns_team(d, members); });
+    for (auto& day : agenda.days) {
+        std::erase_if(day.deadlines, [&](const Deadline& d) { return !concerns_team(d, members); });
+    }
+    std::erase_if(agenda.days, [](const AgendaDay& day) { return day.deadlines.empty(); });
 }
 
 } // namespace async

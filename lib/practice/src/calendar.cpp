@@ -1,5 +1,7 @@
 #include <async/calendar.hpp>
+#include <async/config.hpp>
 #include <async/dates.hpp>
+#include <async/identity.hpp>
 #include <async/error.hpp>
 #include <async/text.hpp>
 
@@ -90,6 +92,25 @@ std::string description_of(const Deadline& d) {
     return std::string{trim(strip_controls(cleaned, Newlines::keep))};
 }
 
+// One all-day event per absence, first to last day (DTEND is the day after, RFC 5545).
+void add_absence_events(icalcomponent* cal, const std::vector<Absence>& absences, icaltimetype stamp,
+                        std::string_view workspace_id) {
+    const IcalLibrary& lib = ical();
+    for (const auto& a : absences) {
+        icalcomponent* event = lib.icalcomponent_new(ICAL_VEVENT_COMPONENT);
+        lib.icalcomponent_add_property(event, lib.icalproperty_new_uid(absence_uid(a, workspace_id).c_str()));
+        lib.icalcomponent_add_property(event, lib.icalproperty_new_dtstamp(stamp));
+        lib.icalcomponent_add_property(event, lib.icalproperty_new_dtstart(date_value(a.from)));
+        icaltimetype end = date_value(a.to);
+        lib.icaltime_adjust(&end, 1, 0, 0, 0);
+        lib.icalcomponent_add_property(event, lib.icalproperty_new_dtend(end));
+        std::string summary = "Away: @" + clean(a.handle) + (a.note.empty() ? "" : " (" + clean(a.note) + ")");
+        lib.icalcomponent_add_property(event, lib.icalproperty_new_summary(summary.c_str()));
+        lib.icalcomponent_add_property(event, lib.icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+        lib.icalcomponent_add_component(cal, event);
+    }
+}
+
 } // namespace
 
 std::string calendar_uid(const Deadline& deadline, std::string_view workspace_id) {
@@ -102,8 +123,12 @@ std::string calendar_uid(const Deadline& deadline, std::string_view workspace_id
     return std::string{to_string(deadline.kind)} + "-" + ref + domain;
 }
 
+std::string absence_uid(const Absence& absence, std::string_view workspace_id) {
+    return "away-" + absence.handle + "-" + absence.from + "@" + std::string{workspace_id} + ".async";
+}
+
 std::string build_calendar(const std::vector<Deadline>& deadlines, Cadence cadence, int checkin_weekday,
-                           TimePoint now, std::string_view workspace_id) {
+                           TimePoint now, std::string_view workspace_id, const std::vector<Absence>& absences) {
     const IcalLibrary& lib = ical(); // loads libical, or throws
     ComponentPtr cal{lib.icalcomponent_new(ICAL_VCALENDAR_COMPONENT)};
     if (!cal) {
@@ -137,6 +162,8 @@ std::string build_calendar(const std::vector<Deadline>& deadlines, Cadence caden
         add_event(d, d.all_day ? date_value(d.date) : utc_time(d.due), d.all_day);
     }
 
+    add_absence_events(cal.get(), absences, stamp, workspace_id);
+
     // One recurring event, anchored on a fixed week (2026-W01) so every export is identical.
     static constexpr const char* k_byday[] = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"};
     int day = checkin_weekday < 0 || checkin_weekday > 6 ? 4 : checkin_weekday;
@@ -164,6 +191,28 @@ std::string build_calendar(const std::vector<Deadline>& deadlines, Cadence caden
     }
     std::string out{text};
     lib.icalmemory_free_buffer(text);
+    return out;
+}
+
+WorkspaceCalendar workspace_calendar(Index& index, const Config& config, const Absences& absences,
+                                     const CalendarScope& scope, TimePoint now, std::string_view workspace_id) {
+    DeadlineFilter filter;
+    filter.pending_only = false; // an event stays until its document closes, so re-imports are stable
+    filter.who = scope.who;
+    auto deadlines = collect_deadlines(index, filter);
+    std::vector<Absence> away = absences.all;
+    if (scope.members) {
+        std::erase_if(deadlines, [&](const Deadline& d) { return !concerns_team(d, *scope.members); });
+        std::erase_if(away, [&](const Absence& a) {
+            return std::find(scope.members->begin(), scope.members->end(), a.handle) == scope.members->end();
+        });
+    }
+    if (scope.who) {
+        std::erase_if(away, [&](const Absence& a) { return a.handle != handle_or_lower(*scope.who); });
+    }
+    WorkspaceCalendar out;
+    out.ics = build_calendar(deadlines, checkin_cadence(config), checkin_weekday(config), now, workspace_id, away);
+    out.events = deadlines.size() + away.size() + 1;
     return out;
 }
 

@@ -8,6 +8,8 @@
 #include <async/lock.hpp>
 #include <async/feedback.hpp>
 #include <async/identity.hpp>
+#include <async/index.hpp>
+#include <async/leave.hpp>
 #include <async/markdown.hpp>
 #include <async/templates.hpp>
 #include <async/text.hpp>
@@ -188,6 +190,7 @@ std::string_view to_string(ReviewState state) {
     switch (state) {
     case ReviewState::answered: return "answered";
     case ReviewState::overdue: return "overdue";
+    case ReviewState::away: return "away";
     case ReviewState::pending: break;
     }
     return "pending";
@@ -204,6 +207,7 @@ std::vector<Review> answers_of(Index& index, const DocSummary& doc, const std::v
         return out;
     }
     auto children = children_of(index, doc);
+    std::optional<Absences> absences; // read once, and only when someone has not answered
     for (const auto& person : people) {
         Review r;
         r.handle = handle_or_lower(person);
@@ -219,8 +223,16 @@ std::vector<Review> answers_of(Index& index, const DocSummary& doc, const std::v
             }
             r.state = ReviewState::answered;
         }
-        if (r.state != ReviewState::answered && doc.due && is_overdue(*doc.due, now)) {
-            r.state = ReviewState::overdue;
+        if (r.state != ReviewState::answered && doc.due) {
+            if (!absences) {
+                absences = load_absences(index.workspace());
+            }
+            if (auto away = away_at(*absences, r.handle, *doc.due)) {
+                r.state = ReviewState::away;
+                r.away_until = away->end;
+            } else if (is_overdue(*doc.due, now)) {
+                r.state = ReviewState::overdue;
+            }
         }
         r.late = r.state == ReviewState::answered && doc.due && r.replied && is_overdue(*doc.due, *r.replied);
         out.push_back(r);

@@ -265,6 +265,7 @@ std::string_view to_string(ItemKind kind) {
     case ItemKind::mention: return "mention";
     case ItemKind::replied: return "replied";
     case ItemKind::close: return "close";
+    case ItemKind::watercooler: return "watercooler";
     case ItemKind::item: break;
     }
     return "item";
@@ -430,6 +431,24 @@ std::vector<InboxItem> gather_inbox(Index& index, const Session& session, bool a
             continue;
         }
         items.push_back(from_doc(ItemKind::item, "item:" + (doc.id.empty() ? doc.path : doc.id), doc));
+    }
+
+    // This week's watercooler thread, until I have replied: optional, so no due date.
+    ListFilter watercooler;
+    watercooler.type = "watercooler";
+    watercooler.since = iso_week_start(iso_week_of(now)) - std::chrono::hours{24};
+    for (const auto& doc : list_documents(index, watercooler)) {
+        if (doc.status == "closed" || handle_or_lower(doc.author) == me) {
+            continue;
+        }
+        auto replies = children_of(index, doc);
+        if (std::any_of(replies.begin(), replies.end(), [&](const DocSummary& r) { return handle_or_lower(r.author) == me; })) {
+            continue;
+        }
+        InboxItem item = from_doc(ItemKind::watercooler, "watercooler:" + (doc.id.empty() ? doc.path : doc.id), doc,
+                                  "Optional: " + one_line(doc.title.empty() ? doc.path : doc.title));
+        item.due.reset();
+        items.push_back(std::move(item));
     }
 
     fs::path file = state_file(ws, me);

@@ -263,6 +263,9 @@ void Site::plan(Index& index) {
     }
     m_new.insert("index.html");
     m_new.insert("feed.xml");
+    for (const auto& c : m_options.calendars) {
+        m_new.insert(c.file);
+    }
     m_new.insert("tags/index.html");
     for (const auto& [tag, entries] : m_tags) {
         m_new.insert("tags/" + tag_file_name(tag) + ".html");
@@ -325,6 +328,14 @@ std::string Site::index_page() const {
     }
     std::string main = "<h1>" + escape_html(m_title) + "</h1>\n";
     main += all.empty() ? std::string{"<p>Nothing published yet.</p>\n"} : doc_list(all, "");
+    if (!m_options.calendars.empty()) {
+        // Subscribable: a calendar client given the URL keeps it up to date.
+        main += "<h2>Calendars</h2>\n<ul class=\"calendars\">\n";
+        for (const auto& c : m_options.calendars) {
+            main += "<li><a href=\"" + escape_html(c.file) + "\">" + escape_html(c.label) + "</a></li>\n";
+        }
+        main += "</ul>\n";
+    }
     return page(m_title, "", main);
 }
 
@@ -655,11 +666,18 @@ void Site::build(Index& index) {
         put("tags/" + tag_file_name(tag) + ".html", tag_page(tag));
     }
     put("feed.xml", feed(feed_content));
+    for (const auto& c : m_options.calendars) {
+        put(c.file, c.content);
+    }
     remove_stale();
     write_manifest(m_new);
 }
 
 } // namespace
+
+std::string team_calendar_file(std::string_view team) {
+    return "calendars/" + tag_file_name(team) + ".ics";
+}
 
 std::vector<DocSummary> published_documents(Index& index) {
     std::vector<DocSummary> out;

@@ -7,6 +7,7 @@
 #include <async/process.hpp>
 #include <async/query.hpp>
 #include <async/remind.hpp>
+#include <async/leave.hpp>
 #include <async/sync.hpp>
 #include <async/text.hpp>
 #include <async/workspace.hpp>
@@ -284,10 +285,14 @@ std::vector<Reminder> gather_reminders(Index& index, const Workspace& ws, const 
         overdue_by_owner[to_lower_ascii(a.owner)].push_back(&a);
     }
     std::vector<Reminder> out;
+    Absences absences = load_absences(ws);
     for (const auto& person : config.people()) {
         std::string h = to_lower_ascii(person.handle);
         Reminder r;
         r.person = person;
+        if (auto away = away_at(absences, h, now)) {
+            r.away_until = away->end;
+        }
         for (const auto& doc : awaiting_answer(index, h, "reviewers", "reply")) {
             if (to_lower_ascii(doc.author) != h && !is_child_type(doc.type)) {
                 r.items.push_back(owed_from("review", doc));
@@ -402,6 +407,7 @@ std::string_view to_string(DeliveryStatus status) {
     case DeliveryStatus::no_address: return "no-address";
     case DeliveryStatus::refused: return "refused";
     case DeliveryStatus::failed: return "failed";
+    case DeliveryStatus::away: return "away";
     case DeliveryStatus::nothing_new: break;
     }
     return "nothing-new";
@@ -425,6 +431,9 @@ std::vector<Delivery> plan_deliveries(const std::vector<Reminder>& reminders, co
         }
         if (d.items.empty()) {
             d.status = DeliveryStatus::nothing_new;
+        } else if (r.away_until) {
+            d.status = DeliveryStatus::away; // the items wait: not sent, not recorded as sent
+            d.items.clear();
         } else if (trim(r.person.email).empty()) {
             d.status = DeliveryStatus::no_address;
             d.error = "no email address for '" + r.person.handle + "'";

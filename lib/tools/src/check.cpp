@@ -9,6 +9,8 @@
 #include <async/identity.hpp>
 #include <async/index.hpp>
 #include <async/layout.hpp>
+#include <async/leave.hpp>
+#include <async/watercooler.hpp>
 #include <async/markdown.hpp>
 #include <async/note.hpp>
 #include <async/query.hpp>
@@ -338,6 +340,9 @@ private:
     }
 
     void check_person(const std::string& handle, std::string_view where, Position at) {
+        if (where == "author" && handle == k_watercooler_author) {
+            return; // the watercooler thread is the workspace's own
+        }
         if (!handle.empty() && !in_team(handle)) {
             add(Severity::warning, at,
                 "unknown person " + shown(handle) + " in '" + std::string{where} +
@@ -787,6 +792,32 @@ std::vector<std::string> team_of(const Config& config) {
     return team;
 }
 
+// away.toml files leave skips (malformed, hostile, too large) and team members outside
+// [people.HANDLE] (once the team is listed), as warnings: neither stops a command.
+void check_absences_and_teams(const Workspace& ws, const Config& config, const std::vector<std::string>& people,
+                              const std::vector<std::string>& scope, std::vector<Finding>& findings) {
+    for (const auto& p : load_absences(ws).problems) {
+        if (in_scope(p.path, scope)) {
+            findings.push_back(Finding{p.path, static_cast<std::size_t>(std::max(p.line, 1)),
+                                       static_cast<std::size_t>(std::max(p.column, 1)), Severity::warning,
+                                       p.message + " (the absence is ignored)"});
+        }
+    }
+    std::string config_rel = ".async/config.toml";
+    if (people.empty() || !in_scope(config_rel, scope)) {
+        return;
+    }
+    for (const auto& team : config.teams()) {
+        for (const auto& member : team.members) {
+            if (!std::binary_search(people.begin(), people.end(), normal_handle(member))) {
+                findings.push_back(Finding{config_rel, 1, 1, Severity::warning,
+                                           "team '" + team.name + "' names '" + member +
+                                               "', who has no [people." + member + "] table"});
+            }
+        }
+    }
+}
+
 } // namespace
 
 std::string_view to_string(Severity severity) {
@@ -848,6 +879,9 @@ std::vector<Finding> check_workspace(const Workspace& ws, const Config& config, 
     check_across_files(index, checked, deleted);
     check_file_links(ws, checked);
     std::vector<Finding> findings;
+    if (request.source == CheckSource::working_tree) {
+        check_absences_and_teams(ws, config, team, request.paths, findings);
+    }
     for (auto& c : checked) {
         for (auto& f : c.result.findings) {
             findings.push_back(std::move(f));

@@ -22,10 +22,11 @@ namespace fs = std::filesystem;
 namespace async {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, CompletionKind>, 9> k_kinds{{
+constexpr std::array<std::pair<std::string_view, CompletionKind>, 10> k_kinds{{
     {"ids", CompletionKind::ids},
     {"meetings", CompletionKind::meetings},
     {"handles", CompletionKind::handles},
+    {"teams", CompletionKind::teams},
     {"templates", CompletionKind::templates},
     {"weeks", CompletionKind::weeks},
     {"items", CompletionKind::items},
@@ -35,7 +36,7 @@ constexpr std::array<std::pair<std::string_view, CompletionKind>, 9> k_kinds{{
 }};
 
 // The keys async reads, for `config set` (people.HANDLE.* come from the team's own tables).
-constexpr std::array<std::pair<std::string_view, std::string_view>, 16> k_known_keys{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 18> k_known_keys{{
     {"checkin.cadence", "how often everyone checks in: weekly (default) or daily"},
     {"checkin.day", "the weekly check-in day (mon..sun, default fri)"},
     {"checkin.questions", "the questions of the check-in template (an array)"},
@@ -50,6 +51,8 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 16> k_known_
     {"team.name", "the team's name"},
     {"trust.workspaces", "workspaces whose committed config may name programs (user config)"},
     {"user.handle", "my handle"},
+    {"watercooler.day", "the day async watercooler creates the week's non-work thread"},
+    {"watercooler.prompts", "the questions the watercooler threads take in turn (an array)"},
     {"workspace", "the workspace to use outside any (user config)"},
     {"workspace.id", "this workspace's id in calendar UIDs (init writes it)"},
 }};
@@ -78,6 +81,16 @@ void document_ids(Index& index, const std::optional<std::string>& type, const st
 void handles(const Config& config, std::vector<Candidate>& out) {
     for (const auto& person : config.people()) {
         out.push_back({person.handle, !person.name.empty() ? person.name : person.email});
+    }
+}
+
+void teams(const Config& config, std::vector<Candidate>& out) {
+    for (const auto& team : config.teams()) {
+        std::string members;
+        for (const auto& m : team.members) {
+            members += (members.empty() ? "" : ", ") + m;
+        }
+        out.push_back({team.name, members});
     }
 }
 
@@ -155,6 +168,7 @@ std::vector<Candidate> gather(const CompletionRequest& request, const Completion
     std::optional<Workspace> ws = workspace_of(place);
     switch (kind) {
     case CompletionKind::handles: handles(config_of(place, ws), out); return out;
+    case CompletionKind::teams: teams(config_of(place, ws), out); return out;
     case CompletionKind::templates: templates(place, ws, out); return out;
     case CompletionKind::keys:
     case CompletionKind::settable_keys: keys(config_of(place, ws), kind, out); return out;

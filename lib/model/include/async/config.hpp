@@ -33,6 +33,11 @@ struct Person {
     std::string email;
 };
 
+struct Team {
+    std::string name;                 // NAME of [teams.NAME]
+    std::vector<std::string> members; // its members, as handle_or_lower compares them
+};
+
 class Config {
 public:
     // Loads the layers. workspace_file may be empty (no workspace yet). A file that does not
@@ -47,6 +52,8 @@ public:
     std::vector<ConfigEntry> entries() const;
     // Team members from [people.HANDLE] tables, sorted by handle.
     std::vector<Person> people() const;
+    // The teams from [teams.NAME] tables (`members = ["alice", "bob"]`), sorted by name.
+    std::vector<Team> teams() const;
     // The workspace's id, `workspace.id` of the workspace layer only (the committed
     // .async/config.toml: a user's own file must not change it), when it is_workspace_id.
     std::optional<std::string> workspace_id() const;
@@ -87,8 +94,8 @@ std::filesystem::path user_config_file(const Env& env);
 // Throws Error{usage} unless key is a dotted path of [A-Za-z0-9_-] segments.
 void validate_config_key(std::string_view key);
 
-// Throws Error{usage} naming what is allowed when value cannot be key's: checkin.day (a weekday
-// name, weekday_from_name), checkin.cadence (weekly or daily), user.handle (normalize_handle accepts it), workspace.id
+// Throws Error{usage} naming what is allowed when value cannot be key's: checkin.day and
+// watercooler.day (a weekday name, weekday_from_name), checkin.cadence (weekly or daily), user.handle (normalize_handle accepts it), workspace.id
 // (is_workspace_id), mail.from and people.HANDLE.email (a plain local@domain,
 // address_problem), publish.base_url (base_url_problem), publish.dir (publish_dir_problem).
 // Any other key takes any value.
@@ -99,6 +106,10 @@ void validate_config_value(std::string_view key, std::string_view value);
 // (docs/, meetings/, checkins/, people/). Absolute and ~/ folders are checked by publish when
 // it runs (it knows where the workspace is).
 std::optional<std::string> publish_dir_problem(std::string_view value);
+
+// The members of the team named name (Config::teams). Throws Error{usage} naming the teams
+// there are when the config has no such team.
+std::vector<std::string> team_members(const Config& config, std::string_view name);
 
 // Whether text can be a workspace id: 1 to 64 of [0-9a-z_-] (it is part of calendar UIDs).
 bool is_workspace_id(std::string_view text);

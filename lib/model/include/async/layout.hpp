@@ -17,6 +17,7 @@
 //   people/<handle>/state.toml          that person's triage decisions
 //   people/<handle>/actions.md          that person's captured actions (`actions add`), an item
 //   people/<handle>/reminded.toml       the reminder mails that person's `remind --mail` sent
+//   people/<handle>/away.toml           that person's absences (`async away`)
 //   .async/config.toml, .async/templates/…
 //
 // Every .md file under a section is indexed (its default type comes from where it lies);
@@ -74,6 +75,7 @@ enum class FileKind {
     attachment,  // any other file in an attachments/ folder
     inbox_state, // people/<handle>/state.toml
     reminded,    // people/<handle>/reminded.toml
+    away,        // people/<handle>/away.toml
     config,      // .async/config.toml
     template_file, // .async/templates/…
     other,       // not the workspace's (README.md at the root, code, hidden files)
@@ -99,7 +101,7 @@ bool is_document(FileKind kind);
 std::string_view default_type(FileKind kind);
 
 // What a message calls a file of kind: "document", "meeting", "reply", "response", "summary",
-// "check-in", "item", "attachment" (transcripts too), "inbox state", "reminder record", "config", "template", or
+// "check-in", "item", "attachment" (transcripts too), "inbox state", "reminder record", "absences", "config", "template", or
 // "file" for one that is not the workspace's.
 std::string_view kind_noun(FileKind kind);
 
@@ -189,6 +191,9 @@ std::filesystem::path actions_file(const std::filesystem::path& root, std::strin
 // root/people/<handle>/reminded.toml: the reminder mails that person's `remind --mail` sent,
 // committed so every clone of the workspace sends each mail once (remind.hpp).
 std::filesystem::path reminded_file(const std::filesystem::path& root, std::string_view handle);
+// root/people/<handle>/away.toml: that person's absences, written only by them (`async away`,
+// practice/leave).
+std::filesystem::path away_file(const std::filesystem::path& root, std::string_view handle);
 // True when the workspace-relative path rel is a file directly in someone's inbox folder
 // (people/<handle>/inbox/<file>).
 bool is_inbox_file(std::string_view rel);

@@ -71,4 +71,11 @@ struct Agenda {
 // ones (still owed, my missing check-in) first.
 Agenda build_agenda(Index& index, const Session& session, int days);
 
+// Whether d concerns one of members (handles as handle_or_lower gives them): someone of them
+// owes it, or asked for it (the document's author; an action's owner). `--team` keeps these.
+bool concerns_team(const Deadline& d, const std::vector<std::string>& members);
+
+// agenda with only what concerns_team(members) (days left empty are dropped).
+void keep_team(Agenda& agenda, const std::vector<std::string>& members);
+
 } // namespace async

@@ -50,9 +50,10 @@ enum class CloseResult { closed, already_closed, outcome_added };
 CloseResult close_document(const Workspace& ws, const DocSummary& doc, TimePoint now,
                            const std::optional<std::string>& outcome);
 
-enum class ReviewState { pending, answered, overdue };
+// away: not answered and away (practice/leave) at the deadline, so not called overdue.
+enum class ReviewState { pending, answered, overdue, away };
 
-// "pending", "answered", "overdue".
+// "pending", "answered", "overdue", "away".
 std::string_view to_string(ReviewState state);
 
 struct Review {
@@ -60,16 +61,19 @@ struct Review {
     ReviewState state = ReviewState::pending;
     std::optional<TimePoint> replied; // the reviewer's first reply, when answered
     bool late = false;                // answered, but after the deadline (is_overdue at replied)
+    std::optional<TimePoint> away_until; // when away: the end of the last day of the absence
 };
 
 // One entry per reviewer of doc, in front matter order: answered once a reply by them exists,
-// else overdue when doc's due is before now, else pending.
+// else away when they are away at doc's due, else overdue when doc's due is before now, else
+// pending.
 std::vector<Review> reviews_of(Index& index, const DocSummary& doc, TimePoint now);
 
 // The same for any people and kind of child document: one entry per person (normalised, each
 // once, in order), answered once a child of doc of child_type written by them exists (replied:
 // the earliest; late when that was past doc's due), else overdue when doc's due is before now,
-// else pending.
+// else pending; a person who has not answered and is away (leave's away_at) at doc's due is
+// away instead of pending or overdue, with away_until.
 std::vector<Review> answers_of(Index& index, const DocSummary& doc, const std::vector<std::string>& people,
                                std::string_view child_type, TimePoint now);
 

@@ -21,9 +21,11 @@ class Config;
 class Index;
 class Workspace;
 
-enum class ItemKind { review, response, checkin, action, mention, item, replied, close };
+// watercooler: this week's non-work thread (practice/watercooler), optional: no due date, never
+// overdue, never mailed by remind.
+enum class ItemKind { review, response, checkin, action, mention, item, replied, close, watercooler };
 
-// "review", "response", "checkin", "action", "mention", "item", "replied", "close".
+// "review", "response", "checkin", "action", "mention", "item", "replied", "close", "watercooler".
 std::string_view to_string(ItemKind kind);
 
 enum class ItemState { open, done, snoozed, delegated };

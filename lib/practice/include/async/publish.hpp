@@ -20,12 +20,24 @@ class Config;
 class Index;
 class Workspace;
 
+// A subscribable calendar the site carries (written as is, linked from the index page).
+struct PublishedCalendar {
+    std::string file;    // relative to the site: "calendar.ics", "calendars/<team>.ics"
+    std::string label;   // the link's text: "Everything", the team's name
+    std::string content; // the iCalendar text
+};
+
 struct PublishOptions {
     std::filesystem::path out_dir; // absolute
     std::string title;             // site title; empty: the workspace folder's name
     std::string base_url;          // absolute http(s) URL the site is served from; empty: relative links
     std::map<std::string, std::string> names; // handle (lower-case) -> the person's name, shown for authors
+    std::vector<PublishedCalendar> calendars; // built by the caller (the calendar practice)
 };
+
+// The path (under calendars/) of a team's calendar in the site: team_calendar_file("web") is
+// "calendars/web.ics"; a name that is not [0-9a-z_-] is made safe as tag_file_name does.
+std::string team_calendar_file(std::string_view team);
 
 // What the command line said; nullopt where it said nothing.
 struct PublishFlags {

@@ -31,12 +31,14 @@ struct OwedItem {
 struct Reminder {
     Person person;
     std::vector<OwedItem> items; // most urgent first (by due, undated last)
+    std::optional<TimePoint> away_until; // away (practice/leave) at now: nothing is mailed
 };
 
 // For every team member of config people(): pending reviews, pending meeting responses, the
 // check-in when missing on or after the check-in day, overdue actions, and their own documents
 // and meetings that are ready to close (inbox's ready_to_close). People who owe nothing are
-// included with no items.
+// included with no items. A person away at now has away_until set (their items are listed,
+// and mailed once they are back).
 std::vector<Reminder> gather_reminders(Index& index, const Workspace& ws, const Config& config,
                                        TimePoint now);
 
@@ -57,9 +59,9 @@ MailSettings mail_settings(const Config& config);
 std::string render_message(const Reminder& reminder, const std::vector<OwedItem>& items,
                            const MailSettings& mail, TimePoint now);
 
-enum class DeliveryStatus { sent, would_send, nothing_new, no_address, refused, failed };
+enum class DeliveryStatus { sent, would_send, nothing_new, no_address, refused, failed, away };
 
-// "sent", "would-send", "nothing-new", "no-address", "refused", "failed".
+// "sent", "would-send", "nothing-new", "no-address", "refused", "failed", "away".
 std::string_view to_string(DeliveryStatus status);
 
 struct Delivery {
@@ -72,7 +74,8 @@ struct Delivery {
 
 enum class DeliveryMode { send, dry_run };
 
-// For each reminder with items not yet reminded today (local date of now): renders the message
+// For each reminder with items not yet reminded today (local date of now), unless its person is
+// away (status away: nothing sent or recorded, so the items wait): renders the message
 // and, in DeliveryMode::send, pipes it to sendmail and records the items (under an flock on
 // .async/local/reminded.lock, so two runs in one clone never both send). A refused address or
 // a failed sendmail is reported in its Delivery and does not stop the others.

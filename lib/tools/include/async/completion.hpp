@@ -20,6 +20,7 @@ enum class CompletionKind {
     ids,           // document ids (top-level documents, newest first), titles as descriptions
     meetings,      // meeting ids, titles as descriptions
     handles,       // team members ([people.HANDLE]), names as descriptions
+    teams,         // teams ([teams.NAME]), their members as descriptions
     templates,     // template names in effect, descriptions and where each comes from
     weeks,         // ISO weeks around now: next week, this week and four before
     items,         // my inbox items (done, snoozed and delegated ones too), kind and title
