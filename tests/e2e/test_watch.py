@@ -151,6 +151,16 @@ class WatchCase(harness.AsyncTestCase):
         shutil.rmtree(self.ws / "docs/team")
         self.assert_sees_disk("folder tree deleted")
 
+        # A folder moved in from outside the workspace, and one moved out of it.
+        outside = self.tmp / "outside"
+        (outside / "zeta/deeper").mkdir(parents=True)
+        (outside / "zeta/index.md").write_text(doc_text("zeta", "tapir"))
+        (outside / "zeta/deeper/index.md").write_text(doc_text("zeta2", "dugong"))
+        (outside / "zeta").rename(self.ws / "docs/zeta")
+        self.assert_sees_disk("folder moved in")
+        (self.ws / "docs/zeta").rename(outside / "zeta")
+        self.assert_sees_disk("folder moved out")
+
         # git checkout of another branch changes, adds and removes files at once.
         self.git("init", "-q", "-b", "main")
         self.git("add", "-A")

@@ -385,7 +385,7 @@ WatcherChanges Watcher::changes() {
             if (!s.relative_path.empty()) {
                 w.key("relative_root").value(s.relative_path);
             }
-            w.key("fields").begin_array().value("name").value("exists").end_array()
+            w.key("fields").begin_array().value("name").value("exists").value("type").end_array()
                 .key("empty_on_fresh_instance").value(true).key("sync_timeout").value(k_sync_timeout_ms)
                 .end_object().end_array();
         }
@@ -416,6 +416,18 @@ WatcherChanges Watcher::changes() {
             const std::string* name = f.type == JsonValue::Type::object ? f.find_string("name") : nullptr;
             if (name == nullptr || name->empty() || name->find('\0') != std::string::npos) {
                 return walk_instead("its answer names a file without a name");
+            }
+            // A folder that exists is named because an entry in it changed, and Watchman names
+            // every such entry itself (a folder moved in is crawled): listing the folder would
+            // walk all of docs/ for one new file. A folder that is gone still counts, for what
+            // the index has below it.
+            const JsonValue* exists = f.find("exists");
+            const std::string* type = f.find_string("type");
+            if (exists == nullptr || exists->type != JsonValue::Type::boolean) {
+                return walk_instead("its answer lacks whether a file exists");
+            }
+            if (exists->boolean && type != nullptr && *type == "d") {
+                continue;
             }
             out.paths.push_back(*name);
         }
