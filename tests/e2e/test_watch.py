@@ -215,6 +215,18 @@ class WithWatchman(WatchCase):
         state = json.loads((self.ws / ".async/local/watchman.json").read_text())
         self.assertTrue(state["clock"].startswith("c:"), state)
 
+    def test_a_copy_of_a_registered_workspace_never_asks_about_the_original(self):
+        self.start_watchman()
+        self.ok("index", "--watch", cwd=self.ws)
+        self.put("docs/alpha/index.md", "alpha", "zeppelin")
+        self.assert_sees_disk("registered")
+        copy = self.tmp / "copy"
+        shutil.copytree(self.ws, copy, symlinks=True)
+        self.ws = copy
+        self.put("docs/beta/index.md", "beta", "quokka")
+        self.assert_sees_disk("in the copy")
+        self.assertFalse(self.watcher_status()["in_use"])
+
     def test_init_registers_a_workspace_with_a_running_watchman(self):
         self.start_watchman()
         ws = self.tmp / "second"

@@ -276,7 +276,7 @@ struct Watcher::Impl {
             const std::string* watch = v.find_string("watch");
             const std::string* rel = v.find_string("relative_path");
             const std::string* clock = v.find_string("clock");
-            if (watch != nullptr && !watch->empty() && watch->front() == '/') {
+            if (watch != nullptr && !watch->empty() && watch->front() == '/' && names_root(*watch, rel)) {
                 State s{*watch, rel != nullptr ? *rel : std::string{}, clock != nullptr ? *clock : std::string{}};
                 if (!s.clock.empty() && !plausible_clock(s.clock)) {
                     s.clock.clear();
@@ -287,6 +287,21 @@ struct Watcher::Impl {
             // A damaged state file is no registration: the status says so.
         }
         return state;
+    }
+
+    // Whether the watch root and relative path name this workspace: a copy of the workspace
+    // (its .async/local included) must not ask about the original's files.
+    bool names_root(const std::string& watch, const std::string* rel) const {
+        fs::path claimed = fs::path{watch};
+        if (rel != nullptr && !rel->empty()) {
+            claimed /= *rel;
+        }
+        auto same = [&](const fs::path& a) {
+            return a.lexically_normal().generic_string() == claimed.lexically_normal().generic_string();
+        };
+        std::error_code ec;
+        fs::path canonical = fs::weakly_canonical(root, ec);
+        return same(root) || (!ec && same(canonical));
     }
 
     void save_state() {
