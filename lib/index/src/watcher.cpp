@@ -28,6 +28,9 @@ constexpr std::size_t k_max_changes = 20000;
 // How long Watchman may wait for its own view to catch up with the file system (its cookie).
 constexpr int k_sync_timeout_ms = 2000;
 constexpr int k_socket_timeout_s = 5;
+// Registering waits for the server's first crawl of the tree, minutes for a big one on a busy
+// machine; it is the explicit `index --watch` (or init), so it may wait.
+constexpr int k_watch_timeout_s = 600;
 constexpr const char* k_none = "none";
 
 std::optional<std::string> read_small_file(const fs::path& path) {
@@ -198,6 +201,11 @@ struct Watcher::Impl {
         return true;
     }
 
+    void set_timeout(int seconds) const {
+        timeval tv{seconds, 0};
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    }
+
     void close_connection() {
         if (fd >= 0) {
             ::close(fd);
@@ -338,7 +346,16 @@ WatcherStatus Watcher::watch() {
     try {
         JsonWriter w;
         w.begin_array().value("watch-project").value(m.root.string()).end_array();
+        m.set_timeout(k_watch_timeout_s);
         JsonValue v = m.request(w.str().substr(0, w.str().size() - 1));
+        // The first crawl is over once the server can sync to the tree.
+        if (const std::string* root = v.find_string("watch")) {
+            JsonWriter sync;
+            sync.begin_array().value("clock").value(*root).begin_object()
+                .key("sync_timeout").value(k_watch_timeout_s * 1000).end_object().end_array();
+            m.request(sync.str().substr(0, sync.str().size() - 1));
+        }
+        m.set_timeout(k_socket_timeout_s);
         const std::string* watch = v.find_string("watch");
         if (watch == nullptr || watch->empty() || watch->front() != '/') {
             return {false, "watchman's answer to watch-project names no watch root"};
