@@ -12,9 +12,9 @@ const JsonValue* JsonValue::find(std::string_view key) const {
     if (type != Type::object) {
         return nullptr;
     }
-    for (const auto& [name, value] : members) {
-        if (name == key) {
-            return &value;
+    for (const auto& m : members) {
+        if (m.key == key) {
+            return &m.value;
         }
     }
     return nullptr;
@@ -133,7 +133,7 @@ private:
             expect(':');
             skip_space();
             JsonValue member = value(depth);
-            v.members.emplace_back(std::move(key), std::move(member));
+            v.members.push_back(JsonMember{std::move(key), std::move(member)});
             skip_space();
             if (peek() == ',' && !at_end()) {
                 ++m_at;
@@ -150,7 +150,7 @@ private:
         std::vector<std::string_view> keys;
         keys.reserve(v.members.size());
         for (const auto& m : v.members) {
-            keys.emplace_back(m.first);
+            keys.emplace_back(m.key);
         }
         std::sort(keys.begin(), keys.end());
         if (std::adjacent_find(keys.begin(), keys.end()) != keys.end()) {

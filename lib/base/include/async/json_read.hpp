@@ -5,10 +5,11 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace async {
+
+struct JsonMember;
 
 struct JsonValue {
     enum class Type { null, boolean, number, string, array, object };
@@ -17,12 +18,19 @@ struct JsonValue {
     double number = 0;
     std::string string;                                    // a string's text, unescaped
     std::vector<JsonValue> items;                          // an array's values
-    std::vector<std::pair<std::string, JsonValue>> members; // an object's members, in order
+    std::vector<JsonMember> members; // an object's members, in order
 
     // The member key of an object, or nullptr (also when this is not an object).
     const JsonValue* find(std::string_view key) const;
     // The string member key, or nullptr when it is missing or not a string.
     const std::string* find_string(std::string_view key) const;
+};
+
+// A member of an object (its own struct: a std::pair of a type still incomplete inside
+// JsonValue does not compile with clang's libstdc++ checks).
+struct JsonMember {
+    std::string key;
+    JsonValue value;
 };
 
 struct JsonLimits {
