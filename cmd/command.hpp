@@ -12,6 +12,7 @@
 #include <async/writing.hpp>
 
 #include <async/index.hpp>
+#include <async/watcher.hpp>
 
 #include <functional>
 #include <memory>
@@ -56,6 +57,9 @@ public:
     // The index, opened once and refreshed incrementally (what every read command does first);
     // a rebuild notice and files skipped as bad go to stderr.
     Index& index();
+    // The file watcher the index asks (async/watcher.hpp): off when index.watcher is false in
+    // the user's or the workspace's config (the committed config can turn it off, never on).
+    Watcher& watcher();
     // The write-through every command that writes calls with what it wrote or removed (files,
     // or a folder such as a new bundle): the index is updated for those paths only, so
     // completion and the next command see them without a refresh (Index::update). Without an
@@ -92,6 +96,7 @@ private:
     std::optional<Config> m_config;
     std::optional<Config> m_user_config;
     std::optional<std::string> m_me;
+    std::unique_ptr<Watcher> m_watcher; // before m_index, which refers to it
     std::unique_ptr<Index> m_index;
     bool m_index_refreshed = false; // m_index may be opened by wrote() without a refresh
 };

@@ -94,11 +94,20 @@ Index& Context::index() {
         m_index->on_repair([this](const RefreshStats& stats) { report_refresh(stats); });
     }
     if (!m_index_refreshed) {
+        m_index->use_watcher(&watcher());
         RefreshStats stats = m_index->refresh();
         m_index_refreshed = true;
         report_refresh(stats);
     }
     return *m_index;
+}
+
+Watcher& Context::watcher() {
+    if (!m_watcher) {
+        bool off = user_config().get("index.watcher") == "false" || config().get("index.watcher") == "false";
+        m_watcher = std::make_unique<Watcher>(workspace(), m_env, !off);
+    }
+    return *m_watcher;
 }
 
 void Context::wrote(const std::vector<fs::path>& paths) {

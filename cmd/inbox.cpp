@@ -19,6 +19,7 @@ namespace {
 struct InboxOptions {
     bool all = false;
     bool explain = false;
+    bool count = false;
 };
 
 // Output is written in pieces of about this size.
@@ -78,6 +79,17 @@ void run_inbox(Context& ctx, const InboxOptions& opts) {
     Session session = ctx.session();
     TimePoint now = session.now;
     auto items = gather_inbox(ctx.index(), session, opts.all);
+    if (opts.count) {
+        if (ctx.globals.json) {
+            JsonWriter json;
+            json.begin_object().key("schema").value(k_json_schema)
+                .key("count").value(static_cast<std::int64_t>(items.size())).end_object();
+            ctx.print(json.str());
+        } else {
+            ctx.print(std::to_string(items.size()) + "\n");
+        }
+        return;
+    }
     if (ctx.globals.json) {
         JsonWriter json;
         json.begin_object().key("schema").value(k_json_schema).key("items").begin_array();
@@ -190,6 +202,8 @@ void add_inbox_command(CLI::App& app, Context& ctx) {
     inbox->require_subcommand(0, 1);
     inbox->add_flag("-a,--all", opts->all, "Also items marked done, snoozed or delegated");
     inbox->add_flag("--explain", opts->explain, "Say why each item ranks where it does");
+    inbox->add_flag("--count", opts->count, "Print only how many items there are (for a shell prompt)")
+        ->excludes("--explain");
     add_wide_flag(*inbox, ctx);
     inbox->callback([&ctx, opts, inbox] {
         if (inbox->get_subcommands().empty()) {

@@ -7,6 +7,7 @@
 #include <async/json.hpp>
 #include <async/process.hpp>
 #include <async/sample.hpp>
+#include <async/watcher.hpp>
 #include <async/workspace.hpp>
 
 #include <CLI/CLI.hpp>
@@ -21,6 +22,24 @@ struct InitOptions {
     bool git = false;
     bool sample = false;
 };
+
+// A running watchman watches the workspace from now on, so refreshes can ask it what changed;
+// without one nothing is started, and init says nothing about it (`index --check` does).
+void register_with_watcher(Context& ctx, const fs::path& dir) {
+    try {
+        Workspace ws{dir};
+        Config team = Config::load(ctx.env(), ws.config_file());
+        if (ctx.user_config().get("index.watcher") == "false" || team.get("index.watcher") == "false") {
+            return;
+        }
+        WatcherStatus status = Watcher{ws, ctx.env(), true}.watch();
+        if (status.in_use && !ctx.globals.json) {
+            ctx.notice("registered the workspace with " + status.detail);
+        }
+    } catch (const Error&) {
+        // A bad config is reported by the commands that read it; the workspace is set up.
+    }
+}
 
 void run_init(Context& ctx, const InitOptions& opts) {
     ctx.enter_directory();
@@ -71,6 +90,7 @@ void run_init(Context& ctx, const InitOptions& opts) {
         std::vector<HookOutcome> hooks = install_hooks(*repo, binary);
         report_install(ctx, hooks, "'" + ctx.shown_path(repo->hooks) + "'", binary, repo->prefix);
     }
+    register_with_watcher(ctx, dir);
     if (ctx.globals.json) {
         JsonWriter json;
         json.begin_object()

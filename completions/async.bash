@@ -343,7 +343,7 @@ _async() {
         case $sub in
         "")
             if [[ $cur == -* ]]; then
-                _async_compgen_words -a --all --explain --wide -h --help "$cur"
+                _async_compgen_words -a --all --explain --count --wide -h --help "$cur"
             else
                 _async_compgen_words add done snooze delegate undo triage "$cur"
             fi
@@ -436,7 +436,7 @@ _async() {
         ;;
     index)
         if [[ $cur == -* ]]; then
-            _async_compgen_words --full --check -h --help "$cur"
+            _async_compgen_words --full --check --watch -h --help "$cur"
         fi
         ;;
     list)

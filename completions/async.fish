@@ -216,6 +216,7 @@ complete -c async -n '__async_at doc close' -s m -l message -x -d 'The outcome, 
 # async inbox [add|done|snooze|delegate|undo|triage]
 complete -c async -n '__async_at inbox' -s a -l all -d 'Also items marked done, snoozed or delegated'
 complete -c async -n '__async_at inbox' -l explain -d 'Say why each item ranks where it does'
+complete -c async -n '__async_at inbox' -l count -d 'Print only how many items there are'
 complete -c async -n '__async_at inbox' -a add -d 'Capture an item for me (or --for someone)'
 complete -c async -n '__async_at inbox' -a done -d 'Mark items done'
 complete -c async -n '__async_at inbox' -a snooze -d 'Hide items until a date'
@@ -264,8 +265,9 @@ complete -c async -n '__async_at config set; and test (__async_positionals) -eq 
 complete -c async -n '__async_at templates' -a show -d 'Print the template NAME in effect'
 complete -c async -n '__async_at templates show; and test (__async_positionals) -eq 0' -a '(__async_complete templates)'
 
-# async index [--full] [--check]
+# async index [--full] [--check] [--watch]
 complete -c async -n '__async_at index' -l full -d 'Re-read every file'
+complete -c async -n '__async_at index' -l watch -d 'Register the workspace with a running watchman'
 complete -c async -n '__async_at index' -l check -d 'Exit 1 and list the differences between the index and the files'
 
 # async list [filters]

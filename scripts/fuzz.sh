@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 build=${ASYNC_FUZZ_BUILD_DIR:-build-fuzz}
 seconds=${FUZZ_SECONDS:-30}
-targets=${FUZZ_TARGETS:-"front_matter yaml markdown dates query config check adr"}
+targets=${FUZZ_TARGETS:-"front_matter yaml markdown dates query config check adr json"}
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g" -DCMAKE_CXX_COMPILER=clang++ \
     -DASYNC_FUZZ=ON -DASYNC_TESTS=OFF >/dev/null

@@ -11,7 +11,7 @@ build-essential cmake ninja-build pkg-config git
 libcli11-dev libfmt-dev libsqlitecpp-dev libsqlite3-dev libtomlplusplus-dev
 libfyaml-dev doctest-dev libmd4c-dev libmd4c-html0-dev libkainjow-mustache-dev
 python3 python3-feedparser tmux fzf sqlite3 scdoc mandoc man-db zsh fish bash-completion
-hyperfine ripgrep adr-tools taskwarrior
+hyperfine ripgrep adr-tools taskwarrior watchman
 libical-dev python3-icalendar khal msmtp python3-aiosmtpd
 clang libclang-rt-14-dev llvm
 "

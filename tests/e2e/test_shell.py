@@ -291,8 +291,9 @@ class CompleteEntryPoint(ShellTestCase):
         stamp = db.stat().st_mtime_ns
         shutil.rmtree(ws / "docs" / "a")
         write_doc(ws, "c", "cccc3333", '"New"')
-        # No refresh: the deleted document is still offered, the new one not yet.
-        self.assertEqual(self.complete_lines("ids", cwd=ws), ["aaaa1111\tPricing", "bbbb2222\tHiring"])
+        # No refresh: the new document is not offered yet, and the deleted one no longer (its
+        # file is stat'ed).
+        self.assertEqual(self.complete_lines("ids", cwd=ws), ["bbbb2222\tHiring"])
         self.assertEqual(db.stat().st_mtime_ns, stamp)
         self.ok("-C", str(ws), "list")
         self.assertEqual({l.split("\t")[0] for l in self.complete_lines("ids", cwd=ws)}, {"bbbb2222", "cccc3333"})
@@ -458,7 +459,7 @@ class BashCompletion(CompletionCases, ShellTestCase):
         self.assertEqual(self.complete("async doc new Title --no"), {"--no-edit"})
         self.assertEqual(self.complete("async config list --"), {"--global", "--show-origin", "--help"})
         self.assertEqual(self.complete("async init --"), {"--git", "--sample", "--help"})
-        self.assertEqual(self.complete("async index --"), {"--full", "--check", "--help"})
+        self.assertEqual(self.complete("async index --"), {"--full", "--check", "--watch", "--help"})
         self.assertEqual(self.complete("async list --so"), {"--sort"})
         self.assertEqual(self.complete("async list --type doc --re"), {"--reverse"})
         self.assertEqual(self.complete("async search pricing --ty"), {"--type"})

@@ -1,6 +1,8 @@
 """Owners of facts that the compiler cannot enforce, checked over the sources of lib/ and cmd/.
 
 - git is started by lib/git/src/git.cpp alone (every other module asks it);
+- the file watcher (Watchman) is spoken to by lib/index/src/watcher.cpp alone (its socket, its
+  get-sockname lookup): every refresh asks it through Index, never on its own;
 - the library reads no environment variable itself (cmd/ takes an Env snapshot and passes it);
 - exit codes are cmd/'s: the library says what went wrong (ErrorKind), not how to exit;
 - SQL is the index layer's (lib/index/): nothing else includes SQLiteCpp or the index's
@@ -18,6 +20,7 @@ import re
 import sys
 
 GIT_RUNNER = "lib/git/src/git.cpp"
+WATCHER = "lib/index/src/watcher.cpp"
 TOML_BOUNDARY = "lib/model/include/async/toml.hpp"
 YAML_BOUNDARY = "lib/model/src/yaml.cpp"
 INDEX_LAYER = "lib/index/"
@@ -26,6 +29,8 @@ RULES = [
     # (pattern, applies to, allowed files, what is wrong)
     (re.compile(r'"git"'), ("lib/", "cmd/"), {GIT_RUNNER},
      "starts git itself: ask lib/git/src/git.cpp (git.hpp) instead"),
+    (re.compile(r'"watchman"|"watch-project"'), ("lib/", "cmd/"), {WATCHER},
+     "talks to watchman itself: ask lib/index/src/watcher.cpp (watcher.hpp) instead"),
     (re.compile(r"\b(secure_getenv|getenv|setenv|unsetenv|putenv|clearenv)\s*\("), ("lib/",), set(),
      "reads or changes the environment: take an Env (env.hpp) from cmd/"),
     (re.compile(r"\bexit_code\b"), ("lib/",), set(),

@@ -131,10 +131,12 @@ TEST_CASE("completion::complete") {
         CHECK(actions[0].value.size() == 7);
         CHECK(actions[0].description == "ship it (@bob, due 2026-12-01)");
 
-        // Stale: a new file is not seen (no refresh), a deleted one still is; nothing throws.
+        // Not refreshed: a new file is not seen, but a deleted one is never offered (its file
+        // is stat'ed); nothing throws.
         async::write_file_atomic(f.ws_dir() / "docs/c/index.md", doc("cccc4444", "doc", "\"New\"", "2026-11-23T10:00:00Z"));
         fs::remove_all(f.ws_dir() / "docs/a");
-        CHECK(values(f.complete(CompletionKind::ids)) == std::set<std::string>{"aaaa1111", "abcd2222", "mmmm3333"});
+        CHECK(values(f.complete(CompletionKind::ids)) == std::set<std::string>{"abcd2222", "mmmm3333"});
+        CHECK(values(f.complete(CompletionKind::ids, "a")) == std::set<std::string>{"abcd2222"});
     }
     SUBCASE("inbox items: mine, with their kind") {
         f.make_workspace();

@@ -8,6 +8,7 @@
 #include <async/note.hpp>
 #include <async/query.hpp>
 #include <async/text.hpp>
+#include <async/watcher.hpp>
 #include <async/workspace.hpp>
 
 #include "fts_loader.hpp"
@@ -1514,7 +1515,8 @@ void index_files(Writer& writer, ParseAhead& parsed, RefreshStats& stats, const 
 constexpr int k_write_through_busy_ms = 2000;
 
 // path (absolute, or relative to root) as the index names it, when it lies in a section below
-// real folders only (the walk of a refresh follows no folder symlink); empty otherwise.
+// real (or removed) folders only (the walk of a refresh follows no folder symlink); empty
+// otherwise.
 std::string indexed_path(int root_fd, const fs::path& root, const fs::path& path) {
     fs::path rel = path.is_absolute() ? path.lexically_normal().lexically_relative(root.lexically_normal())
                                       : path.lexically_normal();
@@ -1533,24 +1535,34 @@ std::string indexed_path(int root_fd, const fs::path& root, const fs::path& path
         return {};
     }
     std::string out;
+    bool gone_below = false;
     for (std::size_t i = 0; i < parts.size(); ++i) {
         out += (i == 0 ? "" : "/") + parts[i];
         struct stat st {};
-        if (i + 1 < parts.size() && (::fstatat(root_fd, out.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode))) {
-            return {};
+        if (i + 1 < parts.size() && !gone_below) {
+            if (::fstatat(root_fd, out.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+                if (errno != ENOENT) {
+                    return {};
+                }
+                gone_below = true; // what the index has below a removed folder is gone too
+            } else if (!S_ISDIR(st.st_mode)) {
+                return {};
+            }
         }
     }
     return out;
 }
 
-// Index::update: finds what paths name (files, folders listed), then stores only what differs
-// from the index, in one transaction.
+// Index::update and the watcher's refresh: finds what paths name (files, folders listed), then
+// stores only what differs from the index, in one transaction, waiting busy_ms for another
+// writer. A path that no longer exists takes what the index has below it along.
 RefreshStats update_paths(SQLite::Database& db, const fs::path& root, const std::vector<fs::path>& paths,
-                          const NoteHistory& history) {
+                          const NoteHistory& history, int busy_ms) {
     RefreshStats stats;
     std::vector<FileStat> found;
     std::vector<std::string> gone;
     std::vector<std::string> listed;
+    std::vector<std::string> gone_trees;
     {
         int root_fd = open_root(root);
         struct Closer {
@@ -1565,6 +1577,9 @@ RefreshStats update_paths(SQLite::Database& db, const fs::path& root, const std:
             }
             struct stat st {};
             bool exists = ::fstatat(root_fd, rel.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+            if (!exists) {
+                gone_trees.push_back(rel);
+            }
             // A file in an attachments/ folder: list the folder, which pairs transcripts with
             // their recordings.
             FileKind kind = classify(rel);
@@ -1601,8 +1616,10 @@ RefreshStats update_paths(SQLite::Database& db, const fs::path& root, const std:
     found.erase(std::unique(found.begin(), found.end(), [](const FileStat& a, const FileStat& b) { return a.path == b.path; }),
                 found.end());
     auto was_found = [&](const std::string& path) { return std::ranges::binary_search(found, path, {}, &FileStat::path); };
-    // Files the index has in a listed folder but the listing did not find are gone.
+    // Files the index has in a listed folder but the listing did not find are gone, and so is
+    // everything below a removed path.
     SQLite::Statement under{db, "SELECT path FROM files WHERE path > ? AND path < ?"};
+    listed.insert(listed.end(), gone_trees.begin(), gone_trees.end());
     for (const auto& folder : listed) {
         under.bind(1, folder + "/");
         under.bind(2, folder + "0"); // '0' follows '/'
@@ -1639,7 +1656,7 @@ RefreshStats update_paths(SQLite::Database& db, const fs::path& root, const std:
     if (changed.empty() && removed.empty()) {
         return stats;
     }
-    db.setBusyTimeout(k_write_through_busy_ms);
+    db.setBusyTimeout(busy_ms);
     struct RestoreTimeout {
         SQLite::Database& db;
         ~RestoreTimeout() {
@@ -1910,6 +1927,39 @@ bool IndexAccess::repair(Index& index) {
 }
 
 RefreshStats Index::refresh_once(RefreshMode mode, const Progress& progress) {
+    if (mode == RefreshMode::full || m_watcher == nullptr || m_read_only) {
+        return walk_once(mode, progress);
+    }
+    WatcherChanges changes = m_watcher->changes();
+    if (changes.kind == WatcherChanges::Kind::changed && m_db->execAndGet("SELECT EXISTS(SELECT 1 FROM files)").getInt() != 0) {
+        RefreshStats stats;
+        std::vector<fs::path> paths{changes.paths.begin(), changes.paths.end()};
+        stats = update_paths(*m_db, m_ws.root(), paths, m_note_history, k_busy_timeout_ms);
+        stats.rebuilt_because = std::exchange(m_rebuilt_because, {});
+        // The clock moves on with every write anywhere in the watched tree, the index's own
+        // included: storing it only when a section changed keeps a read that found nothing from
+        // writing a file (the few names it skips are asked again, cheaply).
+        bool in_sections = changes.paths.size() > 100;
+        for (const auto& path : changes.paths) {
+            in_sections = in_sections || std::any_of(std::begin(k_sections), std::end(k_sections), [&](std::string_view s) {
+                return path.starts_with(s) && (path.size() == s.size() || path[s.size()] == '/');
+            });
+        }
+        if (in_sections) {
+            m_watcher->store_clock(changes.clock);
+        }
+        return stats;
+    }
+    RefreshStats stats = walk_once(mode, progress);
+    if (changes.kind == WatcherChanges::Kind::failed) {
+        stats.warnings.push_back(changes.warning);
+    } else if (changes.kind != WatcherChanges::Kind::unavailable) {
+        m_watcher->store_clock(changes.clock); // the walk saw everything up to it
+    }
+    return stats;
+}
+
+RefreshStats Index::walk_once(RefreshMode mode, const Progress& progress) {
     RefreshStats stats;
     stats.rebuilt_because = std::exchange(m_rebuilt_because, {});
     const fs::path& root = m_ws.root();
@@ -2098,7 +2148,7 @@ RefreshStats Index::update(const std::vector<fs::path>& paths) {
     // whole copy of the index behind.
     remove_stale_rebuilds(m_ws.index_file());
     try {
-        return update_paths(*m_db, m_ws.root(), paths, m_note_history);
+        return update_paths(*m_db, m_ws.root(), paths, m_note_history, k_write_through_busy_ms);
     } catch (const SQLite::Exception& e) {
         throw Error{ErrorKind::data, std::string{"cannot update the index: "} + e.what(),
                     "the next command that reads the index brings it up to date"};

@@ -885,7 +885,7 @@ std::vector<DocSummary> items_for(Index& index, std::string_view handle) try {
 std::vector<IdTitle> ids_by_prefix(Index& index, const std::optional<std::string>& type, std::string_view prefix) try {
     // "+parent": the docs_parent index matches nearly every row; docs_id (the prefix) or
     // docs_type_created (meetings) narrow the search instead.
-    std::string sql = "SELECT id, title FROM docs WHERE +parent IS NULL AND id <> ''";
+    std::string sql = "SELECT id, title, path FROM docs WHERE +parent IS NULL AND id <> ''";
     if (!prefix.empty()) {
         // A range rather than LIKE: it uses the docs_id index and has no wildcards to escape.
         sql += " AND id >= ?1 AND id < ?1 || char(1114111)";
@@ -903,7 +903,7 @@ std::vector<IdTitle> ids_by_prefix(Index& index, const std::optional<std::string
     }
     std::vector<IdTitle> out;
     while (st.executeStep()) {
-        out.push_back({st.getColumn(0).getString(), st.getColumn(1).getString()});
+        out.push_back({st.getColumn(0).getString(), st.getColumn(1).getString(), st.getColumn(2).getString()});
     }
     return out;
 } catch (const SQLite::Exception& e) {

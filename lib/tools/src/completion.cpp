@@ -13,6 +13,9 @@
 
 #include <algorithm>
 #include <array>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <chrono>
 #include <exception>
 #include <utility>
@@ -36,12 +39,13 @@ constexpr std::array<std::pair<std::string_view, CompletionKind>, 10> k_kinds{{
 }};
 
 // The keys async reads, for `config set` (people.HANDLE.* come from the team's own tables).
-constexpr std::array<std::pair<std::string_view, std::string_view>, 18> k_known_keys{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 19> k_known_keys{{
     {"checkin.cadence", "how often everyone checks in: weekly (default) or daily"},
     {"checkin.day", "the weekly check-in day (mon..sun, default fri)"},
     {"checkin.questions", "the questions of the check-in template (an array)"},
     {"checkin.repos", "git repositories my check-in lists commits from (an array)"},
     {"core.editor", "the editor when neither VISUAL nor EDITOR is set"},
+    {"index.watcher", "false: never ask watchman what changed (walk the workspace)"},
     {"mail.from", "the From: address of reminders"},
     {"mail.sendmail", "the sendmail program (or an array with its arguments)"},
     {"publish.base_url", "the URL the published site is served from"},
@@ -74,7 +78,7 @@ Config config_of(const CompletionPlace& place, const std::optional<Workspace>& w
 void document_ids(Index& index, const std::optional<std::string>& type, const std::string& prefix,
                   std::vector<Candidate>& out) {
     for (auto& doc : ids_by_prefix(index, type, prefix)) {
-        out.push_back({std::move(doc.id), std::move(doc.title)});
+        out.push_back({std::move(doc.id), std::move(doc.title), std::move(doc.path)});
     }
 }
 
@@ -123,7 +127,7 @@ void items(Index& index, const Workspace& ws, const Config& config, const Env& e
         if (item.state != ItemState::open) {
             description += " (" + std::string{to_string(item.state)} + ")";
         }
-        out.push_back({item.handle, std::move(description)});
+        out.push_back({item.handle, std::move(description), item.path});
     }
 }
 
@@ -132,7 +136,7 @@ void actions(Index& index, const std::string& prefix, std::vector<Candidate>& ou
     ActionFilter filter;
     filter.handle_prefix = prefix;
     for (const auto& a : list_actions(index, filter)) {
-        out.push_back({a.handle, a.text + " (@" + a.owner + (a.due ? ", due " + *a.due : std::string{}) + ")"});
+        out.push_back({a.handle, a.text + " (@" + a.owner + (a.due ? ", due " + *a.due : std::string{}) + ")", a.doc->path});
     }
 }
 
@@ -154,7 +158,7 @@ void keys(const Config& config, CompletionKind kind, std::vector<Candidate>& out
     }
 }
 
-std::vector<Candidate> gather(const CompletionRequest& request, const CompletionPlace& place) {
+std::vector<Candidate> gather(const CompletionRequest& request, const CompletionPlace& place, fs::path& root) {
     std::vector<Candidate> out;
     CompletionKind kind = request.kind;
     if (kind == CompletionKind::weeks) {
@@ -166,6 +170,9 @@ std::vector<Candidate> gather(const CompletionRequest& request, const Completion
         return out;
     }
     std::optional<Workspace> ws = workspace_of(place);
+    if (ws) {
+        root = ws->root();
+    }
     switch (kind) {
     case CompletionKind::handles: handles(config_of(place, ws), out); return out;
     case CompletionKind::teams: teams(config_of(place, ws), out); return out;
@@ -225,13 +232,26 @@ std::string completion_kind_names() {
 
 std::vector<Candidate> complete(const CompletionRequest& request, const CompletionPlace& place) {
     std::vector<Candidate> out;
+    fs::path root;
     try {
-        out = gather(request, place);
+        out = gather(request, place, root);
     } catch (const std::exception&) {
         return {}; // a broken config or index: completion offers nothing rather than noise
     }
     if (!request.prefix.empty()) {
         std::erase_if(out, [&](const Candidate& c) { return !c.value.starts_with(request.prefix); });
+    }
+    // The index is not refreshed here (a keypress cannot wait for a walk): one stat per
+    // candidate left, relative to the open root, keeps a deleted document out.
+    if (!root.empty() && std::any_of(out.begin(), out.end(), [](const Candidate& c) { return !c.path.empty(); })) {
+        int root_fd = ::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+        std::erase_if(out, [&](const Candidate& c) {
+            struct stat st {};
+            return !c.path.empty() && (root_fd < 0 || ::fstatat(root_fd, c.path.c_str(), &st, 0) != 0);
+        });
+        if (root_fd >= 0) {
+            ::close(root_fd);
+        }
     }
     return out;
 }

@@ -20,6 +20,7 @@ class Database;
 
 namespace async {
 
+class Watcher;
 class Workspace;
 
 // Bumped whenever the schema or what is extracted from files changes (2: the dirs table of the
@@ -134,6 +135,12 @@ public:
     // command rebuilds it). An index that does not exist yet is created, as by Index(ws).
     static std::vector<std::string> check(const Workspace& ws);
 
+    // Lets an incremental refresh ask watcher (not owned; nullptr: walk) what changed since the
+    // last one instead of walking the workspace: only the paths it names are stat'ed and read
+    // (Index::update's rules). Its fresh instances, and any doubt, walk; a malformed answer
+    // walks with a warning in the stats.
+    void use_watcher(Watcher* watcher) { m_watcher = watcher; }
+
     const Workspace& workspace() const { return m_ws; }
 
 private:
@@ -146,6 +153,7 @@ private:
     [[noreturn]] void throw_unwritable(const std::string& why) const;
     void create_schema();
     RefreshStats refresh_once(RefreshMode mode, const Progress& progress);
+    RefreshStats walk_once(RefreshMode mode, const Progress& progress);
     // Deletes the damaged index, creates it again and fills it from the files (once per Index:
     // false when it was already done, and nothing is changed).
     bool repair(RefreshStats& stats, const Progress& progress);
@@ -166,6 +174,7 @@ private:
 
     std::function<void(const RefreshStats&)> m_on_repair;
     NoteHistory m_note_history;
+    Watcher* m_watcher = nullptr;
 };
 
 // One read transaction around several questions to the index: they all see one snapshot of it

@@ -243,6 +243,7 @@ std::vector<DocSummary> items_for(Index& index, std::string_view handle);
 struct IdTitle {
     std::string id;
     std::string title;
+    std::string path; // relative to the workspace root
 };
 
 // Ids and titles of top-level documents (of type, when given) whose id starts with prefix,

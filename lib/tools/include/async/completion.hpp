@@ -44,6 +44,9 @@ struct CompletionRequest {
 struct Candidate {
     std::string value;
     std::string description; // may be empty
+    // The workspace-relative file it comes from, if any: a candidate whose file is gone from
+    // disk is never offered, even by an index that is not refreshed.
+    std::string path = {};
 };
 
 // Where the request was made: the environment, the folder and whether it came from -C.
