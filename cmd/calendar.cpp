@@ -4,6 +4,7 @@
 #include <async/agenda.hpp>
 #include <async/calendar.hpp>
 #include <async/config.hpp>
+#include <async/event.hpp>
 #include <async/workspace.hpp>
 
 #include <CLI/CLI.hpp>
@@ -24,6 +25,9 @@ void run_calendar(Context& ctx, const CalendarOptions& opts) {
         filter.who = ctx.me();
     }
     auto deadlines = collect_deadlines(ctx.index(), filter);
+    for (auto& d : event_deadlines(ctx.index(), ctx.workspace(), ctx.config(), filter.who)) {
+        deadlines.push_back(std::move(d));
+    }
     if (!ctx.config().workspace_id()) {
         ctx.notice("no workspace id in .async/config.toml: the UIDs use one derived from this folder's "
                    "path; for UIDs the same in every clone, run 'async config set workspace.id " +

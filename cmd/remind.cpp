@@ -122,6 +122,12 @@ void run_remind(Context& ctx, const RemindOptions& opts) {
                        (d.items.size() == 1 ? " item" : " items"));
             break;
         case DeliveryStatus::nothing_new: break;
+        case DeliveryStatus::later:
+            // Quiet in cron: the hourly run that reaches their remind.hour sends it.
+            if (opts.dry_run) {
+                ctx.notice("not yet for " + d.handle + ": outside their reminder hours (remind.hour to 21:00 their time)");
+            }
+            break;
         case DeliveryStatus::no_address:
             ctx.warn(d.error + " (add email under [people." + d.handle + "])");
             break;

@@ -63,6 +63,7 @@ std::string summary_of(const Deadline& d) {
     case DeadlineKind::response: return "Responses due: " + clean(d.title);
     case DeadlineKind::action: return "Due (@" + clean(d.author) + "): " + clean(d.title);
     case DeadlineKind::checkin: return d.title.empty() ? "Weekly check-in" : clean(d.title);
+    case DeadlineKind::event: return clean(d.title);
     case DeadlineKind::feedback: break;
     }
     return "Feedback due: " + clean(d.title);
@@ -73,7 +74,9 @@ std::string description_of(const Deadline& d) {
     if (!d.doc_id.empty()) {
         out += "async show " + d.doc_id + "\n" + d.path + "\n";
     }
-    if (!d.author.empty() && d.kind != DeadlineKind::action) {
+    if (!d.author.empty() && d.kind == DeadlineKind::event) {
+        out += "Organised by @" + d.author + "\n";
+    } else if (!d.author.empty() && d.kind != DeadlineKind::action) {
         out += "Asked by @" + d.author + "\n";
     }
     if (!d.owed_by.empty() && d.kind != DeadlineKind::action) {
@@ -88,6 +91,37 @@ std::string description_of(const Deadline& d) {
         cleaned += (static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == 0x7f ? ' ' : c;
     }
     return std::string{trim(strip_controls(cleaned, Newlines::keep))};
+}
+
+// What only a live event has: its end (DTEND in UTC), SEQUENCE, LOCATION, an ORGANIZER and an
+// ATTENDEE per person. A person without an email gets an address that can never deliver.
+void add_event_details(icalcomponent* event, const Deadline& d) {
+    const IcalLibrary& lib = ical();
+    if (d.end) {
+        lib.icalcomponent_add_property(event, lib.icalproperty_new_dtend(utc_time(*d.end)));
+    }
+    lib.icalcomponent_add_property(event, lib.icalproperty_new_sequence(d.sequence));
+    std::string where = clean(d.where);
+    if (!where.empty()) {
+        lib.icalcomponent_add_property(event, lib.icalproperty_new_location(where.c_str()));
+    }
+    auto address = [](const Deadline::Attendee& a) {
+        return "mailto:" + (a.email.empty() ? clean(a.handle) + "@async.invalid" : clean(a.email));
+    };
+    for (std::size_t i = 0; i < d.attendees.size(); ++i) {
+        const auto& a = d.attendees[i];
+        std::string value = address(a);
+        icalproperty* p = i == 0 ? lib.icalproperty_new_organizer(value.c_str())
+                                 : lib.icalproperty_new_attendee(value.c_str());
+        lib.icalproperty_add_parameter(p, lib.icalparameter_new_cn(clean(a.handle).c_str()));
+        lib.icalcomponent_add_property(event, p);
+        if (i == 0) {
+            // The organiser attends too.
+            icalproperty* self = lib.icalproperty_new_attendee(value.c_str());
+            lib.icalproperty_add_parameter(self, lib.icalparameter_new_cn(clean(a.handle).c_str()));
+            lib.icalcomponent_add_property(event, self);
+        }
+    }
 }
 
 } // namespace
@@ -125,7 +159,11 @@ std::string build_calendar(const std::vector<Deadline>& deadlines, Cadence caden
         if (!description.empty()) {
             lib.icalcomponent_add_property(event, lib.icalproperty_new_description(description.c_str()));
         }
-        lib.icalcomponent_add_property(event, lib.icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+        lib.icalcomponent_add_property(event, lib.icalproperty_new_transp(
+                                                  d.kind == DeadlineKind::event ? ICAL_TRANSP_OPAQUE : ICAL_TRANSP_TRANSPARENT));
+        if (d.kind == DeadlineKind::event) {
+            add_event_details(event, d);
+        }
         lib.icalcomponent_add_component(cal.get(), event);
         return event;
     };

@@ -16,7 +16,8 @@ namespace async {
 std::string calendar_uid(const Deadline& deadline, std::string_view workspace_id);
 
 // A VCALENDAR (CRLF lines, folded and escaped by libical) with one VEVENT per deadline (feedback
-// and response deadlines at their instant in UTC, actions as all-day events on their date) and
+// and response deadlines at their instant in UTC, actions as all-day events on their date, live
+// events from their start to their end in UTC with SEQUENCE, LOCATION, ORGANIZER and ATTENDEEs) and
 // the check-in as one all-day event recurring on checkin_weekday (0 = Monday … 6 = Sunday) for
 // the weekly cadence, every Monday to Friday for the daily one. now is the DTSTAMP; UIDs are calendar_uid's with workspace_id. Titles are made one
 // line and stripped of control characters.
