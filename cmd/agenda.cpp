@@ -34,8 +34,13 @@ void write_deadline(JsonWriter& json, const Deadline& d, bool overdue) {
         .key("id").value(d.doc_id)
         .key("path").value(d.path)
         .key("author").value(d.author)
-        .key("owed_by").value(d.owed_by)
-        .end_object();
+        .key("owed_by").value(d.owed_by);
+    if (d.kind == DeadlineKind::event) {
+        json.key("end").value(d.end ? format_utc(*d.end) : std::string{})
+            .key("where").value(d.where)
+            .key("sequence").value(static_cast<std::int64_t>(d.sequence));
+    }
+    json.end_object();
 }
 // clang-format on
 
@@ -44,6 +49,12 @@ std::vector<std::string> row_of(const Deadline& d, bool with_date) {
                            ? (with_date ? d.date : "")
                            : (with_date ? format_local(d.due) : format_local(d.due).substr(15));
     std::string who;
+    if (d.kind == DeadlineKind::event && d.end) {
+        when += "–" + format_local(*d.end).substr(15);
+        if (!d.where.empty()) {
+            who = d.where;
+        }
+    }
     if (d.kind != DeadlineKind::action && d.kind != DeadlineKind::checkin && !d.owed_by.empty()) {
         who = "waiting for";
         for (const auto& h : d.owed_by) {

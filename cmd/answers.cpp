@@ -7,6 +7,7 @@
 #include <async/error.hpp>
 #include <async/meeting.hpp>
 #include <async/text.hpp>
+#include <async/zones.hpp>
 
 #include <algorithm>
 
@@ -80,7 +81,12 @@ void print_answer_status(Context& ctx, const DocSummary& doc, const std::vector<
         std::vector<std::vector<std::string>> rows;
         std::vector<std::string> styles; // overdue rows in red
         for (const auto& r : answers) {
-            rows.push_back({r.handle, answer_state(r, kind), r.replied ? format_local(*r.replied) : std::string{}});
+            std::string when = r.replied ? format_local(*r.replied) : std::string{};
+            if (!r.replied && doc.due) {
+                // Their own deadline when they live elsewhere: "Fri 17:00 — 02:00 Sat for carol".
+                when = deadline_for_person(ctx.config(), r.handle, *doc.due).value_or("");
+            }
+            rows.push_back({r.handle, answer_state(r, kind), when});
             styles.push_back(r.state == ReviewState::overdue && ctx.color_enabled() ? "31" : "");
         }
         std::string table = answers.empty() ? std::string{kind == AnswerKind::response ? "no participants\n" : "no reviewers\n"}

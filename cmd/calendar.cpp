@@ -35,7 +35,7 @@ void run_calendar(Context& ctx, const CalendarOptions& opts) {
                    "path; for UIDs the same in every clone, run 'async config set workspace.id " +
                    new_workspace_id() + "' and commit it");
     }
-    auto calendar = workspace_calendar(ctx.index(), ctx.config(), absences, scope, ctx.clock().now(),
+    auto calendar = workspace_calendar(ctx.index(), ctx.workspace(), ctx.config(), absences, scope, ctx.clock().now(),
                                        workspace_id_or_derived(ctx.config(), ctx.workspace().root()));
     if (opts.output.empty() || opts.output == "-") {
         ctx.print(calendar.ics);

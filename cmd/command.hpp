@@ -137,6 +137,8 @@ using CommandAdder = void (*)(CLI::App& app, Context& ctx);
 void add_init_command(CLI::App& app, Context& ctx);
 void add_doc_command(CLI::App& app, Context& ctx);
 void add_meeting_command(CLI::App& app, Context& ctx);
+void add_event_command(CLI::App& app, Context& ctx);
+void add_onboard_command(CLI::App& app, Context& ctx);
 void add_inbox_command(CLI::App& app, Context& ctx);
 void add_config_command(CLI::App& app, Context& ctx);
 void add_templates_command(CLI::App& app, Context& ctx);

@@ -20,6 +20,8 @@ constexpr async::cmd::CommandAdder k_commands[] = {
     async::cmd::add_init_command,
     async::cmd::add_doc_command,
     async::cmd::add_meeting_command,
+    async::cmd::add_event_command,
+    async::cmd::add_onboard_command,
     async::cmd::add_attach_command,
     async::cmd::add_inbox_command,
     async::cmd::add_checkin_command,

@@ -29,12 +29,12 @@ void add_calendars(Context& ctx, PublishOptions& options) {
     std::string id = workspace_id_or_derived(ctx.config(), ctx.workspace().root());
     TimePoint now = ctx.clock().now();
     options.calendars.push_back(
-        {"calendar.ics", "Everything", workspace_calendar(ctx.index(), ctx.config(), absences, {}, now, id).ics});
+        {"calendar.ics", "Everything", workspace_calendar(ctx.index(), ctx.workspace(), ctx.config(), absences, {}, now, id).ics});
     for (const auto& team : ctx.config().teams()) {
         CalendarScope scope;
         scope.members = team.members;
         options.calendars.push_back({team_calendar_file(team.name), team.name,
-                                     workspace_calendar(ctx.index(), ctx.config(), absences, scope, now, id).ics});
+                                     workspace_calendar(ctx.index(), ctx.workspace(), ctx.config(), absences, scope, now, id).ics});
     }
 }
 

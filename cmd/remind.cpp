@@ -129,6 +129,12 @@ void run_remind(Context& ctx, const RemindOptions& opts) {
             break;
         case DeliveryStatus::nothing_new: break;
         case DeliveryStatus::away: ctx.notice("not reminding " + d.handle + ": away"); break;
+        case DeliveryStatus::later:
+            // Quiet in cron: the hourly run that reaches their remind.hour sends it.
+            if (opts.dry_run) {
+                ctx.notice("not yet for " + d.handle + ": outside their reminder hours (remind.hour to 21:00 their time)");
+            }
+            break;
         case DeliveryStatus::no_address:
             ctx.warn(d.error + " (add email under [people." + d.handle + "])");
             break;

@@ -13,7 +13,7 @@ _async_date_words="today tomorrow yesterday eod eow now
 mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday
 +1d +2d +3d +1w +2w"
 
-_async_types="doc decision sop onboarding post watercooler meeting response reply summary checkin item note"
+_async_types="doc decision sop onboarding post watercooler meeting response reply summary checkin item note event"
 
 # Options that take a value, per command (the value is skipped when walking the line).
 _async_value_options() { # command option
@@ -29,6 +29,9 @@ _async_value_options() { # command option
     inbox:-d | inbox:--due | inbox:--for | inbox:-u | inbox:--until | inbox:-t | inbox:--to) return 0 ;;
     meeting:-w | meeting:--with | meeting:-d | meeting:--due | meeting:-a | meeting:--attach | \
         meeting:-m | meeting:--message | meeting:--file) return 0 ;;
+    onboard:--path | onboard:--start | \
+        event:--at | event:--for | event:-w | event:--with | event:--where | event:-m | event:--message | \
+        event:--file) return 0 ;;
     checkin:-w | checkin:--week | checkin:-d | checkin:--day | checkin:-m | checkin:--message | checkin:--file | \
         checkin:--format | checkin:-o | checkin:--output) return 0 ;;
     esac
@@ -117,7 +120,7 @@ _async() {
         = | -*) continue ;;
         esac
         case $cmd in
-        doc | meeting | inbox | config | templates | actions | hook | checkin)
+        doc | meeting | event | onboard | inbox | config | templates | actions | hook | checkin)
             if [[ -z $sub ]]; then
                 sub=$w
                 continue
@@ -267,6 +270,44 @@ _async() {
             ;;
         esac
     fi
+    if [[ $cmd == onboard ]]; then
+        case $opt in
+        --path)
+            _async_compgen_words $(_async_candidates ids -- "$cur") "$cur"
+            return
+            ;;
+        --start)
+            _async_compgen_words $_async_date_words "$cur"
+            return
+            ;;
+        esac
+    fi
+    if [[ $cmd == event ]]; then
+        case $opt in
+        -w | --with)
+            _async_compgen_handle_list "$cur"
+            return
+            ;;
+        --at)
+            _async_compgen_words $_async_date_words "$cur"
+            return
+            ;;
+        --for)
+            _async_compgen_words 15m 30m 45m 1h 1h30m 2h "$cur"
+            return
+            ;;
+        --file)
+            compopt -o filenames 2>/dev/null
+            local IFS=$'\n'
+            COMPREPLY=($(compgen -f -- "$cur"))
+            [[ -z $cur || $cur == - ]] && COMPREPLY+=(-)
+            return
+            ;;
+        -m | --message | --where)
+            return
+            ;;
+        esac
+    fi
     if [[ $cmd == meeting ]]; then
         case $opt in
         -w | --with)
@@ -296,7 +337,7 @@ _async() {
             _async_compgen_words -C --json --color= -q --quiet -h --help --version "$cur"
             [[ ${COMPREPLY[*]} == --color= ]] && compopt -o nospace 2>/dev/null
         else
-            _async_compgen_words init doc meeting attach inbox config templates index list show links edit search pick tag \
+            _async_compgen_words init doc meeting event onboard attach inbox config templates index list show links edit search pick tag \
                 import actions decisions check hook sync checkin publish agenda calendar away remind watercooler whoami help "$cur"
         fi
         ;;
@@ -400,6 +441,42 @@ _async() {
                 fi
             elif ((${#args[@]} == 0)); then
                 _async_compgen_words $(_async_candidates meetings -- "$cur") "$cur"
+            fi
+            ;;
+        esac
+        ;;
+    onboard)
+        if [[ $cur == -* ]]; then
+            if [[ $sub == status ]]; then
+                _async_compgen_words --wide -h --help "$cur"
+            else
+                _async_compgen_words --path --start -h --help "$cur"
+            fi
+        elif [[ -z $sub || ($sub == status && ${#args[@]} == 0) ]]; then
+            [[ -z $sub ]] && _async_compgen_words status "$cur"
+            COMPREPLY+=($(compgen -W "$(_async_candidates handles)" -- "$cur"))
+        fi
+        ;;
+    event)
+        case $sub in
+        "")
+            if [[ $cur == -* ]]; then
+                _async_compgen_words -h --help "$cur"
+            else
+                _async_compgen_words new move "$cur"
+            fi
+            ;;
+        new)
+            if [[ $cur == -* ]]; then
+                _async_compgen_words --at --for -w --with --where \
+                    -m --message --file -e --edit --no-edit -h --help "$cur"
+            fi
+            ;;
+        move)
+            if [[ $cur == -* ]]; then
+                _async_compgen_words --at --for -h --help "$cur"
+            elif ((${#args[@]} == 0)); then
+                _async_compgen_words $(_async_candidates ids -- "$cur") "$cur"
             fi
             ;;
         esac
@@ -601,7 +678,7 @@ _async() {
         fi
         ;;
     help)
-        _async_compgen_words init doc meeting inbox config templates index list show links edit search pick tag \
+        _async_compgen_words init doc meeting event onboard inbox config templates index list show links edit search pick tag \
             import attach actions decisions check hook sync checkin publish agenda calendar away remind watercooler whoami "$cur"
         ;;
     check)

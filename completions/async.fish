@@ -6,7 +6,7 @@
 
 # Options of the commands that take a value (skipped with it when walking the line).
 set -g __async_value_options -C --color -t --template -r --reviewers -d --due --tag -m --message --file \
-    --type --author --status --since --until --sort -n --limit --owner -w --with -a --attach --for -u --to -t --week --day --format -o --output --title --base-url
+    --type --author --status --since --until --sort -n --limit --owner -w --with -a --attach --for -u --to -t --week --day --format -o --output --title --base-url --at --where --path --start
 
 # The command path typed so far ("", "doc", "doc new", "config get", "actions done"...),
 # skipping options and their values; other words are positionals.
@@ -29,7 +29,7 @@ function __async_command_path
             case '*'
                 if test (count $path) -eq 0
                     set path $t
-                else if test (count $path) -eq 1; and contains -- $path[1] doc meeting inbox config templates actions hook checkin
+                else if test (count $path) -eq 1; and contains -- $path[1] doc meeting event onboard inbox config templates actions hook checkin
                     set -a path $t
                 end
         end
@@ -147,6 +147,8 @@ complete -c async -n '__async_at ""' -a config -d 'Read and write settings'
 complete -c async -n '__async_at ""' -a templates -d 'List templates and print one'
 complete -c async -n '__async_at ""' -a index -d 'Refresh the index, or check it matches the files'
 complete -c async -n '__async_at ""' -a meeting -d 'Async meetings: agenda, responses, summary'
+complete -c async -n '__async_at ""' -a event -d 'Live events: a time, a length, who comes'
+complete -c async -n '__async_at ""' -a onboard -d 'Put a new person on an onboarding path; their progress'
 complete -c async -n '__async_at ""' -a attach -d 'Copy files into my document and link them'
 # async attach REF FILE…
 complete -c async -n '__async_at attach; and test (__async_positionals) -eq 0' -x -a '(__async_doc_ids)'
@@ -180,7 +182,7 @@ complete -c async -n '__async_at ""' -a away -d 'Say when I am away, clear it, o
 complete -c async -n '__async_at ""' -a watercooler -d 'On the watercooler day, create the week\'s non-work thread'
 complete -c async -n '__async_at ""' -a whoami -d 'My handle, name and email and where each came from'
 complete -c async -n '__async_at ""' -a help -d 'Show the manual of a command'
-complete -c async -n '__async_at help' -x -a 'init doc meeting attach inbox checkin config templates index list show links edit search pick tag import actions decisions check agenda calendar away remind watercooler whoami hook sync publish'
+complete -c async -n '__async_at help' -x -a 'init doc meeting event onboard attach inbox checkin config templates index list show links edit search pick tag import actions decisions check agenda calendar away remind watercooler whoami hook sync publish'
 
 # async init [DIR] [--git] [--sample]
 complete -c async -n '__async_at init' -l git -d 'Also make it a git repository, hooks installed'
@@ -232,6 +234,28 @@ for sub in done snooze delegate undo
     complete -c async -n "__async_at inbox $sub" -s n -l dry-run -d 'Say what would be done; write nothing'
 end
 
+# async onboard HANDLE --path REF [--start DATE] | onboard status HANDLE
+complete -c async -n '__async_at onboard; and test (__async_positionals) -eq 0' -a status -d 'Where a new person is on their paths'
+complete -c async -n '__async_at onboard; and test (__async_positionals) -eq 0' -a '(__async_handles)'
+complete -c async -n '__async_at onboard status; and test (__async_positionals) -eq 0' -a '(__async_handles)'
+complete -c async -n '__async_at onboard' -l path -x -a '(__async_doc_ids)' -d 'The onboarding document'
+complete -c async -n '__async_at onboard' -l start -x -d 'Day 1 of the path' -a 'today tomorrow mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday +1d +2d +3d +1w +2w'
+
+# async event new|move
+complete -c async -n '__async_at event' -a new -d 'Write an event: its agenda now, its notes afterwards'
+complete -c async -n '__async_at event' -a move -d 'Give an event of mine a new time'
+complete -c async -n '__async_at event new' -s w -l with -x -a '(__async_handles)' -d 'Who attends besides me (a,b)'
+complete -c async -n '__async_at event new' -l where -x -d 'Where it happens'
+complete -c async -n '__async_at event new' -s m -l message -x -d 'Body text (skips the editor)'
+complete -c async -n '__async_at event new' -l file -r -F -d 'Body or whole document from PATH, or - for stdin'
+complete -c async -n '__async_at event new' -s e -l edit -d 'Open the editor even with -m or --file'
+complete -c async -n '__async_at event new' -l no-edit -d 'Write without the editor'
+for sub in new move
+    complete -c async -n "__async_at event $sub" -l at -x -d 'When it starts' -a 'today tomorrow mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday +1d +2d +3d +1w +2w'
+    complete -c async -n "__async_at event $sub" -l for -x -d 'How long it lasts' -a '15m 30m 45m 1h 1h30m 2h'
+end
+complete -c async -n '__async_at event move; and test (__async_positionals) -eq 0' -a '(__async_doc_ids)'
+
 # async meeting open|respond|status|close
 complete -c async -n '__async_at meeting' -a open -d 'Write an agenda; participants must respond by the deadline'
 complete -c async -n '__async_at meeting' -a respond -d 'Write (or edit) my response, one section per agenda item'
@@ -271,7 +295,7 @@ complete -c async -n '__async_at index' -l watch -d 'Register the workspace with
 complete -c async -n '__async_at index' -l check -d 'Exit 1 and list the differences between the index and the files'
 
 # async list [filters]
-set -l __async_types doc decision sop onboarding post watercooler meeting response reply summary checkin item note
+set -l __async_types doc decision sop onboarding post watercooler meeting response reply summary checkin item note event
 set -l __async_filter_dates today yesterday tomorrow eod eow now mon tue wed thu fri sat sun -1d -3d -1w -2w
 complete -c async -n '__async_at list; or __async_at search' -l type -x -a "$__async_types" -d 'Only this type'
 complete -c async -n '__async_at list; or __async_at search' -l author -x -a '(__async_handles)' -d 'Only documents by this handle'

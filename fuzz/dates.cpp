@@ -1,4 +1,5 @@
-// libFuzzer harness: the human date grammar (every role), strict ISO 8601, ISO weeks and the
+// libFuzzer harness: the human date grammar (every role, a day word with a time of day), durations,
+// strict ISO 8601, ISO weeks and the
 // check-in periods named by folders and by --week/--day.
 #include <async/cadence.hpp>
 #include <async/dates.hpp>
@@ -20,6 +21,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             (void)async::format_iso_week(async::iso_week_of(t));
         } catch (const async::Error&) {
         }
+    }
+    try {
+        auto d = async::parse_duration(text);
+        if (d.count() <= 0 || d.count() > async::k_max_duration_minutes) {
+            __builtin_trap();
+        }
+    } catch (const async::Error&) {
     }
     if (auto t = async::parse_iso8601(text)) {
         (void)async::format_utc(*t);

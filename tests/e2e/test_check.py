@@ -240,7 +240,7 @@ class FrontMatter(CheckCase):
         self.assertEqual(self.lines(r), [
             "docs/a.md:2:1: error: 'id' must be 8 characters of 0-9 and a-z, not 'ABC'",
             "docs/a.md:3:1: error: unknown type 'memo' (one of doc, decision, sop, onboarding, post, watercooler, "
-            "meeting, response, reply, summary, checkin, item, note)",
+            "meeting, response, reply, summary, checkin, item, note, event)",
             "docs/a.md:4:1: error: 'title' must be a string",
             "docs/a.md:6:1: error: 'created' must be a date-time such as 2026-11-26T10:15:00Z, not 'yesterday'",
             "docs/a.md:7:1: error: 'status' must be draft, open or closed, not 'done'",

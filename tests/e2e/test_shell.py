@@ -13,11 +13,11 @@ import harness
 SOURCE_DIR = Path(os.environ.get("ASYNC_SOURCE_DIR", Path(__file__).resolve().parents[2]))
 MAN_SOURCES = SOURCE_DIR / "man"
 COMPLETIONS = SOURCE_DIR / "completions"
-COMMANDS = {"actions", "agenda", "attach", "calendar", "check", "checkin", "config", "decisions", "doc", "edit", "help", "hook",
+COMMANDS = {"actions", "agenda", "attach", "calendar", "check", "checkin", "config", "decisions", "doc", "edit", "event", "help", "hook", "onboard",
             "import", "inbox", "index", "init", "links", "list", "meeting", "pick", "publish", "tag", "remind", "search", "show", "sync", "whoami", "away", "watercooler",
             "templates"}
 TYPES = {"doc", "decision", "sop", "onboarding", "post", "watercooler", "meeting", "response", "reply",
-         "summary", "checkin", "item", "note"}
+         "summary", "checkin", "item", "note", "event"}
 DATE_WORDS = {"today", "tomorrow", "yesterday", "eod", "eow", "now", "fri", "friday", "+1d", "+1w"}
 # ISO weeks `async __complete weeks` offers at harness.NOW (Thursday of 2026-W48): next week, this
 # week and four before.

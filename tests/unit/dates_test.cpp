@@ -703,3 +703,51 @@ TEST_CASE("dates: follow_time_zone applies a change of TZ, and only a change") {
         ::unsetenv("TZ");
     async::follow_time_zone(async::Env::from_process());
 }
+
+TEST_CASE("dates::parse_human_date day word with a time of day") {
+    ScopedTz tz{"Europe/Berlin"};
+    // Thursday 2026-11-26 10:15 UTC is 11:15 in Berlin.
+    SUBCASE("tomorrow and weekdays") {
+        CHECK(parse("tomorrow 10:00") == utc(2026, 11, 27, 9, 0));
+        CHECK(parse("Fri 9:30") == utc(2026, 11, 27, 8, 30));
+        CHECK(parse("today 23:59") == utc(2026, 11, 26, 22, 59));
+        CHECK(parse("+1w 08:00", k_thursday, DateRole::start) == utc(2026, 12, 3, 7, 0));
+        CHECK(parse("  monday   14:00 ") == utc(2026, 11, 30, 13, 0));
+    }
+    SUBCASE("across the spring change: the wall-clock time of that day") {
+        const TimePoint before = utc(2026, 3, 27, 12, 0); // Friday, CET
+        CHECK(parse("sun 10:00", before) == utc(2026, 3, 29, 8, 0)); // CEST
+        CHECK(parse("+1d 10:00", before) == utc(2026, 3, 28, 9, 0)); // still CET
+    }
+    SUBCASE("the ISO date with a blank stays the ISO form") {
+        CHECK(parse("2026-12-01 15:00") == utc(2026, 12, 1, 14, 0));
+    }
+    SUBCASE("refused") {
+        for (const char *bad : {"tomorrow 24:00", "tomorrow 9:60", "now 10:00", "eod 10:00",
+                                "+5h 10:00", "someday 10:00", "tomorrow 10", "tomorrow 10:0",
+                                "tomorrow 100:00", "fri :30"}) {
+            CAPTURE(bad);
+            CHECK_THROWS_AS(parse(bad), async::Error);
+        }
+    }
+}
+
+TEST_CASE("dates::parse_duration") {
+    CHECK(async::parse_duration("30m") == minutes{30});
+    CHECK(async::parse_duration("1h") == minutes{60});
+    CHECK(async::parse_duration(" 1H30m ") == minutes{90});
+    CHECK(async::parse_duration("90m") == minutes{90});
+    CHECK(async::parse_duration("168h") == minutes{7 * 24 * 60});
+    for (const char *bad : {"", "0m", "0h0m", "30", "m", "h30", "1m1h", "1h1h", "30m5m", "1d",
+                            "1.5h", "-1h", "169h", "99999m", "1h 30m", "1h\x01"}) {
+        CAPTURE(bad);
+        CHECK_THROWS_AS(async::parse_duration(bad), async::Error);
+    }
+    try {
+        async::parse_duration("2x");
+        FAIL("no error");
+    } catch (const async::Error &e) {
+        CHECK(std::string{e.what()}.find("invalid duration '2x'") != std::string::npos);
+        CHECK(e.kind() == async::ErrorKind::usage);
+    }
+}

@@ -8,7 +8,9 @@
 TEST_CASE("schema::known_types") {
     CHECK(async::known_types() == std::vector<std::string>{"doc", "decision", "sop", "onboarding", "post",
                                           "watercooler", "meeting", "response", "reply", "summary",
-                                          "checkin", "item", "note"});
+                                          "checkin", "item", "note", "event"});
+    CHECK(async::is_titled_type("event"));
+    CHECK_FALSE(async::is_child_type("event"));
 }
 
 TEST_CASE("schema::types") {

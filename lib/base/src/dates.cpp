@@ -482,6 +482,27 @@ std::optional<Relative> scan_relative(std::string_view lower) {
     return relative;
 }
 
+struct ClockTime {
+    int hour = 0;
+    int minute = 0;
+    bool valid = false; // within 00:00..23:59
+};
+
+// "9:30", "09:30": one or two digits, a colon, two digits; nullopt for anything else.
+std::optional<ClockTime> scan_clock_time(std::string_view text) {
+    const auto colon = text.find(':');
+    if (colon == std::string_view::npos || colon < 1 || colon > 2 || text.size() != colon + 3)
+        return std::nullopt;
+    for (std::size_t i = 0; i < text.size(); ++i)
+        if (i != colon && !is_digit(text[i]))
+            return std::nullopt;
+    ClockTime t;
+    t.hour = colon == 1 ? text[0] - '0' : (text[0] - '0') * 10 + (text[1] - '0');
+    t.minute = (text[colon + 1] - '0') * 10 + (text[colon + 2] - '0');
+    t.valid = t.hour < 24 && t.minute < 60;
+    return t;
+}
+
 std::string plural(std::int64_t count, std::string_view unit) {
     std::string out = std::to_string(count);
     out += ' ';
@@ -562,7 +583,47 @@ TimePoint parse_human_date(std::string_view text, TimePoint now, DateRole role) 
             throw_invalid_date(trimmed, "out of range");
         return *resolved;
     };
-    const TimeOfDay role_time = time_of_day_for(role);
+    TimeOfDay role_time = time_of_day_for(role);
+
+    // "tomorrow 10:00", "fri 9:30", "+2d 14:00": a day word then a time of day. A date with a
+    // blank before its time (2026-12-01 15:00) is the ISO form's, below.
+    std::string_view day_word = lower;
+    if (const auto blank = lower.rfind(' '); blank != std::string::npos) {
+        const std::string_view head = trim(std::string_view{lower}.substr(0, blank));
+        const auto clock = scan_clock_time(std::string_view{lower}.substr(blank + 1));
+        if (clock && !head.empty() && !is_digit(head.front())) {
+            if (!clock->valid)
+                throw_invalid_date(trimmed, "no such time of day");
+            if (head == "now" || head == "eod" || head == "eow" || head.back() == 'h')
+                throw_invalid_date(trimmed, "give a day, then a time");
+            day_word = head;
+            role_time = TimeOfDay{clock->hour, clock->minute, 0};
+        }
+    }
+    if (day_word != std::string_view{lower}) {
+        if (day_word == "today")
+            return at(today(), role_time);
+        if (day_word == "tomorrow")
+            return at(shift_days(today(), 1), role_time);
+        if (day_word == "yesterday")
+            return at(shift_days(today(), -1), role_time);
+        if (const auto wanted = weekday_named(day_word)) {
+            const year_month_day date = today();
+            const int current =
+                static_cast<int>(std::chrono::weekday{sys_days{date}}.iso_encoding()) - 1;
+            return at(shift_days(date, (*wanted - current + 6) % 7 + 1), role_time);
+        }
+        if (const auto relative = scan_relative(day_word); relative && relative->unit != 'h') {
+            if (relative->digits.size() > k_max_relative_digits)
+                throw_invalid_date(trimmed, "out of range");
+            std::int64_t count = 0;
+            std::from_chars(relative->digits.data(),
+                            relative->digits.data() + relative->digits.size(), count);
+            count *= relative->sign;
+            return at(shift_days(today(), relative->unit == 'w' ? 7 * count : count), role_time);
+        }
+        throw_invalid_date(trimmed);
+    }
 
     if (lower == "today")
         return at(today(), role_time);
@@ -781,6 +842,46 @@ std::optional<int> weekday_from_name(std::string_view text) {
         return std::nullopt;
     }
     return weekday_named(std::string_view{lower}.substr(from, to - from + 1));
+}
+
+std::chrono::minutes parse_duration(std::string_view text) {
+    const std::string_view trimmed = trim(text);
+    const auto refuse = [&](std::string_view reason) -> std::chrono::minutes {
+        std::string message = "invalid duration " + quoted(trimmed);
+        if (!reason.empty())
+            message += ": " + std::string{reason};
+        throw Error{ErrorKind::usage, message, "use minutes and hours: 30m, 1h, 1h30m, 90m"};
+    };
+    if (trimmed.empty() || trimmed.size() > 16 || has_control(trimmed))
+        return refuse({});
+    const std::string lower = ascii_lower(trimmed);
+    std::int64_t total = 0;
+    std::int64_t number = 0;
+    std::size_t digits = 0;
+    bool hours_seen = false;
+    bool minutes_seen = false;
+    for (const char c : lower) {
+        if (is_digit(c)) {
+            if (++digits > 4)
+                return refuse("too long");
+            number = number * 10 + (c - '0');
+            continue;
+        }
+        if (digits == 0 || (c != 'h' && c != 'm') || minutes_seen || (c == 'h' && hours_seen))
+            return refuse({});
+        total += c == 'h' ? number * 60 : number;
+        hours_seen = hours_seen || c == 'h';
+        minutes_seen = c == 'm';
+        number = 0;
+        digits = 0;
+    }
+    if (digits != 0)
+        return refuse("give a unit, h or m");
+    if (total <= 0)
+        return refuse("it must be longer than zero");
+    if (total > k_max_duration_minutes)
+        return refuse("longer than a week");
+    return std::chrono::minutes{total};
 }
 
 } // namespace async

@@ -16,7 +16,7 @@ constexpr TypeInfo k_types[] = {
     {"onboarding", true, false}, {"post", true, false},   {"watercooler", true, false},
     {"meeting", true, false},  {"response", false, true}, {"reply", false, true},
     {"summary", false, true},  {"checkin", false, false}, {"item", false, false},
-    {"note", false, false},
+    {"note", false, false},    {"event", true, false},
 };
 
 const TypeInfo* find_type(std::string_view type) {

@@ -3,6 +3,7 @@
 #include <async/dates.hpp>
 #include <async/due.hpp>
 #include <async/identity.hpp>
+#include <async/event.hpp>
 #include <async/layout.hpp>
 #include <async/query.hpp>
 #include <async/text.hpp>
@@ -37,6 +38,7 @@ std::string_view to_string(DeadlineKind kind) {
     case DeadlineKind::response: return "response";
     case DeadlineKind::action: return "action";
     case DeadlineKind::checkin: return "checkin";
+    case DeadlineKind::event: return "event";
     case DeadlineKind::feedback: break;
     }
     return "feedback";
@@ -193,6 +195,10 @@ Agenda build_agenda(Index& index, const Session& session, int days) {
             }
             all.push_back(std::move(d));
         }
+    }
+    // Live events are the whole team's, like document deadlines; nobody owes them.
+    for (auto& d : event_deadlines(index, ws, config, std::nullopt)) {
+        all.push_back(std::move(d));
     }
     std::stable_sort(all.begin(), all.end(), earlier);
 

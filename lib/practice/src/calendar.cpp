@@ -3,6 +3,7 @@
 #include <async/dates.hpp>
 #include <async/identity.hpp>
 #include <async/error.hpp>
+#include <async/event.hpp>
 #include <async/text.hpp>
 
 #include "ical_library.hpp"
@@ -65,6 +66,7 @@ std::string summary_of(const Deadline& d) {
     case DeadlineKind::response: return "Responses due: " + clean(d.title);
     case DeadlineKind::action: return "Due (@" + clean(d.author) + "): " + clean(d.title);
     case DeadlineKind::checkin: return d.title.empty() ? "Weekly check-in" : clean(d.title);
+    case DeadlineKind::event: return clean(d.title);
     case DeadlineKind::feedback: break;
     }
     return "Feedback due: " + clean(d.title);
@@ -75,7 +77,9 @@ std::string description_of(const Deadline& d) {
     if (!d.doc_id.empty()) {
         out += "async show " + d.doc_id + "\n" + d.path + "\n";
     }
-    if (!d.author.empty() && d.kind != DeadlineKind::action) {
+    if (!d.author.empty() && d.kind == DeadlineKind::event) {
+        out += "Organised by @" + d.author + "\n";
+    } else if (!d.author.empty() && d.kind != DeadlineKind::action) {
         out += "Asked by @" + d.author + "\n";
     }
     if (!d.owed_by.empty() && d.kind != DeadlineKind::action) {
@@ -108,6 +112,37 @@ void add_absence_events(icalcomponent* cal, const std::vector<Absence>& absences
         lib.icalcomponent_add_property(event, lib.icalproperty_new_summary(summary.c_str()));
         lib.icalcomponent_add_property(event, lib.icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
         lib.icalcomponent_add_component(cal, event);
+    }
+}
+
+// What only a live event has: its end (DTEND in UTC), SEQUENCE, LOCATION, an ORGANIZER and an
+// ATTENDEE per person. A person without an email gets an address that can never deliver.
+void add_event_details(icalcomponent* event, const Deadline& d) {
+    const IcalLibrary& lib = ical();
+    if (d.end) {
+        lib.icalcomponent_add_property(event, lib.icalproperty_new_dtend(utc_time(*d.end)));
+    }
+    lib.icalcomponent_add_property(event, lib.icalproperty_new_sequence(d.sequence));
+    std::string where = clean(d.where);
+    if (!where.empty()) {
+        lib.icalcomponent_add_property(event, lib.icalproperty_new_location(where.c_str()));
+    }
+    auto address = [](const Deadline::Attendee& a) {
+        return "mailto:" + (a.email.empty() ? clean(a.handle) + "@async.invalid" : clean(a.email));
+    };
+    for (std::size_t i = 0; i < d.attendees.size(); ++i) {
+        const auto& a = d.attendees[i];
+        std::string value = address(a);
+        icalproperty* p = i == 0 ? lib.icalproperty_new_organizer(value.c_str())
+                                 : lib.icalproperty_new_attendee(value.c_str());
+        lib.icalproperty_add_parameter(p, lib.icalparameter_new_cn(clean(a.handle).c_str()));
+        lib.icalcomponent_add_property(event, p);
+        if (i == 0) {
+            // The organiser attends too.
+            icalproperty* self = lib.icalproperty_new_attendee(value.c_str());
+            lib.icalproperty_add_parameter(self, lib.icalparameter_new_cn(clean(a.handle).c_str()));
+            lib.icalcomponent_add_property(event, self);
+        }
     }
 }
 
@@ -150,7 +185,11 @@ std::string build_calendar(const std::vector<Deadline>& deadlines, Cadence caden
         if (!description.empty()) {
             lib.icalcomponent_add_property(event, lib.icalproperty_new_description(description.c_str()));
         }
-        lib.icalcomponent_add_property(event, lib.icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+        lib.icalcomponent_add_property(event, lib.icalproperty_new_transp(
+                                                  d.kind == DeadlineKind::event ? ICAL_TRANSP_OPAQUE : ICAL_TRANSP_TRANSPARENT));
+        if (d.kind == DeadlineKind::event) {
+            add_event_details(event, d);
+        }
         lib.icalcomponent_add_component(cal.get(), event);
         return event;
     };
@@ -194,12 +233,15 @@ std::string build_calendar(const std::vector<Deadline>& deadlines, Cadence caden
     return out;
 }
 
-WorkspaceCalendar workspace_calendar(Index& index, const Config& config, const Absences& absences,
+WorkspaceCalendar workspace_calendar(Index& index, const Workspace& ws, const Config& config, const Absences& absences,
                                      const CalendarScope& scope, TimePoint now, std::string_view workspace_id) {
     DeadlineFilter filter;
     filter.pending_only = false; // an event stays until its document closes, so re-imports are stable
     filter.who = scope.who;
     auto deadlines = collect_deadlines(index, filter);
+    for (auto& d : event_deadlines(index, ws, config, filter.who)) {
+        deadlines.push_back(std::move(d));
+    }
     std::vector<Absence> away = absences.all;
     if (scope.members) {
         std::erase_if(deadlines, [&](const Deadline& d) { return !concerns_team(d, *scope.members); });

@@ -26,11 +26,18 @@ namespace async {
     X(icalproperty_new_description)                                                               \
     X(icalproperty_new_transp)                                                                    \
     X(icalproperty_new_rrule)                                                                     \
+    X(icalproperty_new_sequence)                                                                  \
+    X(icalproperty_new_location)                                                                  \
+    X(icalproperty_new_attendee)                                                                  \
+    X(icalproperty_new_organizer)                                                                 \
+    X(icalproperty_add_parameter)                                                                 \
+    X(icalparameter_new_cn)                                                                       \
     X(icalrecurrencetype_from_string)                                                             \
     X(icaltime_from_timet_with_zone)                                                              \
     X(icaltime_null_date)                                                                         \
     X(icaltime_adjust)                                                                            \
-    X(icaltimezone_get_utc_timezone)
+    X(icaltimezone_get_utc_timezone)                                                              \
+    X(icaltimezone_get_builtin_timezone)
 
 // One pointer per function, named as in libical.
 struct IcalLibrary {

@@ -13,6 +13,8 @@
 #include <async/identity.hpp>
 #include <async/index.hpp>
 #include <async/inbox.hpp>
+#include <async/event.hpp>
+#include <async/onboard.hpp>
 #include <async/query.hpp>
 #include <async/text.hpp>
 #include <async/workspace.hpp>
@@ -266,6 +268,8 @@ std::string_view to_string(ItemKind kind) {
     case ItemKind::replied: return "replied";
     case ItemKind::close: return "close";
     case ItemKind::watercooler: return "watercooler";
+    case ItemKind::event: return "event";
+    case ItemKind::onboarding: return "onboarding";
     case ItemKind::item: break;
     }
     return "item";
@@ -282,6 +286,23 @@ std::string_view to_string(ItemState state) {
 }
 
 namespace {
+
+// The live events I attend today: to know about, never owed (no due date, so never overdue).
+// The key holds the day, so an event moved to another day comes back on that day.
+void append_events_today(Index& index, const Session& session, std::vector<InboxItem>& items) {
+    for (const auto& e : events_today(index, session.workspace, session.me, session.now)) {
+        InboxItem item;
+        item.key = "event:" + e.id + "@" + format_local_date(e.start);
+        item.handle = short_hash(item.key);
+        item.kind = ItemKind::event;
+        item.title = "today " + one_line(event_line(e));
+        item.from = e.author;
+        item.doc_id = e.id;
+        item.path = e.path;
+        item.since = e.start;
+        items.push_back(std::move(item));
+    }
+}
 
 // ready_to_close among docs, an author's open documents.
 std::vector<ReadyToClose> ready_among(Index& index, std::vector<DocSummary> docs, TimePoint now) {
@@ -431,6 +452,16 @@ std::vector<InboxItem> gather_inbox(Index& index, const Session& session, bool a
             continue;
         }
         items.push_back(from_doc(ItemKind::item, "item:" + (doc.id.empty() ? doc.path : doc.id), doc));
+    }
+    append_events_today(index, session, items);
+    for (const auto& step : onboarding_due(session, index)) {
+        std::string title = "Day " + std::to_string(step.step.day) + " of onboarding: " +
+                            one_line(step.step.doc->title.empty() ? step.step.doc->path : step.step.doc->title) +
+                            " — what was missing? async doc reply " + step.step.doc->id;
+        InboxItem item = from_doc(ItemKind::onboarding, step.key, *step.step.doc, std::move(title));
+        item.due.reset();
+        item.since = parse_human_date(step.date, now, DateRole::start);
+        items.push_back(std::move(item));
     }
 
     // This week's watercooler thread, until I have replied: optional, so no due date.

@@ -11,10 +11,12 @@
 #include <async/sync.hpp>
 #include <async/text.hpp>
 #include <async/workspace.hpp>
+#include <async/zones.hpp>
 
 #include <async/toml.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cctype>
 #include <cstdio>
 #include <ctime>
@@ -94,8 +96,14 @@ void save_sent(const Workspace& ws, const std::vector<SentEntry>& entries) {
     write_file_atomic(log_file(ws), render_sent(entries, "# Per machine; never committed.\n"));
 }
 
-// Every teammate's committed record (people/<handle>/reminded.toml), the dates of today only.
-std::set<std::string> shared_sent_on(const Workspace& ws, const std::string& date) {
+// "person\nitem\ndate": what was reminded, on whose local day.
+std::string sent_key(std::string_view person, std::string_view item, std::string_view date) {
+    return std::string{person} + "\n" + std::string{item} + "\n" + std::string{date};
+}
+
+// Every teammate's committed record (people/<handle>/reminded.toml), as sent_keys: each entry's
+// date is the local day of the person reminded.
+std::set<std::string> shared_sent(const Workspace& ws) {
     std::set<std::string> out;
     std::error_code ec;
     for (fs::directory_iterator it{ws.root() / k_people, ec}, end; !ec && it != end; it.increment(ec)) {
@@ -104,9 +112,7 @@ std::set<std::string> shared_sent_on(const Workspace& ws, const std::string& dat
             continue;
         }
         for (const auto& e : load_sent_file(ws, file)) {
-            if (e.date == date) {
-                out.insert(e.person + "\n" + e.item);
-            }
+            out.insert(sent_key(e.person, e.item, e.date));
         }
     }
     return out;
@@ -400,6 +406,20 @@ std::string render_message(const Reminder& reminder, const std::vector<OwedItem>
     return msg;
 }
 
+int remind_hour(const Config& config) {
+    auto text = config.get("remind.hour");
+    if (!text) {
+        return k_default_remind_hour;
+    }
+    std::string_view t = trim(*text);
+    int hour = 0;
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), hour);
+    if (t.empty() || ec != std::errc{} || end != t.data() + t.size() || hour < 0 || hour > 23) {
+        return k_default_remind_hour;
+    }
+    return hour;
+}
+
 std::string_view to_string(DeliveryStatus status) {
     switch (status) {
     case DeliveryStatus::sent: return "sent";
@@ -408,6 +428,7 @@ std::string_view to_string(DeliveryStatus status) {
     case DeliveryStatus::refused: return "refused";
     case DeliveryStatus::failed: return "failed";
     case DeliveryStatus::away: return "away";
+    case DeliveryStatus::later: return "later";
     case DeliveryStatus::nothing_new: break;
     }
     return "nothing-new";
@@ -415,21 +436,43 @@ std::string_view to_string(DeliveryStatus status) {
 
 namespace {
 
-// The deliveries reminders call for, given what was reminded today: each with the items not yet
-// reminded and a status (nothing_new, no_address, refused; would_send with its message for the
-// rest).
-std::vector<Delivery> plan_deliveries(const std::vector<Reminder>& reminders, const std::set<std::string>& sent_today,
-                                      const MailSettings& mail, TimePoint now) {
+// Each person's local day and hour now, and whether it is their time for a reminder: from
+// remind.hour (default 9) until 21:00 in their zone (people.<handle>.tz, else the local one).
+struct PersonDay {
+    std::string date;
+    bool awake = true;
+};
+
+using PersonDays = std::map<std::string, PersonDay>;
+
+PersonDays person_days(const Config& config, const std::vector<Reminder>& reminders, TimePoint now) {
+    int first = remind_hour(config);
+    PersonDays out;
+    for (const auto& r : reminders) {
+        ZonedTime t = person_time(config, r.person.handle, now);
+        out[r.person.handle] = PersonDay{t.date, t.hour >= first && t.hour < std::max(first + 1, k_night_hour)};
+    }
+    return out;
+}
+
+// The deliveries reminders call for, given what was reminded (sent_keys): each with the items not
+// yet reminded on the person's local day and a status (later outside their hours, nothing_new,
+// no_address, refused; would_send with its message for the rest).
+std::vector<Delivery> plan_deliveries(const std::vector<Reminder>& reminders, const std::set<std::string>& sent,
+                                      const PersonDays& days, const MailSettings& mail, TimePoint now) {
     std::vector<Delivery> out;
     for (const auto& r : reminders) {
         Delivery d;
         d.handle = r.person.handle;
+        const PersonDay& day = days.at(r.person.handle);
         for (const auto& item : r.items) {
-            if (!sent_today.contains(r.person.handle + "\n" + item.key)) {
+            if (!sent.contains(sent_key(r.person.handle, item.key, day.date))) {
                 d.items.push_back(item);
             }
         }
-        if (d.items.empty()) {
+        if (!d.items.empty() && !day.awake) {
+            d.status = DeliveryStatus::later;
+        } else if (d.items.empty()) {
             d.status = DeliveryStatus::nothing_new;
         } else if (r.away_until) {
             d.status = DeliveryStatus::away; // the items wait: not sent, not recorded as sent
@@ -472,21 +515,20 @@ void send(Delivery& d, const MailSettings& mail) {
 }
 
 // The shared protocol (remind.hpp): claim in my committed record, push, send only once pushed.
-std::vector<Delivery> deliver_shared(const Workspace& ws, const TeamRemote& remote, const std::string& sender,
-                                     const std::vector<Reminder>& reminders, const MailSettings& mail,
-                                     TimePoint now) {
+std::vector<Delivery> deliver_shared(const Workspace& ws, const Config& config, const TeamRemote& remote,
+                                     const std::string& sender, const std::vector<Reminder>& reminders,
+                                     const MailSettings& mail, TimePoint now) {
     constexpr int k_claim_attempts = 12;
     std::string today = format_local_date(now);
     std::string oldest = format_local_date(now - std::chrono::hours{24 * k_log_days});
     fs::path mine = reminded_file(ws.root(), sender);
     std::string header = "# Written only by " + sender + "'s async remind --mail; committed, so that every clone\n"
                          "# of the workspace sends each reminder once a day.\n";
+    PersonDays days = person_days(config, reminders, now);
     // What this machine sent before the record was shared counts as well.
-    std::set<std::string> local_today;
+    std::set<std::string> local_sent;
     for (const auto& e : load_sent(ws)) {
-        if (e.date == today) {
-            local_today.insert(e.person + "\n" + e.item);
-        }
+        local_sent.insert(sent_key(e.person, e.item, e.date));
     }
     std::minstd_rand random{std::random_device{}()};
     for (int attempt = 1; attempt <= k_claim_attempts; ++attempt) {
@@ -496,9 +538,9 @@ std::vector<Delivery> deliver_shared(const Workspace& ws, const TeamRemote& remo
             std::this_thread::sleep_for(std::chrono::milliseconds{pause_ms(random)});
         }
         pull_team(remote);
-        std::set<std::string> sent_today = shared_sent_on(ws, today);
-        sent_today.insert(local_today.begin(), local_today.end());
-        std::vector<Delivery> plan = plan_deliveries(reminders, sent_today, mail, now);
+        std::set<std::string> sent = shared_sent(ws);
+        sent.insert(local_sent.begin(), local_sent.end());
+        std::vector<Delivery> plan = plan_deliveries(reminders, sent, days, mail, now);
         std::vector<SentEntry> record;
         std::error_code ec;
         if (fs::exists(mine, ec)) {
@@ -509,7 +551,7 @@ std::vector<Delivery> deliver_shared(const Workspace& ws, const TeamRemote& remo
         for (const auto& d : plan) {
             if (d.status == DeliveryStatus::would_send) {
                 for (const auto& item : d.items) {
-                    record.push_back(SentEntry{d.handle, item.key, today});
+                    record.push_back(SentEntry{d.handle, item.key, days.at(d.handle).date});
                     ++claimed;
                 }
             }
@@ -551,7 +593,9 @@ std::vector<Delivery> deliver_shared(const Workspace& ws, const TeamRemote& remo
                     unsent.insert(d.handle);
                 }
             }
-            std::erase_if(record, [&](const SentEntry& e) { return e.date == today && unsent.contains(e.person); });
+            std::erase_if(record, [&](const SentEntry& e) {
+                return unsent.contains(e.person) && e.date == days.at(e.person).date;
+            });
             write_file_atomic(mine, render_sent(record, header));
             try {
                 commit_and_push_alone(remote, mine, "async: remind " + today + ", claims of unsent reminders withdrawn");
@@ -576,7 +620,6 @@ std::vector<Delivery> deliver_reminders(const Workspace& ws, const Config& confi
     if (mode == DeliveryMode::send) {
         lock.emplace(ws);
     }
-    std::string today = format_local_date(now);
     if (mode == DeliveryMode::send && !sender.empty()) {
         std::optional<TeamRemote> remote;
         try {
@@ -588,23 +631,22 @@ std::vector<Delivery> deliver_reminders(const Workspace& ws, const Config& confi
             // No git on this machine: nothing to share through, as before there was a record.
         }
         if (remote) {
-            return deliver_shared(ws, *remote, normalize_handle(sender), reminders, mail, now);
+            return deliver_shared(ws, config, *remote, normalize_handle(sender), reminders, mail, now);
         }
     }
     std::vector<SentEntry> log = load_sent(ws);
     std::string oldest = format_local_date(now - std::chrono::hours{24 * k_log_days});
     std::erase_if(log, [&](const SentEntry& e) { return e.date < oldest; });
-    std::set<std::string> sent_today;
+    PersonDays days = person_days(config, reminders, now);
+    std::set<std::string> sent;
     for (const auto& e : log) {
-        if (e.date == today) {
-            sent_today.insert(e.person + "\n" + e.item);
-        }
+        sent.insert(sent_key(e.person, e.item, e.date));
     }
     if (mode == DeliveryMode::dry_run && !sender.empty()) {
-        std::set<std::string> shared = shared_sent_on(ws, today);
-        sent_today.insert(shared.begin(), shared.end());
+        std::set<std::string> shared = shared_sent(ws);
+        sent.insert(shared.begin(), shared.end());
     }
-    std::vector<Delivery> out = plan_deliveries(reminders, sent_today, mail, now);
+    std::vector<Delivery> out = plan_deliveries(reminders, sent, days, mail, now);
     if (mode == DeliveryMode::dry_run) {
         return out;
     }
@@ -615,7 +657,7 @@ std::vector<Delivery> deliver_reminders(const Workspace& ws, const Config& confi
         send(d, mail);
         if (d.status == DeliveryStatus::sent) {
             for (const auto& item : d.items) {
-                log.push_back(SentEntry{d.handle, item.key, today});
+                log.push_back(SentEntry{d.handle, item.key, days.at(d.handle).date});
             }
             save_sent(ws, log); // after every message, so a later failure never causes a resend
         }

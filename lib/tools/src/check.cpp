@@ -1,6 +1,7 @@
 #include <async/cadence.hpp>
 #include <async/check.hpp>
 #include <async/config.hpp>
+#include <async/zones.hpp>
 #include <async/dates.hpp>
 #include <async/document.hpp>
 #include <async/due.hpp>
@@ -868,6 +869,30 @@ std::vector<Finding> check_document_text(std::string_view path, std::string_view
     return check_text(std::string{path}, FileKind::document, text, normal).findings;
 }
 
+namespace {
+
+// A person's tz that names no time zone is ignored (their reminders follow the local zone), and
+// said here.
+void append_time_zone_findings(const Config& config, std::vector<Finding>& findings) {
+    bool any = false;
+    for (const auto& person : config.people()) {
+        any = any || config.get("people." + person.handle + ".tz").has_value();
+    }
+    if (!any) {
+        return; // libical is loaded only when someone has a tz
+    }
+    for (const auto& [handle, tz] : unknown_time_zones(config)) {
+        Finding f;
+        f.path = ".async/config.toml";
+        f.severity = Severity::warning;
+        f.message = "unknown time zone '" + tz + "' for people." + handle +
+                    ".tz (an IANA name like Europe/Berlin); it is ignored";
+        findings.push_back(std::move(f));
+    }
+}
+
+} // namespace
+
 std::vector<Finding> check_workspace(const Workspace& ws, const Config& config, Index& index,
                                      const CheckRequest& request) {
     std::vector<std::string> team = team_of(config);
@@ -881,6 +906,9 @@ std::vector<Finding> check_workspace(const Workspace& ws, const Config& config, 
     std::vector<Finding> findings;
     if (request.source == CheckSource::working_tree) {
         check_absences_and_teams(ws, config, team, request.paths, findings);
+    }
+    if (request.paths.empty() && request.source != CheckSource::staged) {
+        append_time_zone_findings(config, findings);
     }
     for (auto& c : checked) {
         for (auto& f : c.result.findings) {

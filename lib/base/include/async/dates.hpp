@@ -5,6 +5,9 @@
 #include <async/clock.hpp>
 #include <async/env.hpp>
 
+#include <chrono>
+#include <cstdint>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,7 +26,9 @@ enum class DateRole {
 //   absolute), today, tomorrow, yesterday, weekday names (mon..sun, monday..sunday: the next
 //   one, never today), +3d, +2w, -3d (calendar days in local time), +5h (exactly now + 5 hours),
 //   eod (today 17:00), eow (Friday 17:00 of this working week; next week's when past), now, and
-//   an ISO week 2026-W48 (its Monday; its Sunday for DateRole::end).
+//   an ISO week 2026-W48 (its Monday; its Sunday for DateRole::end). A day word (today,
+//   tomorrow, yesterday, a weekday, ±Nd, ±Nw) may be followed by a blank and a local time of
+//   day, H:MM or HH:MM ("tomorrow 10:00", "fri 9:30"), which replaces the role's time.
 // The role decides the time of day for forms without one. A local time skipped by a DST change
 // moves forward by the gap; a repeated one is its first occurrence (RFC 5545). Case-insensitive,
 // surrounding blanks ignored, years 0001..9999. Throws Error{usage} with the offending text
@@ -34,6 +39,14 @@ TimePoint parse_human_date(std::string_view text, TimePoint now, DateRole role);
 // The weekday text names (0 = Monday … 6 = Sunday): monday..sunday or their first three letters,
 // in any case, blanks around ignored (the check-in day's grammar); nullopt for anything else.
 std::optional<int> weekday_from_name(std::string_view text);
+
+// The longest duration parse_duration accepts: a week, in minutes.
+inline constexpr std::int64_t k_max_duration_minutes = 7 * 24 * 60;
+
+// Parses how long something lasts: hours and/or minutes, "30m", "1h", "1h30m", "90m" (case-
+// insensitive, blanks around ignored). Throws Error{usage} with the text quoted for anything else,
+// for zero and for more than k_max_duration_minutes.
+std::chrono::minutes parse_duration(std::string_view text);
 
 // Parses a strict ISO 8601 timestamp as written in front matter or ASYNC_NOW:
 // 2026-11-26T10:15:00Z, 2026-11-26T10:15:00+01:00, 2026-11-26T10:15Z, or a date 2026-11-26

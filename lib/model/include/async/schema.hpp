@@ -23,7 +23,7 @@ inline constexpr std::string_view k_people_keys[] = {"reviewers", "participants"
 inline constexpr std::string_view k_list_keys[] = {"reviewers", "participants", "for", "tags"};
 
 // Keys whose values are TOML date-times.
-inline constexpr std::string_view k_time_keys[] = {"created", "due"};
+inline constexpr std::string_view k_time_keys[] = {"created", "due", "start", "end"};
 
 // An id is this many characters of [0-9a-z].
 inline constexpr std::size_t k_id_length = 8;
@@ -38,7 +38,7 @@ const std::vector<std::string>& known_types();
 bool is_child_type(std::string_view type);
 
 // True for the types that need a non-empty title (doc, decision, sop, onboarding, post,
-// watercooler, meeting).
+// watercooler, meeting, event).
 bool is_titled_type(std::string_view type);
 
 // What a document is called wherever it is listed (list, search, inbox, agenda, the check-in

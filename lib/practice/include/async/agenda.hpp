@@ -18,9 +18,9 @@ class Config;
 class Index;
 class Workspace;
 
-enum class DeadlineKind { feedback, response, action, checkin };
+enum class DeadlineKind { feedback, response, action, checkin, event };
 
-// "feedback", "response", "action", "checkin".
+// "feedback", "response", "action", "checkin", "event".
 std::string_view to_string(DeadlineKind kind);
 
 struct Deadline {
@@ -35,6 +35,16 @@ struct Deadline {
     std::string path;     // that document's path relative to the workspace root
     std::string author;   // who asked (document author); the owner for actions
     std::vector<std::string> owed_by; // who still owes it (pending reviewers/participants, owner)
+    // A live event (practice/event): when it ends, its SEQUENCE, place and who attends; nobody
+    // owes an event, so it is never overdue.
+    std::optional<TimePoint> end;
+    int sequence = 0;
+    std::string where;
+    struct Attendee {
+        std::string handle;
+        std::string email; // from the team config, may be empty
+    };
+    std::vector<Attendee> attendees;
 };
 
 struct DeadlineFilter {
@@ -67,7 +77,8 @@ struct Agenda {
 };
 
 // What is coming for me in the next `days` days (today included): feedback and response
-// deadlines of documents I am asked on or wrote, my actions, and the check-in day(s); overdue
+// deadlines of documents I am asked on or wrote, my actions, the check-in day(s) and the
+// team's live events (event_deadlines, never overdue); overdue
 // ones (still owed, my missing check-in) first.
 Agenda build_agenda(Index& index, const Session& session, int days);
 

@@ -19,7 +19,8 @@ namespace async {
 std::string calendar_uid(const Deadline& deadline, std::string_view workspace_id);
 
 // A VCALENDAR (CRLF lines, folded and escaped by libical) with one VEVENT per deadline (feedback
-// and response deadlines at their instant in UTC, actions as all-day events on their date) and
+// and response deadlines at their instant in UTC, actions as all-day events on their date, live
+// events from their start to their end in UTC with SEQUENCE, LOCATION, ORGANIZER and ATTENDEEs) and
 // the check-in as one all-day event recurring on checkin_weekday (0 = Monday … 6 = Sunday) for
 // the weekly cadence, every Monday to Friday for the daily one. now is the DTSTAMP; UIDs are calendar_uid's with workspace_id. Titles are made one
 // line and stripped of control characters.
@@ -43,9 +44,9 @@ struct WorkspaceCalendar {
 };
 
 // The calendar of the workspace ws for scope: open deadlines (pending or not, so an event stays
-// until its document closes), absences (everyone's, the team's, or who's) and the check-in,
-// with UIDs from workspace_id.
-WorkspaceCalendar workspace_calendar(Index& index, const Config& config, const Absences& absences,
+// until its document closes), live events, absences (everyone's, the team's, or who's) and the
+// check-in, with UIDs from workspace_id.
+WorkspaceCalendar workspace_calendar(Index& index, const Workspace& ws, const Config& config, const Absences& absences,
                                      const CalendarScope& scope, TimePoint now, std::string_view workspace_id);
 
 } // namespace async

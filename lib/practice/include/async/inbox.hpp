@@ -23,9 +23,10 @@ class Workspace;
 
 // watercooler: this week's non-work thread (practice/watercooler), optional: no due date, never
 // overdue, never mailed by remind.
-enum class ItemKind { review, response, checkin, action, mention, item, replied, close, watercooler };
+enum class ItemKind { review, response, checkin, action, mention, item, replied, close, watercooler, event, onboarding };
 
-// "review", "response", "checkin", "action", "mention", "item", "replied", "close", "watercooler".
+// "review", "response", "checkin", "action", "mention", "item", "replied", "close", "watercooler",
+// "event", "onboarding".
 std::string_view to_string(ItemKind kind);
 
 enum class ItemState { open, done, snoozed, delegated };
@@ -78,7 +79,10 @@ std::string close_it_title(const ReadyToClose& ready);
 // friday); mentions count in documents written by others in the last 14 days. Each reply by
 // someone else to an open document of mine is an item ("bob replied to Pricing page"; done
 // stays done); each of ready_to_close(me) is one ("… — close it"; done stays done until
-// someone's answer changes; gone once the document is closed).
+// someone's answer changes; gone once the document is closed). A live event I attend (author or
+// participant) is an item on its local day ("today 15:00–16:00 Planning"), with no due date.
+// Each step of my onboarding path (onboard's onboarding_due) is an item from its day until I
+// reply to its document ("Day 3 of onboarding: Deploys — what was missing?").
 std::vector<InboxItem> gather_inbox(Index& index, const Session& session, bool all);
 
 // Why item ranks where it does: "overdue by 2 days (due Thu 2026-11-26 17:00); asked by bob;

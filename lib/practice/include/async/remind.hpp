@@ -59,9 +59,18 @@ MailSettings mail_settings(const Config& config);
 std::string render_message(const Reminder& reminder, const std::vector<OwedItem>& items,
                            const MailSettings& mail, TimePoint now);
 
-enum class DeliveryStatus { sent, would_send, nothing_new, no_address, refused, failed, away };
+// A person's reminder goes out from remind.hour (this by default) until k_night_hour, in their
+// own zone (people.<handle>.tz, else the local one): never at night for them.
+inline constexpr int k_default_remind_hour = 9;
+inline constexpr int k_night_hour = 21;
 
-// "sent", "would-send", "nothing-new", "no-address", "refused", "failed", "away".
+// config remind.hour: an hour 0..23; k_default_remind_hour when unset or anything else.
+int remind_hour(const Config& config);
+
+enum class DeliveryStatus { sent, would_send, nothing_new, no_address, refused, failed, away, later };
+
+// "sent", "would-send", "nothing-new", "no-address", "refused", "failed", "away", "later"
+// (something is owed, but it is not the person's time of day for a reminder).
 std::string_view to_string(DeliveryStatus status);
 
 struct Delivery {
@@ -74,8 +83,10 @@ struct Delivery {
 
 enum class DeliveryMode { send, dry_run };
 
-// For each reminder with items not yet reminded today (local date of now), unless its person is
-// away (status away: nothing sent or recorded, so the items wait): renders the message
+// For each reminder with items not yet reminded on the person's local day (their
+// people.<handle>.tz, else the local zone), unless its person is away (status away: nothing sent
+// or recorded, so the items wait): when it is their time (remind.hour to k_night_hour there; else
+// status later, nothing recorded), renders the message
 // and, in DeliveryMode::send, pipes it to sendmail and records the items (under an flock on
 // .async/local/reminded.lock, so two runs in one clone never both send). A refused address or
 // a failed sendmail is reported in its Delivery and does not stop the others.
