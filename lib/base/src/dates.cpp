@@ -494,7 +494,7 @@ std::optional<ClockTime> scan_clock_time(std::string_view text) {
     if (colon == std::string_view::npos || colon < 1 || colon > 2 || text.size() != colon + 3)
         return std::nullopt;
     for (std::size_t i = 0; i < text.size(); ++i)
-        if (i != colon && !is_digit(text[i]))
+        if (i != colon && !is_ascii_digit(text[i]))
             return std::nullopt;
     ClockTime t;
     t.hour = colon == 1 ? text[0] - '0' : (text[0] - '0') * 10 + (text[1] - '0');
@@ -589,9 +589,9 @@ TimePoint parse_human_date(std::string_view text, TimePoint now, DateRole role) 
     // blank before its time (2026-12-01 15:00) is the ISO form's, below.
     std::string_view day_word = lower;
     if (const auto blank = lower.rfind(' '); blank != std::string::npos) {
-        const std::string_view head = trim(std::string_view{lower}.substr(0, blank));
+        const std::string_view head = trim_space(std::string_view{lower}.substr(0, blank));
         const auto clock = scan_clock_time(std::string_view{lower}.substr(blank + 1));
-        if (clock && !head.empty() && !is_digit(head.front())) {
+        if (clock && !head.empty() && !is_ascii_digit(head.front())) {
             if (!clock->valid)
                 throw_invalid_date(trimmed, "no such time of day");
             if (head == "now" || head == "eod" || head == "eow" || head.back() == 'h')
@@ -845,7 +845,7 @@ std::optional<int> weekday_from_name(std::string_view text) {
 }
 
 std::chrono::minutes parse_duration(std::string_view text) {
-    const std::string_view trimmed = trim(text);
+    const std::string_view trimmed = trim_space(text);
     const auto refuse = [&](std::string_view reason) -> std::chrono::minutes {
         std::string message = "invalid duration " + quoted(trimmed);
         if (!reason.empty())
@@ -854,14 +854,14 @@ std::chrono::minutes parse_duration(std::string_view text) {
     };
     if (trimmed.empty() || trimmed.size() > 16 || has_control(trimmed))
         return refuse({});
-    const std::string lower = ascii_lower(trimmed);
+    const std::string lower = to_lower_ascii(trimmed);
     std::int64_t total = 0;
     std::int64_t number = 0;
     std::size_t digits = 0;
     bool hours_seen = false;
     bool minutes_seen = false;
     for (const char c : lower) {
-        if (is_digit(c)) {
+        if (is_ascii_digit(c)) {
             if (++digits > 4)
                 return refuse("too long");
             number = number * 10 + (c - '0');
