@@ -751,3 +751,13 @@ TEST_CASE("dates::parse_duration") {
         CHECK(e.kind() == async::ErrorKind::usage);
     }
 }
+
+TEST_CASE("dates::has_iso_date_shape") {
+    CHECK(async::has_iso_date_shape("2026-12-06"));
+    CHECK(async::has_iso_date_shape("0000-99-99")); // the shape only: parsing decides the day
+    CHECK_FALSE(async::has_iso_date_shape("2026-12-6"));
+    CHECK_FALSE(async::has_iso_date_shape("2026/12/06"));
+    CHECK_FALSE(async::has_iso_date_shape("2026-W49-1"));
+    CHECK_FALSE(async::has_iso_date_shape("2026-12-06T"));
+    CHECK_FALSE(async::has_iso_date_shape(""));
+}

@@ -884,4 +884,16 @@ std::chrono::minutes parse_duration(std::string_view text) {
     return std::chrono::minutes{total};
 }
 
+bool has_iso_date_shape(std::string_view text) {
+    if (text.size() != 10 || text[4] != '-' || text[7] != '-') {
+        return false;
+    }
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (i != 4 && i != 7 && !is_ascii_digit(text[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
 } // namespace async

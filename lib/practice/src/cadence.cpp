@@ -62,18 +62,6 @@ bool looks_like_week(std::string_view lower) {
     return i < lower.size() && lower[i] == 'w';
 }
 
-bool looks_like_date(std::string_view text) {
-    if (text.size() != 10 || text[4] != '-' || text[7] != '-') {
-        return false;
-    }
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (i != 4 && i != 7 && (text[i] < '0' || text[i] > '9')) {
-            return false;
-        }
-    }
-    return true;
-}
-
 } // namespace
 
 std::string_view to_string(Cadence cadence) {
@@ -90,7 +78,7 @@ CheckinPeriod period_of(Cadence cadence, TimePoint t) {
 
 std::optional<CheckinPeriod> parse_period(std::string_view label) {
     try {
-        if (looks_like_date(label)) {
+        if (has_iso_date_shape(label)) {
             TimePoint t = parse_human_date(label, TimePoint{}, DateRole::start);
             CheckinPeriod p = day_period(t);
             return p.label == label ? std::optional{p} : std::nullopt;

@@ -54,11 +54,6 @@ bool is_fence_line(std::string_view line) {
     return line.starts_with("```") || line.starts_with("~~~");
 }
 
-bool is_iso_date(std::string_view s) {
-    return s.size() == 10 && is_ascii_digit(s[0]) && is_ascii_digit(s[1]) && is_ascii_digit(s[2]) && is_ascii_digit(s[3]) && s[4] == '-' &&
-           is_ascii_digit(s[5]) && is_ascii_digit(s[6]) && s[7] == '-' && is_ascii_digit(s[8]) && is_ascii_digit(s[9]);
-}
-
 bool starts_with_word(std::string_view text, std::string_view word) {
     return to_lower_ascii(text.substr(0, word.size())) == word;
 }
@@ -131,7 +126,7 @@ std::optional<AdrRecord> parse_adr(std::string_view file_name, std::string_view 
         }
         if (!seen_section && !adr.date && starts_with_word(line, "date:")) {
             std::string_view value = trim(line.substr(5));
-            if (is_iso_date(value)) {
+            if (has_iso_date_shape(value)) {
                 adr.date = std::string{value};
             }
         }

@@ -19,25 +19,13 @@ namespace fs = std::filesystem;
 namespace async {
 namespace {
 
-bool is_iso_date_text(std::string_view text) {
-    if (text.size() != 10 || text[4] != '-' || text[7] != '-') {
-        return false;
-    }
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (i != 4 && i != 7 && (text[i] < '0' || text[i] > '9')) {
-            return false;
-        }
-    }
-    return true;
-}
-
 // The local date a `from`/`to` value holds: a TOML local date or a "YYYY-MM-DD" string.
 std::optional<std::string> date_of(const toml::node* node) {
     if (node == nullptr) {
         return std::nullopt;
     }
     if (auto s = node->value<std::string>()) {
-        return is_iso_date_text(*s) ? std::optional<std::string>{*s} : std::nullopt;
+        return has_iso_date_shape(*s) ? std::optional<std::string>{*s} : std::nullopt;
     }
     if (const auto* d = node->as_date()) {
         const toml::date& v = d->get();
@@ -287,7 +275,7 @@ void add_absence(const Workspace& ws, std::string_view me, std::string_view from
     a.handle = to_lower_ascii(me);
     a.from = std::string{from};
     a.to = std::string{to};
-    if (!is_iso_date_text(a.from) || !is_iso_date_text(a.to) || !fill_times(a)) {
+    if (!has_iso_date_shape(a.from) || !has_iso_date_shape(a.to) || !fill_times(a)) {
         throw Error{ErrorKind::usage, "an absence needs two dates, not '" + a.from + ".." + a.to + "'"};
     }
     if (a.to < a.from) {

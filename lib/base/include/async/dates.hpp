@@ -48,6 +48,10 @@ inline constexpr std::int64_t k_max_duration_minutes = 7 * 24 * 60;
 // for zero and for more than k_max_duration_minutes.
 std::chrono::minutes parse_duration(std::string_view text);
 
+// Whether text has the shape YYYY-MM-DD (ten characters, ASCII digits and two dashes): a quick
+// test of a date label before it is parsed, not a check that the day exists.
+bool has_iso_date_shape(std::string_view text);
+
 // Parses a strict ISO 8601 timestamp as written in front matter or ASYNC_NOW:
 // 2026-11-26T10:15:00Z, 2026-11-26T10:15:00+01:00, 2026-11-26T10:15Z, or a date 2026-11-26
 // (midnight UTC). Returns nullopt when text is not one of these.
