@@ -502,6 +502,8 @@ _async() {
                 _async_compgen_words --global -h --help "$cur"
             elif ((${#args[@]} == 0)); then
                 _async_compgen_words $(_async_candidates settable-keys $global) "$cur"
+            elif ((${#args[@]} == 1)) && [[ ${args[0]} == people.*.tz ]]; then
+                _async_compgen_words $(_async_candidates zones) "$cur"
             fi
             ;;
         list)

@@ -284,6 +284,8 @@ complete -c async -n '__async_at config get; or __async_at config set; or __asyn
 complete -c async -n '__async_at config list' -l show-origin -d 'Prefix each line with where it comes from'
 complete -c async -n '__async_at config get; or __async_at config unset; and test (__async_positionals) -eq 0' -a '(__async_config_keys)'
 complete -c async -n '__async_at config set; and test (__async_positionals) -eq 0' -a '(__async_config_keys set)'
+# The value of people.HANDLE.tz: a time zone name.
+complete -c async -n '__async_at config set; and test (__async_positionals) -eq 1; and string match -q -- "people.*.tz" (commandline -opc)[-1]' -a '(__async_complete zones)'
 
 # async templates [show NAME]
 complete -c async -n '__async_at templates' -a show -d 'Print the template NAME in effect'

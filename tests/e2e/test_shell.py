@@ -369,6 +369,14 @@ class CompletionCases:
     """Cases every shell's completion script must pass, mixed into each shell's test case
     (which provides complete())."""
 
+    def test_time_zone_of_a_person(self):
+        """config set people.HANDLE.tz offers the system's time zone names; other keys do not."""
+        ws = self.make_team_workspace()
+        self.assertEqual(self.complete("async config set people.bob.tz Europe/Berl", cwd=ws), {"Europe/Berlin"})
+        self.assertEqual(self.complete("async config set people.bob.tz America/New_Y", cwd=ws), {"America/New_York"})
+        self.assertIn("UTC", self.complete("async config set people.bob.tz U", cwd=ws))
+        self.assertNotIn("Europe/Berlin", self.complete("async config set team.name Europe/Berl", cwd=ws))
+
     def test_meeting(self):
         """Meeting subcommands, flags, participants and meeting ids (a document's id is not one)."""
         ws = self.make_team_workspace()

@@ -4,7 +4,11 @@
 
 #include "ical_library.hpp"
 
+#include <async/text.hpp>
+
+#include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <ctime>
 
 namespace async {
@@ -117,6 +121,45 @@ std::vector<std::pair<std::string, std::string>> unknown_time_zones(const Config
         }
     }
     return out;
+}
+
+std::vector<ZoneName> known_time_zones() {
+    constexpr std::size_t k_max_table = 1 << 20;
+    std::vector<ZoneName> zones{{"UTC", "Coordinated Universal Time"}};
+    std::ifstream in("/usr/share/zoneinfo/zone1970.tab", std::ios::binary);
+    std::string table(k_max_table, '\0');
+    in.read(table.data(), static_cast<std::streamsize>(table.size()));
+    table.resize(static_cast<std::size_t>(in.gcount()));
+    for (std::string_view line : split_lines(table)) {
+        if (line.empty() || line.front() == '#') {
+            continue;
+        }
+        // codes TAB coordinates TAB zone [TAB comment]
+        std::vector<std::string_view> fields;
+        while (fields.size() < 4) {
+            std::size_t tab = fields.size() < 3 ? line.find('\t') : std::string_view::npos;
+            fields.push_back(line.substr(0, tab));
+            if (tab == std::string_view::npos) {
+                break;
+            }
+            line.remove_prefix(tab + 1);
+        }
+        if (fields.size() < 3 || fields[2].find('/') == std::string_view::npos ||
+            !std::all_of(fields[2].begin(), fields[2].end(), [](char c) {
+                return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_ascii_digit(c) || c == '/' ||
+                       c == '_' || c == '-' || c == '+';
+            }) ||
+            fields[2].size() > 64) {
+            continue;
+        }
+        std::string comment = fields.size() > 3 ? std::string{fields[3]} : std::string{fields[0]};
+        zones.push_back({std::string{fields[2]}, strip_controls(comment, Newlines::flatten)});
+    }
+    std::sort(zones.begin(), zones.end(), [](const ZoneName& a, const ZoneName& b) { return a.name < b.name; });
+    zones.erase(std::unique(zones.begin(), zones.end(),
+                            [](const ZoneName& a, const ZoneName& b) { return a.name == b.name; }),
+                zones.end());
+    return zones;
 }
 
 } // namespace async

@@ -10,6 +10,7 @@
 #include <async/query.hpp>
 #include <async/templates.hpp>
 #include <async/text.hpp>
+#include <async/zones.hpp>
 
 #include <algorithm>
 #include <array>
@@ -25,7 +26,7 @@ namespace fs = std::filesystem;
 namespace async {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, CompletionKind>, 10> k_kinds{{
+constexpr std::array<std::pair<std::string_view, CompletionKind>, 11> k_kinds{{
     {"ids", CompletionKind::ids},
     {"meetings", CompletionKind::meetings},
     {"handles", CompletionKind::handles},
@@ -36,6 +37,7 @@ constexpr std::array<std::pair<std::string_view, CompletionKind>, 10> k_kinds{{
     {"actions", CompletionKind::actions},
     {"keys", CompletionKind::keys},
     {"settable-keys", CompletionKind::settable_keys},
+    {"zones", CompletionKind::zones},
 }};
 
 // The keys async reads, for `config set` (people.HANDLE.* come from the team's own tables).
@@ -176,6 +178,11 @@ std::vector<Candidate> gather(const CompletionRequest& request, const Completion
     switch (kind) {
     case CompletionKind::handles: handles(config_of(place, ws), out); return out;
     case CompletionKind::teams: teams(config_of(place, ws), out); return out;
+    case CompletionKind::zones:
+        for (auto& z : known_time_zones()) {
+            out.push_back({std::move(z.name), std::move(z.comment)});
+        }
+        return out;
     case CompletionKind::templates: templates(place, ws, out); return out;
     case CompletionKind::keys:
     case CompletionKind::settable_keys: keys(config_of(place, ws), kind, out); return out;

@@ -41,6 +41,16 @@ std::optional<ZonedTime> time_in_zone(std::string_view zone, TimePoint t);
 // a zone (person_time_zone) in which the deadline's day or time differs; nullopt otherwise.
 std::optional<std::string> deadline_for_person(const Config& config, std::string_view handle, TimePoint deadline);
 
+struct ZoneName {
+    std::string name;    // "Europe/Berlin"
+    std::string comment; // where it applies ("DE (most areas)"), may be empty
+};
+
+// The time zones a person's tz may name, for completion: UTC and the canonical zones of the
+// system's tzdata (zone1970.tab, whose lines with no zone of the name shape are skipped), sorted
+// by name. Reads at most 1 MiB; an unreadable table gives UTC alone. Loads no library.
+std::vector<ZoneName> known_time_zones();
+
 // The handles of config's people whose people.<handle>.tz is set but names no zone, with the
 // value: check's warnings.
 std::vector<std::pair<std::string, std::string>> unknown_time_zones(const Config& config);

@@ -27,6 +27,7 @@ enum class CompletionKind {
     actions,       // open actions, text, owner and due date
     keys,          // the config keys that are set (every layer, or the user file with global)
     settable_keys, // keys plus the keys async knows, described
+    zones,         // time zone names for people.HANDLE.tz (practice/zones' known_time_zones)
 };
 
 // The kind called name on the command line ("ids", "settable-keys"…), nullopt when unknown.
