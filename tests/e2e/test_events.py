@@ -197,6 +197,40 @@ class CalendarExport(EventCase):
         self.assertEqual(r.code, 2, r)
         self.assertEqual(path.read_text(), text)
 
+    def test_an_edit_that_moves_it_raises_sequence(self):
+        """async edit (--file, or the editor) that changes start or end raises the sequence once,
+        as event move does; a body edit or an edit that raises it itself is kept as written."""
+        doc_id, path = self.new_event("Review", "2026-03-27 10:00")
+        uid = f"event-{doc_id}@{self.wsid}.async"
+        text = path.read_text()
+        self.assertRegex(text, r"start = 2026-03-27T09:00:00Z")
+        moved = self.tmp / "moved.md"
+        moved.write_text(text.replace("start = 2026-03-27T09:00:00Z", "start = 2026-03-27T08:30:00Z"))
+        r = self.a("edit", doc_id, "--file", str(moved))
+        self.assertEqual(r.code, 0, r)
+        meta = tomllib.loads(path.read_text().split("+++\n")[1])
+        self.assertEqual(meta["sequence"], 1)
+        ev = self.events()[uid]
+        self.assertEqual((int(ev["SEQUENCE"]), ev.decoded("DTSTART")), (1, utc(2026, 3, 27, 8, 30)))
+        # In the editor: the end moves.
+        editor = self.tmp / "move-end.sh"
+        editor.write_text("#!/bin/sh\nsed -i 's/^end = 2026-03-27T10:00:00Z/end = 2026-03-27T11:00:00Z/' \"$1\"\n")
+        editor.chmod(0o755)
+        r = self.a("edit", doc_id, env={"EDITOR": str(editor), "VISUAL": None})
+        self.assertEqual(r.code, 0, r)
+        meta = tomllib.loads(path.read_text().split("+++\n")[1])
+        self.assertEqual((meta["sequence"], meta["end"].hour), (2, 11))
+        # Only the body: the sequence stays.
+        r = self.a("edit", doc_id, "-m", "Agenda: other plans.")
+        self.assertEqual(r.code, 0, r)
+        self.assertEqual(tomllib.loads(path.read_text().split("+++\n")[1])["sequence"], 2)
+        # A move that raises the sequence itself keeps the author's number.
+        own = path.read_text().replace("start = 2026-03-27T08:30:00Z", "start = 2026-03-27T08:00:00Z")
+        own = own.replace("sequence = 2", "sequence = 7")
+        moved.write_text(own)
+        self.assertEqual(self.a("edit", doc_id, "--file", str(moved)).code, 0)
+        self.assertEqual(int(self.events()[uid]["SEQUENCE"]), 7)
+
     def test_khal_imports_and_updates(self):
         khal = shutil.which("khal")
         self.assertIsNotNone(khal, "khal is not installed (scripts/install-deps.sh)")

@@ -616,3 +616,25 @@ TEST_CASE("document::slugify") {
         }
     }
 }
+
+TEST_CASE("document::raise_sequence_if_rescheduled") {
+    auto event = [](const char* start, const char* sequence) {
+        return async::Document::parse(std::string{"+++\nid = \"e1234567\"\ntype = \"event\"\nstart = "} + start +
+                                          "\nend = 2026-03-27T10:00:00Z\nsequence = " + sequence + "\n+++\nAgenda.\n",
+                                      "event.md");
+    };
+    async::Document before = event("2026-03-27T09:00:00Z", "3");
+    async::Document same = event("2026-03-27T09:00:00Z", "3");
+    CHECK_FALSE(async::raise_sequence_if_rescheduled(before, same));
+    async::Document moved = event("2026-03-27T08:00:00Z", "3");
+    CHECK(async::raise_sequence_if_rescheduled(before, moved));
+    CHECK(moved.literal("sequence") == std::optional<std::string>{"4"});
+    async::Document raised = event("2026-03-27T08:00:00Z", "9");
+    CHECK_FALSE(async::raise_sequence_if_rescheduled(before, raised));
+    async::Document garbage = event("2026-03-27T08:00:00Z", "\"x\"");
+    CHECK(async::raise_sequence_if_rescheduled(event("2026-03-27T09:00:00Z", "\"y\""), garbage));
+    CHECK(garbage.literal("sequence") == std::optional<std::string>{"1"});
+    async::Document doc = async::Document::parse("+++\nid = \"d1234567\"\ntype = \"doc\"\nstart = 2026-03-27T08:00:00Z\n+++\n", "d.md");
+    async::Document doc_before = async::Document::parse("+++\nid = \"d1234567\"\ntype = \"doc\"\n+++\n", "d.md");
+    CHECK_FALSE(async::raise_sequence_if_rescheduled(doc_before, doc));
+}

@@ -7,6 +7,7 @@
 #include <async/yaml.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <sstream>
 #include <tuple>
@@ -664,6 +665,33 @@ Document new_document(std::string_view type, std::string_view title, std::string
     doc.set_string("author", author);
     doc.set_time("created", created);
     return doc;
+}
+
+namespace {
+
+std::int64_t sequence_of(const Document& doc) {
+    std::string text = doc.literal("sequence").value_or("0");
+    std::int64_t n = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    return ec == std::errc{} && end == text.data() + text.size() && n >= 0 ? n : 0;
+}
+
+} // namespace
+
+bool raise_sequence_if_rescheduled(const Document& before, Document& after) {
+    if (before.get_string("type") != std::optional<std::string>{"event"} ||
+        after.get_string("type") != std::optional<std::string>{"event"}) {
+        return false;
+    }
+    if (before.get_time("start") == after.get_time("start") && before.get_time("end") == after.get_time("end")) {
+        return false;
+    }
+    std::int64_t was = sequence_of(before);
+    if (sequence_of(after) > was) {
+        return false;
+    }
+    after.set_literal("sequence", std::to_string(was + 1));
+    return true;
 }
 
 std::string new_id() {

@@ -181,6 +181,21 @@ Document compose_document(const Session& session, const ComposeRequest& request,
     return doc;
 }
 
+namespace {
+
+// after, with an event's sequence raised when the edit moved it (raise_sequence_if_rescheduled).
+std::string with_event_sequence(const std::string& before, const std::string& after, const std::string& origin) {
+    try {
+        Document old_doc = Document::parse(before, origin);
+        Document new_doc = Document::parse(after, origin);
+        return raise_sequence_if_rescheduled(old_doc, new_doc) ? new_doc.render() : after;
+    } catch (const Error&) {
+        return after; // a file that did not parse before: nothing to compare with
+    }
+}
+
+} // namespace
+
 EditOutcome edit_existing(const Session& session, const fs::path& file, const BodyInput& input) {
     const Workspace& ws = session.workspace;
     const TimePoint now = session.now;
@@ -210,7 +225,7 @@ EditOutcome edit_existing(const Session& session, const fs::path& file, const Bo
         if (proposed == before) {
             return EditOutcome::unchanged;
         }
-        lock->commit(proposed);
+        lock->commit(with_event_sequence(before, proposed, ws.display(file)));
         return EditOutcome::saved;
     }
     std::string editor = resolve_editor(session.env, session.config);
@@ -240,7 +255,7 @@ EditOutcome edit_existing(const Session& session, const fs::path& file, const Bo
         throw Error{ErrorKind::no, "'" + ws.display(file) + "' changed on disk while you were editing it; not overwritten",
                     hint};
     }
-    lock->commit(after);
+    lock->commit(with_event_sequence(before, after, ws.display(file)));
     fs::remove(draft);
     return EditOutcome::saved;
 }

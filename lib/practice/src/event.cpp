@@ -203,11 +203,12 @@ MovedEvent move_event(const Session& session, const DocSummary& doc, TimePoint s
     if (out.after.start == before->start && out.after.end == before->end) {
         return out;
     }
+    Document moved = d;
+    moved.set_time("start", out.after.start);
+    moved.set_time("end", out.after.end);
+    raise_sequence_if_rescheduled(d, moved);
     out.after.sequence = before->sequence + 1;
-    d.set_time("start", out.after.start);
-    d.set_time("end", out.after.end);
-    d.set_literal("sequence", std::to_string(out.after.sequence));
-    lock.commit(d.render());
+    lock.commit(moved.render());
     out.changed = true;
     return out;
 }

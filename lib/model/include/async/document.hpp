@@ -133,6 +133,12 @@ std::optional<std::size_t> find_merge_conflict(std::string_view text);
 // "invalid TOML in date: …" (messages already say "error").
 std::string describe_toml_error(std::string_view description);
 
+// The calendar rule of a rescheduled event (type "event"): when after's start or end differs
+// from before's and after's sequence is not above before's, after's sequence becomes before's
+// + 1, so every teammate's calendar moves the event it imported instead of keeping the old
+// time. True when it changed after. `event move` and `async edit` (the editor, --file) apply it.
+bool raise_sequence_if_rescheduled(const Document& before, Document& after);
+
 // A new random id: 8 characters of [0-9a-z] from the system's CSPRNG (no coordination needed).
 std::string new_id();
 
