@@ -101,6 +101,28 @@ class AsyncTestCase(unittest.TestCase):
                 os.lchown(name, nobody.pw_uid, nobody.pw_gid)
         return ["setpriv", f"--reuid={nobody.pw_uid}", f"--regid={nobody.pw_gid}", "--clear-groups", *command]
 
+    def khal(self):
+        """The real khal with its own config and a vdir calendar "team" in the test directory,
+        times in UTC: returns (run, the calendar's folder), where run(*args) gives khal's output
+        and fails the test when khal fails (or is not installed)."""
+        khal = shutil.which("khal")
+        self.assertIsNotNone(khal, "khal is not installed (scripts/install-deps.sh)")
+        vdir = self.tmp / "vdir" / "team"
+        vdir.mkdir(parents=True)
+        conf = self.tmp / "khal.conf"
+        conf.write_text(f"[calendars]\n[[team]]\npath = {vdir}\ntype = calendar\n"
+                        "[locale]\ntimeformat = %H:%M\ndateformat = %Y-%m-%d\nlongdateformat = %Y-%m-%d\n"
+                        "datetimeformat = %Y-%m-%d %H:%M\nlongdatetimeformat = %Y-%m-%d %H:%M\n"
+                        "local_timezone = UTC\ndefault_timezone = UTC\n"
+                        f"[sqlite]\npath = {self.tmp / 'khal.db'}\n")
+
+        def run(*args):
+            proc = subprocess.run([khal, "-c", str(conf), *args], env=dict(self.env, TZ="UTC"),
+                                  capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+            self.assertEqual(proc.returncode, 0, proc)
+            return proc.stdout
+        return run, vdir
+
     def ok(self, *args, **kwargs):
         r = self.run_async(*args, **kwargs)
         self.assertEqual(r.code, 0, r)

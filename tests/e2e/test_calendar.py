@@ -342,24 +342,8 @@ class Calendar(CalendarCase):
         self.assertEqual(self.a_ok("agenda", env=env).code, 0)  # the rest of async never needs it
 
     def test_khal_imports_and_updates(self):
-        khal = shutil.which("khal")
-        self.assertIsNotNone(khal, "khal is not installed (scripts/install-deps.sh)")
         self.team()
-        vdir = self.tmp / "vdir" / "team"
-        vdir.mkdir(parents=True)
-        conf = self.tmp / "khal.conf"
-        conf.write_text(f"[calendars]\n[[team]]\npath = {vdir}\ntype = calendar\n"
-                        "[locale]\ntimeformat = %H:%M\ndateformat = %Y-%m-%d\nlongdateformat = %Y-%m-%d\n"
-                        "datetimeformat = %Y-%m-%d %H:%M\nlongdatetimeformat = %Y-%m-%d %H:%M\n"
-                        "local_timezone = UTC\ndefault_timezone = UTC\n"
-                        f"[sqlite]\npath = {self.tmp / 'khal.db'}\n")
-        env = dict(self.env)
-
-        def khal_run(*args):
-            proc = subprocess.run([khal, "-c", str(conf), *args], env=env, capture_output=True, text=True,
-                                  timeout=60, stdin=subprocess.DEVNULL)
-            self.assertEqual(proc.returncode, 0, proc)
-            return proc.stdout
+        khal_run, vdir = self.khal()
 
         first = self.tmp / "first.ics"
         self.a_ok("calendar", "-o", str(first))

@@ -7,7 +7,6 @@ its DST changes (2026-03-29 and 2026-10-25), and must come out in UTC.
 import json
 import shutil
 import socket
-import subprocess
 import sys
 import tomllib
 import unittest
@@ -232,24 +231,9 @@ class CalendarExport(EventCase):
         self.assertEqual(int(self.events()[uid]["SEQUENCE"]), 7)
 
     def test_khal_imports_and_updates(self):
-        khal = shutil.which("khal")
-        self.assertIsNotNone(khal, "khal is not installed (scripts/install-deps.sh)")
         doc_id, _ = self.new_event("Planning", "2026-03-27 10:00", where="Room 2")
         later, _ = self.new_event("Retro", "2026-10-26 10:00", "30m")
-        vdir = self.tmp / "vdir" / "team"
-        vdir.mkdir(parents=True)
-        conf = self.tmp / "khal.conf"
-        conf.write_text(f"[calendars]\n[[team]]\npath = {vdir}\ntype = calendar\n"
-                        "[locale]\ntimeformat = %H:%M\ndateformat = %Y-%m-%d\nlongdateformat = %Y-%m-%d\n"
-                        "datetimeformat = %Y-%m-%d %H:%M\nlongdatetimeformat = %Y-%m-%d %H:%M\n"
-                        "local_timezone = UTC\ndefault_timezone = UTC\n"
-                        f"[sqlite]\npath = {self.tmp / 'khal.db'}\n")
-
-        def khal_run(*args):
-            proc = subprocess.run([khal, "-c", str(conf), *args], env=dict(self.env, TZ="UTC"),
-                                  capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
-            self.assertEqual(proc.returncode, 0, proc)
-            return proc.stdout
+        khal_run, vdir = self.khal()
 
         first = self.tmp / "first.ics"
         self.assertEqual(self.a("calendar", "-o", str(first)).code, 0)
