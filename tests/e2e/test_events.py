@@ -394,6 +394,14 @@ class TimeZones(harness.AsyncTestCase):
         self.assertIn("Fri 17:00 — 12:00 Fri for bob", lines["bob"])
         self.assertNotIn("for dave", lines["dave"])  # an unknown zone is ignored
 
+    def test_checkin_digest_shows_their_local_deadline(self):
+        r = self.a("checkin", "digest")  # Thursday: nobody has checked in; due Fri 17:00 (UTC here)
+        self.assertEqual(r.code, 0, r)
+        missing = next(line for line in r.out.splitlines() if line.startswith("Missing: "))
+        self.assertIn("carol (due Fri 17:00 — 02:00 Sat for carol)", missing)
+        self.assertIn("bob (due Fri 17:00 — 12:00 Fri for bob)", missing)
+        self.assertNotIn("for dave", missing)  # an unknown zone is ignored
+
     def test_check_warns_about_an_unknown_zone(self):
         r = self.a("check")
         self.assertIn("unknown time zone 'Mars/Olympus' for people.dave.tz", r.err + r.out)

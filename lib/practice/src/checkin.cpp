@@ -1,6 +1,7 @@
 #include <async/checkin.hpp>
 #include <async/config.hpp>
 #include <async/document.hpp>
+#include <async/due.hpp>
 #include <async/editor.hpp>
 #include <async/env.hpp>
 #include <async/error.hpp>
@@ -14,6 +15,7 @@
 #include <async/templates.hpp>
 #include <async/text.hpp>
 #include <async/workspace.hpp>
+#include <async/zones.hpp>
 
 #include <algorithm>
 #include <map>
@@ -253,7 +255,8 @@ std::string digest_markdown(const WeekCheckins& checkins) {
     std::vector<std::string> missing, invalid;
     for (const auto& m : checkins.members) {
         if (m.state == CheckinState::missing) {
-            missing.push_back(person_label(m));
+            missing.push_back(person_label(m) +
+                              (m.local_deadline.empty() ? "" : " (due " + md_escape(m.local_deadline) + ")"));
         } else if (m.state == CheckinState::invalid) {
             invalid.push_back(person_label(m));
         }
@@ -675,6 +678,9 @@ WeekCheckins week_checkins(const Workspace& ws, const Config& config, const Chec
     }
     WeekCheckins out;
     out.period = period;
+    // Due at 17:00 of the day it is owed from (model/due's rule for a date).
+    std::optional<TimePoint> owed = checkin_owed_from(config, period);
+    std::optional<TimePoint> due = owed ? due_at(format_local_date(*owed)) : std::nullopt;
     for (const auto& [handle, name] : names) {
         MemberCheckin m;
         m.handle = handle;
@@ -683,6 +689,9 @@ WeekCheckins week_checkins(const Workspace& ws, const Config& config, const Chec
         std::error_code fec;
         auto status = fs::symlink_status(file, fec);
         if (fec || status.type() == fs::file_type::not_found) {
+            if (due) {
+                m.local_deadline = deadline_for_person(config, handle, *due).value_or("");
+            }
             out.members.push_back(std::move(m));
             continue;
         }

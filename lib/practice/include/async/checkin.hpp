@@ -103,6 +103,9 @@ struct MemberCheckin {
     std::string body;    // the check-in's Markdown body when done
     std::string problem; // why the file could not be read when invalid
     std::vector<CheckinComment> comments; // replies to it, oldest first
+    // When missing: the check-in's deadline in the viewer's zone and in the person's own when
+    // that differs ("Fri 17:00 — 02:00 Sat for carol", practice/zones); else empty.
+    std::string local_deadline;
 };
 
 struct WeekCheckins {
