@@ -42,7 +42,8 @@ TEST_CASE("json_read::malformed text is refused") {
                             "-"s, "1e"s, ".5"s, "+1"s, "nul"s, "truex"s, "[1] [2]"s, "\"abc"s, "\"\\x\""s,
                             "\"\\u12\""s, "\"\\ud800\""s, "\"\\udc00\""s, "\"\\ud800\\u0041\""s, "\"a\nb\""s,
                             "\"\x01\""s, "\"\xC3\""s, "\"\xED\xA0\x80\""s, "\"\xFF\""s, "1e999"s, "[1 2]"s,
-                            "\"a\\"s, "\0"s, "{\"a\":1,\"a\":2}"s, "NaN"s, "Infinity"s}) {
+                            "\"a\\"s, "\0"s, "\"\\u0000\""s, "{\"a\\u0000b\":1}"s, "{\"a\":1,\"a\":2}"s,
+                            "NaN"s, "Infinity"s}) {
         CAPTURE(bad);
         CHECK_THROWS_AS(parse_json(bad), async::Error);
     }

@@ -257,6 +257,12 @@ private:
             case 't': out += '\t'; break;
             case 'u': {
                 char32_t cp = hex4();
+                if (cp == 0) {
+                    // No name, path or field async reads may hold NUL: C calls would cut
+                    // the text there, so the whole answer is refused.
+                    m_at -= 6;
+                    fail("NUL (\\u0000) in a string");
+                }
                 if (cp >= 0xDC00 && cp <= 0xDFFF) {
                     fail("lone low surrogate");
                 }

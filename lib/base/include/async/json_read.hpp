@@ -1,7 +1,8 @@
 #pragma once
 // A strict, bounded JSON reader (RFC 8259) for answers from other programs (the file watcher):
-// the whole text is one value, nesting and size are limited, strings must be valid UTF-8, and
-// an object may not name a key twice. Anything else is Error{data}, never a guess.
+// the whole text is one value, nesting and size are limited, strings must be valid UTF-8
+// without NUL (not even as \u0000), and an object may not name a key twice. Anything else is
+// Error{data}, never a guess.
 #include <cstddef>
 #include <string>
 #include <string_view>
