@@ -84,6 +84,7 @@ void run_index(Context& ctx, const IndexOptions& opts) {
             .key("scanned").value(static_cast<std::int64_t>(stats.scanned))
             .key("parsed").value(static_cast<std::int64_t>(stats.parsed))
             .key("removed").value(static_cast<std::int64_t>(stats.removed))
+            .key("pages_checked").value(stats.pages_checked)
             .key("problems").value(stats.problems).end_object();
         ctx.print(json.str());
     }

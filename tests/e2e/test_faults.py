@@ -96,6 +96,36 @@ class IndexDamage(harness.AsyncTestCase):
         self.assertEqual((r.code, r.err), (0, NOTICE), r)
         self.assertEqual(self.a("index", "--check").code, 0)
 
+    def test_a_clean_check_is_read_again_only_after_a_write(self):
+        def checked():
+            r = self.a("--json", "index")
+            self.assertEqual(r.code, 0, r)
+            return json.loads(r.out)["pages_checked"]
+
+        self.assertTrue(checked())
+        self.assertTrue((self.ws / ".async" / "local" / "index-checked").is_file())
+        self.assertFalse(checked(), "a file no one wrote was read page by page again")
+        self.assertFalse(checked())
+        # A write by async itself: the next `async index` checks again, then trusts the file.
+        self.ok("-C", str(self.ws), "doc", "new", "-m", "text", "Another")
+        self.assertTrue(checked())
+        self.assertFalse(checked())
+        # A write that puts the modification time back is still seen (the change time moves).
+        page = sqlite3.connect(self.db).execute("PRAGMA page_size").fetchone()[0]
+        pages = self.db.stat().st_size // page
+        st = self.db.stat()
+        time.sleep(0.01)
+        self.overwrite((pages - 1) * page, b"\xff" * page)
+        os.utime(self.db, ns=(st.st_atime_ns, st.st_mtime_ns))
+        self.assertEqual(self.db.stat().st_size, st.st_size)
+        r = self.a("--json", "index")
+        self.assertEqual((r.code, r.err), (0, NOTICE), r)
+        self.assertTrue(json.loads(r.out)["pages_checked"])
+        self.assertEqual(self.a("index", "--check").code, 0)
+        # --full reads every file, not every page.
+        r = self.a("--json", "index", "--full")
+        self.assertFalse(json.loads(r.out)["pages_checked"])
+
 
 class Handles(harness.AsyncTestCase):
     """'a/b', 'a:b' and 'a b' once all became 'a-b': one person of three. Now each is refused."""

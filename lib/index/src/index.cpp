@@ -13,6 +13,7 @@
 
 #include "fts_loader.hpp"
 #include "index_access.hpp"
+#include "local_state.hpp"
 
 #include <SQLiteCpp/Backup.h>
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -84,18 +85,49 @@ std::int64_t nanoseconds(const timespec& t) {
     return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
 }
 
+// What the kernel said about one path (errno in error, 0 on success).
+struct StatResult {
+    int error = 0;
+    mode_t mode = 0;
+    std::int64_t size = 0, mtime = 0, ctime = 0, ino = 0;
+};
+
+std::int64_t nanoseconds(const statx_timestamp& t) {
+    return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+}
+
+// The one stat call of a refresh: statx asking only for the fields the index compares (a
+// file's type, size and mtime; a folder's ctime and inode too), which spares file systems
+// that compute the others (network ones, FUSE) the work. flags: 0 follows a symbolic link,
+// AT_SYMLINK_NOFOLLOW does not.
+StatResult stat_at(int dir_fd, const char* name, int flags, bool folder_fields) {
+    unsigned mask = STATX_TYPE | STATX_SIZE | STATX_MTIME | (folder_fields ? STATX_CTIME | STATX_INO : 0U);
+    struct statx st {};
+    StatResult out;
+    if (::statx(dir_fd, name, flags, mask, &st) != 0) {
+        out.error = errno;
+        return out;
+    }
+    out.mode = st.stx_mode;
+    out.size = static_cast<std::int64_t>(st.stx_size);
+    out.mtime = nanoseconds(st.stx_mtime);
+    out.ctime = nanoseconds(st.stx_ctime);
+    out.ino = static_cast<std::int64_t>(st.stx_ino);
+    return out;
+}
+
 // The size and mtime of rel, a file of kind found as name in the folder dir_fd (symlinks
 // followed), or why it cannot be read; nullopt when it is not a regular file.
 std::optional<FileStat> stat_file(int dir_fd, const char* name, std::string rel, FileKind kind) {
-    struct stat st {};
+    StatResult st = stat_at(dir_fd, name, 0, false);
     FileStat file{std::move(rel), 0, 0, kind, {}};
-    if (::fstatat(dir_fd, name, &st, 0) != 0) {
-        file.problem = errno == ELOOP ? "symbolic link loop" : std::strerror(errno);
-    } else if (!S_ISREG(st.st_mode)) {
+    if (st.error != 0) {
+        file.problem = st.error == ELOOP ? "symbolic link loop" : std::strerror(st.error);
+    } else if (!S_ISREG(st.mode)) {
         return std::nullopt;
     } else {
-        file.size = st.st_size;
-        file.mtime = nanoseconds(st.st_mtim);
+        file.size = st.size;
+        file.mtime = st.mtime;
     }
     return file;
 }
@@ -365,13 +397,6 @@ IndexScan scan_all(const fs::path& root) {
     return scan;
 }
 
-// What fstatat said about one path (errno in error, 0 on success).
-struct StatResult {
-    int error = 0;
-    mode_t mode = 0;
-    std::int64_t size = 0, mtime = 0, ctime = 0, ino = 0;
-};
-
 // Descriptors of the section folders, so that a stat of "docs/x/index.md" looks up two names
 // instead of three (name lookups are most of a refresh's time).
 class SectionFds {
@@ -391,8 +416,8 @@ public:
     SectionFds(const SectionFds&) = delete;
     SectionFds& operator=(const SectionFds&) = delete;
 
-    // fstatat of the workspace-relative path rel with flags; buffer is scratch space.
-    StatResult stat(std::string_view rel, std::string& buffer, int flags) const {
+    // stat_at of the workspace-relative path rel; buffer is scratch space.
+    StatResult stat(std::string_view rel, std::string& buffer, int flags, bool folder_fields) const {
         buffer.assign(rel);
         int fd = m_root;
         const char* name = buffer.c_str();
@@ -404,18 +429,7 @@ public:
                 break;
             }
         }
-        struct stat st {};
-        StatResult out;
-        if (::fstatat(fd, name, &st, flags) != 0) {
-            out.error = errno;
-            return out;
-        }
-        out.mode = st.st_mode;
-        out.size = st.st_size;
-        out.mtime = nanoseconds(st.st_mtim);
-        out.ctime = nanoseconds(st.st_ctim);
-        out.ino = static_cast<std::int64_t>(st.st_ino);
-        return out;
+        return stat_at(fd, name, flags, folder_fields);
     }
 
 private:
@@ -448,13 +462,13 @@ std::int64_t load_and_stat(SQLite::Database& db, const fs::path& root, Known& kn
     auto stat_all = [&](std::string& scratch) {
         for (std::size_t from; (from = next_dir.fetch_add(k_chunk)) < known.dirs.size();) {
             for (std::size_t i = from; i < std::min(from + k_chunk, known.dirs.size()); ++i) {
-                stats.dirs[i] = sections.stat(known.dirs[i].path, scratch, AT_SYMLINK_NOFOLLOW);
+                stats.dirs[i] = sections.stat(known.dirs[i].path, scratch, AT_SYMLINK_NOFOLLOW, true);
             }
         }
         files_loaded.wait(false);
         for (std::size_t from; (from = next_file.fetch_add(k_chunk)) < known.files.size();) {
             for (std::size_t i = from; i < std::min(from + k_chunk, known.files.size()); ++i) {
-                stats.files[i] = sections.stat(known.files[i].path, scratch, 0);
+                stats.files[i] = sections.stat(known.files[i].path, scratch, 0, false);
             }
         }
     };
@@ -1194,6 +1208,23 @@ std::string damage_of(SQLite::Database& db) {
     }
 }
 
+// The database file as a clean check left it, for .async/local/index-checked: its device,
+// inode, size, mtime and ctime (which no program can set back, so even a write that restores
+// the mtime changes it). "" when it cannot be stat'ed or its write-ahead log holds pages (they
+// are part of the database, and the log is rewritten and deleted as connections come and go).
+std::string db_fingerprint(const fs::path& db) {
+    struct stat st {};
+    struct stat wal {};
+    if (::stat(db.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+        return {};
+    }
+    if (::stat((db.string() + "-wal").c_str(), &wal) == 0 && wal.st_size != 0) {
+        return {};
+    }
+    return "1 " + std::to_string(st.st_dev) + " " + std::to_string(st.st_ino) + " " + std::to_string(st.st_size) +
+           " " + std::to_string(nanoseconds(st.st_mtim)) + " " + std::to_string(nanoseconds(st.st_ctim)) + "\n";
+}
+
 // Whether this process may write the index file and create files beside it (its WAL).
 bool writable_index(const fs::path& file) {
     return ::access(file.parent_path().c_str(), W_OK) == 0 &&
@@ -1711,7 +1742,19 @@ Index::Index(const Workspace& ws) : m_ws(ws) {
 }
 
 Index::~Index() {
-    m_db.reset();
+    m_db.reset(); // the last connection to close checkpoints the log into the file
+    if (m_stamp_on_close) {
+        try {
+            if (std::string now = db_fingerprint(m_ws.index_file()); !now.empty()) {
+                fs::path stamp = m_ws.local_dir() / "index-checked";
+                if (read_small_file(stamp) != now) {
+                    write_small_file(stamp, now);
+                }
+            }
+        } catch (const std::exception&) {
+            // Only a check more next time.
+        }
+    }
     if (m_lock_fd >= 0) {
         ::close(m_lock_fd);
     }
@@ -1872,13 +1915,7 @@ void Index::create_schema() {
 RefreshStats Index::refresh(RefreshMode mode, const Progress& progress) {
     try {
         if (mode == RefreshMode::checked) {
-            mode = RefreshMode::incremental;
-            if (!damage_of(*m_db).empty()) {
-                RefreshStats stats;
-                if (repair(stats, progress)) {
-                    return stats;
-                }
-            }
+            return checked_refresh(progress);
         }
         return refresh_once(mode, progress);
     } catch (const SQLite::Exception& e) {
@@ -1896,6 +1933,26 @@ RefreshStats Index::refresh(RefreshMode mode, const Progress& progress) {
         }
         throw_index_error(e);
     }
+}
+
+// Reading every page costs as much as the database is big, so it is skipped when the file is
+// still the one a clean check read: nothing but async has written a byte of it since (a stamp
+// only this machine keeps, .async/local/index-checked). The stamp is taken as the Index
+// closes, after SQLite's last checkpoint: the pages checked plus what this refresh wrote.
+RefreshStats Index::checked_refresh(const Progress& progress) {
+    std::string before = db_fingerprint(m_ws.index_file());
+    bool unchanged = !before.empty() && read_small_file(m_ws.local_dir() / "index-checked") == before;
+    RefreshStats stats;
+    if (!unchanged && !damage_of(*m_db).empty()) {
+        if (!repair(stats, progress)) {
+            return refresh_once(RefreshMode::incremental, progress); // damaged, and already rebuilt once
+        }
+    } else {
+        stats = refresh_once(RefreshMode::incremental, progress);
+    }
+    stats.pages_checked = !unchanged;
+    m_stamp_on_close = !m_read_only;
+    return stats;
 }
 
 bool Index::repair(RefreshStats& stats, const Progress& progress) {

@@ -5,10 +5,11 @@
 #include <async/watcher.hpp>
 #include <async/workspace.hpp>
 
+#include "local_state.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <fstream>
 #include <optional>
 #include <sstream>
 #include <sys/socket.h>
@@ -32,42 +33,6 @@ constexpr int k_socket_timeout_s = 5;
 // machine; it is the explicit `index --watch` (or init), so it may wait.
 constexpr int k_watch_timeout_s = 600;
 constexpr const char* k_none = "none";
-
-std::optional<std::string> read_small_file(const fs::path& path) {
-    std::ifstream in{path, std::ios::binary};
-    if (!in) {
-        return std::nullopt;
-    }
-    std::string text;
-    char buf[4096];
-    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-        text.append(buf, static_cast<std::size_t>(in.gcount()));
-        if (text.size() > 65536) {
-            return std::nullopt;
-        }
-    }
-    return text;
-}
-
-// Written by rename, so a reader sees the old or the new file, never half of one; a failure is
-// only a cache miss later.
-void write_small_file(const fs::path& path, const std::string& text) {
-    std::error_code ec;
-    fs::create_directories(path.parent_path(), ec);
-    fs::path tmp = path.string() + ".tmp-" + std::to_string(::getpid());
-    {
-        std::ofstream out{tmp, std::ios::binary | std::ios::trunc};
-        out << text;
-        if (!out.flush()) {
-            fs::remove(tmp, ec);
-            return;
-        }
-    }
-    fs::rename(tmp, path, ec);
-    if (ec) {
-        fs::remove(tmp, ec);
-    }
-}
 
 // A clock is an opaque token of Watchman's ("c:1700000000:123:1:42"): printable and short.
 bool plausible_clock(const std::string& clock) {

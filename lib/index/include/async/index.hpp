@@ -43,11 +43,15 @@ struct RefreshStats {
     // due: date), only when parsed: the file is indexed without it.
     std::vector<std::string> warnings;
     std::string rebuilt_because;        // non-empty when the index was rebuilt from scratch
+    // RefreshMode::checked only: every page was read; false when the database file was still
+    // the one a clean check had read (its stamp in .async/local/index-checked).
+    bool pages_checked = false;
 };
 
 // incremental: only what changed; full: every file again; checked: incremental after reading
-// every page of the database (`PRAGMA quick_check`), rebuilding it when it is damaged (what
-// `async index` does, too slow for every command).
+// every page of the database (`PRAGMA quick_check`), rebuilding it when it is damaged, unless
+// the file is byte for byte the one the last clean check read (what `async index` does, too
+// slow for every command).
 enum class RefreshMode { incremental, full, checked };
 
 // The notice of a rebuild of a damaged index (RefreshStats::rebuilt_because).
@@ -153,6 +157,7 @@ private:
     [[noreturn]] void throw_unwritable(const std::string& why) const;
     void create_schema();
     RefreshStats refresh_once(RefreshMode mode, const Progress& progress);
+    RefreshStats checked_refresh(const Progress& progress);
     RefreshStats walk_once(RefreshMode mode, const Progress& progress);
     // Deletes the damaged index, creates it again and fills it from the files (once per Index:
     // false when it was already done, and nothing is changed).
@@ -171,6 +176,7 @@ private:
     std::string m_rebuilt_because;
     bool m_repaired = false;
     bool m_read_only = false; // opened by open_unwritable
+    bool m_stamp_on_close = false; // a checked refresh found the file sound (see checked_refresh)
 
     std::function<void(const RefreshStats&)> m_on_repair;
     NoteHistory m_note_history;
