@@ -1152,6 +1152,7 @@ constexpr const char* k_indexes = R"sql(
 CREATE INDEX docs_id ON docs(id);
 CREATE INDEX docs_parent ON docs(parent);
 CREATE INDEX docs_type_created ON docs(type, created);
+CREATE INDEX docs_author ON docs(lower(author));
 CREATE INDEX doc_people_doc ON doc_people(doc);
 CREATE INDEX doc_people_handle ON doc_people(handle);
 CREATE INDEX tags_doc ON tags(doc);
@@ -1171,7 +1172,7 @@ CREATE INDEX attachments_doc ON attachments(doc);
 constexpr const char* k_schema_names[] = {
     "files", "docs", "dirs", "doc_people", "tags", "actions", "decisions", "mentions", "links",
     "attachments", "transcripts", "transcripts_bundle", "fts", "docs_id", "docs_parent",
-    "docs_type_created", "doc_people_doc", "doc_people_handle", "tags_doc", "tags_tag",
+    "docs_type_created", "docs_author", "doc_people_doc", "doc_people_handle", "tags_doc", "tags_tag",
     "actions_doc", "actions_owner", "decisions_doc", "mentions_doc", "mentions_handle",
     "links_doc", "links_key", "attachments_doc"};
 

@@ -588,11 +588,12 @@ std::vector<SearchHit> search(Index& index, std::string_view query, const Search
 
 // Once a meeting has a summary, the summary is its record: the actions and decisions of its
 // agenda and responses are listed from the summary only (no duplicates after meeting close).
-// This matches such an agenda or response. ("+s.type" keeps SQLite on the parent index: by
-// type it would scan every summary for each document.)
+// This matches such an agenda or response. (From the few summaries to their meeting and its
+// responses: one list, built once per statement, instead of a look-up per meeting and response.)
 const std::string k_superseded =
-    "d.type IN ('response', 'meeting') AND EXISTS (SELECT 1 FROM docs s WHERE +s.type = 'summary' AND "
-    "s.parent = CASE d.type WHEN 'response' THEN d.parent ELSE d.path END)";
+    "d.rowid IN (SELECT m.rowid FROM docs s JOIN docs m ON m.path = s.parent WHERE s.type = 'summary' AND "
+    "m.type = 'meeting' UNION ALL SELECT r.rowid FROM docs s JOIN docs r ON r.parent = s.parent WHERE "
+    "s.type = 'summary' AND r.type = 'response')";
 
 namespace {
 
@@ -843,9 +844,11 @@ std::vector<DecisionRow> list_decisions(Index& index, std::optional<TimePoint> s
 
 std::vector<DocSummary> awaiting_answer(Index& index, std::string_view handle, std::string_view role,
                                         std::string_view child_type) try {
+    // "lower(+c.author)": the answers are found by their parent (docs_parent, a few rows);
+    // by author (docs_author) SQLite would read every document of that person for each one.
     return query_docs(db_of(index),
                       "d.status != 'closed' AND d.rowid IN (SELECT doc FROM doc_people WHERE handle = ? AND role = ?) "
-                      "AND NOT EXISTS (SELECT 1 FROM docs c WHERE c.parent = d.path AND +c.type = ? AND lower(c.author) = ?)",
+                      "AND NOT EXISTS (SELECT 1 FROM docs c WHERE c.parent = d.path AND +c.type = ? AND lower(+c.author) = ?)",
                       {std::string{handle}, std::string{role}, std::string{child_type}, std::string{handle}},
                       "ORDER BY d.created, d.path");
 } catch (const SQLite::Exception& e) {
@@ -854,7 +857,8 @@ std::vector<DocSummary> awaiting_answer(Index& index, std::string_view handle, s
 }
 
 std::vector<DocSummary> open_documents_by(Index& index, std::string_view handle) try {
-    return query_docs(db_of(index), "d.parent IS NULL AND d.status != 'closed' AND lower(d.author) = ?",
+    // "+d.parent": nearly every document is top-level; the author (docs_author) narrows it.
+    return query_docs(db_of(index), "+d.parent IS NULL AND d.status != 'closed' AND lower(d.author) = ?",
                       {std::string{handle}}, "ORDER BY d.created, d.path");
 } catch (const SQLite::Exception& e) {
     repair_or_throw(index, e);
