@@ -38,6 +38,15 @@ hyperfine=$(command -v hyperfine)
 work=$(mktemp -d "${TMPDIR:-/tmp}/async-bench-watch.XXXXXX")
 watchman_pid=
 cleanup() {
+    # git's watchman hook leaves `watchman -j` clients behind (reparented to init); they are
+    # this script's own, found by the socket path only this run uses, and ended by pid.
+    for proc in /proc/[0-9]*; do
+        [ -n "${sock:-}" ] || break
+        if tr '\0' '\n' <"$proc/environ" 2>/dev/null | grep -qxF "WATCHMAN_SOCK=$sock"; then
+            pid=${proc#/proc/}
+            [ "$pid" = "$$" ] || [ "$pid" = "$watchman_pid" ] || kill "$pid" 2>/dev/null || true
+        fi
+    done
     if [ -n "$watchman_pid" ]; then
         kill "$watchman_pid" 2>/dev/null || true
         wait "$watchman_pid" 2>/dev/null || true
