@@ -8,48 +8,59 @@
 #include <async/text.hpp>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <malloc.h>
 #include <string>
+#include <string_view>
 
 namespace {
 
-constexpr async::cmd::CommandAdder k_commands[] = {
-    async::cmd::add_init_command,
-    async::cmd::add_doc_command,
-    async::cmd::add_meeting_command,
-    async::cmd::add_event_command,
-    async::cmd::add_onboard_command,
-    async::cmd::add_attach_command,
-    async::cmd::add_inbox_command,
-    async::cmd::add_checkin_command,
-    async::cmd::add_config_command,
-    async::cmd::add_templates_command,
-    async::cmd::add_index_command,
-    async::cmd::add_list_command,
-    async::cmd::add_show_command,
-    async::cmd::add_links_command,
-    async::cmd::add_edit_command,
-    async::cmd::add_search_command,
-    async::cmd::add_pick_command,
-    async::cmd::add_tag_command,
-    async::cmd::add_import_command,
-    async::cmd::add_actions_command,
-    async::cmd::add_decisions_command,
-    async::cmd::add_check_command,
-    async::cmd::add_agenda_command,
-    async::cmd::add_calendar_command,
-    async::cmd::add_remind_command,
-    async::cmd::add_whoami_command,
-    async::cmd::add_away_command,
-    async::cmd::add_watercooler_command,
-    async::cmd::add_hook_command,
-    async::cmd::add_sync_command,
-    async::cmd::add_publish_command,
-    async::cmd::add_complete_command,
-    async::cmd::add_help_command,
+// Every top-level command: the word that names it and the function that registers it.
+// The word only lets main() register just the command it runs (CLI11 builds every option of
+// every command it is given, most of a command's start-up); a word that does not match what
+// its function registers costs that saving, never correctness (all are registered then).
+struct NamedCommand {
+    std::string_view name;
+    async::cmd::CommandAdder add;
+};
+
+constexpr NamedCommand k_commands[] = {
+    {"init", async::cmd::add_init_command},
+    {"doc", async::cmd::add_doc_command},
+    {"meeting", async::cmd::add_meeting_command},
+    {"event", async::cmd::add_event_command},
+    {"onboard", async::cmd::add_onboard_command},
+    {"attach", async::cmd::add_attach_command},
+    {"inbox", async::cmd::add_inbox_command},
+    {"checkin", async::cmd::add_checkin_command},
+    {"config", async::cmd::add_config_command},
+    {"templates", async::cmd::add_templates_command},
+    {"index", async::cmd::add_index_command},
+    {"list", async::cmd::add_list_command},
+    {"show", async::cmd::add_show_command},
+    {"links", async::cmd::add_links_command},
+    {"edit", async::cmd::add_edit_command},
+    {"search", async::cmd::add_search_command},
+    {"pick", async::cmd::add_pick_command},
+    {"tag", async::cmd::add_tag_command},
+    {"import", async::cmd::add_import_command},
+    {"actions", async::cmd::add_actions_command},
+    {"decisions", async::cmd::add_decisions_command},
+    {"check", async::cmd::add_check_command},
+    {"agenda", async::cmd::add_agenda_command},
+    {"calendar", async::cmd::add_calendar_command},
+    {"remind", async::cmd::add_remind_command},
+    {"whoami", async::cmd::add_whoami_command},
+    {"away", async::cmd::add_away_command},
+    {"watercooler", async::cmd::add_watercooler_command},
+    {"hook", async::cmd::add_hook_command},
+    {"sync", async::cmd::add_sync_command},
+    {"publish", async::cmd::add_publish_command},
+    {"__complete", async::cmd::add_complete_command},
+    {"help", async::cmd::add_help_command},
 };
 
 // ASYNC_LOCK_TIMEOUT: seconds a writer waits for another's lock file (async(1)); anything
@@ -65,6 +76,59 @@ void follow_lock_timeout(const async::Env& env) {
         return;
     }
     async::set_lock_wait(std::chrono::milliseconds{static_cast<long long>(seconds * 1000)});
+}
+
+// Whether token asks for help (-h, --help, --help-all).
+bool is_help(std::string_view token) {
+    return token == "-h" || token.starts_with("--help");
+}
+
+// Registers the commands a run needs: only the one its command word names (the first word
+// that is neither a global option nor its value: -C DIR, --color WHEN), or all of them when
+// there is no such word (--help lists them), an unknown one (the typo hint names the
+// closest), `help` (which shows any command's) or a help option before the word.
+// `async --version` alone needs none.
+void add_commands(CLI::App& app, async::cmd::Context& ctx, int argc, char** argv) {
+    std::string_view word;
+    bool version = false, help = false;
+    for (int i = 1; i < argc && word.empty(); ++i) {
+        std::string_view token = argv[i];
+        if (token == "--") {
+            break;
+        }
+        if (token.size() < 2 || token[0] != '-') {
+            word = token;
+            break;
+        }
+        version = version || token == "--version";
+        help = help || is_help(token);
+        if (token.find('=') == std::string_view::npos && !(token.size() > 2 && token[1] != '-')) {
+            const CLI::Option* option = app.get_option_no_throw(std::string{token});
+            if (option != nullptr && option->get_expected_min() > 0) {
+                ++i;
+            }
+        }
+    }
+    const NamedCommand* only = nullptr;
+    for (const auto& c : k_commands) {
+        if (c.name == word && word != "help" && !help) {
+            only = &c;
+        }
+    }
+    if (only != nullptr) {
+        only->add(app, ctx);
+        auto added = app.get_subcommands({});
+        if (std::any_of(added.begin(), added.end(), [&](CLI::App* sub) { return sub->check_name(std::string{word}); })) {
+            return;
+        }
+    } else if (word.empty() && version && !help) {
+        return;
+    }
+    for (const auto& c : k_commands) {
+        if (&c != only) {
+            c.add(app, ctx);
+        }
+    }
 }
 
 // The exit code PRODUCT.md assigns to kind.
@@ -124,9 +188,7 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"auto", "always", "never"}))
         ->type_name("WHEN");
     app.add_flag("-q,--quiet", g.quiet, "Print nothing but the answer and errors");
-    for (auto add : k_commands) {
-        add(app, ctx);
-    }
+    add_commands(app, ctx, argc, argv);
 
     try {
         async::cmd::check_command_words(app, argc, argv);
