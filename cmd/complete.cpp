@@ -1,5 +1,5 @@
 // async __complete KIND [PREFIX]: hidden; the dynamic candidates the shell completions ask for,
-// one "value<TAB>description" line each (lib/tools/src/completion.cpp). Creates and refreshes nothing.
+// one "value<TAB>description" line each (lib/tools/src/completion.cpp). Never walks, creates nothing.
 #include "command.hpp"
 
 #include <async/completion.hpp>

@@ -104,8 +104,7 @@ Index& Context::index() {
 
 Watcher& Context::watcher() {
     if (!m_watcher) {
-        bool off = user_config().get("index.watcher") == "false" || config().get("index.watcher") == "false";
-        m_watcher = std::make_unique<Watcher>(workspace(), m_env, !off);
+        m_watcher = std::make_unique<Watcher>(workspace(), m_env, watcher_enabled(user_config(), config()));
     }
     return *m_watcher;
 }

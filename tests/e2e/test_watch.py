@@ -202,6 +202,17 @@ class WithoutWatchman(WatchCase):
         self.scenario()
 
 
+    def test_completion_without_a_watcher_answers_from_the_index_as_it_is(self):
+        self.env["WATCHMAN_SOCK"] = str(self.tmp / "no-such-socket")
+        self.put("docs/alpha/index.md", "alpha", "one")
+        self.ok("list", cwd=self.ws)
+        self.put("docs/beta/index.md", "beta", "two")
+        r = self.a("__complete", "ids")
+        self.assertEqual(r.code, 0, r)
+        self.assertEqual([line.split("\t")[0] for line in r.out.splitlines()], ["alpha"])
+        self.assertEqual(self.j("index")["parsed"], 1)  # nothing walked it in
+
+
 class WithWatchman(WatchCase):
     def test_every_read_sees_the_files_on_disk(self):
         self.start_watchman()
@@ -254,6 +265,21 @@ class WithWatchman(WatchCase):
         self.assertEqual(count.out, f"{len(items)}\n")
         self.assertGreater(len(items), 0)
         self.assertEqual(json.loads(self.a("--json", "inbox", "--count").out)["count"], len(items))
+
+
+    def test_completion_offers_a_document_written_by_other_means_at_once(self):
+        self.start_watchman()
+        self.ok("index", "--watch", cwd=self.ws)
+        self.put("docs/alpha/index.md", "alpha", "one")
+        self.ok("list", cwd=self.ws)  # stores the watcher's clock
+        # As a `git pull` would: a file no async command wrote, and no read command since.
+        self.put("docs/beta/index.md", "beta", "two")
+        r = self.a("__complete", "ids")
+        self.assertEqual(r.code, 0, r)
+        self.assertEqual(r.err, "")
+        self.assertEqual(sorted(line.split("\t")[0] for line in r.out.splitlines()), ["alpha", "beta"])
+        # It was stored, as a refresh stores it: the next read has nothing to read.
+        self.assertEqual(self.j("index")["parsed"], 0)
 
 
 class WatchmanKilledMidway(WatchCase):

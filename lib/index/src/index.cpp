@@ -1990,22 +1990,8 @@ RefreshStats Index::refresh_once(RefreshMode mode, const Progress& progress) {
     }
     WatcherChanges changes = m_watcher->changes();
     if (changes.kind == WatcherChanges::Kind::changed && m_db->execAndGet("SELECT EXISTS(SELECT 1 FROM files)").getInt() != 0) {
-        RefreshStats stats;
-        std::vector<fs::path> paths{changes.paths.begin(), changes.paths.end()};
-        stats = update_paths(*m_db, m_ws.root(), paths, m_note_history, k_busy_timeout_ms);
+        RefreshStats stats = apply_watched(changes, k_busy_timeout_ms);
         stats.rebuilt_because = std::exchange(m_rebuilt_because, {});
-        // The clock moves on with every write anywhere in the watched tree, the index's own
-        // included: storing it only when a section changed keeps a read that found nothing from
-        // writing a file (the few names it skips are asked again, cheaply).
-        bool in_sections = changes.paths.size() > 100;
-        for (const auto& path : changes.paths) {
-            in_sections = in_sections || std::any_of(std::begin(k_sections), std::end(k_sections), [&](std::string_view s) {
-                return path.starts_with(s) && (path.size() == s.size() || path[s.size()] == '/');
-            });
-        }
-        if (in_sections) {
-            m_watcher->store_clock(changes.clock);
-        }
         return stats;
     }
     RefreshStats stats = walk_once(mode, progress);
@@ -2199,6 +2185,42 @@ void Index::install(const fs::path& tmp) {
         backup.executeStep();
     }
     remove_db_files(tmp);
+}
+
+RefreshStats Index::apply_watched(const WatcherChanges& changes, int busy_ms) {
+    std::vector<fs::path> paths{changes.paths.begin(), changes.paths.end()};
+    RefreshStats stats = update_paths(*m_db, m_ws.root(), paths, m_note_history, busy_ms);
+    // The clock moves on with every write anywhere in the watched tree, the index's own
+    // included: storing it only when a section changed keeps a read that found nothing from
+    // writing a file (the few names it skips are asked again, cheaply).
+    bool in_sections = changes.paths.size() > 100;
+    for (const auto& path : changes.paths) {
+        in_sections = in_sections || std::any_of(std::begin(k_sections), std::end(k_sections), [&](std::string_view s) {
+            return path.starts_with(s) && (path.size() == s.size() || path[s.size()] == '/');
+        });
+    }
+    if (in_sections) {
+        m_watcher->store_clock(changes.clock);
+    }
+    return stats;
+}
+
+bool Index::refresh_from_watcher() {
+    if (m_watcher == nullptr || m_read_only) {
+        return false;
+    }
+    try {
+        WatcherChanges changes = m_watcher->changes();
+        if (changes.kind != WatcherChanges::Kind::changed ||
+            m_db->execAndGet("SELECT EXISTS(SELECT 1 FROM files)").getInt() == 0) {
+            return false;
+        }
+        apply_watched(changes, k_write_through_busy_ms);
+        return true;
+    } catch (const SQLite::Exception& e) {
+        throw Error{ErrorKind::data, std::string{"cannot update the index: "} + e.what(),
+                    "the next command that reads the index brings it up to date"};
+    }
 }
 
 RefreshStats Index::update(const std::vector<fs::path>& paths) {

@@ -1,3 +1,4 @@
+#include <async/config.hpp>
 #include <async/error.hpp>
 #include <async/json.hpp>
 #include <async/json_read.hpp>
@@ -289,6 +290,10 @@ struct Watcher::Impl {
         write_small_file(state_file, w.str());
     }
 };
+
+bool watcher_enabled(const Config& user, const Config& layered) {
+    return user.get("index.watcher") != "false" && layered.get("index.watcher") != "false";
+}
 
 Watcher::Watcher(const Workspace& ws, Env env, bool enabled) : m_impl(std::make_unique<Impl>()) {
     m_impl->root = ws.root();

@@ -4,12 +4,15 @@
 #include <async/config.hpp>
 #include <async/dates.hpp>
 #include <async/env.hpp>
+#include <async/error.hpp>
+#include <async/history.hpp>
 #include <async/identity.hpp>
 #include <async/inbox.hpp>
 #include <async/index.hpp>
 #include <async/query.hpp>
 #include <async/templates.hpp>
 #include <async/text.hpp>
+#include <async/watcher.hpp>
 #include <async/zones.hpp>
 
 #include <algorithm>
@@ -74,6 +77,30 @@ std::optional<Workspace> workspace_of(const CompletionPlace& place) {
 // The layered config: the workspace's file when there is a workspace, else the user's alone.
 Config config_of(const CompletionPlace& place, const std::optional<Workspace>& ws) {
     return Config::load(place.env, ws ? ws->config_file() : fs::path{});
+}
+
+// The index as a keypress may see it. With the file watcher, brought up to date from its
+// answer first (the files it names are read, as any refresh would; it never walks): a document
+// a `git pull` brought is offered at once. Without one, or when it cannot say, the index as
+// it is, read-only (complete() still stats every candidate it offers). nullptr: no index.
+std::unique_ptr<Index> index_of(const CompletionPlace& place, const Workspace& ws) {
+    Config user = Config::load(place.env, {});
+    Config layered = Config::load(place.env, ws.config_file());
+    if (watcher_enabled(user, layered)) {
+        if (std::unique_ptr<Index> index = Index::open_existing(ws)) {
+            Watcher watcher{ws, place.env, true};
+            index->use_watcher(&watcher);
+            index->set_note_history(note_history(ws, layered));
+            try {
+                index->refresh_from_watcher();
+            } catch (const Error&) {
+                // Busy or unwritable: the index as it is.
+            }
+            index->use_watcher(nullptr);
+            return index;
+        }
+    }
+    return Index::open_read_only(ws);
 }
 
 // Ids of top-level documents (of type, when given) starting with prefix, newest first.
@@ -191,7 +218,7 @@ std::vector<Candidate> gather(const CompletionRequest& request, const Completion
     if (!ws) {
         return out;
     }
-    std::unique_ptr<Index> index = Index::open_read_only(*ws);
+    std::unique_ptr<Index> index = index_of(place, *ws);
     if (!index) {
         return out;
     }
@@ -248,8 +275,8 @@ std::vector<Candidate> complete(const CompletionRequest& request, const Completi
     if (!request.prefix.empty()) {
         std::erase_if(out, [&](const Candidate& c) { return !c.value.starts_with(request.prefix); });
     }
-    // The index is not refreshed here (a keypress cannot wait for a walk): one stat per
-    // candidate left, relative to the open root, keeps a deleted document out.
+    // The index is never walked here (a keypress cannot wait for it): one stat per candidate
+    // left, relative to the open root, keeps a deleted document out.
     if (!root.empty() && std::any_of(out.begin(), out.end(), [](const Candidate& c) { return !c.path.empty(); })) {
         int root_fd = ::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
         std::erase_if(out, [&](const Candidate& c) {

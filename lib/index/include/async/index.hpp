@@ -21,6 +21,7 @@ class Database;
 namespace async {
 
 class Watcher;
+struct WatcherChanges;
 class Workspace;
 
 // Bumped whenever the schema or what is extracted from files changes (2: the dirs table of the
@@ -129,6 +130,13 @@ public:
     // bad files are reported in the stats, as by refresh().
     RefreshStats update(const std::vector<std::filesystem::path>& paths);
 
+    // For a caller that cannot wait for a walk (shell completion): the files the watcher
+    // (use_watcher) says changed, stored like update() (waiting as briefly for the lock).
+    // False when it cannot say (no watcher, a fresh instance, a bad answer, an empty index):
+    // then nothing is read and the index stays as it is. Throws Error{data} when the index
+    // cannot be written.
+    bool refresh_from_watcher();
+
     // Differences between the index and the files, without changing anything: "path: reason"
     // lines (missing from index, stale, gone from disk). Empty when db == files.
     std::vector<std::string> check();
@@ -158,6 +166,8 @@ private:
     void create_schema();
     RefreshStats refresh_once(RefreshMode mode, const Progress& progress);
     RefreshStats checked_refresh(const Progress& progress);
+    // Stores what changes (Kind::changed) names, then its clock when a section changed.
+    RefreshStats apply_watched(const WatcherChanges& changes, int busy_ms);
     RefreshStats walk_once(RefreshMode mode, const Progress& progress);
     // Deletes the damaged index, creates it again and fills it from the files (once per Index:
     // false when it was already done, and nothing is changed).

@@ -12,7 +12,12 @@
 
 namespace async {
 
+class Config;
 class Workspace;
+
+// Whether refreshes may ask the watcher: index.watcher is not "false" in the user's own
+// configuration nor in the layered one (the committed configuration can only turn it off).
+bool watcher_enabled(const Config& user, const Config& layered);
 
 // Whether a refresh would ask the watcher, and why not.
 struct WatcherStatus {

@@ -1,8 +1,9 @@
 #pragma once
 // Dynamic candidates for the shell completions (`async __complete KIND [PREFIX]`): document and
 // meeting ids, team handles, template names, ISO weeks, inbox items, open actions, config keys.
-// Made for a keypress: the index is read as it is (opened read-only, never refreshed, so it may
-// be a little stale), and no workspace, index or other file is ever created or changed.
+// Made for a keypress: the workspace is never walked. With the file watcher, the files it says
+// changed are stored in the index first (as a refresh would); without it, the index is read as
+// it is (read-only, so it may be a little stale). No workspace or index is ever created.
 #include <async/identity.hpp>
 #include <async/workspace.hpp>
 
