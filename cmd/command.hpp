@@ -172,6 +172,10 @@ void add_help_command(CLI::App& app, Context& ctx);
 // when a word of argv where a command belongs names none: CLI11 would say only "A subcommand
 // is required".
 void check_command_words(CLI::App& app, int argc, char** argv);
+
+// Whether the option token (at level) takes the next word as its value: -C DIR, --color WHEN.
+// An option's value is never a command word.
+bool takes_next_word(CLI::App& level, const std::string& token);
 // "async meeting open": the command as typed, every level from async down to level.
 std::string full_name(const CLI::App& level);
 // "'async doc' needs a command: new, reply, close": for a command word given alone.

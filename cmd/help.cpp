@@ -89,6 +89,14 @@ std::string missing_command(CLI::App& level) {
     return "'" + full_name(level) + "' needs a command: " + names;
 }
 
+bool takes_next_word(CLI::App& level, const std::string& token) {
+    if (token.find('=') != std::string::npos || (token.size() > 2 && token[1] != '-')) {
+        return false; // --color=never, -CDIR: the value is in the token
+    }
+    const CLI::Option* option = level.get_option_no_throw(token);
+    return option != nullptr && option->get_expected_min() > 0;
+}
+
 void check_command_words(CLI::App& app, int argc, char** argv) {
     CLI::App* level = &app;
     for (int i = 1; i < argc; ++i) {
@@ -97,12 +105,7 @@ void check_command_words(CLI::App& app, int argc, char** argv) {
             return;
         }
         if (token.size() > 1 && token[0] == '-') {
-            // An option's value is no command word: -C DIR, --color WHEN.
-            const CLI::Option* option = nullptr;
-            if (token.find('=') == std::string::npos && !(token.size() > 2 && token[1] != '-')) {
-                option = level->get_option_no_throw(token);
-            }
-            if (option != nullptr && option->get_expected_min() > 0) {
+            if (takes_next_word(*level, token)) {
                 ++i;
             }
             continue;

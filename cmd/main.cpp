@@ -91,7 +91,7 @@ bool is_help(std::string_view token) {
 void add_commands(CLI::App& app, async::cmd::Context& ctx, int argc, char** argv) {
     std::string_view word;
     bool version = false, help = false;
-    for (int i = 1; i < argc && word.empty(); ++i) {
+    for (int i = 1; i < argc; ++i) {
         std::string_view token = argv[i];
         if (token == "--") {
             break;
@@ -102,11 +102,8 @@ void add_commands(CLI::App& app, async::cmd::Context& ctx, int argc, char** argv
         }
         version = version || token == "--version";
         help = help || is_help(token);
-        if (token.find('=') == std::string_view::npos && !(token.size() > 2 && token[1] != '-')) {
-            const CLI::Option* option = app.get_option_no_throw(std::string{token});
-            if (option != nullptr && option->get_expected_min() > 0) {
-                ++i;
-            }
+        if (async::cmd::takes_next_word(app, std::string{token})) {
+            ++i;
         }
     }
     const NamedCommand* only = nullptr;

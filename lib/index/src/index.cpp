@@ -1946,7 +1946,7 @@ RefreshStats Index::checked_refresh(const Progress& progress) {
     RefreshStats stats;
     if (!unchanged && !damage_of(*m_db).empty()) {
         if (!repair(stats, progress)) {
-            return refresh_once(RefreshMode::incremental, progress); // damaged, and already rebuilt once
+            return refresh_once(RefreshMode::incremental, progress); // damaged, already rebuilt once: no stamp
         }
     } else {
         stats = refresh_once(RefreshMode::incremental, progress);
