@@ -3,8 +3,9 @@
 #
 #   no-op `async index` and `async search RARE` (a word in one item), each walking (no
 #   watcher: WATCHMAN_SOCK names no server) and asking a private Watchman, and `async inbox
-#   --count` both ways; against `git status` (core.fsmonitor off), `git status` with git's own
-#   Watchman hook (.git/hooks/fsmonitor-watchman.sample), `rg -l -i RARE docs meetings` and
+#   --count` both ways (for `bench`, who owes nothing; with the watcher also for mallory, who
+#   has a few recent mentions among many older ones); against `git status` (core.fsmonitor
+#   off), `git status` with git's own Watchman hook (.git/hooks/fsmonitor-watchman.sample), `rg -l -i RARE docs meetings` and
 #   `find docs meetings -printf` (the walk's floor: one stat per entry).
 #                                  targets: with Watchman, search RARE <= 10 ms and <= 0.05 x rg,
 #                                  index <= 0.2 x git status; without, index <= 1.0 x git status
@@ -120,6 +121,7 @@ for n in $SIZES; do
         -n "async search $rare (walk)" "env WATCHMAN_SOCK=$nosock $ASYNC search $rare" \
         -n "async inbox --count (watchman)" "env WATCHMAN_SOCK=$sock $ASYNC inbox --count" \
         -n "async inbox --count (walk)" "env WATCHMAN_SOCK=$nosock $ASYNC inbox --count" \
+        -n "async inbox --count, mallory (watchman)" "env WATCHMAN_SOCK=$sock ASYNC_USER=mallory $ASYNC inbox --count" \
         -n "git status (fsmonitor off)" "git status" \
         "${hook_args[@]}" \
         -n "rg -l -i $rare" "rg -l -i $rare docs meetings" \

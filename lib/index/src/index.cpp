@@ -775,11 +775,11 @@ public:
                            "body_line, week) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"),
           m_update_doc(db, "UPDATE docs SET id=?, type=?, title=?, author=?, created=?, status=?, due=?, bundle=?, "
                            "parent=?, body_line=?, week=? WHERE rowid=?"),
-          m_people(db, "INSERT OR FAIL INTO doc_people(doc, handle, role) VALUES ", 3),
+          m_people(db, "INSERT OR FAIL INTO doc_people(doc, handle, role, open) VALUES ", 4),
           m_tags(db, "INSERT OR FAIL INTO tags(doc, tag) VALUES ", 2),
           m_actions(db, "INSERT OR FAIL INTO actions(doc, line, owner, due, done, text, handle) VALUES ", 7),
           m_decisions(db, "INSERT OR FAIL INTO decisions(doc, line, text, taken) VALUES ", 4),
-          m_mentions(db, "INSERT OR FAIL INTO mentions(doc, handle) VALUES ", 2),
+          m_mentions(db, "INSERT OR FAIL INTO mentions(doc, handle, created) VALUES ", 3),
           m_links(db, "INSERT OR FAIL INTO links(doc, kind, target, key, line, col) VALUES ", 6),
           m_attachments(db, "INSERT OR FAIL INTO attachments(doc, path) VALUES ", 2),
           m_transcripts(db, "SELECT text FROM transcripts WHERE bundle = ? ORDER BY path"),
@@ -901,7 +901,8 @@ public:
         st.bind(i++, title);
         st.bind(i++, author);
         bind_optional_time(st, i++, created);
-        st.bind(i++, doc.get_string("status").value_or(""));
+        std::string status = doc.get_string("status").value_or("");
+        st.bind(i++, status);
         bind_optional_time(st, i++, doc.get_time("due"));
         st.bind(i++, bundle);
         if (parent.empty()) {
@@ -938,9 +939,14 @@ public:
                 m_insert_fts->reset();
             }
         }
+        std::int64_t open = status == "closed" ? 0 : 1;
         for (std::string_view role : k_people_keys) {
             for (const auto& handle : doc.get_strings(role)) {
-                add_row(m_people, id, to_lower_ascii(handle), role);
+                m_people.add(id);
+                m_people.add(to_lower_ascii(handle));
+                m_people.add(role);
+                m_people.add(open);
+                m_people.end_row();
             }
         }
         for (const auto& tag : doc.get_strings("tags")) {
@@ -978,7 +984,14 @@ public:
             m_decisions.end_row();
         }
         for (const auto& m : md.mentions) {
-            add_row(m_mentions, id, m);
+            m_mentions.add(id);
+            m_mentions.add(m);
+            if (created) {
+                m_mentions.add(static_cast<std::int64_t>(created->time_since_epoch().count()));
+            } else {
+                m_mentions.add_null();
+            }
+            m_mentions.end_row();
         }
         store_links(id, path, doc, md);
         for (const auto& a : md.attachments) {
@@ -1078,13 +1091,6 @@ private:
         batch.end_row();
     }
 
-    static void add_row(RowBatch& batch, std::int64_t id, std::string_view a, std::string_view b) {
-        batch.add(id);
-        batch.add(a);
-        batch.add(b);
-        batch.end_row();
-    }
-
     SQLite::Database& m_db;
     bool m_fresh;
     FtsLoader* m_fts;
@@ -1128,12 +1134,15 @@ CREATE TABLE dirs(
   ctime INTEGER NOT NULL,
   ino INTEGER NOT NULL
 ) WITHOUT ROWID;
-CREATE TABLE doc_people(doc INTEGER NOT NULL, handle TEXT NOT NULL, role TEXT NOT NULL);
+-- open: 1 unless the document is closed, so that what is still asked of a person is found
+-- without reading every document they were ever asked about.
+CREATE TABLE doc_people(doc INTEGER NOT NULL, handle TEXT NOT NULL, role TEXT NOT NULL, open INTEGER NOT NULL);
 CREATE TABLE tags(doc INTEGER NOT NULL, tag TEXT NOT NULL);
 CREATE TABLE actions(doc INTEGER NOT NULL, line INTEGER NOT NULL, owner TEXT NOT NULL, due TEXT,
                      done INTEGER NOT NULL, text TEXT NOT NULL, handle TEXT NOT NULL);
 CREATE TABLE decisions(doc INTEGER NOT NULL, line INTEGER NOT NULL, text TEXT NOT NULL, taken INTEGER);
-CREATE TABLE mentions(doc INTEGER NOT NULL, handle TEXT NOT NULL);
+-- created: the document's, so that recent mentions are found without reading older documents.
+CREATE TABLE mentions(doc INTEGER NOT NULL, handle TEXT NOT NULL, created INTEGER);
 CREATE TABLE links(doc INTEGER NOT NULL, kind TEXT NOT NULL, target TEXT NOT NULL, key TEXT NOT NULL,
                    line INTEGER NOT NULL, col INTEGER NOT NULL);
 CREATE TABLE attachments(doc INTEGER NOT NULL, path TEXT NOT NULL);
@@ -1152,16 +1161,16 @@ constexpr const char* k_indexes = R"sql(
 CREATE INDEX docs_id ON docs(id);
 CREATE INDEX docs_parent ON docs(parent);
 CREATE INDEX docs_type_created ON docs(type, created);
-CREATE INDEX docs_author ON docs(lower(author));
+CREATE INDEX docs_open_author ON docs(lower(author)) WHERE status != 'closed';
 CREATE INDEX doc_people_doc ON doc_people(doc);
-CREATE INDEX doc_people_handle ON doc_people(handle);
+CREATE INDEX doc_people_handle ON doc_people(handle, role, open);
 CREATE INDEX tags_doc ON tags(doc);
 CREATE INDEX tags_tag ON tags(tag);
 CREATE INDEX actions_doc ON actions(doc);
 CREATE INDEX actions_owner ON actions(owner, done);
 CREATE INDEX decisions_doc ON decisions(doc);
 CREATE INDEX mentions_doc ON mentions(doc);
-CREATE INDEX mentions_handle ON mentions(handle);
+CREATE INDEX mentions_handle ON mentions(handle, created);
 CREATE INDEX links_doc ON links(doc);
 CREATE INDEX links_key ON links(key);
 CREATE INDEX attachments_doc ON attachments(doc);
@@ -1172,7 +1181,7 @@ CREATE INDEX attachments_doc ON attachments(doc);
 constexpr const char* k_schema_names[] = {
     "files", "docs", "dirs", "doc_people", "tags", "actions", "decisions", "mentions", "links",
     "attachments", "transcripts", "transcripts_bundle", "fts", "docs_id", "docs_parent",
-    "docs_type_created", "docs_author", "doc_people_doc", "doc_people_handle", "tags_doc", "tags_tag",
+    "docs_type_created", "docs_open_author", "doc_people_doc", "doc_people_handle", "tags_doc", "tags_tag",
     "actions_doc", "actions_owner", "decisions_doc", "mentions_doc", "mentions_handle",
     "links_doc", "links_key", "attachments_doc"};
 

@@ -845,9 +845,10 @@ std::vector<DecisionRow> list_decisions(Index& index, std::optional<TimePoint> s
 std::vector<DocSummary> awaiting_answer(Index& index, std::string_view handle, std::string_view role,
                                         std::string_view child_type) try {
     // "lower(+c.author)": the answers are found by their parent (docs_parent, a few rows);
-    // by author (docs_author) SQLite would read every document of that person for each one.
+    // by author (docs_open_author) SQLite would read every open document of that person for
+    // each one.
     return query_docs(db_of(index),
-                      "d.status != 'closed' AND d.rowid IN (SELECT doc FROM doc_people WHERE handle = ? AND role = ?) "
+                      "d.status != 'closed' AND d.rowid IN (SELECT doc FROM doc_people WHERE handle = ? AND role = ? AND open = 1) "
                       "AND NOT EXISTS (SELECT 1 FROM docs c WHERE c.parent = d.path AND +c.type = ? AND lower(+c.author) = ?)",
                       {std::string{handle}, std::string{role}, std::string{child_type}, std::string{handle}},
                       "ORDER BY d.created, d.path");
@@ -857,7 +858,8 @@ std::vector<DocSummary> awaiting_answer(Index& index, std::string_view handle, s
 }
 
 std::vector<DocSummary> open_documents_by(Index& index, std::string_view handle) try {
-    // "+d.parent": nearly every document is top-level; the author (docs_author) narrows it.
+    // "+d.parent": nearly every document is top-level; the author's open documents
+    // (docs_open_author, which holds no closed one) narrow it.
     return query_docs(db_of(index), "+d.parent IS NULL AND d.status != 'closed' AND lower(d.author) = ?",
                       {std::string{handle}}, "ORDER BY d.created, d.path");
 } catch (const SQLite::Exception& e) {
@@ -867,8 +869,8 @@ std::vector<DocSummary> open_documents_by(Index& index, std::string_view handle)
 
 std::vector<DocSummary> mentioning(Index& index, std::string_view handle, TimePoint since) try {
     return query_docs(db_of(index),
-                      "lower(d.author) != ? AND d.created >= " + std::to_string(since.time_since_epoch().count()) +
-                          " AND d.rowid IN (SELECT doc FROM mentions WHERE handle = ?)",
+                      "lower(d.author) != ? AND d.rowid IN (SELECT doc FROM mentions WHERE handle = ? AND created >= " +
+                          std::to_string(since.time_since_epoch().count()) + ")",
                       {std::string{handle}, std::string{handle}}, "ORDER BY d.created, d.path");
 } catch (const SQLite::Exception& e) {
     repair_or_throw(index, e);

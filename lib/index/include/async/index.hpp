@@ -33,7 +33,7 @@ class Workspace;
 // holds wiki links and relative .md links beside "#id" references, with their kind, lookup key
 // line and column); 9: a Markdown file without front matter under docs/ is a note (model/note),
 // no longer a skipped file); an index with another version is rebuilt.
-inline constexpr int k_index_schema_version = 10;
+inline constexpr int k_index_schema_version = 11;
 
 struct RefreshStats {
     std::size_t scanned = 0;   // files looked at
