@@ -540,6 +540,50 @@ TEST_CASE("query::children_of") {
           Strings{"docs/2026-11-01-alpha/replies/dave.md", k_alpha_carol, k_alpha_bob});
 }
 
+TEST_CASE("query::children_of_each answers as children_of does for each document") {
+    Fixture f;
+    // More documents than one question takes (500), some without children, one listed twice.
+    for (int i = 0; i < 620; ++i) {
+        std::string n = std::to_string(1000 + i);
+        f.write("docs/d" + n + "/index.md",
+                file("id = \"d" + n + "\"\ntitle = \"D" + n + "\"\nauthor = \"bob\"\ncreated = 2026-11-01T10:00:00Z\n"));
+        for (int r = 0; r < i % 3; ++r) {
+            f.write("docs/d" + n + "/replies/r" + std::to_string(r) + ".md",
+                    file("type = \"reply\"\nauthor = \"carol\"\ncreated = 2026-11-0" + std::to_string(3 - r) +
+                         "T10:00:00Z\ntags = [\"t" + std::to_string(r) + "\"]\n"));
+        }
+    }
+    Index index{f.ws};
+    index.refresh();
+    async::ListFilter top;
+    auto docs = async::list_documents(index, top);
+    REQUIRE(docs.size() == 620);
+    auto twice = std::find_if(docs.begin(), docs.end(), [](const auto& d) { return d.id == "d1001"; });
+    REQUIRE(twice != docs.end());
+    docs.push_back(*twice); // with one reply
+    auto each = async::children_of_each(index, docs);
+    std::size_t with_children = 0;
+    for (const auto& doc : docs) {
+        auto one = async::children_of(index, doc);
+        auto found = each.find(doc.path);
+        INFO(doc.path);
+        if (one.empty()) {
+            CHECK(found == each.end());
+            continue;
+        }
+        REQUIRE(found != each.end());
+        CHECK(paths_of(found->second) == paths_of(one)); // oldest first, as children_of
+        for (std::size_t k = 0; k < one.size(); ++k) {
+            CHECK(found->second[k].tags == one[k].tags);
+            CHECK(found->second[k].title == one[k].title);
+        }
+        ++with_children;
+    }
+    CHECK(each.size() == 413); // 620 documents, a third of them without replies
+    CHECK(with_children == 414);
+    CHECK(async::children_of_each(index, {}).empty());
+}
+
 TEST_CASE("query::search") {
     Fixture f;
     const std::string zebra = "docs/2026-11-01-zebra/index.md";

@@ -326,6 +326,38 @@ std::vector<DocSummary> children_of(Index& index, const DocSummary& doc) try {
     return children_of(index, doc);
 }
 
+std::unordered_map<std::string, std::vector<DocSummary>> children_of_each(Index& index,
+                                                                          const std::vector<DocSummary>& docs) try {
+    // Under SQLite's oldest limit of 999 values in one statement.
+    constexpr std::size_t k_per_question = 500;
+    std::vector<std::string> paths; // each once, so that no document's children come twice
+    std::unordered_set<std::string_view> seen;
+    for (const auto& doc : docs) {
+        if (seen.insert(doc.path).second) {
+            paths.push_back(doc.path);
+        }
+    }
+    std::unordered_map<std::string, std::vector<DocSummary>> out;
+    ReadSnapshot snapshot{index};
+    for (std::size_t first = 0; first < paths.size(); first += k_per_question) {
+        std::vector<std::string> some(paths.begin() + static_cast<std::ptrdiff_t>(first),
+                                      paths.begin() + static_cast<std::ptrdiff_t>(std::min(first + k_per_question, paths.size())));
+        std::string marks(some.size() * 2 - 1, ',');
+        for (std::size_t i = 0; i < some.size(); ++i) {
+            marks[i * 2] = '?';
+        }
+        for (auto& child : query_docs(db_of(index), "d.parent IN (" + marks + ")", some,
+                                      "ORDER BY d.parent, d.created, d.path")) {
+            std::string parent = child.parent;
+            out[parent].push_back(std::move(child));
+        }
+    }
+    return out;
+} catch (const SQLite::Exception& e) {
+    repair_or_throw(index, e);
+    return children_of_each(index, docs);
+}
+
 std::string to_fts_query(std::string_view query) {
     return parse_search_query(query).fts;
 }

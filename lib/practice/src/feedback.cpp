@@ -200,14 +200,29 @@ std::vector<Review> reviews_of(Index& index, const DocSummary& doc, TimePoint no
     return answers_of(index, doc, doc.reviewers, "reply", now);
 }
 
+std::vector<Review> reviews_of(AnswerSources& sources, const DocSummary& doc, TimePoint now) {
+    return answers_of(sources, doc, doc.reviewers, "reply", now);
+}
+
 std::vector<Review> answers_of(Index& index, const DocSummary& doc, const std::vector<std::string>& people,
+                               std::string_view child_type, TimePoint now) {
+    AnswerSources sources{index.workspace(), {}, {}};
+    if (!people.empty()) {
+        sources.children.emplace(doc.path, children_of(index, doc));
+    }
+    return answers_of(sources, doc, people, child_type, now);
+}
+
+std::vector<Review> answers_of(AnswerSources& sources, const DocSummary& doc, const std::vector<std::string>& people,
                                std::string_view child_type, TimePoint now) {
     std::vector<Review> out;
     if (people.empty()) {
         return out;
     }
-    auto children = children_of(index, doc);
-    std::optional<Absences> absences; // read once, and only when someone has not answered
+    static const std::vector<DocSummary> k_none;
+    auto found = sources.children.find(doc.path);
+    const std::vector<DocSummary>& children = found == sources.children.end() ? k_none : found->second;
+    std::optional<Absences>& absences = sources.absences; // read once, and only when someone has not answered
     for (const auto& person : people) {
         Review r;
         r.handle = handle_or_lower(person);
@@ -225,7 +240,7 @@ std::vector<Review> answers_of(Index& index, const DocSummary& doc, const std::v
         }
         if (r.state != ReviewState::answered && doc.due) {
             if (!absences) {
-                absences = load_absences(index.workspace());
+                absences = load_absences(sources.ws);
             }
             if (auto away = away_at(*absences, r.handle, *doc.due)) {
                 r.state = ReviewState::away;

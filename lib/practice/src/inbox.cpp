@@ -304,15 +304,15 @@ void append_events_today(Index& index, const Session& session, std::vector<Inbox
     }
 }
 
-// ready_to_close among docs, an author's open documents.
-std::vector<ReadyToClose> ready_among(Index& index, std::vector<DocSummary> docs, TimePoint now) {
+// ready_to_close among docs, an author's open documents, whose children sources holds.
+std::vector<ReadyToClose> ready_among(AnswerSources& sources, std::vector<DocSummary> docs, TimePoint now) {
     std::vector<ReadyToClose> out;
     for (auto& doc : docs) {
         bool meeting = doc.type == "meeting";
         if (meeting ? doc.participants.empty() : doc.reviewers.empty()) {
             continue;
         }
-        auto answers = meeting ? meeting_status(index, doc, now) : reviews_of(index, doc, now);
+        auto answers = meeting ? meeting_status(sources, doc, now) : reviews_of(sources, doc, now);
         bool everyone = true;
         bool overdue = false;
         std::optional<TimePoint> last;
@@ -341,7 +341,9 @@ std::vector<ReadyToClose> ready_among(Index& index, std::vector<DocSummary> docs
 } // namespace
 
 std::vector<ReadyToClose> ready_to_close(Index& index, std::string_view author, TimePoint now) {
-    return ready_among(index, open_documents_by(index, handle_or_lower(author)), now);
+    auto docs = open_documents_by(index, handle_or_lower(author));
+    AnswerSources sources{index.workspace(), children_of_each(index, docs), {}};
+    return ready_among(sources, std::move(docs), now);
 }
 
 std::string close_it_title(const ReadyToClose& ready) {
@@ -415,8 +417,13 @@ std::vector<InboxItem> gather_inbox(Index& index, const Session& session, bool a
     // Hearing back on what I wrote: every reply by someone else to an open document of mine, and
     // each document or meeting of mine that is ready to close.
     auto my_open = open_documents_by(index, me);
+    AnswerSources sources{ws, children_of_each(index, my_open), {}};
     for (const auto& doc : my_open) {
-        for (const auto& reply : children_of(index, doc)) {
+        auto children = sources.children.find(doc.path);
+        if (children == sources.children.end()) {
+            continue;
+        }
+        for (const auto& reply : children->second) {
             std::string who = handle_or_lower(reply.author);
             if (reply.type != "reply" || who == me) {
                 continue;
@@ -430,7 +437,7 @@ std::vector<InboxItem> gather_inbox(Index& index, const Session& session, bool a
             owed_docs[reply.path] = true; // its mention of me is this item
         }
     }
-    for (auto& ready : ready_among(index, std::move(my_open), now)) {
+    for (auto& ready : ready_among(sources, std::move(my_open), now)) {
         InboxItem item = from_doc(ItemKind::close, "close:" + (ready.doc.id.empty() ? ready.doc.path : ready.doc.id),
                                   ready.doc, close_it_title(ready));
         item.from.clear();

@@ -378,6 +378,10 @@ std::vector<Review> meeting_status(Index& index, const DocSummary& meeting, Time
     return answers_of(index, meeting, meeting.participants, "response", now);
 }
 
+std::vector<Review> meeting_status(AnswerSources& sources, const DocSummary& meeting, TimePoint now) {
+    return answers_of(sources, meeting, meeting.participants, "response", now);
+}
+
 std::string_view response_state_name(ReviewState state) {
     return state == ReviewState::answered ? "responded" : to_string(state);
 }

@@ -63,6 +63,11 @@ DocSummary resolve_ref(Index& index, std::string_view ref, const std::filesystem
 // Replies, responses and the summary that belong to doc, oldest first.
 std::vector<DocSummary> children_of(Index& index, const DocSummary& doc);
 
+// children_of each of docs, by the document's path (a document without children has no
+// entry): one question for all of them, where a loop of children_of asks one each.
+std::unordered_map<std::string, std::vector<DocSummary>> children_of_each(Index& index,
+                                                                          const std::vector<DocSummary>& docs);
+
 struct SearchFilter {
     std::optional<std::string> type;
     std::optional<std::string> author;

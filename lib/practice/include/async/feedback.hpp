@@ -2,6 +2,7 @@
 // Practice 1, feedback on write-ups: replies (one file per reply, written only by its author),
 // closing a document with its outcome, and whether each reviewer has answered.
 #include <async/clock.hpp>
+#include <async/leave.hpp>
 #include <async/session.hpp>
 #include <async/query.hpp>
 #include <async/writeup.hpp>
@@ -10,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace async {
@@ -75,6 +77,20 @@ std::vector<Review> reviews_of(Index& index, const DocSummary& doc, TimePoint no
 // else pending; a person who has not answered and is away (leave's away_at) at doc's due is
 // away instead of pending or overdue, with away_until.
 std::vector<Review> answers_of(Index& index, const DocSummary& doc, const std::vector<std::string>& people,
+                               std::string_view child_type, TimePoint now);
+
+// What the answers to many documents are read from, read once for all of them: each
+// document's children (children_of_each) and leave's absences (when first needed).
+struct AnswerSources {
+    const Workspace& ws;
+    std::unordered_map<std::string, std::vector<DocSummary>> children; // by the document's path
+    std::optional<Absences> absences;
+};
+
+// reviews_of and answers_of, answered from sources: the same states, without a question to
+// the index per document.
+std::vector<Review> reviews_of(AnswerSources& sources, const DocSummary& doc, TimePoint now);
+std::vector<Review> answers_of(AnswerSources& sources, const DocSummary& doc, const std::vector<std::string>& people,
                                std::string_view child_type, TimePoint now);
 
 } // namespace async

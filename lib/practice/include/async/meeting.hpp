@@ -71,6 +71,8 @@ Response respond_to_meeting(const Session& session, const DocSummary& meeting, c
 // One entry per participant: answered (responded, when) once their response exists, else
 // overdue after the deadline, else pending.
 std::vector<Review> meeting_status(Index& index, const DocSummary& meeting, TimePoint now);
+// The same, answered from sources (feedback's AnswerSources).
+std::vector<Review> meeting_status(AnswerSources& sources, const DocSummary& meeting, TimePoint now);
 
 // "responded", "pending", "overdue": a participant's state in meeting words.
 std::string_view response_state_name(ReviewState state);
