@@ -65,6 +65,41 @@ class Sources(InboxCase):
         # carol still owes her review and response; bob owes nothing but his own mentions none.
         self.assertEqual({i["kind"] for i in self.inbox(user="carol")}, {"review", "response"})
 
+    def test_count_is_the_length_of_the_list(self):
+        """--count counts what the list lists, with and without --all, as documents close."""
+        def agree(user=None):
+            for extra in ((), ("--all",)):
+                listed = self.inbox(user, None, *extra)
+                r = self.a("inbox", "--count", *extra, user=user)
+                self.assertEqual(r.code, 0, r)
+                self.assertEqual(r.out, f"{len(listed)}\n", extra)
+                counted = json.loads(self.a("--json", "inbox", "--count", *extra, user=user).out)
+                self.assertEqual(counted, {"schema": 1, "count": len(listed)})
+            return len(self.inbox(user))
+
+        def kinds(user=None):
+            return sorted(i["kind"] for i in self.inbox(user))
+
+        self.make_sources()
+        self.assertEqual(agree(), 5)
+        self.assertEqual(agree("carol"), 2)
+        # Closed by its author: nobody is asked to review it any more. Its line "@alice fix
+        # the copy" stays alice's action, and is now a mention too (while the review was
+        # owed, the review stood for it).
+        self.assertEqual(self.a("doc", "close", self.doc_id, user="bob").code, 0)
+        self.assertEqual(kinds(), ["action", "item", "mention", "mention", "response"])
+        self.assertEqual(agree(), 5)
+        self.assertEqual(kinds("carol"), ["response"])
+        self.assertEqual(agree("carol"), 1)
+        r = self.a("meeting", "close", self.meeting_id, "--no-edit", user="bob")
+        self.assertEqual(r.code, 0, r)
+        self.assertEqual(agree("carol"), 0)
+        self.assertEqual(kinds(), ["action", "item", "mention", "mention"])
+        mention = next(i for i in self.inbox() if i["kind"] == "mention")
+        self.ok_decide("done", mention["handle"])
+        self.assertEqual(agree(), 3)
+        self.assertEqual(self.a("inbox", "--count", "--all").out, "4\n")
+
     def test_colour(self):
         self.make_sources()
         coloured = self.a("--color=always", "inbox").out.splitlines()

@@ -252,7 +252,6 @@ class WithWatchman(WatchCase):
         self.start_watchman()
         self.ok("index", "--watch", cwd=self.ws)
         r = self.a("inbox", "--count")
-        self.assertEqual(r, r)
         self.assertEqual(r.code, 0, r)
         self.assertEqual(r.out, "0\n")
         (self.ws / "docs/x").mkdir(parents=True)
