@@ -261,7 +261,7 @@ TEST_CASE("inbox::gather_inbox does work for what is owed, not for the history")
 // Hearing back on what I wrote is one question for all my open documents, not two per
 // document (its replies, then who has answered): the questions about documents stay the same
 // from 1 open document to 41. (Their tags and people are looked up per document, through two
-// statements prepared once, up to 256 documents: fill_lists.)
+// statements prepared once, up to 256 documents: finish_docs.)
 TEST_CASE("inbox::gather_inbox asks as many questions for many open documents as for one") {
     auto one = inbox_work(0);
     auto many = inbox_work(0, 40);

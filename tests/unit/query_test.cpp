@@ -386,7 +386,7 @@ TEST_CASE("query::list_documents") {
 
 TEST_CASE("query::list_documents fills tags and people the same for few and many documents") {
     Fixture f;
-    // More documents than fill_lists looks up one by one, so a full listing takes the other
+    // More documents than finish_docs looks up one by one, so a full listing takes the other
     // path (one pass over each table) and a short one looks them up.
     for (int i = 0; i < 300; ++i) {
         std::string n = std::to_string(1000 + i);

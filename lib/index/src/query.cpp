@@ -26,14 +26,13 @@ namespace fs = std::filesystem;
 namespace async {
 namespace {
 
-// The last one is the title of the document an untitled reply, response or summary belongs to,
-// which its display_title names (looked up by the unique path only for those rows).
-constexpr const char* k_doc_columns =
-    "d.rowid, d.id, d.path, d.type, d.title, d.author, d.created, d.status, d.due, d.parent, "
-    "CASE WHEN d.title = '' AND d.parent IS NOT NULL THEN (SELECT p.title FROM docs p WHERE p.path = d.parent) END";
+// What a DocSummary is read from. The title of the document an untitled reply, response or
+// summary belongs to is not among them: finish_docs looks it up for the few such rows (as a
+// column, that look-up made every statement a quarter costlier to prepare).
+constexpr const char* k_doc_columns = "d.rowid, d.id, d.path, d.type, d.title, d.author, d.created, d.status, d.due, d.parent";
 
 // How many columns k_doc_columns are: a statement's own columns follow them.
-constexpr int k_doc_column_count = 11;
+constexpr int k_doc_column_count = 10;
 
 std::optional<TimePoint> time_column(const SQLite::Column& c) {
     if (c.isNull()) {
@@ -48,30 +47,70 @@ std::string text_of(const SQLite::Column& column) {
     return std::string(text, static_cast<std::size_t>(column.getBytes()));
 }
 
-// Reads the k_doc_columns starting at column `first`.
+// Reads the k_doc_columns starting at column `first`; finish_docs completes it.
 DocSummary read_doc(SQLite::Statement& st, int first = 0) {
     DocSummary d;
     d.rowid = st.getColumn(first).getInt64();
     d.id = text_of(st.getColumn(first + 1));
     d.path = text_of(st.getColumn(first + 2));
     d.type = text_of(st.getColumn(first + 3));
-    std::string title = text_of(st.getColumn(first + 4));
+    d.title = text_of(st.getColumn(first + 4)); // as written: finish_docs makes it the display title
     d.author = text_of(st.getColumn(first + 5));
     d.created = time_column(st.getColumn(first + 6));
     d.status = text_of(st.getColumn(first + 7));
     d.due = time_column(st.getColumn(first + 8));
     d.parent = text_of(st.getColumn(first + 9)); // NULL: empty
-    d.title = display_title(d.type, title, d.author, text_of(st.getColumn(first + 10)), d.parent);
     return d;
 }
 
-// Fills tags, reviewers and participants of docs. For a few documents: two prepared lookups
-// each (through the doc indexes); for many: one pass over each whole table, which is cheaper
-// than thousands of lookups and keeps statement text from growing with the workspace.
-void fill_lists(SQLite::Database& db, std::vector<DocSummary*> docs) {
+// Gives each of docs, as read_doc left them, its display_title (schema.hpp): an untitled
+// reply, response or summary is named after the document it belongs to, whose titles are
+// looked up in one statement for all of them (none in most questions).
+void name_docs(SQLite::Database& db, const std::vector<DocSummary*>& docs) {
+    std::unordered_map<std::string, std::string> parent_titles;
+    for (const auto* d : docs) {
+        if (d->title.empty() && !d->parent.empty()) {
+            parent_titles.emplace(d->parent, std::string{});
+        }
+    }
+    if (!parent_titles.empty()) {
+        constexpr std::size_t k_per_question = 500; // under SQLite's oldest limit of 999 values
+        std::vector<const std::string*> paths;
+        for (const auto& entry : parent_titles) {
+            paths.push_back(&entry.first);
+        }
+        for (std::size_t first = 0; first < paths.size(); first += k_per_question) {
+            std::size_t count = std::min(k_per_question, paths.size() - first);
+            std::string marks(count * 2 - 1, ',');
+            for (std::size_t i = 0; i < count; ++i) {
+                marks[i * 2] = '?';
+            }
+            SQLite::Statement st{db, "SELECT path, title FROM docs WHERE path IN (" + marks + ")"};
+            for (std::size_t i = 0; i < count; ++i) {
+                st.bind(static_cast<int>(i + 1), *paths[first + i]);
+            }
+            while (st.executeStep()) {
+                parent_titles[text_of(st.getColumn(0))] = text_of(st.getColumn(1));
+            }
+        }
+    }
+    for (auto* d : docs) {
+        auto parent = d->title.empty() && !d->parent.empty() ? parent_titles.find(d->parent) : parent_titles.end();
+        d->title = display_title(d->type, d->title, d->author, parent == parent_titles.end() ? std::string{} : parent->second,
+                                 d->parent);
+    }
+}
+
+// What read_doc leaves out, for docs (each once: several rows, actions of one document, may
+// share one): the display title (name_docs), and tags, reviewers and participants. For a few
+// documents: two prepared lookups each (through the doc indexes); for many: one pass over each
+// whole table, which is cheaper than thousands of lookups and keeps statement text from
+// growing with the workspace.
+void finish_docs(SQLite::Database& db, std::vector<DocSummary*> docs) {
     if (docs.empty()) {
         return;
     }
+    name_docs(db, docs);
     // Several rows (actions of one document) may share a document.
     std::map<std::int64_t, std::vector<DocSummary*>> by_rowid;
     for (auto* d : docs) {
@@ -120,14 +159,14 @@ void fill_lists(SQLite::Database& db, std::vector<DocSummary*> docs) {
     }
 }
 
-// fill_lists for the documents inside rows of any record with a `doc` member.
+// finish_docs for the documents inside rows of any record with a `doc` member.
 template <typename Row>
-void fill_lists_of(SQLite::Database& db, std::vector<Row>& rows) {
+void finish_docs_of(SQLite::Database& db, std::vector<Row>& rows) {
     std::vector<DocSummary*> docs;
     for (auto& row : rows) {
         docs.push_back(&row.doc);
     }
-    fill_lists(db, docs);
+    finish_docs(db, docs);
 }
 
 std::vector<DocSummary> query_docs(SQLite::Database& db, const std::string& where,
@@ -144,7 +183,7 @@ std::vector<DocSummary> query_docs(SQLite::Database& db, const std::string& wher
     for (auto& d : out) {
         ptrs.push_back(&d);
     }
-    fill_lists(db, ptrs);
+    finish_docs(db, ptrs);
     return out;
 }
 
@@ -555,7 +594,7 @@ std::vector<SearchHit> search(Index& index, std::string_view query, const Search
         for (auto& doc : query_docs(db_of(index), "1" + fields, field_params, tail)) {
             hits.push_back(SearchHit{std::move(doc), {}, 0});
         }
-        fill_lists_of(db_of(index), hits);
+        finish_docs_of(db_of(index), hits);
         return hits;
     }
     std::string where = "WHERE fts MATCH ?" + fields;
@@ -611,7 +650,7 @@ std::vector<SearchHit> search(Index& index, std::string_view query, const Search
         }
         throw query_error("cannot search for '" + std::string{query} + "'");
     }
-    fill_lists_of(db_of(index), hits);
+    finish_docs_of(db_of(index), hits);
     return hits;
 } catch (const SQLite::Exception& e) {
     repair_or_throw(index, e);
@@ -655,7 +694,7 @@ std::unordered_map<std::int64_t, RankedDoc> read_ranked_docs(SQLite::Database& d
     for (auto& doc : found) {
         lists.push_back(&doc);
     }
-    fill_lists(db, lists);
+    finish_docs(db, lists);
     std::unordered_map<std::int64_t, RankedDoc> out;
     for (std::size_t rank = 0; rank < found.size(); ++rank) {
         std::int64_t rowid = found[rank].rowid;
@@ -867,7 +906,7 @@ std::vector<DecisionRow> list_decisions(Index& index, std::optional<TimePoint> s
         row.taken = time_column(st.getColumn(k_doc_column_count + 2));
         out.push_back(std::move(row));
     }
-    fill_lists_of(db_of(index), out);
+    finish_docs_of(db_of(index), out);
     return out;
 } catch (const SQLite::Exception& e) {
     repair_or_throw(index, e);
@@ -1065,7 +1104,7 @@ std::vector<std::string> LinkTargets::resolve(LinkKind kind, std::string_view ke
 
 namespace {
 
-// The documents at paths, by path (fill_lists done).
+// The documents at paths, by path (finish_docs done).
 std::unordered_map<std::string, DocSummary> docs_at(SQLite::Database& db, const std::unordered_set<std::string>& paths) {
     std::unordered_map<std::string, DocSummary> out;
     SQLite::Statement st{db, std::string{"SELECT "} + k_doc_columns + " FROM docs d WHERE d.path = ?"};
@@ -1080,7 +1119,7 @@ std::unordered_map<std::string, DocSummary> docs_at(SQLite::Database& db, const 
     for (auto& [path, doc] : out) {
         filled.push_back(&doc);
     }
-    fill_lists(db, filled);
+    finish_docs(db, filled);
     return out;
 }
 
