@@ -10,18 +10,38 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <system_error>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    static const fs::path dir = [] {
+namespace {
+
+// The harness's own folder in the temp folder, removed when the run ends (libFuzzer leaves
+// through exit() when its time is up; a crash leaves it for scripts/fuzz.sh, whose TMPDIR is
+// its own work folder).
+struct ScratchFolder {
+    fs::path path;
+    ScratchFolder() {
         std::string tmpl = (fs::temp_directory_path() / "async-fuzz-config-XXXXXX").string();
         if (::mkdtemp(tmpl.data()) == nullptr) {
             std::abort();
         }
-        return fs::path{tmpl};
-    }();
+        path = tmpl;
+    }
+    ~ScratchFolder() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+    ScratchFolder(const ScratchFolder&) = delete;
+    ScratchFolder& operator=(const ScratchFolder&) = delete;
+};
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    static const ScratchFolder scratch;
+    const fs::path& dir = scratch.path;
     const fs::path file = dir / "config.toml";
     {
         std::ofstream out(file, std::ios::binary | std::ios::trunc);

@@ -22,9 +22,10 @@ mkdir -p "$build/artifacts"
 status=0
 for t in $targets; do
     # New inputs go to the first folder (a scratch copy); the seeds are only read.
-    mkdir -p "$work/$t"
+    mkdir -p "$work/$t" "$work/tmp"
     printf 'fuzz: %s for %ss\n' "$t" "$seconds"
-    if ! "$build/fuzz/fuzz_$t" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
+    # A harness's scratch files (config's) go into the work folder, removed at exit.
+    if ! TMPDIR="$work/tmp" "$build/fuzz/fuzz_$t" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
         -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$build/artifacts/$t-" \
         "$work/$t" "fuzz/corpus/$t" >"$work/$t.log" 2>&1; then
         tail -n 80 "$work/$t.log"
