@@ -160,6 +160,7 @@ write_load_sql "$ws" "$work/load.$N.sql"
 files=$(cat "$work/load.$N.sql.count")
 cd "$ws"
 run git -c init.defaultBranch=main init -q
+run git config gc.auto 0 # no background repack on the cores being measured
 run git add -A
 run git -c user.name=bench -c user.email=bench@example.com commit -q -m corpus
 run git status >/dev/null # refreshes git's index once, untimed

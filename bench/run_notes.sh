@@ -50,6 +50,8 @@ for kind in ("notes", "toml"):
     os.makedirs(os.path.join(ws, ".async"))
     open(os.path.join(ws, ".async", "config.toml"), "w").close()
     subprocess.run(["git", "init", "-q", "-b", "main", ws], check=True)
+    # No background repack on the cores being measured.
+    subprocess.run(["git", "-C", ws, "config", "gc.auto", "0"], check=True)
 rng_bodies = []
 for i in range(n):
     title = " ".join(rng.choice(words) for _ in range(4)).capitalize()
