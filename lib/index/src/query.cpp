@@ -63,6 +63,19 @@ DocSummary read_doc(SQLite::Statement& st, int first = 0) {
     return d;
 }
 
+// How many values one statement binds at most when it asks about many documents at once:
+// under SQLite's oldest limit of 999.
+constexpr std::size_t k_values_per_question = 500;
+
+// "?,?,?": count placeholders, for an IN list of that many values (count > 0).
+std::string placeholders(std::size_t count) {
+    std::string marks(count * 2 - 1, ',');
+    for (std::size_t i = 0; i < count; ++i) {
+        marks[i * 2] = '?';
+    }
+    return marks;
+}
+
 // Gives each of docs, as read_doc left them, its display_title (schema.hpp): an untitled
 // reply, response or summary is named after the document it belongs to, whose titles are
 // looked up in one statement for all of them (none in most questions).
@@ -74,18 +87,13 @@ void name_docs(SQLite::Database& db, const std::vector<DocSummary*>& docs) {
         }
     }
     if (!parent_titles.empty()) {
-        constexpr std::size_t k_per_question = 500; // under SQLite's oldest limit of 999 values
         std::vector<const std::string*> paths;
         for (const auto& entry : parent_titles) {
             paths.push_back(&entry.first);
         }
-        for (std::size_t first = 0; first < paths.size(); first += k_per_question) {
-            std::size_t count = std::min(k_per_question, paths.size() - first);
-            std::string marks(count * 2 - 1, ',');
-            for (std::size_t i = 0; i < count; ++i) {
-                marks[i * 2] = '?';
-            }
-            SQLite::Statement st{db, "SELECT path, title FROM docs WHERE path IN (" + marks + ")"};
+        for (std::size_t first = 0; first < paths.size(); first += k_values_per_question) {
+            std::size_t count = std::min(k_values_per_question, paths.size() - first);
+            SQLite::Statement st{db, "SELECT path, title FROM docs WHERE path IN (" + placeholders(count) + ")"};
             for (std::size_t i = 0; i < count; ++i) {
                 st.bind(static_cast<int>(i + 1), *paths[first + i]);
             }
@@ -367,8 +375,6 @@ std::vector<DocSummary> children_of(Index& index, const DocSummary& doc) try {
 
 std::unordered_map<std::string, std::vector<DocSummary>> children_of_each(Index& index,
                                                                           const std::vector<DocSummary>& docs) try {
-    // Under SQLite's oldest limit of 999 values in one statement.
-    constexpr std::size_t k_per_question = 500;
     std::vector<std::string> paths; // each once, so that no document's children come twice
     std::unordered_set<std::string_view> seen;
     for (const auto& doc : docs) {
@@ -378,14 +384,10 @@ std::unordered_map<std::string, std::vector<DocSummary>> children_of_each(Index&
     }
     std::unordered_map<std::string, std::vector<DocSummary>> out;
     ReadSnapshot snapshot{index};
-    for (std::size_t first = 0; first < paths.size(); first += k_per_question) {
+    for (std::size_t first = 0; first < paths.size(); first += k_values_per_question) {
         std::vector<std::string> some(paths.begin() + static_cast<std::ptrdiff_t>(first),
-                                      paths.begin() + static_cast<std::ptrdiff_t>(std::min(first + k_per_question, paths.size())));
-        std::string marks(some.size() * 2 - 1, ',');
-        for (std::size_t i = 0; i < some.size(); ++i) {
-            marks[i * 2] = '?';
-        }
-        for (auto& child : query_docs(db_of(index), "d.parent IN (" + marks + ")", some,
+                                      paths.begin() + static_cast<std::ptrdiff_t>(std::min(first + k_values_per_question, paths.size())));
+        for (auto& child : query_docs(db_of(index), "d.parent IN (" + placeholders(some.size()) + ")", some,
                                       "ORDER BY d.parent, d.created, d.path")) {
             std::string parent = child.parent;
             out[parent].push_back(std::move(child));
